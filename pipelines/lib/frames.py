@@ -1,0 +1,116 @@
+"""Column names and polars dtypes of the tidy per-filing frames.
+
+``normalize`` produces these frames, ``schemas/`` validates them and ``warehouse`` loads them, so
+the three agree by construction.  Names follow ``../shared/CONTRACT.md``; the extra columns
+(``amount_text``, ``source_*``) are the provenance the warehouse keeps for every fact.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+YUAN = pl.Decimal(18, 2)  # 元, exact to the cent
+WAN = pl.Decimal(18, 6)  # 万元 = 元 / 10000, exact
+
+PROVENANCE = {
+    "amount_text": pl.String,  # the cell as printed
+    "source_table": pl.Int32,  # 0-based physical table index in the filing
+    "source_row": pl.Int32,  # 0-based row inside that table
+    "source_col": pl.Int32,  # 0-based grid column
+}
+
+BUDGET_LINES = {
+    "document_id": pl.String,
+    "table_kind": pl.String,
+    "classification": pl.String,  # function | economic
+    "subject_code": pl.String,
+    "subject_name": pl.String,
+    "subject_level": pl.Int8,  # 1 = 3 digits, 2 = 5, 3 = 7
+    "parent_code": pl.String,
+    "measure": pl.String,
+    "amount_yuan": YUAN,
+    "amount_wan": WAN,
+    **PROVENANCE,
+}
+
+BUDGET_SUMMARY = {
+    "document_id": pl.String,
+    "table_kind": pl.String,  # summary | fiscal_summary
+    "side": pl.String,  # income | expense
+    "item": pl.String,
+    "item_name": pl.String,
+    "subject_code": pl.String,
+    "measure": pl.String,
+    "amount_yuan": YUAN,
+    "amount_wan": WAN,
+    **PROVENANCE,
+}
+
+THREE_PUBLIC = {
+    "document_id": pl.String,
+    "category": pl.String,
+    "category_label": pl.String,  # as printed
+    "fund_source": pl.String,
+    "amount_yuan": YUAN,
+    "amount_wan": WAN,
+    **PROVENANCE,
+}
+
+PERFORMANCE_INDICATORS = {
+    "document_id": pl.String,
+    "project_seq": pl.Int32,
+    "project_name": pl.String,
+    "objective": pl.String,
+    "indicator_level1": pl.String,
+    "indicator_level2": pl.String,
+    "indicator_level3": pl.String,
+    "description": pl.String,
+    "target_value": pl.String,
+    "basis": pl.String,
+    "classified": pl.Boolean,
+    "source_table": pl.Int32,
+    "source_row": pl.Int32,
+}
+
+PROJECTS = {
+    "document_id": pl.String,
+    "project_seq": pl.Int32,
+    "project_name": pl.String,
+    "cost_wan": WAN,
+    "cost_text": pl.String,
+    "source_table": pl.Int32,
+}
+
+FINDINGS = {
+    "document_id": pl.String,
+    "severity": pl.String,  # error | warning | info
+    "check": pl.String,
+    "table_kind": pl.String,
+    "location": pl.String,
+    "expected": pl.String,
+    "actual": pl.String,
+    "message": pl.String,
+}
+
+# What the narrative states, kept with its sentence (checked against the tables).
+NARRATIVE_FIGURES = {
+    "document_id": pl.String,
+    "figure": pl.String,  # income_total, expense_total, personnel, public_operating, office_operation, ...
+    "stated_wan": WAN,
+    "sentence": pl.String,
+}
+
+FRAMES = {
+    "budget_lines": BUDGET_LINES,
+    "budget_summary": BUDGET_SUMMARY,
+    "three_public": THREE_PUBLIC,
+    "performance_indicators": PERFORMANCE_INDICATORS,
+    "projects": PROJECTS,
+    "findings": FINDINGS,
+    "narrative_figures": NARRATIVE_FIGURES,
+}
+
+
+def empty(name: str) -> pl.DataFrame:
+    """An empty frame with the right columns and dtypes."""
+    return pl.DataFrame(schema=FRAMES[name])
