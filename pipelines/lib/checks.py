@@ -1,0 +1,487 @@
+"""The arithmetic a filing promises, checked with a tolerance taken from printed precision.
+
+A sum of n terms each printed to d decimals can differ from its printed total by up to
+0.5·10⁻ᵈ·(n + 1) through rounding alone.  Within that: no finding, but the check counts it
+(``within_rounding``).  Beyond it: a ``warning`` finding with expected, actual, difference and location.
+A check whose table is absent, or empty by declaration, is ``not_run`` — never a failure.
+
+``error`` findings (the filing is rejected) are only for what leaves nothing trustworthy to load:
+no recognisable budget table, no year, no department.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipelines.lib.model import Filing
+from pipelines.lib.normalize import Line, Normalized, SummaryLine, ThreePublicLine
+from pipelines.lib.numbers import Amount
+
+BUDGET_KINDS = (
+    "summary", "income", "expenditure", "fiscal_summary", "general_public_expenditure",
+    "basic_expenditure", "gov_fund_expenditure", "soe_capital_expenditure", "three_public",
+)
+LABELS = {
+    "summary": "收支总表", "income": "收入总表", "expenditure": "支出总表", "fiscal_summary": "财政拨款收支总表",
+    "general_public_expenditure": "一般公共预算支出表", "basic_expenditure": "基本支出表",
+    "gov_fund_expenditure": "政府性基金预算支出表", "soe_capital_expenditure": "国有资本经营预算支出表",
+    "three_public": "“三公”经费表", "narrative": "情况说明",
+}
+ZERO = Decimal(0)
+
+
+@dataclass(slots=True)
+class Finding:
+    severity: str  # error | warning
+    check: str
+    table_kind: str | None
+    location: str
+    expected: str | None
+    actual: str | None
+    message: str
+
+    def as_row(self, document_id: str) -> dict:
+        return {"document_id": document_id, "severity": self.severity, "check": self.check,
+                "table_kind": self.table_kind, "location": self.location, "expected": self.expected,
+                "actual": self.actual, "message": self.message}
+
+
+@dataclass
+class CheckResult:
+    """One named identity over one table (or pair of tables): how often it held, within rounding, or not."""
+
+    check: str
+    table_kind: str | None
+    status: str = "passed"  # passed | failed | not_run
+    compared: int = 0
+    within_rounding: int = 0
+    reason: str | None = None  # why not run
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Validation:
+    results: list[CheckResult]
+    findings: list[Finding]
+
+    @property
+    def rejected(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+@dataclass(slots=True)
+class Term:
+    """A value in 万元 with its rounding half-width (also in 万元) and where it was printed."""
+
+    wan: Decimal
+    half: Decimal
+    where: str = ""
+
+
+def term(a: Amount, unit: str, where: str = "") -> Term:
+    step = Decimal(1).scaleb(-a.decimals) / 2
+    if unit == "元":
+        step = step / 10000
+    return Term(a.wan(unit), step, where)
+
+
+def _fmt(d: Decimal) -> str:
+    """2041.42 stays 2041.42, 54.500000 prints 54.50, 0.000001 keeps its digits."""
+    q = d.quantize(Decimal("0.01"))
+    return f"{q:f}" if q == d else f"{d.normalize():f}"
+
+
+class _Checker:
+    def __init__(self, check: str, table_kind: str | None):
+        self.r = CheckResult(check, table_kind)
+
+    def compare(self, expected: Term, parts: list[Term], *, location: str, what: str) -> None:
+        """expected ≈ Σ parts within printed rounding."""
+        actual = sum((p.wan for p in parts), ZERO)
+        tol = expected.half + sum((p.half for p in parts), ZERO)
+        diff = actual - expected.wan
+        self.r.compared += 1
+        if diff == 0:
+            return
+        if abs(diff) <= tol:
+            self.r.within_rounding += 1
+            return
+        self.r.status = "failed"
+        self.r.findings.append(Finding(
+            "warning", self.r.check, self.r.table_kind, location, _fmt(expected.wan), _fmt(actual),
+            f"{what}: printed {_fmt(expected.wan)} 万元 but the parts add up to {_fmt(actual)} 万元 "
+            f"(difference {_fmt(diff)} 万元, more than rounding to the printed precision allows: {_fmt(tol)})",
+        ))
+
+    def not_run(self, reason: str) -> CheckResult:
+        self.r.status, self.r.reason = "not_run", reason
+        return self.r
+
+    def done(self) -> CheckResult:
+        if self.r.compared == 0 and self.r.status == "passed":
+            self.r.status, self.r.reason = "not_run", self.r.reason or "nothing to compare"
+        return self.r
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def validate(filing: Filing, norm: Normalized) -> Validation:
+    """Run every identity; gather findings (errors for unidentifiable filings, warnings otherwise)."""
+    results: list[CheckResult] = []
+    present = {t.kind for t in filing.tables}
+    declared_empty = {t.kind for t in filing.tables if t.empty_declared}
+
+    results.append(_identifiable(filing))
+    lines_by_kind: dict[str, list[Line]] = defaultdict(list)
+    for x in norm.lines:
+        lines_by_kind[x.table_kind].append(x)
+
+    for kind in ("income", "expenditure", "general_public_expenditure", "gov_fund_expenditure",
+                 "soe_capital_expenditure", "basic_expenditure"):
+        absent = _absent(kind, present, declared_empty, lines_by_kind[kind])
+        results.append(_hierarchy(kind, lines_by_kind[kind], absent))
+        results.append(_measures(kind, lines_by_kind[kind], absent))
+    results += _summary(norm.summary, present, declared_empty)
+    results += _cross_tables(norm, lines_by_kind, present)
+    results.append(_three_public(norm.three_public, present, declared_empty))
+    results.append(_narrative(norm, lines_by_kind))
+    results.append(_empty_but_printed(filing, norm))
+    results.append(_readable(norm, filing))
+
+    findings = [f for r in results for f in r.findings]
+    return Validation(results, findings)
+
+
+def _absent(kind: str, present: set, declared_empty: set, lines: list) -> str | None:
+    if kind not in present:
+        return f"the filing has no {LABELS[kind]}"
+    if kind in declared_empty and not lines:
+        return f"the {LABELS[kind]} is empty by declaration"
+    if not lines:
+        return f"the {LABELS[kind]} has no amounts"
+    return None
+
+
+def _identifiable(filing: Filing) -> CheckResult:
+    c = _Checker("filing_identifiable", None)
+    c.r.compared = 1
+    problems = []
+    if not any(t.kind in BUDGET_KINDS for t in filing.tables):
+        problems.append(("no_budget_table", "no recognisable budget table (收支总表, 收入总表, 支出总表 …) was found"))
+    if filing.year is None:
+        problems.append(("no_year", "the budget year could not be determined (no 预算年度 and no year in the titles)"))
+    if not filing.department_name:
+        problems.append(("no_department", "the department could not be determined (no 部门名称/编制单位 or code+name cell)"))
+    for key, text in problems:
+        c.r.status = "failed"
+        c.r.findings.append(Finding("error", "filing_identifiable", None, "document", None, key,
+                                    f"Rejected: {text}. Check that this is a department budget disclosure."))
+    return c.r
+
+
+def _hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
+    c = _Checker("hierarchy_sum", kind)
+    if absent:
+        return c.not_run(absent)
+    unit_of = {}
+    by_measure: dict[str, dict[str, Line]] = defaultdict(dict)
+    totals: dict[str, Line] = {}
+    for x in lines:
+        unit_of[x.measure] = x.unit
+        if x.is_total:
+            totals.setdefault(x.measure, x)
+        elif x.subject_code and x.subject_code not in by_measure[x.measure]:
+            by_measure[x.measure][x.subject_code] = x
+    for measure, codes in by_measure.items():
+        children: dict[str, list[Line]] = defaultdict(list)
+        for code, x in codes.items():
+            if len(code) > 3:
+                children[code[:-2]].append(x)
+        all_codes = set(codes)
+        for parent_code, kids in children.items():
+            p = codes.get(parent_code)
+            # a parent printed blank with non-blank children is a real gap: compare against 0
+            expected = term(p.amount, p.unit) if p else Term(ZERO, ZERO)
+            where = str(p.loc) if p else f"code {parent_code}"
+            c.compare(expected, [term(k.amount, k.unit) for k in kids],
+                      location=where,
+                      what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
+        classes = [x for code, x in codes.items() if len(code) == 3]
+        if measure in totals and classes:
+            t = totals[measure]
+            c.compare(term(t.amount, t.unit), [term(k.amount, k.unit) for k in classes], location=str(t.loc),
+                      what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
+        elif measure in totals and not all_codes:
+            pass
+    return c.done()
+
+
+def _measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
+    c = _Checker("measures_sum", kind)
+    if absent:
+        return c.not_run(absent)
+    rows: dict[tuple, dict[str, Line]] = defaultdict(dict)
+    for x in lines:
+        rows[(x.loc.table, x.loc.row)][x.measure] = x
+    measures_seen = {x.measure for x in lines}
+    identities = [PARTS_FOR[kind]] if kind in PARTS_FOR else []
+    if kind == "income":
+        identities = [PARTS_FOR["income"], PARTS_FOR["income_current"]]
+    for total_m, part_ms in identities:
+        present_parts = [m for m in part_ms if m in measures_seen]
+        if total_m not in measures_seen or not present_parts:
+            continue
+        for (_, _), ms in rows.items():
+            if total_m not in ms and not any(m in ms for m in present_parts):
+                continue
+            t = ms.get(total_m)
+            any_line = t or next(ms[m] for m in present_parts if m in ms)
+            expected = term(t.amount, t.unit) if t else Term(ZERO, ZERO)
+            parts = [term(ms[m].amount, ms[m].unit) for m in present_parts if m in ms]
+            label = any_line.subject_code or "合计"
+            c.compare(expected, parts, location=str(any_line.loc),
+                      what=f"{LABELS[kind]} {label} {any_line.subject_name}: {total_m} = {' + '.join(present_parts)}")
+    return c.done()
+
+
+def _summary_index(lines: list[SummaryLine], kind: str):
+    idx: dict[tuple[str, str, str], SummaryLine] = {}
+    classes: dict[str, list[SummaryLine]] = defaultdict(list)
+    for x in lines:
+        if x.table_kind != kind:
+            continue
+        if x.item == "function_class":
+            classes[x.measure].append(x)
+        else:
+            idx.setdefault((x.side, x.item, x.measure), x)
+    return idx, classes
+
+
+INCOME_ITEMS = ["general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_special_account",
+                "business", "operating", "superior_subsidy", "affiliate_remittance", "other"]
+
+
+def _summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list[CheckResult]:
+    out = []
+    for kind in ("summary", "fiscal_summary"):
+        c = _Checker("summary_sums", kind)
+        if kind not in present:
+            out.append(c.not_run(f"the filing has no {LABELS[kind]}"))
+            continue
+        idx, classes = _summary_index(lines, kind)
+        m_exp = "total" if kind == "fiscal_summary" else "amount"
+
+        def t(side, item, measure="amount", idx=idx):
+            x = idx.get((side, item, measure))
+            return term(x.amount, x.unit, str(x.loc)) if x else None
+
+        cur_in = t("income", "current_year_total")
+        items = [idx[("income", i, "amount")] for i in INCOME_ITEMS if ("income", i, "amount") in idx]
+        if cur_in and items:
+            c.compare(cur_in, [term(x.amount, x.unit) for x in items], location=cur_in.where,
+                      what=f"{LABELS[kind]} 本年收入合计 = Σ income items")
+        cur_ex = t("expense", "current_year_total", m_exp)
+        if cur_ex and classes.get(m_exp):
+            c.compare(cur_ex, [term(x.amount, x.unit) for x in classes[m_exp]], location=cur_ex.where,
+                      what=f"{LABELS[kind]} 本年支出合计 = Σ expense by function class")
+        for side, carry in (("income", "prior_year_carryover"), ("expense", "year_end_carryover")):
+            m = "amount" if side == "income" else m_exp
+            grand, cur = t(side, "grand_total", m), t(side, "current_year_total", m)
+            if grand and cur:
+                cv = t(side, carry, m)
+                c.compare(grand, [cur] + ([cv] if cv else []), location=grand.where,
+                          what=f"{LABELS[kind]} {side} 总计 = 本年合计 + 结转")
+        gi, ge = t("income", "grand_total"), t("expense", "grand_total", m_exp)
+        if gi and ge:
+            c.compare(gi, [ge], location=ge.where, what=f"{LABELS[kind]} 收入总计 = 支出总计")
+        if kind == "fiscal_summary":
+            rows: dict[tuple, dict[str, SummaryLine]] = defaultdict(dict)
+            for x in lines:
+                if x.table_kind == kind and x.side == "expense":
+                    rows[(x.loc.table, x.loc.row)][x.measure] = x
+            for ms in rows.values():
+                if "total" in ms and len(ms) > 1:
+                    parts = [term(ms[m].amount, ms[m].unit) for m in ("general_public", "gov_fund", "soe_capital") if m in ms]
+                    c.compare(term(ms["total"].amount, ms["total"].unit), parts, location=str(ms["total"].loc),
+                              what=f"财政拨款收支总表 {ms['total'].item_name}: 合计 = 一般公共预算 + 政府性基金 + 国有资本经营")
+        out.append(c.done())
+    return out
+
+
+def _total(lines: list[Line], measure: str) -> Line | None:
+    return next((x for x in lines if x.is_total and x.measure == measure), None)
+
+
+def _cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set) -> list[CheckResult]:
+    c = _Checker("cross_table", None)
+    s_idx, s_classes = _summary_index(norm.summary, "summary")
+    f_idx, _ = _summary_index(norm.summary, "fiscal_summary")
+    # 收支总表 expense by class = 支出总表 类 rows
+    exp_classes = {x.subject_code: x for x in by_kind["expenditure"]
+                   if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3}
+    if s_classes.get("amount") and exp_classes:
+        seen = set()
+        for s in s_classes["amount"]:
+            if not s.subject_code:
+                continue
+            seen.add(s.subject_code)
+            e = exp_classes.get(s.subject_code)
+            c.compare(term(s.amount, s.unit), [term(e.amount, e.unit)] if e else [], location=str(s.loc),
+                      what=f"收支总表 {s.item_name} = 支出总表 {s.subject_code}")
+        for code, e in exp_classes.items():
+            if code not in seen:
+                c.compare(Term(ZERO, ZERO), [term(e.amount, e.unit)], location=str(e.loc),
+                          what=f"收支总表 has no line for 支出总表 {code} {e.subject_name}")
+    pairs: list[tuple[str, Line | SummaryLine | None, Line | SummaryLine | None]] = []
+    cur_in = s_idx.get(("income", "current_year_total", "amount"))
+    inc = _total(by_kind["income"], "current_year_total") or _total(by_kind["income"], "total")
+    pairs.append(("收入总表 合计 = 收支总表 本年收入合计", cur_in, inc))
+    cur_ex = s_idx.get(("expense", "current_year_total", "amount"))
+    pairs.append(("支出总表 合计 = 收支总表 本年支出合计", cur_ex, _total(by_kind["expenditure"], "total")))
+    gp_fs = f_idx.get(("expense", "current_year_total", "general_public"))
+    pairs.append(("一般公共预算支出表 合计 = 财政拨款收支总表 一般公共预算 本年支出合计", gp_fs,
+                  _total(by_kind["general_public_expenditure"], "total")))
+    pairs.append(("一般公共预算支出表 基本支出合计 = 基本支出表 合计",
+                  _total(by_kind["general_public_expenditure"], "basic"), _total(by_kind["basic_expenditure"], "total")))
+    for what, a, b in pairs:
+        if a is not None and b is not None:
+            c.compare(term(a.amount, a.unit, str(a.loc)), [term(b.amount, b.unit)], location=str(a.loc), what=what)
+    return [c.done()]
+
+
+def _three_public(lines: list[ThreePublicLine], present: set, declared_empty: set) -> CheckResult:
+    c = _Checker("three_public_sum", "three_public")
+    if "three_public" not in present:
+        return c.not_run("the filing has no “三公”经费表")
+    if not lines:
+        return c.not_run("the “三公”经费表 has no amounts" + (" (empty by declaration)" if "three_public" in declared_empty else ""))
+    by_fund: dict[str, dict[str, ThreePublicLine]] = defaultdict(dict)
+    for x in lines:
+        by_fund[x.fund_source].setdefault(x.category, x)
+    rules = [
+        ("subtotal", ["overseas_travel", "vehicles", "reception"], "“三公”经费小计 = 出国 + 用车 + 接待"),
+        ("vehicles", ["vehicle_purchase", "vehicle_operation"], "公务用车购置及运行费 = 购置 + 运行"),
+        ("overseas_travel", ["overseas_travel_research", "overseas_travel_other"], "因公出国（境）费 = 其中两项"),
+    ]
+    for fund, cats in by_fund.items():
+        def tm(cat, cats=cats):
+            x = cats.get(cat)
+            return term(x.amount, x.unit) if x else Term(ZERO, ZERO)
+
+        if "subtotal" in cats:
+            extra = [k for k in ("meeting", "training") if k in cats]
+            if "total" in cats:
+                c.compare(tm("total"), [tm("subtotal")] + [tm(k) for k in extra], location=str(cats["total"].loc),
+                          what=f"三公 合计 = 小计{' + 会议费/培训费' if extra else ''} ({fund})")
+            checks = rules
+        else:
+            # no 小计 row: the 合计 is the 三公 total itself (wide Shanghai layout)
+            checks = [("total", rules[0][1] + [k for k in ("meeting", "training") if k in cats], "“三公”经费合计 = 出国 + 用车 + 接待")] + rules[1:]
+        for parent_cat, kids, what in checks:
+            if parent_cat not in cats and not any(k in cats for k in kids):
+                continue
+            if not any(k in cats for k in kids):
+                continue
+            loc = cats[parent_cat].loc if parent_cat in cats else cats[next(k for k in kids if k in cats)].loc
+            c.compare(tm(parent_cat), [tm(k) for k in kids if k in cats], location=str(loc), what=f"{what} ({fund})")
+    return c.done()
+
+
+def _narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
+    c = _Checker("narrative_vs_tables", "narrative")
+    if not norm.stated:
+        return c.not_run("the narrative states no figures yusuan recognises")
+    s_idx, _ = _summary_index(norm.summary, "summary")
+    three = {x.category: x for x in norm.three_public if x.fund_source == "total"}
+    basic = {x.measure: x for x in by_kind["basic_expenditure"] if x.is_total}
+
+    def from_summary(side):
+        return s_idx.get((side, "current_year_total", "amount")) or s_idx.get((side, "grand_total", "amount"))
+
+    targets = {
+        "income_total": (from_summary("income"), "收支总表 本年收入合计"),
+        "expense_total": (from_summary("expense"), "收支总表 本年支出合计"),
+        "personnel": (basic.get("personnel"), "基本支出表 人员经费合计"),
+        "public_operating": (basic.get("public_operating"), "基本支出表 公用经费合计"),
+        "office_operation": (three.get("office_operation") or basic.get("public_operating"),
+                             "机关运行经费" if "office_operation" in three else "基本支出表 公用经费合计"),
+        "three_public_total": (three.get("subtotal") or three.get("total"), "“三公”经费表 小计"),
+        "overseas_travel": (three.get("overseas_travel"), "“三公”经费表 因公出国（境）费"),
+        "vehicles": (three.get("vehicles"), "“三公”经费表 公务用车购置及运行费"),
+        "vehicle_purchase": (three.get("vehicle_purchase"), "“三公”经费表 公务用车购置费"),
+        "vehicle_operation": (three.get("vehicle_operation"), "“三公”经费表 公务用车运行费"),
+        "reception": (three.get("reception"), "“三公”经费表 公务接待费"),
+    }
+    has_three = bool(norm.three_public)
+    for s in norm.stated:
+        if s.figure not in targets:
+            continue
+        line, label = targets[s.figure]
+        if line is None:
+            if not (has_three and s.figure in ("overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation",
+                                               "reception")):
+                continue
+            table_term = Term(ZERO, ZERO)  # the 三公 table prints a blank where the text says 0
+        else:
+            table_term = term(line.amount, line.unit)
+        exp = s.stated_wan
+        decimals = max(0, -exp.normalize().as_tuple().exponent)
+        stated = Term(exp, Decimal(1).scaleb(-decimals) / 2)
+        c.compare(table_term, [stated], location=f"narrative: {s.sentence[:60]}",
+                  what=f"情况说明 states {_fmt(exp)} 万元 for {label}")
+    return c.done()
+
+
+def _empty_but_printed(filing: Filing, norm: Normalized) -> CheckResult:
+    c = _Checker("empty_note_consistent", None)
+    amounts: dict[int, list] = defaultdict(list)
+    for x in [*norm.lines, *norm.summary, *norm.three_public]:
+        amounts[x.loc.table].append(x.amount.value)
+    for t in filing.tables:
+        if not t.empty_declared:
+            continue
+        c.r.compared += 1
+        nonzero = [v for p in (t.parts or [t.index]) for v in amounts.get(p, []) if v != 0]
+        if nonzero:
+            c.r.status = "failed"
+            c.r.findings.append(Finding(
+                "warning", "empty_note_consistent", t.kind, f"table {t.index}", "no amounts",
+                f"{len(nonzero)} non-zero amounts",
+                f"{t.title or LABELS.get(t.kind, t.kind)} says it is empty ({' '.join(t.notes)[:60]}) but prints "
+                f"{len(nonzero)} non-zero amounts; the amounts were loaded — ask the publisher which is right",
+            ))
+    return c.done()
+
+
+def _readable(norm: Normalized, filing: Filing) -> CheckResult:
+    c = _Checker("cells_readable", None)
+    c.r.compared = 1
+    for p in norm.problems:
+        c.r.status = "failed"
+        c.r.findings.append(Finding("warning", p.check, p.table_kind, p.location, None, p.actual, p.message))
+    for t in filing.tables:
+        if t.kind == "unknown":
+            c.r.status = "failed"
+            c.r.findings.append(Finding(
+                "warning", "table_recognised", "unknown", f"table {t.index}", None, t.title or "",
+                f"table {t.index} ({t.title or 'no title'}) was not recognised; its cells are kept but not loaded as facts",
+            ))
+    return c.r
+
+
+PARTS_FOR = {
+    "income": ("total", ["current_year_total", "prior_year_carryover"]),
+    "income_current": (
+        "current_year_total",
+        ["fiscal_appropriation", "fiscal_special_account", "business", "operating", "superior_subsidy",
+         "affiliate_remittance", "other"],
+    ),
+    "expenditure": ("total", ["basic", "project", "operating", "remit_to_superior", "subsidy_to_affiliates"]),
+    "general_public_expenditure": ("total", ["basic", "project"]),
+    "gov_fund_expenditure": ("total", ["basic", "project"]),
+    "soe_capital_expenditure": ("total", ["basic", "project"]),
+    "basic_expenditure": ("total", ["personnel", "public_operating"]),
+}

@@ -1,0 +1,601 @@
+"""Classified tables → tidy, exactly typed lines in the contract's terms.
+
+``normalize(filing, document_id)`` returns a :class:`Normalized`: python records that the checks read
+(合计 rows included, flagged ``is_total``) and, through :meth:`Normalized.frames`, the polars frames of
+``frames.py`` that the warehouse loads (合计 rows excluded: the contract stores them nowhere).
+
+Columns are recognised by their header *paths* (``本年收入 / 财政拨款收入``), with all whitespace removed,
+so ``项  目`` and ``科目    编码`` match; rows by their subject code or printed label.  A cell that should hold
+an amount and does not parse becomes a finding, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import polars as pl
+
+from pipelines.lib import frames as F
+from pipelines.lib.model import Cell, Filing, Table
+from pipelines.lib.numbers import Amount, BadNumber, clean, parse_amount, stated_amounts
+from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
+
+SUBJECT_KINDS = {
+    "income": "function",
+    "expenditure": "function",
+    "general_public_expenditure": "function",
+    "gov_fund_expenditure": "function",
+    "soe_capital_expenditure": "function",
+    "basic_expenditure": "economic",
+}
+
+# header path (whitespace removed) → measure, first match wins; order matters (小计 before 合计 etc.)
+MEASURES: dict[str, list[tuple[str, str]]] = {
+    "income": [
+        (r"上年结转", "prior_year_carryover"),
+        (r"本年收入/小计|本年收入合计|^小计$", "current_year_total"),
+        (r"财政专户", "fiscal_special_account"),
+        (r"财政拨款|一般公共预算", "fiscal_appropriation"),
+        (r"事业单位经营|经营收入", "operating"),
+        (r"事业收入", "business"),
+        (r"上级补助", "superior_subsidy"),
+        (r"附属单位上缴", "affiliate_remittance"),
+        (r"其他收入", "other"),
+        (r"合计|总计", "total"),
+    ],
+    "expenditure": [
+        (r"基本支出", "basic"),
+        (r"项目支出", "project"),
+        (r"经营支出", "operating"),
+        (r"上解上级|上缴上级", "remit_to_superior"),
+        (r"对附属单位补助", "subsidy_to_affiliates"),
+        (r"合计|总计", "total"),
+    ],
+    "basic_expenditure": [
+        (r"人员经费", "personnel"),
+        (r"公用经费", "public_operating"),
+        (r"合计|总计", "total"),
+    ],
+}
+for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
+    MEASURES[_k] = [(r"基本支出", "basic"), (r"项目支出", "project"), (r"合计|总计", "total")]
+
+THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
+    (r"机关运行经费|行政经费", "office_operation"),
+    (r"会议费", "meeting"),
+    (r"培训费", "training"),
+    (r"教学科研", "overseas_travel_research"),
+    (r"其他因公出国", "overseas_travel_other"),
+    (r"因公出国", "overseas_travel"),
+    (r"购置及运|公务用车费|车购置及运行|用车购置及运行", "vehicles"),
+    (r"购置", "vehicle_purchase"),
+    (r"运行|运维", "vehicle_operation"),
+    (r"接待", "reception"),
+    (r"小计", "subtotal"),
+    (r"合计", "total"),
+]
+# in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
+FUND_SOURCES = [
+    (r"一般公共预算|公共财政", "general_public"),
+    (r"政府性基金", "gov_fund"),
+    (r"国有资本", "soe_capital"),
+    (r"合计|预算数|金额|本年预算", "total"),
+]
+
+SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
+    (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
+    (r"一般公共预算", "general_public_budget"),
+    (r"政府性基金", "gov_fund_budget"),
+    (r"国有资本经营", "soe_capital_budget"),
+    (r"财政专户", "fiscal_special_account"),
+    (r"事业单位经营|经营收入", "operating"),
+    (r"事业收入", "business"),
+    (r"上级补助", "superior_subsidy"),
+    (r"附属单位上缴", "affiliate_remittance"),
+    (r"其他收入", "other"),
+    (r"单位资金", "other"),
+    (r"本年收入合计|本年收入小计", "current_year_total"),
+    (r"收入总计|^总计$", "grand_total"),
+]
+SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
+    (r"本年支出合计|本年支出小计", "current_year_total"),
+    (r"年终结转|年末.*结转|年末结转", "year_end_carryover"),
+    (r"支出总计|^总计$", "grand_total"),
+]
+FISCAL_EXPENSE_MEASURES = [
+    (r"一般公共预算", "general_public"),
+    (r"政府性基金", "gov_fund"),
+    (r"国有资本", "soe_capital"),
+    (r"合计|金额|预算数", "total"),
+]
+
+
+def _match(rules: list[tuple[str, str]], text: str) -> str | None:
+    for pattern, key in rules:
+        if re.search(pattern, text):
+            return key
+    return None
+
+
+@dataclass(slots=True)
+class Loc:
+    table: int
+    row: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"table {self.table} row {self.row} col {self.col}"
+
+
+@dataclass(slots=True)
+class Line:
+    """One amount of a subject-coded table (合计 rows too, with ``is_total``)."""
+
+    table_kind: str
+    classification: str
+    subject_code: str | None
+    subject_name: str
+    measure: str
+    amount: Amount
+    unit: str
+    loc: Loc
+    is_total: bool = False
+
+
+@dataclass(slots=True)
+class SummaryLine:
+    table_kind: str
+    side: str
+    item: str
+    item_name: str
+    subject_code: str | None
+    measure: str
+    amount: Amount
+    unit: str
+    loc: Loc
+
+
+@dataclass(slots=True)
+class ThreePublicLine:
+    category: str
+    label: str
+    fund_source: str
+    amount: Amount
+    unit: str
+    loc: Loc
+
+
+@dataclass(slots=True)
+class Indicator:
+    project_seq: int | None
+    project_name: str
+    objective: str
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    target_value: str
+    basis: str
+    classified: bool
+    loc: Loc
+
+
+@dataclass(slots=True)
+class Project:
+    project_seq: int | None
+    project_name: str
+    cost_wan: Decimal | None
+    cost_text: str | None
+    table: int
+
+
+@dataclass(slots=True)
+class StatedFigure:
+    figure: str
+    stated_wan: Decimal
+    sentence: str
+
+
+@dataclass(slots=True)
+class Problem:
+    """A cell normalization could not read: becomes a finding."""
+
+    check: str
+    table_kind: str
+    location: str
+    actual: str
+    message: str
+
+
+@dataclass
+class Normalized:
+    document_id: str
+    lines: list[Line] = field(default_factory=list)
+    summary: list[SummaryLine] = field(default_factory=list)
+    three_public: list[ThreePublicLine] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    stated: list[StatedFigure] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
+        d = self.document_id
+
+        def prov(a: Amount, unit: str, loc: Loc) -> dict:
+            return {
+                "amount_yuan": a.yuan(unit), "amount_wan": a.wan(unit), "amount_text": a.text,
+                "source_table": loc.table, "source_row": loc.row, "source_col": loc.col,
+            }
+
+        budget = [
+            {"document_id": d, "table_kind": x.table_kind, "classification": x.classification,
+             "subject_code": x.subject_code, "subject_name": x.subject_name,
+             "subject_level": level(x.subject_code), "parent_code": parent(x.subject_code),
+             "measure": x.measure, **prov(x.amount, x.unit, x.loc)}
+            for x in self.lines if not x.is_total
+        ]
+        summary = [
+            {"document_id": d, "table_kind": x.table_kind, "side": x.side, "item": x.item,
+             "item_name": x.item_name, "subject_code": x.subject_code, "measure": x.measure,
+             **prov(x.amount, x.unit, x.loc)}
+            for x in self.summary
+        ]
+        three = [
+            {"document_id": d, "category": x.category, "category_label": x.label,
+             "fund_source": x.fund_source, **prov(x.amount, x.unit, x.loc)}
+            for x in self.three_public
+        ]
+        indicators = [
+            {"document_id": d, "project_seq": x.project_seq, "project_name": x.project_name,
+             "objective": x.objective, "indicator_level1": x.level1, "indicator_level2": x.level2,
+             "indicator_level3": x.level3, "description": x.description, "target_value": x.target_value,
+             "basis": x.basis, "classified": x.classified, "source_table": x.loc.table,
+             "source_row": x.loc.row}
+            for x in self.indicators
+        ]
+        projects = [
+            {"document_id": d, "project_seq": p.project_seq, "project_name": p.project_name,
+             "cost_wan": p.cost_wan, "cost_text": p.cost_text, "source_table": p.table}
+            for p in self.projects
+        ]
+        stated = [
+            {"document_id": d, "figure": s.figure, "stated_wan": s.stated_wan, "sentence": s.sentence}
+            for s in self.stated
+        ]
+        return {
+            "budget_lines": _frame(budget, F.BUDGET_LINES),
+            "budget_summary": _frame(summary, F.BUDGET_SUMMARY),
+            "three_public": _frame(three, F.THREE_PUBLIC),
+            "performance_indicators": _frame(indicators, F.PERFORMANCE_INDICATORS),
+            "projects": _frame(projects, F.PROJECTS),
+            "narrative_figures": _frame(stated, F.NARRATIVE_FIGURES),
+        }
+
+
+def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    # Decimals go in as python Decimal objects: exact, no float on the way.
+    return pl.DataFrame(rows, schema=schema, strict=False).select(
+        [pl.col(c).cast(t, strict=False) for c, t in schema.items()]
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def normalize(filing: Filing, document_id: str) -> Normalized:
+    """Every recognised table of a filing → lines; unreadable cells → problems."""
+    out = Normalized(document_id)
+    for table in filing.tables:
+        unit = table.unit or filing.unit or "万元"
+        if table.kind in SUBJECT_KINDS:
+            _subject_table(table, unit, out)
+        elif table.kind in ("summary", "fiscal_summary"):
+            _summary_table(table, unit, out)
+        elif table.kind == "three_public":
+            # 三公 tables are printed in 万元 nearly everywhere, even where tables 1–8 are in 元
+            _three_public_table(table, table.unit or "万元", out)
+        elif table.kind == "performance_target":
+            _performance_table(table, out)
+    out.stated = narrative_figures(filing)
+    return out
+
+
+def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str) -> Amount | None:
+    try:
+        return parse_amount(text)
+    except BadNumber:
+        out.problems.append(Problem(
+            check="amount_parses", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{table.title or table.kind}: the cell for {what} reads {text!r}, which is not a number; "
+            "the rest of the table was loaded without it",
+        ))
+        return None
+
+
+def _keys(table: Table) -> list[str]:
+    return [clean(h) for h in table.header]
+
+
+def _code_columns(keys: list[str]) -> tuple[list[int], int | None]:
+    """Code columns (one, or 类|款|项 split) and the name column, from the header paths."""
+    split = [i for i, k in enumerate(keys) if re.search(r"(^|/)(类|款|项)$", k)]
+    if split:
+        codes = split
+    else:
+        codes = [i for i, k in enumerate(keys) if "编码" in k or "代码" in k]
+    names = [i for i, k in enumerate(keys) if "名称" in k and i not in codes]
+    if not names:
+        names = [i for i, k in enumerate(keys) if re.search(r"项目|科目", k) and i not in codes and "编码" not in k]
+    return codes[:3], (names[0] if names else None)
+
+
+def _subject_table(table: Table, unit: str, out: Normalized) -> None:
+    keys = _keys(table)
+    code_cols, name_col = _code_columns(keys)
+    rules = MEASURES[table.kind]
+    measure_cols: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for i, k in enumerate(keys):
+        if i in code_cols or i == name_col or not k or re.search(r"序号|行次|栏次", k):
+            continue
+        m = _match(rules, k)
+        if m and m not in seen:
+            measure_cols.append((i, m))
+            seen.add(m)
+    classification = SUBJECT_KINDS[table.kind]
+    context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
+    for row in table.body:
+        vals = table.values(row)
+        code = _join_code([clean(vals[i]) for i in code_cols], context) if code_cols else None
+        name = vals[name_col].strip() if name_col is not None else ""
+        label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
+        is_total = code is None and bool(re.search(r"合计|总计", label))
+        if code is None and not is_total:
+            if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
+                continue
+            # a row with amounts but neither a code nor a total label: report, do not guess
+            if any(clean(vals[i]) for i, _ in measure_cols):
+                out.problems.append(Problem(
+                    check="subject_code_present", table_kind=table.kind,
+                    location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
+                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code",
+                ))
+            continue
+        first = row[0] if row else Cell("", 0, 0)
+        for col, measure in measure_cols:
+            loc = Loc(first.table, first.row, col)
+            a = _amount(vals[col], table, loc, out, f"{label} / {measure}")
+            if a is None:
+                continue
+            out.lines.append(Line(table.kind, classification, code, name.strip() or label, measure, a, unit,
+                                  loc, is_total))
+
+
+def _join_code(parts: list[str], context: list[str]) -> str | None:
+    parts = [p for p in parts]
+    if len(parts) == 1:
+        code = parts[0]
+        return code if CODE.match(code) else None
+    lei, kuan, xiang = (parts + ["", "", ""])[:3]
+    if not any(parts) or not all(p.isdigit() or p == "" for p in parts):
+        return None
+    if lei:
+        context[0], context[1] = lei, ""
+    else:
+        lei = context[0]
+    if kuan:
+        context[1] = kuan
+    elif xiang:
+        kuan = context[1]
+    code = lei + (kuan if (kuan and (parts[1] or xiang)) else "") + (xiang if xiang else "")
+    return code if CODE.match(code) else None
+
+
+def _summary_table(table: Table, unit: str, out: Normalized) -> None:
+    keys = _keys(table)
+    income_cols = [i for i, k in enumerate(keys) if k.startswith(("收入", "本年收入"))]
+    expense_cols = [i for i, k in enumerate(keys) if k.startswith(("支出", "本年支出"))]
+    if not income_cols or not expense_cols:
+        # no 收入/支出 group header: the label columns alternate (项目 金额 项目 金额 …)
+        labels = [i for i, k in enumerate(keys) if re.search(r"项目", k)]
+        if len(labels) >= 2:
+            income_cols = list(range(labels[0], labels[1]))
+            expense_cols = list(range(labels[1], len(keys)))
+    for side, cols in (("income", income_cols), ("expense", expense_cols)):
+        if not cols:
+            continue
+        label_col = next((i for i in cols if re.search(r"项目|名称", keys[i])), cols[0])
+        value_cols = [i for i in cols if i != label_col and not re.search(r"行次|序号", keys[i])]
+        _summary_side(table, unit, out, side, label_col, value_cols, keys)
+
+
+def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
+    in_carryover = False
+    for row in table.body:
+        vals = table.values(row)
+        label = vals[label_col].strip()
+        key = clean(label)
+        if not key:
+            continue
+        subject_code = None
+        if side == "income":
+            item = _match(SUMMARY_INCOME_ITEMS, key)
+            if item == "prior_year_carryover":
+                in_carryover = True
+            elif in_carryover and item in ("general_public_budget", "gov_fund_budget", "soe_capital_budget"):
+                # the fiscal summary lists the carry-over by fund after 年初财政拨款结转和结余
+                item = "prior_year_carryover_" + {"general_public_budget": "general_public",
+                                                   "gov_fund_budget": "gov_fund",
+                                                   "soe_capital_budget": "soe_capital"}[item]
+            elif item == "grand_total":
+                in_carryover = False
+        else:
+            item = _match(SUMMARY_EXPENSE_ITEMS, key)
+            if item is None:
+                subject_code = function_class_code(label)
+                item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
+        if item is None:
+            out.problems.append(Problem(
+                check="summary_item_known", table_kind=table.kind,
+                location=str(Loc(row[0].table, row[0].row, label_col)), actual=label,
+                message=f"{table.title or table.kind}: the {side} line {label!r} is not a known item; kept out",
+            ))
+            continue
+        for col in value_cols:
+            if table.kind == "fiscal_summary" and side == "expense":
+                measure = _match(FISCAL_EXPENSE_MEASURES, keys[col]) or "total"
+            else:
+                measure = "amount"
+            loc = Loc(row[0].table, row[0].row, col)
+            a = _amount(vals[col], table, loc, out, f"{label}")
+            if a is None:
+                continue
+            out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item == "function_class"
+                                           else label, subject_code, measure, a, unit, loc))
+            if measure == "amount":
+                break  # one amount per line (the 预算数 column)
+
+
+def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
+    keys = _keys(table)
+    # wide layout: the categories are columns; vertical: they are rows
+    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, k.split("/")[-1] if "/" in k else k), k)
+                   for i, k in enumerate(keys)]
+    wide = sum(1 for _, c, _ in header_cats if c) >= 3
+    if wide:
+        for i, cat, k in header_cats:
+            if cat is None:
+                continue
+            if cat == "subtotal" and re.search(r"用车|车", k):
+                cat = "vehicles"
+            elif cat in ("vehicle_purchase", "vehicle_operation", "vehicles") and "车" not in k and "购置" not in k \
+                    and "运行" not in k:
+                continue
+            for row in table.body:
+                vals = table.values(row)
+                if not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
+                    continue
+                loc = Loc(row[0].table, row[0].row, i)
+                a = _amount(vals[i], table, loc, out, k)
+                if a is not None:
+                    out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc))
+        return
+    label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
+    fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
+    fund_cols = [(i, f) for i, f in fund_cols if f and not re.search(r"序号|行次", keys[i])]
+    for row in table.body:
+        vals = table.values(row)
+        label = vals[label_col].strip()
+        key = clean(label)
+        if not key:
+            continue
+        cat = _match(THREE_PUBLIC_CATEGORIES, key.replace("其中:", "").replace("其中：", ""))
+        if cat is None:
+            continue
+        if cat == "subtotal" and "用车" in key:
+            cat = "vehicles"
+        for col, fund in fund_cols:
+            loc = Loc(row[0].table, row[0].row, col)
+            a = _amount(vals[col], table, loc, out, f"{label} / {fund}")
+            if a is not None:
+                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc))
+
+
+_PROJECT_TITLE = re.compile(r"^\s*(\d+)\s*[、.．]\s*(.+?)(绩效目标(申报|填报)?表)?\s*$")
+_COST = re.compile(r"(?P<num>\d+(\.\d+)?)\s*(?P<unit>万元|元)")
+
+
+def _performance_table(table: Table, out: Normalized) -> None:
+    m = _PROJECT_TITLE.match(table.title or "")
+    seq = int(m.group(1)) if m else None
+    name = (m.group(2) if m else (table.title or "")).strip()
+    objective = ""
+    level1 = level2 = ""
+    rows = [(row, [v.strip() for v in table.values(row)]) for row in table.body]
+    for h in table.header:
+        if clean(h).startswith("绩效目标") and "/" in h:
+            objective = h.split("/", 1)[1].strip()
+    cost: Decimal | None = None
+    cost_text: str | None = None
+    for row, vals in rows:
+        nonblank = [v for v in vals if v]
+        if not nonblank:
+            continue
+        if clean(nonblank[0]).startswith("绩效目标") and len(nonblank) >= 2:
+            objective = nonblank[1]
+            continue
+        if clean(nonblank[0]) in ("一级指标",):
+            continue
+        if len(vals) < 6:
+            continue
+        v = vals[-6:]
+        level1 = v[0] or level1
+        level2 = v[1] or level2
+        if not any(v[2:]):
+            continue
+        classified = any(x == "涉密" for x in v[2:]) or "涉密" in objective and False
+        first = row[0]
+        out.indicators.append(Indicator(seq, name, objective, level1, level2, v[2], v[3], v[4], v[5],
+                                        any(x == "涉密" for x in v[2:5]) or classified,
+                                        Loc(first.table, first.row, 0)))
+        if "成本" in level2 and cost is None:
+            cost_text = v[4]
+            c = _COST.search(clean(v[4]))
+            if c and "涉密" not in v[4]:
+                cost = Decimal(c.group("num"))
+                if c.group("unit") == "元":
+                    cost = cost / 10000
+    out.projects.append(Project(seq, name, cost, cost_text, table.index))
+
+
+# --------------------------------------------------------------------------------------------------
+# What the narrative states, kept with its sentence.
+
+NARRATIVE_PATTERNS: list[tuple[str, str]] = [
+    ("income_total", r"收入预算(共计|合计|总额|为)"),
+    ("expense_total", r"支出预算(共计|合计|总额|为)"),
+    ("personnel", r"人员经费(支出预算)?"),
+    ("public_operating", r"(日常)?公用经费(支出预算)?"),
+    ("office_operation", r"机关运行经费(共计安排|预算|为|安排)"),
+    ("three_public_total", r"“?三公”?经费(预算)?(安排|预算数为|为|合计)"),
+    ("overseas_travel", r"因公出国[（(]境[)）]费(用)?"),
+    ("vehicles", r"公务用车购置及运[行维]*费|公务用车购置及运维费"),
+    ("vehicle_purchase", r"公务用车购置费(为)?"),
+    ("vehicle_operation", r"公务用车运行(维护)?费"),
+    ("reception", r"公务接待费"),
+    ("change_on_prior_year", r"比(上年|\d{4}年(预算)?)(增加|减少|增长|下降)"),
+]
+
+
+def narrative_figures(filing: Filing) -> list[StatedFigure]:
+    """Amounts the narrative states, each the first amount after its phrase within a clause."""
+    found: list[StatedFigure] = []
+    seen: set[str] = set()
+    for p in filing.paragraphs:
+        text = p.text
+        if "万元" not in text and "元" not in text:
+            continue
+        for clause in re.split(r"[；;。]", text):
+            amounts = stated_amounts(clause)
+            if not amounts:
+                continue
+            for figure, pattern in NARRATIVE_PATTERNS:
+                if figure in seen:
+                    continue
+                m = re.search(pattern, clause)
+                if not m:
+                    continue
+                after = [a for a in amounts if a[0] >= m.start()]
+                if not after:
+                    continue
+                value = after[0][1]
+                if figure == "change_on_prior_year" and re.search(r"减少|下降", m.group(0)):
+                    value = -value
+                found.append(StatedFigure(figure, value.quantize(Decimal("0.000001")), clause.strip()))
+                seen.add(figure)
+    return found
