@@ -92,6 +92,18 @@ FINDINGS = {
     "message": pl.String,
 }
 
+# The coverage of validation: every check per filing, passed / failed / not_run.
+CHECK_RESULTS = {
+    "document_id": pl.String,
+    "check": pl.String,
+    "table_kind": pl.String,
+    "status": pl.String,
+    "compared": pl.Int32,
+    "within_rounding": pl.Int32,
+    "failures": pl.Int32,
+    "reason": pl.String,
+}
+
 # What the narrative states, kept with its sentence (checked against the tables).
 NARRATIVE_FIGURES = {
     "document_id": pl.String,
@@ -107,6 +119,7 @@ FRAMES = {
     "performance_indicators": PERFORMANCE_INDICATORS,
     "projects": PROJECTS,
     "findings": FINDINGS,
+    "check_results": CHECK_RESULTS,
     "narrative_figures": NARRATIVE_FIGURES,
 }
 

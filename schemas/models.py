@@ -1,0 +1,145 @@
+"""pandera DataFrameModels, one per tidy frame.
+
+No ``coerce``: ``normalize`` already casts every column to its final polars dtype, and with coerce a
+missing column surfaces as a polars error instead of a schema failure (pandera 0.35).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pandera.polars as pa
+import polars as pl
+
+CODE = r"^\d{3}(\d{2}){0,2}$"
+SHA256 = r"^[0-9a-f]{64}$"
+
+BUDGET_MEASURES = [
+    "total", "current_year_total", "fiscal_appropriation", "fiscal_special_account", "business", "operating",
+    "superior_subsidy", "affiliate_remittance", "other", "prior_year_carryover", "basic", "project",
+    "remit_to_superior", "subsidy_to_affiliates", "personnel", "public_operating",
+]
+TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
+               "gov_fund_expenditure", "soe_capital_expenditure"]
+SUMMARY_ITEMS = [
+    "general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_special_account", "business",
+    "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
+    "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
+    "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
+]
+CATEGORIES = [
+    "total", "subtotal", "overseas_travel", "overseas_travel_research", "overseas_travel_other", "vehicles",
+    "vehicle_purchase", "vehicle_operation", "reception", "meeting", "training", "office_operation",
+]
+FUND_SOURCES = ["total", "general_public", "gov_fund", "soe_capital"]
+
+Yuan = Annotated[pl.Decimal, 18, 2]
+Wan = Annotated[pl.Decimal, 18, 6]
+
+
+class _Amounts(pa.DataFrameModel):
+    document_id: str = pa.Field(str_matches=SHA256)
+    amount_yuan: Yuan
+    amount_wan: Wan
+    amount_text: str
+    source_table: pl.Int32 = pa.Field(ge=0)
+    source_row: pl.Int32 = pa.Field(ge=0)
+    source_col: pl.Int32 = pa.Field(ge=0)
+
+
+class BudgetLine(_Amounts):
+    """One subject-coded amount: department × year × table × subject × measure (元 and 万元)."""
+
+    table_kind: str = pa.Field(isin=TABLE_KINDS)
+    classification: str = pa.Field(isin=["function", "economic"])
+    subject_code: str = pa.Field(str_matches=CODE)  # 类/款/项, as printed
+    subject_name: str
+    subject_level: pl.Int8 = pa.Field(isin=[1, 2, 3])
+    parent_code: str = pa.Field(nullable=True, str_matches=CODE)
+    measure: str = pa.Field(isin=BUDGET_MEASURES)
+
+    class Config:
+        strict = True
+        unique = ["document_id", "table_kind", "subject_code", "measure", "source_table", "source_row"]
+
+
+class SummaryLine(_Amounts):
+    """A line of the 收支总表 or 财政拨款收支总表."""
+
+    table_kind: str = pa.Field(isin=["summary", "fiscal_summary"])
+    side: str = pa.Field(isin=["income", "expense"])
+    item: str = pa.Field(isin=SUMMARY_ITEMS)
+    item_name: str
+    subject_code: str = pa.Field(nullable=True, str_matches=r"^\d{3}$")
+    measure: str = pa.Field(isin=["amount", "total", "general_public", "gov_fund", "soe_capital"])
+
+    class Config:
+        strict = True
+        unique = ["document_id", "table_kind", "side", "source_table", "source_row", "measure"]
+
+
+class ThreePublicLine(_Amounts):
+    """A 三公经费 amount by category and fund source."""
+
+    category: str = pa.Field(isin=CATEGORIES)
+    category_label: str
+    fund_source: str = pa.Field(isin=FUND_SOURCES)
+
+    class Config:
+        strict = True
+        unique = ["document_id", "category", "fund_source", "source_table", "source_row", "source_col"]
+
+
+class PerformanceIndicator(pa.DataFrameModel):
+    """One indicator of a project's 绩效目标 table."""
+
+    document_id: str = pa.Field(str_matches=SHA256)
+    project_seq: pl.Int32 = pa.Field(nullable=True, ge=0)
+    project_name: str
+    objective: str
+    indicator_level1: str
+    indicator_level2: str
+    indicator_level3: str
+    description: str
+    target_value: str
+    basis: str
+    classified: bool
+    source_table: pl.Int32 = pa.Field(ge=0)
+    source_row: pl.Int32 = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+
+
+class Project(pa.DataFrameModel):
+    """A project with a 绩效目标 table; cost_wan parsed from its 成本指标."""
+
+    document_id: str = pa.Field(str_matches=SHA256)
+    project_seq: pl.Int32 = pa.Field(nullable=True, ge=0)
+    project_name: str
+    cost_wan: Wan = pa.Field(nullable=True, ge=0)
+    cost_text: str = pa.Field(nullable=True)
+    source_table: pl.Int32 = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+
+
+class NarrativeFigure(pa.DataFrameModel):
+    document_id: str = pa.Field(str_matches=SHA256)
+    figure: str
+    stated_wan: Wan
+    sentence: str
+
+    class Config:
+        strict = True
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "budget_lines": BudgetLine,
+    "budget_summary": SummaryLine,
+    "three_public": ThreePublicLine,
+    "performance_indicators": PerformanceIndicator,
+    "projects": Project,
+    "narrative_figures": NarrativeFigure,
+}
