@@ -1,0 +1,134 @@
+"""The ``yusuan`` command line: ingest, check, export (see ../shared/CONTRACT.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+DEFAULT_DB = "data/warehouse.duckdb"
+
+
+def _db(args) -> Path:
+    return Path(args.db or os.environ.get("YUSUAN_DB") or DEFAULT_DB)
+
+
+def cmd_ingest(args) -> int:
+    from pipelines.lib.ingest import ingest
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"yusuan ingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county)
+    for line in summary.lines():
+        print(line)
+    print(f"warehouse: {_db(args)} — try: duckdb {_db(args)} -c \"from marts.budget_lines limit 10\"")
+    return 1 if summary.rejected else 0
+
+
+def cmd_check(args) -> int:
+    from pipelines.lib.checks import LABELS
+    from pipelines.lib.stages import process
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"yusuan check: no such file: {path}", file=sys.stderr)
+        return 2
+    item = process(path, root=path.parent)
+    d = item.document
+    print(f"{path}")
+    if item.filing is None:
+        print(f"  REJECTED: {d['error']}")
+        return 1
+    f = item.filing
+    print(f"  department: {f.department_code or '-'} {f.department_name or '?'}   year: {f.year or '?'}   "
+          f"type: {f.doc_type}   unit: {f.unit or '?'}   format: {f.file_type}"
+          + (f"   pages: {f.pages}" if f.pages else ""))
+    print(f"  document_id: {d['document_id']}")
+    print(f"\n  {len(f.tables)} tables:")
+    for t in f.tables:
+        flag = "  (empty by declaration)" if t.empty_declared else ""
+        title = (t.title or "—")[:40]
+        print(f"    #{t.index:<3} {t.kind:<27} {title:<40} {t.unit or '':<3} {len(t.body):>4} rows{flag}")
+    counts = {k: df.height for k, df in item.frames.items() if k not in ("findings", "check_results")}
+    by_kind = Counter()
+    if "budget_lines" in item.frames:
+        by_kind.update(item.frames["budget_lines"]["table_kind"].to_list())
+    print("\n  facts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if by_kind:
+        print("  budget lines by table_kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
+    print("\n  checks:")
+    for r in item.checks:
+        where = LABELS.get(r.table_kind, r.table_kind or "filing")
+        if r.status == "not_run":
+            print(f"    not run  {r.check:<22} {where}: {r.reason}")
+        else:
+            extra = f", {r.within_rounding} within rounding" if r.within_rounding else ""
+            print(f"    {r.status:<8} {r.check:<22} {where}: {r.compared} compared{extra}, {len(r.findings)} finding(s)")
+    print(f"\n  {len(item.findings)} finding(s):")
+    for x in item.findings:
+        print(f"    [{x.severity}] {x.check} @ {x.location}: {x.message}")
+    if item.rejected:
+        print(f"\n  REJECTED: {d['error']}")
+        return 1
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pipelines.lib import warehouse
+
+    db = _db(args)
+    if not db.exists():
+        print(f"yusuan export: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
+        return 2
+    con = warehouse.connect(db)
+    try:
+        manifest = warehouse.export(con, Path(args.out))
+    finally:
+        con.close()
+    for rel in manifest["relations"]:
+        print(f"  {rel['relation']:<36} {rel['row_count']:>8} rows")
+    print(f"wrote {args.out}/ (manifest.json)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="yusuan", description="County budget disclosures (部门预算公开) into DuckDB.")
+    sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("ingest", help="ingest every filing under PATH (files or folders)")
+    i.add_argument("paths", nargs="+", metavar="PATH")
+    i.add_argument("--db", help=f"warehouse file (default $YUSUAN_DB, else {DEFAULT_DB})")
+    i.add_argument("--county", help="county for filings not under a region folder")
+    i.set_defaults(func=cmd_ingest)
+    c = sub.add_parser("check", help="extract and validate one filing without touching the warehouse")
+    c.add_argument("file")
+    c.set_defaults(func=cmd_check)
+    e = sub.add_parser("export", help="write every marts.* relation to Parquet")
+    e.add_argument("--db")
+    e.add_argument("--out", default="data/exports")
+    e.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted; every filing loaded so far is complete", file=sys.stderr)
+        return 2
+    except Exception as err:  # a system error: say what, exit 2
+        from pipelines.lib.errors import RejectedFile
+
+        if isinstance(err, RejectedFile):
+            print(f"yusuan: {err.reason}", file=sys.stderr)
+        else:
+            print(f"yusuan: {type(err).__name__}: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
