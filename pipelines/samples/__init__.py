@@ -1,0 +1,1 @@
+"""Sample filings shipped in ``data/samples``: one transcribed published filing, the rest synthetic."""
