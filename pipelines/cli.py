@@ -95,6 +95,48 @@ def cmd_export(args) -> int:
     return 0
 
 
+SUMMARY_QUERIES = [
+    ("documents by status", "select status, count(*) as files from core.documents group by status order by status"),
+    ("departments and years loaded",
+     "select county, department_name, string_agg(distinct year::varchar, ', ' order by year::varchar) as years "
+     "from core.documents where status = 'loaded' group by all order by all"),
+    ("facts in the marts",
+     "select 'budget_lines' as relation, count(*) as n from marts.budget_lines union all "
+     "select 'budget_summary', count(*) from marts.budget_summary union all "
+     "select 'three_public', count(*) from marts.three_public union all "
+     "select 'performance_indicators', count(*) from marts.performance_indicators"),
+    ("largest year-over-year changes (支出总表 by 类, 万元)",
+     "select department_name, subject_code, subject_name, prior_year, year, prior_amount_wan, amount_wan, change_wan, "
+     "change_pct from marts.yoy_change where table_kind = 'expenditure' and measure = 'total' and length(subject_code) = 3 "
+     "order by abs(change_wan) desc limit 5"),
+    ("三公 totals by department and year (万元)",
+     "select department_name, year, amount_wan, change_wan from marts.three_public_trend where category = 'subtotal' "
+     "order by department_name, year"),
+    ("findings by severity and check",
+     "select severity, \"check\", count(*) as n from quality.findings group by all order by n desc limit 8"),
+]
+
+
+def cmd_summary(args) -> int:
+    from pipelines.lib import warehouse
+
+    db = _db(args)
+    if not db.exists():
+        print(f"yusuan summary: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
+        return 2
+    con = warehouse.connect(db, read_only=True)
+    try:
+        for title, sql in SUMMARY_QUERIES:
+            print(f"\n== {title}")
+            try:
+                print(con.sql(sql).pl())
+            except Exception as err:  # a relation missing in an old warehouse should not hide the rest
+                print(f"  (not available: {str(err).splitlines()[0]})")
+    finally:
+        con.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yusuan", description="County budget disclosures (部门预算公开) into DuckDB.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -110,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--db")
     e.add_argument("--out", default="data/exports")
     e.set_defaults(func=cmd_export)
+    r = sub.add_parser("summary", help="print what the warehouse holds: documents, facts, top changes, 三公")
+    r.add_argument("--db")
+    r.set_defaults(func=cmd_summary)
     return p
 
 
