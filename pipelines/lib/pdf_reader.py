@@ -1,0 +1,584 @@
+"""Read a PDF filing into a :class:`RawDocument`, the same shape ``docx_reader`` produces.
+
+Tables are read by their geometry: pdfplumber turns the ruling lines and thin filled rectangles into
+cell rectangles, and every character goes to the cell that contains its centre.  Splitting text lines
+on spaces would lose blank cells and the 类 | 款 | 项 code columns; the grid keeps them.  Everything
+outside the tables becomes paragraphs, and the paragraphs right above / below a table become its
+``before`` (title, 编制部门 … 单位) and ``after`` (注：…).
+
+pypdfium2 (shipped with pdfplumber) checks the file first: it opens damaged files more strictly,
+reports a wanted password as such, and counts a page's characters in well under a millisecond, so a
+scan, an encrypted or a truncated file is turned away before pdfplumber's slower parse.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from pipelines.lib.errors import RejectedFile
+from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
+
+MAX_PAGES = 2000
+
+# The filings rule their tables with thin filled rectangles or lines; text-based strategies would
+# invent columns from the alignment of numbers, so only drawn edges count.
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+    "edge_min_length": 3,
+}
+
+_GRID_TOL = 2.0  # points: cell edges closer than this are one grid line
+_CONTINUATION_TOL = 3.0  # points: how far a continuation table's edges may sit from its predecessor's
+
+SCAN_REASON = (
+    "the PDF has no text layer — it is a scan; OCR is not supported yet, "
+    "ask the publisher for a text PDF or a .docx"
+)
+
+_NOTE = re.compile(r"^\s*(注|备注|附注|说明)\s*\d*\s*[：:]")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+_CN_NUM = "一二三四五六七八九十"
+_HEADING_1 = re.compile(rf"^[{_CN_NUM}]+\s*[、.．]")
+_HEADING_2 = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
+_ITEM = re.compile(rf"^(?:\d{{1,3}}\s*[.、．)）](?!\d)|[（(]\d{{1,3}}[）)]|[{_CN_NUM}]+\s*[、.．]|[（(][{_CN_NUM}]+[）)])")
+_WIDE_PUNCT = set("“”‘’…—·")
+_SENTENCE_END = set("。：:；;！？!?")
+
+
+def read_pdf(data: bytes) -> RawDocument:
+    """Parse a PDF filing into tables (cells by geometry) and paragraphs.
+
+    Raises :class:`RejectedFile` for a file that is not a PDF, is damaged or truncated, needs a
+    password, has more than ``MAX_PAGES`` pages, or has no text layer (a scan).
+    """
+    n_pages = _check_document(data)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_read_page(page) for page in pdf.pages]
+    except RejectedFile:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged input; none may escape
+        raise RejectedFile(
+            f"the PDF could not be parsed ({type(exc).__name__}: {exc}); it is probably damaged — "
+            "fetch or export it again",
+            kind="corrupt",
+        ) from exc
+    return _assemble(pages, n_pages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gatekeeping
+
+
+def _check_document(data: bytes) -> int:
+    """Turn away what is not a readable, text-bearing PDF; return the page count."""
+    if not data:
+        raise RejectedFile("the file is empty (0 bytes)", kind="empty")
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        raise RejectedFile(
+            "this is not a PDF: it does not start with the %PDF- signature"
+            + _sniff(data),
+            kind="not_pdf",
+        )
+    if b"%%EOF" not in data[-4096:]:
+        raise RejectedFile(
+            "the PDF is truncated: it has no %%EOF end marker, so the download or copy was cut short; "
+            "fetch the file again",
+            kind="truncated",
+        )
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise RejectedFile(
+                "the PDF is encrypted and needs a password to open; ask the publisher for an "
+                "unprotected copy",
+                kind="encrypted",
+            ) from exc
+        if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_SECURITY:
+            raise RejectedFile(
+                "the PDF uses an unsupported encryption scheme; ask the publisher for an unprotected copy",
+                kind="encrypted",
+            ) from exc
+        raise RejectedFile(
+            f"the PDF is damaged and cannot be opened ({exc}); fetch or export it again", kind="corrupt"
+        ) from exc
+    try:
+        n_pages = len(doc)
+        if n_pages == 0:
+            raise RejectedFile("the PDF has no pages", kind="empty")
+        if n_pages > MAX_PAGES:
+            raise RejectedFile(
+                f"the PDF has {n_pages} pages, more than the {MAX_PAGES} a budget filing can have; "
+                "it is not a single filing",
+                kind="too_large",
+            )
+        chars = 0
+        images = 0
+        for i in range(n_pages):
+            page = doc[i]
+            try:
+                chars += page.get_textpage().count_chars()
+                if not chars:
+                    images += sum(
+                        1 for obj in page.get_objects(max_depth=2) if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
+                    )
+            finally:
+                page.close()
+            if chars:
+                break
+        if not chars:
+            if images:
+                raise RejectedFile(SCAN_REASON, kind="scan")
+            raise RejectedFile(
+                "the PDF has no text layer: its pages carry no text (blank, or text drawn as outlines); "
+                "ask the publisher for a text PDF or a .docx",
+                kind="no_text",
+            )
+    except pdfium.PdfiumError as exc:
+        raise RejectedFile(f"the PDF is damaged ({exc}); fetch or export it again", kind="corrupt") from exc
+    finally:
+        doc.close()
+    return n_pages
+
+
+def _sniff(data: bytes) -> str:
+    """Name a few common look-alikes so the operator knows what was sent instead."""
+    if data.startswith(b"PK\x03\x04"):
+        return " (it is a ZIP container, e.g. .docx or .xlsx)"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return " (it is a legacy Office file, e.g. .doc or .xls)"
+    if data.lstrip()[:1] == b"<":
+        return " (it looks like HTML or XML, e.g. an error page saved in its place)"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# One page
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+    page_width: float
+    page_height: float
+
+
+@dataclass(slots=True)
+class _PCell:
+    text: str
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class _PTable:
+    page: int
+    bbox: tuple[float, float, float, float]
+    cells: list[_PCell]
+    xs: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[_Line]
+    tables: list[_PTable]
+
+
+def _visible(obj: dict) -> bool:
+    """Drop white or unpainted rectangles: the 2024/2026 tables of contents sit in invisible boxes."""
+    if obj.get("object_type") != "rect":
+        return True
+    fill = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
+    stroke = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
+    return bool(fill or stroke)
+
+
+def _is_white(color: object) -> bool:
+    if not isinstance(color, tuple | list) or not color:
+        return False
+    if not all(isinstance(v, int | float) for v in color):
+        return False
+    if len(color) == 4:  # CMYK
+        return all(v <= 0.02 for v in color)
+    return all(v >= 0.98 for v in color)
+
+
+def _read_page(page: pdfplumber.page.Page) -> _Page:
+    """Find the ruled tables of one page, fill their cells, and collect the remaining text lines."""
+    page = page.dedupe_chars()
+    chars = [c for c in page.chars if c.get("upright", True) or c["text"].strip()]
+    tables: list[_PTable] = []
+    if page.rects or page.lines or page.curves:
+        ruled = page.filter(_visible)
+        for found in ruled.find_tables(TABLE_SETTINGS):
+            if len(found.cells) < 2:
+                continue  # a lone framed box is a text frame, not a table
+            tables.append(_PTable(page.page_number, tuple(found.bbox), [_PCell("", tuple(b)) for b in found.cells]))
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+
+    free: list[dict] = []
+    in_cell: dict[tuple[int, int], list[dict]] = {}
+    for ch in chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        placed = False
+        for ti, table in enumerate(tables):
+            x0, top, x1, bottom = table.bbox
+            if not (x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1):
+                continue
+            for ci, cell in enumerate(table.cells):
+                cx0, ctop, cx1, cbottom = cell.bbox
+                if cx0 <= cx <= cx1 and ctop <= cy <= cbottom:
+                    in_cell.setdefault((ti, ci), []).append(ch)
+                    break
+            placed = True  # inside a table but between cells: rules drawn over text; not narrative
+            break
+        if not placed:
+            free.append(ch)
+    for (ti, ci), cs in in_cell.items():
+        tables[ti].cells[ci].text = _join_lines([_line_text(line) for line in _cluster_lines(cs)])
+    tables = [t for t in tables if any(c.text for c in t.cells) or len(t.cells) > 2]
+    lines = []
+    for group in _cluster_lines(free):
+        text = _line_text(group)
+        if not text:
+            continue
+        sizes = Counter(round(c["size"], 1) for c in group if c["text"].strip())
+        lines.append(
+            _Line(
+                text,
+                min(c["x0"] for c in group),
+                max(c["x1"] for c in group),
+                min(c["top"] for c in group),
+                max(c["bottom"] for c in group),
+                sizes.most_common(1)[0][0] if sizes else 0.0,
+                page.page_number,
+                float(page.width),
+                float(page.height),
+            )
+        )
+    return _Page(page.page_number, float(page.width), float(page.height), lines, tables)
+
+
+def _cluster_lines(chars: list[dict]) -> list[list[dict]]:
+    """Group characters into visual lines: a character whose middle falls inside a line's band joins it."""
+    lines: list[list[dict]] = []
+    bands: list[list[float]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        placed = False
+        for k in range(len(bands) - 1, -1, -1):
+            if bands[k][0] <= mid <= bands[k][1]:
+                lines[k].append(ch)
+                placed = True
+                break
+            if bands[k][1] < ch["top"] - 50:
+                break  # sorted by top: bands this far above cannot take it
+        if not placed:
+            lines.append([ch])
+            bands.append([ch["top"], ch["bottom"]])
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in _WIDE_PUNCT
+
+
+def _line_text(chars: list[dict]) -> str:
+    """Text of one visual line; spaces only where the page shows a gap, never between Chinese characters."""
+    out: list[str] = []
+    prev: dict | None = None
+    pending_space = False
+    for ch in chars:
+        t = ch["text"]
+        if not t.strip():
+            pending_space = pending_space or prev is not None
+            continue
+        if prev is not None:
+            if t == prev["text"] and abs(ch["x0"] - prev["x0"]) < 0.5:
+                continue  # the same glyph painted twice (fake bold)
+            gap = ch["x0"] - prev["x1"]
+            size = max(ch["size"], prev["size"], 1.0)
+            a, b = prev["text"][-1], t[0]
+            if gap > size:
+                out.append(" ")  # separate chunks on one line: 编制部门：… 单位：元
+            elif _wide(a) and _wide(b):
+                pass  # letter-spaced Chinese: 目 录
+            elif pending_space or gap > 0.3 * size:
+                out.append(" ")
+        out.append(t)
+        prev = ch
+        pending_space = False
+    return "".join(out).strip()
+
+
+def _join_lines(parts: list[str]) -> str:
+    """Join wrapped lines: no space at a Chinese boundary or inside numbers; a space between Latin words."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            out += " "
+        out += part
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole document
+
+
+def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
+    body_size = _body_size(pages)
+    paragraphs, para_pos = _paragraphs(pages, body_size)
+    ptables = [t for page in pages for t in page.tables]
+    _grid(ptables, pages)
+
+    # One stream in reading order, to find what sits right above and below each table.
+    stream: list[tuple[int, float, str, int]] = [(t.page, t.bbox[1], "t", i) for i, t in enumerate(ptables)]
+    stream += [(page, top, "p", i) for i, (page, top) in enumerate(para_pos)]
+    stream.sort(key=lambda s: (s[0], s[1], s[2] == "p"))
+
+    before: dict[int, list[str]] = {i: [] for i in range(len(ptables))}
+    after: dict[int, list[str]] = {i: [] for i in range(len(ptables))}
+    taken: set[int] = set()
+    for k, (page, _top, kind, ti) in enumerate(stream):
+        if kind != "t":
+            continue
+        for page2, _t2, kind2, pi in stream[k + 1 :]:
+            if kind2 != "p" or page2 != page or not _NOTE.match(paragraphs[pi].text):
+                break
+            after[ti].append(paragraphs[pi].text)
+            taken.add(pi)
+        run: list[str] = []
+        for page2, _t2, kind2, pi in reversed(stream[:k]):
+            if kind2 != "p" or page2 != page or pi in taken:
+                break
+            run.append(paragraphs[pi].text)
+        before[ti] = run[::-1]
+
+    tables = [
+        _raw_table(i, t, before[i], after[i]) for i, t in enumerate(ptables)
+    ]
+    return RawDocument(file_type="pdf", tables=tables, paragraphs=paragraphs, pages=n_pages)
+
+
+def _body_size(pages: list[_Page]) -> float:
+    weights: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 12.0
+
+
+def _is_page_number(line: _Line) -> bool:
+    near_edge = line.top > line.page_height * 0.88 or line.bottom < line.page_height * 0.1
+    return near_edge and bool(_PAGE_NUMBER.match(line.text))
+
+
+def _heading_level(text: str, size: float, centered: bool, body_size: float) -> int | None:
+    """0 for a page title, 1 for 一、…, 2 for （一）…; None for running text."""
+    short = len(text) <= 40 and not text.rstrip().endswith(("。", "；", ";"))
+    if not short:
+        return None
+    if size >= body_size + 1.5 or centered:
+        return 0
+    if _HEADING_1.match(text):
+        return 1
+    if _HEADING_2.match(text):
+        return 2
+    return None
+
+
+def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], list[tuple[int, float]]]:
+    """Join narrative lines into paragraphs and attach each to the heading it sits under."""
+    blocks: list[list[_Line]] = []  # lines of one paragraph
+    prev: _Line | None = None
+    prev_page_margins: tuple[float, float] | None = None
+    for page in pages:
+        lines = [ln for ln in page.lines if not _is_page_number(ln)]
+        if not lines:
+            prev = None
+            continue
+        left = min(ln.x0 for ln in lines)
+        right = max(ln.x1 for ln in lines)
+        for line in lines:
+            new = True
+            if prev is not None:
+                size = max(line.size, 1.0)
+                if prev.page == line.page:
+                    crosses_table = any(prev.bottom <= t.bbox[1] and line.top >= t.bbox[3] for t in page.tables)
+                    prev_right = right
+                    gap_ok = line.top - prev.bottom <= 0.9 * size
+                else:
+                    # A paragraph runs on across a page break only when nothing stands between.
+                    crosses_table = bool(page.tables and page.tables[0].bbox[1] < line.top)
+                    prev_right = prev_page_margins[1] if prev_page_margins else right
+                    gap_ok = True
+                new = (
+                    crosses_table
+                    or not gap_ok
+                    or abs(line.size - prev.size) > 0.6
+                    or line.x0 > left + 0.8 * size
+                    or _ends_paragraph(prev, prev_right, left)
+                    or bool(_ITEM.match(line.text))
+                    or _heading_level(prev.text, prev.size, _is_centered_on_page(prev), body_size) is not None
+                    and len(blocks[-1]) == 1
+                )
+            if new:
+                blocks.append([line])
+            else:
+                blocks[-1].append(line)
+            prev = line
+        prev_page_margins = (left, right)
+        if page.tables and lines and page.tables[-1].bbox[3] > lines[-1].bottom:
+            prev = None  # a table closes the page: the next page starts afresh
+
+    paragraphs: list[Paragraph] = []
+    positions: list[tuple[int, float]] = []
+    stack: list[tuple[int, str]] = []
+    toc_page: int | None = None
+    for block in blocks:
+        text = _join_lines([ln.text for ln in block])
+        first = block[0]
+        level = None
+        if len(block) == 1 and first.page != toc_page:
+            level = _heading_level(text, first.size, _is_centered_on_page(first), body_size)
+            if level == 0 and re.sub(r"\s", "", text) in ("目录", "目次"):
+                toc_page = first.page  # a table of contents lists headings; its lines are none
+        if level is not None:
+            stack = [s for s in stack if s[0] < level]
+            parent = stack[-1][1] if stack else None
+            stack.append((level, text))
+            paragraphs.append(Paragraph(text, parent, True, first.page, len(paragraphs)))
+        else:
+            paragraphs.append(Paragraph(text, stack[-1][1] if stack else None, False, first.page, len(paragraphs)))
+        positions.append((first.page, first.top))
+    return paragraphs, positions
+
+
+def _ends_paragraph(line: _Line, right: float, left: float) -> bool:
+    """A line stopping short of the right margin ends its paragraph when it ends a sentence or a label.
+
+    Justified Chinese text often stops a few characters short because the next number did not fit
+    (``…比2022年预算执行数增加`` / ``60.54%。…``), so shortness alone is no paragraph break.
+    """
+    size = max(line.size, 1.0)
+    if line.x1 >= right - 1.5 * size:
+        return False
+    if line.text.rstrip()[-1:] in _SENTENCE_END:
+        return True
+    return line.x1 < left + 0.6 * (right - left)
+
+
+def _is_centered_on_page(line: _Line) -> bool:
+    middle = (line.x0 + line.x1) / 2
+    return abs(middle - line.page_width / 2) < 0.04 * line.page_width and (
+        line.x1 - line.x0 < 0.6 * line.page_width
+    )
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    """Merge coordinates closer than ``tol`` into one grid line (their mean)."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _grid(tables: list[_PTable], pages: list[_Page]) -> None:
+    """Give each table its column and row lines.
+
+    A table that continues on the next page without repeating its header is often drawn with fewer
+    column rules (the 2024 收入总表 ends with a lone 合计 row spanning the code columns).  When it
+    starts the page, spans the same width as the table closing the previous page and all its rules
+    sit on that table's rules, it takes that table's columns, so the classifier can join the two.
+    """
+    first_on_page = {p.number: p.tables[0] for p in pages if p.tables}
+    last_on_page = {p.number: p.tables[-1] for p in pages if p.tables}
+    lines_above: dict[int, float] = {}
+    for p in pages:
+        if p.tables:
+            top = p.tables[0].bbox[1]
+            above = [ln for ln in p.lines if ln.bottom <= top and not _is_page_number(ln)]
+            lines_above[p.number] = len(above)
+    for t in tables:
+        xs = [v for c in t.cells for v in (c.bbox[0], c.bbox[2])]
+        ys = [v for c in t.cells for v in (c.bbox[1], c.bbox[3])]
+        t.xs = _cluster(xs, _GRID_TOL)
+        t.ys = _cluster(ys, _GRID_TOL)
+    for t in tables:
+        prev = last_on_page.get(t.page - 1)
+        if prev is None or first_on_page.get(t.page) is not t or lines_above.get(t.page, 0):
+            continue
+        if len(t.xs) >= len(prev.xs):
+            continue
+        if abs(t.xs[0] - prev.xs[0]) > _CONTINUATION_TOL or abs(t.xs[-1] - prev.xs[-1]) > _CONTINUATION_TOL:
+            continue
+        if all(min(abs(x - p) for p in prev.xs) <= _CONTINUATION_TOL for x in t.xs):
+            t.xs = list(prev.xs)
+
+
+def _index(lines: list[float], v: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+
+
+def _raw_table(index: int, t: _PTable, before: list[str], after: list[str]) -> RawTable:
+    rows: list[list[Cell]] = [[] for _ in range(max(len(t.ys) - 1, 1))]
+    for c in t.cells:
+        x0, top, x1, bottom = c.bbox
+        col, col_end = _index(t.xs, x0), _index(t.xs, x1)
+        row, row_end = _index(t.ys, top), _index(t.ys, bottom)
+        rows[min(row, len(rows) - 1)].append(
+            Cell(
+                text=c.text,
+                row=row,
+                col=col,
+                col_span=max(col_end - col, 1),
+                row_span=max(row_end - row, 1),
+                table=index,
+                page=t.page,
+                bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)),
+            )
+        )
+    for r in rows:
+        r.sort(key=lambda c: c.col)
+    return RawTable(
+        index=index,
+        rows=rows,
+        n_cols=max(len(t.xs) - 1, 1),
+        before=before,
+        after=after,
+        page=t.page,
+    )
