@@ -1,0 +1,679 @@
+"""The DuckDB warehouse: DDL, one-transaction loads per filing, SQL models and Parquet export.
+
+Pure functions over a DuckDB connection, no Dagster: the CLI and the Dagster assets share them.
+
+Layout of ``sql/`` (repo root):
+
+- ``sql/ddl/*.sql``: ``create … if not exists`` for the schemas ``core``, ``staging``,
+  ``quality``, ``warehouse`` and ``marts``, run in file-name order by :func:`apply_ddl`;
+- ``sql/seeds/*.csv``: seed tables (the national subject classes), loaded by :func:`apply_ddl`;
+- ``sql/warehouse/*.sql`` and ``sql/marts/*.sql``: SQL models, one plain ``select`` per file,
+  named ``<folder>.<stem>``; :func:`run_model` wraps one in ``create or replace table … as``.
+  Their order comes from the relations each file mentions (:func:`model_order`).
+
+Frames are handed to DuckDB through the Arrow C stream interface, never row by row, and without
+``pyarrow`` (which this project does not install: ``con.register(name, polars_df)`` and ``.pl()``
+need it in DuckDB 2.0).
+"""
+
+from __future__ import annotations
+
+import graphlib
+import hashlib
+import json
+import re
+import shutil
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipelines.lib.frames import FRAMES
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+DDL_DIR = SQL_DIR / "ddl"
+SEEDS_DIR = SQL_DIR / "seeds"
+MODEL_SCHEMAS = ("warehouse", "marts")  # folders of sql/ holding models, in no particular order
+
+# frame name (frames.FRAMES) -> the table that keeps it
+FRAME_TABLES = {
+    "budget_lines": "staging.budget_lines",
+    "budget_summary": "staging.budget_summary",
+    "three_public": "staging.three_public",
+    "performance_indicators": "staging.performance_indicators",
+    "projects": "staging.projects",
+    "narrative_figures": "staging.narrative_figures",
+    "findings": "quality.findings",
+}
+
+# core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are
+# the loader's).  document_id and file_name are required.
+DOCUMENT_KEYS = (
+    "document_id",
+    "file_name",
+    "source_path",
+    "region",
+    "county",
+    "department_code",
+    "department_name",
+    "year",
+    "doc_type",
+    "unit",
+    "error",
+    "file_type",
+    "file_size",
+    "pages",
+    "n_tables",
+)
+
+SEEDS = {
+    # table <- csv file, with the column types the csv holds
+    "warehouse.subject_seed": (
+        "subject_classes.csv",
+        {
+            "classification": "varchar",
+            "subject_code": "varchar",
+            "subject_name": "varchar",
+            "subject_level": "tinyint",
+            "parent_code": "varchar",
+        },
+    ),
+}
+
+
+class WarehouseInUse(RuntimeError):
+    """Another process holds the warehouse file's write lock (DuckDB allows one writer)."""
+
+    def __init__(self, path: str, pid: int | None):
+        who = f"pid {pid}" if pid is not None else "pid unknown"
+        super().__init__(
+            f"the warehouse {path} is in use by another yusuan process ({who}); "
+            "wait for it to finish or use --db to write elsewhere"
+        )
+        self.path = path
+        self.pid = pid
+
+
+class WarehouseMissing(FileNotFoundError):
+    """A read-only connection was asked for a warehouse file that does not exist."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What :func:`load_document` did with one filing.
+
+    ``outcome`` is ``loaded`` (new bytes, now in the warehouse) or ``unchanged`` (these bytes
+    were loaded before — ``status`` then says whether they are still ``loaded`` or
+    ``superseded``).  ``rows`` counts the rows written per frame; ``superseded`` lists the
+    document_ids this filing replaced and ``restated`` the ledger rows that recorded it.
+    """
+
+    document_id: str
+    outcome: str
+    status: str
+    rows: dict[str, int] = field(default_factory=dict)
+    superseded: tuple[str, ...] = ()
+    restated: int = 0
+
+
+@dataclass(frozen=True)
+class Model:
+    """One SQL model: ``sql/<schema>/<name>.sql`` builds the table ``<schema>.<name>``."""
+
+    name: str  # schema.table
+    path: Path
+    sql: str
+    deps: tuple[str, ...]  # other models it reads
+    code_version: str  # sha256 of the file, for Dagster's code_version
+
+
+# --------------------------------------------------------------------------------------------
+# connections
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, creating its parent folders (and the file) unless read-only.
+
+    Raises :class:`WarehouseInUse` naming the other process when it holds the file's lock, and
+    :class:`WarehouseMissing` for a read-only open of a file that does not exist.
+    """
+    path = Path(path)
+    if read_only:
+        if not path.exists():
+            raise WarehouseMissing(f"no warehouse at {path}; run `yusuan ingest` first or pass --db")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as err:
+        message = str(err)
+        if "lock" not in message.lower():
+            raise
+        match = re.search(r"PID (\d+)", message)
+        raise WarehouseInUse(str(path), int(match.group(1)) if match else None) from err
+
+
+def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query and return every row as a polars frame (fetched to the end, no pyarrow)."""
+    return pl.DataFrame(con.sql(sql, params=params))
+
+
+class _ArrowStream:
+    """Hands a polars frame to DuckDB through the Arrow C stream interface.
+
+    DuckDB 2.0 converts a registered polars frame with ``to_arrow()``, which needs pyarrow; an
+    object exposing only ``__arrow_c_stream__`` is read directly, zero-copy.
+    """
+
+    def __init__(self, frame: pl.DataFrame):
+        self._frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self._frame.__arrow_c_stream__(requested_schema)
+
+
+def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Make a polars frame queryable as the view ``name`` on this connection (no copy)."""
+    con.register(name, _ArrowStream(frame))
+
+
+# --------------------------------------------------------------------------------------------
+# DDL
+
+
+def ddl_files() -> list[Path]:
+    """The DDL scripts, in the order :func:`apply_ddl` runs them."""
+    return sorted(DDL_DIR.glob("*.sql"))
+
+
+def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every schema and table that does not exist yet and (re)load the seeds.
+
+    Idempotent: run it on every start.  Existing data is never touched, apart from the seed
+    tables, which are replaced by the csv files' content.
+    """
+    con.begin()
+    try:
+        for path in ddl_files():
+            con.execute(path.read_text(encoding="utf-8")).fetchall()
+        for table, (file_name, columns) in SEEDS.items():
+            csv = _sql_literal(str(SEEDS_DIR / file_name))
+            types = ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items())
+            con.execute(f"delete from {table}").fetchall()
+            con.execute(
+                f"insert into {table} by name "
+                f"select * from read_csv({csv}, header = true, columns = {{{types}}})"
+            ).fetchall()
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --------------------------------------------------------------------------------------------
+# loading one filing
+
+
+def document_status(con: duckdb.DuckDBPyConnection, document_id: str) -> str | None:
+    """The status of a document (``loaded``, ``superseded``, ``rejected``) or None if never seen.
+
+    Lets a caller skip reading a file whose bytes are already loaded.
+    """
+    rows = con.execute(
+        "select status from core.documents where document_id = ?", [document_id]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _check_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(document) - set(DOCUMENT_KEYS))
+    if unknown:
+        raise ValueError(
+            f"document has unknown keys {unknown}; accepted keys are {list(DOCUMENT_KEYS)}"
+        )
+    for key in ("document_id", "file_name"):
+        if not document.get(key):
+            raise ValueError(f"document needs a non-empty {key!r}")
+    doc = {key: document.get(key) for key in DOCUMENT_KEYS}
+    doc["doc_type"] = doc["doc_type"] or "budget"
+    if not re.fullmatch(r"[0-9a-f]{64}", str(doc["document_id"])):
+        raise ValueError(
+            f"document_id {doc['document_id']!r} is not a sha256 hex digest of the file's bytes"
+        )
+    return doc
+
+
+def _insert_document(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], status: str, now: datetime) -> None:
+    columns = [*DOCUMENT_KEYS, "status", "ingested_at", "status_changed_at"]
+    values = [doc[key] for key in DOCUMENT_KEYS] + [status, now, now]
+    placeholders = ", ".join("?" for _ in columns)
+    con.execute(
+        f"insert into core.documents ({', '.join(columns)}) values ({placeholders})", values
+    ).fetchall()
+
+
+def _insert_frames(
+    con: duckdb.DuckDBPyConnection, document_id: str, frames: Mapping[str, pl.DataFrame]
+) -> dict[str, int]:
+    """Replace the document's rows in every staging table it has a frame for; bulk, by name."""
+    rows: dict[str, int] = {}
+    for name, frame in frames.items():
+        table = FRAME_TABLES[name]
+        # A rejected document loaded later may have left findings behind.
+        con.execute(f"delete from {table} where document_id = ?", [document_id]).fetchall()
+        if frame.height == 0:
+            rows[name] = 0
+            continue
+        # The loader owns document_id: the frame's own (if any) is overwritten.
+        frame = frame.with_columns(pl.lit(document_id, dtype=pl.String).alias("document_id"))
+        view = f"_incoming_{name}_{uuid.uuid4().hex[:8]}"
+        register_frame(con, view, frame)
+        try:
+            con.execute(f"insert into {table} by name select * from {view}").fetchall()
+        finally:
+            con.unregister(view)
+        rows[name] = frame.height
+    return rows
+
+
+def _check_frames(frames: Mapping[str, pl.DataFrame]) -> None:
+    unknown = sorted(set(frames) - set(FRAME_TABLES))
+    if unknown:
+        raise ValueError(f"unknown frames {unknown}; expected some of {sorted(FRAME_TABLES)}")
+    for name, frame in frames.items():
+        if not isinstance(frame, pl.DataFrame):
+            raise TypeError(f"frame {name!r} is a {type(frame).__name__}, not a polars DataFrame")
+        extra = sorted(set(frame.columns) - set(FRAMES[name]))
+        if extra:
+            raise ValueError(
+                f"frame {name!r} has columns {extra} that {FRAME_TABLES[name]} does not hold; "
+                f"expected columns from {list(FRAMES[name])}"
+            )
+
+
+def load_document(
+    con: duckdb.DuckDBPyConnection,
+    document: Mapping[str, Any],
+    frames: Mapping[str, pl.DataFrame],
+) -> LoadResult:
+    """Load one validated filing in ONE transaction; all or nothing.
+
+    ``document`` holds the :data:`DOCUMENT_KEYS` (``document_id`` = sha256 hex of the file's
+    bytes and ``file_name`` required); ``frames`` maps frame names of ``frames.FRAMES``
+    (``budget_lines``, ``budget_summary``, ``three_public``, ``performance_indicators``,
+    ``projects``, ``narrative_figures``, ``findings``) to polars frames with those columns.
+    A frame may be missing; ``document_id`` inside the frames is set by the loader.
+
+    - Bytes already loaded or superseded (same document_id, whatever the file name): nothing is
+      written, the outcome is ``unchanged``.
+    - Bytes seen before as rejected: the row becomes ``loaded`` and its old findings are replaced.
+    - Otherwise the document row and its frames are inserted, and every other ``loaded`` document
+      for the same county, department (code, or name where no code is printed), year and doc_type
+      becomes ``superseded``; each fact whose amount changed, appeared or disappeared is appended
+      to ``core.restatements``.
+
+    Any error rolls the whole filing back and is raised again.  Do not call it inside an open
+    transaction (DuckDB has no nested transactions).
+    """
+    doc = _check_document(document)
+    _check_frames(frames)
+    document_id = doc["document_id"]
+    now = datetime.now(UTC)
+
+    con.begin()
+    try:
+        existing = document_status(con, document_id)
+        if existing in ("loaded", "superseded"):
+            con.rollback()
+            return LoadResult(document_id, "unchanged", existing)
+        if existing == "rejected":
+            assignments = ", ".join(f"{key} = ?" for key in DOCUMENT_KEYS if key != "document_id")
+            values = [doc[key] for key in DOCUMENT_KEYS if key != "document_id"]
+            con.execute(
+                f"update core.documents set {assignments}, status = 'loaded', error = null, "
+                "status_changed_at = ? where document_id = ?",
+                [*values, now, document_id],
+            ).fetchall()
+        else:
+            _insert_document(con, {**doc, "error": None}, "loaded", now)
+        rows = _insert_frames(con, document_id, frames)
+        superseded, restated = _supersede_older(con, doc, now)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return LoadResult(document_id, "loaded", "loaded", rows, tuple(superseded), restated)
+
+
+def record_rejection(
+    con: duckdb.DuckDBPyConnection,
+    document: Mapping[str, Any],
+    findings: pl.DataFrame | None = None,
+) -> str:
+    """Record a file that could not be loaded, with ``document['error']`` saying why.
+
+    Inserts a ``rejected`` row, or updates the error of an earlier rejection of the same bytes;
+    the document's findings (if given) replace its earlier ones.  Bytes that are already
+    ``loaded`` or ``superseded`` are left alone (a re-ingest of them changes nothing).  A fixed
+    file has new bytes, so it is a new document.  Returns the document's status afterwards.
+    """
+    doc = _check_document(document)
+    if not doc.get("error"):
+        raise ValueError("a rejected document needs an 'error' saying why it was rejected")
+    if findings is not None:
+        _check_frames({"findings": findings})
+    document_id = doc["document_id"]
+    now = datetime.now(UTC)
+    con.begin()
+    try:
+        existing = document_status(con, document_id)
+        if existing in ("loaded", "superseded"):
+            con.rollback()
+            return existing
+        if existing == "rejected":
+            assignments = ", ".join(f"{key} = ?" for key in DOCUMENT_KEYS if key != "document_id")
+            values = [doc[key] for key in DOCUMENT_KEYS if key != "document_id"]
+            con.execute(
+                f"update core.documents set {assignments} where document_id = ?",
+                [*values, document_id],
+            ).fetchall()
+        else:
+            _insert_document(con, doc, "rejected", now)
+        if findings is not None:
+            _insert_frames(con, document_id, {"findings": findings})
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return "rejected"
+
+
+# How each relation's facts are matched between an old and a new filing, and where the key
+# columns go in the ledger.  Amounts are summed per key: a subject printed twice counts once.
+_RESTATED = {
+    "budget_lines": {
+        "table": "staging.budget_lines",
+        "keys": {"table_kind": "table_kind", "classification": "classification",
+                 "subject_code": "subject_code", "measure": "measure"},
+        "wan": "amount_wan",
+        "yuan": "amount_yuan",
+    },
+    "budget_summary": {
+        "table": "staging.budget_summary",
+        "keys": {"table_kind": "table_kind", "side": "side", "item": "item",
+                 "subject_code": "subject_code", "measure": "measure"},
+        "wan": "amount_wan",
+        "yuan": "amount_yuan",
+    },
+    "three_public": {
+        "table": "staging.three_public",
+        "keys": {"'three_public'": "table_kind", "category": "category", "fund_source": "measure"},
+        "wan": "amount_wan",
+        "yuan": "amount_yuan",
+    },
+    "projects": {
+        "table": "staging.projects",
+        "keys": {"'performance_target'": "table_kind", "project_name": "item", "'cost_wan'": "measure"},
+        "wan": "cost_wan",
+        "yuan": None,
+    },
+}
+
+
+def _supersede_older(
+    con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime
+) -> tuple[list[str], int]:
+    """Mark older loaded filings of the same department and year superseded; log what changed."""
+    if doc["year"] is None or (doc["department_code"] is None and doc["department_name"] is None):
+        return [], 0  # cannot tell which filing this one would replace
+    if doc["department_code"] is not None:
+        same_department = "department_code = ?"
+        department = doc["department_code"]
+    else:
+        same_department = "department_code is null and department_name = ?"
+        department = doc["department_name"]
+    older = [
+        row[0]
+        for row in con.execute(
+            f"""
+            select document_id from core.documents
+            where status = 'loaded' and document_id <> ?
+                and county is not distinct from ? and {same_department}
+                and year = ? and doc_type = ?
+            order by ingested_at
+            """,
+            [doc["document_id"], doc["county"], department, doc["year"], doc["doc_type"]],
+        ).fetchall()
+    ]
+    restated = 0
+    for old_id in older:
+        for relation, spec in _RESTATED.items():
+            restated += _restate(con, relation, spec, old_id, doc, now)
+        con.execute(
+            "update core.documents set status = 'superseded', superseded_by = ?, "
+            "status_changed_at = ? where document_id = ?",
+            [doc["document_id"], now, old_id],
+        ).fetchall()
+    return older, restated
+
+
+def _restate(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    spec: dict[str, Any],
+    old_id: str,
+    doc: dict[str, Any],
+    now: datetime,
+) -> int:
+    keys: dict[str, str] = spec["keys"]  # source expression -> ledger column
+    select_keys = ", ".join(f"{expr} as {col}" for expr, col in keys.items())
+    group = ", ".join(keys.values())
+    yuan = f"sum({spec['yuan']})" if spec["yuan"] else "null::decimal(18, 2)"
+    side = f"""
+        select {select_keys}, sum({spec['wan']}) as wan, {yuan} as yuan
+        from {spec['table']} where document_id = ? group by {group}
+    """
+    on = " and ".join(f"o.{col} is not distinct from n.{col}" for col in keys.values())
+    picked = ", ".join(f"coalesce(o.{col}, n.{col}) as {col}" for col in keys.values())
+    sql = f"""
+        insert into core.restatements by name
+        with o as ({side}), n as ({side})
+        select
+            ? as county, ? as department_code, ? as department_name, ? as year, ? as doc_type,
+            ? as old_document_id, ? as new_document_id, ? as relation,
+            {picked},
+            case when o.wan is null then 'appeared'
+                 when n.wan is null then 'disappeared'
+                 else 'changed' end as change_kind,
+            o.yuan as old_amount_yuan, n.yuan as new_amount_yuan,
+            o.wan as old_amount_wan, n.wan as new_amount_wan,
+            ? as detected_at
+        from o full join n on {on}
+        where o.wan is distinct from n.wan
+    """
+    params = [
+        old_id,
+        doc["document_id"],
+        doc["county"],
+        doc["department_code"],
+        doc["department_name"],
+        doc["year"],
+        doc["doc_type"],
+        old_id,
+        doc["document_id"],
+        relation,
+        now,
+    ]
+    result = con.execute(sql, params).fetchall()
+    return int(result[0][0]) if result else 0
+
+
+# --------------------------------------------------------------------------------------------
+# SQL models
+
+
+_MODEL_REF = re.compile(r"\b(" + "|".join(MODEL_SCHEMAS) + r")\.([a-z_][a-z0-9_]*)\b")
+_LINE_COMMENT = re.compile(r"--[^\n]*")
+
+
+def model_files() -> list[Path]:
+    """Every SQL model file (``sql/warehouse/*.sql``, ``sql/marts/*.sql``), sorted by path."""
+    return sorted(path for schema in MODEL_SCHEMAS for path in (SQL_DIR / schema).glob("*.sql"))
+
+
+def models() -> dict[str, Model]:
+    """Every SQL model by name (``marts.yoy_change``), with the models it reads."""
+    found: dict[str, Model] = {}
+    for path in model_files():
+        text = path.read_text(encoding="utf-8")
+        found[f"{path.parent.name}.{path.stem}"] = Model(
+            name=f"{path.parent.name}.{path.stem}",
+            path=path,
+            sql=text,
+            deps=(),
+            code_version=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+    for name, model in found.items():
+        body = _LINE_COMMENT.sub("", model.sql)
+        mentioned = {f"{schema}.{table}" for schema, table in _MODEL_REF.findall(body)}
+        deps = tuple(sorted((mentioned & set(found)) - {name}))
+        found[name] = Model(model.name, model.path, model.sql, deps, model.code_version)
+    return found
+
+
+def model_order() -> list[str]:
+    """Model names in an order where every model comes after the models it reads."""
+    graph = {name: set(model.deps) for name, model in models().items()}
+    sorter = graphlib.TopologicalSorter(graph)
+    # Ties are broken by name so the order is the same on every run.
+    sorter.prepare()
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return order
+
+
+def run_model(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """Build one model's table (``create or replace table <name> as <select>``); its row count."""
+    all_models = models()
+    if name not in all_models:
+        raise KeyError(f"no SQL model {name!r}; known models: {sorted(all_models)}")
+    body = all_models[name].sql.rstrip().rstrip(";")
+    con.execute(f"create or replace table {name} as\n{body}\n").fetchall()
+    return int(con.execute(f"select count(*) from {name}").fetchall()[0][0])
+
+
+def rebuild_models(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rebuild every model in dependency order inside one transaction; row count per model."""
+    counts: dict[str, int] = {}
+    con.begin()
+    try:
+        for name in model_order():
+            counts[name] = run_model(con, name)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+# export
+
+
+def mart_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table and view in the ``marts`` schema, as ``marts.<name>``, sorted."""
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "order by table_name"
+    ).fetchall()
+    return [f"marts.{row[0]}" for row in rows]
+
+
+def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any]:
+    """Write every ``marts.*`` relation to Parquet under ``out_dir`` and return the manifest.
+
+    Each relation goes to ``out_dir/<name>/``: hive-partitioned ``year=YYYY/`` when it has a
+    ``year`` column, one file otherwise.  A relation's previous export is replaced as a whole
+    (written beside it, then swapped), so re-exporting never duplicates rows.
+    ``out_dir/manifest.json`` lists each relation's columns with types, row count, files and
+    source documents.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    generated_at = datetime.now(UTC).isoformat(timespec="seconds")
+    relations = []
+    for relation in mart_relations(con):
+        name = relation.split(".", 1)[1]
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+            [name],
+        ).fetchall()
+        column_names = [c[0] for c in columns]
+        partitioned = "year" in column_names
+        target = out_dir / name
+        staging_dir = out_dir / f".{name}.tmp-{uuid.uuid4().hex[:8]}"
+        staging_dir.mkdir()
+        try:
+            if partitioned:
+                con.execute(
+                    f"copy (select * from {relation}) to {_sql_literal(str(staging_dir))} "
+                    "(format parquet, partition_by (year), overwrite_or_ignore)"
+                ).fetchall()
+            else:
+                con.execute(
+                    f"copy (select * from {relation}) to "
+                    f"{_sql_literal(str(staging_dir / 'data_0.parquet'))} (format parquet)"
+                ).fetchall()
+            if target.exists():
+                shutil.rmtree(target)
+            staging_dir.rename(target)
+        except Exception:
+            shutil.rmtree(staging_dir, ignore_errors=True)
+            raise
+        row_count = int(con.execute(f"select count(*) from {relation}").fetchall()[0][0])
+        sources: list[str] = []
+        for key in ("document_id", "old_document_id", "new_document_id", "prior_document_id"):
+            if key in column_names:
+                sources += [
+                    r[0]
+                    for r in con.execute(
+                        f"select distinct {key} from {relation} where {key} is not null"
+                    ).fetchall()
+                ]
+        relations.append(
+            {
+                "relation": relation,
+                "path": name,
+                "partition_by": ["year"] if partitioned else [],
+                "columns": [{"name": c, "type": t} for c, t in columns],
+                "row_count": row_count,
+                "files": sorted(str(p.relative_to(out_dir)) for p in target.rglob("*.parquet")),
+                "source_documents": sorted(set(sources)),
+            }
+        )
+    documents = [
+        dict(zip(("document_id", "file_name", "county", "department_code", "department_name", "year",
+                  "doc_type"), row, strict=True))
+        for row in con.execute(
+            "select document_id, file_name, county, department_code, department_name, year, doc_type "
+            "from core.documents where status = 'loaded' order by county, department_code, year, document_id"
+        ).fetchall()
+    ]
+    manifest = {"generated_at": generated_at, "relations": relations, "documents": documents}
+    (out_dir / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return manifest

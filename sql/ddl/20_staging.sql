@@ -1,0 +1,81 @@
+-- One table per tidy frame of pipelines/lib/frames.py, same column names and types, keyed by
+-- document_id.  Rows of every filing ever loaded stay here, superseded ones included (the ledger
+-- and audits need them); the warehouse models keep only documents with status 'loaded'.
+-- No indexes: loads are bulk appends and per-document reads prune by row-group min/max.
+create table if not exists staging.budget_lines (
+    document_id varchar not null,
+    table_kind varchar not null,
+    classification varchar,  -- function | economic
+    subject_code varchar,
+    subject_name varchar,
+    subject_level tinyint,  -- 1 = 3 digits, 2 = 5, 3 = 7
+    parent_code varchar,
+    measure varchar not null,
+    amount_yuan decimal(18, 2),
+    amount_wan decimal(18, 6),
+    amount_text varchar,
+    source_table integer,
+    source_row integer,
+    source_col integer
+);
+
+create table if not exists staging.budget_summary (
+    document_id varchar not null,
+    table_kind varchar not null,  -- summary | fiscal_summary
+    side varchar,  -- income | expense
+    item varchar,
+    item_name varchar,
+    subject_code varchar,
+    measure varchar not null,
+    amount_yuan decimal(18, 2),
+    amount_wan decimal(18, 6),
+    amount_text varchar,
+    source_table integer,
+    source_row integer,
+    source_col integer
+);
+
+create table if not exists staging.three_public (
+    document_id varchar not null,
+    category varchar not null,
+    category_label varchar,
+    fund_source varchar not null,
+    amount_yuan decimal(18, 2),
+    amount_wan decimal(18, 6),
+    amount_text varchar,
+    source_table integer,
+    source_row integer,
+    source_col integer
+);
+
+create table if not exists staging.performance_indicators (
+    document_id varchar not null,
+    project_seq integer,
+    project_name varchar,
+    objective varchar,
+    indicator_level1 varchar,
+    indicator_level2 varchar,
+    indicator_level3 varchar,
+    description varchar,
+    target_value varchar,
+    basis varchar,
+    classified boolean,
+    source_table integer,
+    source_row integer
+);
+
+create table if not exists staging.projects (
+    document_id varchar not null,
+    project_seq integer,
+    project_name varchar,
+    cost_wan decimal(18, 6),
+    cost_text varchar,
+    source_table integer
+);
+
+create table if not exists staging.narrative_figures (
+    document_id varchar not null,
+    figure varchar not null,
+    stated_wan decimal(18, 6),
+    sentence varchar
+);

@@ -1,0 +1,40 @@
+-- The two 总表 (收支总表 = summary, 财政拨款收支总表 = fiscal_summary), line by line.
+with
+
+summary as (
+
+    select * from warehouse.fct_budget_summary
+
+),
+
+documents as (
+
+    select * from warehouse.dim_document
+
+)
+
+select
+    documents.county,
+    documents.department_code,
+    documents.department_name,
+    summary.year,
+    summary.table_kind,
+    summary.side,
+    summary.item,
+    summary.item_name,
+    summary.subject_code,
+    summary.measure,
+    summary.amount_yuan,
+    summary.amount_wan,
+    summary.document_id,
+    -- extras beyond the contract
+    summary.source_table,
+    summary.source_row,
+    summary.source_col,
+    summary.amount_text,
+    summary.doc_type,
+    documents.region,
+    summary.department_key
+
+from summary
+inner join documents using (document_id)

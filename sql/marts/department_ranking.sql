@@ -1,0 +1,109 @@
+-- Departments ranked within their county and year by total expenditure and by its change on the
+-- year before.  The total is the 本年支出合计 of the 收支总表 where the filing prints one, else
+-- the sum of the 类 lines (level 1) of the 支出总表.  Rank 1 = largest; NULLs rank last.
+with
+
+documents as (
+
+    select * from warehouse.dim_document
+    where status = 'loaded' and year is not null
+
+),
+
+summary_totals as (
+
+    select document_id, sum(amount_wan) as total_wan
+    from warehouse.fct_budget_summary
+    where table_kind = 'summary'
+        and side = 'expense'
+        and item = 'current_year_total'
+        and measure = 'amount'
+    group by document_id
+
+),
+
+line_totals as (
+
+    select document_id, sum(amount_wan) as total_wan
+    from warehouse.fct_budget_line
+    where table_kind = 'expenditure' and measure = 'total' and subject_level = 1
+    group by document_id
+
+),
+
+three_public_totals as (
+
+    select document_id, sum(amount_wan) as three_public_wan
+    from warehouse.fct_three_public
+    where fund_source = 'total' and category = 'total'
+    group by document_id
+
+),
+
+per_department as (
+
+    select
+        documents.department_key,
+        documents.doc_type,
+        documents.year,
+        any_value(documents.document_id) as document_id,
+        sum(coalesce(summary_totals.total_wan, line_totals.total_wan)) as total_wan,
+        sum(three_public_totals.three_public_wan) as three_public_wan
+
+    from documents
+    left join summary_totals using (document_id)
+    left join line_totals using (document_id)
+    left join three_public_totals using (document_id)
+    group by documents.department_key, documents.doc_type, documents.year
+
+),
+
+with_prior as (
+
+    select
+        per_department.*,
+        case when lag(year) over w = year - 1 then lag(total_wan) over w end as prior_total_wan
+
+    from per_department
+    window w as (partition by department_key, doc_type order by year)
+
+),
+
+changes as (
+
+    select
+        departments.county,
+        departments.department_code,
+        departments.department_name,
+        with_prior.*,
+        with_prior.total_wan - with_prior.prior_total_wan as change_wan,
+        case
+            when with_prior.prior_total_wan = 0 then null
+            else round((with_prior.total_wan - with_prior.prior_total_wan) * 100 / with_prior.prior_total_wan, 2)
+        end::decimal(18, 2) as change_pct
+
+    from with_prior
+    inner join warehouse.dim_department as departments using (department_key)
+
+)
+
+select
+    county,
+    year,
+    department_code,
+    department_name,
+    total_wan,
+    prior_total_wan,
+    change_wan,
+    change_pct,
+    three_public_wan,
+    rank() over (peers order by total_wan desc nulls last) as rank_by_total,
+    rank() over (peers order by change_wan desc nulls last) as rank_by_change,
+    rank() over (peers order by change_pct desc nulls last) as rank_by_change_pct,
+    count(*) over peers as n_departments,
+    doc_type,
+    document_id,
+    department_key
+
+from changes
+window peers as (partition by county, doc_type, year)

@@ -1,0 +1,40 @@
+-- The 绩效目标 tables, one row per indicator.
+with
+
+indicators as (
+
+    select * from warehouse.fct_performance_indicator
+
+),
+
+documents as (
+
+    select * from warehouse.dim_document
+
+)
+
+select
+    documents.county,
+    documents.department_code,
+    documents.department_name,
+    indicators.year,
+    indicators.project_seq,
+    indicators.project_name,
+    indicators.objective,
+    indicators.indicator_level1,
+    indicators.indicator_level2,
+    indicators.indicator_level3,
+    indicators.description,
+    indicators.target_value,
+    indicators.basis,
+    indicators.classified,
+    indicators.document_id,
+    -- extras beyond the contract
+    indicators.source_table,
+    indicators.source_row,
+    indicators.doc_type,
+    documents.region,
+    indicators.department_key
+
+from indicators
+inner join documents using (document_id)

@@ -1,0 +1,111 @@
+-- 三公经费 by county and year (fund_source total), summed over the departments on file, with the
+-- change on the year before.  n_departments says how many filings the sum covers: a county whose
+-- set of filings changed between years is not comparable like for like.
+with
+
+three_public as (
+
+    select * from warehouse.fct_three_public
+    where fund_source = 'total'
+
+),
+
+departments as (
+
+    select department_key, county from warehouse.dim_department
+
+),
+
+by_county as (
+
+    select
+        departments.county,
+        three_public.doc_type,
+        three_public.year,
+        three_public.category,
+        count(distinct three_public.department_key) as n_departments,
+        sum(three_public.amount_yuan) as amount_yuan,
+        sum(three_public.amount_wan) as amount_wan
+
+    from three_public
+    inner join departments using (department_key)
+    group by departments.county, three_public.doc_type, three_public.year, three_public.category
+
+),
+
+years as (
+
+    -- departments with a 三公 table, per county and year
+    select
+        departments.county,
+        three_public.doc_type,
+        three_public.year,
+        count(distinct three_public.department_key) as n_filings
+
+    from three_public
+    inner join departments using (department_key)
+    group by departments.county, three_public.doc_type, three_public.year
+
+),
+
+spine as (
+
+    select years.county, years.doc_type, years.year, years.n_filings, categories.category
+    from years
+    inner join (select distinct county, doc_type, category from by_county) as categories
+        on years.county is not distinct from categories.county
+        and years.doc_type = categories.doc_type
+
+),
+
+filled as (
+
+    select
+        spine.county,
+        spine.doc_type,
+        spine.year,
+        spine.category,
+        spine.n_filings,
+        coalesce(by_county.n_departments, 0) as n_departments,
+        coalesce(by_county.amount_yuan, 0) as amount_yuan,
+        coalesce(by_county.amount_wan, 0) as amount_wan
+
+    from spine
+    left join by_county
+        on spine.county is not distinct from by_county.county
+        and spine.doc_type = by_county.doc_type
+        and spine.year = by_county.year
+        and spine.category = by_county.category
+
+),
+
+trend as (
+
+    select
+        *,
+        case when lag(year) over w = year - 1 then lag(amount_wan) over w end as prior_amount_wan,
+        case when lag(year) over w = year - 1 then lag(n_filings) over w end as prior_n_filings
+
+    from filled
+    window w as (partition by county, doc_type, category order by year)
+
+)
+
+select
+    county,
+    year,
+    category,
+    n_departments,
+    n_filings,
+    amount_yuan,
+    amount_wan,
+    prior_amount_wan,
+    amount_wan - prior_amount_wan as change_wan,
+    case
+        when prior_amount_wan = 0 then null
+        else round((amount_wan - prior_amount_wan) * 100 / prior_amount_wan, 2)
+    end::decimal(18, 2) as change_pct,
+    prior_n_filings,
+    doc_type
+
+from trend

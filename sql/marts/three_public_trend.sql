@@ -1,0 +1,94 @@
+-- 三公经费 by department and year (fund_source total), with the change on the year before.  Every
+-- year with a 三公 table shows every category the department ever printed, 0 where blank that year;
+-- prior_amount_wan is NULL where the year before has no 三公 table on file.
+with
+
+three_public as (
+
+    select
+        department_key,
+        doc_type,
+        category,
+        year,
+        any_value(document_id) as document_id,
+        sum(amount_yuan) as amount_yuan,
+        sum(amount_wan) as amount_wan
+
+    from warehouse.fct_three_public
+    where fund_source = 'total'
+    group by department_key, doc_type, category, year
+
+),
+
+years as (
+
+    select distinct department_key, doc_type, year from three_public
+
+),
+
+categories as (
+
+    select distinct department_key, doc_type, category from three_public
+
+),
+
+spine as (
+
+    select categories.department_key, categories.doc_type, categories.category, years.year
+    from categories
+    inner join years using (department_key, doc_type)
+
+),
+
+filled as (
+
+    select
+        spine.*,
+        three_public.document_id,
+        coalesce(three_public.amount_yuan, 0) as amount_yuan,
+        coalesce(three_public.amount_wan, 0) as amount_wan
+
+    from spine
+    left join three_public using (department_key, doc_type, category, year)
+
+),
+
+trend as (
+
+    select
+        *,
+        case when lag(year) over w = year - 1 then lag(amount_wan) over w end as prior_amount_wan
+
+    from filled
+    window w as (partition by department_key, doc_type, category order by year)
+
+),
+
+departments as (
+
+    select * from warehouse.dim_department
+
+)
+
+select
+    departments.county,
+    departments.department_code,
+    departments.department_name,
+    trend.year,
+    trend.category,
+    trend.amount_wan,
+    trend.prior_amount_wan,
+    trend.amount_wan - trend.prior_amount_wan as change_wan,
+    case
+        when trend.prior_amount_wan = 0 then null
+        else round((trend.amount_wan - trend.prior_amount_wan) * 100 / trend.prior_amount_wan, 2)
+    end::decimal(18, 2) as change_pct,
+    -- extras beyond the contract
+    trend.amount_yuan,
+    trend.doc_type,
+    trend.document_id,
+    departments.region,
+    trend.department_key
+
+from trend
+inner join departments using (department_key)

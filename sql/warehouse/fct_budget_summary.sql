@@ -1,0 +1,37 @@
+-- The two 总表 of loaded filings, line by line.
+with
+
+documents as (
+
+    select * from warehouse.dim_document
+    where status = 'loaded'
+
+),
+
+summary as (
+
+    select * from staging.budget_summary
+
+)
+
+select
+    summary.document_id,
+    documents.department_key,
+    documents.region_key,
+    documents.year,
+    documents.doc_type,
+    summary.table_kind,
+    summary.side,
+    summary.item,
+    summary.item_name,
+    summary.subject_code,
+    summary.measure,
+    summary.amount_yuan,
+    summary.amount_wan,
+    summary.amount_text,
+    summary.source_table,
+    summary.source_row,
+    summary.source_col
+
+from summary
+inner join documents using (document_id)
