@@ -54,9 +54,12 @@ _PAGE_NUMBER = re.compile(
 _CN_NUM = "一二三四五六七八九十"
 _HEADING_1 = re.compile(rf"^[{_CN_NUM}]+\s*[、.．]")
 _HEADING_2 = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
-_ITEM = re.compile(rf"^(?:\d{{1,3}}\s*[.、．)）](?!\d)|[（(]\d{{1,3}}[）)]|[{_CN_NUM}]+\s*[、.．]|[（(][{_CN_NUM}]+[）)])")
+_ITEM = re.compile(
+    rf"^(?:\d{{1,3}}\s*(?:[、．)）]|\.(?!\d))|[（(]\d{{1,3}}[）)]|[{_CN_NUM}]+\s*[、.．]|[（(][{_CN_NUM}]+[）)])"
+)
 _WIDE_PUNCT = set("“”‘’…—·")
 _SENTENCE_END = set("。：:；;！？!?")
+_LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,})\s*\d*\s*$")
 
 
 def read_pdf(data: bytes) -> RawDocument:
@@ -91,8 +94,7 @@ def _check_document(data: bytes) -> int:
     head = data[:1024]
     if b"%PDF-" not in head:
         raise RejectedFile(
-            "this is not a PDF: it does not start with the %PDF- signature"
-            + _sniff(data),
+            "this is not a PDF: it does not start with the %PDF- signature" + _sniff(data),
             kind="not_pdf",
         )
     if b"%%EOF" not in data[-4096:]:
@@ -136,7 +138,9 @@ def _check_document(data: bytes) -> int:
                 chars += page.get_textpage().count_chars()
                 if not chars:
                     images += sum(
-                        1 for obj in page.get_objects(max_depth=2) if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
+                        1
+                        for obj in page.get_objects(max_depth=2)
+                        if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
                     )
             finally:
                 page.close()
@@ -238,7 +242,9 @@ def _read_page(page: pdfplumber.page.Page) -> _Page:
         for found in ruled.find_tables(TABLE_SETTINGS):
             if len(found.cells) < 2:
                 continue  # a lone framed box is a text frame, not a table
-            tables.append(_PTable(page.page_number, tuple(found.bbox), [_PCell("", tuple(b)) for b in found.cells]))
+            tables.append(
+                _PTable(page.page_number, tuple(found.bbox), [_PCell("", tuple(b)) for b in found.cells])
+            )
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
 
     free: list[dict] = []
@@ -385,9 +391,7 @@ def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
             run.append(paragraphs[pi].text)
         before[ti] = run[::-1]
 
-    tables = [
-        _raw_table(i, t, before[i], after[i]) for i, t in enumerate(ptables)
-    ]
+    tables = [_raw_table(i, t, before[i], after[i]) for i, t in enumerate(ptables)]
     return RawDocument(file_type="pdf", tables=tables, paragraphs=paragraphs, pages=n_pages)
 
 
@@ -435,7 +439,9 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
             if prev is not None:
                 size = max(line.size, 1.0)
                 if prev.page == line.page:
-                    crosses_table = any(prev.bottom <= t.bbox[1] and line.top >= t.bbox[3] for t in page.tables)
+                    crosses_table = any(
+                        prev.bottom <= t.bbox[1] and line.top >= t.bbox[3] for t in page.tables
+                    )
                     prev_right = right
                     gap_ok = line.top - prev.bottom <= 0.9 * size
                 else:
@@ -480,7 +486,9 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
             stack.append((level, text))
             paragraphs.append(Paragraph(text, parent, True, first.page, len(paragraphs)))
         else:
-            paragraphs.append(Paragraph(text, stack[-1][1] if stack else None, False, first.page, len(paragraphs)))
+            paragraphs.append(
+                Paragraph(text, stack[-1][1] if stack else None, False, first.page, len(paragraphs))
+            )
         positions.append((first.page, first.top))
     return paragraphs, positions
 
@@ -492,6 +500,8 @@ def _ends_paragraph(line: _Line, right: float, left: float) -> bool:
     (``…比2022年预算执行数增加`` / ``60.54%。…``), so shortness alone is no paragraph break.
     """
     size = max(line.size, 1.0)
+    if _LEADER.search(line.text):
+        return True  # a table-of-contents entry
     if line.x1 >= right - 1.5 * size:
         return False
     if line.text.rstrip()[-1:] in _SENTENCE_END:
