@@ -8,5 +8,5 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[dev]' >/dev/null
 .venv/bin/ruff check .
-DAGSTER_HOME=$(mktemp -d) .venv/bin/dagster definitions validate -m pipelines.definitions
+DAGSTER_HOME=$(mktemp -d) .venv/bin/dg check defs
 .venv/bin/python -m pytest "$@"

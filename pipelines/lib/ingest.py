@@ -43,7 +43,7 @@ def load_processed(con, item: Processed) -> str:
         warehouse.record_rejection(con, item.document, item.frames or None)
         return "rejected"
     result = warehouse.load_document(con, item.document, item.frames)
-    return result.status
+    return result.outcome
 
 
 def ingest(paths: list[Path], db: Path, *, county: str | None = None,
