@@ -46,7 +46,9 @@ SCAN_REASON = (
     "ask the publisher for a text PDF or a .docx"
 )
 
-_NOTE = re.compile(r"^\s*(注|备注|附注|说明)\s*\d*\s*[：:]")
+# The same note patterns as docx_reader, so both readers hand classify the same `after` lines.
+_NOTE = re.compile(r"^\s*(?:注|备注|附注|说明)\s*[:：\d（(]|^\s*注\s")
+_NOTE_CONT = re.compile(r"^\s*(?:[（(]?\d{1,2}\s*[)）.．、]|[①-⑩])")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
@@ -380,9 +382,12 @@ def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
         if kind != "t":
             continue
         for page2, _t2, kind2, pi in stream[k + 1 :]:
-            if kind2 != "p" or page2 != page or not _NOTE.match(paragraphs[pi].text):
+            if kind2 != "p" or page2 != page:
                 break
-            after[ti].append(paragraphs[pi].text)
+            text = paragraphs[pi].text
+            if not (_NOTE.match(text) or (after[ti] and _NOTE_CONT.match(text))):
+                break
+            after[ti].append(text)
             taken.add(pi)
         run: list[str] = []
         for page2, _t2, kind2, pi in reversed(stream[:k]):
@@ -481,10 +486,10 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
             if level == 0 and re.sub(r"\s", "", text) in ("目录", "目次"):
                 toc_page = first.page  # a table of contents lists headings; its lines are none
         if level is not None:
+            # Like docx_reader, a heading is its own section heading.
             stack = [s for s in stack if s[0] < level]
-            parent = stack[-1][1] if stack else None
             stack.append((level, text))
-            paragraphs.append(Paragraph(text, parent, True, first.page, len(paragraphs)))
+            paragraphs.append(Paragraph(text, text, True, first.page, len(paragraphs)))
         else:
             paragraphs.append(
                 Paragraph(text, stack[-1][1] if stack else None, False, first.page, len(paragraphs))

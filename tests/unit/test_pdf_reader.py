@@ -1,0 +1,275 @@
+"""pdf_reader on small PDFs built here byte by byte: geometry, text joining, and hostile files.
+
+The PDFs are written by hand (objects + xref) so each test controls exactly which rules are drawn
+and where each string sits.  Chinese text uses the non-embedded STSong-Light CID font with the
+predefined UniGB-UCS2-H CMap, which pdfminer maps back to Unicode.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pytest
+
+from pipelines.lib.errors import RejectedFile
+from pipelines.lib.pdf_reader import MAX_PAGES, read_pdf
+
+PAGE_H = 595  # landscape A4, like the real filings
+
+
+def build_pdf(pages: list[bytes], *, encrypt: bool = False) -> bytes:
+    """A minimal valid PDF: one content stream per page; /F1 Helvetica, /F2 STSong-Light."""
+    objs: list[bytes | None] = []
+
+    def add(body: bytes) -> int:
+        objs.append(body)
+        return len(objs)
+
+    f1 = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    cid = add(
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 >>"
+    )
+    f2 = add(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [%d 0 R] >>" % cid
+    )
+    objs.append(None)
+    pages_id = len(objs)
+    kids = []
+    for content in pages:
+        c = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 842 %d] /Contents %d 0 R "
+                b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>" % (pages_id, PAGE_H, c, f1, f2)
+            )
+        )
+    objs[pages_id - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % k for k in kids),
+        len(kids),
+    )
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    enc = 0
+    if encrypt:
+        # Standard security handler with an owner and a user password: the empty password fails.
+        enc = add(
+            b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <"
+            + b"ab" * 32
+            + b"> /U <"
+            + b"cd" * 32
+            + b"> >>"
+        )
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + (body or b"null") + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objs) + 1, catalog)
+    if enc:
+        ident = b"<0123456789abcdef0123456789abcdef>"
+        trailer += b" /Encrypt %d 0 R /ID [%s %s]" % (enc, ident, ident)
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def cn(text: str, x: float, top: float, size: float = 12) -> bytes:
+    """Chinese text whose glyph box starts at (x, top) in pdfplumber's top-down coordinates."""
+    y = PAGE_H - top - size * 0.88
+    return b"BT /F2 %g Tf %g %g Td <%s> Tj ET\n" % (size, x, y, text.encode("utf-16-be").hex().encode())
+
+
+def en(text: str, x: float, top: float, size: float = 12) -> bytes:
+    y = PAGE_H - top - size * 0.8
+    return b"BT /F1 %g Tf %g %g Td (%s) Tj ET\n" % (size, x, y, text.encode("latin-1"))
+
+
+def hrule(x0: float, x1: float, top: float) -> bytes:
+    """A ruling line drawn the way the real filings do: a thin filled rectangle."""
+    return b"0 0 0 rg %g %g %g 0.5 re f\n" % (x0, PAGE_H - top - 0.25, x1 - x0)
+
+
+def vrule(x: float, top: float, bottom: float) -> bytes:
+    return b"0 0 0 rg %g %g 0.5 %g re f\n" % (x - 0.25, PAGE_H - bottom, bottom - top)
+
+
+def budget_page() -> bytes:
+    """A 支出总表-like page: merged header cells, 类|款 code columns, a wrapped name, a blank cell."""
+    s = cn("2023年部门支出预算总表", 304, 40, 18)
+    s += cn("编制部门：测试街道办事处", 50, 75) + cn("单位：元", 700, 75)
+    # columns: 类 50-100 | 款 100-150 | 名称 150-350 | 合计 350-500 | 项目支出 500-650
+    s += hrule(50, 650, 100) + hrule(50, 150, 125) + hrule(50, 650, 150) + hrule(50, 650, 190)
+    s += hrule(50, 650, 215)
+    s += vrule(50, 100, 215) + vrule(100, 125, 190) + vrule(150, 100, 190)
+    s += vrule(350, 100, 215) + vrule(500, 100, 215) + vrule(650, 100, 215)
+    s += cn("功能分类科目编码", 52, 106) + cn("类", 70, 131) + cn("款", 120, 131)
+    s += cn("功能分类科目名称", 180, 118) + cn("合计", 410, 118) + cn("项目支出", 550, 118)
+    s += en("208", 60, 163) + en("05", 115, 163)
+    s += cn("机关事业单位基本养老保险", 152, 155) + cn("缴费支出", 152, 172)
+    s += en("4,412,547", 440, 163)
+    s += cn("合计", 230, 197) + en("4,412,547", 440, 197)
+    s += cn("注：本部门无项目支出，故本列为空。", 50, 230)
+    return s
+
+
+def narrative_page() -> bytes:
+    """Running text: a heading, an indented paragraph wrapped over two lines, a page number."""
+    s = cn("一、部门主要职能", 50, 60)
+    s += cn("上海市测试街道办事处是区政府的派出机关，依据法律法规的规定履行相应", 74, 90)
+    s += cn("的政府服务管理职能。", 50, 106)
+    s += cn("主要职能包括：", 74, 122)
+    s += en("2", 418, 560, 10)
+    return s
+
+
+def continuation_pages() -> list[bytes]:
+    """A table closing one page, then its lone 合计 row on the next page without any header."""
+    first = cn("2023年部门收入预算总表", 304, 40, 18)
+    # columns 50 | 100 | 150 | 350 | 500 | 650 on both pages
+    first += hrule(50, 650, 100) + hrule(50, 650, 125) + hrule(50, 650, 150)
+    for x in (50, 100, 150, 350, 500, 650):
+        first += vrule(x, 100, 150)
+    first += cn("类", 70, 106) + cn("款", 120, 106) + cn("名称", 230, 106) + cn("合计", 410, 106)
+    first += en("201", 60, 131) + cn("一般公共服务支出", 152, 131) + en("2,976,800", 440, 131)
+    second = hrule(50, 650, 40) + hrule(50, 650, 65)
+    for x in (50, 350, 500, 650):
+        second += vrule(x, 40, 65)
+    second += cn("合计", 230, 46) + en("2,976,800", 440, 46)
+    return [first, second]
+
+
+@pytest.fixture(scope="module")
+def budget_doc():
+    return read_pdf(build_pdf([budget_page(), narrative_page()]))
+
+
+def _by_pos(table):
+    return {(c.row, c.col): c for row in table.rows for c in row}
+
+
+def test_one_table_with_its_grid(budget_doc):
+    assert budget_doc.file_type == "pdf"
+    assert budget_doc.pages == 2
+    assert len(budget_doc.tables) == 1
+    table = budget_doc.tables[0]
+    assert (table.index, table.page, table.n_cols, len(table.rows)) == (0, 1, 5, 4)
+
+
+def test_merged_cells_appear_once_with_spans(budget_doc):
+    cells = _by_pos(budget_doc.tables[0])
+    code = cells[(0, 0)]
+    assert (code.text, code.col_span, code.row_span) == ("功能分类科目编码", 2, 1)
+    name = cells[(0, 2)]
+    assert (name.text, name.col_span, name.row_span) == ("功能分类科目名称", 1, 2)
+    assert (1, 2) not in cells  # covered by the name header, not repeated
+    total = cells[(3, 0)]
+    assert (total.text, total.col_span) == ("合计", 3)
+    assert [c.col for c in budget_doc.tables[0].rows[3]] == [0, 3, 4]
+
+
+def test_code_columns_wrapped_name_and_blank_cell(budget_doc):
+    row = budget_doc.tables[0].rows[2]
+    assert [c.text for c in row] == ["208", "05", "机关事业单位基本养老保险缴费支出", "4,412,547", ""]
+    assert [c.col for c in row] == [0, 1, 2, 3, 4]
+
+
+def test_cells_carry_provenance(budget_doc):
+    cell = budget_doc.tables[0].rows[2][3]
+    assert (cell.table, cell.row, cell.page) == (0, 2, 1)
+    x0, top, x1, bottom = cell.bbox
+    assert (round(x0), round(top), round(x1), round(bottom)) == (350, 150, 500, 190)
+
+
+def test_title_unit_and_note_around_the_table(budget_doc):
+    table = budget_doc.tables[0]
+    assert table.before == ["2023年部门支出预算总表", "编制部门：测试街道办事处 单位：元"]
+    assert table.after == ["注：本部门无项目支出，故本列为空。"]
+
+
+def test_paragraphs_join_wrapped_lines_and_keep_headings(budget_doc):
+    texts = [p.text for p in budget_doc.paragraphs]
+    assert "上海市测试街道办事处是区政府的派出机关，依据法律法规的规定履行相应的政府服务管理职能。" in texts
+    assert "主要职能包括：" in texts
+    assert "2" not in texts  # the page number
+    heading = next(p for p in budget_doc.paragraphs if p.text == "一、部门主要职能")
+    assert heading.is_heading and heading.page == 2
+    body = next(p for p in budget_doc.paragraphs if p.text == "主要职能包括：")
+    assert body.heading == "一、部门主要职能" and not body.is_heading
+    assert [p.index for p in budget_doc.paragraphs] == list(range(len(budget_doc.paragraphs)))
+
+
+def test_table_text_is_not_repeated_as_paragraphs(budget_doc):
+    assert not any("4,412,547" in p.text or "功能分类科目编码" in p.text for p in budget_doc.paragraphs)
+
+
+def test_headerless_continuation_takes_the_previous_tables_columns():
+    doc = read_pdf(build_pdf(continuation_pages()))
+    first, second = doc.tables
+    assert (first.page, second.page) == (1, 2)
+    assert first.n_cols == second.n_cols == 5
+    assert second.before == []
+    (row,) = second.rows
+    assert [(c.col, c.col_span, c.text) for c in row] == [(0, 3, "合计"), (3, 1, "2,976,800"), (4, 1, "")]
+
+
+def test_scan_without_text_layer_is_rejected():
+    rendered = pdfium.PdfDocument(build_pdf([budget_page()]))
+    try:
+        image = rendered[0].render(scale=0.5).to_pil()
+    finally:
+        rendered.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PDF")
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(buf.getvalue())
+    assert err.value.kind == "scan"
+    assert "has no text layer — it is a scan; OCR is not supported yet" in err.value.reason
+
+
+def test_blank_pdf_is_rejected_as_textless():
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(build_pdf([b""]))
+    assert err.value.kind == "no_text"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"", "empty"),
+        (bytes(range(256)) * 40, "not_pdf"),
+        (b"PK\x03\x04" + b"\0" * 100, "not_pdf"),
+        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n%%EOF\n", "corrupt"),
+    ],
+)
+def test_garbage_is_rejected(data, kind):
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(data)
+    assert err.value.kind == kind
+    assert err.value.reason
+
+
+def test_truncated_pdf_is_rejected():
+    data = build_pdf([budget_page(), narrative_page()])
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(data[: len(data) * 2 // 3])
+    assert err.value.kind == "truncated"
+    assert "truncated" in err.value.reason
+
+
+def test_password_protected_pdf_is_rejected():
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(build_pdf([narrative_page()], encrypt=True))
+    assert err.value.kind == "encrypted"
+    assert "password" in err.value.reason
+
+
+def test_too_many_pages_is_rejected():
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(build_pdf([b""] * (MAX_PAGES + 1)))
+    assert err.value.kind == "too_large"
+    assert str(MAX_PAGES + 1) in err.value.reason
