@@ -5,9 +5,9 @@ Pure functions over a DuckDB connection, no Dagster: the CLI and the Dagster ass
 Layout of ``sql/`` (repo root):
 
 - ``sql/ddl/*.sql``: ``create … if not exists`` for the schemas ``core``, ``staging``,
-  ``quality``, ``warehouse`` and ``marts``, run in file-name order by :func:`apply_ddl`;
+  ``quality``, ``dw`` (the star schema) and ``marts``, run in file-name order by :func:`apply_ddl`;
 - ``sql/seeds/*.csv``: seed tables (the national subject classes), loaded by :func:`apply_ddl`;
-- ``sql/warehouse/*.sql`` and ``sql/marts/*.sql``: SQL models, one plain ``select`` per file,
+- ``sql/dw/*.sql`` and ``sql/marts/*.sql``: SQL models, one plain ``select`` per file,
   named ``<folder>.<stem>``; :func:`run_model` wraps one in ``create or replace table … as``.
   Their order comes from the relations each file mentions (:func:`model_order`).
 
@@ -24,7 +24,8 @@ import json
 import re
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +39,9 @@ from pipelines.lib.frames import FRAMES
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 DDL_DIR = SQL_DIR / "ddl"
 SEEDS_DIR = SQL_DIR / "seeds"
-MODEL_SCHEMAS = ("warehouse", "marts")  # folders of sql/ holding models, in no particular order
+MODEL_SCHEMAS = ("dw", "marts")  # folders of sql/ holding models, in no particular order
+# Schemas the DDL creates; the warehouse file must not share a name with one (see connect()).
+SCHEMAS = ("core", "staging", "quality", "dw", "marts")
 
 # frame name (frames.FRAMES) -> the table that keeps it
 FRAME_TABLES = {
@@ -73,7 +76,7 @@ DOCUMENT_KEYS = (
 
 SEEDS = {
     # table <- csv file, with the column types the csv holds
-    "warehouse.subject_seed": (
+    "dw.subject_seed": (
         "subject_classes.csv",
         {
             "classification": "varchar",
@@ -143,6 +146,12 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     :class:`WarehouseMissing` for a read-only open of a file that does not exist.
     """
     path = Path(path)
+    if path.stem.lower() in SCHEMAS:
+        # DuckDB names the database after the file: a database "marts" makes "marts.x" ambiguous.
+        raise ValueError(
+            f"the warehouse file {path} is named like one of its schemas {list(SCHEMAS)}; "
+            "choose another file name (e.g. warehouse.duckdb)"
+        )
     if read_only:
         if not path.exists():
             raise WarehouseMissing(f"no warehouse at {path}; run `yusuan ingest` first or pass --db")
@@ -228,27 +237,21 @@ def document_status(con: duckdb.DuckDBPyConnection, document_id: str) -> str | N
 
     Lets a caller skip reading a file whose bytes are already loaded.
     """
-    rows = con.execute(
-        "select status from core.documents where document_id = ?", [document_id]
-    ).fetchall()
+    rows = con.execute("select status from core.documents where document_id = ?", [document_id]).fetchall()
     return rows[0][0] if rows else None
 
 
 def _check_document(document: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(document) - set(DOCUMENT_KEYS))
     if unknown:
-        raise ValueError(
-            f"document has unknown keys {unknown}; accepted keys are {list(DOCUMENT_KEYS)}"
-        )
+        raise ValueError(f"document has unknown keys {unknown}; accepted keys are {list(DOCUMENT_KEYS)}")
     for key in ("document_id", "file_name"):
         if not document.get(key):
             raise ValueError(f"document needs a non-empty {key!r}")
     doc = {key: document.get(key) for key in DOCUMENT_KEYS}
     doc["doc_type"] = doc["doc_type"] or "budget"
     if not re.fullmatch(r"[0-9a-f]{64}", str(doc["document_id"])):
-        raise ValueError(
-            f"document_id {doc['document_id']!r} is not a sha256 hex digest of the file's bytes"
-        )
+        raise ValueError(f"document_id {doc['document_id']!r} is not a sha256 hex digest of the file's bytes")
     return doc
 
 
@@ -261,28 +264,39 @@ def _insert_document(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], status
     ).fetchall()
 
 
-def _insert_frames(
-    con: duckdb.DuckDBPyConnection, document_id: str, frames: Mapping[str, pl.DataFrame]
-) -> dict[str, int]:
-    """Replace the document's rows in every staging table it has a frame for; bulk, by name."""
-    rows: dict[str, int] = {}
-    for name, frame in frames.items():
+def _insert_frames(con: duckdb.DuckDBPyConnection, document_id: str, views: Mapping[str, str | None]) -> None:
+    """Replace the document's rows in every table it has a frame for; bulk insert by name."""
+    for name, view in views.items():
         table = FRAME_TABLES[name]
-        # A rejected document loaded later may have left findings behind.
+        # Bytes rejected before and loaded now may have left findings behind.
         con.execute(f"delete from {table} where document_id = ?", [document_id]).fetchall()
-        if frame.height == 0:
-            rows[name] = 0
-            continue
-        # The loader owns document_id: the frame's own (if any) is overwritten.
-        frame = frame.with_columns(pl.lit(document_id, dtype=pl.String).alias("document_id"))
-        view = f"_incoming_{name}_{uuid.uuid4().hex[:8]}"
-        register_frame(con, view, frame)
-        try:
+        if view is not None:
             con.execute(f"insert into {table} by name select * from {view}").fetchall()
-        finally:
-            con.unregister(view)
-        rows[name] = frame.height
-    return rows
+
+
+@contextmanager
+def _registered(
+    con: duckdb.DuckDBPyConnection, document_id: str, frames: Mapping[str, pl.DataFrame]
+) -> Iterator[dict[str, str | None]]:
+    """Register each non-empty frame as a view (None for an empty one); unregister afterwards.
+
+    Registered outside the transaction: a view cannot be unregistered in an aborted one.
+    """
+    views: dict[str, str | None] = {}
+    try:
+        for name, frame in frames.items():
+            if frame.height == 0:
+                views[name] = None
+                continue
+            # The loader owns document_id: the frame's own (if any) is overwritten.
+            frame = frame.with_columns(pl.lit(document_id, dtype=pl.String).alias("document_id"))
+            views[name] = f"_incoming_{name}_{uuid.uuid4().hex[:8]}"
+            register_frame(con, views[name], frame)
+        yield views
+    finally:
+        for view in views.values():
+            if view is not None:
+                con.unregister(view)
 
 
 def _check_frames(frames: Mapping[str, pl.DataFrame]) -> None:
@@ -326,9 +340,18 @@ def load_document(
     """
     doc = _check_document(document)
     _check_frames(frames)
+    with _registered(con, doc["document_id"], frames) as views:
+        return _load(con, doc, views, {name: frame.height for name, frame in frames.items()})
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    doc: dict[str, Any],
+    views: Mapping[str, str | None],
+    heights: dict[str, int],
+) -> LoadResult:
     document_id = doc["document_id"]
     now = datetime.now(UTC)
-
     con.begin()
     try:
         existing = document_status(con, document_id)
@@ -336,8 +359,9 @@ def load_document(
             con.rollback()
             return LoadResult(document_id, "unchanged", existing)
         if existing == "rejected":
-            assignments = ", ".join(f"{key} = ?" for key in DOCUMENT_KEYS if key != "document_id")
-            values = [doc[key] for key in DOCUMENT_KEYS if key != "document_id"]
+            keys = [key for key in DOCUMENT_KEYS if key not in ("document_id", "error")]
+            assignments = ", ".join(f"{key} = ?" for key in keys)
+            values = [doc[key] for key in keys]
             con.execute(
                 f"update core.documents set {assignments}, status = 'loaded', error = null, "
                 "status_changed_at = ? where document_id = ?",
@@ -345,13 +369,13 @@ def load_document(
             ).fetchall()
         else:
             _insert_document(con, {**doc, "error": None}, "loaded", now)
-        rows = _insert_frames(con, document_id, frames)
+        _insert_frames(con, document_id, views)
         superseded, restated = _supersede_older(con, doc, now)
         con.commit()
     except Exception:
         con.rollback()
         raise
-    return LoadResult(document_id, "loaded", "loaded", rows, tuple(superseded), restated)
+    return LoadResult(document_id, "loaded", "loaded", heights, tuple(superseded), restated)
 
 
 def record_rejection(
@@ -371,6 +395,13 @@ def record_rejection(
         raise ValueError("a rejected document needs an 'error' saying why it was rejected")
     if findings is not None:
         _check_frames({"findings": findings})
+    with _registered(
+        con, doc["document_id"], {"findings": findings} if findings is not None else {}
+    ) as views:
+        return _reject(con, doc, views)
+
+
+def _reject(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], views: Mapping[str, str | None]) -> str:
     document_id = doc["document_id"]
     now = datetime.now(UTC)
     con.begin()
@@ -388,8 +419,7 @@ def record_rejection(
             ).fetchall()
         else:
             _insert_document(con, doc, "rejected", now)
-        if findings is not None:
-            _insert_frames(con, document_id, {"findings": findings})
+        _insert_frames(con, document_id, views)
         con.commit()
     except Exception:
         con.rollback()
@@ -402,15 +432,24 @@ def record_rejection(
 _RESTATED = {
     "budget_lines": {
         "table": "staging.budget_lines",
-        "keys": {"table_kind": "table_kind", "classification": "classification",
-                 "subject_code": "subject_code", "measure": "measure"},
+        "keys": {
+            "table_kind": "table_kind",
+            "classification": "classification",
+            "subject_code": "subject_code",
+            "measure": "measure",
+        },
         "wan": "amount_wan",
         "yuan": "amount_yuan",
     },
     "budget_summary": {
         "table": "staging.budget_summary",
-        "keys": {"table_kind": "table_kind", "side": "side", "item": "item",
-                 "subject_code": "subject_code", "measure": "measure"},
+        "keys": {
+            "table_kind": "table_kind",
+            "side": "side",
+            "item": "item",
+            "subject_code": "subject_code",
+            "measure": "measure",
+        },
         "wan": "amount_wan",
         "yuan": "amount_yuan",
     },
@@ -479,8 +518,8 @@ def _restate(
     group = ", ".join(keys.values())
     yuan = f"sum({spec['yuan']})" if spec["yuan"] else "null::decimal(18, 2)"
     side = f"""
-        select {select_keys}, sum({spec['wan']}) as wan, {yuan} as yuan
-        from {spec['table']} where document_id = ? group by {group}
+        select {select_keys}, sum({spec["wan"]}) as wan, {yuan} as yuan
+        from {spec["table"]} where document_id = ? group by {group}
     """
     on = " and ".join(f"o.{col} is not distinct from n.{col}" for col in keys.values())
     picked = ", ".join(f"coalesce(o.{col}, n.{col}) as {col}" for col in keys.values())
@@ -526,7 +565,7 @@ _LINE_COMMENT = re.compile(r"--[^\n]*")
 
 
 def model_files() -> list[Path]:
-    """Every SQL model file (``sql/warehouse/*.sql``, ``sql/marts/*.sql``), sorted by path."""
+    """Every SQL model file (``sql/dw/*.sql``, ``sql/marts/*.sql``), sorted by path."""
     return sorted(path for schema in MODEL_SCHEMAS for path in (SQL_DIR / schema).glob("*.sql"))
 
 
@@ -595,8 +634,7 @@ def rebuild_models(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def mart_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every table and view in the ``marts`` schema, as ``marts.<name>``, sorted."""
     rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' "
-        "order by table_name"
+        "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
     ).fetchall()
     return [f"marts.{row[0]}" for row in rows]
 
@@ -665,8 +703,21 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any
             }
         )
     documents = [
-        dict(zip(("document_id", "file_name", "county", "department_code", "department_name", "year",
-                  "doc_type"), row, strict=True))
+        dict(
+            zip(
+                (
+                    "document_id",
+                    "file_name",
+                    "county",
+                    "department_code",
+                    "department_name",
+                    "year",
+                    "doc_type",
+                ),
+                row,
+                strict=True,
+            )
+        )
         for row in con.execute(
             "select document_id, file_name, county, department_code, department_name, year, doc_type "
             "from core.documents where status = 'loaded' order by county, department_code, year, document_id"

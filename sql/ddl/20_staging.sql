@@ -1,6 +1,6 @@
 -- One table per tidy frame of pipelines/lib/frames.py, same column names and types, keyed by
 -- document_id.  Rows of every filing ever loaded stay here, superseded ones included (the ledger
--- and audits need them); the warehouse models keep only documents with status 'loaded'.
+-- and audits need them); the dw models keep only documents with status 'loaded'.
 -- No indexes: loads are bulk appends and per-document reads prune by row-group min/max.
 create table if not exists staging.budget_lines (
     document_id varchar not null,

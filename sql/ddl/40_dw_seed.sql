@@ -1,6 +1,6 @@
 -- National subject classes (政府收支分类科目 类 level), loaded from sql/seeds/subject_classes.csv by
--- apply_ddl; warehouse.dim_subject adds every code met in a filing with its printed name.
-create table if not exists warehouse.subject_seed (
+-- apply_ddl; dw.dim_subject adds every code met in a filing with its printed name.
+create table if not exists dw.subject_seed (
     classification varchar not null,  -- function | economic
     subject_code varchar not null,
     subject_name varchar not null,

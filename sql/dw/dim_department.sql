@@ -5,7 +5,7 @@ with
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
     where status in ('loaded', 'superseded')
 
 ),

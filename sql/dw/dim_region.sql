@@ -4,7 +4,7 @@ with
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
 
 ),
 

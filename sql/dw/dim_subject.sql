@@ -5,7 +5,7 @@ with
 
 seed as (
 
-    select * from warehouse.subject_seed
+    select * from dw.subject_seed
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
     where status = 'loaded'
 
 ),
@@ -17,7 +17,7 @@ lines as (
 
 subjects as (
 
-    select subject_key, classification, subject_code from warehouse.dim_subject
+    select subject_key, classification, subject_code from dw.dim_subject
 
 )
 

@@ -4,13 +4,13 @@ with
 
 lines as (
 
-    select * from warehouse.fct_budget_line
+    select * from dw.fct_budget_line
 
 ),
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
 
 )
 

@@ -3,13 +3,13 @@ with
 
 summary as (
 
-    select * from warehouse.fct_budget_summary
+    select * from dw.fct_budget_summary
 
 ),
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
 
 )
 

@@ -5,7 +5,7 @@ with
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
     where status = 'loaded' and year is not null
 
 ),
@@ -13,7 +13,7 @@ documents as (
 summary_totals as (
 
     select document_id, sum(amount_wan) as total_wan
-    from warehouse.fct_budget_summary
+    from dw.fct_budget_summary
     where table_kind = 'summary'
         and side = 'expense'
         and item = 'current_year_total'
@@ -25,7 +25,7 @@ summary_totals as (
 line_totals as (
 
     select document_id, sum(amount_wan) as total_wan
-    from warehouse.fct_budget_line
+    from dw.fct_budget_line
     where table_kind = 'expenditure' and measure = 'total' and subject_level = 1
     group by document_id
 
@@ -34,7 +34,7 @@ line_totals as (
 three_public_totals as (
 
     select document_id, sum(amount_wan) as three_public_wan
-    from warehouse.fct_three_public
+    from dw.fct_three_public
     where fund_source = 'total' and category = 'total'
     group by document_id
 
@@ -83,7 +83,7 @@ changes as (
         end::decimal(18, 2) as change_pct
 
     from with_prior
-    inner join warehouse.dim_department as departments using (department_key)
+    inner join dw.dim_department as departments using (department_key)
 
 )
 

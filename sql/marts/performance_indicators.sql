@@ -3,13 +3,13 @@ with
 
 indicators as (
 
-    select * from warehouse.fct_performance_indicator
+    select * from dw.fct_performance_indicator
 
 ),
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
 
 )
 

@@ -4,13 +4,13 @@ with
 
 projects as (
 
-    select * from warehouse.fct_project
+    select * from dw.fct_project
 
 ),
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
 
 )
 

@@ -3,13 +3,13 @@ with
 
 three_public as (
 
-    select * from warehouse.fct_three_public
+    select * from dw.fct_three_public
 
 ),
 
 documents as (
 
-    select * from warehouse.dim_document
+    select * from dw.dim_document
 
 )
 

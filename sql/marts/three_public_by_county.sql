@@ -5,14 +5,14 @@ with
 
 three_public as (
 
-    select * from warehouse.fct_three_public
+    select * from dw.fct_three_public
     where fund_source = 'total'
 
 ),
 
 departments as (
 
-    select department_key, county from warehouse.dim_department
+    select department_key, county from dw.dim_department
 
 ),
 

@@ -14,7 +14,7 @@ three_public as (
         sum(amount_yuan) as amount_yuan,
         sum(amount_wan) as amount_wan
 
-    from warehouse.fct_three_public
+    from dw.fct_three_public
     where fund_source = 'total'
     group by department_key, doc_type, category, year
 
@@ -66,7 +66,7 @@ trend as (
 
 departments as (
 
-    select * from warehouse.dim_department
+    select * from dw.dim_department
 
 )
 

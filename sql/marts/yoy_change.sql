@@ -19,7 +19,7 @@ lines as (
         any_value(document_id) as document_id,
         sum(amount_wan) as amount_wan
 
-    from warehouse.fct_budget_line
+    from dw.fct_budget_line
     where subject_code is not null
     group by department_key, doc_type, table_kind, subject_code, measure, year
 
@@ -28,7 +28,7 @@ lines as (
 filed as (
 
     select distinct department_key, doc_type, year
-    from warehouse.dim_document
+    from dw.dim_document
     where status = 'loaded' and year is not null
 
 ),
@@ -89,7 +89,7 @@ compared as (
 
 departments as (
 
-    select * from warehouse.dim_department
+    select * from dw.dim_department
 
 )
 
