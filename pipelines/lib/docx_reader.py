@@ -1,0 +1,465 @@
+"""Read a .docx filing into a :class:`~pipelines.lib.model.RawDocument`, exactly and in linear time.
+
+The WordprocessingML body is walked directly with lxml (parsed by :mod:`safe_io`'s hardened
+parser).  python-docx's ``row.cells``/``table.cell()`` rebuild the whole grid for every access
+(quadratic in rows) and repeat merged cells; here each ``w:tc`` is visited once and a merged
+cell is emitted once, at its origin, with ``col_span``/``row_span``.
+
+Handled: ``w:gridSpan``, ``w:vMerge`` restart/continue, legacy ``w:hMerge``, ``w:gridBefore``/
+``w:gridAfter``, content controls (``w:sdt``) and ``w:customXml`` around tables, rows and cells,
+runs with ``w:tab``/``w:br``, field results (field codes are dropped), tracked deletions and
+moved-from text (dropped), ``mc:AlternateContent`` (only the Choice is read), nested tables
+(emitted as their own RawTable with ``nested=True``; the outer cell keeps its own text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipelines.lib import safe_io
+from pipelines.lib.errors import RejectedFile
+from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+BODY = _W + "body"
+P = _W + "p"
+TBL = _W + "tbl"
+TR = _W + "tr"
+TC = _W + "tc"
+SDT = _W + "sdt"
+SDT_CONTENT = _W + "sdtContent"
+CUSTOM_XML = _W + "customXml"
+TC_PR = _W + "tcPr"
+TR_PR = _W + "trPr"
+TBL_GRID = _W + "tblGrid"
+GRID_COL = _W + "gridCol"
+GRID_SPAN = _W + "gridSpan"
+V_MERGE = _W + "vMerge"
+H_MERGE = _W + "hMerge"
+GRID_BEFORE = _W + "gridBefore"
+GRID_AFTER = _W + "gridAfter"
+P_PR = _W + "pPr"
+P_STYLE = _W + "pStyle"
+OUTLINE_LVL = _W + "outlineLvl"
+T = _W + "t"
+TAB = _W + "tab"
+PTAB = _W + "ptab"
+BR = _W + "br"
+CR = _W + "cr"
+NO_BREAK_HYPHEN = _W + "noBreakHyphen"
+MOVE_FROM = _W + "moveFrom"
+TXBX_CONTENT = _W + "txbxContent"
+ALTERNATE_CONTENT = _MC + "AlternateContent"
+FALLBACK = _MC + "Fallback"
+VAL = _W + "val"
+TYPE = _W + "type"
+
+_TEXT_TAGS = (T, TAB, PTAB, BR, CR, NO_BREAK_HYPHEN, MOVE_FROM, TXBX_CONTENT, ALTERNATE_CONTENT)
+_SKIP_SUBTREES = {MOVE_FROM, TXBX_CONTENT, FALLBACK, _W + "del", _W + "instrText", _W + "delText"}
+_WRAPPERS = (SDT, CUSTOM_XML)
+MAX_NESTING = 16
+
+# 一、部门职责… / 第一部分 … : the numbering Chinese filings use for sections when no Heading style is set.
+_NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}部分)")
+_HEADING_NAME = re.compile(r"^(?:heading|标题)\s*\d|^title$", re.IGNORECASE)
+_NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*[:：\d（(]|^\s*注\s")
+_NOTE_CONT = re.compile(r"^\s*(?:[（(]?\d{1,2}\s*[)）.．、]|[①-⑩])")
+
+
+def _text_slow(el: etree._Element, parts: list[str]) -> None:
+    """Text of ``el`` skipping deleted/moved-from text, text boxes and mc:Fallback copies."""
+    for child in el:
+        tag = child.tag
+        if tag in _SKIP_SUBTREES or not isinstance(tag, str):
+            continue
+        if tag == T:
+            parts.append(child.text or "")
+        elif tag == TAB or tag == PTAB:
+            parts.append("\t")
+        elif tag == BR or tag == CR:
+            if child.get(TYPE) not in ("page", "column"):
+                parts.append("\n")
+        elif tag == NO_BREAK_HYPHEN:
+            parts.append("-")
+        else:
+            _text_slow(child, parts)
+
+
+def paragraph_text(p: etree._Element) -> str:
+    """The visible text of one ``w:p``: runs, tabs as '\\t', line breaks as '\\n', field results."""
+    parts: list[str] = []
+    # Fast path: one C-level filtered iteration; anything needing a subtree skipped takes the slow path.
+    for el in p.iter(*_TEXT_TAGS):
+        tag = el.tag
+        if tag == T:
+            text = el.text
+            if text:
+                parts.append(text)
+        elif tag == TAB or tag == PTAB:
+            parts.append("\t")
+        elif tag == BR or tag == CR:
+            if el.get(TYPE) not in ("page", "column"):
+                parts.append("\n")
+        elif tag == NO_BREAK_HYPHEN:
+            parts.append("-")
+        else:
+            parts = []
+            _text_slow(p, parts)
+            break
+    return "".join(parts)
+
+
+def _children(el: etree._Element, tag: str):
+    """Children of ``el`` with ``tag``, looking through sdt/customXml wrappers (any depth)."""
+    for child in el:
+        ctag = child.tag
+        if ctag == tag:
+            yield child
+        elif ctag == SDT:
+            content = child.find(SDT_CONTENT)
+            if content is not None:
+                yield from _children(content, tag)
+        elif ctag == CUSTOM_XML:
+            yield from _children(child, tag)
+
+
+def _int_val(el: etree._Element | None, default: int) -> int:
+    if el is None:
+        return default
+    try:
+        return int(el.get(VAL, default))
+    except (TypeError, ValueError):
+        return default
+
+
+class _Styles:
+    """Paragraph style id → is it a heading (Heading N / 标题 N / an outline level 0-8)."""
+
+    def __init__(self, root: etree._Element | None):
+        self.heading_ids: set[str] = set()
+        if root is None:
+            return
+        info: dict[str, tuple[str, int | None, str | None]] = {}
+        for st in root.iter(_W + "style"):
+            sid = st.get(_W + "styleId")
+            if not sid:
+                continue
+            name_el = st.find(_W + "name")
+            name = (name_el.get(VAL) if name_el is not None else "") or ""
+            lvl_el = st.find(f"{P_PR}/{OUTLINE_LVL}")
+            lvl = _int_val(lvl_el, 9) if lvl_el is not None else None
+            based = st.find(_W + "basedOn")
+            info[sid] = (name, lvl, based.get(VAL) if based is not None else None)
+        for sid in info:
+            seen = set()
+            cur: str | None = sid
+            while cur in info and cur not in seen:
+                seen.add(cur)
+                name, lvl, based = info[cur]
+                if _HEADING_NAME.match(name.strip()) or (lvl is not None and 0 <= lvl <= 8):
+                    self.heading_ids.add(sid)
+                    break
+                if lvl is not None:  # an explicit body-text level stops the inheritance
+                    break
+                cur = based
+
+
+class _Reader:
+    def __init__(self, styles: _Styles):
+        self.styles = styles
+        self.tables: list[RawTable] = []
+        self.paragraphs: list[Paragraph] = []
+        self.heading: str | None = None
+        self.before: list[str] = []
+        self.after_target: RawTable | None = None  # the table whose 注 lines we are still collecting
+        self.force_slow = False  # tests compare the fast and the structured table scans
+
+    # -- body ---------------------------------------------------------------------------------
+    def walk(self, container: etree._Element) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == P:
+                self.paragraph(child)
+            elif tag == TBL:
+                self.after_target = self.table(child, nested=False, before=self.before, depth=0)
+                self.before = []
+            elif tag == SDT:
+                content = child.find(SDT_CONTENT)
+                if content is not None:
+                    self.walk(content)
+            elif tag == CUSTOM_XML:
+                self.walk(child)
+
+    def paragraph(self, p: etree._Element) -> None:
+        text = paragraph_text(p)
+        stripped = text.strip()
+        is_heading = False
+        ppr = p.find(P_PR)
+        if ppr is not None:
+            style = ppr.find(P_STYLE)
+            if style is not None and style.get(VAL) in self.styles.heading_ids:
+                is_heading = True
+            else:
+                lvl = ppr.find(OUTLINE_LVL)
+                if lvl is not None and 0 <= _int_val(lvl, 9) <= 8:
+                    is_heading = True
+        if not is_heading and stripped and len(stripped) <= 40 and "。" not in stripped:
+            is_heading = bool(_NUMBERED_HEADING.match(stripped))
+        if is_heading and not stripped:
+            is_heading = False
+        if is_heading:
+            self.heading = stripped
+        self.paragraphs.append(
+            Paragraph(text=text, heading=self.heading, is_heading=is_heading, index=len(self.paragraphs))
+        )
+        if not stripped:
+            return
+        self.before.append(stripped)
+        target = self.after_target
+        if target is not None:
+            if _NOTE.match(stripped) or (target.after and _NOTE_CONT.match(stripped)):
+                target.after.append(stripped)
+            else:
+                self.after_target = None
+
+    # -- tables -------------------------------------------------------------------------------
+    def table(self, tbl: etree._Element, *, nested: bool, before: list[str], depth: int) -> RawTable:
+        """Read one ``w:tbl`` (and the tables nested in it) into RawTables, in document order."""
+        if depth > MAX_NESTING:
+            raise RejectedFile(
+                f"tables are nested more than {MAX_NESTING} deep, which no filing does: refused as malformed",
+                kind="too_large",
+            )
+        if len(self.tables) >= safe_io.MAX_TABLES:
+            raise RejectedFile(
+                f"the document has more than {safe_io.MAX_TABLES} tables, far beyond any filing: refused",
+                kind="too_large",
+            )
+        raw = RawTable(index=len(self.tables), rows=[], n_cols=0, before=list(before), nested=nested)
+        self.tables.append(raw)
+        trs = None if self.force_slow else _scan_table_fast(tbl, raw.index)
+        if trs is None:
+            trs = self._scan_table_slow(tbl, raw.index, depth)
+        _place(trs, raw)
+        if raw.n_cols == 0:
+            grid = tbl.find(TBL_GRID)
+            raw.n_cols = min(len(grid.findall(GRID_COL)), safe_io.MAX_COLS) if grid is not None else 0
+        return raw
+
+    def _scan_table_slow(self, tbl: etree._Element, table_idx: int, depth: int) -> list:
+        """Phase 1, structured: rows of [grid_before, grid_after, cells]; a cell is [span, vmerge, hmerge, text].
+
+        Used for tables with nested tables, text boxes, tracked moves or property changes.
+        """
+        trs: list = []
+        for tr in _children(tbl, TR):
+            if len(trs) >= safe_io.MAX_ROWS:
+                _too_many_rows(table_idx)
+            cells: list = []
+            entry = [0, 0, cells]
+            trs.append(entry)
+            for child in tr:
+                tag = child.tag
+                if tag == TC:
+                    tcs = (child,)
+                elif tag == TR_PR:
+                    entry[0] = _int_val(child.find(GRID_BEFORE), 0)
+                    entry[1] = _int_val(child.find(GRID_AFTER), 0)
+                    continue
+                elif tag == SDT:
+                    tcs = tuple(_sdt_cells(child))
+                elif tag == CUSTOM_XML:
+                    tcs = tuple(_children(child, TC))
+                else:
+                    continue
+                for tc in tcs:
+                    span = 1
+                    vmerge = hmerge = None
+                    tcpr = tc.find(TC_PR)
+                    if tcpr is not None:
+                        span = _int_val(tcpr.find(GRID_SPAN), 1)
+                        vm = tcpr.find(V_MERGE)
+                        if vm is not None:
+                            vmerge = vm.get(VAL) or "continue"
+                        hm = tcpr.find(H_MERGE)
+                        if hm is not None:
+                            hmerge = hm.get(VAL) or "continue"
+                    cells.append([span, vmerge, hmerge, self.cell_text(tc, depth)])
+        return trs
+
+    def cell_text(self, tc: etree._Element, depth: int) -> str:
+        """The cell's own paragraphs joined by '\\n'; nested tables become RawTables of their own."""
+        texts: list[str] = []
+        local_before: list[str] = []
+        n_tables = len(self.tables)
+        self._cell_blocks(tc, texts, local_before, depth)
+        if len(texts) == 1:
+            return texts[0]
+        if len(self.tables) != n_tables:
+            # Word must put a paragraph after a nested table; that empty paragraph is not text.
+            texts = [t for t in texts if t]
+        return "\n".join(texts)
+
+    def _cell_blocks(self, el: etree._Element, texts: list[str], local_before: list[str], depth: int) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == P:
+                t = paragraph_text(child)
+                texts.append(t)
+                s = t.strip()
+                if s:
+                    local_before.append(s)
+            elif tag == TBL:
+                self.table(child, nested=True, before=local_before, depth=depth + 1)
+                local_before.clear()
+            elif tag == SDT:
+                content = child.find(SDT_CONTENT)
+                if content is not None:
+                    self._cell_blocks(content, texts, local_before, depth)
+            elif tag == CUSTOM_XML:
+                self._cell_blocks(child, texts, local_before, depth)
+
+
+_FAST_TAGS = (
+    T, P, TC, TR, GRID_SPAN, V_MERGE, TAB, PTAB, BR, CR, NO_BREAK_HYPHEN, GRID_BEFORE, GRID_AFTER, H_MERGE,
+    TBL, MOVE_FROM, TXBX_CONTENT, ALTERNATE_CONTENT, _W + "tcPrChange", _W + "trPrChange",
+)
+
+
+def _too_many_rows(table_idx: int) -> None:
+    raise RejectedFile(
+        f"table {table_idx + 1} has more than {safe_io.MAX_ROWS} rows, far beyond any filing: refused",
+        kind="too_large",
+    )
+
+
+def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
+    """Phase 1 in one C-level filtered pass over the table; None when the slow path is needed.
+
+    Same output as ``_Reader._scan_table_slow`` except that a cell's text is a list of
+    paragraphs (lists of strings), joined only for the cells that are emitted.
+    """
+    trs: list = []
+    cells: list = []
+    trow: list = [0, 0, cells]
+    cell: list = [1, None, None, []]
+    cur: list = []
+    max_rows = safe_io.MAX_ROWS
+    # Locals, not globals: this loop runs once per run/paragraph/cell of every table.
+    t_, p_, tc_, tr_, gs_, vm_ = T, P, TC, TR, GRID_SPAN, V_MERGE
+    for el in tbl.iter(*_FAST_TAGS):
+        tag = el.tag
+        if tag == t_:
+            text = el.text
+            if text:
+                cur.append(text)
+        elif tag == p_:
+            cur = []
+            cell[3].append(cur)
+        elif tag == tc_:
+            cur = []
+            cell = [1, None, None, []]
+            cells.append(cell)
+        elif tag == tr_:
+            if len(trs) >= max_rows:
+                _too_many_rows(table_idx)
+            cells = []
+            trow = [0, 0, cells]
+            trs.append(trow)
+        elif tag == gs_:
+            cell[0] = _int_val(el, 1)
+        elif tag == vm_:
+            cell[1] = el.get(VAL) or "continue"
+        elif tag == TAB or tag == PTAB:
+            cur.append("\t")
+        elif tag == BR or tag == CR:
+            if el.get(TYPE) not in ("page", "column"):
+                cur.append("\n")
+        elif tag == NO_BREAK_HYPHEN:
+            cur.append("-")
+        elif tag == GRID_BEFORE:
+            trow[0] = _int_val(el, 0)
+        elif tag == GRID_AFTER:
+            trow[1] = _int_val(el, 0)
+        elif tag == H_MERGE:
+            cell[2] = el.get(VAL) or "continue"
+        elif tag == TBL and el is tbl:
+            continue
+        else:
+            return None
+    return trs
+
+
+def _place(trs: list, raw: RawTable) -> None:
+    """Phase 2: put cells on the grid, resolving gridBefore/After, gridSpan, vMerge and hMerge."""
+    table_idx = raw.index
+    rows = raw.rows
+    max_cols = safe_io.MAX_COLS
+    open_v: dict[int, Cell] = {}  # grid column → the cell a vMerge continue extends
+    width = 0
+    for r, (grid_before, grid_after, cells) in enumerate(trs):
+        col = grid_before if 0 <= grid_before <= max_cols else 0
+        row: list[Cell] = []
+        for span, vmerge, hmerge, text in cells:
+            if span < 1:
+                span = 1
+            if col + span > max_cols:
+                raise RejectedFile(
+                    f"table {table_idx + 1} is wider than {max_cols} columns, far beyond any filing: refused",
+                    kind="too_large",
+                )
+            if hmerge == "continue" and row:
+                # Legacy horizontal merge: widen the cell on the left instead of adding one.
+                row[-1].col_span += span
+                col += span
+                continue
+            if vmerge == "continue":
+                origin = open_v.get(col)
+                if origin is not None and origin.row + origin.row_span == r:
+                    origin.row_span += 1
+                    col += span
+                    continue
+            if type(text) is list:
+                text = "\n".join(["".join(p) for p in text]) if len(text) != 1 else "".join(text[0])
+            cell = Cell(text, r, col, span, 1, table_idx)
+            row.append(cell)
+            if vmerge is not None:  # restart, or a continue with nothing above: a new origin
+                open_v[col] = cell
+            elif open_v:
+                open_v.pop(col, None)
+            col += span
+        if grid_after > 0:
+            col += grid_after
+        if col > width:
+            width = col
+        rows.append(row)
+    raw.n_cols = min(width, max_cols)
+
+
+def _sdt_cells(sdt: etree._Element):
+    content = sdt.find(SDT_CONTENT)
+    if content is None:
+        return ()
+    return _children(content, TC)
+
+
+def read_docx(data: bytes) -> RawDocument:
+    """Read a .docx file's bytes into a RawDocument (tables with provenance, paragraphs in order).
+
+    Raises RejectedFile (see :mod:`safe_io`) when the bytes are not a readable, safe .docx.
+    """
+    root, styles_root = safe_io.open_docx_parts(data)
+    return read_document_xml(root, styles_root)
+
+
+def read_document_xml(root: etree._Element, styles_root: etree._Element | None = None) -> RawDocument:
+    """Walk an already-parsed word/document.xml root (and optional styles.xml root)."""
+    body = root.find(BODY)
+    if body is None:
+        raise RejectedFile("word/document.xml has no <w:body>; the file is damaged", kind="malformed")
+    reader = _Reader(_Styles(styles_root))
+    reader.walk(body)
+    return RawDocument(file_type="docx", tables=reader.tables, paragraphs=reader.paragraphs)

@@ -1,0 +1,267 @@
+"""Open untrusted office files without trusting anything they declare.
+
+Every ingested file is treated as hostile: it may be empty, a renamed ``.doc``/``.xls``/``.pdf``,
+truncated, password-protected, a decompression bomb, or XML carrying a DTD (XXE, billion laughs).
+Each case raises :class:`~pipelines.lib.errors.RejectedFile` with a sentence an operator can act on
+and a short ``kind`` key, never a library traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+
+from lxml import etree
+
+from pipelines.lib.errors import RejectedFile
+
+MiB = 1024 * 1024
+MAX_FILE = 64 * MiB
+MAX_MEMBER = 64 * MiB
+MAX_RATIO = 200
+# XML compresses 10-30x; the ratio cap only applies to members big enough to matter, so a tiny
+# highly repetitive styles.xml is never rejected.
+RATIO_FLOOR = 1 * MiB
+# Caps no real filing reaches (the biggest county filings have ~60 tables, ~2,000 rows, 20 columns).
+MAX_TABLES = 2_000
+MAX_ROWS = 100_000
+MAX_COLS = 1_000
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_DOCUMENT = "word/document.xml"
+_DTD_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+_REASONS = {
+    "doc": "this is an old Word 97-2003 .doc file (perhaps renamed .docx); open it in Word/WPS and save it as .docx",
+    "xls": "this is an old Excel 97-2003 .xls workbook, not a Word document; export the tables to .docx or ingest the workbook once .xls is supported",
+    "xlsx": "this is an Excel .xlsx workbook, not a Word document; export it to .docx or ingest it once .xlsx is supported",
+    "pdf": "this is a PDF file, not a Word document; give it a .pdf extension so the PDF reader handles it",
+    "rtf": "this is an RTF file renamed .docx; open it in Word/WPS and save it as .docx",
+    "html": "this is a web page (HTML/MHT) saved with a Word extension; open it in Word/WPS and save it as .docx",
+    "encrypted_ooxml": "the document is password-protected (encrypted); remove the password in Word/WPS and save it again",
+    "zip": "this is a zip archive but not a Word document (no word/document.xml inside)",
+    "unknown": "this is not a Word document (unrecognised content); check that the right file was published",
+    "empty": "the file is empty (0 bytes); download it again",
+}
+
+
+def sniff(data: bytes) -> str:
+    """Name what the bytes really are, whatever the file extension claims.
+
+    Returns one of 'docx', 'xlsx', 'zip', 'pdf', 'doc', 'xls', 'encrypted_ooxml', 'rtf', 'html',
+    'empty', 'unknown'.  OLE2 containers are told apart by the UTF-16 stream names in their
+    directory (WordDocument, Workbook/Book, EncryptedPackage), which is enough to sniff and needs
+    no OLE parser.
+    """
+    if not data or not data.strip(b"\x00 \t\r\n"):
+        return "empty"
+    head = data[:1024]
+    if head.startswith(OLE2_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return "encrypted_ooxml"
+        if "WordDocument".encode("utf-16-le") in data:
+            return "doc"
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return "xls"
+        return "unknown"
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(ZIP_MAGICS):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            # A truncated archive has no central directory: look at the local headers instead.
+            if b"word/" in data[: 64 * 1024]:
+                return "docx"
+            if b"xl/" in data[: 64 * 1024]:
+                return "xlsx"
+            return "zip"
+        if _DOCUMENT in names or any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        return "zip"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
+    if stripped.startswith((b"<html", b"<!doctype html", b"mime-version:")) or b"<html" in stripped[:512]:
+        return "html"
+    return "unknown"
+
+
+def _open_zip(data: bytes, *, max_file: int) -> zipfile.ZipFile:
+    """Check size and container type, then open the zip (no member is inflated yet)."""
+    if len(data) > max_file:
+        raise RejectedFile(
+            f"the file is {len(data) / MiB:.1f} MiB, above the {max_file / MiB:.0f} MiB limit for one filing",
+            kind="too_large",
+        )
+    kind = sniff(data)
+    if kind not in ("docx", "zip", "xlsx"):
+        raise RejectedFile(_REASONS[kind], kind=kind)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise RejectedFile(
+            f"the .docx is truncated or corrupt (not a readable zip archive: {exc}); download it again",
+            kind="truncated",
+        ) from None
+    names = set(zf.namelist())
+    if _DOCUMENT not in names:
+        zf.close()
+        if kind == "xlsx":
+            raise RejectedFile(_REASONS["xlsx"], kind="xlsx")
+        raise RejectedFile(
+            "the archive has no word/document.xml, so it is not a Word document (or it is damaged)",
+            kind="no_document",
+        )
+    return zf
+
+
+def read_member(
+    zf: zipfile.ZipFile, name: str, *, max_member: int = MAX_MEMBER, max_ratio: int = MAX_RATIO
+) -> bytes:
+    """Inflate one member, refusing bombs before and while inflating.
+
+    The declared sizes are checked first; then at most ``max_member`` + 1 bytes are ever
+    inflated, because a forged header can declare a small size for a huge stream.
+    """
+    info = zf.getinfo(name)
+    if info.flag_bits & 0x1:
+        raise RejectedFile(
+            "the document is password-protected (encrypted zip entries); remove the password and save it again",
+            kind="encrypted",
+        )
+    if info.file_size > max_member:
+        raise RejectedFile(
+            f"{name} would inflate to {info.file_size / MiB:.0f} MiB, above the {max_member / MiB:.0f} MiB "
+            "limit: the file looks like a decompression bomb",
+            kind="bomb",
+        )
+    if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
+        raise RejectedFile(
+            f"{name} is compressed {info.file_size / max(info.compress_size, 1):.0f}:1 (limit {max_ratio}:1): "
+            "the file looks like a decompression bomb",
+            kind="bomb",
+        )
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(1 * MiB)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > max_member:
+                    raise RejectedFile(
+                        f"{name} inflates past the {max_member / MiB:.0f} MiB limit although it declares "
+                        f"{info.file_size} bytes: the file looks like a decompression bomb",
+                        kind="bomb",
+                    )
+                chunks.append(chunk)
+    except RejectedFile:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise RejectedFile(
+            f"the .docx is truncated or corrupt ({name} cannot be inflated: {exc}); download it again",
+            kind="truncated",
+        ) from None
+    return b"".join(chunks)
+
+
+def hardened_parser() -> etree.XMLParser:
+    """An lxml parser that never loads a DTD, resolves an entity or touches the network."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+
+
+def _prolog_text(xml: bytes) -> bytes:
+    """The bytes before the root element, re-encoded to UTF-8 when the file is UTF-16."""
+    head = xml[: 64 * 1024]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 1 and b"\x00" in head[:4]):
+        for enc in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                return head.decode(enc, errors="ignore").encode("utf-8")
+            except (UnicodeError, LookupError):
+                continue
+    return head
+
+
+def parse_xml(xml: bytes, name: str = _DOCUMENT) -> etree._Element:
+    """Parse one XML part with the hardened parser; reject any DTD and any malformed XML."""
+    if _DTD_RE.search(_prolog_text(xml)):
+        raise RejectedFile(
+            f"{name} declares a DTD/ENTITY (<!DOCTYPE …>), which Word never writes: refused as a possible "
+            "XML entity attack (XXE / billion laughs)",
+            kind="xml_dtd",
+        )
+    try:
+        root = etree.fromstring(xml, hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        raise RejectedFile(
+            f"{name} is not well-formed XML ({exc}); the file is damaged — open and re-save it in Word/WPS",
+            kind="malformed",
+        ) from None
+    if root is None:
+        raise RejectedFile(f"{name} is empty; the file is damaged", kind="malformed")
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise RejectedFile(
+            f"{name} declares a DTD (<!DOCTYPE …>), which Word never writes: refused as a possible "
+            "XML entity attack (XXE / billion laughs)",
+            kind="xml_dtd",
+        )
+    return root
+
+
+def open_docx_parts(
+    data: bytes,
+    *,
+    max_file: int = MAX_FILE,
+    max_member: int = MAX_MEMBER,
+    max_ratio: int = MAX_RATIO,
+) -> tuple[etree._Element, etree._Element | None]:
+    """Return (word/document.xml root, word/styles.xml root or None), both parsed safely."""
+    zf = _open_zip(data, max_file=max_file)
+    with zf:
+        doc = parse_xml(read_member(zf, _DOCUMENT, max_member=max_member, max_ratio=max_ratio))
+        styles = None
+        if "word/styles.xml" in zf.namelist():
+            try:
+                styles = parse_xml(
+                    read_member(zf, "word/styles.xml", max_member=max_member, max_ratio=max_ratio),
+                    "word/styles.xml",
+                )
+            except RejectedFile as exc:
+                # Styles only help find headings; a broken styles part must not hide the tables,
+                # but an attack in it is still an attack.
+                if exc.kind in ("bomb", "xml_dtd", "encrypted"):
+                    raise
+                styles = None
+    return doc, styles
+
+
+def open_docx_xml(
+    data: bytes,
+    *,
+    max_file: int = MAX_FILE,
+    max_member: int = MAX_MEMBER,
+    max_ratio: int = MAX_RATIO,
+) -> etree._Element:
+    """Return the parsed root of word/document.xml, or raise RejectedFile saying why not."""
+    zf = _open_zip(data, max_file=max_file)
+    with zf:
+        return parse_xml(read_member(zf, _DOCUMENT, max_member=max_member, max_ratio=max_ratio))
