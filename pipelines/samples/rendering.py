@@ -127,7 +127,9 @@ def lay_out(rows: list[list[str]]) -> Table:
         _merge_first_column(cells)
     for i, row in enumerate(cells):
         if sum(c.span for c in row) != grid:
-            raise ValueError(f"table row {i} ({rows[i][:3]}…) covers {sum(c.span for c in row)} of {grid} columns")
+            raise ValueError(
+                f"table row {i} ({rows[i][:3]}…) covers {sum(c.span for c in row)} of {grid} columns"
+            )
     return Table(tuple(tuple(r) for r in cells))
 
 
