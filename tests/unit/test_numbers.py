@@ -1,0 +1,77 @@
+"""Printed amounts → exact decimals, whatever the county prints."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.lib.numbers import Amount, BadNumber, parse_amount, stated_amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "decimals"),
+    [
+        ("2,041.42", "2041.42", 2),
+        ("２０４１．４２", "2041.42", 2),
+        ("96,282,213.44", "96282213.44", 2),
+        ("87267272.44", "87267272.44", 2),
+        ("1308312.6", "1308312.6", 1),
+        ("250000", "250000", 0),
+        ("0", "0", 0),
+        ("0.00", "0.00", 2),
+        ("-", "0", 0),
+        ("—", "0", 0),
+        ("(12.50)", "-12.50", 2),
+        (" 54.50\u00a0", "54.50", 2),
+        ("5\u200b4.5", "54.5", 1),
+    ],
+)
+def test_parse_amount(text, value, decimals):
+    a = parse_amount(text)
+    assert a.value == Decimal(value)
+    assert a.decimals == decimals
+    assert a.text == text
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, "\u200b"])
+def test_blank_is_no_value(text):
+    assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text", ["涉密", "1.2.3", "12,34", "abc", "2041.42.", "无数据"])
+def test_unreadable_raises(text):
+    with pytest.raises(BadNumber):
+        parse_amount(text)
+
+
+def test_units_convert_exactly_both_ways():
+    wan = parse_amount("2041.42")
+    assert wan.yuan("万元") == Decimal("20414200.00")
+    assert wan.wan("万元") == Decimal("2041.420000")
+    yuan = parse_amount("96,282,213.44")
+    assert yuan.yuan("元") == Decimal("96282213.44")
+    assert yuan.wan("元") == Decimal("9628.221344")
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_round_trip_with_thousands_separators(d):
+    text = f"{d:,.2f}"
+    a = parse_amount(text)
+    assert a == Amount(d, text, 2)
+    # 元 → 万元 → 元 is exact at DECIMAL(18,6) / DECIMAL(18,2)
+    assert (a.wan("元") * 10000).quantize(Decimal("0.01")) == d
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
+def test_never_an_unhandled_exception(text):
+    try:
+        parse_amount(text)
+    except BadNumber:
+        pass
+
+
+def test_stated_amounts_in_a_sentence():
+    s = "2023年收入预算共计2041.41万元，全部为财政拨款收入；机关运行经费共计安排46,760元。"
+    got = [(v, u) for _, v, u in stated_amounts(s)]
+    assert got == [(Decimal("2041.41"), "万元"), (Decimal("4.676"), "元")]
