@@ -236,8 +236,9 @@ def _is_white(color: object) -> bool:
 
 def _read_page(page: pdfplumber.page.Page) -> _Page:
     """Find the ruled tables of one page, fill their cells, and collect the remaining text lines."""
-    page = page.dedupe_chars()
-    chars = [c for c in page.chars if c.get("upright", True) or c["text"].strip()]
+    # pdfplumber's dedupe_chars() costs a third of the page time; _line_text drops the same glyph
+    # painted twice at one spot (fake bold), which is the duplicate that matters here.
+    chars = page.chars
     tables: list[_PTable] = []
     if page.rects or page.lines or page.curves:
         ruled = page.filter(_visible)
