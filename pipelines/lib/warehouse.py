@@ -264,12 +264,18 @@ def _insert_document(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], status
     ).fetchall()
 
 
-def _insert_frames(con: duckdb.DuckDBPyConnection, document_id: str, views: Mapping[str, str | None]) -> None:
-    """Replace the document's rows in every table it has a frame for; bulk insert by name."""
+def _insert_frames(
+    con: duckdb.DuckDBPyConnection, document_id: str, views: Mapping[str, str | None], *, replace: bool
+) -> None:
+    """Insert the document's frames, bulk and by name; ``replace`` deletes its earlier rows first.
+
+    Only bytes seen before (rejected, with findings) can have earlier rows: new documents skip
+    the delete, which would scan the whole staging table on every load.
+    """
     for name, view in views.items():
         table = FRAME_TABLES[name]
-        # Bytes rejected before and loaded now may have left findings behind.
-        con.execute(f"delete from {table} where document_id = ?", [document_id]).fetchall()
+        if replace:
+            con.execute(f"delete from {table} where document_id = ?", [document_id]).fetchall()
         if view is not None:
             con.execute(f"insert into {table} by name select * from {view}").fetchall()
 
@@ -369,7 +375,7 @@ def _load(
             ).fetchall()
         else:
             _insert_document(con, {**doc, "error": None}, "loaded", now)
-        _insert_frames(con, document_id, views)
+        _insert_frames(con, document_id, views, replace=existing is not None)
         superseded, restated = _supersede_older(con, doc, now)
         con.commit()
     except Exception:
@@ -419,7 +425,7 @@ def _reject(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], views: Mapping[
             ).fetchall()
         else:
             _insert_document(con, doc, "rejected", now)
-        _insert_frames(con, document_id, views)
+        _insert_frames(con, document_id, views, replace=existing is not None)
         con.commit()
     except Exception:
         con.rollback()
