@@ -1,0 +1,675 @@
+"""Turn a RawDocument (from any reader) into a Filing: metadata, kinds, headers, bodies.
+
+Works only from the RawDocument model, never from format-specific objects, so the .docx and the
+.pdf readers share it.  A table is recognised by its title (a paragraph in ``RawTable.before`` or
+a merged first row) AND by its header signature: a missing or odd title still classifies from the
+header, and where title and header disagree the header wins and ``Filing.problems`` says so.
+
+Header paths join the header rows top-down with ' / ' per grid column (``本年收入 / 财政拨款收入``);
+a vertically merged header cell contributes once.  Body rows are the rows after the metadata,
+header and 栏次 rows.  A table continued as a second physical table (header rows repeated) is
+joined into one logical Table; a performance objective table and its indicator table are joined too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipelines.lib.model import Cell, Filing, RawDocument, RawTable, Table
+
+BUDGET_KINDS = (
+    "summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "general_public_expenditure",
+    "basic_expenditure",
+    "gov_fund_expenditure",
+    "soe_capital_expenditure",
+    "three_public",
+)
+KINDS = (
+    *BUDGET_KINDS,
+    "performance_target",
+    "procurement",
+    "assets",
+    "org_structure",
+    "project_expenditure",
+    "unknown",
+)
+
+# Traditional characters seen in titles, headers and labels (台安, plpkl, 沅陵 filings).
+_T2S_PAIRS = (
+    "財财撥拨決决總总預预經经費费門门國国資资營营務务車车購购運运維维護护單单萬万項项計计額额類类編编碼码稱称餘余結结轉转關关"
+    "機机構构設设採采產产標标績绩數数況况體体統统會会議议訓训級级屬属繳缴補补業业報报專专戶户險险衛卫區区與与傳传農农輸输圍围"
+    "員员當当臨临時时債债還还據据說说明明註注無无開开齊齐細细廳厅實实際际執执並并於于歲岁舊旧點点導导參参對对發发處处應应從从"
+    "來来個个們们內内為为後后寫写調调職职黨党義义縣县鄉乡鎮镇場场醫医療疗頁页條条雙双號号廣广東东陝陕貴贵遼辽寧宁蘇苏價价值值"
+    "數数量量幣币億亿合合計计撥拨款款"
+)
+_T2S = str.maketrans(
+    # pairs: traditional, simplified
+    dict(zip(_T2S_PAIRS[0::2], _T2S_PAIRS[1::2], strict=True))
+)
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_WS = re.compile(r"\s+")
+_QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉〝〞＂＇]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace inside words, keep the printed characters: '项  目' → '项目'.
+
+    Whitespace (including NBSP, full-width spaces, line breaks) is dropped next to CJK text and
+    kept as one space between two ASCII words; zero-width characters are dropped.
+    """
+    text = _ZERO_WIDTH.sub("", text)
+    pieces = _WS.split(text.strip())
+    if len(pieces) == 1:
+        return pieces[0]
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        if not piece:
+            continue
+        if out[-1] and _ASCII_WORD.match(out[-1][-1]) and _ASCII_WORD.match(piece[0]):
+            out.append(" ")
+        out.append(piece)
+    return "".join(out)
+
+
+def key(text: str) -> str:
+    """Matching key: NFKC (full-width → ASCII), traditional → simplified, no whitespace, no quotes."""
+    text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).translate(_T2S)
+    return _QUOTES.sub("", _WS.sub("", text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles
+
+_TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("three_public", re.compile(r"三公")),
+    ("performance_target", re.compile(r"绩效(?:目标|指标|自评)")),
+    ("procurement", re.compile(r"政府采购")),
+    ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付")),
+    ("assets", re.compile(r"国有资产|固定资产|资产(?:占用|使用|配置|情况)")),
+    ("org_structure", re.compile(r"机构设置|机构情况")),
+    ("gov_fund_expenditure", re.compile(r"政府性?基金")),
+    ("soe_capital_expenditure", re.compile(r"国有资本经营")),
+    ("basic_expenditure", re.compile(r"基本支出")),
+    ("project_expenditure", re.compile(r"项目(?:支出|预算)(?!绩效)")),
+    ("general_public_expenditure", re.compile(r"一般公共预算.*支出|一般公共预算.*拨款.*表")),
+    ("fiscal_summary", re.compile(r"财政拨款收支|财政拨款收入支出")),
+    ("summary", re.compile(r"收支|收入支出")),
+    ("income", re.compile(r"收入")),
+    ("expenditure", re.compile(r"支出")),
+]
+_TITLE_HINT = re.compile(r"表$|表\(|情况$|预算$|决算$|明细$|汇总$|目标$")
+
+
+def kind_from_title(title: str) -> str | None:
+    """The table kind a title names, or None when it names none we know.
+
+    Order matters: 三公 before 一般公共预算…支出, 基本支出 before 一般公共预算, 政府性基金 and
+    国有资本经营 before the generic 支出, 财政拨款收支 before 收支.  'unknown' means the title
+    names a table we recognise but do not model (政府购买服务支出表, …).
+    """
+    k = key(title)
+    if not k:
+        return None
+    for kind, pattern in _TITLE_RULES:
+        if pattern.search(k):
+            return kind
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata
+
+_LABEL_DEPT = (
+    r"(?:部门名称|預算主管部门|预算主管部门|主管部门|编制部门|編制部門|编制单位|編制單位|单位名称|單位名稱|"
+    r"预算单位|填报单位|部门|部門)"
+)
+_LABEL_UNIT = r"(?:金额|金額)?[单單]\s*位"
+_LABEL_YEAR = r"(?:预算|預算|决算|決算)?年\s*度"
+# Consuming (not a lookahead) so that the leftmost, longest label wins: 预算年度 not 年度, 编制部门 not 部门.
+_SPLIT_BEFORE = re.compile(
+    rf"((?:{_LABEL_DEPT}|{_LABEL_UNIT}|{_LABEL_YEAR}|截[止至](?:时间|日期)?|报送日期|填报日期)\s*[:：])"
+)
+_TOKEN_SEP = re.compile(r"\x00|\s{2,}|[\t\n\r]|\u3000")
+_UNIT_RE = re.compile(rf"{_LABEL_UNIT}\s*[:：]\s*(万元|萬元|万|萬|千元|亿元|億元|元)")
+_YEAR_RE = re.compile(rf"{_LABEL_YEAR}\s*[:：]\s*([0-9０-９]{{4}})")
+_DEPT_RE = re.compile(rf"^{_LABEL_DEPT}\s*[:：]\s*(.+)$")
+_UNIT_AS_DEPT_RE = re.compile(r"^[单單]\s*位\s*[:：]\s*(.+)$")
+_CODE_NAME_RE = re.compile(r"^[\[【(（]?([0-9]{3,12})[\]】)）]?[\s\-_、.]*([^\d\s:：].*?)$")
+_OTHER_META = re.compile(r"^(?:截[止至](?:时间|日期)?|报送日期|填报日期|公开\d+表|表[0-9一二三四五六七八九十]+(?:-\d+)?)\s*[:：]?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_ORG_END = re.compile(
+    r"(?:办公室|局|委员会|院|中心|所|站|队|处|部|会|校|馆|社|厅|署|委|办|镇|乡|街道|政府|公司|协会|学校|医院|幼儿园|单位)$"
+)
+_PARA_DEPT_YEAR = re.compile(r"^(?:第.部分\s*)?(.{2,40}?)((?:19|20)\d{2})\s*年度?(?:部门|单位)?(?:预算|决算)")
+
+
+@dataclass
+class Meta:
+    """Metadata read from table rows and paragraphs."""
+
+    code: str | None = None
+    name: str | None = None
+    year: int | None = None
+    unit: str | None = None
+    other: list[str] = field(default_factory=list)
+
+
+def _norm_unit(u: str) -> str:
+    u = u.translate(_T2S)
+    return {"万": "万元", "萬元": "万元", "億元": "亿元"}.get(u, u)
+
+
+def _tokens(text: str) -> list[str]:
+    marked = _SPLIT_BEFORE.sub("\x00\\1", text)
+    return [t.strip() for t in _TOKEN_SEP.split(marked) if t and t.strip()]
+
+
+def _code_name(token: str) -> tuple[str, str] | None:
+    m = _CODE_NAME_RE.match(token)
+    if not m:
+        return None
+    name = m.group(2).strip()
+    if len(_CJK.findall(name)) < 2 or ":" in name or "：" in name:
+        return None
+    return m.group(1), name
+
+
+def parse_meta(text: str, meta: Meta | None = None, *, allow_code_name: bool = True) -> bool:
+    """Read metadata fields from one cell or line into ``meta``; True when ALL of it is metadata.
+
+    Understands ``201中国共产党魏县委员会办公室`` (code glued to name), ``部门名称：…``/``部门：…``/
+    ``编制单位：…``/``单位名称：…``/``编制部门：…``/``预算主管部门：…``, ``预算年度：2023``, and units
+    ``单位：万元``/``金额单位：元``/``单位 : 万元``/``單位:萬``; several fields may share one line.
+    """
+    meta = meta if meta is not None else Meta()
+    tokens = _tokens(text)
+    if not tokens:
+        return False
+    all_meta = True
+    for tok in tokens:
+        nk = unicodedata.normalize("NFKC", tok)
+        if m := _UNIT_RE.search(tok):
+            meta.unit = meta.unit or _norm_unit(m.group(1))
+            rest = (tok[: m.start()] + tok[m.end() :]).strip(" ()（）")
+            if rest and not parse_meta(rest, meta, allow_code_name=allow_code_name):
+                all_meta = False
+        elif m := _YEAR_RE.search(tok):
+            meta.year = meta.year or int(unicodedata.normalize("NFKC", m.group(1)))
+        elif m := _DEPT_RE.match(nk) or _UNIT_AS_DEPT_RE.match(nk):
+            value = m.group(1).strip()
+            start = len(tok) - len(tok.lstrip())
+            raw_value = tok[start:].split("：", 1)[-1].split(":", 1)[-1].strip() or value
+            cn = _code_name(raw_value)
+            if cn:
+                meta.code = meta.code or cn[0]
+                meta.name = meta.name or cn[1]
+            elif raw_value:
+                meta.name = meta.name or raw_value
+        elif _OTHER_META.match(nk):
+            meta.other.append(tok)
+        elif allow_code_name and (cn := _code_name(tok)):
+            meta.code = meta.code or cn[0]
+            meta.name = meta.name or cn[1]
+        else:
+            all_meta = False
+    return all_meta
+
+
+def _find_unit(text: str) -> str | None:
+    m = _UNIT_RE.search(text)
+    return _norm_unit(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+_NUMBER = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+_SUBJECT_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_HEADER_WORDS = {
+    "项目", "预算数", "金额", "合计", "小计", "科目编码", "科目名称", "类", "款", "项", "编码", "名称", "行次",
+    "序号", "决算数", "执行数", "本年预算数", "预算", "决算", "单位名称", "项目名称", "数量", "单价", "价值",
+}
+_NOTE_ROW = re.compile(r"^(?:注|备注|说明)\s*[:：\d(（]")
+_EMPTY_NOTE = re.compile(r"空表|为空|无数据|无相关数据|本表无|无此项|没有.{0,30}(?:预算|支出|收入|经费|资金)|不涉及")
+
+
+def _row_keys(row: list[Cell]) -> list[str]:
+    return [key(c.text) for c in row]
+
+
+def _is_number(k: str) -> bool:
+    return bool(_NUMBER.match(k))
+
+
+def _is_data_row(keys: list[str]) -> bool:
+    return any(_is_number(k) for k in keys if k)
+
+
+def _is_lanci_row(keys: list[str]) -> bool:
+    """The 栏次 row that numbers the columns (栏次 | 1 | 2 | …), or bare consecutive numbers."""
+    nonempty = [k for k in keys if k]
+    if not nonempty:
+        return False
+    if nonempty[0] in ("栏次", "栏号") or "栏次" in nonempty:
+        return True
+    if len(nonempty) >= 3 and all(k.isdigit() for k in nonempty):
+        nums = [int(k) for k in nonempty]
+        return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] in (0, 1)
+    return False
+
+
+def _title_like(line: str) -> bool:
+    k = key(line)
+    return bool(k) and len(k) <= 80 and "。" not in k and not k.endswith((":", "：")) and not _is_number(k)
+
+
+# ---------------------------------------------------------------------------------------------
+# One physical table
+
+
+@dataclass
+class _Parsed:
+    raw: RawTable
+    title: str = ""
+    title_in_table: bool = False
+    meta: Meta = field(default_factory=Meta)
+    header_rows: list[int] = field(default_factory=list)
+    lanci_row: int | None = None
+    header: list[str] = field(default_factory=list)
+    body: list[list[Cell]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    kind: str = "unknown"
+    title_kind: str | None = None
+    hints: list[str] = field(default_factory=list)
+    unit: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _title_from_before(before: list[str], meta: Meta) -> str:
+    for line in reversed(before):
+        if _NOTE_ROW.match(key(line)):
+            continue
+        line_meta = Meta()
+        if parse_meta(line, line_meta):
+            _merge_meta(meta, line_meta)
+            continue
+        # A title printed on one line with its unit ("部门收支总表    单位：万元").
+        stripped = _UNIT_RE.sub("", line).strip(" ()（）")
+        if _title_like(stripped):
+            _merge_meta(meta, line_meta)
+            return stripped
+        return ""
+    return ""
+
+
+def _merge_meta(into: Meta, src: Meta) -> None:
+    into.code = into.code or src.code
+    into.name = into.name or src.name
+    into.year = into.year or src.year
+    into.unit = into.unit or src.unit
+
+
+def _header_extent(rows: list[list[Cell]], start: int, n_cols: int) -> list[int]:
+    """Indices of the header rows starting at ``start`` (0 to 3 of them)."""
+    if start >= len(rows):
+        return []
+    keys0 = _row_keys(rows[start])
+    if not any(keys0) or _is_data_row(keys0) or _is_lanci_row(keys0):
+        return []
+    out = [start]
+    # Rows a header cell spans down into are header rows too.
+    span_end = max((c.row + c.row_span for c in rows[start]), default=start + 1)
+    r = start + 1
+    while r < len(rows) and len(out) < 3:
+        keys = _row_keys(rows[r])
+        if not any(keys) or _is_data_row(keys) or _is_lanci_row(keys):
+            break
+        prev = rows[out[-1]]
+        covered = r < span_end
+        has_parent = any(c.col_span > 1 for c in prev)
+        prev_gaps = _has_gaps(prev, n_cols)
+        vocab = all(k in _HEADER_WORDS for k in keys if k)
+        if not (covered or has_parent or prev_gaps or vocab):
+            break
+        out.append(r)
+        span_end = max(span_end, max((c.row + c.row_span for c in rows[r]), default=r + 1))
+        r += 1
+    return out
+
+
+def _has_gaps(row: list[Cell], n_cols: int) -> bool:
+    covered = 0
+    for c in row:
+        if c.text.strip():
+            covered += c.col_span
+    return covered < n_cols
+
+
+def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -> list[str]:
+    if not header_rows:
+        return [""] * n_cols
+    h0, h1 = header_rows[0], header_rows[-1] + 1
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(h1 - h0)]
+    for r in header_rows:
+        for c in rows[r]:
+            for rr in range(c.row, min(c.row + c.row_span, h1)):
+                for cc in range(c.col, min(c.col + c.col_span, n_cols)):
+                    grid[rr - h0][cc] = c
+    paths = []
+    for cc in range(n_cols):
+        parts: list[str] = []
+        seen: set[int] = set()
+        for rr in range(h1 - h0):
+            c = grid[rr][cc]
+            if c is None or id(c) in seen:
+                continue
+            seen.add(id(c))
+            t = squash(c.text)
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        paths.append(" / ".join(parts))
+    return paths
+
+
+def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
+    """Kinds the header (and the first body column) is compatible with, most likely first."""
+    hks = [key(h) for h in header]
+    hk = "|".join(hks)
+    first_col = "|".join(key(r[0].text) for r in body[:40] if r)
+    bk = "|".join(key(c.text) for r in body[:40] for c in r[:3])
+    if any(w in hk for w in ("一级指标", "二级指标", "三级指标", "指标值")) or first_col.startswith("绩效目标"):
+        return ["performance_target"]
+    subject_like = any(w in hk for w in ("科目", "经济分类", "功能分类"))
+    if any(w in hk for w in ("三公", "因公出国", "公务接待", "公务用车")) or (
+        not subject_like and sum(w in bk for w in ("因公出国", "公务接待", "公务用车")) >= 2
+    ):
+        return ["three_public"]
+    if "采购" in hk:
+        return ["procurement"]
+    if any(w in hk for w in ("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")):
+        return ["org_structure"]
+    if not subject_like and ("资产总额" in bk or ("房屋" in bk and "车辆" in bk)):
+        return ["assets"]
+    tops = [h.split("/")[0] for h in hks]
+    two_sided = (any(t.startswith("收入") for t in tops) and any(t.startswith("支出") for t in tops)) or sum(
+        h.split("/")[-1] in ("项目", "项目名称", "收入项目", "支出项目") for h in hks
+    ) >= 2
+    if two_sided:
+        if any(w in hk for w in ("政府性基金", "国有资本经营", "一般公共预算")):
+            return ["fiscal_summary"]
+        if any(w in bk for w in ("事业收入", "财政专户", "上级补助", "经营收入", "附属单位")):
+            return ["summary"]
+        if "财政拨款结转" in bk:
+            return ["fiscal_summary"]
+        return ["summary", "fiscal_summary"]
+    if ("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk:
+        return ["basic_expenditure"]
+    if "本年收入" in hk or "事业收入" in hk or "财政拨款收入" in hk or ("上年结转" in hk and "收入" in hk):
+        return ["income"]
+    if any(w in hk for w in ("经营支出", "上缴上级", "上解上级", "对附属单位补助")):
+        return ["expenditure"]
+    if "基本支出" in hk and "项目支出" in hk:
+        return ["general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure", "expenditure"]
+    return []
+
+
+def _parse_physical(raw: RawTable) -> _Parsed:
+    out = _Parsed(raw=raw)
+    rows = raw.rows
+    n = raw.n_cols
+    meta = out.meta
+    title = _title_from_before(raw.before, meta)
+    r = 0
+    while r < len(rows) and not any(c.text.strip() for c in rows[r]):
+        r += 1
+    # Title inside the table: a first row with one cell spanning (nearly) the whole grid.
+    if r < len(rows):
+        nonempty = [c for c in rows[r] if c.text.strip()]
+        if len(nonempty) == 1 and n > 1 and nonempty[0].col_span >= max(2, n - 1):
+            cell_meta = Meta()
+            text = nonempty[0].text
+            if parse_meta(text, cell_meta):
+                pass  # a merged metadata row, handled below
+            elif _title_like(_UNIT_RE.sub("", text)) and (kind_from_title(text) or not title):
+                title = squash(_UNIT_RE.sub("", text).strip(" ()（）"))
+                out.title_in_table = True
+                _merge_meta(meta, cell_meta)
+                r += 1
+    # Metadata rows.
+    while r < len(rows):
+        cells = [c for c in rows[r] if c.text.strip()]
+        if not cells:
+            r += 1
+            continue
+        row_meta = Meta()
+        if all(parse_meta(c.text, row_meta) for c in cells):
+            _merge_meta(meta, row_meta)
+            r += 1
+            continue
+        break
+    out.title = title
+    out.header_rows = _header_extent(rows, r, n)
+    body_start = out.header_rows[-1] + 1 if out.header_rows else r
+    if body_start < len(rows) and _is_lanci_row(_row_keys(rows[body_start])):
+        out.lanci_row = body_start
+        body_start += 1
+    out.header = _header_paths(rows, out.header_rows, n)
+    body = [row for row in rows[body_start:] if row]
+    # Notes printed as the table's last rows.
+    while body:
+        nonempty = [c for c in body[-1] if c.text.strip()]
+        if len(nonempty) == 1 and _NOTE_ROW.match(key(nonempty[0].text)):
+            out.notes.insert(0, nonempty[0].text.strip())
+            body.pop()
+        else:
+            break
+    out.body = body
+    out.notes = [*out.notes, *raw.after]
+    out.title_kind = kind_from_title(title) if title else None
+    # Performance tables put the header (一级指标…) below the project/objective rows.
+    if out.title_kind == "performance_target" or any(key(c.text) == "一级指标" for row in rows[:8] for c in row):
+        _performance_layout(out, rows, r)
+    out.hints = _header_kinds(out.header, out.body)
+    unit = meta.unit
+    if unit is None:
+        for h in out.header:
+            unit = _find_unit(h)
+            if unit:
+                break
+    out.unit = unit
+    return out
+
+
+def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> None:
+    for r in range(start, min(len(rows), start + 12)):
+        if any(key(c.text) == "一级指标" for c in rows[r]):
+            out.header_rows = [r]
+            out.lanci_row = None
+            out.header = _header_paths(rows, [r], out.raw.n_cols)
+            out.body = [row for row in rows[start:r] if row] + [row for row in rows[r + 1 :] if row]
+            return
+    # No indicator header: an objective-only table (绩效目标 | 1.目标内容…).
+    out.header_rows = []
+    out.lanci_row = None
+    out.header = [""] * out.raw.n_cols
+    out.body = [row for row in rows[start:] if row]
+
+
+def _decide_kind(p: _Parsed) -> None:
+    t, hints = p.title_kind, p.hints
+    label = f"table {p.raw.index + 1}" + (f" ({p.title})" if p.title else "")
+    if t == "unknown":
+        p.kind = "unknown"  # a table we recognise by name but do not model (政府购买服务…)
+    elif t is not None and (not hints or t in hints):
+        p.kind = t
+    elif hints:
+        p.kind = hints[0]
+        if t is not None:
+            p.problems.append(f"{label}: the title says {t} but the header is that of {p.kind}; classified as {p.kind}")
+        elif len(hints) > 1:
+            p.problems.append(f"{label}: no title; the header fits {', '.join(hints)}; assumed {p.kind}")
+    else:
+        p.kind = "unknown"
+    if p.kind == "unknown":
+        p.problems.append(f"{label}: not a table kind yusuan knows; kept as unknown with its cells intact")
+
+
+# ---------------------------------------------------------------------------------------------
+# Logical tables
+
+
+def _is_empty_declared(notes: list[str], body: list[list[Cell]]) -> bool:
+    if any(_EMPTY_NOTE.search(key(n)) for n in notes):
+        return True
+    texts = {key(c.text) for row in body for c in row} - {""}
+    return texts == {"无"}
+
+
+def _to_table(p: _Parsed) -> Table:
+    return Table(
+        index=p.raw.index,
+        kind=p.kind,
+        title=p.title,
+        unit=p.unit,
+        header=p.header,
+        body=list(p.body),
+        n_cols=p.raw.n_cols,
+        parts=[p.raw.index],
+        notes=list(p.notes),
+        page=p.raw.page,
+    )
+
+
+def _continues(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
+    if p.raw.nested or prev_p.raw.nested or p.raw.index != prev.parts[-1] + 1:
+        return False
+    if p.title and key(p.title) != key(prev.title):
+        return False
+    if prev.kind == "performance_target" and not any(prev.header) and p.header_rows and p.kind == "performance_target":
+        return True
+    if p.raw.n_cols != prev.n_cols or prev.kind == "unknown":
+        return False
+    if p.header_rows and [key(h) for h in p.header] == [key(h) for h in prev.header]:
+        return True
+    # A table broken by Word without its header repeated: nothing at all between the parts.
+    return not p.header_rows and not p.raw.before and not p.title and bool(p.body)
+
+
+def _stretch(row: list[Cell], n_cols: int) -> list[Cell]:
+    """A row from a narrower part (the one-row objective table), its last cell widened to the grid."""
+    if not row:
+        return row
+    last = row[-1]
+    if last.col + last.col_span >= n_cols:
+        return row
+    widened = Cell(last.text, last.row, last.col, n_cols - last.col, last.row_span, last.table, last.page, last.bbox)
+    return [*row[:-1], widened]
+
+
+def _join(prev: Table, p: _Parsed) -> None:
+    if prev.kind == "performance_target" and not any(prev.header):
+        prev.header = p.header
+        prev.n_cols = max(prev.n_cols, p.raw.n_cols)
+        prev.body = [_stretch(r, prev.n_cols) for r in prev.body] + list(p.body)
+    else:
+        prev.body.extend(p.body)
+    prev.parts.append(p.raw.index)
+    prev.notes.extend(n for n in p.notes if n not in prev.notes)
+    prev.unit = prev.unit or p.unit
+
+
+def classify(raw: RawDocument) -> Filing:
+    """Classify every table of a RawDocument and read the filing's metadata.
+
+    Returns a Filing whose tables are logical tables (continuations joined), each with a kind
+    from :data:`KINDS`, its title as printed, its unit, one header path per grid column, body
+    rows and notes.  Nothing raises on odd input: what could not be understood is listed in
+    ``Filing.problems``.
+    """
+    problems: list[str] = []
+    parsed = [_parse_physical(t) for t in raw.tables]
+    for p in parsed:
+        _decide_kind(p)
+    tables: list[Table] = []
+    last: tuple[Table, _Parsed] | None = None
+    for p in parsed:
+        if last is not None and _continues(last[0], last[1], p):
+            _join(last[0], p)  # a continuation's own doubts (no title…) are moot
+            last = (last[0], p)
+            continue
+        problems.extend(p.problems)
+        table = _to_table(p)
+        tables.append(table)
+        last = (table, p) if not p.raw.nested else None
+    for t in tables:
+        t.empty_declared = _is_empty_declared(t.notes, t.body)
+
+    # Metadata: the value most tables print; paragraphs as a fallback.
+    codes = Counter(p.meta.code for p in parsed if p.meta.code)
+    names = Counter(p.meta.name for p in parsed if p.meta.name)
+    years = Counter(p.meta.year for p in parsed if p.meta.year)
+    para_meta = Meta()
+    for para in raw.paragraphs[:400]:
+        text = para.text.strip()
+        if text and len(text) <= 120:
+            parse_meta(text, para_meta, allow_code_name=False)
+    name = names.most_common(1)[0][0] if names else para_meta.name
+    code = codes.most_common(1)[0][0] if codes else para_meta.code
+    year = years.most_common(1)[0][0] if years else para_meta.year
+    if year is None:
+        title_years = Counter(
+            int(m.group(1)) for t in tables if (m := _TITLE_YEAR.search(unicodedata.normalize("NFKC", t.title)))
+        )
+        if title_years:
+            year = title_years.most_common(1)[0][0]
+    if year is None or name is None:
+        for para in raw.paragraphs[:200]:
+            text = squash(para.text)
+            m = _PARA_DEPT_YEAR.match(text)
+            if m:
+                if name is None and _ORG_END.search(m.group(1)):
+                    name = m.group(1)
+                year = year or int(m.group(2))
+            elif year is None and (m := _TITLE_YEAR.search(text)) and ("预算" in text or "决算" in text):
+                year = int(m.group(1))
+            if year is not None and name is not None:
+                break
+    if name is None:
+        problems.append("no department name found in the tables or paragraphs")
+    if year is None:
+        problems.append("no budget year found (no 预算年度 cell and no year in a title)")
+
+    budget = [t for t in tables if t.kind in BUDGET_KINDS]
+    units = Counter(t.unit for t in budget if t.unit) or Counter(t.unit for t in tables if t.unit)
+    unit = units.most_common(1)[0][0] if units else None
+    if unit is None and para_meta.unit:
+        unit = para_meta.unit
+    titled = [key(t.title) for t in budget if t.title]
+    final = sum("决算" in k for k in titled)
+    if titled:
+        doc_type = "final_accounts" if final > len(titled) - final else "budget"
+    else:
+        heads = " ".join(key(p.text) for p in raw.paragraphs[:20])
+        doc_type = "final_accounts" if "决算" in heads and "预算" not in heads else "budget"
+
+    return Filing(
+        file_type=raw.file_type,
+        department_code=code,
+        department_name=name,
+        year=year,
+        doc_type=doc_type,
+        unit=unit,
+        tables=tables,
+        paragraphs=raw.paragraphs,
+        pages=raw.pages,
+        problems=problems,
+    )
