@@ -455,11 +455,18 @@ def read_docx(data: bytes) -> RawDocument:
     return read_document_xml(root, styles_root)
 
 
-def read_document_xml(root: etree._Element, styles_root: etree._Element | None = None) -> RawDocument:
-    """Walk an already-parsed word/document.xml root (and optional styles.xml root)."""
+def read_document_xml(
+    root: etree._Element, styles_root: etree._Element | None = None, *, structured: bool = False
+) -> RawDocument:
+    """Walk an already-parsed word/document.xml root (and optional styles.xml root).
+
+    ``structured=True`` reads every table with the element-by-element scan instead of the
+    single filtered pass; both give the same RawDocument (the tests check that they do).
+    """
     body = root.find(BODY)
     if body is None:
         raise RejectedFile("word/document.xml has no <w:body>; the file is damaged", kind="malformed")
     reader = _Reader(_Styles(styles_root))
+    reader.force_slow = structured
     reader.walk(body)
     return RawDocument(file_type="docx", tables=reader.tables, paragraphs=reader.paragraphs)

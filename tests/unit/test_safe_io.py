@@ -1,0 +1,247 @@
+"""Hostile inputs, each built on the fly: the right RejectedFile kind and a reason an operator can act on."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import time
+import zipfile
+
+import pytest
+from lxml import etree
+
+from pipelines.lib import safe_io
+from pipelines.lib.docx_reader import read_docx
+from pipelines.lib.errors import RejectedFile
+from tests.docx_builder import CONTENT_TYPES, ROOT_RELS, W_NS, build_docx, p, package, tbl
+
+GOOD = build_docx([p("部门预算收支总表"), tbl([["项目", "预算数"], ["合计", "1.00"]])])
+
+
+def _ole2(stream_name: str) -> bytes:
+    """An OLE2 compound file header followed by a directory entry naming ``stream_name``."""
+    header = safe_io.OLE2_MAGIC + bytes(504)
+    name = stream_name.encode("utf-16-le") + b"\x00\x00"
+    entry = name + bytes(64 - len(name)) + struct.pack("<H", len(name)) + bytes(62)
+    return header + entry + bytes(1024)
+
+
+def _docx_with(document: bytes | str) -> bytes:
+    return package(
+        {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS, "word/document.xml": document}
+    )
+
+
+def _rejected(data: bytes, **kw) -> RejectedFile:
+    with pytest.raises(RejectedFile) as info:
+        safe_io.open_docx_xml(data, **kw)
+    assert info.value.reason and len(info.value.reason) > 20
+    return info.value
+
+
+def test_a_good_docx_parses_to_the_document_root():
+    root = safe_io.open_docx_xml(GOOD)
+    assert root.tag == f"{{{W_NS}}}document"
+    assert safe_io.sniff(GOOD) == "docx"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"", "empty"),
+        (b"\x00" * 100, "empty"),
+        (bytes(range(256)) * 4, "unknown"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "pdf"),
+        (_ole2("WordDocument"), "doc"),
+        (_ole2("Workbook"), "xls"),
+        (_ole2("EncryptedPackage"), "encrypted_ooxml"),
+        (b"{\\rtf1\\ansi\\deff0 {\\fonttbl}", "rtf"),
+        (b"<html><body><table></table></body></html>", "html"),
+        (package({"xl/workbook.xml": "<workbook/>", "[Content_Types].xml": CONTENT_TYPES}), "xlsx"),
+        (package({"readme.txt": "hello"}), "zip"),
+    ],
+)
+def test_sniff_names_what_the_bytes_really_are(data, kind):
+    assert safe_io.sniff(data) == kind
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "words"),
+    [
+        (b"", "empty", "empty"),
+        (bytes(range(256)) * 4, "unknown", "not a Word document"),
+        (_ole2("WordDocument"), "doc", "Word 97-2003"),
+        (_ole2("Workbook"), "xls", "Excel"),
+        (b"%PDF-1.4\n", "pdf", "PDF"),
+        (_ole2("EncryptedPackage"), "encrypted_ooxml", "password"),
+        (package({"xl/workbook.xml": "<workbook/>"}), "xlsx", "Excel"),
+        (package({"readme.txt": "hello"}), "no_document", "word/document.xml"),
+    ],
+)
+def test_not_a_docx_is_rejected_saying_what_it_is(data, kind, words):
+    err = _rejected(data)
+    assert err.kind == kind
+    assert words in err.reason
+
+
+def test_truncated_zip_is_rejected_as_truncated():
+    err = _rejected(GOOD[: len(GOOD) // 2])
+    assert err.kind == "truncated"
+    assert "truncated or corrupt" in err.reason
+
+
+def test_corrupt_member_is_rejected_as_truncated():
+    data = bytearray(GOOD)
+    info = zipfile.ZipFile(io.BytesIO(GOOD)).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + 40] = os.urandom(40)
+    assert _rejected(bytes(data)).kind in ("truncated", "malformed")
+
+
+def test_encrypted_zip_entry_is_rejected():
+    data = bytearray(GOOD)
+    zf = zipfile.ZipFile(io.BytesIO(GOOD))
+    info = zf.getinfo("word/document.xml")
+    # Set bit 0 (encrypted) in the local and the central directory headers.
+    data[info.header_offset + 6] |= 1
+    cd = data.find(b"PK\x01\x02")
+    while cd != -1:
+        name_len = struct.unpack("<H", data[cd + 28 : cd + 30])[0]
+        if data[cd + 46 : cd + 46 + name_len] == b"word/document.xml":
+            data[cd + 8] |= 1
+            break
+        cd = data.find(b"PK\x01\x02", cd + 4)
+    err = _rejected(bytes(data))
+    assert err.kind == "encrypted"
+    assert "password" in err.reason
+
+
+def _zeros_zip(n_mib: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            chunk = bytes(1 << 20)
+            for _ in range(n_mib):
+                fh.write(chunk)
+    return buf.getvalue()
+
+
+def test_zip_bomb_is_refused_before_inflating():
+    bomb = _zeros_zip(200)
+    assert len(bomb) < 2 * 1024 * 1024  # small on disk, 200 MiB declared
+    started = time.perf_counter()
+    err = _rejected(bomb)
+    assert err.kind == "bomb"
+    assert "decompression bomb" in err.reason
+    assert time.perf_counter() - started < 1.0  # refused from the headers, nothing inflated
+
+
+def test_high_ratio_member_under_the_size_cap_is_a_bomb_too():
+    err = _rejected(_zeros_zip(8))
+    assert err.kind == "bomb"
+    assert ":1" in err.reason
+
+
+def test_declared_size_that_lies_never_inflates_past_it():
+    bomb = bytearray(_zeros_zip(200))
+    # Forge the central directory: declare 1,000 bytes for the 200 MiB stream (zip64 extra field).
+    zf = zipfile.ZipFile(io.BytesIO(bytes(bomb)))
+    info = zf.getinfo("word/document.xml")
+    assert info.file_size == 200 * 1024 * 1024
+    needle = struct.pack("<Q", info.file_size)
+    at = bomb.rfind(needle)
+    assert at != -1
+    bomb[at : at + 8] = struct.pack("<Q", 1000)
+    started = time.perf_counter()
+    with pytest.raises(RejectedFile) as exc:
+        safe_io.open_docx_xml(bytes(bomb))
+    assert exc.value.kind in ("truncated", "bomb", "malformed")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_streaming_cap_stops_inflating_a_member_whose_declared_size_passed():
+    data = _zeros_zip(3)
+    # 3 MiB declared is below a 4 MiB cap and the ratio is allowed here, but 2 MiB cap is not:
+    err = _rejected(data, max_member=2 * 1024 * 1024, max_ratio=10_000)
+    assert err.kind == "bomb"
+
+
+def test_file_over_the_size_cap_is_refused():
+    err = _rejected(GOOD, max_file=1000)
+    assert err.kind == "too_large"
+
+
+def test_xxe_is_refused_and_the_local_file_never_appears(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-4711", encoding="utf-8")
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>'
+    )
+    err = _rejected(_docx_with(xml))
+    assert err.kind == "xml_dtd"
+    assert "TOP-SECRET" not in err.reason
+    # The parser itself never resolves the entity either, even without the DTD pre-check.
+    root = etree.fromstring(xml.encode(), safe_io.hardened_parser())
+    assert b"TOP-SECRET" not in etree.tostring(root)
+    with pytest.raises(RejectedFile):
+        read_docx(_docx_with(xml))
+
+
+def test_billion_laughs_is_refused():
+    lol = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE lolz [{lol}]>'
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>'
+    )
+    started = time.perf_counter()
+    err = _rejected(_docx_with(xml))
+    assert err.kind == "xml_dtd"
+    assert "entity" in err.reason.lower()
+    assert time.perf_counter() - started < 1.0
+
+
+def test_utf16_document_with_a_doctype_is_refused():
+    xml = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]>'
+        f'<w:document xmlns:w="{W_NS}"><w:body/></w:document>'
+    ).encode("utf-16")
+    assert _rejected(_docx_with(xml)).kind == "xml_dtd"
+
+
+def test_malformed_xml_is_rejected():
+    err = _rejected(_docx_with(f'<w:document xmlns:w="{W_NS}"><w:body><w:p></w:body>'))
+    assert err.kind == "malformed"
+    assert "not well-formed" in err.reason
+
+
+def test_more_tables_than_any_filing_is_refused():
+    body = "<w:tbl/>" * (safe_io.MAX_TABLES + 1)
+    xml = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'
+    with pytest.raises(RejectedFile) as exc:
+        read_docx(_docx_with(xml))
+    assert exc.value.kind == "too_large"
+    assert str(safe_io.MAX_TABLES) in exc.value.reason
+
+
+def test_more_rows_than_any_filing_is_refused():
+    rows = "<w:tr/>" * (safe_io.MAX_ROWS + 1)
+    xml = f'<w:document xmlns:w="{W_NS}"><w:body><w:tbl>{rows}</w:tbl></w:body></w:document>'
+    with pytest.raises(RejectedFile) as exc:
+        read_docx(_docx_with(xml))
+    assert exc.value.kind == "too_large"
+
+
+def test_a_huge_grid_span_is_refused_not_allocated():
+    xml = (
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="999999999"/>'
+        "</w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>"
+    )
+    with pytest.raises(RejectedFile) as exc:
+        read_docx(_docx_with(xml))
+    assert exc.value.kind == "too_large"
