@@ -12,7 +12,7 @@ documents as (
 
 summary_totals as (
 
-    select document_id, sum(amount_wan) as total_wan
+    select document_id, sum(amount_wan)::decimal(18, 6) as total_wan
     from dw.fct_budget_summary
     where table_kind = 'summary'
         and side = 'expense'
@@ -24,7 +24,7 @@ summary_totals as (
 
 line_totals as (
 
-    select document_id, sum(amount_wan) as total_wan
+    select document_id, sum(amount_wan)::decimal(18, 6) as total_wan
     from dw.fct_budget_line
     where table_kind = 'expenditure' and measure = 'total' and subject_level = 1
     group by document_id
@@ -33,7 +33,7 @@ line_totals as (
 
 three_public_totals as (
 
-    select document_id, sum(amount_wan) as three_public_wan
+    select document_id, sum(amount_wan)::decimal(18, 6) as three_public_wan
     from dw.fct_three_public
     where fund_source = 'total' and category = 'total'
     group by document_id
@@ -47,8 +47,8 @@ per_department as (
         documents.doc_type,
         documents.year,
         any_value(documents.document_id) as document_id,
-        sum(coalesce(summary_totals.total_wan, line_totals.total_wan)) as total_wan,
-        sum(three_public_totals.three_public_wan) as three_public_wan
+        sum(coalesce(summary_totals.total_wan, line_totals.total_wan))::decimal(18, 6) as total_wan,
+        sum(three_public_totals.three_public_wan)::decimal(18, 6) as three_public_wan
 
     from documents
     left join summary_totals using (document_id)
@@ -76,7 +76,7 @@ changes as (
         departments.department_code,
         departments.department_name,
         with_prior.*,
-        with_prior.total_wan - with_prior.prior_total_wan as change_wan,
+        (with_prior.total_wan - with_prior.prior_total_wan)::decimal(18, 6) as change_wan,
         case
             when with_prior.prior_total_wan = 0 then null
             else round((with_prior.total_wan - with_prior.prior_total_wan) * 100 / with_prior.prior_total_wan, 2)

@@ -31,6 +31,6 @@ select
     change_kind,
     old_amount_yuan,
     new_amount_yuan,
-    coalesce(new_amount_wan, 0) - coalesce(old_amount_wan, 0) as change_wan
+    (coalesce(new_amount_wan, 0) - coalesce(old_amount_wan, 0))::decimal(18, 6) as change_wan
 
 from ledger

@@ -24,8 +24,8 @@ by_county as (
         three_public.year,
         three_public.category,
         count(distinct three_public.department_key) as n_departments,
-        sum(three_public.amount_yuan) as amount_yuan,
-        sum(three_public.amount_wan) as amount_wan
+        sum(three_public.amount_yuan)::decimal(18, 2) as amount_yuan,
+        sum(three_public.amount_wan)::decimal(18, 6) as amount_wan
 
     from three_public
     inner join departments using (department_key)
@@ -100,7 +100,7 @@ select
     amount_yuan,
     amount_wan,
     prior_amount_wan,
-    amount_wan - prior_amount_wan as change_wan,
+    (amount_wan - prior_amount_wan)::decimal(18, 6) as change_wan,
     case
         when prior_amount_wan = 0 then null
         else round((amount_wan - prior_amount_wan) * 100 / prior_amount_wan, 2)

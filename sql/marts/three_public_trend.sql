@@ -11,8 +11,8 @@ three_public as (
         category,
         year,
         any_value(document_id) as document_id,
-        sum(amount_yuan) as amount_yuan,
-        sum(amount_wan) as amount_wan
+        sum(amount_yuan)::decimal(18, 2) as amount_yuan,
+        sum(amount_wan)::decimal(18, 6) as amount_wan
 
     from dw.fct_three_public
     where fund_source = 'total'
@@ -78,7 +78,7 @@ select
     trend.category,
     trend.amount_wan,
     trend.prior_amount_wan,
-    trend.amount_wan - trend.prior_amount_wan as change_wan,
+    (trend.amount_wan - trend.prior_amount_wan)::decimal(18, 6) as change_wan,
     case
         when trend.prior_amount_wan = 0 then null
         else round((trend.amount_wan - trend.prior_amount_wan) * 100 / trend.prior_amount_wan, 2)

@@ -17,7 +17,7 @@ lines as (
         any_value(subject_name) as subject_name,
         any_value(subject_level) as subject_level,
         any_value(document_id) as document_id,
-        sum(amount_wan) as amount_wan
+        sum(amount_wan)::decimal(18, 6) as amount_wan
 
     from dw.fct_budget_line
     where subject_code is not null
@@ -105,7 +105,7 @@ select
     compared.amount_wan,
     compared.year - 1 as prior_year,
     compared.prior_amount_wan,
-    compared.amount_wan - compared.prior_amount_wan as change_wan,
+    (compared.amount_wan - compared.prior_amount_wan)::decimal(18, 6) as change_wan,
     case
         when compared.prior_amount_wan = 0 then null
         else round((compared.amount_wan - compared.prior_amount_wan) * 100 / compared.prior_amount_wan, 2)

@@ -267,3 +267,19 @@ def test_marts_keep_only_loaded_filings(con):
     assert con.execute("select project_name, cost_wan from marts.projects").fetchall() == [
         ("2022年县委重要文稿资料汇编经费", D("5.000000"))
     ]
+
+
+def test_every_mart_amount_is_an_exact_decimal(con):
+    warehouse.rebuild_models(con)
+    columns = con.execute(
+        "select table_name, column_name, data_type from information_schema.columns where table_schema = 'marts'"
+    ).fetchall()
+    amounts = [
+        (t, c, k)
+        for t, c, k in columns
+        if c.endswith(("_wan", "_yuan", "_pct")) and not c.startswith("rank_")
+    ]
+    assert len(amounts) > 20
+    for table, column, kind in amounts:
+        expected = "DECIMAL(18,6)" if column.endswith("_wan") else "DECIMAL(18,2)"
+        assert kind == expected, (table, column)
