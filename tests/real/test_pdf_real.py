@@ -7,17 +7,11 @@ their thousands separators or lack of them).  The files are parsed once per modu
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from pipelines.lib.model import RawDocument, RawTable
-from pipelines.lib.pdf_reader import read_pdf
-
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real_samples"
-WANLI_2023 = REAL / "tianbaoxitong" / "shpt_wanli_jiedao_2023_dept_budget.pdf"
-WANLI_2024 = REAL / "tianbaoxitong" / "shpt_wanli_jiedao_2024_dept_budget.pdf"
-SIFAJU_2026 = REAL / "GovBudgetChecker" / "shpt_sifaju_2026_dept_budget.pdf"
+from tests.real.real_samples import REAL
 
 pytestmark = [
     pytest.mark.real,
@@ -26,18 +20,18 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def w23() -> RawDocument:
-    return read_pdf(WANLI_2023.read_bytes())
+def w23(real_pdf_docs) -> RawDocument:
+    return real_pdf_docs[2023]
 
 
 @pytest.fixture(scope="module")
-def w24() -> RawDocument:
-    return read_pdf(WANLI_2024.read_bytes())
+def w24(real_pdf_docs) -> RawDocument:
+    return real_pdf_docs[2024]
 
 
 @pytest.fixture(scope="module")
-def s26() -> RawDocument:
-    return read_pdf(SIFAJU_2026.read_bytes())
+def s26(real_pdf_docs) -> RawDocument:
+    return real_pdf_docs[2026]
 
 
 def on_page(doc: RawDocument, page: int) -> RawTable:
