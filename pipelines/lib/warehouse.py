@@ -250,6 +250,12 @@ def _check_document(document: Mapping[str, Any]) -> dict[str, Any]:
             raise ValueError(f"document needs a non-empty {key!r}")
     doc = {key: document.get(key) for key in DOCUMENT_KEYS}
     doc["doc_type"] = doc["doc_type"] or "budget"
+    if doc["doc_type"] not in ("budget", "final_accounts"):
+        raise ValueError(f"doc_type {doc['doc_type']!r} is not one of 'budget', 'final_accounts'")
+    if doc["unit"] not in (None, "万元", "元"):
+        raise ValueError(f"unit {doc['unit']!r} is not one of '万元', '元' (or None)")
+    if doc["year"] is not None and not isinstance(doc["year"], int):
+        raise ValueError(f"year {doc['year']!r} is not an integer")
     if not re.fullmatch(r"[0-9a-f]{64}", str(doc["document_id"])):
         raise ValueError(f"document_id {doc['document_id']!r} is not a sha256 hex digest of the file's bytes")
     return doc

@@ -263,6 +263,10 @@ def test_bad_document_fields_are_named(con):
         warehouse.load_document(con, {**weixian_doc(), "dept_code": "201"}, {})
     with pytest.raises(ValueError, match="sha256"):
         warehouse.load_document(con, weixian_doc(document_id="abc"), {})
+    with pytest.raises(ValueError, match="千元"):
+        warehouse.load_document(con, weixian_doc(unit="千元"), {})
+    with pytest.raises(ValueError, match="year"):
+        warehouse.load_document(con, weixian_doc(year="2023年"), {})
     with pytest.raises(ValueError, match="unknown frames"):
         warehouse.load_document(con, weixian_doc(), {"sangong": frame("three_public", [])})
 
