@@ -143,7 +143,9 @@ _YEAR_RE = re.compile(rf"{_LABEL_YEAR}\s*[:：]\s*([0-9０-９]{{4}})")
 _DEPT_RE = re.compile(rf"^{_LABEL_DEPT}\s*[:：]\s*(.+)$")
 _UNIT_AS_DEPT_RE = re.compile(r"^[单單]\s*位\s*[:：]\s*(.+)$")
 _CODE_NAME_RE = re.compile(r"^[\[【(（]?([0-9]{3,12})[\]】)）]?[\s\-_、.]*([^\d\s:：].*?)$")
-_OTHER_META = re.compile(r"^(?:截[止至](?:时间|日期)?|报送日期|填报日期|公开\d+表|表[0-9一二三四五六七八九十]+(?:-\d+)?)\s*[:：]?")
+_OTHER_META = re.compile(
+    r"^(?:(?:截[止至](?:时间|日期)?|报送日期|填报日期)\s*[:：]|(?:公开\d+表|附?表[0-9一二三四五六七八九十]+(?:-\d+)?)$)"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _ORG_END = re.compile(
@@ -222,6 +224,14 @@ def parse_meta(text: str, meta: Meta | None = None, *, allow_code_name: bool = T
         else:
             all_meta = False
     return all_meta
+
+
+def _strip_unit(text: str) -> str:
+    """The text without its unit label: '部门收支总表（单位：万元）' → '部门收支总表'."""
+    out = _UNIT_RE.sub("", text)
+    if out != text:
+        out = re.sub(r"[(（]\s*[)）]", "", out)
+    return out.strip()
 
 
 def _find_unit(text: str) -> str | None:
@@ -303,7 +313,7 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
             _merge_meta(meta, line_meta)
             continue
         # A title printed on one line with its unit ("部门收支总表    单位：万元").
-        stripped = _UNIT_RE.sub("", line).strip(" ()（）")
+        stripped = _strip_unit(line)
         if _title_like(stripped):
             _merge_meta(meta, line_meta)
             return stripped
@@ -439,8 +449,8 @@ def _parse_physical(raw: RawTable) -> _Parsed:
             text = nonempty[0].text
             if parse_meta(text, cell_meta):
                 pass  # a merged metadata row, handled below
-            elif _title_like(_UNIT_RE.sub("", text)) and (kind_from_title(text) or not title):
-                title = squash(_UNIT_RE.sub("", text).strip(" ()（）"))
+            elif _title_like(_strip_unit(text)) and (kind_from_title(text) or not title):
+                title = _strip_unit(text)
                 out.title_in_table = True
                 _merge_meta(meta, cell_meta)
                 r += 1
