@@ -22,7 +22,8 @@ BUDGET_MEASURES = [
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure"]
 SUMMARY_ITEMS = [
-    "general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_special_account", "business",
+    "general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_appropriation",
+    "fiscal_special_account", "business",
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
     "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",

@@ -260,8 +260,8 @@ def _summary_index(lines: list[SummaryLine], kind: str):
     return idx, classes
 
 
-INCOME_ITEMS = ["general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_special_account",
-                "business", "operating", "superior_subsidy", "affiliate_remittance", "other"]
+INCOME_ITEMS = ["general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_appropriation",
+                "fiscal_special_account", "business", "operating", "superior_subsidy", "affiliate_remittance", "other"]
 
 
 def _summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list[CheckResult]:
@@ -278,8 +278,12 @@ def _summary(lines: list[SummaryLine], present: set, declared_empty: set) -> lis
             x = idx.get((side, item, measure))
             return term(x.amount, x.unit, str(x.loc)) if x else None
 
-        cur_in = t("income", "current_year_total")
-        items = [idx[("income", i, "amount")] for i in INCOME_ITEMS if ("income", i, "amount") in idx]
+        cur_in = t("income", "current_year_total") or (
+            t("income", "grand_total") if ("income", "prior_year_carryover", "amount") not in idx else None)
+        names = INCOME_ITEMS
+        if any(("income", i, "amount") in idx for i in INCOME_ITEMS[:3]):
+            names = [i for i in INCOME_ITEMS if i != "fiscal_appropriation"]  # its funds are listed: no double count
+        items = [idx[("income", i, "amount")] for i in names if ("income", i, "amount") in idx]
         if cur_in and items:
             c.compare(cur_in, [term(x.amount, x.unit) for x in items], location=cur_in.where,
                       what=f"{LABELS[kind]} 本年收入合计 = Σ income items")

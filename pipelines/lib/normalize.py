@@ -86,6 +86,8 @@ FUND_SOURCES = [
 
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
+    # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
+    (r"^(一、)?财政拨款收入$", "fiscal_appropriation"),
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -351,7 +353,18 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     for row in table.body:
         vals = table.values(row)
-        code = _join_code([clean(vals[i]) for i in code_cols], context) if code_cols else None
+        parts = [clean(vals[i]) for i in code_cols]
+        code = _join_code(parts, context) if code_cols else None
+        if code is None and len(parts) > 1 and any(len(p) == 1 and p.isdigit() for p in parts[1:]):
+            first = row[0] if row else Cell("", 0, 0)
+            out.problems.append(Problem(
+                check="subject_code_present", table_kind=table.kind,
+                location=str(Loc(first.table, first.row, code_cols[1])), actual="|".join(parts),
+                message=f"{table.title or table.kind}: {vals[name_col].strip() if name_col is not None else ''} is "
+                f"printed with code {'|'.join(parts)} — a 款/项 code has two digits (0{parts[-1]}?); the row was "
+                "kept out rather than guessed",
+            ))
+            continue
         name = vals[name_col].strip() if name_col is not None else ""
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
