@@ -113,23 +113,43 @@ def _add_heading(document: docx.document.Document, block: Paragraph, bookmark_id
 
 def _add_table(document: docx.document.Document, block: Table) -> None:
     # Built as one XML string: python-docx's per-element API costs ~1 s per filing here.
-    col_width = (document._block_width // 635) // block.grid  # EMU -> twips (dxa)
-    grid = "".join(f'<w:gridCol w:w="{col_width}"/>' for _ in range(block.grid))
-    rows = "".join(
-        "<w:tr>" + "".join(_tc_xml(cell, col_width) for cell in row) + "</w:tr>" for row in block.rows
-    )
+    widths = _column_widths(block, document._block_width // 635)  # EMU -> twips (dxa)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    rows = []
+    for row in block.rows:
+        tcs, col = [], 0
+        for cell in row:
+            tcs.append(_tc_xml(cell, sum(widths[col : col + cell.span])))
+            col += cell.span
+        rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
     tbl = parse_xml(
         f"<w:tbl {nsdecls('w')}><w:tblPr>"
         '<w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
         'w:noHBand="0" w:noVBand="1"/>'
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
     document.element.body._insert_tbl(tbl)
 
 
-def _tc_xml(cell: Cell, col_width: int) -> str:
-    props = f'<w:tcW w:w="{col_width * cell.span}" w:type="dxa"/>'
+def _column_widths(block: Table, total: int) -> list[int]:
+    """Grid column widths in twips, proportional to each column's widest single cell, so that
+    codes and amounts stay on one line when rendered (Chinese text may wrap onto two)."""
+    weights = [2.5] * block.grid
+    for row in block.rows:
+        col = 0
+        for cell in row:
+            if cell.span == 1:
+                text = cell.text.strip()
+                cjk = sum(ord(ch) > 0x2E7F for ch in text)
+                ems = cjk + 0.62 * (len(text) - cjk) + 1.2  # + the cell's side margins
+                weights[col] = max(weights[col], min(ems / 2, 12.0) if cjk else ems)
+            col += cell.span
+    return [int(total * w / sum(weights)) for w in weights]
+
+
+def _tc_xml(cell: Cell, width: int) -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if cell.span > 1:
         props += f'<w:gridSpan w:val="{cell.span}"/>'  # one w:tc over several grid columns
     if cell.vmerge == "restart":
