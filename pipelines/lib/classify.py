@@ -182,6 +182,9 @@ def _code_name(token: str) -> tuple[str, str] | None:
     name = m.group(2).strip()
     if len(_CJK.findall(name)) < 2 or ":" in name or "：" in name:
         return None
+    # "2026年部门财务收支预算总表" is a year and a title, not a department code and name.
+    if name.startswith(("年", "年度")) or name.endswith(("表", "情况", "说明")):
+        return None
     return m.group(1), name
 
 
@@ -428,6 +431,11 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     if any(w in hk for w in ("经营支出", "上缴上级", "上解上级", "对附属单位补助")):
         return ["expenditure"]
     if "基本支出" in hk and "项目支出" in hk:
+        # Shanghai prints the fund above the columns (政府性基金预算支出 / 合计 …); Hebei does not.
+        for word, kind in (("政府性基金", "gov_fund_expenditure"), ("国有资本经营", "soe_capital_expenditure"),
+                           ("一般公共预算", "general_public_expenditure")):
+            if word in hk:
+                return [kind]
         return ["general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure", "expenditure"]
     return []
 

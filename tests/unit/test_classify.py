@@ -568,3 +568,27 @@ def test_classify_never_raises_and_keeps_every_body_cell_from_the_raw_tables(raw
             for c in row:
                 assert id(c) in raw_cells or c.col_span > 1  # only the stretched objective cell is new
                 assert c.table in t.parts
+
+
+def test_shanghai_title_with_year_and_metadata_line_with_single_spaces():
+    f = filing(
+        p("上海市普陀区2026年区级部门预算"),
+        p("2026年部门财务收支预算总表"),
+        p("编制部门：上海市普陀区司法局 单位：元"),
+        tbl([["本年收入", "", "本年支出", ""], ["项目", "预算数", "项目", "预算数"],
+             ["一、财政拨款收入", "96,282,213.44", "一、一般公共服务支出", "96,282,213.44"]]),
+    )
+    (t,) = f.tables
+    assert (t.kind, t.title, t.unit) == ("summary", "2026年部门财务收支预算总表", "元")
+    assert t.header == ["本年收入 / 项目", "本年收入 / 预算数", "本年支出 / 项目", "本年支出 / 预算数"]
+    assert (f.department_code, f.department_name, f.year) == (None, "上海市普陀区司法局", 2026)
+
+
+def test_a_fund_named_above_the_columns_classifies_an_untitled_function_table():
+    rows = [
+        [C("项目", span=2), C("政府性基金预算支出", span=3)],
+        ["功能分类科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"],
+    ]
+    f = filing(tbl(rows))
+    assert f.tables[0].kind == "gov_fund_expenditure"
+    assert not [x for x in f.problems if x.startswith("table")]
