@@ -377,6 +377,7 @@ def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -
             for rr in range(c.row, min(c.row + c.row_span, h1)):
                 for cc in range(c.col, min(c.col + c.col_span, n_cols)):
                     grid[rr - h0][cc] = c
+    _fill_unmerged_parents(grid)
     paths = []
     for cc in range(n_cols):
         parts: list[str] = []
@@ -391,6 +392,33 @@ def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -
                 parts.append(t)
         paths.append(" / ".join(parts))
     return paths
+
+
+def _fill_unmerged_parents(grid: list[list[Cell | None]]) -> None:
+    """A parent printed once over blank, unmerged cells (Excel exports, PDFs) covers its children.
+
+    ``收入 | (blank)`` over ``项目 | 预算数`` reads ``收入 / 预算数`` for the second column.  Only
+    when both the parent's own column and the blank column have a child below, so a vertical
+    header such as ``合计`` never swallows the blank cell beside it.
+    """
+    n_rows = len(grid)
+
+    def has_child(i: int, c: int) -> bool:
+        above = grid[i][c]
+        return any(grid[j][c] is not None and grid[j][c] is not above and grid[j][c].text.strip()
+                   for j in range(i + 1, n_rows))
+
+    for i in range(n_rows - 1):
+        row = grid[i]
+        for c in range(1, len(row)):
+            cell = row[c]
+            if cell is not None and cell.text.strip():
+                continue
+            left = row[c - 1]
+            if left is None or not left.text.strip() or not has_child(i, c):
+                continue
+            if has_child(i, left.col if left.col < len(row) else c - 1):
+                row[c] = left
 
 
 def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
