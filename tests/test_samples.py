@@ -403,3 +403,10 @@ def test_three_public_lines_change_across_years():
     assert parts(SYNTHETIC[0])["其中：公务用车购置费"] > 0  # 2021 bought a vehicle
     assert set(parts(SYNTHETIC[1])) == {"合计", "“三公”经费小计", "三、公务接待费"}  # 2022 reception only
     assert parts(SYNTHETIC[2])["公务用车运行维护费"] > 0  # 2024 adds vehicle operation
+
+
+def test_every_sample_has_its_pdf_rendering_in_the_separate_tree():
+    pdf_root = ROOT / "data" / "samples_pdf"
+    expected = sorted(p.relative_to(SAMPLES).with_suffix(".pdf") for p in SAMPLES.rglob("*.docx"))
+    assert sorted(p.relative_to(pdf_root) for p in pdf_root.rglob("*.pdf")) == expected
+    assert not list(SAMPLES.rglob("*.pdf"))  # ingesting data/samples must see each filing once
