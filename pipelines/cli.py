@@ -106,12 +106,14 @@ SUMMARY_QUERIES = [
      "select 'three_public', count(*) from marts.three_public union all "
      "select 'performance_indicators', count(*) from marts.performance_indicators"),
     ("largest year-over-year changes (支出总表 by 类, 万元)",
-     "select department_name, subject_code, subject_name, prior_year, year, prior_amount_wan, amount_wan, change_wan, "
+     "select department_name, subject_code as code, subject_name, prior_year, year, "
+     "prior_amount_wan::decimal(18,2) as prior_wan, amount_wan::decimal(18,2) as wan, change_wan::decimal(18,2) as change, "
      "change_pct from marts.yoy_change where table_kind = 'expenditure' and measure = 'total' and length(subject_code) = 3 "
      "order by abs(change_wan) desc limit 5"),
     ("三公 totals by department and year (万元)",
-     "select department_name, year, amount_wan, change_wan from marts.three_public_trend where category = 'subtotal' "
-     "order by department_name, year"),
+     "select department_name, year, amount_wan::decimal(18,2) as wan, change_wan::decimal(18,2) as change, change_pct "
+     "from marts.three_public_trend "
+     "where category = 'total' order by department_name, year"),
     ("findings by severity and check",
      "select severity, \"check\", count(*) as n from quality.findings group by all order by n desc limit 8"),
 ]
@@ -124,6 +126,10 @@ def cmd_summary(args) -> int:
     if not db.exists():
         print(f"yusuan summary: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
         return 2
+    import polars as pl
+
+    pl.Config(tbl_rows=30, tbl_width_chars=160, fmt_str_lengths=24, tbl_hide_column_data_types=True,
+              tbl_hide_dataframe_shape=True)
     con = warehouse.connect(db, read_only=True)
     try:
         for title, sql in SUMMARY_QUERIES:

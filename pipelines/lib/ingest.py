@@ -39,10 +39,12 @@ class Summary:
 
 def load_processed(con, item: Processed) -> str:
     """Load one processed file; returns 'loaded', 'unchanged' or 'rejected'."""
+    frames = {k: v for k, v in item.frames.items() if k in warehouse.FRAME_TABLES}
+    doc = {k: v for k, v in item.document.items() if k in warehouse.DOCUMENT_KEYS}
     if item.rejected:
-        warehouse.record_rejection(con, item.document, item.frames or None)
+        warehouse.record_rejection(con, doc, frames.get("findings"))
         return "rejected"
-    result = warehouse.load_document(con, item.document, item.frames)
+    result = warehouse.load_document(con, doc, frames)
     return result.outcome
 
 
