@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.lib.model import Cell, Filing, RawDocument, RawTable, Table
 
@@ -59,6 +60,7 @@ _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉〝〞＂＇]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Collapse whitespace inside words, keep the printed characters: '项  目' → '项目'.
 
@@ -79,6 +81,7 @@ def squash(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)  # cell texts repeat a lot ('', 合计, 0.00, 涉密…)
 def key(text: str) -> str:
     """Matching key: NFKC (full-width → ASCII), traditional → simplified, no whitespace, no quotes."""
     text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).translate(_T2S)
@@ -576,8 +579,15 @@ def _decide_kind(p: _Parsed) -> None:
 def _is_empty_declared(notes: list[str], body: list[list[Cell]]) -> bool:
     if any(_EMPTY_NOTE.search(key(n)) for n in notes):
         return True
-    texts = {key(c.text) for row in body for c in row} - {""}
-    return texts == {"无"}
+    seen = False
+    for row in body:
+        for c in row:
+            text = c.text.strip()
+            if text:
+                if key(text) != "无":
+                    return False
+                seen = True
+    return seen
 
 
 def _to_table(p: _Parsed) -> Table:

@@ -135,13 +135,60 @@ def _int_val(el: etree._Element | None, default: int) -> int:
         return default
 
 
+_STYLE_ID = re.compile(rb'w:styleId="([^"]*)"')
+_STYLE_NAME = re.compile(rb'<w:name\s+w:val="([^"]*)"')
+_STYLE_BASED = re.compile(rb'<w:basedOn\s+w:val="([^"]*)"')
+_STYLE_LVL = re.compile(rb'<w:outlineLvl\s+w:val="(\d+)"')
+
+
 class _Styles:
     """Paragraph style id → is it a heading (Heading N / 标题 N / an outline level 0-8)."""
 
-    def __init__(self, root: etree._Element | None):
+    def __init__(self, styles: etree._Element | bytes | None):
         self.heading_ids: set[str] = set()
-        if root is None:
+        if styles is None:
             return
+        if isinstance(styles, bytes):
+            info = self._scan(styles)
+            if info is None:
+                try:
+                    info = self._parse(safe_io.parse_xml(styles, "word/styles.xml"))
+                except RejectedFile as exc:
+                    if exc.kind == "xml_dtd":
+                        raise
+                    return  # a damaged styles part only costs us the style-based headings
+        else:
+            info = self._parse(styles)
+        self._resolve(info)
+
+    @staticmethod
+    def _scan(data: bytes) -> dict[str, tuple[str, int | None, str | None]] | None:
+        """Read the styles from the bytes: Word's styles.xml is a few hundred KB that a full
+        parse would spend more time on than the whole table walk.  Linear: split on the closing
+        tags, then look only at the last opening tag of each piece.  None if not prefixed 'w:'."""
+        if b"<w:styles" not in data[:4096]:
+            return None
+        info: dict[str, tuple[str, int | None, str | None]] = {}
+        for piece in data.split(b"</w:style>"):
+            at = piece.rfind(b"<w:style ")
+            if at < 0:
+                continue
+            frag = piece[at:]
+            m = _STYLE_ID.search(frag)
+            if not m:
+                continue
+            name = _STYLE_NAME.search(frag)
+            based = _STYLE_BASED.search(frag)
+            lvl = _STYLE_LVL.search(frag)
+            info[m.group(1).decode("utf-8", "replace")] = (
+                name.group(1).decode("utf-8", "replace") if name else "",
+                int(lvl.group(1)) if lvl else None,
+                based.group(1).decode("utf-8", "replace") if based else None,
+            )
+        return info
+
+    @staticmethod
+    def _parse(root: etree._Element) -> dict[str, tuple[str, int | None, str | None]]:
         info: dict[str, tuple[str, int | None, str | None]] = {}
         for st in root.iter(_W + "style"):
             sid = st.get(_W + "styleId")
@@ -153,6 +200,9 @@ class _Styles:
             lvl = _int_val(lvl_el, 9) if lvl_el is not None else None
             based = st.find(_W + "basedOn")
             info[sid] = (name, lvl, based.get(VAL) if based is not None else None)
+        return info
+
+    def _resolve(self, info: dict[str, tuple[str, int | None, str | None]]) -> None:
         for sid in info:
             seen = set()
             cur: str | None = sid
@@ -339,14 +389,15 @@ def _too_many_rows(table_idx: int) -> None:
 def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
     """Phase 1 in one C-level filtered pass over the table; None when the slow path is needed.
 
-    Same output as ``_Reader._scan_table_slow`` except that a cell's text is a list of
-    paragraphs (lists of strings), joined only for the cells that are emitted.
+    Same output as ``_Reader._scan_table_slow`` except that a cell's text is still a list of
+    parts ('\n' between paragraphs), joined only for the cells that are emitted.
     """
     trs: list = []
     cells: list = []
     trow: list = [0, 0, cells]
     cell: list = [1, None, None, []]
-    cur: list = []
+    parts: list = cell[3]
+    in_text = False  # a paragraph already started in this cell: the next one is a new line
     max_rows = safe_io.MAX_ROWS
     # Locals, not globals: this loop runs once per run/paragraph/cell of every table.
     t_, p_, tc_, tr_, gs_, vm_ = T, P, TC, TR, GRID_SPAN, V_MERGE
@@ -355,14 +406,16 @@ def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
         if tag == t_:
             text = el.text
             if text:
-                cur.append(text)
+                parts.append(text)
         elif tag == p_:
-            cur = []
-            cell[3].append(cur)
+            if in_text:
+                parts.append("\n")
+            in_text = True
         elif tag == tc_:
-            cur = []
-            cell = [1, None, None, []]
+            parts = []
+            cell = [1, None, None, parts]
             cells.append(cell)
+            in_text = False
         elif tag == tr_:
             if len(trs) >= max_rows:
                 _too_many_rows(table_idx)
@@ -374,12 +427,12 @@ def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
         elif tag == vm_:
             cell[1] = el.get(VAL) or "continue"
         elif tag == TAB or tag == PTAB:
-            cur.append("\t")
+            parts.append("\t")
         elif tag == BR or tag == CR:
             if el.get(TYPE) not in ("page", "column"):
-                cur.append("\n")
+                parts.append("\n")
         elif tag == NO_BREAK_HYPHEN:
-            cur.append("-")
+            parts.append("-")
         elif tag == GRID_BEFORE:
             trow[0] = _int_val(el, 0)
         elif tag == GRID_AFTER:
@@ -423,13 +476,13 @@ def _place(trs: list, raw: RawTable) -> None:
                     col += span
                     continue
             if type(text) is list:
-                text = "\n".join(["".join(p) for p in text]) if len(text) != 1 else "".join(text[0])
+                text = "".join(text)
             cell = Cell(text, r, col, span, 1, table_idx)
             row.append(cell)
             if vmerge is not None:  # restart, or a continue with nothing above: a new origin
+                # A plain cell below an origin needs no bookkeeping: the contiguity test above
+                # (origin.row + origin.row_span == r) already refuses to extend across it.
                 open_v[col] = cell
-            elif open_v:
-                open_v.pop(col, None)
             col += span
         if grid_after > 0:
             col += grid_after
@@ -456,9 +509,9 @@ def read_docx(data: bytes) -> RawDocument:
 
 
 def read_document_xml(
-    root: etree._Element, styles_root: etree._Element | None = None, *, structured: bool = False
+    root: etree._Element, styles_root: etree._Element | bytes | None = None, *, structured: bool = False
 ) -> RawDocument:
-    """Walk an already-parsed word/document.xml root (and optional styles.xml root).
+    """Walk an already-parsed word/document.xml root (and word/styles.xml, parsed or as bytes).
 
     ``structured=True`` reads every table with the element-by-element scan instead of the
     single filtered pass; both give the same RawDocument (the tests check that they do).

@@ -233,24 +233,30 @@ def open_docx_parts(
     max_file: int = MAX_FILE,
     max_member: int = MAX_MEMBER,
     max_ratio: int = MAX_RATIO,
-) -> tuple[etree._Element, etree._Element | None]:
-    """Return (word/document.xml root, word/styles.xml root or None), both parsed safely."""
+) -> tuple[etree._Element, bytes | None]:
+    """Return (parsed word/document.xml root, raw word/styles.xml bytes or None).
+
+    The styles part is inflated under the same caps but not parsed here: the reader only needs
+    the heading style ids from it and scans the bytes for them (a DTD in it is still refused).
+    """
     zf = _open_zip(data, max_file=max_file)
     with zf:
         doc = parse_xml(read_member(zf, _DOCUMENT, max_member=max_member, max_ratio=max_ratio))
         styles = None
         if "word/styles.xml" in zf.namelist():
             try:
-                styles = parse_xml(
-                    read_member(zf, "word/styles.xml", max_member=max_member, max_ratio=max_ratio),
-                    "word/styles.xml",
-                )
+                styles = read_member(zf, "word/styles.xml", max_member=max_member, max_ratio=max_ratio)
             except RejectedFile as exc:
-                # Styles only help find headings; a broken styles part must not hide the tables,
+                # Styles only help find headings; a damaged styles part must not hide the tables,
                 # but an attack in it is still an attack.
-                if exc.kind in ("bomb", "xml_dtd", "encrypted"):
+                if exc.kind in ("bomb", "encrypted"):
                     raise
-                styles = None
+            if styles is not None and _DTD_RE.search(_prolog_text(styles)):
+                raise RejectedFile(
+                    "word/styles.xml declares a DTD (<!DOCTYPE …>), which Word never writes: refused as a "
+                    "possible XML entity attack (XXE / billion laughs)",
+                    kind="xml_dtd",
+                )
     return doc, styles
 
 
