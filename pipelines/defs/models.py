@@ -70,7 +70,7 @@ def exports_parquet(context: dg.AssetExecutionContext, warehouse: DuckDBResource
 
 warehouse_automation = dg.AutomationConditionSensorDefinition(
     "warehouse_automation",
-    target=dg.AssetSelection.groups("warehouse", "marts", "exports"),
+    target=dg.AssetSelection.groups("dw", "marts", "exports"),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
 )
