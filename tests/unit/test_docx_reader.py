@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 
 import docx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.lib import safe_io
 from pipelines.lib.docx_reader import read_document_xml, read_docx
-from tests.docx_builder import META, C, R, build_docx, meta_row, p, tbl
+from pipelines.lib.errors import RejectedFile
+from tests.docx_builder import META, STYLES, C, R, build_docx, meta_row, p, tbl
 
 
 def cells(raw_table):
@@ -285,3 +287,18 @@ def test_fast_and_structured_scans_agree_and_spans_tile_the_grid(rows):
                     taken.add((rr, cc))
     # Well-formed grids are fully tiled.
     assert len(taken) == raw.n_cols * len(raw.rows)
+
+
+def test_heading_styles_are_found_whatever_prefix_the_styles_part_uses():
+    other_prefix = STYLES.replace("xmlns:w=", "xmlns:x=").replace("<w:", "<x:").replace("</w:", "</x:")
+    other_prefix = other_prefix.replace(" w:", " x:")
+    for styles in (STYLES, other_prefix):
+        doc = read_docx(build_docx([p("部门预算收支总表", style="1"), p("正文")], styles=styles))
+        assert [x.is_heading for x in doc.paragraphs] == [True, False]
+
+
+def test_a_dtd_in_the_styles_part_is_refused():
+    styles = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + STYLES.split("?>", 1)[1]
+    with pytest.raises(RejectedFile) as exc:
+        read_docx(build_docx([p("x")], styles=styles))
+    assert exc.value.kind == "xml_dtd"
