@@ -385,8 +385,11 @@ def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
         for page2, _t2, kind2, pi in stream[k + 1 :]:
             if kind2 != "p" or page2 != page:
                 break
-            text = paragraphs[pi].text
-            if not (_NOTE.match(text) or (after[ti] and _NOTE_CONT.match(text))):
+            para = paragraphs[pi]
+            text = para.text
+            # A numbered line after a note continues it (注：1. … 2. …), unless it is the next title.
+            continues = bool(after[ti]) and bool(_NOTE_CONT.match(text)) and not para.is_heading
+            if not (_NOTE.match(text) or continues and not text.rstrip().endswith("表")):
                 break
             after[ti].append(text)
             taken.add(pi)

@@ -8,6 +8,7 @@ predefined UniGB-UCS2-H CMap, which pdfminer maps back to Unicode.
 from __future__ import annotations
 
 import io
+import random
 
 import pypdfium2 as pdfium
 import pytest
@@ -273,3 +274,46 @@ def test_too_many_pages_is_rejected():
         read_pdf(build_pdf([b""] * (MAX_PAGES + 1)))
     assert err.value.kind == "too_large"
     assert str(MAX_PAGES + 1) in err.value.reason
+
+
+def two_tables_page() -> bytes:
+    """Two small tables on one page, each with its own title; the first has a two-line note."""
+    s = cn("6．政府性基金预算支出表", 50, 40, 14) + cn("单位：元", 700, 60)
+    s += hrule(50, 650, 80) + hrule(50, 650, 105) + hrule(50, 650, 130)
+    for x in (50, 350, 650):
+        s += vrule(x, 80, 130)
+    s += cn("项目", 60, 86) + cn("金额", 360, 86) + cn("合计", 60, 111)
+    s += cn("注：本部门无政府性基金预算，", 50, 140) + cn("1. 故本表为空表。", 50, 156)
+    s += cn("7．国有资本经营预算支出表", 50, 200, 14) + cn("单位：元", 700, 220)
+    s += hrule(50, 650, 240) + hrule(50, 650, 265) + hrule(50, 650, 290)
+    for x in (50, 350, 650):
+        s += vrule(x, 240, 290)
+    s += cn("项目", 60, 246) + cn("金额", 360, 246) + cn("无", 60, 271)
+    return s
+
+
+def test_two_tables_on_one_page_split_the_text_between_them():
+    first, second = read_pdf(build_pdf([two_tables_page()])).tables
+    assert first.before == ["6．政府性基金预算支出表", "单位：元"]
+    assert first.after == ["注：本部门无政府性基金预算，", "1. 故本表为空表。"]
+    assert second.before == ["7．国有资本经营预算支出表", "单位：元"]
+    assert second.after == []
+    assert [c.text for c in second.rows[1]] == ["无", ""]
+
+
+def test_damaged_bytes_never_escape_as_other_errors():
+    """Random byte damage gives a RawDocument or a RejectedFile, nothing else."""
+    base = build_pdf([budget_page(), narrative_page()])
+    rng = random.Random(20260101)
+    outcomes = set()
+    for _ in range(40):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 12)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            read_pdf(bytes(data))
+            outcomes.add("read")
+        except RejectedFile as err:
+            assert err.reason
+            outcomes.add(err.kind)
+    assert "read" in outcomes and len(outcomes) > 1
