@@ -65,14 +65,6 @@ pytestmark = [
     pytest.mark.skipif(not REAL.is_dir(), reason=f"{REAL} is absent"),
 ]
 
-# classify.parse_meta reads '2023年部门支出预算总表' as code 2023 + name '年部门支出预算总表' and splits
-# '编制部门：…' into '编制' + '部门：…', so the PDF titles are lost and the 支出总表 / 政府性基金 /
-# 国有资本经营 tables fall back to the header signature (general_public_expenditure).  Reported to
-# the classify owner; the assertion stands as the expected behaviour.
-TITLE_BUG = pytest.mark.xfail(
-    reason="classify.parse_meta mistakes year-led titles for code+name and splits 编制部门", strict=False
-)
-
 
 @pytest.fixture(scope="module")
 def raws(real_pdf_docs):
@@ -87,6 +79,7 @@ def filings(raws):
 @pytest.mark.parametrize("year", sorted(FILES))
 def test_year_department_and_unit(filings, year):
     filing = filings[year]
+    assert filing.problems == []
     assert filing.file_type == "pdf"
     assert filing.doc_type == "budget"
     assert filing.year == year
@@ -110,7 +103,6 @@ def test_kinds_that_the_header_alone_settles(filings, year):
     }
 
 
-@TITLE_BUG
 @pytest.mark.parametrize("year", sorted(FILES))
 def test_every_budget_table_gets_its_kind(filings, year):
     by_page = {t.page: t.kind for t in filings[year].tables}
@@ -137,6 +129,7 @@ def test_three_public_rows(filings):
     for year, filing in filings.items():
         (table,) = [t for t in filing.tables if t.kind == "three_public"]
         rows[year] = [table.values(r) for r in table.body]
+        assert table.header[0].endswith("合计") and table.header[-1].endswith("机关运行经费预算数")
     assert rows == {
         2023: [["22.91", "0", "1.35", "21.56", "0", "21.56", "786.09"]],
         2024: [["47.91", "0", "1.35", "46.56", "25", "21.56", "443.18"]],
