@@ -377,8 +377,8 @@ def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(h1 - h0)]
     for r in header_rows:
         for c in rows[r]:
-            for rr in range(c.row, min(c.row + c.row_span, h1)):
-                for cc in range(c.col, min(c.col + c.col_span, n_cols)):
+            for rr in range(max(c.row, h0), min(c.row + max(c.row_span, 1), h1)):
+                for cc in range(max(c.col, 0), min(c.col + max(c.col_span, 1), n_cols)):
                     grid[rr - h0][cc] = c
     _fill_unmerged_parents(grid)
     paths = []
@@ -420,7 +420,7 @@ def _fill_unmerged_parents(grid: list[list[Cell | None]]) -> None:
             left = row[c - 1]
             if left is None or not left.text.strip() or not has_child(i, c):
                 continue
-            if has_child(i, left.col if left.col < len(row) else c - 1):
+            if has_child(i, left.col if 0 <= left.col < len(row) else c - 1):
                 row[c] = left
 
 
