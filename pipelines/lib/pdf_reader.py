@@ -321,7 +321,8 @@ def _wide(ch: str) -> bool:
 
 
 def _line_text(chars: list[dict]) -> str:
-    """Text of one visual line; spaces only where the page shows a gap, never between Chinese characters."""
+    """Text of one visual line: spaces the file contains, plus one where a gap separates Latin words or
+    numbers, or where a wide gap splits the line into chunks; never invented between Chinese characters."""
     out: list[str] = []
     prev: dict | None = None
     pending_space = False
@@ -338,10 +339,10 @@ def _line_text(chars: list[dict]) -> str:
             a, b = prev["text"][-1], t[0]
             if gap > size:
                 out.append(" ")  # separate chunks on one line: 编制部门：… 单位：元
-            elif _wide(a) and _wide(b):
-                pass  # letter-spaced Chinese: 目 录
-            elif pending_space or gap > 0.3 * size:
-                out.append(" ")
+            elif pending_space:
+                out.append(" ")  # a space the file spells out, as a .docx would keep it
+            elif gap > 0.3 * size and not (_wide(a) and _wide(b)):
+                out.append(" ")  # letter-spaced Chinese gets no invented spaces
         out.append(t)
         prev = ch
         pending_space = False
