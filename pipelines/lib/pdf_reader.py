@@ -216,8 +216,11 @@ class _Page:
 
 
 def _visible(obj: dict) -> bool:
-    """Drop white or unpainted rectangles: the 2024/2026 tables of contents sit in invisible boxes."""
-    if obj.get("object_type") != "rect":
+    """Drop white or unpainted rules: the 2024/2026 tables of contents sit in invisible boxes."""
+    kind = obj.get("object_type")
+    if kind == "line":
+        return not _is_white(obj.get("stroking_color"))
+    if kind not in ("rect", "curve"):
         return True
     fill = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
     stroke = obj.get("stroke") and not _is_white(obj.get("stroking_color"))

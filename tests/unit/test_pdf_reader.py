@@ -317,3 +317,15 @@ def test_damaged_bytes_never_escape_as_other_errors():
             assert err.reason
             outcomes.add(err.kind)
     assert "read" in outcomes and len(outcomes) > 1
+
+
+def test_white_boxes_make_no_table():
+    """Like the 2024 table of contents: text laid out in white-filled boxes is running text."""
+    s = b""
+    for i, entry in enumerate(["一、部门主要职能", "二、部门机构设置", "三、名词解释"]):
+        top = 60 + 25 * i
+        s += b"1 1 1 rg 50 %g 600 25 re f\n" % (PAGE_H - top - 25) + cn(entry, 60, top + 6)
+    s += b"1 1 1 RG 0.5 w 300 100 m 300 400 l S\n"  # a white stroked line
+    doc = read_pdf(build_pdf([s]))
+    assert doc.tables == []
+    assert [p.text for p in doc.paragraphs] == ["一、部门主要职能", "二、部门机构设置", "三、名词解释"]
