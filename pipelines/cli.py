@@ -17,12 +17,21 @@ def _db(args) -> Path:
 
 def cmd_ingest(args) -> int:
     from pipelines.lib.ingest import ingest
+    from pipelines.lib.warehouse import WarehouseInUse
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print(f"yusuan ingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county)
+    if args.wait < 0:
+        print("yusuan ingest: --wait takes a number of seconds, 0 or more", file=sys.stderr)
+        return 2
+    try:
+        summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait)
+    except WarehouseInUse as err:
+        waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
+        print(f"yusuan ingest: {err}{waited}. Nothing was written.", file=sys.stderr)
+        return 2
     for line in summary.lines():
         print(line)
     print(f"warehouse: {_db(args)} — try: duckdb {_db(args)} -c \"from marts.budget_lines limit 10\"")
@@ -150,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("paths", nargs="+", metavar="PATH")
     i.add_argument("--db", help=f"warehouse file (default $YUSUAN_DB, else {DEFAULT_DB})")
     i.add_argument("--county", help="county for filings not under a region folder")
+    i.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if another yusuan process is writing the warehouse, wait up to SECONDS for it "
+                        "(default 0: stop at once, exit 2)")
     i.set_defaults(func=cmd_ingest)
     c = sub.add_parser("check", help="extract and validate one filing without touching the warehouse")
     c.add_argument("file")
@@ -169,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print("interrupted; every filing loaded so far is complete", file=sys.stderr)
+        print("interrupted: every filing loaded so far is complete, the one in progress was not loaded; "
+              "run the same command again to finish (it skips what is loaded and rebuilds the marts)",
+              file=sys.stderr)
         return 2
     except Exception as err:  # a system error: say what, exit 2
         from pipelines.lib.errors import RejectedFile

@@ -1,8 +1,11 @@
 """``yusuan ingest``: discover filings, process each, load each in its own transaction, rebuild the models.
 
-A bad filing is recorded as rejected with its reason and the batch goes on.  Each filing is loaded in
-one transaction, so a crash leaves every filing either fully in or not at all; the models are rebuilt
-at the end of every run, so a run after a crash completes the work.
+A bad filing is recorded as rejected with its reason and the batch goes on; even a bug in a reader
+costs one file, not the batch (:func:`stages.process` never raises).  Each filing is loaded in one
+transaction, so a crash or a SIGKILL leaves every filing either fully in or not at all (DuckDB
+replays its write-ahead log on the next open and drops the unfinished transaction).  The models
+are rebuilt at the end of every run, even when nothing new was loaded, so the run after a crash
+brings the marts up to date.
 """
 
 from __future__ import annotations
@@ -13,12 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from pipelines.lib import warehouse
-from pipelines.lib.stages import Processed, discover, process
+from pipelines.lib.stages import INTERNAL, Processed, discover, process
+
+_SUFFIX_OF = {"docx": ".docx", "pdf": ".pdf"}
 
 
 @dataclass
 class Summary:
+    """What one ingest run did, for the CLI and the tests."""
+
     loaded: int = 0
     unchanged: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
@@ -27,35 +36,98 @@ class Summary:
     files: int = 0
 
     def lines(self) -> list[str]:
+        """The closing report: totals, then every rejected file with why and what to do."""
         out = [
             f"{self.files} file(s) in {self.seconds:.1f} s: {self.loaded} loaded, {self.unchanged} unchanged, "
             f"{len(self.rejected)} rejected; findings: {self.findings.get('error', 0)} error(s), "
             f"{self.findings.get('warning', 0)} warning(s)",
         ]
-        for p, reason in self.rejected:
-            out.append(f"  rejected {p}: {reason}")
+        if self.rejected:
+            out.append(f"\n{len(self.rejected)} file(s) rejected — nothing of them was loaded; "
+                       "fix each as its reason says and ingest again:")
+            for p, reason in self.rejected:
+                out.append(f"  {p}\n      {reason}")
+            if any(reason.startswith(INTERNAL) for _, reason in self.rejected):
+                out.append("  (a reason starting with \"yusuan failed\" is a bug in yusuan: please report it "
+                           "with the file)")
         return out
 
 
-def load_processed(con, item: Processed) -> str:
-    """Load one processed file; returns 'loaded', 'unchanged' or 'rejected'."""
+def load_processed(con: duckdb.DuckDBPyConnection, item: Processed) -> str:
+    """Load one processed file; returns 'loaded', 'unchanged' or 'rejected'.
+
+    When the warehouse refuses a filing that validated (a bug, or data the schema cannot hold), the
+    filing is recorded as rejected saying so, and the batch goes on.  Only a failure to record
+    even that (the database itself is broken) is raised.
+    """
     frames = {k: v for k, v in item.frames.items() if k in warehouse.FRAME_TABLES}
     doc = {k: v for k, v in item.document.items() if k in warehouse.DOCUMENT_KEYS}
     if item.rejected:
-        warehouse.record_rejection(con, doc, frames.get("findings"))
+        _record_rejection(con, doc, frames.get("findings"))
         return "rejected"
-    result = warehouse.load_document(con, doc, frames)
-    return result.outcome
+    try:
+        return warehouse.load_document(con, doc, frames).outcome
+    except (duckdb.Error, ValueError, TypeError) as err:
+        if isinstance(err, duckdb.IOException | duckdb.FatalException):
+            raise  # the disk or the database, not this filing
+        reason = (f"{INTERNAL} while writing it to the warehouse ({type(err).__name__}: "
+                  f"{str(err).splitlines()[0][:200]}); nothing of it was loaded — report it with the file attached")
+        item.document.update(status="rejected", error=reason)
+        item.reject_kind = "internal"
+        _record_rejection(con, {**doc, "error": reason})
+        return "rejected"
+
+
+def _record_rejection(con: duckdb.DuckDBPyConnection, doc: dict, findings=None) -> None:
+    """Record a rejection; if the warehouse refuses what was read (an odd unit or year), keep the file's
+    identity and its reason only — a rejected file must never go unrecorded."""
+    try:
+        warehouse.record_rejection(con, doc, findings)
+    except ValueError:
+        keep = ("document_id", "file_name", "source_path", "region", "county", "error", "file_type")
+        warehouse.record_rejection(con, {k: doc.get(k) for k in keep})
+
+
+def _note(item: Processed, path: Path) -> str:
+    """A word on a file whose content is not what its name says (read by its content)."""
+    f = item.filing
+    if f is None or path.suffix.lower() == _SUFFIX_OF.get(f.file_type, path.suffix.lower()):
+        return ""
+    return f" (read as {f.file_type.upper()}: the file is a {f.file_type.upper()} named {path.suffix})"
+
+
+def connect_waiting(db: Path, wait: float, echo: Callable[[str], None] = print) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for writing; if another process holds it, retry for up to ``wait`` seconds.
+
+    Raises :class:`warehouse.WarehouseInUse` when it is still held after ``wait`` seconds.
+    """
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            return warehouse.connect(db)
+        except warehouse.WarehouseInUse as err:
+            if time.monotonic() >= deadline:
+                raise
+            if not told:
+                who = f"pid {err.pid}" if err.pid is not None else "another process"
+                echo(f"waiting up to {wait:.0f} s for the warehouse {db} (in use by {who}) …")
+                told = True
+            time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
 
 
 def ingest(paths: list[Path], db: Path, *, county: str | None = None,
-           echo: Callable[[str], None] = print) -> Summary:
-    """Ingest every filing under ``paths`` into the warehouse at ``db``."""
+           echo: Callable[[str], None] = print, wait: float = 0.0) -> Summary:
+    """Ingest every filing under ``paths`` into the warehouse at ``db``.
+
+    ``wait`` is how long to wait for another process to release the warehouse (0: fail at once
+    with :class:`warehouse.WarehouseInUse`).
+    """
     start = time.perf_counter()
     s = Summary()
     files = discover(paths)
     s.files = len(files)
-    con = warehouse.connect(db)
+    con = connect_waiting(db, wait, echo)
     try:
         warehouse.apply_ddl(con)
         width = len(str(len(files)))
@@ -74,7 +146,7 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
                     s.loaded += 1
                 d = item.document
                 lines = sum(df.height for k, df in item.frames.items() if k not in ("findings", "check_results"))
-                detail = (f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s)")
+                detail = f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
             echo(f"[{n:>{width}}/{len(files)}] {status:<9} {path}: {detail}")
         warehouse.rebuild_models(con)
     finally:

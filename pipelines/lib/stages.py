@@ -29,15 +29,39 @@ SUFFIXES = {".docx", ".pdf", ".doc", ".xls", ".xlsx"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _YEAR_DIR = re.compile(r"^(19|20)\d{2}$")
 
+# What a file really is when its bytes are not a .docx or a PDF (safe_io.sniff's kinds), and what to do.
 WHAT_IT_IS = {
-    "doc": "an old Word 97-2003 .doc file",
-    "xls": "an Excel 97-2003 .xls workbook",
-    "xlsx": "an Excel .xlsx workbook",
-    "zip": "a zip archive that is not a Word document",
-    "encrypted_ooxml": "a password-protected (encrypted) Office document",
-    "empty": "an empty file",
-    "unknown": "not a Word or PDF file",
+    "doc": ("an old Word 97-2003 .doc file", "open it in Word or WPS and save it as .docx"),
+    "xls": ("an Excel 97-2003 .xls workbook, not a Word document",
+            "yusuan does not read spreadsheets yet; ask the publisher for the .docx or .pdf"),
+    "xlsx": ("an Excel .xlsx workbook, not a Word document",
+             "yusuan does not read spreadsheets yet; ask the publisher for the .docx or .pdf"),
+    "zip": ("a zip archive, not a Word document (it has no word/document.xml)",
+            "unpack it and ingest the filings inside"),
+    "encrypted_ooxml": ("a password-protected (encrypted) Office document",
+                        "remove the password in Word/WPS or ask the publisher for an unprotected copy"),
+    "rtf": ("an RTF file, not a Word document", "open it in Word or WPS and save it as .docx"),
+    "html": ("a web page (HTML/MHT), not a Word document", "open it in Word or WPS and save it as .docx"),
+    "empty": ("an empty file (0 bytes)", "the download probably failed; fetch it again"),
+    "unknown": ("not a Word document or a PDF (its content is unrecognised)",
+                "check that the right file was downloaded"),
 }
+
+_OWN_SUFFIXES = {"doc": (".doc",), "xls": (".xls",), "xlsx": (".xlsx",), "zip": (".zip",), "rtf": (".rtf",),
+                 "html": (".html", ".htm", ".mht", ".mhtml")}
+
+# What to do, for reasons that name the problem only (the readers' RejectedFile.kind → advice).
+ADVICE = {
+    "no_document": "open it in Word or WPS and save it again, or fetch it again",
+    "xml_dtd": "do not open it; ask the publisher for a copy saved by Word or WPS",
+    "bomb": "do not open it; ask the publisher for the original file",
+    "too_large": "check that it is one filing, not an archive of many",
+    "malformed": "open it in Word or WPS and save it again, or fetch it again",
+    "truncated": "fetch it again",
+}
+_HAS_ADVICE = re.compile(r"\b(again|ask|save|fetch|download|remove|export|give it|do not)\b", re.IGNORECASE)
+# A reason starting with this is yusuan's own failure, not the file's: see Processed.reject_kind.
+INTERNAL = "yusuan failed on this file"
 
 
 @dataclass
@@ -49,6 +73,9 @@ class Processed:
     checks: list[CheckResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     filing: Filing | None = None
+    # Why it was rejected, as a short key: RejectedFile.kind (empty, doc, bomb, scan, ...),
+    # 'validation' (an error finding), 'unreadable' (OSError) or 'internal' (a bug in yusuan).
+    reject_kind: str | None = None
 
     @property
     def rejected(self) -> bool:
@@ -82,17 +109,12 @@ def read_filing(data: bytes, name: str = "") -> Filing:
 
         raw = read_pdf(data)
     else:
-        what = WHAT_IT_IS.get(kind, "not a filing yusuan can read")
+        what, hint = WHAT_IT_IS.get(kind, WHAT_IT_IS["unknown"])
         suffix = Path(name).suffix.lower()
-        hint = {
-            "doc": "open it in Word or WPS and save it as .docx",
-            "xls": "yusuan does not read spreadsheets yet; ask the publisher for the .docx or .pdf",
-            "xlsx": "yusuan does not read spreadsheets yet; ask the publisher for the .docx or .pdf",
-            "encrypted_ooxml": "ask the publisher for an unprotected copy",
-            "empty": "the download probably failed; fetch it again",
-        }.get(kind, "check the download")
-        named = f" (named {suffix})" if suffix and suffix not in (".doc", ".xls", ".xlsx") else ""
-        raise RejectedFile(f"this is {what}{named}; {hint}", kind=kind)
+        # Name the disguise only where the content has an extension of its own and the name lies.
+        own = _OWN_SUFFIXES.get(kind, ())
+        renamed = f", renamed {suffix}" if own and suffix and suffix not in own else ""
+        raise RejectedFile(f"this is {what}{renamed}; {hint}", kind=kind)
     return classify.classify(raw)
 
 
@@ -139,29 +161,71 @@ def process(path: Path, *, root: Path | None = None, county: str | None = None,
         doc["document_id"] = hashlib.sha256(data).hexdigest()
         filing = read_filing(data, path.name)
     except RejectedFile as err:
-        doc["document_id"] = doc["document_id"] or hashlib.sha256(str(path).encode()).hexdigest()
-        doc["error"] = err.reason
-        return Processed(doc)
+        return _rejected(doc, path, _with_advice(err.reason, err.kind), err.kind)
     except OSError as err:
-        doc["document_id"] = hashlib.sha256(str(path).encode()).hexdigest()
-        doc["error"] = f"cannot read the file: {err.strerror or err}"
-        return Processed(doc)
+        return _rejected(doc, path, f"cannot read the file ({err.strerror or err}); check that it exists "
+                         "and that yusuan may read it", "unreadable")
+    except Exception as err:  # a reader bug must cost one file, not the batch
+        return _rejected(doc, path, _internal("reading", err), "internal")
 
     doc.update(department_code=filing.department_code, department_name=filing.department_name,
                year=filing.year, doc_type=filing.doc_type, unit=filing.unit, file_type=filing.file_type,
                pages=filing.pages, n_tables=len(filing.tables))
-    norm = normalize(filing, doc["document_id"])
-    validation: Validation = validate(filing, norm)
-    frames, schema_findings = _schema_validate(norm.frames(), doc["document_id"])
+    try:
+        norm = normalize(filing, doc["document_id"])
+        validation: Validation = validate(filing, norm)
+        frames, schema_findings = _schema_validate(norm.frames(), doc["document_id"])
+    except Exception as err:  # as above: reject this file, and say it is our fault
+        return _rejected(doc, path, _internal("normalizing and checking", err), "internal", filing)
     findings = validation.findings + schema_findings
     errors = [f for f in findings if f.severity == "error"]
+    reject_kind = None
     if errors:
-        doc["error"] = "; ".join(f.message.removeprefix("Rejected: ") for f in errors)
+        doc["error"] = _join_reasons([f.message.removeprefix("Rejected: ") for f in errors])
+        reject_kind = "validation"
     else:
         doc["status"] = "loaded"
     frames["findings"] = pl.DataFrame([f.as_row(doc["document_id"]) for f in findings] or None, schema=F.FINDINGS)
     frames["check_results"] = check_results_frame(validation.results, doc["document_id"])
-    return Processed(doc, frames, validation.results, findings, filing)
+    return Processed(doc, frames, validation.results, findings, filing, reject_kind)
+
+
+def _rejected(doc: dict, path: Path, reason: str, kind: str, filing: Filing | None = None) -> Processed:
+    """A rejected Processed; a file that could not even be read is keyed by the hash of its path."""
+    doc["document_id"] = doc["document_id"] or hashlib.sha256(str(path).encode()).hexdigest()
+    doc["error"] = reason
+    doc["status"] = "rejected"
+    return Processed(doc, filing=filing, reject_kind=kind)
+
+
+def _with_advice(reason: str, kind: str) -> str:
+    """Append what to do when the reader's reason only names the problem."""
+    if kind in ADVICE and not _HAS_ADVICE.search(reason):
+        return f"{reason}; {ADVICE[kind]}"
+    return reason
+
+
+def _internal(stage: str, err: BaseException) -> str:
+    """The reason for a file yusuan itself failed on: plain words, the exception, and what to do."""
+    detail = str(err).splitlines()[0][:200] if str(err) else ""
+    return (f"{INTERNAL} while {stage} it ({type(err).__name__}{': ' + detail if detail else ''}); "
+            "this is a bug in yusuan, not necessarily in the file: report it with the file attached")
+
+
+def _join_reasons(messages: list[str]) -> str:
+    """Join error findings into one reason, saying a shared closing sentence once, not per finding."""
+    heads, tails = [], set()
+    for m in messages:
+        head, sep, tail = m.rstrip().rpartition(". ")
+        if sep and tail:
+            heads.append(head)
+            tails.add(tail)
+        else:
+            heads.append(m.rstrip().rstrip("."))
+    if len(tails) == 1 and len(heads) == len(messages) and all(m.rstrip().endswith(next(iter(tails)))
+                                                                for m in messages):
+        return "; ".join(heads) + ". " + next(iter(tails))
+    return "; ".join(m.rstrip().rstrip(".") for m in messages)
 
 
 def check_results_frame(results: list[CheckResult], document_id: str) -> pl.DataFrame:
