@@ -76,16 +76,17 @@ def naive(data: bytes) -> None:
 def best_times(files: list, methods: dict, repeat: int) -> dict[str, float]:
     """Seconds for each method over every file: per file the best of ``repeat`` interleaved runs.
 
-    Per-file minima (summed) are far steadier than whole-corpus runs on a shared 2-core machine.
+    Per-file minima (summed) of CPU time (``process_time``) are far steadier than wall-clock
+    whole-corpus runs on a shared 2-core machine where other jobs take turns on the cores.
     """
     total = dict.fromkeys(methods, 0.0)
     for data in files:
         best = dict.fromkeys(methods, float("inf"))
         for _ in range(repeat):
             for name, fn in methods.items():
-                started = time.perf_counter()
+                started = time.process_time()
                 fn(data)
-                best[name] = min(best[name], time.perf_counter() - started)
+                best[name] = min(best[name], time.process_time() - started)
         for name in methods:
             total[name] += best[name]
     return total
@@ -154,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\nlinearity: one 2,000-row filing costs {ratio:.1f}x one 200-row filing with read_docx + classify "
             f"(the parse floor alone: {floor_ratio:.1f}x; the tables hold 10x the rows)"
         )
-        print("times are ms for the whole corpus, best of interleaved runs; MB are .docx bytes on disk")
+        print("times are CPU ms for the whole corpus (per file best of interleaved runs); MB are .docx bytes on disk")
     return 0
 
 
