@@ -11,6 +11,7 @@ no recognisable budget table, no year, no department.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -148,6 +149,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results += _cross_tables(norm, lines_by_kind, present)
     results.append(_three_public(norm.three_public, present, declared_empty))
     results.append(_narrative(norm, lines_by_kind))
+    results.append(_narrative_claims(filing))
     results.append(_empty_but_printed(filing, norm))
     results.append(_readable(norm, filing))
 
@@ -436,6 +438,46 @@ def _narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
         stated = Term(exp, Decimal(1).scaleb(-decimals) / 2)
         c.compare(table_term, [stated], location=f"narrative: {s.sentence[:60]}",
                   what=f"情况说明 states {_fmt(exp)} 万元 for {label}")
+    return c.done()
+
+
+_COMPARED_YEAR = re.compile(r"(?:比|与|较|同)(?:上年[（(])?(\d{4})年")
+_CHANGE = re.compile(
+    r"(?P<what>[^，,；;。]{0,30}?)(?P<amt>\d[\d,]*(?:\.\d+)?)万元[，,]\s*比(?P<year>\d{4})年[^，,；;。]{0,8}?"
+    r"(?P<dir>增加|增长|减少|下降)(?P<chg>\d[\d,]*(?:\.\d+)?)万元")
+
+
+def _narrative_claims(filing: Filing) -> CheckResult:
+    """What the text claims about itself: the year it compares with, and changes larger than the amount."""
+    c = _Checker("narrative_claims", "narrative")
+    if filing.year is None or not filing.paragraphs:
+        return c.not_run("no year or no narrative")
+    for p in filing.paragraphs:
+        for clause in re.split(r"[；;。]", p.text):
+            years = {int(y) for y in _COMPARED_YEAR.findall(clause)}
+            for m in _CHANGE.finditer(clause):
+                years.add(int(m.group("year")))
+                amount, change = Decimal(m.group("amt").replace(",", "")), Decimal(m.group("chg").replace(",", ""))
+                c.r.compared += 1
+                if m.group("dir") in ("增加", "增长") and change > amount:
+                    c.r.status = "failed"
+                    c.r.findings.append(Finding(
+                        "warning", "narrative_claims", "narrative", f"narrative: {clause.strip()[:60]}",
+                        f"an increase of at most {_fmt(amount)} 万元", f"增加{_fmt(change)}万元",
+                        f"情况说明 says{(' ' + m.group('what').strip()) if m.group('what').strip() else ''} "
+                        f"{_fmt(amount)}万元 rose by {_fmt(change)}万元 on {m.group('year')}, which would make the "
+                        f"{m.group('year')} figure negative: the stated change looks wrong ({clause.strip()[:80]})",
+                    ))
+            for y in sorted(years):
+                c.r.compared += 1
+                if y >= filing.year:
+                    c.r.status = "failed"
+                    c.r.findings.append(Finding(
+                        "warning", "narrative_claims", "narrative", f"narrative: {clause.strip()[:60]}",
+                        f"a comparison with {filing.year - 1}", f"{y}年",
+                        f"情况说明 of the {filing.year} budget compares with {y}年 — the year before is "
+                        f"{filing.year - 1}; probably a typo ({clause.strip()[:80]})",
+                    ))
     return c.done()
 
 
