@@ -233,3 +233,30 @@ def missing_words(reason: str | None, expected: list[str | tuple[str, ...]]) -> 
     """The expected words (or alternatives) that ``reason`` does not contain."""
     text = (reason or "").lower()
     return [w for w in expected if not any(a.lower() in text for a in (w if isinstance(w, tuple) else (w,)))]
+
+
+def reissue_corpus(folder: Path) -> list[Path]:
+    """Twelve distinct filings under ``folder``/魏县/<year>/: the eight samples (each with new bytes) and
+    four reissues of them (same department and year, later in sort order, so they supersede the
+    originals; two with a changed figure, so the supersede writes restatements)."""
+    made = []
+    for i, src in enumerate(sorted(SAMPLES.rglob("*.docx"))):
+        out = folder / "魏县" / src.parent.name / src.name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(with_marker(src.read_bytes(), f"crash-copy-{i}"))
+        made.append(out)
+    reissues = {
+        "2021/201_中国共产党魏县委员会办公室_2021.docx": None,
+        "2022/305_魏县教育局_2022.docx": (">120.00<", ">121.00<"),
+        "2023/202_魏县人民政府办公室_2023.docx": (">236.00<", ">237.00<"),
+        "2024/201_中国共产党魏县委员会办公室_2024.docx": None,
+    }
+    for rel, change in reissues.items():
+        src = SAMPLES / rel
+        data = with_marker(src.read_bytes(), "crash-reissue")
+        if change:
+            data = replace_in_document(data, *change)
+        out = folder / "魏县" / rel.replace(".docx", "_v2.docx")
+        out.write_bytes(data)
+        made.append(out)
+    return sorted(made)
