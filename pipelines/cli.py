@@ -30,7 +30,9 @@ def cmd_ingest(args) -> int:
         summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait)
     except WarehouseInUse as err:
         waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
-        print(f"yusuan ingest: {err}{waited}. Nothing was written.", file=sys.stderr)
+        # DuckDB's lock does not tell a yusuan run from an analyst's client that keeps the file open.
+        print(f"yusuan ingest: {err}{waited}. If no yusuan run is going on, a DuckDB client (duckdb shell, "
+              "DBeaver, a notebook) has the file open: close it there. Nothing was written.", file=sys.stderr)
         return 2
     for line in summary.lines():
         print(line)
