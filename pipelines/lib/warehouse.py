@@ -158,18 +158,51 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as err:
         message = str(err)
         if "lock" not in message.lower():
             raise
         match = re.search(r"PID (\d+)", message)
         raise WarehouseInUse(str(path), int(match.group(1)) if match else None) from err
+    # No progress bar: it would interleave with the CLI's own output on long models.
+    con.execute("set enable_progress_bar = false").fetchall()
+    return con
+
+
+_POLARS_TYPES = {
+    "VARCHAR": pl.String,
+    "BOOLEAN": pl.Boolean,
+    "TINYINT": pl.Int8,
+    "SMALLINT": pl.Int16,
+    "INTEGER": pl.Int32,
+    "BIGINT": pl.Int64,
+    "HUGEINT": pl.Int128,
+    "DOUBLE": pl.Float64,
+    "FLOAT": pl.Float32,
+    "DATE": pl.Date,
+    "TIMESTAMP": pl.Datetime("us"),
+    "TIMESTAMP WITH TIME ZONE": pl.Datetime("us", "UTC"),
+}
 
 
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
-    """Run a query and return every row as a polars frame (fetched to the end, no pyarrow)."""
-    return pl.DataFrame(con.sql(sql, params=params))
+    """Run a query and return every row as a polars frame, decimals kept exact.
+
+    Meant for small results (checks, summaries, tests): rows go through Python.  It avoids
+    ``.pl()``, which needs pyarrow, and polars' import of DuckDB's Arrow stream, which leaves
+    DuckDB objects alive until exit (nanobind then prints "leaked instance" warnings).
+    """
+    relation = con.sql(sql, params=params)
+    names, types = relation.columns, [str(t) for t in relation.types]
+    rows = relation.fetchall()
+    schema: dict[str, Any] = {}
+    for name, kind in zip(names, types, strict=True):
+        decimal = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", kind)
+        schema[name] = pl.Decimal(int(decimal[1]), int(decimal[2])) if decimal else _POLARS_TYPES.get(kind)
+    known = {n: t for n, t in schema.items() if t is not None}
+    frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    return frame.cast(known)
 
 
 class _ArrowStream:

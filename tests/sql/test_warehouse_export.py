@@ -78,3 +78,17 @@ def test_a_relation_without_year_is_written_unpartitioned(con, tmp_path):
     assert notes["partition_by"] == []
     assert notes["files"] == ["zz_notes/data_0.parquet"]
     assert notes["row_count"] == 1
+
+
+def test_export_works_from_a_read_only_connection(con, db_path, tmp_path):
+    warehouse.load_document(con, weixian_doc(), weixian_2023_frames())
+    warehouse.rebuild_models(con)
+    con.close()
+    reader = warehouse.connect(db_path, read_only=True)
+    try:
+        manifest = warehouse.export(reader, tmp_path / "out")
+    finally:
+        reader.close()
+    counts = {r["relation"]: r["row_count"] for r in manifest["relations"]}
+    assert counts["marts.budget_lines"] == 8
+    assert (tmp_path / "out" / "budget_lines" / "year=2023" / "data_0.parquet").is_file()
