@@ -353,3 +353,10 @@ def test_connect_creates_parent_folders_and_read_only_needs_a_file(tmp_path):
     ro = warehouse.connect(path, read_only=True)
     assert ro.execute("select 42").fetchall() == [(42,)]
     ro.close()
+
+
+def test_a_file_named_like_a_schema_is_refused(tmp_path):
+    # DuckDB names the database after the file: a catalog "marts" would make marts.x ambiguous.
+    with pytest.raises(ValueError, match="named like one of its schemas"):
+        warehouse.connect(tmp_path / "marts.duckdb")
+    assert not (tmp_path / "marts.duckdb").exists()
