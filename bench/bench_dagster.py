@@ -58,7 +58,9 @@ def main() -> None:
 
         home = tmp / "home"
         home.mkdir()
-        shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+        # the repo's dagster.yaml keeps storage in ./.dagster (relative to the cwd); here storage must be fresh,
+        # so only the pool and telemetry settings are kept and storage defaults to DAGSTER_HOME
+        (home / "dagster.yaml").write_text("concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n")
         env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(tmp / "dg.duckdb"),
                "YUSUAN_INBOX": str(inbox), "YUSUAN_EXPORTS": str(tmp / "exports")}
         t = time.perf_counter()
