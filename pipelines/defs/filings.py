@@ -22,38 +22,36 @@ from pipelines.lib.stages import process
 filings = dg.DynamicPartitionsDefinition(name="filings")
 
 FILE = dg.AssetKey(["raw", "filings"])
-STAGING = dg.AssetKey(["staging", "filings"])
 
 # which asset each validation check guards (names from pipelines.lib.checks)
 CHECKS: dict[str, tuple[dg.AssetKey, str]] = {
     "filing_identifiable": (FILE, "department, year and at least one budget table were found (else rejected)"),
     "cells_readable": (FILE, "every amount cell parsed and every table was recognised"),
     "empty_note_consistent": (FILE, "a table declared empty prints no amounts"),
-    "schema": (STAGING, "pandera schemas: types, code patterns, enumerations, grain"),
-    "hierarchy_sum": (STAGING, "类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 within rounding"),
-    "measures_sum": (STAGING, "合计 = 基本 + 项目 …, 人员 + 公用 …, per row"),
-    "cross_table": (STAGING, "totals agree across the nine tables"),
-    "summary_sums": (STAGING, "收支总表 / 财政拨款收支总表 add up and balance"),
-    "three_public_sum": (STAGING, "三公 合计 = 小计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行"),
-    "narrative_vs_tables": (STAGING, "the figures the text states match the tables"),
-    "narrative_claims": (STAGING, "the narrative compares with the year before and states possible changes"),
+    "schema": (FILE, "pandera schemas: types, code patterns, enumerations, grain"),
+    "hierarchy_sum": (FILE, "类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 within rounding"),
+    "measures_sum": (FILE, "合计 = 基本 + 项目 …, 人员 + 公用 …, per row"),
+    "cross_table": (FILE, "totals agree across the nine tables"),
+    "summary_sums": (FILE, "收支总表 / 财政拨款收支总表 add up and balance"),
+    "three_public_sum": (FILE, "三公 合计 = 小计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行"),
+    "narrative_vs_tables": (FILE, "the figures the text states match the tables"),
+    "narrative_claims": (FILE, "the narrative compares with the year before and states possible changes"),
 }
 ERROR_CHECKS = {"filing_identifiable"}
-STAGING_TABLES = ("budget_lines", "budget_summary", "three_public", "performance_indicators", "projects",
+STAGING_TABLES = ("table_cells", "budget_lines", "budget_summary", "three_public", "performance_indicators", "projects",
                   "narrative_figures", "findings", "check_results")
 
-# Two keys, not one per staging table: Dagster writes one event per key per partition, and at ~30 ms an
-# event (SQLite run storage) nine keys made a 300-filing drop 3.6× slower than `yusuan ingest`.
+# One key, not one per table: Dagster writes one event per key per partition, and at 30-70 ms an event
+# (SQLite run storage) nine keys made a 300-filing drop 3.6x slower than `yusuan ingest`, two keys 2.6x.
 def _specs() -> list[dg.AssetSpec]:
     # a function, not a module-level list: the defs loader would take a list of specs as definitions
     return [
         dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"},
-                     description="Filings found in the inbox, read: one row per file in core.documents "
-                                 "(loaded / rejected / superseded) and every table cell in raw.table_cells."),
-        dg.AssetSpec(STAGING, deps=[FILE], group_name="staging", kinds={"polars", "duckdb"},
-                     description="Each filing's tidy, pandera-validated rows: staging.budget_lines, budget_summary, "
-                                 "three_public, performance_indicators, projects, narrative_figures; and what "
-                                 "validation noticed: quality.findings, quality.check_results."),
+                     description="Filings found in the inbox — read, classified, normalized, validated and loaded, "
+                                 "one DuckDB transaction each: core.documents (loaded / rejected / superseded), "
+                                 "raw.table_cells, staging.budget_lines, budget_summary, three_public, "
+                                 "performance_indicators, projects, narrative_figures, quality.findings and "
+                                 "quality.check_results."),
     ]
 
 
@@ -95,11 +93,8 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
             if n % 50 == 0 or n == len(keys):  # every log line is an event-log write: not one per filing
                 context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
     meta = {"filings": dg.MetadataValue.json(dict(statuses))}
-    yield dg.MaterializeResult(asset_key=FILE, metadata={**meta, "table_cells": rows["table_cells"],
-                                                         "dagster/row_count": len(keys)})
-    yield dg.MaterializeResult(asset_key=STAGING, metadata={
-        **{name: rows[name] for name in STAGING_TABLES},
-        "dagster/row_count": sum(rows[n] for n in STAGING_TABLES if n not in ("findings", "check_results"))})
+    yield dg.MaterializeResult(asset_key=FILE, metadata={
+        **meta, **{name: rows[name] for name in STAGING_TABLES}, "dagster/row_count": len(keys)})
     for name, (key, _) in CHECKS.items():
         c = per_check[name]
         passed = not c["failures"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.filings import STAGING
+from pipelines.defs.filings import FILE
 from pipelines.lib import warehouse as wh
 
 MODELS = wh.models()
@@ -25,7 +25,7 @@ def _key(name: str) -> dg.AssetKey:
 def _spec(name: str) -> dg.AssetSpec:
     m = MODELS[name]
     schema = name.split(".")[0]
-    deps = [_key(d) for d in m.deps] or [STAGING]
+    deps = [_key(d) for d in m.deps] or [FILE]
     first = next((ln.strip("- ").strip() for ln in m.sql.splitlines() if ln.startswith("--")), "")
     return dg.AssetSpec(
         _key(name), deps=deps, group_name=schema, kinds={"duckdb", "sql"}, code_version=m.code_version,

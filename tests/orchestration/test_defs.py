@@ -9,7 +9,7 @@ def test_definitions_load_and_name_every_contract_relation():
     d = defs()
     keys = {"/".join(k.path) for k in d.resolve_asset_graph().get_all_asset_keys()}
     expected = {
-        "raw/filings", "staging/filings", "exports/parquet",
+        "raw/filings", "exports/parquet",
         "marts/budget_lines", "marts/budget_summary", "marts/three_public", "marts/yoy_change",
         "marts/three_public_trend", "marts/performance_indicators", "marts/projects", "marts/restatements",
     }
