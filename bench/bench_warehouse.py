@@ -26,7 +26,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines.lib import warehouse
-from pipelines.lib.frames import BUDGET_LINES
+from pipelines.lib.frames import FRAMES
 
 # One filing's lines: every (table_kind, measure) below × SUBJECTS_PER_TABLE subject codes.
 TABLES = [
@@ -67,8 +67,38 @@ def subject_catalog() -> pl.DataFrame:
     )
 
 
-def synthetic(rows: int, years: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(documents, budget_lines) with at least ``rows`` lines, all built by polars expressions."""
+THREE_PUBLIC = pl.DataFrame(
+    {"category": ["total", "subtotal", "overseas_travel", "vehicles", "vehicle_purchase",
+                  "vehicle_operation", "reception", "meeting", "training"]}
+).join(pl.DataFrame({"fund_source": ["total", "general_public"]}), how="cross")  # fmt: skip
+SUMMARY = pl.DataFrame(
+    {
+        "table_kind": ["summary"] * 4,
+        "side": ["income", "income", "expense", "expense"],
+        "item": ["general_public_budget", "current_year_total", "current_year_total", "grand_total"],
+        "measure": ["amount"] * 4,
+    }
+)
+
+
+def _with_amounts(frame: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """Amounts from a per-(filing, row) hash, in 元 with cents, and the exact 万元."""
+    return frame.with_columns(
+        # the division keeps the left side's scale, so 204142 -> 2041.42
+        amount_yuan=(
+            (pl.struct("n", pl.int_range(pl.len()).over("n")).hash(seed=seed) % 1_000_000_000)
+            .cast(pl.Int64)
+            .cast(pl.Decimal(18, 2))
+            / 100
+        ).cast(pl.Decimal(18, 2)),
+    ).with_columns(
+        amount_wan=(pl.col("amount_yuan").cast(pl.Decimal(18, 6)) / 10000).cast(pl.Decimal(18, 6)),
+        amount_text=pl.col("amount_yuan").cast(pl.String),
+    )
+
+
+def synthetic(rows: int, years: int) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """(documents, frames) with at least ``rows`` budget lines, all built by polars expressions."""
     catalog = subject_catalog()
     filings = -(-rows // catalog.height)
     per_county = 100
@@ -87,26 +117,16 @@ def synthetic(rows: int, years: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
         .with_columns(document_id=pl.col("n").cast(pl.String).map_elements(_sha, return_dtype=pl.String))
     )
-    # amounts: a per-(filing, line) hash, in 元 with cents, then 万元 exactly
-    lines = (
-        documents.select("document_id", "n")
-        .join(catalog, how="cross")
-        .with_columns(
-            # cents from a hash; the division keeps the left side's scale, so 204142 -> 2041.42
-            amount_yuan=(
-                (pl.struct("n", "source_row").hash(seed=7) % 1_000_000_000)
-                .cast(pl.Int64)
-                .cast(pl.Decimal(18, 2))
-                / 100
-            ).cast(pl.Decimal(18, 2)),
-        )
-        .with_columns(
-            amount_wan=(pl.col("amount_yuan").cast(pl.Decimal(18, 6)) / 10000).cast(pl.Decimal(18, 6)),
-            amount_text=pl.col("amount_yuan").cast(pl.String),
-        )
-        .select(list(BUDGET_LINES))
-    )
-    return documents, lines
+    keys = documents.select("document_id", "n")
+    frames = {
+        "budget_lines": _with_amounts(keys.join(catalog, how="cross"), 7),
+        "three_public": _with_amounts(keys.join(THREE_PUBLIC, how="cross"), 11),
+        "budget_summary": _with_amounts(keys.join(SUMMARY, how="cross"), 13),
+    }
+    frames = {
+        name: frame.select(c for c in FRAMES[name] if c in frame.columns) for name, frame in frames.items()
+    }
+    return documents, frames
 
 
 def _sha(n: str) -> str:
@@ -128,11 +148,23 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="yusuan-bench-"))
     db = args.db or tmp / "warehouse.duckdb"
     t = time.perf_counter()
-    documents, lines = synthetic(args.rows, args.years)
-    per_filing = lines.partition_by("document_id", as_dict=True, include_key=False)
-    n_lines = lines.height
-    del lines  # the per-filing frames are a copy: keep one
-    print(f"generated {n_lines:,} lines in {documents.height:,} filings in {time.perf_counter() - t:.1f}s")
+    documents, frames = synthetic(args.rows, args.years)
+    n_lines = frames["budget_lines"].height
+    n_rows = sum(f.height for f in frames.values())
+    # one dict of frames per filing; the big frames are dropped once split (keep one copy)
+    split = {
+        name: f.partition_by("document_id", as_dict=True, include_key=False) for name, f in frames.items()
+    }
+    del frames
+    per_filing = {
+        doc_id: {name: parts[(doc_id,)] for name, parts in split.items()}
+        for doc_id in documents["document_id"]
+    }
+    del split
+    print(
+        f"generated {n_lines:,} budget lines ({n_rows:,} fact rows with 三公 and 收支总表) in "
+        f"{documents.height:,} filings in {time.perf_counter() - t:.1f}s"
+    )
 
     con = warehouse.connect(db)
     con.execute(f"set memory_limit = '{args.memory_limit}'").fetchall()
@@ -141,21 +173,19 @@ def main() -> None:
     meta = documents.drop("n").to_dicts()
     t = time.perf_counter()
     for i, doc in enumerate(meta):
-        warehouse.load_document(
-            con, {**doc, "unit": "元"}, {"budget_lines": per_filing[(doc["document_id"],)]}
-        )
+        warehouse.load_document(con, {**doc, "unit": "元"}, per_filing[doc["document_id"]])
         if (i + 1) % 5000 == 0:
             elapsed = time.perf_counter() - t
-            print(f"  {i + 1:,} filings, {(i + 1) * n_lines / len(meta) / elapsed:,.0f} rows/s", flush=True)
+            print(f"  {i + 1:,} filings, {(i + 1) * n_rows / len(meta) / elapsed:,.0f} rows/s", flush=True)
     load_s = time.perf_counter() - t
-    print(f"load: {n_lines:,} rows, {len(meta):,} filings in {load_s:.1f}s = "
-          f"{n_lines / load_s:,.0f} rows/s, {len(meta) / load_s:,.0f} filings/s")  # fmt: skip
+    print(f"load: {n_rows:,} fact rows ({n_lines:,} budget lines), {len(meta):,} filings in {load_s:.1f}s = "
+          f"{n_rows / load_s:,.0f} rows/s, {len(meta) / load_s:,.0f} filings/s")  # fmt: skip
 
     # Re-publish a share of the filings with their first amount changed by one 元.
     n_restated = int(len(meta) * args.restated)
     t = time.perf_counter()
     for i, doc in enumerate(meta[:: max(1, len(meta) // max(1, n_restated))][:n_restated]):
-        frame = per_filing[(doc["document_id"],)]
+        frame = per_filing[doc["document_id"]]["budget_lines"]
         changed = frame.with_columns(
             amount_yuan=pl.when(pl.int_range(pl.len()) == 0)
             .then(pl.col("amount_yuan") + 1)
@@ -164,7 +194,9 @@ def main() -> None:
             amount_wan=(pl.col("amount_yuan").cast(pl.Decimal(18, 6)) / 10000).cast(pl.Decimal(18, 6))
         )
         new = {**doc, "document_id": _sha(f"v2-{i}"), "file_name": "更正-" + doc["file_name"], "unit": "元"}
-        result = warehouse.load_document(con, new, {"budget_lines": changed})
+        result = warehouse.load_document(
+            con, new, {**per_filing[doc["document_id"]], "budget_lines": changed}
+        )
         assert result.superseded == (doc["document_id"],) and result.restated == 1, result
     supersede_s = time.perf_counter() - t
     if n_restated:
