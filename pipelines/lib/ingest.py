@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib import warehouse
-from pipelines.lib.stages import INTERNAL, Processed, discover, process
+from pipelines.lib.stages import INTERNAL, Processed, discover, printable_path, process
 
 _SUFFIX_OF = {"docx": ".docx", "pdf": ".pdf"}
 
@@ -136,8 +136,9 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
             status = load_processed(con, item)
             s.findings.update(f.severity for f in item.findings)
             warn = sum(1 for f in item.findings if f.severity == "warning")
+            shown = printable_path(path)
             if status == "rejected":
-                s.rejected.append((str(path), item.document["error"]))
+                s.rejected.append((shown, item.document["error"]))
                 detail = item.document["error"]
             else:
                 if status == "unchanged":
@@ -147,7 +148,7 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
                 d = item.document
                 lines = sum(df.height for k, df in item.frames.items() if k not in ("findings", "check_results"))
                 detail = f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
-            echo(f"[{n:>{width}}/{len(files)}] {status:<9} {path}: {detail}")
+            echo(f"[{n:>{width}}/{len(files)}] {status:<9} {shown}: {detail}")
         warehouse.rebuild_models(con)
     finally:
         con.close()

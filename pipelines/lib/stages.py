@@ -10,6 +10,7 @@ Loading is ``warehouse.load_document`` / ``warehouse.record_rejection``.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -146,8 +147,8 @@ def process(path: Path, *, root: Path | None = None, county: str | None = None,
     path = Path(path)
     region, county = region_of(path, root, county)
     doc: dict = {
-        "document_id": None, "file_name": path.name, "source_path": str(path), "region": region,
-        "county": county, "department_code": None, "department_name": None, "year": None,
+        "document_id": None, "file_name": printable(path.name), "source_path": printable_path(path),
+        "region": region and printable_path(Path(region)), "county": county and printable(county), "department_code": None, "department_name": None, "year": None,
         "doc_type": "budget", "unit": None, "status": "rejected", "error": None, "file_type": None,
         "pages": None, "n_tables": None, "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
@@ -192,10 +193,35 @@ def process(path: Path, *, root: Path | None = None, county: str | None = None,
 
 def _rejected(doc: dict, path: Path, reason: str, kind: str, filing: Filing | None = None) -> Processed:
     """A rejected Processed; a file that could not even be read is keyed by the hash of its path."""
-    doc["document_id"] = doc["document_id"] or hashlib.sha256(str(path).encode()).hexdigest()
+    doc["document_id"] = doc["document_id"] or hashlib.sha256(os.fsencode(path)).hexdigest()
     doc["error"] = reason
     doc["status"] = "rejected"
     return Processed(doc, filing=filing, reject_kind=kind)
+
+
+def printable(text: str) -> str:
+    """``text`` as valid Unicode.  A name that is not UTF-8 on disk (a GBK name unpacked from a zip made
+    on Windows reaches Python as surrogate escapes, which neither DuckDB nor a UTF-8 terminal accept)
+    is decoded as GB18030, else its undecodable bytes are written as \\x escapes."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def printable_path(path: Path) -> str:
+    """A path for the warehouse and the terminal, each part made :func:`printable` on its own."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return str(Path(*(printable(part) for part in path.parts)))
 
 
 def _with_advice(reason: str, kind: str) -> str:

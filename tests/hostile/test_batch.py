@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 from decimal import Decimal
 
@@ -173,3 +174,21 @@ def test_two_files_with_the_same_bad_bytes_both_keep_a_document_row(tmp_path):
     assert main(["ingest", str(folder), "--db", str(db)]) == 1
     assert sorted(r[0] for r in _rows(db, "select source_path from core.documents")) == [
         str(folder / "a" / "empty.docx"), str(folder / "b" / "empty.docx")]
+
+
+def test_names_that_are_not_utf8_on_disk_are_read_as_gbk_not_a_crash(tmp_path):
+    # unzip of an archive made on Chinese Windows leaves GBK bytes in names; Python sees surrogates.
+    folder = tmp_path / "in"
+    try:
+        county = os.fsdecode("魏县".encode("gbk"))
+        (folder / county).mkdir(parents=True)
+        target = folder / county / os.fsdecode("教育局_2022.docx".encode("gbk"))
+        shutil.copyfile(B.GOOD["good_305_2022.docx"], target)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take non-UTF-8 names")
+    db = tmp_path / "w.duckdb"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["ingest", str(folder), "--db", str(db)]) == 0
+    assert f"loaded    {folder}/魏县/教育局_2022.docx: 魏县教育局 2022" in out.getvalue()
+    assert _rows(db, "select file_name, county, status from core.documents") == [("教育局_2022.docx", "魏县", "loaded")]
