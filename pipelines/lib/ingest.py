@@ -19,9 +19,13 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib import warehouse
-from pipelines.lib.stages import INTERNAL, Processed, discover, printable_path, process
+from pipelines.lib.stages import INTERNAL, SUFFIXES, Processed, discover, printable_path, process
 
 _SUFFIX_OF = {"docx": ".docx", "pdf": ".pdf"}
+
+
+class ModelsFailed(RuntimeError):
+    """Every filing was loaded, but rebuilding the SQL models (dw, marts) failed."""
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Summary:
     findings: Counter = field(default_factory=Counter)  # by severity
     seconds: float = 0.0
     files: int = 0
+    skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
 
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
@@ -42,6 +47,12 @@ class Summary:
             f"{len(self.rejected)} rejected; findings: {self.findings.get('error', 0)} error(s), "
             f"{self.findings.get('warning', 0)} warning(s)",
         ]
+        if not self.files:
+            out.append(f"no filings found: yusuan reads {' '.join(sorted(SUFFIXES))} files under the given paths")
+        if self.skipped:
+            shown = ", ".join(self.skipped[:8]) + (f" and {len(self.skipped) - 8} more" if len(self.skipped) > 8 else "")
+            out.append(f"{len(self.skipped)} other file(s) not read (yusuan reads {' '.join(sorted(SUFFIXES))}): "
+                       f"{shown}; unpack archives and save WPS/other formats as .docx to include them")
         if self.rejected:
             out.append(f"\n{len(self.rejected)} file(s) rejected — nothing of them was loaded; "
                        "fix each as its reason says and ingest again:")
@@ -88,6 +99,16 @@ def _record_rejection(con: duckdb.DuckDBPyConnection, doc: dict, findings=None) 
         warehouse.record_rejection(con, {k: doc.get(k) for k in keep})
 
 
+def _not_filings(paths: list[Path]) -> list[str]:
+    """Files under the given folders that discovery passes over for their extension (.rar, .wps, .txt …)."""
+    out = []
+    for p in paths:
+        if Path(p).is_dir():
+            out += [printable_path(f.relative_to(p)) for f in sorted(Path(p).rglob("*"))
+                    if f.is_file() and f.suffix.lower() not in SUFFIXES and not f.name.startswith(("~$", "."))]
+    return out
+
+
 def _note(item: Processed, path: Path) -> str:
     """A word on a file whose content is not what its name says (read by its content)."""
     f = item.filing
@@ -127,6 +148,7 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
     s = Summary()
     files = discover(paths)
     s.files = len(files)
+    s.skipped = _not_filings(paths)
     con = connect_waiting(db, wait, echo)
     try:
         warehouse.apply_ddl(con)
@@ -149,7 +171,14 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
                 lines = sum(df.height for k, df in item.frames.items() if k not in ("findings", "check_results"))
                 detail = f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
             echo(f"[{n:>{width}}/{len(files)}] {status:<9} {shown}: {detail}")
-        warehouse.rebuild_models(con)
+        try:
+            warehouse.rebuild_models(con)
+        except duckdb.Error as err:
+            raise ModelsFailed(
+                f"the filings above are in the warehouse, but rebuilding the SQL models failed "
+                f"({type(err).__name__}: {str(err).splitlines()[0]}); the marts still show the previous run. "
+                "Fix what the error names (a model's SQL, or an object of that name in the warehouse) and run the "
+                "same ingest again (loaded filings are skipped)") from err
     finally:
         con.close()
     s.seconds = time.perf_counter() - start

@@ -46,6 +46,10 @@ def batch(tmp_path_factory):
         shutil.copyfile(src, folder / name)
     (folder / "unreadable_number_202_2023.docx").write_bytes(B.unreadable_number_docx())
     (folder / "pdf_named_202_2022.docx").write_bytes(B.sample_pdf_named_docx())
+    # Not filings by name: listed as not read, never silently dropped; Word's lock file is ignored.
+    (folder / "notes.txt").write_text("published 2023-02-01", encoding="utf-8")
+    (folder / "attachments.rar").write_bytes(b"Rar!\x1a\x07\x00")
+    (folder / "~$od_201_2023.docx").write_bytes(b"\x00" * 162)
     db = root / "warehouse.duckdb"
     return folder, db
 
@@ -141,9 +145,16 @@ def test_the_xxe_target_never_reaches_the_warehouse_or_the_output(first_run):
     assert leaks == []
 
 
+def test_files_that_are_not_filings_by_name_are_listed_not_dropped(first_run):
+    _, output, _ = first_run
+    assert ("2 other file(s) not read (yusuan reads .doc .docx .pdf .xls .xlsx): attachments.rar, notes.txt; "
+            "unpack archives") in output
+    assert "~$" not in output
+
+
 def test_every_file_has_exactly_one_document_row(batch, first_run):
     folder, db = batch
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".docx", ".doc", ".pdf") and p.name[0] != "~")
     assert sorted(r[0] for r in _rows(db, "select file_name from core.documents")) == names
 
 
@@ -192,3 +203,18 @@ def test_names_that_are_not_utf8_on_disk_are_read_as_gbk_not_a_crash(tmp_path):
         assert main(["ingest", str(folder), "--db", str(db)]) == 0
     assert f"loaded    {folder}/魏县/教育局_2022.docx: 魏县教育局 2022" in out.getvalue()
     assert _rows(db, "select file_name, county, status from core.documents") == [("教育局_2022.docx", "魏县", "loaded")]
+
+
+def test_a_model_that_cannot_be_rebuilt_is_exit_2_and_the_filings_stay_loaded(tmp_path, capsys):
+    from pipelines.lib import warehouse
+
+    db = tmp_path / "w.duckdb"
+    con = warehouse.connect(db)
+    warehouse.apply_ddl(con)
+    con.execute("create view marts.yoy_change as select 1 as x").fetchall()  # an analyst's view in the way
+    con.close()
+    assert main(["ingest", str(B.REFERENCE), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "the filings above are in the warehouse, but rebuilding the SQL models failed" in err
+    assert "yoy_change" in err and "run the same ingest again" in err
+    assert _rows(db, "select status from core.documents") == [("loaded",)]
