@@ -202,11 +202,18 @@ def hostile_files(folder: Path) -> dict[str, Path]:
         "prose_only.docx": prose_docx(),
         "no_year_no_department.docx": unidentified_docx(),
         "scanned.pdf": scanned_pdf(),
+        "truncated.pdf": (SAMPLES_PDF / "2021" / "201_中国共产党魏县委员会办公室_2021.pdf").read_bytes()[:20_000],
+        "web_page.docx": "<html><head><meta charset='utf-8'></head><body><table><tr><td>部门预算收支总表</td></tr>"
+                         "</table></body></html>".encode(),
     }
     out = {}
     for name, data in made.items():
         (folder / name).write_bytes(data)
         out[name] = folder / name
+    # Over the size cap, and sparse: 65 MiB declared, nothing written, refused before it is read.
+    with open(folder / "huge.pdf", "wb") as fh:
+        fh.truncate(65 * 1024 * 1024)
+    out["huge.pdf"] = folder / "huge.pdf"
     return out
 
 
@@ -226,6 +233,9 @@ EXPECT: dict[str, list[str | tuple[str, ...]]] = {
     "prose_only.docx": ["no recognisable budget table"],
     "no_year_no_department.docx": ["year", "department"],
     "scanned.pdf": [("scan", "text layer")],
+    "truncated.pdf": ["truncated", ("fetch", "download")],
+    "web_page.docx": ["web page", "save it as .docx"],
+    "huge.pdf": ["65 MiB", "limit"],
 }
 
 
