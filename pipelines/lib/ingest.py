@@ -10,6 +10,7 @@ brings the marts up to date.
 
 from __future__ import annotations
 
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -79,6 +80,8 @@ def load_processed(con: duckdb.DuckDBPyConnection, item: Processed) -> str:
     try:
         return warehouse.load_document(con, doc, frames).outcome
     except (duckdb.Error, ValueError, TypeError) as err:
+        if isinstance(err, duckdb.InterruptException):
+            raise KeyboardInterrupt from err  # Ctrl-C inside a query: stop, do not blame the filing
         if isinstance(err, duckdb.IOException | duckdb.FatalException):
             raise  # the disk or the database, not this filing
         reason = (f"{INTERNAL} while writing it to the warehouse ({type(err).__name__}: "
@@ -137,6 +140,41 @@ def connect_waiting(db: Path, wait: float, echo: Callable[[str], None] = print) 
             time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
 
 
+class _CtrlC:
+    """Remember a Ctrl-C even where a library turns it into something else.
+
+    DuckDB answers SIGINT during a query with ``RuntimeError('Query interrupted')``, and a parser
+    may report it as damaged input; either would be taken for a problem with the filing (a good
+    filing rejected as broken).  The handler raises KeyboardInterrupt as Python's does, and sets
+    ``hit`` so the loop can stop before writing anything about the file it was on.
+    """
+
+    def __init__(self):
+        self.hit = False
+        self._previous = None
+
+    def _handler(self, signum, frame):
+        self.hit = True
+        raise KeyboardInterrupt
+
+    def __enter__(self):
+        try:
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        except ValueError:  # not the main thread (e.g. a Dagster worker thread): keep its handler
+            self._previous = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if Ctrl-C was pressed, whatever became of it."""
+        if self.hit:
+            raise KeyboardInterrupt
+
+
 def ingest(paths: list[Path], db: Path, *, county: str | None = None,
            echo: Callable[[str], None] = print, wait: float = 0.0) -> Summary:
     """Ingest every filing under ``paths`` into the warehouse at ``db``.
@@ -151,35 +189,48 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
     s.skipped = _not_filings(paths)
     con = connect_waiting(db, wait, echo)
     try:
-        warehouse.apply_ddl(con)
-        width = len(str(len(files)))
-        for n, (path, root) in enumerate(files, 1):
-            item = process(path, root=root, county=county)
-            status = load_processed(con, item)
-            s.findings.update(f.severity for f in item.findings)
-            warn = sum(1 for f in item.findings if f.severity == "warning")
-            shown = printable_path(path)
-            if status == "rejected":
-                s.rejected.append((shown, item.document["error"]))
-                detail = item.document["error"]
-            else:
-                if status == "unchanged":
-                    s.unchanged += 1
-                else:
-                    s.loaded += 1
-                d = item.document
-                lines = sum(df.height for k, df in item.frames.items() if k not in ("findings", "check_results"))
-                detail = f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
-            echo(f"[{n:>{width}}/{len(files)}] {status:<9} {shown}: {detail}")
-        try:
-            warehouse.rebuild_models(con)
-        except duckdb.Error as err:
-            raise ModelsFailed(
-                f"the filings above are in the warehouse, but rebuilding the SQL models failed "
-                f"({type(err).__name__}: {str(err).splitlines()[0]}); the marts still show the previous run. "
-                "Fix what the error names (a model's SQL, or an object of that name in the warehouse) and run the "
-                "same ingest again (loaded filings are skipped)") from err
+        with _CtrlC() as ctrl_c:
+            try:
+                _run(con, files, s, county, echo, ctrl_c)
+            except Exception:
+                ctrl_c.check()  # an interrupted query surfaces as a RuntimeError: report it as Ctrl-C
+                raise
     finally:
         con.close()
     s.seconds = time.perf_counter() - start
     return s
+
+
+def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summary, county: str | None,
+         echo: Callable[[str], None], ctrl_c: _CtrlC) -> None:
+    """Process and load each file, then rebuild the models; fills ``s``."""
+    warehouse.apply_ddl(con)
+    width = len(str(len(files)))
+    for n, (path, root) in enumerate(files, 1):
+        item = process(path, root=root, county=county)
+        ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
+        status = load_processed(con, item)
+        s.findings.update(f.severity for f in item.findings)
+        warn = sum(1 for f in item.findings if f.severity == "warning")
+        shown = printable_path(path)
+        if status == "rejected":
+            s.rejected.append((shown, item.document["error"]))
+            detail = item.document["error"]
+        else:
+            if status == "unchanged":
+                s.unchanged += 1
+            else:
+                s.loaded += 1
+            d = item.document
+            lines = sum(df.height for k, df in item.frames.items() if k not in ("findings", "check_results"))
+            detail = f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
+        echo(f"[{n:>{width}}/{len(files)}] {status:<9} {shown}: {detail}")
+    try:
+        warehouse.rebuild_models(con)
+    except duckdb.Error as err:
+        ctrl_c.check()
+        raise ModelsFailed(
+            f"the filings above are in the warehouse, but rebuilding the SQL models failed "
+            f"({type(err).__name__}: {str(err).splitlines()[0]}); the marts still show the previous run. "
+            "Fix what the error names (a model's SQL, or an object of that name in the warehouse) and run the "
+            "same ingest again (loaded filings are skipped)") from err

@@ -19,11 +19,12 @@ from tests.hostile.warehouse_state import REPO, inconsistencies, snapshot, subpr
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 
 KILLS = 6
+INTERRUPT_AT = 3  # the fourth stop is SIGINT (Ctrl-C), the others SIGKILL
 SEED = 20261107
 
 
-def _kill_during_run(folder, db, after_lines: int, extra: float) -> dict:
-    """Run ``yusuan ingest`` and SIGKILL it ``extra`` seconds after its ``after_lines``-th progress line
+def _kill_during_run(folder, db, after_lines: int, extra: float, sig: int = signal.SIGKILL) -> dict:
+    """Run ``yusuan ingest`` and send ``sig`` ``extra`` seconds after its ``after_lines``-th progress line
     (0: ``extra`` seconds after start).  Returns what happened."""
     proc = subprocess.Popen([*yusuan_command(), "ingest", str(folder), "--db", str(db)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=subprocess_env())
@@ -39,10 +40,12 @@ def _kill_during_run(folder, db, after_lines: int, extra: float) -> dict:
                     break
     finished_first = proc.poll() is not None
     if not finished_first:
-        proc.send_signal(signal.SIGKILL)
+        proc.send_signal(sig)
+    rest = proc.stdout.read()
     proc.stdout.close()
     code = proc.wait(timeout=30)
-    return {"after_lines": after_lines, "extra": round(extra, 3), "killed": not finished_first, "code": code}
+    return {"after_lines": after_lines, "extra": round(extra, 3), "killed": not finished_first, "code": code,
+            "tail": rest[-400:]}
 
 
 def test_sigkill_at_random_points_never_leaves_a_partial_filing(tmp_path):
@@ -71,13 +74,18 @@ def test_sigkill_at_random_points_never_leaves_a_partial_filing(tmp_path):
         frontier = len(snapshot(db)["documents"]) if db.exists() else 0
         after = 0 if rep == 0 else min(len(files), frontier + rng.randint(1, 3))
         extra = rng.uniform(0.3, 1.2) if after == 0 else rng.uniform(0, per_file)
-        outcome = _kill_during_run(folder, db, after, extra)
+        # One of them is a Ctrl-C: exit 2 and a message saying what state the run left.
+        sig = signal.SIGINT if rep == INTERRUPT_AT else signal.SIGKILL
+        outcome = _kill_during_run(folder, db, after, extra, sig)
+        if sig == signal.SIGINT and outcome["killed"]:
+            assert outcome["code"] == 2, outcome["tail"]
+            assert "interrupted: every filing loaded so far is complete" in outcome["tail"]
         state = snapshot(db) if db.exists() else None
         problems = inconsistencies(state, reference) if state else []
         outcome["documents"] = len(state["documents"]) if state else 0
         log.append(outcome)
         assert problems == [], f"after {outcome}: {problems}"
-    print("\nkills:", *log, sep="\n  ")
+    print("\nstops:", *({k: v for k, v in o.items() if k != "tail"} for o in log), sep="\n  ")
     assert sum(o["killed"] for o in log) >= KILLS - 1, log  # the kills really happened mid-run
 
     # A normal run completes the work: exit 0, every filing loaded, the marts equal a clean run's.
