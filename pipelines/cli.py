@@ -45,7 +45,7 @@ def cmd_ingest(args) -> int:
 
 def cmd_check(args) -> int:
     from pipelines.lib.checks import LABELS
-    from pipelines.lib.stages import process
+    from pipelines.lib.stages import printable_path, process
 
     path = Path(args.file)
     if not path.is_file():
@@ -53,7 +53,7 @@ def cmd_check(args) -> int:
         return 2
     item = process(path, root=path.parent)
     d = item.document
-    print(f"{path}")
+    print(printable_path(path))
     if item.filing is None:
         print(f"  REJECTED: {d['error']}")
         return 1
