@@ -185,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (`yusuan … | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         print("interrupted: every filing loaded so far is complete, the one in progress was not loaded; "
               "run the same command again to finish (it skips what is loaded and rebuilds the marts)",
