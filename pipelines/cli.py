@@ -142,14 +142,15 @@ def cmd_summary(args) -> int:
         return 2
     import polars as pl
 
-    pl.Config(tbl_rows=30, tbl_width_chars=160, fmt_str_lengths=24, tbl_hide_column_data_types=True,
+    pl.Config(tbl_rows=30, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
               tbl_hide_dataframe_shape=True)
     con = warehouse.connect(db, read_only=True)
     try:
         for title, sql in SUMMARY_QUERIES:
             print(f"\n== {title}")
             try:
-                print(con.sql(sql).pl())
+                df = warehouse.query_pl(con, sql)
+                print(df if df.height else "  (none)")
             except Exception as err:  # a relation missing in an old warehouse should not hide the rest
                 print(f"  (not available: {str(err).splitlines()[0]})")
     finally:

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
-.venv/bin/python -m pip install --quiet -e '.[dev]' >/dev/null
+echo "installing yusuan and its dependencies into .venv/ (log: .venv/install.log) …"
+if ! .venv/bin/python -m pip install -e '.[dev]' > .venv/install.log 2>&1; then
+  tail -20 .venv/install.log; echo "pip install failed: see .venv/install.log" >&2; exit 2
+fi
 .venv/bin/ruff check .
 DAGSTER_HOME=$(mktemp -d) .venv/bin/dg check defs
 .venv/bin/python -m pytest "$@"
