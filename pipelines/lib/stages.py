@@ -60,7 +60,7 @@ ADVICE = {
     "malformed": "open it in Word or WPS and save it again, or fetch it again",
     "truncated": "fetch it again",
 }
-_HAS_ADVICE = re.compile(r"\b(again|ask|save|fetch|download|remove|export|give it|do not)\b", re.IGNORECASE)
+_HAS_ADVICE = re.compile(r"\b(again|ask|save|fetch|download|remove|export|check|give it|do not)\b", re.IGNORECASE)
 # A reason starting with this is yusuan's own failure, not the file's: see Processed.reject_kind.
 INTERNAL = "yusuan failed on this file"
 

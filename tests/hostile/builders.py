@@ -235,7 +235,7 @@ EXPECT: dict[str, list[str | tuple[str, ...]]] = {
     "scanned.pdf": [("scan", "text layer")],
     "truncated.pdf": ["truncated", ("fetch", "download")],
     "web_page.docx": ["web page", "save it as .docx"],
-    "huge.pdf": ["65 MiB", "limit"],
+    "huge.pdf": ["65 MiB", "limit", "archive of many files"],
 }
 
 

@@ -78,6 +78,8 @@ def test_each_bad_file_is_rejected_with_its_reason_in_the_warehouse_and_the_outp
     assert status == "rejected"
     assert not B.missing_words(error, B.EXPECT[name]), f"{name}: {error!r} lacks {B.missing_words(error, B.EXPECT[name])}"
     assert not error.startswith("yusuan failed"), f"{name} hit a bug in yusuan: {error}"
+    clauses = [c.strip().lower() for c in error.replace(". ", "; ").split("; ")]
+    assert len(clauses) == len(set(clauses)) and error.lower().count("check") <= 1, f"advice said twice: {error}"
     # The progress line and the closing summary both name the file and its reason.
     path = folder / name
     assert f"rejected  {path}: {error}" in output
