@@ -86,3 +86,20 @@ def test_unreadable_amount_is_a_finding_and_the_rest_loads(filing):
     assert bad.actual == "32S.70"
     assert not v.rejected
     assert any(x.subject_code == "2013102" and x.measure == "project" for x in norm.lines)
+
+
+def test_a_subject_printed_twice_is_reported_and_counted_once(filing):
+    f = copy.deepcopy(filing)
+    [t] = f.by_kind("expenditure")
+    i = next(i for i, row in enumerate(t.body) if "2013101" in t.values(row))
+    dup = copy.deepcopy(t.body[i])
+    for c in dup:
+        c.row = 99
+    t.body.insert(i + 1, dup)
+    norm = normalize(f, "0" * 64)
+    v = validate(f, norm)
+    [x] = [x for x in v.findings if x.check == "subject_unique"]
+    assert x.actual == "2013101" and x.location == f"table {t.index} row 99 col 0"
+    assert len([ln for ln in norm.lines if ln.table_kind == "expenditure" and ln.subject_code == "2013101"
+                and ln.measure == "total"]) == 1
+    assert not [x for x in v.findings if x.check == "hierarchy_sum"]  # counted once, the sums still hold

@@ -351,6 +351,7 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
             seen.add(m)
     classification = SUBJECT_KINDS[table.kind]
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
+    seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     for row in table.body:
         vals = table.values(row)
         parts = [clean(vals[i]) for i in code_cols]
@@ -380,6 +381,16 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
+        if code in seen_rows:
+            earlier = seen_rows[code]
+            out.problems.append(Problem(
+                check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
+                actual=code or "合计",
+                message=f"{table.title or table.kind}: {code or '合计'} {label} is printed twice (table {earlier.table} "
+                f"row {earlier.row} and table {first.table} row {first.row}); the second was kept out",
+            ))
+            continue
+        seen_rows[code] = Loc(first.table, first.row, 0)
         for col, measure in measure_cols:
             loc = Loc(first.table, first.row, col)
             a = _amount(vals[col], table, loc, out, f"{label} / {measure}")
