@@ -620,6 +620,52 @@ def _continues(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
     return not p.header_rows and not p.raw.before and not p.title and bool(p.body)
 
 
+def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
+    """A PDF table part on the next page that carries on the table before it without repeating its header.
+
+    Word and LibreOffice repeat header rows on a new page only where they are marked to, so a table
+    broken across pages goes on with bare rows: rows the header parse mistakes for a header (the first
+    row of a performance table's second page, whose 一级指标 cell was merged down from the previous
+    page), or the rest of a header the page break cut (sub-headings under ``功能分类科目``).  The part
+    must stand on the next page with nothing printed above it, have the same grid, and be no table of
+    its own: it has no title and either no kind of its own or a predecessor with no body yet.
+    """
+    if p.raw.page is None or prev_p.raw.page is None or p.raw.page != prev_p.raw.page + 1:
+        return False
+    if p.raw.nested or prev_p.raw.nested or p.raw.index != prev.parts[-1] + 1:
+        return False
+    if p.raw.before or p.title or p.raw.n_cols != prev_p.raw.n_cols or prev.kind == "unknown":
+        return False
+    return p.kind == "unknown" or (not prev.body and prev.kind != "performance_target")
+
+
+def _reparse(raws: list[RawTable]) -> Table:
+    """Parse the parts of one table as a single physical table (a header cut by a page break).
+
+    The cells are copied with their row renumbered through the joined table so that header spans line
+    up; the body keeps the original cells, whose table and row say where each was printed.
+    """
+    rows: list[list[Cell]] = []
+    original: dict[int, Cell] = {}
+    for raw in raws:
+        offset = len(rows)
+        for r, row in enumerate(raw.rows):
+            copied = []
+            for c in row:
+                cc = Cell(c.text, offset + r, c.col, c.col_span, c.row_span, c.table, c.page, c.bbox)
+                original[id(cc)] = c
+                copied.append(cc)
+            rows.append(copied)
+    first, final = raws[0], raws[-1]
+    joined = RawTable(first.index, rows, first.n_cols, list(first.before), list(final.after), first.page)
+    p = _parse_physical(joined)
+    p.body = [[original.get(id(c), c) for c in row] for row in p.body]
+    _decide_kind(p)
+    table = _to_table(p)
+    table.parts = [raw.index for raw in raws]
+    return table
+
+
 def _stretch(row: list[Cell], n_cols: int) -> list[Cell]:
     """A row from a narrower part (the one-row objective table), its last cell widened to the grid."""
     if not row:
@@ -657,10 +703,20 @@ def classify(raw: RawDocument) -> Filing:
         _decide_kind(p)
     tables: list[Table] = []
     last: tuple[Table, _Parsed] | None = None
+    by_index = {t.index: t for t in raw.tables}
     for p in parsed:
         if last is not None and _continues(last[0], last[1], p):
             _join(last[0], p)  # a continuation's own doubts (no title…) are moot
             last = (last[0], p)
+            continue
+        if last is not None and _runs_on(last[0], last[1], p):
+            # a continuation's own doubts (no title, a header it does not have) are moot
+            if last[0].body:
+                last[0].body.extend(row for row in p.raw.rows if any(c.text.strip() for c in row))
+                last[0].parts.append(p.raw.index)
+            else:
+                tables[-1] = _reparse([by_index[i] for i in last[0].parts] + [p.raw])
+            last = (tables[-1], p)
             continue
         problems.extend(p.problems)
         table = _to_table(p)

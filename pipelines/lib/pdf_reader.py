@@ -61,6 +61,7 @@ _ITEM = re.compile(
 )
 _WIDE_PUNCT = set("“”‘’…—·")
 _SENTENCE_END = set("。：:；;！？!?")
+_AMOUNT = re.compile(r"^[-−]?[\d,.]+%?$")
 _LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,})\s*\d*\s*$")
 
 
@@ -195,6 +196,10 @@ class _Line:
 class _PCell:
     text: str
     bbox: tuple[float, float, float, float]
+    # Where the text sits, to tell text cut by a page break from text that simply ends.
+    first_x0: float = 0.0  # left end of the first text line
+    first_w: float = 0.0  # width of the first word: one Chinese character, or a run of Latin letters/digits
+    last_x1: float = 0.0  # right end of the last text line
 
 
 @dataclass(slots=True)
@@ -273,7 +278,14 @@ def _read_page(page: pdfplumber.page.Page) -> _Page:
         if not placed:
             free.append(ch)
     for (ti, ci), cs in in_cell.items():
-        tables[ti].cells[ci].text = _join_lines([_line_text(line) for line in _cluster_lines(cs)])
+        cell = tables[ti].cells[ci]
+        grouped = _cluster_lines(cs)
+        cell.text = _join_lines([_line_text(line) for line in grouped])
+        inked = [v for v in ([c for c in line if c["text"].strip()] for line in grouped) if v]
+        if inked:
+            cell.first_x0 = inked[0][0]["x0"]
+            cell.first_w = _first_word_width(inked[0])
+            cell.last_x1 = max(c["x1"] for c in inked[-1])
     tables = [t for t in tables if any(c.text for c in t.cells) or len(t.cells) > 2]
     lines = []
     for group in _cluster_lines(free):
@@ -317,6 +329,18 @@ def _cluster_lines(chars: list[dict]) -> list[list[dict]]:
     for line in lines:
         line.sort(key=lambda c: c["x0"])
     return lines
+
+
+def _first_word_width(chars: list[dict]) -> float:
+    """Width of what a line break cannot split at the start of a line: a Latin word or number, else one glyph."""
+    if not (chars[0]["text"].isascii() and chars[0]["text"].isalnum()):
+        return chars[0]["x1"] - chars[0]["x0"]
+    end = chars[0]["x1"]
+    for ch in chars[1:]:
+        if not (ch["text"].isascii() and (ch["text"].isalnum() or ch["text"] in ".,%")):
+            break
+        end = ch["x1"]
+    return end - chars[0]["x0"]
 
 
 def _wide(ch: str) -> bool:
@@ -370,6 +394,7 @@ def _join_lines(parts: list[str]) -> str:
 
 
 def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
+    _drop_running_lines(pages)
     body_size = _body_size(pages)
     paragraphs, para_pos = _paragraphs(pages, body_size)
     ptables = [t for page in pages for t in page.tables]
@@ -383,11 +408,14 @@ def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
     before: dict[int, list[str]] = {i: [] for i in range(len(ptables))}
     after: dict[int, list[str]] = {i: [] for i in range(len(ptables))}
     taken: set[int] = set()
-    for k, (page, _top, kind, ti) in enumerate(stream):
+    for k, (page, top, kind, ti) in enumerate(stream):
         if kind != "t":
             continue
-        for page2, _t2, kind2, pi in stream[k + 1 :]:
-            if kind2 != "p" or page2 != page:
+        # A note pushed to the top of the next page still belongs to a table that closes its page.
+        for page2, top2, kind2, pi in stream[k + 1 :]:
+            if kind2 != "p" or page2 not in (page, page + 1):
+                break
+            if page2 != page and any(s[0] == page2 and s[2] == "t" and s[1] < top2 for s in stream):
                 break
             para = paragraphs[pi]
             text = para.text
@@ -397,15 +425,43 @@ def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
                 break
             after[ti].append(text)
             taken.add(pi)
+        # What stands above a table that opens its page is what closed the previous page: a title
+        # printed as that page's last line belongs to the table here, as in the .docx.
         run: list[str] = []
         for page2, _t2, kind2, pi in reversed(stream[:k]):
-            if kind2 != "p" or page2 != page or pi in taken:
+            if kind2 != "p" or page2 not in (page, page - 1) or pi in taken:
+                break
+            if page2 != page and any(s[0] == page and s[1] < top for s in stream[:k]):
                 break
             run.append(paragraphs[pi].text)
         before[ti] = run[::-1]
 
     tables = [_raw_table(i, t, before[i], after[i]) for i, t in enumerate(ptables)]
     return RawDocument(file_type="pdf", tables=tables, paragraphs=paragraphs, pages=n_pages)
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Drop running headers and footers: a line in the top or bottom margin band that recurs, at the same
+    height and with the same words (page numbers aside), on at least half the pages.
+
+    LibreOffice prints a .docx's page header on every page (the synthetic samples mark themselves there);
+    left in, it would stand between a table and its continuation on the next page, and above every title.
+    """
+    if len(pages) < 2:
+        return
+
+    def band(line: _Line) -> bool:
+        return line.bottom < line.page_height * 0.15 or line.top > line.page_height * 0.85
+
+    def sig(line: _Line) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", line.text), round(line.top)
+
+    pages_with: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        pages_with.update({sig(ln) for ln in page.lines if band(ln)})
+    need = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        page.lines = [ln for ln in page.lines if not (band(ln) and pages_with[sig(ln)] >= need)]
 
 
 def _body_size(pages: list[_Page]) -> float:
@@ -541,36 +597,108 @@ def _cluster(values: list[float], tol: float) -> list[float]:
 
 
 def _grid(tables: list[_PTable], pages: list[_Page]) -> None:
-    """Give each table its column and row lines.
+    """Give each table its column and row lines; make a table broken across pages read as one.
 
-    A table that continues on the next page without repeating its header is often drawn with fewer
-    column rules (the 2024 收入总表 ends with a lone 合计 row spanning the code columns).  When it
-    starts the page, spans the same width as the table closing the previous page and all its rules
-    sit on that table's rules, it takes that table's columns, so the classifier can join the two.
+    A table continues on the next page when it closes its page, the next page opens with a table of
+    the same width, and nothing but running headers, footers and page numbers stands between.  The
+    parts then share one set of column lines (the union of theirs): a part drawn with fewer rules (a
+    lone 合计 row spanning the code columns, header cells merged over sub-columns that only the next
+    page splits) gets spanning cells, so the classifier can join the parts column for column.  Text
+    that a page break cut off inside a cell is moved back to the cell it began in (see
+    :func:`_rejoin_cut_text`).
     """
-    first_on_page = {p.number: p.tables[0] for p in pages if p.tables}
-    last_on_page = {p.number: p.tables[-1] for p in pages if p.tables}
-    lines_above: dict[int, float] = {}
-    for p in pages:
-        if p.tables:
-            top = p.tables[0].bbox[1]
-            above = [ln for ln in p.lines if ln.bottom <= top and not _is_page_number(ln)]
-            lines_above[p.number] = len(above)
     for t in tables:
-        xs = [v for c in t.cells for v in (c.bbox[0], c.bbox[2])]
-        ys = [v for c in t.cells for v in (c.bbox[1], c.bbox[3])]
-        t.xs = _cluster(xs, _GRID_TOL)
-        t.ys = _cluster(ys, _GRID_TOL)
+        t.xs = _cluster([v for c in t.cells for v in (c.bbox[0], c.bbox[2])], _GRID_TOL)
+    chain: dict[int, int] = {}  # id(table) -> id of the first part of its chain
+    members: dict[int, list[_PTable]] = {}
+    for prev, t in _continuations(pages):
+        if not (_subset(t.xs, prev.xs) or _subset(prev.xs, t.xs)):
+            continue  # differently ruled: two tables that happen to meet at a page break
+        _rejoin_cut_text(prev, t)
+        head = chain.get(id(prev), id(prev))
+        chain[id(t)] = head
+        members.setdefault(head, [prev]).append(t)
+    for parts in members.values():
+        xs = _cluster([x for t in parts for x in t.xs], _CONTINUATION_TOL)
+        for t in parts:
+            t.xs = xs
     for t in tables:
-        prev = last_on_page.get(t.page - 1)
-        if prev is None or first_on_page.get(t.page) is not t or lines_above.get(t.page, 0):
+        t.ys = _cluster([v for c in t.cells for v in (c.bbox[1], c.bbox[3])], _GRID_TOL)
+
+
+def _continuations(pages: list[_Page]) -> list[tuple[_PTable, _PTable]]:
+    """(last table of a page, first table of the next) for each page break a table runs across."""
+    out = []
+    by_number = {p.number: p for p in pages}
+    for page in pages:
+        prev_page = by_number.get(page.number - 1)
+        if not page.tables or prev_page is None or not prev_page.tables:
             continue
-        if len(t.xs) >= len(prev.xs):
+        prev, t = prev_page.tables[-1], page.tables[0]
+        if any(ln.bottom > prev.bbox[3] for ln in prev_page.lines if not _is_page_number(ln)):
+            continue  # a note or the next title follows it on its page: the table ended there
+        if any(ln.top < t.bbox[1] for ln in page.lines if not _is_page_number(ln)):
+            continue  # the table here has a title or text of its own
+        if abs(t.bbox[0] - prev.bbox[0]) > _CONTINUATION_TOL or abs(t.bbox[2] - prev.bbox[2]) > _CONTINUATION_TOL:
             continue
-        if abs(t.xs[0] - prev.xs[0]) > _CONTINUATION_TOL or abs(t.xs[-1] - prev.xs[-1]) > _CONTINUATION_TOL:
+        out.append((prev, t))
+    return out
+
+
+def _subset(small: list[float], big: list[float]) -> bool:
+    """Every line of ``small`` lies on a line of ``big``."""
+    return all(min(abs(x - b) for b in big) <= _CONTINUATION_TOL for x in small)
+
+
+def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
+    """Move text a page break cut off back into the cell it began in.
+
+    Word and LibreOffice let a row break across pages, and a cell merged down over two rows breaks
+    between them: the words that did not fit (``经营`` / ``支出``, ``…相关机构事`` / ``务``) open the
+    next page's first row.  A first-row cell is such a remainder when the cell above it (the last row
+    of the previous part, same edges) has text whose last line had no room left for the remainder's
+    first word.  Every other filled cell of that row must sit under a wider cell (sub-headings under a
+    merged heading, which the page break separated from it); otherwise the row is a row of its own and
+    nothing moves.  A first row left empty by the move is dropped.
+    """
+    pad = min((c.first_x0 - c.bbox[0] for c in (*prev.cells, *t.cells) if c.text), default=0.0)
+    pad = max(pad, 0.0)
+    last = [c for c in prev.cells if abs(c.bbox[3] - prev.bbox[3]) <= _GRID_TOL]
+    first = [c for c in t.cells if abs(c.bbox[1] - t.bbox[1]) <= _GRID_TOL]
+    moves = []
+    for cell in first:
+        if not cell.text:
             continue
-        if all(min(abs(x - p) for p in prev.xs) <= _CONTINUATION_TOL for x in t.xs):
-            t.xs = list(prev.xs)
+        middle = (cell.bbox[0] + cell.bbox[2]) / 2
+        above = next((c for c in last if c.bbox[0] <= middle <= c.bbox[2]), None)
+        if above is None:
+            return
+        same_edges = (
+            abs(above.bbox[0] - cell.bbox[0]) <= _CONTINUATION_TOL
+            and abs(above.bbox[2] - cell.bbox[2]) <= _CONTINUATION_TOL
+        )
+        inside = (
+            cell.bbox[0] >= above.bbox[0] - _CONTINUATION_TOL and cell.bbox[2] <= above.bbox[2] + _CONTINUATION_TOL
+        )
+        if (
+            same_edges
+            and above.text
+            and not _AMOUNT.match(cell.text)  # amounts are not broken over lines
+            and above.bbox[2] - pad - above.last_x1 < cell.first_w
+        ):
+            moves.append((above, cell))
+        elif same_edges or not inside:
+            return  # a row of its own
+    if not moves:
+        return
+    for above, cell in moves:
+        above.text = _join_lines([above.text, cell.text])
+        above.last_x1 = cell.last_x1
+        cell.text = ""
+    row_bottom = {round(c.bbox[3], 1) for c in first}
+    if all(not c.text for c in first) and len(row_bottom) == 1 and len(first) < len(t.cells):
+        t.cells = [c for c in t.cells if c not in first]
+        t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
 
 
 def _index(lines: list[float], v: float) -> int:
