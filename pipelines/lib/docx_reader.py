@@ -570,8 +570,8 @@ _P_EMPTY = rb"<w:p(?:\s[^>]*)?/>"
 _TCPR = rb"<w:tcPr>((?:" + _LEAF + rb"|<w:(?:tcBorders|tcMar)>" + _LEAVES + rb"</w:(?:tcBorders|tcMar)>)*+)</w:tcPr>"
 # The tags the scanner stops at; every other tag is stepped over inside the regular expression.
 _STOP = (
-    rb"w:(?:t(?:|ab|bl|r|rPr|c|xbxContent)|p(?:|tab|Style)|b(?:r|ody)|c(?:r|ustomXml)|grid(?:Span|Before|After)"
-    rb"|vMerge|hMerge|noBreakHyphen|sdt|moveFrom|outlineLvl)[\s/>]|/w:(?:p|t(?:c|r|bl)|body)\s*>"
+    rb"w:(?:t(?:c|r|rPr|bl||ab|xbxContent)|p(?:|tab|Style)|b(?:r|ody)|c(?:r|ustomXml)|grid(?:Span|Before|After)"
+    rb"|vMerge|hMerge|noBreakHyphen|sdt|moveFrom|outlineLvl)[\s/>]|/w:(?:t(?:c|r|bl)|p|body)\s*>"
 )
 _SCAN = re.compile(
     rb"[^<]*+(?:<(?!" + _STOP + rb")[^<]*+)*+(?:"
@@ -594,6 +594,7 @@ _SCAN = re.compile(
 )
 _T_TEXT = re.compile(_T_OPEN + rb"([^<]*)</w:t>")
 _PROP = re.compile(rb"<w:(gridSpan|vMerge|hMerge|gridBefore|gridAfter|pStyle|outlineLvl)(" + _ATTRS + rb")/?>")
+_PLAIN_VAL = re.compile(rb'<w:(gridSpan|vMerge|hMerge|pStyle|outlineLvl)(?:( )w:val="([^"&\t\n\r]*)")?/>')
 _NESTED_TCPR = re.compile(rb"<w:(tcBorders|tcMar)>.*?</w:\1>", re.DOTALL)
 _NESTED_PPR = re.compile(rb"<w:(rPr|numPr|pBdr)>.*?</w:\1>", re.DOTALL)
 _TCPR_OPEN = re.compile(rb"<w:tcPr" + _ATTRS + rb">")
@@ -681,10 +682,35 @@ def _child_of(xml: bytes, opening: re.Pattern, closing: bytes, a: int, b: int) -
     return m is not None and xml.find(closing, m.end(), b) < 0 and _balanced(xml, m.end(), b)
 
 
+def _first_values(props: bytes, names: tuple[bytes, ...]) -> dict[bytes, str | None] | None:
+    """name → w:val of the first element of each name among ``props`` (childless elements),
+    when each is spelled the plain way (<w:name/> or <w:name w:val="…"/> with a plain value);
+    None when one is not and _attr must read them."""
+    found = _PLAIN_VAL.findall(props)
+    if len(found) != sum(props.count(b"<w:" + name) for name in names):
+        return None
+    values: dict[bytes, str | None] = {}
+    for name, has_val, value in found:
+        if name not in names:
+            return None
+        if name not in values:
+            values[name] = value.decode("utf-8") if has_val else None
+    return values
+
+
 def _tcpr_props(tcpr: bytes) -> tuple[int, str | None, str | None]:
     """gridSpan, vMerge and hMerge of a tcPr made of childless elements (and borders/margins)."""
     if b"<w:tcBorders>" in tcpr or b"<w:tcMar>" in tcpr:
         tcpr = _NESTED_TCPR.sub(b"", tcpr)
+    plain = _first_values(tcpr, (b"gridSpan", b"vMerge", b"hMerge"))
+    if plain is not None:
+        vmerge = plain.get(b"vMerge", 0)
+        hmerge = plain.get(b"hMerge", 0)
+        return (
+            _int_attr(plain[b"gridSpan"], 1) if b"gridSpan" in plain else 1,
+            None if vmerge == 0 else vmerge or "continue",
+            None if hmerge == 0 else hmerge or "continue",
+        )
     span: int | None = None
     vmerge = hmerge = None
     seen_v = seen_h = False
@@ -706,6 +732,11 @@ def _ppr_styled(ppr: bytes | None, styles: _Styles) -> bool:
         return False
     if b"<w:rPr>" in ppr or b"<w:numPr>" in ppr or b"<w:pBdr>" in ppr:
         ppr = _NESTED_PPR.sub(b"", ppr)
+    plain = _first_values(ppr, (b"pStyle", b"outlineLvl"))
+    if plain is not None:
+        if b"pStyle" in plain and styles.is_heading(plain[b"pStyle"]):
+            return True
+        return b"outlineLvl" in plain and 0 <= _int_attr(plain[b"outlineLvl"], 9) <= 8
     style = level = None
     seen_style = seen_level = False
     for name, attrs in _PROP.findall(ppr):
@@ -821,9 +852,9 @@ def _scan(xml: bytes, pos: int, reader: _Reader) -> None:
                 else:
                     text = _runs_text(runs)
                 if tcpr and (b"Span" in tcpr or b"Merge" in tcpr):
-                    cells.append([*_tcpr_props(tcpr), text])
+                    cells.append((*_tcpr_props(tcpr), text))
                 else:
-                    cells.append([1, None, None, text])
+                    cells.append((1, None, None, text))
                 mark = e
                 continue
             if k == G_END:  # </w:tr>
@@ -836,7 +867,7 @@ def _scan(xml: bytes, pos: int, reader: _Reader) -> None:
                     if s != mark and not _balanced(xml, mark, s):
                         raise _Decline("a cell inside an unknown element")
                     if m.group("empty"):
-                        cells.append([1, None, None, ""])
+                        cells.append((1, None, None, ""))
                         mark = e
                         continue
                     ctx = _TC_CTX
@@ -920,7 +951,7 @@ def _scan(xml: bytes, pos: int, reader: _Reader) -> None:
                 mark = e
                 continue
             if k == G_END:  # </w:tc>
-                cells.append([span, vmerge, hmerge, texts[0] if len(texts) == 1 else "\n".join(texts)])
+                cells.append((span, vmerge, hmerge, texts[0] if len(texts) == 1 else "\n".join(texts)))
                 ctx = _TR_CTX
                 mark = e
                 continue
