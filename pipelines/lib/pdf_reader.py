@@ -14,8 +14,10 @@ scan, an encrypted or a truncated file is turned away before pdfplumber's slower
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -25,7 +27,42 @@ import pypdfium2 as pdfium
 from pipelines.lib.errors import RejectedFile
 from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
 
+_log = logging.getLogger(__name__)
+
+
+class _DemoteToDebug(logging.Handler):
+    """Re-log pdfminer's records at DEBUG under this module's logger.
+
+    pdfminer warns on every damaged stream and odd font ("Data-loss while decompressing corrupted
+    data", "Could not get FontBBox …"); with no logging configured Python prints those to stderr in
+    the middle of an ingest.  yusuan reports what matters about a file in its own words, so these are
+    kept for whoever turns on DEBUG.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if _log.isEnabledFor(logging.DEBUG):
+            demoted = logging.makeLogRecord(record.__dict__)
+            demoted.levelno, demoted.levelname = logging.DEBUG, "DEBUG"
+            _log.handle(demoted)
+
+
+def _quiet_pdfminer() -> None:
+    pdfminer_log = logging.getLogger("pdfminer")
+    if not any(isinstance(h, _DemoteToDebug) for h in pdfminer_log.handlers):
+        pdfminer_log.addHandler(_DemoteToDebug())
+    pdfminer_log.propagate = False
+    if pdfminer_log.level == logging.NOTSET:
+        # its own DEBUG chatter (every token parsed) would slow a parse many times over under a DEBUG root
+        pdfminer_log.setLevel(logging.WARNING)
+
+
+_quiet_pdfminer()
+
 MAX_PAGES = 2000
+# A page with this many text objects and no character is damaged, not sparse: an empty text object
+# or two is harmless, a page of them means a font or a content stream could not be read.
+_MIN_TEXT_OBJECTS = 5
+_TEXT_OPERATOR = re.compile(rb"(?:\)|>|\])\s*(?:Tj|TJ|'|\")")
 
 # The filings rule their tables with thin filled rectangles or lines; text-based strategies would
 # invent columns from the alignment of numbers, so only drawn edges count.
@@ -135,20 +172,25 @@ def _check_document(data: bytes) -> int:
             )
         chars = 0
         images = 0
+        unreadable: list[int] = []  # pages that draw text pdfium cannot turn into characters
         for i in range(n_pages):
             page = doc[i]
             try:
-                chars += page.get_textpage().count_chars()
-                if not chars:
-                    images += sum(
-                        1
-                        for obj in page.get_objects(max_depth=2)
-                        if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
-                    )
+                textpage = page.get_textpage()
+                n = textpage.count_chars()
+                textpage.close()
+                chars += n
+                if not n:
+                    kinds = Counter(obj.type for obj in page.get_objects(max_depth=2))
+                    images += kinds[pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+                    if kinds[pdfium.raw.FPDF_PAGEOBJ_TEXT] >= _MIN_TEXT_OBJECTS:
+                        unreadable.append(i + 1)
             finally:
                 page.close()
-            if chars:
-                break
+        if not chars and (unreadable or _draws_text(data)):
+            raise RejectedFile(_damaged_text_reason(list(range(1, n_pages + 1)), n_pages), kind="corrupt")
+        if unreadable:  # the other pages read, but these would silently lose their tables
+            raise RejectedFile(_damaged_text_reason(unreadable, n_pages), kind="corrupt")
         if not chars:
             if images:
                 raise RejectedFile(SCAN_REASON, kind="scan")
@@ -162,6 +204,65 @@ def _check_document(data: bytes) -> int:
     finally:
         doc.close()
     return n_pages
+
+
+def _damaged_text_reason(pages: list[int], n_pages: int) -> str:
+    """Why a PDF whose pages draw text that yields no characters is refused: damage, not a scan."""
+    if len(pages) == n_pages:
+        where = "its pages draw text" if n_pages > 1 else "its page draws text"
+    else:
+        shown = ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
+        where = f"page{'s' if len(pages) > 1 else ''} {shown} of {n_pages} draw{'' if len(pages) > 1 else 's'} text"
+    return (
+        f"the PDF is damaged: {where} but none of it can be read (an embedded font or a content stream "
+        "is corrupt), so it is not a scan; fetch or export it again"
+    )
+
+
+def _draws_text(data: bytes, max_pages: int = 50) -> bool:
+    """Whether the content streams show text (Tj, TJ, ', "), or a page names fonts but its content stream
+    is corrupt.
+
+    Only asked when pdfium found no character at all: such a file was made to carry text, so it is
+    damaged rather than scanned.  Fonts alone prove nothing (templates declare them on blank pages),
+    but fonts beside a content stream that does not decompress do.  pdfminer decompresses what it can
+    of a corrupt stream; any error it raises means no evidence either way.
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        for k, page in enumerate(PDFPage.create_pages(document)):
+            if k >= max_pages:
+                break
+            resources = resolve1(page.resources) or {}
+            fonts = isinstance(resources, dict) and bool(resolve1(resources.get("Font")))
+            for ref in page.contents or []:
+                stream = resolve1(ref)
+                if fonts and _corrupt_flate(stream):
+                    return True
+                if _TEXT_OPERATOR.search(stream.get_data()):
+                    return True
+    except Exception:  # damaged input: pdfminer raises many unrelated types
+        return False
+    return False
+
+
+def _corrupt_flate(stream: object) -> bool:
+    """A Flate-compressed stream whose bytes do not inflate to the end."""
+    raw = getattr(stream, "rawdata", None)
+    filters = [str(f).strip("/'") for f, _ in stream.get_filters()] if raw is not None else []
+    if not filters or filters[0] not in ("FlateDecode", "Fl"):
+        return False
+    inflater = zlib.decompressobj()
+    try:
+        inflater.decompress(raw)
+    except zlib.error:
+        return True
+    return not inflater.eof
 
 
 def _sniff(data: bytes) -> str:
