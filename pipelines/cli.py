@@ -45,7 +45,7 @@ def cmd_ingest(args) -> int:
 
 def cmd_check(args) -> int:
     from pipelines.lib.checks import LABELS
-    from pipelines.lib.stages import printable_path, process
+    from pipelines.lib.stages import NOT_FACTS, printable_path, process
 
     path = Path(args.file)
     if not path.is_file():
@@ -67,7 +67,7 @@ def cmd_check(args) -> int:
         flag = "  (empty by declaration)" if t.empty_declared else ""
         title = (t.title or "—")[:40]
         print(f"    #{t.index:<3} {t.kind:<27} {title:<40} {t.unit or '':<3} {len(t.body):>4} rows{flag}")
-    counts = {k: df.height for k, df in item.frames.items() if k not in ("findings", "check_results")}
+    counts = {k: df.height for k, df in item.frames.items() if k not in NOT_FACTS}
     by_kind = Counter()
     if "budget_lines" in item.frames:
         by_kind.update(item.frames["budget_lines"]["table_kind"].to_list())

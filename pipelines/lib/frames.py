@@ -92,6 +92,21 @@ FINDINGS = {
     "message": pl.String,
 }
 
+# Every cell of every table, losslessly: what an analyst checks a fact against.
+TABLE_CELLS = {
+    "document_id": pl.String,
+    "source_table": pl.Int32,  # physical table, 0-based
+    "logical_table": pl.Int32,  # the logical table it belongs to (continuations joined), its first part
+    "table_kind": pl.String,
+    "title": pl.String,
+    "source_row": pl.Int32,
+    "source_col": pl.Int32,
+    "row_span": pl.Int32,
+    "col_span": pl.Int32,
+    "text": pl.String,
+    "page": pl.Int32,
+}
+
 # The coverage of validation: every check per filing, passed / failed / not_run.
 CHECK_RESULTS = {
     "document_id": pl.String,
@@ -119,6 +134,7 @@ FRAMES = {
     "performance_indicators": PERFORMANCE_INDICATORS,
     "projects": PROJECTS,
     "findings": FINDINGS,
+    "table_cells": TABLE_CELLS,
     "check_results": CHECK_RESULTS,
     "narrative_figures": NARRATIVE_FIGURES,
 }

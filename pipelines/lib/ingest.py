@@ -20,7 +20,15 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib import warehouse
-from pipelines.lib.stages import INTERNAL, SUFFIXES, Processed, discover, printable_path, process
+from pipelines.lib.stages import (
+    INTERNAL,
+    NOT_FACTS,
+    SUFFIXES,
+    Processed,
+    discover,
+    printable_path,
+    process,
+)
 
 _SUFFIX_OF = {"docx": ".docx", "pdf": ".pdf"}
 
@@ -108,7 +116,8 @@ def _not_filings(paths: list[Path]) -> list[str]:
     for p in paths:
         if Path(p).is_dir():
             out += [printable_path(f.relative_to(p)) for f in sorted(Path(p).rglob("*"))
-                    if f.is_file() and f.suffix.lower() not in SUFFIXES and not f.name.startswith(("~$", "."))]
+                    if f.is_file() and f.suffix.lower() not in SUFFIXES and not f.name.startswith(("~$", "."))
+                    and not f.name.upper().startswith("README")]  # a folder's own notes are not missed filings
     return out
 
 
@@ -222,7 +231,7 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
             else:
                 s.loaded += 1
             d = item.document
-            lines = sum(df.height for k, df in item.frames.items() if k not in ("findings", "check_results"))
+            lines = sum(df.height for k, df in item.frames.items() if k not in NOT_FACTS)
             detail = f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
         echo(f"[{n:>{width}}/{len(files)}] {status:<9} {shown}: {detail}")
     try:

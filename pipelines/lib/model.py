@@ -97,6 +97,7 @@ class Filing:
     paragraphs: list[Paragraph]
     pages: int | None = None
     problems: list[str] = field(default_factory=list)  # what the reader noticed (unknown tables, ...)
+    raw: RawDocument | None = None  # what the reader saw, kept for raw.table_cells
 
     def by_kind(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

@@ -26,6 +26,7 @@ from pipelines.lib.model import Filing
 from pipelines.lib.normalize import normalize
 from schemas.models import MODELS
 
+NOT_FACTS = ("findings", "check_results", "table_cells")  # frames that are not budget facts
 SUFFIXES = {".docx", ".pdf", ".doc", ".xls", ".xlsx"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _YEAR_DIR = re.compile(r"^(19|20)\d{2}$")
@@ -116,7 +117,9 @@ def read_filing(data: bytes, name: str = "") -> Filing:
         own = _OWN_SUFFIXES.get(kind, ())
         renamed = f", renamed {suffix}" if own and suffix and suffix not in own else ""
         raise RejectedFile(f"this is {what}{renamed}; {hint}", kind=kind)
-    return classify.classify(raw)
+    filing = classify.classify(raw)
+    filing.raw = raw
+    return filing
 
 
 def _schema_validate(frames: dict[str, pl.DataFrame], document_id: str) -> tuple[dict, list[Finding]]:
@@ -188,6 +191,7 @@ def process(path: Path, *, root: Path | None = None, county: str | None = None,
         doc["status"] = "loaded"
     frames["findings"] = pl.DataFrame([f.as_row(doc["document_id"]) for f in findings] or None, schema=F.FINDINGS)
     frames["check_results"] = check_results_frame(validation.results, doc["document_id"])
+    frames["table_cells"] = table_cells_frame(filing, doc["document_id"])
     return Processed(doc, frames, validation.results, findings, filing, reject_kind)
 
 
@@ -252,6 +256,31 @@ def _join_reasons(messages: list[str]) -> str:
                                                                 for m in messages):
         return "; ".join(heads) + ". " + next(iter(tails))
     return "; ".join(m.rstrip().rstrip(".") for m in messages)
+
+
+def table_cells_frame(filing: Filing, document_id: str) -> pl.DataFrame:
+    """Every cell the reader saw, with the kind and title of the logical table it belongs to."""
+    if filing.raw is None:
+        return pl.DataFrame(schema=F.TABLE_CELLS)
+    owner = {p: t for t in filing.tables for p in (t.parts or [t.index])}
+    cols: dict[str, list] = {k: [] for k in F.TABLE_CELLS}
+    for rt in filing.raw.tables:
+        t = owner.get(rt.index)
+        for row in rt.rows:
+            for c in row:
+                cols["source_table"].append(rt.index)
+                cols["logical_table"].append(t.index if t else None)
+                cols["table_kind"].append(t.kind if t else None)
+                cols["title"].append(t.title if t else None)
+                cols["source_row"].append(c.row)
+                cols["source_col"].append(c.col)
+                cols["row_span"].append(c.row_span)
+                cols["col_span"].append(c.col_span)
+                cols["text"].append(c.text)
+                cols["page"].append(c.page)
+    n = len(cols["text"])
+    cols["document_id"] = [document_id] * n
+    return pl.DataFrame(cols, schema=F.TABLE_CELLS)
 
 
 def check_results_frame(results: list[CheckResult], document_id: str) -> pl.DataFrame:

@@ -41,7 +41,7 @@ DDL_DIR = SQL_DIR / "ddl"
 SEEDS_DIR = SQL_DIR / "seeds"
 MODEL_SCHEMAS = ("dw", "marts")  # folders of sql/ holding models, in no particular order
 # Schemas the DDL creates; the warehouse file must not share a name with one (see connect()).
-SCHEMAS = ("core", "staging", "quality", "dw", "marts")
+SCHEMAS = ("core", "raw", "staging", "quality", "dw", "marts")
 
 # frame name (frames.FRAMES) -> the table that keeps it
 FRAME_TABLES = {
@@ -52,6 +52,8 @@ FRAME_TABLES = {
     "projects": "staging.projects",
     "narrative_figures": "staging.narrative_figures",
     "findings": "quality.findings",
+    "table_cells": "raw.table_cells",
+    "check_results": "quality.check_results",
 }
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are

@@ -9,3 +9,4 @@ create schema if not exists staging;
 create schema if not exists quality;
 create schema if not exists dw;
 create schema if not exists marts;
+create schema if not exists raw;
