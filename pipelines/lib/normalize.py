@@ -562,11 +562,10 @@ def _performance_table(table: Table, out: Normalized) -> None:
         level2 = v[1] or level2
         if not any(v[2:]):
             continue
-        classified = any(x == "涉密" for x in v[2:]) or "涉密" in objective and False
+        classified = any(clean(x) == "涉密" for x in v[2:])  # any cell of the indicator printed 涉密
         first = row[0]
         out.indicators.append(Indicator(seq, name, objective, level1, level2, v[2], v[3], v[4], v[5],
-                                        any(x == "涉密" for x in v[2:5]) or classified,
-                                        Loc(first.table, first.row, 0)))
+                                        classified, Loc(first.table, first.row, 0)))
         if "成本" in level2 and cost is None:
             cost_text = v[4]
             c = _COST.search(clean(v[4]))
