@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import io
 import random
+import re
+import subprocess
+import sys
+import zlib
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -19,8 +24,11 @@ from pipelines.lib.pdf_reader import MAX_PAGES, read_pdf
 PAGE_H = 595  # landscape A4, like the real filings
 
 
-def build_pdf(pages: list[bytes], *, encrypt: bool = False) -> bytes:
-    """A minimal valid PDF: one content stream per page; /F1 Helvetica, /F2 STSong-Light."""
+def build_pdf(pages: list[bytes], *, encrypt: bool = False, flate: bool = False) -> bytes:
+    """A minimal valid PDF: one content stream per page; /F1 Helvetica, /F2 STSong-Light.
+
+    With ``flate`` the page contents are given already compressed and marked /FlateDecode.
+    """
     objs: list[bytes | None] = []
 
     def add(body: bytes) -> int:
@@ -40,7 +48,8 @@ def build_pdf(pages: list[bytes], *, encrypt: bool = False) -> bytes:
     pages_id = len(objs)
     kids = []
     for content in pages:
-        c = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        filters = b" /Filter /FlateDecode" if flate else b""
+        c = add(b"<< /Length %d%s >>\nstream\n" % (len(content), filters) + content + b"\nendstream")
         kids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 842 %d] /Contents %d 0 R "
@@ -329,3 +338,154 @@ def test_white_boxes_make_no_table():
     doc = read_pdf(build_pdf([s]))
     assert doc.tables == []
     assert [p.text for p in doc.paragraphs] == ["一、部门主要职能", "二、部门机构设置", "三、名词解释"]
+
+
+# --------------------------------------------------------------------------- tables broken across pages
+# Word and LibreOffice repeat no header row on a new page unless it is marked, and let a row (or a cell
+# merged down over two rows) break across the page: the pages below are built that way.
+
+RUNNING = "合成样例：本文件数据为虚构"
+
+
+def grid(xs: list[float], tops: list[float]) -> bytes:
+    """Full rules: a horizontal line at each top, a vertical line at each x from the first top to the last."""
+    s = b"".join(hrule(xs[0], xs[-1], t) for t in tops)
+    return s + b"".join(vrule(x, tops[0], tops[-1]) for x in xs)
+
+
+def cut_header_pages() -> list[bytes]:
+    """The header's first row closes page 1 (功能分类科目 merged over two columns, 经营支出 wrapped in a narrow
+    cell); page 2 opens with the sub-headings, the wrapped word's remainder and the body."""
+    first = cn(RUNNING, 50, 20, 10) + cn("部门预算支出总表", 50, 500, 14)
+    first += hrule(50, 350, 530) + hrule(50, 350, 555)
+    first += b"".join(vrule(x, 530, 555) for x in (50, 100, 320, 350))
+    first += cn("序号", 52, 536) + cn("功能分类科目", 102, 536) + cn("经营", 322, 536)
+    second = cn(RUNNING, 50, 20, 10)
+    second += grid([50, 100, 200, 320, 350], [40, 65, 90])
+    second += cn("科目编码", 102, 46) + cn("科目名称", 202, 46) + cn("支出", 322, 46)
+    second += en("1", 52, 71) + en("201", 102, 71) + cn("一般公共服务支出", 202, 71) + en("5", 322, 71)
+    return [first, second]
+
+
+def test_a_header_cut_by_a_page_break_shares_one_grid_and_rejoins_its_words():
+    doc = read_pdf(build_pdf(cut_header_pages()))
+    first, second = doc.tables
+    assert first.n_cols == second.n_cols == 4
+    assert [(c.col, c.col_span, c.text) for c in first.rows[0]] == [
+        (0, 1, "序号"), (1, 2, "功能分类科目"), (3, 1, "经营支出"),
+    ]  # fmt: skip
+    assert [c.text for c in second.rows[0]] == ["", "科目编码", "科目名称", ""]
+    assert second.before == []  # the running header is no paragraph
+    assert not any(RUNNING in p.text for p in doc.paragraphs)
+    from pipelines.lib.classify import classify
+
+    (table,) = classify(doc).tables
+    assert table.parts == [0, 1]
+    assert table.header == ["序号", "功能分类科目 / 科目编码", "功能分类科目 / 科目名称", "经营支出"]
+    assert [table.values(r) for r in table.body] == [["1", "201", "一般公共服务支出", "5"]]
+
+
+def cut_row_pages(second_first_row: bytes) -> list[bytes]:
+    """A body row closes page 1 with its name filling the cell's line; page 2 opens with ``second_first_row``."""
+    first = cn("部门预算支出总表", 50, 440, 14)
+    first += grid([50, 100, 200, 320, 400], [480, 505, 530, 555])
+    first += cn("序号", 52, 486) + cn("科目编码", 102, 486) + cn("科目名称", 202, 486) + cn("合计", 322, 486)
+    first += en("1", 52, 511) + en("201", 102, 511) + cn("一般公共服务支出", 202, 511) + en("150.00", 322, 511)
+    first += en("2", 52, 536) + en("20101", 102, 536) + cn("人大事务其他人大事", 202, 536) + en("50.00", 322, 536)
+    first += en("7", 418, 570, 10)  # a page number below the table does not end it
+    second = grid([50, 100, 200, 320, 400], [40, 65, 90]) + second_first_row
+    second += en("3", 52, 71) + en("2010101", 102, 71) + cn("行政运行", 202, 71) + en("100.00", 322, 71)
+    return [first, second]
+
+
+def test_words_a_page_break_cut_off_go_back_to_their_cell():
+    first, second = read_pdf(build_pdf(cut_row_pages(cn("务支出", 202, 46)))).tables
+    assert [c.text for c in first.rows[-1]] == ["2", "20101", "人大事务其他人大事务支出", "50.00"]
+    assert [[c.text for c in r] for r in second.rows] == [["3", "2010101", "行政运行", "100.00"]]
+
+
+def test_a_row_of_its_own_under_a_full_cell_stays_where_it_is():
+    row = en("9", 52, 46) + cn("务支出", 202, 46)  # a 序号 under a short cell: a new row, not a remainder
+    first, second = read_pdf(build_pdf(cut_row_pages(row))).tables
+    assert first.rows[-1][2].text == "人大事务其他人大事"
+    assert [c.text for c in second.rows[0]] == ["9", "", "务支出", ""]
+
+
+def test_a_title_closing_a_page_and_a_note_opening_the_next_belong_to_their_tables():
+    first = cn("一、部门收支情况", 50, 40) + grid([50, 350, 650], [80, 105, 130])
+    first += cn("项目", 60, 86) + cn("金额", 360, 86) + cn("合计", 60, 111) + en("10", 360, 111)
+    first += cn("部门预算收入总表", 50, 540, 14)
+    second = grid([50, 350, 650], [40, 65, 90]) + cn("项目", 60, 46) + cn("金额", 360, 46)
+    second += cn("合计", 60, 71) + en("10", 360, 71)
+    third = cn("注：无政府性基金预算，空表列示。", 50, 40) + cn("二、其他说明", 50, 70)
+    doc = read_pdf(build_pdf([first, second, third]))
+    a, b = doc.tables
+    assert (a.page, b.page) == (1, 2)
+    assert a.after == []
+    assert b.before == ["部门预算收入总表"]
+    assert b.after == ["注：无政府性基金预算，空表列示。"]
+
+
+def test_pdfminer_warnings_stay_off_stderr_and_show_at_debug():
+    """The STSong-Light font here has no FontBBox: pdfminer warns about it on every read."""
+    script = (
+        "import logging, sys\n"
+        "from tests.unit.test_pdf_reader import build_pdf, budget_page\n"
+        "from pipelines.lib.pdf_reader import read_pdf\n"
+        "data = build_pdf([budget_page()])\n"
+        "read_pdf(data)\n"
+        "sys.stderr.write('--debug--\\n')\n"
+        "logging.basicConfig(level=logging.DEBUG)\n"
+        "read_pdf(data)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    quiet, debug = done.stderr.split("--debug--\n")
+    assert quiet == ""
+    assert "DEBUG:pdfminer.pdffont:Could not get FontBBox" in debug
+    assert "nexttoken" not in debug  # pdfminer's own token-by-token DEBUG chatter stays off
+
+
+# --------------------------------------------------------------------------- damaged, not scanned
+
+
+def test_text_in_a_corrupt_content_stream_is_damage_not_a_scan():
+    page = b"".join(cn("一般公共服务支出", 50, 40 + 20 * i) for i in range(20))
+    packed = bytearray(zlib.compress(page))
+    for k in range(8, len(packed), 5):
+        packed[k] ^= 0x5A
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(build_pdf([bytes(packed)], flate=True))
+    assert err.value.kind == "corrupt"
+    assert "damaged" in err.value.reason and "not a scan" in err.value.reason
+    assert "fetch or export it again" in err.value.reason
+
+
+def test_a_compressed_page_reads_and_a_blank_one_with_fonts_is_textless():
+    doc = read_pdf(build_pdf([zlib.compress(cn("一般公共服务支出", 50, 40))], flate=True))
+    assert [p.text for p in doc.paragraphs] == ["一般公共服务支出"]
+    with pytest.raises(RejectedFile) as err:  # fonts declared, nothing drawn: blank, not damaged
+        read_pdf(build_pdf([zlib.compress(b"")], flate=True))
+    assert err.value.kind == "no_text"
+
+
+def test_a_corrupt_embedded_font_is_damage_not_a_scan():
+    """One byte flipped deep inside the embedded SimSun of a real filing: pdfium then reads no character."""
+    from tests.real.real_samples import REAL_PDFS
+
+    if not REAL_PDFS[2023].exists():
+        pytest.skip(f"{REAL_PDFS[2023]} is absent")
+    src = pdfium.PdfDocument(REAL_PDFS[2023].read_bytes())
+    part = pdfium.PdfDocument.new()
+    part.import_pages(src, [9, 10])
+    buf = io.BytesIO()
+    part.save(buf)
+    data = bytearray(buf.getvalue())
+    font = re.search(rb"/FontFile2 (\d+) 0 R", data).group(1)
+    start = re.search(rb"\n" + font + rb" 0 obj\s*<<.*?>>\s*stream\r?\n", data, re.S).end()
+    data[start + 20000] ^= 0x55
+    with pytest.raises(RejectedFile) as err:
+        read_pdf(bytes(data))
+    assert err.value.kind == "corrupt"
+    assert err.value.reason.startswith("the PDF is damaged: its pages draw text but none of it can be read")
