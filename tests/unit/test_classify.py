@@ -592,3 +592,71 @@ def test_a_fund_named_above_the_columns_classifies_an_untitled_function_table():
     f = filing(tbl(rows))
     assert f.tables[0].kind == "gov_fund_expenditure"
     assert not [x for x in f.problems if x.startswith("table")]
+
+
+# --- PDF tables broken across pages (no header repeated) ---------------------------------------
+
+
+def pdf_part(index: int, page: int, rows: list[list], before: list[str] | None = None) -> RawTable:
+    """A physical PDF table: each cell is a text or (text, col_span, row_span), None where a cell from a row
+    above covers the column; columns follow the spans."""
+    out = []
+    for r, row in enumerate(rows):
+        cells, col = [], 0
+        for spec in row:
+            if spec is None:
+                col += 1
+                continue
+            text, span, rspan = spec if isinstance(spec, tuple) else (spec, 1, 1)
+            cells.append(Cell(text, r, col, span, rspan, index, page))
+            col += span
+        out.append(cells)
+    n_cols = max(c.col + c.col_span for row in out for c in row)
+    return RawTable(index, out, n_cols, before or [], [], page)
+
+
+GPE_TITLE = "部门预算一般公共预算财政拨款支出表"
+GPE_META = [("201中国共产党魏县委员会办公室", 3, 1), "预算年度：2023", ("单位：万元", 2, 1)]
+
+
+def test_a_header_cut_by_a_page_break_is_read_across_both_pages():
+    page2 = pdf_part(0, 2, [GPE_META, [("序号", 1, 2), ("功能分类科目", 2, 1), ("合计", 1, 2), ("基本支出", 1, 2),
+                                       ("项目支出", 1, 2)]], [GPE_TITLE])
+    page3 = pdf_part(1, 3, [["", "科目编码", "科目名称", "", "", ""], ["栏次", "1", "2", "3", "4", "5"],
+                            ["1", "", "合计", "10.00", "4.00", "6.00"], ["2", "201", "一般公共服务支出", "10.00", "4.00", "6.00"]])
+    f = classify(RawDocument("pdf", [page2, page3], []))
+    (t,) = f.tables
+    assert (t.kind, t.title, t.parts, t.unit) == ("general_public_expenditure", GPE_TITLE, [0, 1], "万元")
+    assert t.header == ["序号", "功能分类科目 / 科目编码", "功能分类科目 / 科目名称", "合计", "基本支出", "项目支出"]
+    assert [t.values(r)[2] for r in t.body] == ["合计", "一般公共服务支出"]
+    assert [(r[0].table, r[0].row, r[0].page) for r in t.body] == [(1, 2, 3), (1, 3, 3)]  # where each was printed
+    assert (f.department_code, f.year, f.problems) == ("201", 2023, [])
+
+
+def test_a_performance_table_goes_on_with_a_row_merged_down_from_the_previous_page():
+    head = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+    objective = pdf_part(0, 9, [["绩效目标", "1.目标内容1保障保密电话正常运行"]], ["1、保密电话运行维护费绩效目标表"])
+    first = pdf_part(1, 9, [head, [("产出指标", 1, 2), "数量指标", "电话数量", "保密电话", "3部", "依据实际"],
+                            [None, "质量指标", "通话质量", "通话畅通", "畅通", "依据实际"]])
+    # page 10 opens under the 产出指标 cell: its first row reads like a header row of its own
+    second = pdf_part(2, 10, [["", "成本指标", "总费用", "总费用", "5万元", "依据测算"],
+                              ["满意度指标", "服务对象满意度指标", "满意率", "满意率", "≥90%", "服务对象满意度反馈"]])
+    f = classify(RawDocument("pdf", [objective, first, second], []))
+    (t,) = f.tables
+    assert (t.kind, t.parts, t.header) == ("performance_target", [0, 1, 2], head)
+    assert [t.values(r)[1] for r in t.body] == ["1.目标内容1保障保密电话正常运行", "数量指标", "质量指标", "成本指标",
+                                                "服务对象满意度指标"]
+    assert not [x for x in f.problems if x.startswith("table")]
+
+
+def test_a_next_page_table_with_a_title_or_on_a_later_page_stands_alone():
+    rows = [["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"],
+            ["产出指标", "数量指标", "电话数量", "保密电话", "3部", "依据实际"]]
+    stray = [["", "甲", "乙", "丙", "丁", "戊"]]
+    titled = classify(RawDocument("pdf", [pdf_part(0, 9, rows, ["1、项目绩效目标表"]),
+                                          pdf_part(1, 10, stray, ["附表 其他情况"])], []))
+    assert [t.parts for t in titled.tables] == [[0], [1]]
+    later = classify(RawDocument("pdf", [pdf_part(0, 9, rows, ["1、项目绩效目标表"]), pdf_part(1, 11, stray)], []))
+    assert [t.parts for t in later.tables] == [[0], [1]]
+    docx = classify(RawDocument("docx", [pdf_part(0, None, rows, ["1、项目绩效目标表"]), pdf_part(1, None, stray)], []))
+    assert [t.parts for t in docx.tables] == [[0], [1]]
