@@ -9,6 +9,8 @@ Header paths join the header rows top-down with ' / ' per grid column (``本年�
 a vertically merged header cell contributes once.  Body rows are the rows after the metadata,
 header and 栏次 rows.  A table continued as a second physical table (header rows repeated) is
 joined into one logical Table; a performance objective table and its indicator table are joined too.
+A PDF table part on the next page with nothing above it and no header repeated carries on the one
+before (see ``_runs_on``); where the page break cut the header itself, the parts are parsed as one.
 """
 
 from __future__ import annotations

@@ -4,11 +4,15 @@ Tables are read by their geometry: pdfplumber turns the ruling lines and thin fi
 cell rectangles, and every character goes to the cell that contains its centre.  Splitting text lines
 on spaces would lose blank cells and the 类 | 款 | 项 code columns; the grid keeps them.  Everything
 outside the tables becomes paragraphs, and the paragraphs right above / below a table become its
-``before`` (title, 编制部门 … 单位) and ``after`` (注：…).
+``before`` (title, 编制部门 … 单位) and ``after`` (注：…), across a page break where the table opens or
+closes its page.  Running headers and footers are dropped.  A table broken across pages stays one
+physical table per page, but its parts share one column grid and text the break cut off inside a cell
+goes back to that cell, so that ``classify`` can join the parts as the .docx has them.
 
 pypdfium2 (shipped with pdfplumber) checks the file first: it opens damaged files more strictly,
 reports a wanted password as such, and counts a page's characters in well under a millisecond, so a
-scan, an encrypted or a truncated file is turned away before pdfplumber's slower parse.
+scan, an encrypted or a truncated file is turned away before pdfplumber's slower parse; pages that draw
+text but yield no character (a corrupt embedded font) mark a damaged file, not a scan.
 """
 
 from __future__ import annotations
