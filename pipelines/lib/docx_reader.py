@@ -798,17 +798,7 @@ class _NoTree:
 
 def _well_formed(xml: bytes) -> bool:
     """Does the hardened parser accept ``xml`` (same options as safe_io's, no tree built)?"""
-    parser = etree.XMLParser(
-        target=_NoTree(),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
+    parser = safe_io.hardened_parser(target=_NoTree())
     try:
         etree.fromstring(xml, parser)
     except etree.XMLSyntaxError:

@@ -174,9 +174,13 @@ def read_member(
     return b"".join(chunks)
 
 
-def hardened_parser() -> etree.XMLParser:
-    """An lxml parser that never loads a DTD, resolves an entity or touches the network."""
+def hardened_parser(target=None) -> etree.XMLParser:
+    """An lxml parser that never loads a DTD, resolves an entity or touches the network.
+
+    ``target`` (an lxml parser target) checks a document without building a tree.
+    """
     return etree.XMLParser(
+        target=target,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
