@@ -10,5 +10,6 @@ if ! .venv/bin/python -m pip install -e '.[dev]' > .venv/install.log 2>&1; then
   tail -20 .venv/install.log; echo "pip install failed: see .venv/install.log" >&2; exit 2
 fi
 .venv/bin/ruff check .
-DAGSTER_HOME=$(mktemp -d) .venv/bin/dg check defs
+home=$(mktemp -d) && touch "$home/dagster.yaml"
+VIRTUAL_ENV=$PWD/.venv DAGSTER_HOME=$home .venv/bin/dg check defs
 .venv/bin/python -m pytest "$@"
