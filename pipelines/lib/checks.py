@@ -232,6 +232,9 @@ def _measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
     identities = [PARTS_FOR[kind]] if kind in PARTS_FOR else []
     if kind == "income":
         identities = [PARTS_FOR["income"], PARTS_FOR["income_current"]]
+        if not {"current_year_total", "prior_year_carryover"} & measures_seen:
+            # 上海: 合计 | 财政拨款收入 | 事业收入 | 其他收入 — no 本年收入 subtotal, no carry-over column
+            identities = [("total", PARTS_FOR["income_current"][1])]
     for total_m, part_ms in identities:
         present_parts = [m for m in part_ms if m in measures_seen]
         if total_m not in measures_seen or not present_parts:

@@ -114,3 +114,10 @@ def test_wanli_changes_in_the_marts(tmp_path):
             "select prior_amount_wan, amount_wan, change_wan from marts.yoy_change where year = 2024 "
             "and table_kind = 'expenditure' and subject_code = '205' and measure = 'total'").fetchall()
         assert yoy == [(Y("0E-6"), Y("25.000000"), Y("25.000000"))]  # 教育支出: new in 2024, counted from 0
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2026])
+def test_shanghai_income_columns_add_up(real, year):
+    # 收入预算总表 prints 合计 | 财政拨款收入 | 事业收入 | 其他收入 (no 本年收入 subtotal): 合计 = Σ sources, row by row
+    r = next(r for r in real[year].checks if r.check == "measures_sum" and r.table_kind == "income")
+    assert r.status == "passed" and r.compared >= 22
