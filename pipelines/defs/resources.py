@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.lib.stages import SUFFIXES
+from pipelines.lib.stages import discover
 
 
 def file_key(data: bytes) -> str:
@@ -30,19 +30,13 @@ class Inbox(dg.ConfigurableResource):
         return Path(self.path)
 
     def files(self) -> list[Path]:
+        """The candidate filings in the inbox, found the way `yusuan ingest` finds them."""
         if not self.root.is_dir():
             return []
-        return sorted(p for p in self.root.rglob("*")
-                      if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))
-
-    def locate(self, key: str) -> Path:
-        """The file whose content has this key (hashing the inbox once per call; a batch calls it once)."""
-        found = self.index().get(key)
-        if found is None:
-            raise dg.Failure(f"no file in {self.root} has content key {key}; was it removed from the inbox?")
-        return found
+        return [f for f, _ in discover([self.root])]
 
     def index(self) -> dict[str, Path]:
+        """Content key → file, hashing the inbox once (a run over a batch of partitions calls it once)."""
         out: dict[str, Path] = {}
         for p in self.files():
             out.setdefault(file_key(p.read_bytes()), p)

@@ -80,7 +80,7 @@ def load_processed(con: duckdb.DuckDBPyConnection, item: Processed) -> str:
     filing is recorded as rejected saying so, and the batch goes on.  Only a failure to record
     even that (the database itself is broken) is raised.
     """
-    frames = {k: v for k, v in item.frames.items() if k in warehouse.FRAME_TABLES}
+    frames = item.frames  # every frame process() makes has a table; an unknown one is the loader's error
     doc = {k: v for k, v in item.document.items() if k in warehouse.DOCUMENT_KEYS}
     if item.rejected:
         _record_rejection(con, doc, frames.get("findings"))
