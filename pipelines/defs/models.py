@@ -1,58 +1,102 @@
-"""One asset per SQL model (``sql/warehouse/*.sql``, ``sql/marts/*.sql``) and the Parquet export.
+"""One asset per dbt model of ``sql/`` (dagster-dbt ``@dbt_assets``), its dbt tests as asset checks, and the export.
 
-The models are built in one step (a subsettable multi-asset) in dependency order: each is a cheap
-``create or replace table … as select``, and one step avoids a process start per model.  Eager
-automation rebuilds them whenever new facts land, and the export follows.
+Lineage: ``raw/filings`` (every dbt source: the tables the filing assets load) → ``dw/*`` → ``marts/*``
+→ ``exports/parquet``.  The step runs the same ``dbt build`` as ``yusuan ingest``
+(:func:`pipelines.lib.transform.build`, dbt's programmatic runner, in this process with the manifest
+parsed once) and reports each model as a materialization and each test as an asset check.  Writers
+share the ``warehouse`` pool, so dbt never waits for the file's lock.
 """
 
-
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.filings import FILE
+from pipelines.defs.resources import warehouse_path
+from pipelines.lib import transform
 from pipelines.lib import warehouse as wh
 
-MODELS = wh.models()
+MANIFEST = transform.manifest_path(warehouse_path())
 
 
-def _key(name: str) -> dg.AssetKey:
-    return dg.AssetKey(name.split("."))
+class YusuanTranslator(DagsterDbtTranslator):
+    """Models keep the keys they had (``dw/fct_budget_line``, ``marts/yoy_change``); a source is its table."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["alias"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props["schema"]
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        return dg.AutomationCondition.eager()
 
 
-def _spec(name: str) -> dg.AssetSpec:
-    m = MODELS[name]
-    schema = name.split(".")[0]
-    deps = [_key(d) for d in m.deps] or [FILE]
-    first = next((ln.strip("- ").strip() for ln in m.sql.splitlines() if ln.startswith("--")), "")
-    return dg.AssetSpec(
-        _key(name), deps=deps, group_name=schema, kinds={"duckdb", "sql"}, code_version=m.code_version,
-        description=(first or f"{name}, built from {m.path.name}") + f"\n\nSQL: sql/{schema}/{m.path.name}",
-        automation_condition=dg.AutomationCondition.eager(),
-    )
+TRANSLATOR = YusuanTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dg.multi_asset(specs=[_spec(n) for n in wh.model_order()], can_subset=True, pool="warehouse",
-                name="sql_models")
-def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    """Rebuild the selected SQL models in dependency order, in one transaction."""
-    selected = {"/".join(k.path) for k in context.selected_asset_keys}
+def _source_tables() -> list[dg.AssetSpec]:
+    """The loader's tables dbt reads (core.documents, staging.*): written by ``raw/filings``, not by dbt."""
+    import json
+
+    sources = json.loads(MANIFEST.read_text(encoding="utf-8"))["sources"].values()
+    return [
+        dg.AssetSpec(dg.AssetKey([s["source_name"], s["name"]]), deps=[FILE], group_name="loaded",
+                     description=f"{s['description']}\n\nWritten by raw/filings (the loader); read by the dbt models.",
+                     kinds={"duckdb"})
+        for s in sorted(sources, key=lambda s: (s["source_name"], s["name"]))
+    ]
+
+
+source_tables = _source_tables()
+
+
+def _dbt_name(key: dg.AssetKey) -> str:
+    return ".".join(key.path)
+
+
+@dbt_assets(manifest=MANIFEST, dagster_dbt_translator=TRANSLATOR, name="sql_models", pool="warehouse")
+def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> Iterator[Any]:
+    """``dbt build`` of the selected models (and their tests) on the warehouse, as ``yusuan ingest`` runs it."""
     with warehouse.get_connection() as con:
-        wh.apply_ddl(con)
-        con.begin()
-        try:
-            counts = {n: wh.run_model(con, n) for n in wh.model_order() if n.replace(".", "/") in selected}
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
-    for name, rows in counts.items():
-        yield dg.MaterializeResult(asset_key=_key(name), metadata={"dagster/row_count": rows})
+        wh.apply_ddl(con)  # the sources (core, staging, …) exist before dbt reads them
+    path = str(Path(warehouse.database).resolve())
+    selected = {_dbt_name(k) for k in context.selected_asset_keys}
+    all_models = wh.models()
+    every = selected >= set(all_models) | {"dw.subject_seed"}
+    select = None if every else sorted(all_models[n].path.stem for n in selected if n in all_models)
+    if not every and "dw.subject_seed" in selected:
+        select = [*(select or []), "subject_classes"]
+    result = transform.build(path, select, raise_on_failure=False)
+    checks = {spec.key.name: spec.key for spec in context.assets_def.check_specs}
+    wanted_checks = set(context.selected_asset_check_keys)
+    with warehouse.get_connection() as con:
+        for node in result.nodes:
+            if node.resource_type in ("model", "seed") and node.status == "success":
+                key = dg.AssetKey(node.name.split("."))
+                if key in context.selected_asset_keys:
+                    rows = con.execute(f"select count(*) from {node.name}").fetchall()[0][0]
+                    yield dg.Output(None, output_name="_".join(key.path), metadata={"dagster/row_count": rows})
+            elif node.resource_type == "test" and node.name in checks and checks[node.name] in wanted_checks:
+                key = checks[node.name]
+                yield dg.AssetCheckResult(
+                    asset_key=key.asset_key, check_name=key.name, passed=node.status == "pass",
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={"status": node.status, "failing_rows": node.failures or 0},
+                )
+    if result.failed:
+        raise transform.ModelBuildFailed(transform._failure_message(result), result.failed)
 
 
-@dg.asset(key=["exports", "parquet"], deps=[_key(n) for n in MODELS if n.startswith("marts.")],
+@dg.asset(key=["exports", "parquet"],
+          deps=[dg.AssetKey(n.split(".")) for n in wh.model_order() if n.startswith("marts.")],
           group_name="exports", kinds={"parquet", "duckdb"}, pool="warehouse",
           automation_condition=dg.AutomationCondition.eager())
 def exports_parquet(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:

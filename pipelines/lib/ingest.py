@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib import warehouse
+from pipelines.lib import transform, warehouse
 from pipelines.lib.stages import (
     INTERNAL,
     NOT_FACTS,
@@ -236,6 +236,13 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
         echo(f"[{n:>{width}}/{len(files)}] {status:<9} {shown}: {detail}")
     try:
         warehouse.rebuild_models(con)
+    except transform.ModelBuildFailed as err:
+        ctrl_c.check()
+        raise ModelsFailed(
+            f"the filings above are in the warehouse, but `dbt build` of the SQL models failed — {err}\n"
+            "Models and marts downstream of a failure keep the previous run's contents. Fix what the message "
+            "names (a model's SQL, or the data a grain / values test rejects: `yusuan sql` shows it) and run the "
+            "same ingest again (loaded filings are skipped)") from err
     except duckdb.Error as err:
         ctrl_c.check()
         raise ModelsFailed(

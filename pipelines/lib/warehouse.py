@@ -2,14 +2,15 @@
 
 Pure functions over a DuckDB connection, no Dagster: the CLI and the Dagster assets share them.
 
-Layout of ``sql/`` (repo root):
+Layout of ``sql/`` (repo root; shipped in the package as ``pipelines/sql``):
 
 - ``sql/ddl/*.sql``: ``create … if not exists`` for the schemas ``core``, ``staging``,
   ``quality``, ``dw`` (the star schema) and ``marts``, run in file-name order by :func:`apply_ddl`;
-- ``sql/seeds/*.csv``: seed tables (the national subject classes), loaded by :func:`apply_ddl`;
-- ``sql/dw/*.sql`` and ``sql/marts/*.sql``: SQL models, one plain ``select`` per file,
-  named ``<folder>.<stem>``; :func:`run_model` wraps one in ``create or replace table … as``.
-  Their order comes from the relations each file mentions (:func:`model_order`).
+- ``sql/seeds/*.csv``: seed tables (the national subject classes), loaded by :func:`apply_ddl`
+  and by ``dbt seed``;
+- the rest is a dbt project (``sql/dbt_project.yml``): ``sql/models/dw/*.sql`` and
+  ``sql/models/marts/*.sql`` with a ``.yml`` each (descriptions and tests); :func:`rebuild_models`
+  runs ``dbt build`` on it through :mod:`pipelines.lib.transform`.
 
 Frames are handed to DuckDB through the Arrow C stream interface, never row by row, and without
 ``pyarrow`` (which this project does not install: ``con.register(name, polars_df)`` and ``.pl()``
@@ -18,8 +19,6 @@ need it in DuckDB 2.0).
 
 from __future__ import annotations
 
-import graphlib
-import hashlib
 import json
 import re
 import shutil
@@ -34,12 +33,13 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipelines.lib import transform
 from pipelines.lib.frames import FRAMES
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+SQL_DIR = transform.project_dir()
 DDL_DIR = SQL_DIR / "ddl"
 SEEDS_DIR = SQL_DIR / "seeds"
-MODEL_SCHEMAS = ("dw", "marts")  # folders of sql/ holding models, in no particular order
+MODEL_SCHEMAS = ("dw", "marts")  # folders of sql/models holding models, in no particular order
 # Schemas the DDL creates; the warehouse file must not share a name with one (see connect()).
 SCHEMAS = ("core", "raw", "staging", "quality", "dw", "marts")
 
@@ -604,74 +604,52 @@ def _restate(
 
 
 # --------------------------------------------------------------------------------------------
-# SQL models
-
-
-_MODEL_REF = re.compile(r"\b(" + "|".join(MODEL_SCHEMAS) + r")\.([a-z_][a-z0-9_]*)\b")
-_LINE_COMMENT = re.compile(r"--[^\n]*")
+# SQL models (a dbt project: see pipelines.lib.transform)
 
 
 def model_files() -> list[Path]:
-    """Every SQL model file (``sql/dw/*.sql``, ``sql/marts/*.sql``), sorted by path."""
-    return sorted(path for schema in MODEL_SCHEMAS for path in (SQL_DIR / schema).glob("*.sql"))
+    """Every SQL model file (``sql/models/dw/*.sql``, ``sql/models/marts/*.sql``), sorted by path."""
+    return sorted(path for schema in MODEL_SCHEMAS for path in (SQL_DIR / "models" / schema).glob("*.sql"))
 
 
 def models() -> dict[str, Model]:
-    """Every SQL model by name (``marts.yoy_change``), with the models it reads."""
+    """Every SQL model by name (``marts.yoy_change``), with the models it reads (from dbt's manifest)."""
+    nodes = transform.manifest().nodes
+    names = {uid: f"{n.schema}.{n.alias}" for uid, n in nodes.items() if n.resource_type == "model"}
     found: dict[str, Model] = {}
-    for path in model_files():
-        text = path.read_text(encoding="utf-8")
-        found[f"{path.parent.name}.{path.stem}"] = Model(
-            name=f"{path.parent.name}.{path.stem}",
-            path=path,
-            sql=text,
-            deps=(),
-            code_version=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    for uid, name in names.items():
+        node = nodes[uid]
+        found[name] = Model(
+            name=name,
+            path=SQL_DIR / node.original_file_path,
+            sql=node.raw_code,
+            deps=tuple(sorted(names[d] for d in node.depends_on.nodes if d in names)),
+            code_version=node.checksum.checksum,
         )
-    for name, model in found.items():
-        body = _LINE_COMMENT.sub("", model.sql)
-        mentioned = {f"{schema}.{table}" for schema, table in _MODEL_REF.findall(body)}
-        deps = tuple(sorted((mentioned & set(found)) - {name}))
-        found[name] = Model(model.name, model.path, model.sql, deps, model.code_version)
     return found
 
 
 def model_order() -> list[str]:
     """Model names in an order where every model comes after the models it reads."""
-    graph = {name: set(model.deps) for name, model in models().items()}
-    sorter = graphlib.TopologicalSorter(graph)
-    # Ties are broken by name so the order is the same on every run.
-    sorter.prepare()
-    order: list[str] = []
-    while sorter.is_active():
-        ready = sorted(sorter.get_ready())
-        order.extend(ready)
-        sorter.done(*ready)
-    return order
+    return transform.model_names()
 
 
 def run_model(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    """Build one model's table (``create or replace table <name> as <select>``); its row count."""
+    """Build one model (``dbt build --select``, its tests included); its row count."""
     all_models = models()
     if name not in all_models:
         raise KeyError(f"no SQL model {name!r}; known models: {sorted(all_models)}")
-    body = all_models[name].sql.rstrip().rstrip(";")
-    con.execute(f"create or replace table {name} as\n{body}\n").fetchall()
+    transform.build(transform.database_path(con), [all_models[name].path.stem])
     return int(con.execute(f"select count(*) from {name}").fetchall()[0][0])
 
 
 def rebuild_models(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild every model in dependency order inside one transaction; row count per model."""
-    counts: dict[str, int] = {}
-    con.begin()
-    try:
-        for name in model_order():
-            counts[name] = run_model(con, name)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
-    return counts
+    """``dbt build`` of every seed, model and test on this connection's warehouse; rows per model.
+
+    Raises :class:`pipelines.lib.transform.ModelBuildFailed` naming the failed models and tests.
+    """
+    result = transform.build(transform.database_path(con))
+    return {name: int(con.execute(f"select count(*) from {name}").fetchall()[0][0]) for name in result.models}
 
 
 # --------------------------------------------------------------------------------------------

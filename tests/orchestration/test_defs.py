@@ -28,4 +28,5 @@ def test_sensors_are_on_by_default_and_writers_share_one_pool():
     graph = d.resolve_asset_graph()
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
-        assert node.pools == {"warehouse"}, key
+        if node.is_materializable:  # the loader's tables dbt reads are external (written by raw/filings)
+            assert node.pools == {"warehouse"}, key

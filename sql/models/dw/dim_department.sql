@@ -5,7 +5,7 @@ with
 
 documents as (
 
-    select * from dw.dim_document
+    select * from {{ ref("dim_document") }}
     where status in ('loaded', 'superseded')
 
 ),

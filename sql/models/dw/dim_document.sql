@@ -5,7 +5,7 @@ with
 
 documents as (
 
-    select * from core.documents
+    select * from {{ source("core", "documents") }}
 
 ),
 

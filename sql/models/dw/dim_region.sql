@@ -4,7 +4,7 @@ with
 
 documents as (
 
-    select * from dw.dim_document
+    {{ documents(status=none) }}
 
 ),
 

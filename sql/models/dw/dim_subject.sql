@@ -5,7 +5,7 @@ with
 
 seed as (
 
-    select * from dw.subject_seed
+    select * from {{ ref("subject_classes") }}
 
 ),
 
@@ -16,7 +16,7 @@ printed as (
         subject_code,
         mode(subject_name) as subject_name
 
-    from staging.budget_lines
+    from {{ source("staging", "budget_lines") }}
     where subject_code is not null and classification is not null
     group by classification, subject_code
 
@@ -30,7 +30,7 @@ summary_printed as (
         subject_code,
         mode(regexp_replace(item_name, '^[一二三四五六七八九十]+、', '')) as subject_name
 
-    from staging.budget_summary
+    from {{ source("staging", "budget_summary") }}
     where subject_code is not null
     group by subject_code
 

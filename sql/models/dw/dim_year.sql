@@ -4,7 +4,7 @@ with
 bounds as (
 
     select min(year) as first_year, max(year) as last_year
-    from dw.dim_document
+    from {{ ref("dim_document") }}
     where status = 'loaded' and year is not null
 
 ),
@@ -20,7 +20,7 @@ years as (
 filed as (
 
     select year, count(*) as n_documents
-    from dw.dim_document
+    from {{ ref("dim_document") }}
     where status = 'loaded'
     group by year
 

@@ -4,20 +4,19 @@ with
 
 documents as (
 
-    select * from dw.dim_document
-    where status = 'loaded'
+    {{ documents() }}
 
 ),
 
 lines as (
 
-    select * from staging.budget_lines
+    select * from {{ source("staging", "budget_lines") }}
 
 ),
 
 subjects as (
 
-    select subject_key, classification, subject_code from dw.dim_subject
+    select subject_key, classification, subject_code from {{ ref("dim_subject") }}
 
 )
 

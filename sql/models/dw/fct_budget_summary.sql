@@ -3,14 +3,13 @@ with
 
 documents as (
 
-    select * from dw.dim_document
-    where status = 'loaded'
+    {{ documents() }}
 
 ),
 
 summary as (
 
-    select * from staging.budget_summary
+    select * from {{ source("staging", "budget_summary") }}
 
 )
 

@@ -3,14 +3,13 @@ with
 
 documents as (
 
-    select * from dw.dim_document
-    where status = 'loaded'
+    {{ documents() }}
 
 ),
 
 indicators as (
 
-    select * from staging.performance_indicators
+    select * from {{ source("staging", "performance_indicators") }}
 
 )
 

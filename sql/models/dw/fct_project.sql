@@ -3,14 +3,13 @@ with
 
 documents as (
 
-    select * from dw.dim_document
-    where status = 'loaded'
+    {{ documents() }}
 
 ),
 
 projects as (
 
-    select * from staging.projects
+    select * from {{ source("staging", "projects") }}
 
 )
 

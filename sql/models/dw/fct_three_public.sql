@@ -3,14 +3,13 @@ with
 
 documents as (
 
-    select * from dw.dim_document
-    where status = 'loaded'
+    {{ documents() }}
 
 ),
 
 three_public as (
 
-    select * from staging.three_public
+    select * from {{ source("staging", "three_public") }}
 
 )
 

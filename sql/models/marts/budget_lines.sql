@@ -4,20 +4,18 @@ with
 
 lines as (
 
-    select * from dw.fct_budget_line
+    select * from {{ ref("fct_budget_line") }}
 
 ),
 
 documents as (
 
-    select * from dw.dim_document
+    {{ documents(status=none) }}
 
 )
 
 select
-    documents.county,
-    documents.department_code,
-    documents.department_name,
+    {{ department_columns('documents') }},
     lines.year,
     lines.table_kind,
     lines.classification,

@@ -3,20 +3,18 @@ with
 
 summary as (
 
-    select * from dw.fct_budget_summary
+    select * from {{ ref("fct_budget_summary") }}
 
 ),
 
 documents as (
 
-    select * from dw.dim_document
+    {{ documents(status=none) }}
 
 )
 
 select
-    documents.county,
-    documents.department_code,
-    documents.department_name,
+    {{ department_columns('documents') }},
     summary.year,
     summary.table_kind,
     summary.side,

@@ -5,7 +5,7 @@ with
 
 documents as (
 
-    select * from dw.dim_document
+    select * from {{ ref("dim_document") }}
     where status = 'loaded' and year is not null
 
 ),
@@ -13,7 +13,7 @@ documents as (
 summary_totals as (
 
     select document_id, sum(amount_wan)::decimal(18, 6) as total_wan
-    from dw.fct_budget_summary
+    from {{ ref("fct_budget_summary") }}
     where table_kind = 'summary'
         and side = 'expense'
         and item = 'current_year_total'
@@ -25,7 +25,7 @@ summary_totals as (
 line_totals as (
 
     select document_id, sum(amount_wan)::decimal(18, 6) as total_wan
-    from dw.fct_budget_line
+    from {{ ref("fct_budget_line") }}
     where table_kind = 'expenditure' and measure = 'total' and subject_level = 1
     group by document_id
 
@@ -34,7 +34,7 @@ line_totals as (
 three_public_totals as (
 
     select document_id, sum(amount_wan)::decimal(18, 6) as three_public_wan
-    from dw.fct_three_public
+    from {{ ref("fct_three_public") }}
     where fund_source = 'total' and category = 'total'
     group by document_id
 
@@ -62,7 +62,7 @@ with_prior as (
 
     select
         per_department.*,
-        case when lag(year) over w = year - 1 then lag(total_wan) over w end as prior_total_wan
+        {{ prior_year('total_wan') }} as prior_total_wan
 
     from per_department
     window w as (partition by department_key, doc_type order by year)
@@ -72,18 +72,13 @@ with_prior as (
 changes as (
 
     select
-        departments.county,
-        departments.department_code,
-        departments.department_name,
+        {{ department_columns('departments') }},
         with_prior.*,
-        (with_prior.total_wan - with_prior.prior_total_wan)::decimal(18, 6) as change_wan,
-        case
-            when with_prior.prior_total_wan = 0 then null
-            else round((with_prior.total_wan - with_prior.prior_total_wan) * 100 / with_prior.prior_total_wan, 2)
-        end::decimal(18, 2) as change_pct
+        {{ change_wan('with_prior.total_wan', 'with_prior.prior_total_wan') }} as change_wan,
+        {{ change_pct('with_prior.total_wan', 'with_prior.prior_total_wan') }} as change_pct
 
     from with_prior
-    inner join dw.dim_department as departments using (department_key)
+    inner join {{ ref("dim_department") }} as departments using (department_key)
 
 )
 

@@ -3,20 +3,18 @@ with
 
 indicators as (
 
-    select * from dw.fct_performance_indicator
+    select * from {{ ref("fct_performance_indicator") }}
 
 ),
 
 documents as (
 
-    select * from dw.dim_document
+    {{ documents(status=none) }}
 
 )
 
 select
-    documents.county,
-    documents.department_code,
-    documents.department_name,
+    {{ department_columns('documents') }},
     indicators.year,
     indicators.project_seq,
     indicators.project_name,

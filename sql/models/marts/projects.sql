@@ -4,20 +4,18 @@ with
 
 projects as (
 
-    select * from dw.fct_project
+    select * from {{ ref("fct_project") }}
 
 ),
 
 documents as (
 
-    select * from dw.dim_document
+    {{ documents(status=none) }}
 
 )
 
 select
-    documents.county,
-    documents.department_code,
-    documents.department_name,
+    {{ department_columns('documents') }},
     projects.year,
     projects.project_seq,
     projects.project_name,

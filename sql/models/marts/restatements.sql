@@ -4,7 +4,7 @@ with
 
 ledger as (
 
-    select * from core.restatements
+    select * from {{ source("core", "restatements") }}
 
 )
 

@@ -3,20 +3,18 @@ with
 
 three_public as (
 
-    select * from dw.fct_three_public
+    select * from {{ ref("fct_three_public") }}
 
 ),
 
 documents as (
 
-    select * from dw.dim_document
+    {{ documents(status=none) }}
 
 )
 
 select
-    documents.county,
-    documents.department_code,
-    documents.department_name,
+    {{ department_columns('documents') }},
     three_public.year,
     three_public.category,
     three_public.fund_source,

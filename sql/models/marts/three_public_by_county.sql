@@ -5,14 +5,14 @@ with
 
 three_public as (
 
-    select * from dw.fct_three_public
+    select * from {{ ref("fct_three_public") }}
     where fund_source = 'total'
 
 ),
 
 departments as (
 
-    select department_key, county from dw.dim_department
+    select department_key, county from {{ ref("dim_department") }}
 
 ),
 
@@ -83,8 +83,8 @@ trend as (
 
     select
         *,
-        case when lag(year) over w = year - 1 then lag(amount_wan) over w end as prior_amount_wan,
-        case when lag(year) over w = year - 1 then lag(n_filings) over w end as prior_n_filings
+        {{ prior_year('amount_wan') }} as prior_amount_wan,
+        {{ prior_year('n_filings') }} as prior_n_filings
 
     from filled
     window w as (partition by county, doc_type, category order by year)
@@ -100,11 +100,8 @@ select
     amount_yuan,
     amount_wan,
     prior_amount_wan,
-    (amount_wan - prior_amount_wan)::decimal(18, 6) as change_wan,
-    case
-        when prior_amount_wan = 0 then null
-        else round((amount_wan - prior_amount_wan) * 100 / prior_amount_wan, 2)
-    end::decimal(18, 2) as change_pct,
+    {{ change_wan('amount_wan', 'prior_amount_wan') }} as change_wan,
+    {{ change_pct('amount_wan', 'prior_amount_wan') }} as change_pct,
     prior_n_filings,
     doc_type
 

@@ -14,7 +14,7 @@ three_public as (
         sum(amount_yuan)::decimal(18, 2) as amount_yuan,
         sum(amount_wan)::decimal(18, 6) as amount_wan
 
-    from dw.fct_three_public
+    from {{ ref("fct_three_public") }}
     where fund_source = 'total'
     group by department_key, doc_type, category, year
 
@@ -57,7 +57,7 @@ trend as (
 
     select
         *,
-        case when lag(year) over w = year - 1 then lag(amount_wan) over w end as prior_amount_wan
+        {{ prior_year('amount_wan') }} as prior_amount_wan
 
     from filled
     window w as (partition by department_key, doc_type, category order by year)
@@ -66,23 +66,18 @@ trend as (
 
 departments as (
 
-    select * from dw.dim_department
+    select * from {{ ref("dim_department") }}
 
 )
 
 select
-    departments.county,
-    departments.department_code,
-    departments.department_name,
+    {{ department_columns('departments') }},
     trend.year,
     trend.category,
     trend.amount_wan,
     trend.prior_amount_wan,
-    (trend.amount_wan - trend.prior_amount_wan)::decimal(18, 6) as change_wan,
-    case
-        when trend.prior_amount_wan = 0 then null
-        else round((trend.amount_wan - trend.prior_amount_wan) * 100 / trend.prior_amount_wan, 2)
-    end::decimal(18, 2) as change_pct,
+    {{ change_wan('trend.amount_wan', 'trend.prior_amount_wan') }} as change_wan,
+    {{ change_pct('trend.amount_wan', 'trend.prior_amount_wan') }} as change_pct,
     -- extras beyond the contract
     trend.amount_yuan,
     trend.doc_type,

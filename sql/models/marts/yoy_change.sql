@@ -19,7 +19,7 @@ lines as (
         any_value(document_id) as document_id,
         sum(amount_wan)::decimal(18, 6) as amount_wan
 
-    from dw.fct_budget_line
+    from {{ ref("fct_budget_line") }}
     where subject_code is not null
     group by department_key, doc_type, table_kind, subject_code, measure, year
 
@@ -28,7 +28,7 @@ lines as (
 filed as (
 
     select distinct department_key, doc_type, year
-    from dw.dim_document
+    from {{ ref("dim_document") }}
     where status = 'loaded' and year is not null
 
 ),
@@ -89,14 +89,12 @@ compared as (
 
 departments as (
 
-    select * from dw.dim_department
+    select * from {{ ref("dim_department") }}
 
 )
 
 select
-    departments.county,
-    departments.department_code,
-    departments.department_name,
+    {{ department_columns('departments') }},
     compared.table_kind,
     compared.subject_code,
     compared.subject_name,
@@ -105,11 +103,8 @@ select
     compared.amount_wan,
     compared.year - 1 as prior_year,
     compared.prior_amount_wan,
-    (compared.amount_wan - compared.prior_amount_wan)::decimal(18, 6) as change_wan,
-    case
-        when compared.prior_amount_wan = 0 then null
-        else round((compared.amount_wan - compared.prior_amount_wan) * 100 / compared.prior_amount_wan, 2)
-    end::decimal(18, 2) as change_pct,
+    {{ change_wan('compared.amount_wan', 'compared.prior_amount_wan') }} as change_wan,
+    {{ change_pct('compared.amount_wan', 'compared.prior_amount_wan') }} as change_pct,
     -- extras beyond the contract
     compared.classification,
     compared.subject_level,
