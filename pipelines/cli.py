@@ -158,6 +158,25 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from pipelines.lib import dictionary
+
+    if args.dictionary:
+        path = dictionary.write(Path(args.dictionary_out) if args.dictionary_out else None)
+        print(f"data dictionary written: {path}")
+        return 0
+    from pipelines.lib import transform
+    from pipelines.lib.warehouse import WarehouseMissing
+
+    db = _db(args)
+    if not db.exists():
+        raise WarehouseMissing(f"no warehouse at {db}; run `yusuan ingest` first or pass --db")
+    index = transform.docs(args.out, db)
+    print(f"dbt docs site written: {index} (open it in a browser; no server needed)")
+    print(f"data dictionary (Markdown): {dictionary.dictionary_path()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yusuan", description="County budget disclosures (部门预算公开) into DuckDB.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -179,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("summary", help="print what the warehouse holds: documents, facts, top changes, 三公")
     r.add_argument("--db")
     r.set_defaults(func=cmd_summary)
+    d = sub.add_parser("docs", help="build the dbt docs site of the models (lineage, columns, tests) as one HTML file")
+    d.add_argument("--db", help="warehouse whose tables the site describes (default $YUSUAN_DB, else "
+                   f"{DEFAULT_DB})")
+    d.add_argument("--out", default="data/docs", help="folder for index.html (default data/docs)")
+    d.add_argument("--dictionary", action="store_true",
+                   help="instead, regenerate the Markdown data dictionary (docs/dictionary.md) from the YAML")
+    d.add_argument("--dictionary-out", help=argparse.SUPPRESS)
+    d.set_defaults(func=cmd_docs)
     return p
 
 

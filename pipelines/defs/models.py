@@ -83,7 +83,7 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
                 key = dg.AssetKey(node.name.split("."))
                 if key in context.selected_asset_keys:
                     rows = con.execute(f"select count(*) from {node.name}").fetchall()[0][0]
-                    yield dg.Output(None, output_name="_".join(key.path), metadata={"dagster/row_count": rows})
+                    yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows})
             elif node.resource_type == "test" and node.name in checks and checks[node.name] in wanted_checks:
                 key = checks[node.name]
                 yield dg.AssetCheckResult(

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -174,10 +175,22 @@ def manifest(warehouse: str | Path | None = None) -> Any:
 
 @cache
 def _manifest(name: str, warehouse: str) -> Any:
-    target = artifacts_dir() / name
+    # Parsed in a folder of this process (concurrent ingests parse at once), starting from the shared
+    # partial-parse file, whose update is then moved into place atomically with the manifest.
+    shared = artifacts_dir() / name
+    shared.mkdir(parents=True, exist_ok=True)
+    target = shared / f"parse-{os.getpid()}"
+    target.mkdir(exist_ok=True)
+    partial = shared / "partial_parse.msgpack"
+    if partial.exists():
+        shutil.copyfile(partial, target / partial.name)
     result = _invoke(["parse", *_common_args(target, warehouse)])
     if not result.success:
         raise ModelBuildFailed(f"the dbt project {project_dir()} does not parse: {result.exception}")
+    for file_name in ("partial_parse.msgpack", "manifest.json"):
+        if (target / file_name).exists():
+            os.replace(target / file_name, shared / file_name)
+    shutil.rmtree(target, ignore_errors=True)
     return result.result
 
 
@@ -220,7 +233,7 @@ def build(
     unless ``raise_on_failure`` is False.
     """
     target = artifacts_dir() / f"run-{os.getpid()}"
-    args = ["build", *_common_args(target, str(Path(warehouse).resolve()))]
+    args = ["build", *_common_args(target, str(Path(warehouse).resolve())), "--no-write-json"]
     select = list(select or [])
     if select:
         args += ["--select", *select]
