@@ -240,7 +240,10 @@ def build(
     exclude = list(exclude or [])
     if exclude:
         args += ["--exclude", *exclude]
-    result = _invoke(args, manifest(warehouse))
+    try:
+        result = _invoke(args, manifest(warehouse))
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
     if result.exception is not None and result.result is None:
         raise ModelBuildFailed(f"dbt build did not run: {result.exception}")
     nodes = tuple(
@@ -258,6 +261,17 @@ def build(
     if raise_on_failure and (out.failed or not result.success):
         raise ModelBuildFailed(_failure_message(out), out.failed)
     return out
+
+
+def compiled_sql(warehouse: str | Path) -> dict[str, str]:
+    """Each model's SQL as dbt compiles it for ``warehouse`` (``schema.table`` → select), for benchmarks."""
+    target = artifacts_dir() / f"compile-{os.getpid()}"
+    result = _invoke(["compile", *_common_args(target, str(Path(warehouse).resolve())), "--no-write-json",
+                      "--select", "resource_type:model"], manifest(warehouse))
+    shutil.rmtree(target, ignore_errors=True)
+    if not result.success:
+        raise ModelBuildFailed(f"dbt compile failed: {result.exception}")
+    return {_node_name(r.node): r.node.compiled_code for r in result.result.results}
 
 
 def _failure_message(result: BuildResult) -> str:
