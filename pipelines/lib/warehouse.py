@@ -715,9 +715,14 @@ def rebuild_models(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def mart_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every table and view in the ``marts`` schema, as ``marts.<name>``, sorted."""
+    """Every table and view in the ``marts`` schema, as ``marts.<name>``, sorted.
+
+    dbt's intermediates (``<name>__dbt_tmp``, ``<name>__dbt_backup``, left only by a build killed
+    midway and dropped by the next) are not marts.
+    """
     rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "and not regexp_matches(table_name, '__dbt_(tmp|backup)$') order by table_name"
     ).fetchall()
     return [f"marts.{row[0]}" for row in rows]
 
