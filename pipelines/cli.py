@@ -16,7 +16,7 @@ def _db(args) -> Path:
 
 
 def cmd_ingest(args) -> int:
-    from pipelines.lib.ingest import ModelsFailed, ingest
+    from pipelines.lib.ingest import ModelsFailed, WarehouseFault, ingest
     from pipelines.lib.warehouse import WarehouseInUse
 
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -38,7 +38,7 @@ def cmd_ingest(args) -> int:
         print(f"yusuan ingest: {err}{waited}. If no yusuan run is going on, a DuckDB client (duckdb shell, "
               "DBeaver, a notebook) has the file open: close it there. Nothing was written.", file=sys.stderr)
         return 2
-    except ModelsFailed as err:
+    except (ModelsFailed, WarehouseFault) as err:
         print(f"yusuan ingest: {err}", file=sys.stderr)
         return 2
     for line in summary.lines():

@@ -42,6 +42,29 @@ class ModelsFailed(RuntimeError):
     """Every filing was loaded, but rebuilding the SQL models (dw, marts) failed."""
 
 
+class WarehouseFault(RuntimeError):
+    """Writing to the warehouse failed for a reason outside any filing: a full disk, an I/O error."""
+
+
+# How DuckDB words a failed write or commit (a commit that cannot write its log is a TransactionException).
+_FAULT_WORDS = ("could not write", "failed to commit", "no space left", "file too large", "input/output error",
+                "disk quota", "read-only file system", "could not fsync", "could not read", "could not truncate")
+
+
+def is_fault(err: BaseException) -> bool:
+    """Is ``err`` the disk's or the database's fault rather than a filing's?"""
+    return isinstance(err, duckdb.IOException | duckdb.FatalException) or (
+        isinstance(err, duckdb.Error) and any(w in str(err).lower() for w in _FAULT_WORDS))
+
+
+def fault(err: BaseException, db: object = "the warehouse") -> WarehouseFault:
+    """The message for a failed write: what failed, that no filing is to blame, what to do."""
+    return WarehouseFault(
+        f"writing to {db} failed: {str(err).splitlines()[0][:300]} — a full disk or an I/O error, not a "
+        "problem with any filing. Filings loaded before stay loaded; the ones being written were not loaded "
+        "and none was marked rejected. Free space (or fix the disk) and run the same ingest again")
+
+
 @dataclass
 class Summary:
     """What one ingest run did, for the CLI and the tests."""
@@ -95,7 +118,7 @@ def load_processed(con: duckdb.DuckDBPyConnection, item: Processed) -> str:
     except (duckdb.Error, ValueError, TypeError) as err:
         if isinstance(err, duckdb.InterruptException):
             raise KeyboardInterrupt from err  # Ctrl-C inside a query: stop, do not blame the filing
-        if isinstance(err, duckdb.IOException | duckdb.FatalException):
+        if is_fault(err):
             raise  # the disk or the database, not this filing
         reason = (f"{INTERNAL} while writing it to the warehouse ({type(err).__name__}: "
                   f"{str(err).splitlines()[0][:200]}); nothing of it was loaded — report it with the file attached")
@@ -130,7 +153,7 @@ def load_group(con: duckdb.DuckDBPyConnection, items: list[Processed]) -> list[s
         except (duckdb.Error, ValueError, TypeError, KeyError) as err:
             if isinstance(err, duckdb.InterruptException):
                 raise KeyboardInterrupt from err
-            if isinstance(err, duckdb.IOException | duckdb.FatalException):
+            if is_fault(err):
                 raise
     return [load_processed(con, item) for item in items]
 
@@ -356,7 +379,12 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
     with closing(processed_chunks(files, county=county, jobs=jobs)) as chunks:
         for items in chunks:
             ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
-            statuses = load_group(con, items)
+            try:
+                statuses = load_group(con, items)
+            except duckdb.Error as err:
+                if is_fault(err):
+                    raise fault(err) from err
+                raise
             for item, status in zip(items, statuses, strict=True):
                 path = files[n][0]
                 n += 1
@@ -366,6 +394,8 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
         warehouse.rebuild_models(con)
     except duckdb.Error as err:
         ctrl_c.check()
+        if is_fault(err):
+            raise fault(err) from err
         raise ModelsFailed(
             f"the filings above are in the warehouse, but rebuilding the SQL models failed "
             f"({type(err).__name__}: {str(err).splitlines()[0]}); the marts still show the previous run. "
