@@ -53,7 +53,11 @@ def cmd_check(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"yusuan check: no such file: {path}", file=sys.stderr)
+        from pipelines.lib.stages import not_regular
+
+        what = not_regular(path.stat().st_mode) if path.exists() else None
+        print(f"yusuan check: {printable_path(path)} is {what}; yusuan reads only regular files" if what
+              else f"yusuan check: no such file: {printable_path(path)}", file=sys.stderr)
         return 2
     item = process(path, root=path.parent)
     d = item.document
