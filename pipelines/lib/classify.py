@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipelines.lib import doctype
 from pipelines.lib.model import Cell, Filing, RawDocument, RawTable, Table
 
 BUDGET_KINDS = (
@@ -767,13 +768,11 @@ def classify(raw: RawDocument) -> Filing:
     unit = units.most_common(1)[0][0] if units else None
     if unit is None and para_meta.unit:
         unit = para_meta.unit
-    titled = [key(t.title) for t in budget if t.title]
-    final = sum("决算" in k for k in titled)
-    if titled:
-        doc_type = "final_accounts" if final > len(titled) - final else "budget"
-    else:
-        heads = " ".join(key(p.text) for p in raw.paragraphs[:20])
-        doc_type = "final_accounts" if "决算" in heads and "预算" not in heads else "budget"
+    # 预算 or 决算, 部门 or 单位: the spellings are data in pipelines/lib/doctype.py
+    cover = doctype.cover_text(p.text for p in raw.paragraphs[:40])
+    titles = [t.title for t in budget if t.title] or [t.title for t in tables if t.title]
+    doc_type = doctype.doc_type_of(cover, titles)
+    scope = doctype.scope_of(cover, titles)
 
     return Filing(
         file_type=raw.file_type,
@@ -781,6 +780,7 @@ def classify(raw: RawDocument) -> Filing:
         department_name=name,
         year=year,
         doc_type=doc_type,
+        scope=scope,
         unit=unit,
         tables=tables,
         paragraphs=raw.paragraphs,

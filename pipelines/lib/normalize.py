@@ -144,6 +144,7 @@ class Line:
     unit: str
     loc: Loc
     is_total: bool = False
+    basis: str = "budget"  # budget 预算数 | adjusted_budget 调整预算数 | final 决算数
 
 
 @dataclass(slots=True)
@@ -157,6 +158,7 @@ class SummaryLine:
     amount: Amount
     unit: str
     loc: Loc
+    basis: str = "budget"
 
 
 @dataclass(slots=True)
@@ -167,6 +169,7 @@ class ThreePublicLine:
     amount: Amount
     unit: str
     loc: Loc
+    basis: str = "budget"
 
 
 @dataclass(slots=True)
@@ -236,18 +239,18 @@ class Normalized:
             {"document_id": d, "table_kind": x.table_kind, "classification": x.classification,
              "subject_code": x.subject_code, "subject_name": x.subject_name,
              "subject_level": level(x.subject_code), "parent_code": parent(x.subject_code),
-             "measure": x.measure, **prov(x.amount, x.unit, x.loc)}
+             "measure": x.measure, "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
             for x in self.lines if not x.is_total
         ]
         summary = [
             {"document_id": d, "table_kind": x.table_kind, "side": x.side, "item": x.item,
              "item_name": x.item_name, "subject_code": x.subject_code, "measure": x.measure,
-             **prov(x.amount, x.unit, x.loc)}
+             "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
             for x in self.summary
         ]
         three = [
             {"document_id": d, "category": x.category, "category_label": x.label,
-             "fund_source": x.fund_source, **prov(x.amount, x.unit, x.loc)}
+             "fund_source": x.fund_source, "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
             for x in self.three_public
         ]
         indicators = [
