@@ -18,6 +18,8 @@ BUDGET_MEASURES = [
     "total", "current_year_total", "fiscal_appropriation", "fiscal_special_account", "business", "operating",
     "superior_subsidy", "affiliate_remittance", "other", "prior_year_carryover", "basic", "project",
     "remit_to_superior", "subsidy_to_affiliates", "personnel", "public_operating",
+    # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
+    "year_start_carryover", "current_year_income", "year_end_carryover",
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure"]

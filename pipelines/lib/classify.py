@@ -556,11 +556,18 @@ def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> Non
     out.body = [row for row in rows[start:] if row]
 
 
+# Titles that name their kind beyond doubt even where the header looks like another kind's: the 决算's
+# 政府性基金 / 国有资本经营 收入支出决算表 print 本年收入 beside 本年支出 (an income-like header).
+_TITLE_OVER_HEADER = re.compile(r"(政府性?基金|国有资本经营).*收入支出(决算)?表")
+
+
 def _decide_kind(p: _Parsed) -> None:
     t, hints = p.title_kind, p.hints
     label = f"table {p.raw.index + 1}" + (f" ({p.title})" if p.title else "")
     if t == "unknown":
         p.kind = "unknown"  # a table we recognise by name but do not model (政府购买服务…)
+    elif t is not None and _TITLE_OVER_HEADER.search(key(p.title)):
+        p.kind = t
     elif t is not None and (not hints or t in hints):
         p.kind = t
     elif hints:

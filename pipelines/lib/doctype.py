@@ -40,6 +40,9 @@ DOC_TYPE_SPELLINGS: list[tuple[str, str]] = [
     (r"預算|预算", "budget"),
 ]
 
+# Words naming both (部门预决算公开): removed before the cover is read for the doc_type.
+DOC_TYPE_NEITHER = [r"预决算", r"預決算"]
+
 _COVER_END = re.compile(r"^目录$|^目次$")
 _SPACE = re.compile(r"\s+")
 
@@ -71,6 +74,8 @@ def _first(rules: list[tuple[str, str]], text: str) -> str | None:
 
 def doc_type_of(cover: str, titles: list[str]) -> str:
     """``final_accounts`` or ``budget``: the cover if it names one only, else most table titles."""
+    for pattern in DOC_TYPE_NEITHER:
+        cover = re.sub(pattern, "", cover)
     named = {value for pattern, value in DOC_TYPE_SPELLINGS if re.search(pattern, cover)}
     if len(named) == 1:
         return named.pop()
