@@ -36,6 +36,8 @@ def printed_amounts(filing) -> set[tuple[int, int, int]]:
         if table.kind == "performance_target":
             continue
         skip = {i for i, h in enumerate(table.header) if NOT_AMOUNT.search(clean(h))}
+        if any(re.search(r"分数|得分|评分", clean(h)) for h in table.header):
+            continue  # scores of a 绩效自评 table are not amounts
         for row in table.body:
             for cell in row:
                 if cell.col in skip:

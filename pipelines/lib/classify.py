@@ -427,6 +427,12 @@ def _fill_unmerged_parents(grid: list[list[Cell | None]]) -> None:
                 row[c] = left
 
 
+def _UNITS_LISTED(hk: str, bk: str) -> bool:
+    """序号 | 单位名称 | 备注 with rows like 上海市普陀区财政局（本级） / 预算不单列，并入本级: no amounts."""
+    money = any(w in hk for w in ("合计", "金额", "支出", "收入", "预算数", "决算数"))
+    return "单位名称" in hk and not money and any(w in hk + bk for w in ("备注", "本级", "单列", "单位构成"))
+
+
 def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     """Kinds the header (and the first body column) is compatible with, most likely first."""
     hks = [key(h) for h in header]
@@ -444,6 +450,8 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
         return ["procurement"]
     if any(w in hk for w in ("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")):
         return ["org_structure"]
+    if _UNITS_LISTED(hk, bk) and not subject_like:
+        return ["org_structure"]  # a 决算's 部门决算单位构成: the units it covers, untitled
     if not subject_like and ("资产总额" in bk or ("房屋" in bk and "车辆" in bk)):
         return ["assets"]
     tops = [h.split("/")[0] for h in hks]

@@ -121,12 +121,14 @@ SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
 FINAL_SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"使用非财政拨款结余|用事业基金弥补收支差额|使用事业基金", "use_of_non_fiscal_balance"),
     (r"^年初.*结转和?结余|^年初.*结转|^上年结转和?结余", "year_start_carryover"),
-    (r"^(本年)?收入合计$|^合计$", "current_year_total"),
+    (r"^本年收入合计$|^本年收入小计$", "current_year_total"),
+    (r"^合计$|^总计$|^收入总计$", "grand_total"),  # 西南大学: 合计 under the carry-overs is the grand total
 ]
 FINAL_SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
     (r"结余分配", "balance_distribution"),
     (r"^年末.*结转和?结余|^年末.*结转|^年终结转", "year_end_carryover"),
-    (r"^(本年)?支出合计$|^合计$", "current_year_total"),
+    (r"^本年支出合计$|^本年支出小计$", "current_year_total"),
+    (r"^合计$|^总计$|^支出总计$", "grand_total"),
 ]
 
 # Which figure a column holds, from its header (whitespace removed).  A column naming none holds the
@@ -398,16 +400,32 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
     blocks = _blocks(all_keys)
     for block in blocks:
         keys = [k if i in block else "" for i, k in enumerate(all_keys)]
-        _subject_block(table, unit, out, keys, single=len(blocks) > 1)
+        _subject_block(table, unit, out, keys, block_measure=_block_measure(table, keys, block) if len(blocks) > 1
+                       else None)
 
 
-def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], single: bool) -> None:
+# A block of a side-by-side 基本支出表 is one half: its heading or its total row says which.
+BLOCK_MEASURES = [(r"人员经费", "personnel"), (r"公用经费", "public_operating")]
+
+
+def _block_measure(table: Table, keys: list[str], block: list[int]) -> str:
+    found = _match(BLOCK_MEASURES, " ".join(keys[i] for i in block))
+    for row in table.body[::-1]:
+        if found:
+            break
+        vals = table.values(row)
+        found = _match(BLOCK_MEASURES, " ".join(clean(vals[i]) for i in block if "合计" in vals[i]))
+    return found or "total"
+
+
+def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], block_measure: str | None) -> None:
     code_cols, name_col = _code_columns(keys)
     rules = MEASURES[table.kind]
     if out.doc_type == "final_accounts":
         rules = FINAL_MEASURES + rules + SINGLE_AMOUNT
-    if single:
-        rules = SINGLE_AMOUNT  # one amount per block: the subject's own figure
+    if block_measure:
+        # one amount per block: the subject's own figure, a part (人员经费 | 公用经费) of the 基本支出
+        rules = [(pattern, block_measure) for pattern, _ in SINGLE_AMOUNT]
     measure_cols: list[tuple[int, str]] = []
     bases: dict[int, str] = {}
     seen: set[tuple[str, str]] = set()
@@ -467,8 +485,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], si
             a = _amount(vals[col], table, loc, out, f"{label} / {measure}")
             if a is None:
                 continue
-            out.lines.append(Line(table.kind, classification, code, name.strip() or label, measure, a, unit,
-                                  loc, is_total, bases[col]))
+            out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
+                                  measure, a, unit, loc, is_total, bases[col]))
 
 
 def _join_code(parts: list[str], context: list[str]) -> str | None:
