@@ -224,7 +224,7 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
     doc: dict = {
         "document_id": None, "file_name": printable(path.name), "source_path": printable_path(path),
         "region": region and printable_path(Path(region)), "county": county and printable(county), "department_code": None, "department_name": None, "year": None,
-        "doc_type": "budget", "unit": None, "status": "rejected", "error": None, "file_type": None,
+        "doc_type": "budget", "scope": "department", "unit": None, "status": "rejected", "error": None, "file_type": None,
         "pages": None, "n_tables": None, "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     try:
@@ -241,7 +241,7 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
         return _rejected(doc, path, _internal("reading", err), "internal")
 
     doc.update(department_code=filing.department_code, department_name=filing.department_name,
-               year=filing.year, doc_type=filing.doc_type, unit=filing.unit, file_type=filing.file_type,
+               year=filing.year, doc_type=filing.doc_type, scope=filing.scope, unit=filing.unit, file_type=filing.file_type,
                pages=filing.pages, n_tables=len(filing.tables))
     try:
         norm = normalize(filing, doc["document_id"])
