@@ -65,6 +65,7 @@ def test_vocabularies_are_the_validators_lists():
     assert vocab["summary_item"] == schemas.SUMMARY_ITEMS
     assert vocab["category"] == schemas.CATEGORIES
     assert vocab["fund_source"] == schemas.FUND_SOURCES
+    assert vocab["basis"] == schemas.BASES
     # every value has a Chinese term
     for name, values in dictionary.vocabularies().items():
         for value, term in values.items():
