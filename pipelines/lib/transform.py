@@ -134,12 +134,13 @@ def _invoke(args: list[str], manifest: Any = None) -> Any:
     from dbt.cli.main import dbtRunner
 
     # dbt prints every node to stdout; the caller reports what matters (the CLI's summary).
-    with contextlib.redirect_stdout(io.StringIO()):
-        result = dbtRunner(manifest=manifest).invoke(
-            [*args[:1], "--quiet", "--no-use-colors", "--log-level-file", "warn", *args[1:]]
-        )
-    _release_duckdb()
-    return result
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return dbtRunner(manifest=manifest).invoke(
+                ["--quiet", "--no-use-colors", "--log-level-file", "warn", *args]
+            )
+    finally:
+        _release_duckdb()
 
 
 def _release_duckdb() -> None:
@@ -315,7 +316,7 @@ def docs(out_dir: str | Path, warehouse: str | Path) -> Path:
                           "--static"], manifest(warehouse))
         if not result.success:
             raise ModelBuildFailed(f"dbt docs generate failed: {result.exception}")
-        for name in ("static_index.html", "index.html", "manifest.json", "catalog.json"):
+        for name in ("static_index.html", "manifest.json", "catalog.json"):
             source = Path(tmp) / name
             if source.exists():
                 (out_dir / ("index.html" if name == "static_index.html" else name)).write_bytes(source.read_bytes())

@@ -51,12 +51,12 @@ def test_a_second_ingest_stops_or_waits_and_nothing_is_corrupted(tmp_path):
         assert "--wait SECONDS" in err and "Nothing was written" in err
 
         # With --wait: say so once, wait for the first run, then find everything already loaded.
-        code, out, err = _cli("ingest", str(folder), "--db", str(db), "--wait", "60")
+        code, out, err = _cli("ingest", str(folder), "--db", str(db), "--wait", "300")
         assert code == 0, out + err
-        assert f"waiting up to 60 s for the warehouse {db} (in use by pid {first.pid})" in out
+        assert f"waiting up to 300 s for the warehouse {db} (in use by pid {first.pid})" in out
         assert f"0 loaded, {len(files)} unchanged, 0 rejected" in out
     finally:
-        first.wait(timeout=60)
+        first.wait(timeout=300)
         reader.join(timeout=10)
     assert first.returncode == 0, "".join(lines)
     assert f"{len(files)} loaded, 0 unchanged, 0 rejected" in "".join(lines)
