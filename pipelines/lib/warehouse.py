@@ -20,6 +20,7 @@ need it in DuckDB 2.0).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import uuid
@@ -741,12 +742,18 @@ def run_model(con: duckdb.DuckDBPyConnection, name: str) -> int:
     return int(con.execute(f"select count(*) from {name}").fetchall()[0][0])
 
 
-def rebuild_models(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def rebuild_models(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None) -> dict[str, int]:
     """``dbt build`` of every seed, model and test on this connection's warehouse; rows per model.
 
+    ``tests=False`` builds the models without running their data tests (grain, values,
+    relationships); ``None`` runs them unless ``$YUSUAN_MODEL_TESTS`` is ``0`` (the SQL tests of
+    this repository set it, and test the dbt tests themselves in ``tests/sql/test_dbt_project.py``).
     Raises :class:`pipelines.lib.transform.ModelBuildFailed` naming the failed models and tests.
     """
-    result = transform.build(transform.database_path(con))
+    if tests is None:
+        tests = os.environ.get("YUSUAN_MODEL_TESTS", "1") != "0"
+    exclude = None if tests else ["resource_type:test"]
+    result = transform.build(transform.database_path(con), exclude=exclude)
     return {name: int(con.execute(f"select count(*) from {name}").fetchall()[0][0]) for name in result.models}
 
 

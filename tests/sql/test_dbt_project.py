@@ -48,7 +48,7 @@ def test_every_vocabulary_column_has_an_accepted_values_test():
 
 def test_the_models_document_every_column_they_build(con):
     warehouse.load_document(con, weixian_doc(), weixian_2023_frames())
-    warehouse.rebuild_models(con)
+    warehouse.rebuild_models(con, tests=True)
     by_name = {r.name: r for r in dictionary.relations()}
     for name in warehouse.model_order():
         schema, table = name.split(".")
@@ -85,14 +85,14 @@ def test_dictionary_is_generated_from_the_yaml_and_current():
 
 def test_a_duplicated_fact_fails_the_grain_test_and_stops_the_marts(con):
     warehouse.load_document(con, weixian_doc(), weixian_2023_frames())
-    warehouse.rebuild_models(con)
+    warehouse.rebuild_models(con, tests=True)
     before = con.execute("select count(*) from marts.budget_lines").fetchall()[0][0]
     # the same fact twice: a loader bug the grain test must catch
     con.execute(
         "insert into staging.budget_lines select * from staging.budget_lines limit 1"
     )
     with pytest.raises(transform.ModelBuildFailed) as failed:
-        warehouse.rebuild_models(con)
+        warehouse.rebuild_models(con, tests=True)
     message = str(failed.value)
     assert "unique_combination_fct_budget_line_document_id" in message
     assert "marts.budget_lines" in message  # named as skipped
@@ -106,11 +106,11 @@ def test_an_unknown_code_fails_its_accepted_values_test(con):
     warehouse.load_document(con, weixian_doc(), weixian_2023_frames())
     con.execute("update staging.three_public set category = 'sangong' where category = 'reception'")
     with pytest.raises(transform.ModelBuildFailed, match="accepted_values_fct_three_public_category"):
-        warehouse.rebuild_models(con)
+        warehouse.rebuild_models(con, tests=True)
 
 
 @pytest.mark.slow
-def test_same_facts_and_marts_as_the_sql_runner_it_replaced(tmp_path):
+def test_same_facts_and_marts_as_the_sql_runner_it_replaced(tmp_path, monkeypatch):
     """Ingest the shipped docx samples; every dw.* and marts.* table equals what the old runner built.
 
     runner_baseline/samples.json was written by bench/runner_snapshot.py over the warehouse the
@@ -119,6 +119,7 @@ def test_same_facts_and_marts_as_the_sql_runner_it_replaced(tmp_path):
     """
     from pipelines.lib.ingest import ingest
 
+    monkeypatch.setenv("YUSUAN_MODEL_TESTS", "1")  # the full dbt build, every test, as `yusuan ingest` runs it
     db = tmp_path / "warehouse.duckdb"
     ingest([ROOT / "data" / "samples"], db, echo=lambda _line: None)
     baseline = json.loads((Path(__file__).parent / "runner_baseline" / "samples.json").read_text(encoding="utf-8"))
