@@ -540,6 +540,9 @@ def _readable(norm: Normalized, filing: Filing) -> CheckResult:
     for p in norm.problems:
         c.r.status = "failed"
         c.r.findings.append(Finding("warning", p.check, p.table_kind, p.location, None, p.actual, p.message))
+    for note in (filing.raw.notes if filing.raw is not None else []):
+        c.r.status = "failed"
+        c.r.findings.append(Finding("warning", "content_readable", None, "document", None, None, note))
     for t in filing.tables:
         if t.kind == "unknown":
             c.r.status = "failed"

@@ -56,6 +56,7 @@ class RawDocument:
     tables: list[RawTable]
     paragraphs: list[Paragraph]
     pages: int | None = None
+    notes: list[str] = field(default_factory=list)  # content the reader saw but could not read (a finding each)
 
 
 @dataclass

@@ -19,7 +19,16 @@ import polars as pl
 
 from pipelines.lib import frames as F
 from pipelines.lib.model import Cell, Filing, Table
-from pipelines.lib.numbers import Amount, BadNumber, clean, parse_amount, stated_amounts
+from pipelines.lib.numbers import (
+    Amount,
+    BadNumber,
+    TooLarge,
+    clean,
+    fits,
+    in_unit,
+    parse_amount,
+    stated_amounts,
+)
 from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
 
 SUBJECT_KINDS = {
@@ -350,16 +359,48 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
     return out
 
 
-def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str) -> Amount | None:
+def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit: str) -> Amount | None:
+    """The cell's amount in the table's ``unit``; what is odd about it becomes a problem (a finding)."""
+    name = table.title or table.kind
     try:
-        return parse_amount(text)
+        a = parse_amount(text)
+    except TooLarge:
+        out.problems.append(Problem(
+            check="amount_fits", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} reads {text!r}, far larger than any amount (the warehouse holds "
+            "amounts below 10^16 元); it was not loaded, the rest of the table was — check the cell in the file",
+        ))
+        return None
     except BadNumber:
         out.problems.append(Problem(
             check="amount_parses", table_kind=table.kind, location=str(loc), actual=text,
-            message=f"{table.title or table.kind}: the cell for {what} reads {text!r}, which is not a number; "
+            message=f"{name}: the cell for {what} reads {text!r}, which is not a number; "
             "the rest of the table was loaded without it",
         ))
         return None
+    if a is None:
+        return None
+    if a.marker:
+        out.problems.append(Problem(
+            check="footnote_marker", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} reads {text!r}; {a.marker} is a footnote marker, kept out of "
+            f"the amount ({clean(text).removesuffix(clean(a.marker))}) — see the table's notes for what it says",
+        ))
+    if a.unit is not None and a.unit != unit:
+        a = in_unit(a, unit)
+        out.problems.append(Problem(
+            check="amount_unit", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} prints its own unit ({text.strip()!r}) in a table in {unit}; "
+            f"loaded as {a.value.normalize():f} {unit}, converted exactly",
+        ))
+    if not fits(a, unit):
+        out.problems.append(Problem(
+            check="amount_fits", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} reads {text!r} {unit}, above what the warehouse holds (amounts "
+            "below 10^16 元); it was not loaded, the rest of the table was — check the cell in the file",
+        ))
+        return None
+    return a
 
 
 def _keys(table: Table) -> list[str]:
@@ -484,7 +525,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         seen_rows[code] = Loc(first.table, first.row, 0)
         for col, measure in measure_cols:
             loc = Loc(first.table, first.row, col)
-            a = _amount(vals[col], table, loc, out, f"{label} / {measure}")
+            a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
             if a is None:
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
@@ -577,7 +618,7 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
             if measure == "amount" and basis in taken:
                 continue  # one amount per line and basis (the 预算数 column; a 决算's 决算数 beside its 预算数)
             loc = Loc(row[0].table, row[0].row, col)
-            a = _amount(vals[col], table, loc, out, f"{label}")
+            a = _amount(vals[col], table, loc, out, f"{label}", unit)
             if a is None:
                 continue
             out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item == "function_class"
@@ -623,7 +664,7 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                 if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
-                a = _amount(vals[i], table, loc, out, k)
+                a = _amount(vals[i], table, loc, out, k, unit)
                 if a is not None:
                     out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
         return
@@ -643,7 +684,7 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             cat = "vehicles"
         for col, fund in fund_cols:
             loc = Loc(row[0].table, row[0].row, col)
-            a = _amount(vals[col], table, loc, out, f"{label} / {fund}")
+            a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
             if a is not None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
 

@@ -450,7 +450,8 @@ def _load(
         superseded, restated = _supersede_older(con, doc, now)
         con.commit()
     except Exception:
-        con.rollback()
+        with suppress(duckdb.Error):  # after a failed write or commit there may be nothing to roll back:
+            con.rollback()            # the error that failed it (a full disk, say) is the one to tell
         raise
     return LoadResult(document_id, "loaded", "loaded", heights, tuple(superseded), restated)
 
@@ -557,7 +558,8 @@ def _reject(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], views: Mapping[
         _insert_frames(con, document_id, views, replace=existing is not None)
         con.commit()
     except Exception:
-        con.rollback()
+        with suppress(duckdb.Error):  # as in _load: keep the error that failed the write
+            con.rollback()
         raise
     return "rejected"
 
