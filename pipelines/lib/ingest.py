@@ -408,7 +408,7 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
     except transform.ModelBuildFailed as err:
         ctrl_c.check()
         raise ModelsFailed(
-            f"the filings above are in the warehouse, but `dbt build` of the SQL models failed — {err}\n"
+            f"the filings above are in the warehouse, but rebuilding the SQL models failed ({err})\n"
             "Models and marts downstream of a failure keep the previous run's contents. Fix what the message "
             "names (a model's SQL, or the data a grain / values test rejects: `yusuan sql` shows it) and run the "
             "same ingest again (loaded filings are skipped)") from err
