@@ -16,7 +16,8 @@ import sys
 
 import duckdb
 
-SKIP_COLUMNS = {"ingested_at", "status_changed_at", "detected_at"}  # wall-clock times differ per run
+SKIP_COLUMNS = {"ingested_at", "status_changed_at", "detected_at",  # wall-clock times differ per run
+                "source_path"}  # where the file was found: differs with the folder ingested from
 
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
