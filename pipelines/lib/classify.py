@@ -546,7 +546,9 @@ def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> Non
             out.header_rows = [r]
             out.lanci_row = None
             out.header = _header_paths(rows, [r], out.raw.n_cols)
-            out.body = [row for row in rows[start:r] if row] + [row for row in rows[r + 1 :] if row]
+            # the header row stays in the body: normalize reads the rows above it (the project's form) and
+            # any further 一级指标 rows (several projects in one ruled table) in order
+            out.body = [row for row in rows[start:] if row]
             return
     # No indicator header: an objective-only table (绩效目标 | 1.目标内容…).
     out.header_rows = []
