@@ -47,7 +47,7 @@ ATTRIBUTES: list[tuple[str, re.Pattern[str]]] = [
     ("leader", re.compile(r"^项目负责人$")),
     ("phone", re.compile(r"^联系电话$")),
     ("annual_funds", re.compile(r"^(?:年度资金(?:申请)?总额|年度资金|本年(?:度)?预算(?:数|金额)?|年度预算(?:数|金额)?)$")),
-    ("total_funds", re.compile(r"^(?:项目)?(?:资金)?总额$|^项目资金总额$|^资金总额$|^项目总金额$|^项目总额$")),
+    ("total_funds", re.compile(r"^(?:项目|实施期)?(?:资金)?总额$|^项目总金额$")),
     ("fiscal_funds", re.compile(r"^(?:其中[:：]?)?(?:当年)?财政(?:资金|拨款)(?:资金)?$")),
     ("carryover_funds", re.compile(r"^(?:其中[:：]?)?上年结转(?:资金)?$")),
     ("other_funds", re.compile(r"^(?:其中[:：]?)?其他资金$")),
@@ -61,7 +61,7 @@ OBJECTIVES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # labels that only group other rows (printed vertically, merged down), with the unit they may carry
 GROUPS = re.compile(
-    r"^(?:项目资金|专项资金情况|资金情况|项目资金情况|资金来源|项目绩效目标|绩效目标|年度绩效目标|绩效指标|"
+    r"^(?:项目资金|资金金额|专项资金情况|资金情况|项目资金情况|资金来源|项目绩效目标|绩效目标|年度绩效目标|绩效指标|"
     r"年度绩效指标|绩效目标指标|项目绩效指标|其中)[:：]?$"
 )
 # label cells that carry nothing to load (a score box, an empty 备注)
