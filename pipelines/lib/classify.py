@@ -640,7 +640,8 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
         return False
     if p.raw.before or p.title or p.raw.n_cols != prev_p.raw.n_cols or prev.kind == "unknown":
         return False
-    return p.kind == "unknown" or (not prev.body and prev.kind != "performance_target")
+    blank = not any(c.text.strip() for row in prev.body for c in row)  # a header row's empty lower half
+    return p.kind == "unknown" or (blank and prev.kind != "performance_target")
 
 
 def _reparse(raws: list[RawTable]) -> Table:
@@ -715,7 +716,7 @@ def classify(raw: RawDocument) -> Filing:
             continue
         if last is not None and _runs_on(last[0], last[1], p):
             # a continuation's own doubts (no title, a header it does not have) are moot
-            if last[0].body:
+            if any(c.text.strip() for row in last[0].body for c in row):
                 last[0].body.extend(row for row in p.raw.rows if any(c.text.strip() for c in row))
                 last[0].parts.append(p.raw.index)
             else:

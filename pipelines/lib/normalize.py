@@ -557,8 +557,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
 def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:
     """A 绩效目标 table of any template (see ``performance.py``): projects with their form, indicators."""
     parsed = performance.parse(table, unit)
-    for check, location, message in parsed.problems:
-        out.problems.append(Problem(check, table.kind, location, "", message))
+    for check, location, actual, message in parsed.problems:
+        out.problems.append(Problem(check, table.kind, location, actual, message))
     for p in parsed.projects:
         indicators = [
             Indicator(p.seq, p.name, p.objective, x.level1, x.level2, x.level3, x.description, x.target_value,

@@ -103,6 +103,8 @@ _ITEM = re.compile(
 _WIDE_PUNCT = set("“”‘’…—·")
 _SENTENCE_END = set("。：:；;！？!?")
 _AMOUNT = re.compile(r"^[-−]?[\d,.]+%?$")
+_OPENING = set("（(“‘《〈【〔[「『")  # a line never ends with these: the glyph after one moves down with it
+_CLOSING = set("）)”’》〉】〕]」』，。、；：！？,.;:!?%")  # nor starts with these
 _LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,})\s*\d*\s*$")
 
 
@@ -556,7 +558,9 @@ def _drop_running_lines(pages: list[_Page]) -> None:
         return
 
     def band(line: _Line) -> bool:
-        return line.bottom < line.page_height * 0.15 or line.top > line.page_height * 0.85
+        # 15 % of the page, but at least an inch: on a short page the header sits lower than 15 % of it
+        edge = max(line.page_height * 0.15, 72.0)
+        return line.bottom < edge or line.top > line.page_height - edge
 
     def sig(line: _Line) -> tuple[str, int]:
         return re.sub(r"\d+", "#", line.text), round(line.top)
@@ -601,6 +605,11 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
     blocks: list[list[_Line]] = []  # lines of one paragraph
     prev: _Line | None = None
     prev_page_margins: tuple[float, float] | None = None
+    # The text block's right edge: where most long (justified) lines end.  A page's own lines may all stop
+    # short of it (a short page holding a paragraph's last line), so a paragraph running on over a page
+    # break is judged against this, not against that page alone.
+    ends = Counter(round(ln.x1) for page in pages for ln in page.lines if len(ln.text) >= 10)
+    text_right = ends.most_common(1)[0][0] if ends else None
     for page in pages:
         lines = [ln for ln in page.lines if not _is_page_number(ln)]
         if not lines:
@@ -610,6 +619,7 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
         right = max(ln.x1 for ln in lines)
         for line in lines:
             new = True
+            line_left = left
             if prev is not None:
                 size = max(line.size, 1.0)
                 if prev.page == line.page:
@@ -622,12 +632,16 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
                     # A paragraph runs on across a page break only when nothing stands between.
                     crosses_table = bool(page.tables and page.tables[0].bbox[1] < line.top)
                     prev_right = prev_page_margins[1] if prev_page_margins else right
+                    if text_right is not None:
+                        prev_right = max(prev_right, text_right)
                     gap_ok = True
+                    if prev_page_margins:  # a page holding one centred line has no left margin of its own
+                        line_left = min(left, prev_page_margins[0])
                 new = (
                     crosses_table
                     or not gap_ok
                     or abs(line.size - prev.size) > 0.6
-                    or line.x0 > left + 0.8 * size
+                    or line.x0 > line_left + 0.8 * size
                     or _ends_paragraph(prev, prev_right, left)
                     or bool(_ITEM.match(line.text))
                     or _heading_level(prev.text, prev.size, _is_centered_on_page(prev), body_size) is not None
@@ -789,7 +803,7 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
             same_edges
             and above.text
             and not _AMOUNT.match(cell.text)  # amounts are not broken over lines
-            and above.bbox[2] - pad - above.last_x1 < cell.first_w
+            and above.bbox[2] - pad - above.last_x1 < cell.first_w * _unbreakable(cell.text)
         ):
             moves.append((above, cell))
         elif same_edges or not inside:
@@ -804,6 +818,17 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
     if all(not c.text for c in first) and len(row_bottom) == 1 and len(first) < len(t.cells):
         t.cells = [c for c in t.cells if c not in first]
         t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
+
+
+def _unbreakable(text: str) -> int:
+    """How many glyphs at the start of ``text`` a line break cannot separate: ``（境）费`` → 3 (an opening
+    bracket keeps the next glyph, which keeps the closing one), ``费`` → 1."""
+    n = 1
+    if text[:1] in _OPENING:
+        n = 2
+    while n < len(text) and text[n] in _CLOSING:
+        n += 1
+    return n
 
 
 def _index(lines: list[float], v: float) -> int:

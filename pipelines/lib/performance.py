@@ -181,7 +181,7 @@ class Indicator:
 @dataclass
 class Parsed:
     projects: list[Project] = field(default_factory=list)
-    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (check, location, message)
+    problems: list[tuple[str, str, str, str]] = field(default_factory=list)  # (check, location, actual, message)
 
 
 def _match(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
@@ -414,14 +414,14 @@ class _State:
             )
             out.projects = []
             out.problems.append((
-                "performance_table_layout", f"table {table.index}",
+                "performance_table_layout", f"table {table.index}", table.title or "",
                 f"{label}: {what}; its {rows} rows were not loaded"
                 + ("" if self.whole else " — its header words belong in pipelines/lib/performance.py"),
             ))
             return out
         for row, text in self.unread:
             out.problems.append((
-                "performance_row_unread", f"table {table.index} row {row}",
+                "performance_row_unread", f"table {table.index} row {row}", text[:200],
                 f"{label}: row {row} ({text[:80]}) is neither an indicator nor a project attribute yusuan "
                 "knows; it was not loaded",
             ))
@@ -432,14 +432,14 @@ class _State:
             if not p.indicators and not p.objective and p.attributes.keys() <= {"project_name", "project_code",
                                                                                 "total_funds"}:
                 out.problems.append((
-                    "performance_row_unread", f"table {p.table} row {p.row}",
+                    "performance_row_unread", f"table {p.table} row {p.row}", p.name,
                     f"{label}: row {p.row} names {p.name!r} with an amount but no objective and no indicator "
                     "(a unit's subtotal?); not loaded as a project",
                 ))
                 continue
             if not p.name:
                 out.problems.append((
-                    "performance_project_name", f"table {p.table} row {p.row}",
+                    "performance_project_name", f"table {p.table} row {p.row}", "",
                     f"{label}: a project whose name is printed nowhere (no 项目名称 and no title naming it); "
                     "loaded without a name",
                 ))
@@ -449,7 +449,7 @@ class _State:
         return out
 
 
-def _funds_sum(p: Project, label: str) -> list[tuple[str, str, str]]:
+def _funds_sum(p: Project, label: str) -> list[tuple[str, str, str, str]]:
     """其中 lines that do not add up to the amount they split (年度资金申请总额 = 财政拨款 + 上年结转 + 其他资金)."""
     out = []
     head = "total_funds" if "total_funds" in p.attributes else "annual_funds"
@@ -471,7 +471,7 @@ def _funds_sum(p: Project, label: str) -> list[tuple[str, str, str]]:
         if added != whole.value:
             sum_text = " + ".join(f"{p.labels.get(x, x)} {p.attributes[x]}" for x in printed)
             out.append((
-                "project_funds_sum", f"table {p.table} row {p.row}",
+                "project_funds_sum", f"table {p.table} row {p.row}", f"{added:,.2f}",
                 f"{label}: project {p.name!r} prints {p.labels.get(total, total)} {p.attributes[total]} "
                 f"{p.units[total]}, but its parts ({sum_text}) add up to {added:,.2f}; both were loaded as printed "
                 "— ask the publisher which is right",

@@ -84,7 +84,7 @@ def test_a_shape_yusuan_does_not_know_is_a_finding_not_rows():
     ], 5, "绩效目标")
     got = parse(t, "万元")
     assert got.projects == []
-    ((check, location, message),) = got.problems
+    ((check, location, _, message),) = got.problems
     assert check == "performance_table_layout" and location == "table 7"
     assert "2 rows were not loaded" in message
 
@@ -99,5 +99,5 @@ def test_an_unknown_row_inside_a_known_form_is_reported_not_loaded():
     got = parse(t, "万元")
     (p,) = got.projects
     assert (p.name, len(p.indicators)) == ("办公楼物业", 1)
-    ((check, location, message),) = got.problems
+    ((check, location, _, message),) = got.problems
     assert (check, location) == ("performance_row_unread", "table 7 row 3") and "审核意见" in message
