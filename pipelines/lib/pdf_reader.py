@@ -506,6 +506,7 @@ def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
     paragraphs, para_pos = _paragraphs(pages, body_size)
     ptables = [t for page in pages for t in page.tables]
     _grid(ptables, pages)
+    ptables = [t for t in ptables if t.cells]  # a part that was only the lower half of a blank row
 
     # One stream in reading order, to find what sits right above and below each table.
     stream: list[tuple[int, float, str, int]] = [(t.page, t.bbox[1], "t", i) for i, t in enumerate(ptables)]
@@ -605,11 +606,10 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
     blocks: list[list[_Line]] = []  # lines of one paragraph
     prev: _Line | None = None
     prev_page_margins: tuple[float, float] | None = None
-    # The text block's right edge: where most long (justified) lines end.  A page's own lines may all stop
-    # short of it (a short page holding a paragraph's last line), so a paragraph running on over a page
-    # break is judged against this, not against that page alone.
-    ends = Counter(round(ln.x1) for page in pages for ln in page.lines if len(ln.text) >= 10)
-    text_right = ends.most_common(1)[0][0] if ends else None
+    # The text block's right edge: where the longest lines end.  A page's own lines may all stop short of
+    # it (a short page holding a paragraph's last line), so a paragraph running on over a page break is
+    # judged against this, not against that page alone.
+    text_right = max((ln.x1 for page in pages for ln in page.lines if len(ln.text) >= 10), default=None)
     for page in pages:
         lines = [ln for ln in page.lines if not _is_page_number(ln)]
         if not lines:
@@ -784,6 +784,12 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
     pad = max(pad, 0.0)
     last = [c for c in prev.cells if abs(c.bbox[3] - prev.bbox[3]) <= _GRID_TOL]
     first = [c for c in t.cells if abs(c.bbox[1] - t.bbox[1]) <= _GRID_TOL]
+    if _blank_split(last, first):
+        # a blank row the break cut in two: one row, as the .docx has it
+        t.cells = [c for c in t.cells if c not in first]
+        if t.cells:
+            t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
+        return
     moves = []
     for cell in first:
         if not cell.text:
@@ -818,6 +824,18 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
     if all(not c.text for c in first) and len(row_bottom) == 1 and len(first) < len(t.cells):
         t.cells = [c for c in t.cells if c not in first]
         t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
+
+
+def _blank_split(last: list[_PCell], first: list[_PCell]) -> bool:
+    """The last row of one part and the first of the next are the two halves of one blank row: both
+    empty, cell for cell on the same edges."""
+    if not last or len(last) != len(first) or any(c.text for c in (*last, *first)):
+        return False
+    edges = sorted((round(c.bbox[0]), round(c.bbox[2])) for c in last)
+    return all(
+        abs(a[0] - b[0]) <= _CONTINUATION_TOL and abs(a[1] - b[1]) <= _CONTINUATION_TOL
+        for a, b in zip(edges, sorted((round(c.bbox[0]), round(c.bbox[2])) for c in first), strict=True)
+    )
 
 
 def _unbreakable(text: str) -> int:
