@@ -641,6 +641,9 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
     if p.raw.before or p.title or p.raw.n_cols != prev_p.raw.n_cols or prev.kind == "unknown":
         return False
     blank = not any(c.text.strip() for row in prev.body for c in row)  # a header row's empty lower half
+    if prev.kind == "performance_target" and prev.body and p.title_kind is None:
+        # indicator rows go on; whatever kind their words suggest (总费用 …), a new 绩效目标 table has a title
+        return not any(key(c.text) == "一级指标" for row in p.raw.rows[:1] for c in row)
     return p.kind == "unknown" or (blank and prev.kind != "performance_target")
 
 
