@@ -647,7 +647,7 @@ def test_a_performance_table_goes_on_with_a_row_merged_down_from_the_previous_pa
     f = classify(RawDocument("pdf", [objective, first, second], []))
     (t,) = f.tables
     assert (t.kind, t.parts, t.header) == ("performance_target", [0, 1, 2], head)
-    assert [t.values(r)[1] for r in t.body] == ["1.目标内容1保障保密电话正常运行", "数量指标", "质量指标", "成本指标",
+    assert [t.values(r)[1] for r in t.body] == ["1.目标内容1保障保密电话正常运行", "二级指标", "数量指标", "质量指标", "成本指标",
                                                 "服务对象满意度指标"]
     assert not [x for x in f.problems if x.startswith("table")]
 
