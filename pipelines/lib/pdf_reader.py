@@ -816,8 +816,9 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
         above.text = _join_lines([above.text, cell.text])
         above.last_x1 = cell.last_x1
         cell.text = ""
-    row_bottom = {round(c.bbox[3], 1) for c in first}
-    if all(not c.text for c in first) and len(row_bottom) == 1 and len(first) < len(t.cells):
+    # the first row left empty by the moves is dropped, merged cells that ran on below it too (a header
+    # cell over two rows: its text went back to the page before, its lower part holds nothing)
+    if all(not c.text for c in first) and len(first) < len(t.cells):
         t.cells = [c for c in t.cells if c not in first]
         t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
 
