@@ -804,7 +804,8 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
         if (
             same_edges
             and above.text
-            and not _AMOUNT.match(cell.text)  # amounts are not broken over lines
+            # amounts are not broken over lines; a code is (A0203050 / 0)
+            and not (_AMOUNT.match(cell.text) and _AMOUNT.match(above.text))
             and above.bbox[2] - pad - above.last_x1 < cell.first_w * _unbreakable(cell.text)
         ):
             moves.append((above, cell))
