@@ -136,7 +136,7 @@ def table_rows(filing: Filing) -> list[tuple[int, list[tuple[str, ...]]]]:
     return [(i, [row_key(t.values(r)) for r in t.body]) for i, t in enumerate(filing.tables)]
 
 
-def rows_at_breaks(pdf: Filing, docx: Filing) -> tuple[set[tuple[int, int]], list[str]]:
+def rows_at_breaks(pdf: Filing | None, docx: Filing) -> tuple[set[tuple[int, int]], list[str]]:
     """(rows of the .docx's tables that the PDF prints next to a page break, differences found).
 
     Row (t, i) — body row i of logical table t — is at a break when the PDF prints it on another page
@@ -148,6 +148,8 @@ def rows_at_breaks(pdf: Filing, docx: Filing) -> tuple[set[tuple[int, int]], lis
     """
     covered: set[tuple[int, int]] = set()
     differences: list[str] = []
+    if pdf is None:
+        return covered, ["the PDF was rejected"]
     if len(pdf.tables) != len(docx.tables):
         return covered, [f"the PDF has {len(pdf.tables)} tables, the .docx {len(docx.tables)}"]
     for t, (pt, dt) in enumerate(zip(pdf.tables, docx.tables, strict=True)):
