@@ -11,9 +11,10 @@ thread samples the resident memory of this process and its workers every 0.2 s. 
 - peak resident memory of the whole process tree (the parent's and the workers' summed) — bounded if frames are
   streamed through, growing with N if they were all held;
 - warehouse size on disk, documents and budget lines;
-- the serial fraction: seconds the parent spent loading and rebuilding the SQL models (serial by design: DuckDB has
-  one writer) against the seconds the workers spent reading, normalizing and validating (parallel), and the
-  speed-up Amdahl's law allows with more extraction workers;
+- the serial fraction: CPU seconds the parent spent loading and rebuilding the SQL models (serial by design: DuckDB
+  has one writer) against the CPU seconds the workers spent reading, normalizing and validating (parallel), and the
+  speed-up Amdahl's law allows with more extraction workers (CPU seconds, because a shared machine stretches wall
+  time: the wall-clock figures are of this machine at this load average);
 - the extrapolation to 100,000 filings (``--n 100000`` runs it for real: about ten times as long).
 """
 
@@ -108,8 +109,8 @@ def main() -> int:
             lines = con.execute("select count(*) from staging.budget_lines").fetchall()[0][0]
         size = sum(p.stat().st_size for p in work.glob("scale.duckdb*"))
         n = s.files
-        serial = s.load_seconds + s.models_seconds
-        fraction = serial / (serial + s.extract_seconds)
+        serial = s.load_cpu + s.models_cpu
+        fraction = serial / (serial + s.extract_cpu)
         print(f"\n{n} filings in {wall:.0f} s ({n / wall:.1f} filings/s): {s.loaded} loaded, {len(s.rejected)} rejected")
         if len(marks) >= 2:
             steps = [b - a for a, b in zip([start, *marks], marks, strict=False)]
@@ -117,10 +118,12 @@ def main() -> int:
         print(f"peak memory (parent + {args.jobs} workers): {sampler.peak / 2**20:.0f} MiB")
         print(f"warehouse: {size / 2**20:.0f} MiB on disk, {docs} documents, {lines} budget lines "
               f"({size / max(n, 1) / 1024:.0f} KiB per filing)")
-        print(f"extraction (workers, summed): {s.extract_seconds:.0f} s; serial in the parent: loading "
-              f"{s.load_seconds:.0f} s + SQL models {s.models_seconds:.0f} s")
-        print(f"serial fraction {fraction:.3f}: at most {1 / fraction:.0f}x faster with unlimited extraction workers "
-              f"(loading alone: {n / max(s.load_seconds, 1e-9):.0f} filings/s)")
+        print(f"CPU seconds: extraction (workers, summed) {s.extract_cpu:.0f} s ({1000 * s.extract_cpu / n:.0f} ms a "
+              f"filing); serial in the parent: loading {s.load_cpu:.0f} s ({1000 * s.load_cpu / n:.0f} ms a filing) "
+              f"+ SQL models {s.models_cpu:.0f} s")
+        print(f"serial fraction {fraction:.3f} of the CPU work: at most {1 / fraction:.1f}x faster than one worker "
+              f"with unlimited extraction workers (loading alone: {n / max(s.load_cpu, 1e-9):.0f} filings per CPU "
+              "second)")
         if n < 100_000:
             k = 100_000 / n
             print(f"extrapolated to 100,000 filings (x{k:.0f}, linear — per-1,000 times above show whether it is): "

@@ -13,7 +13,7 @@ times, on the same files:
 3. Dagster as an operator runs it: the inbox sensor ticks once, ``dagster asset materialize`` runs each requested
    batch (the multiprocess executor, a fresh DAGSTER_HOME), then the SQL models;
 4. PDFs (``../shared/real_samples``): ``pdf_reader.read_pdf`` ms per page against the text-layer floor — pypdfium2
-   giving every character with its box (bench/bench_pdf.py's functions when it has them).
+   giving every character with its box (bench/bench_pdf.py's ``floor`` and ``best``).
 
 Prints seconds, filings/s and the ratios against the targets: ingest / python-docx ≤ 0.2 on 2 cores, Dagster /
 CLI ≤ 1.5, PDF / floor ≤ 3.  ``--profile`` adds where the time of an in-process ``--jobs 1`` ingest goes.
@@ -45,17 +45,18 @@ BIN = Path(sys.executable).parent
 REAL = ROOT.parent / "shared" / "real_samples"
 
 
-def python_docx_read(files: list[Path]) -> float:
+def python_docx_read(files: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of python-docx reading every table's cells."""
     import docx
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     cells = 0
     for path in files:
         doc = docx.Document(str(path))
         for table in doc.tables:
             cells += sum(len(r) for r in ([c.text for c in row.cells] for row in table.rows))
     assert cells
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def run(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, str]:
@@ -116,45 +117,20 @@ def dagster_run(inbox: Path, tmp: Path) -> tuple[float, float, Path]:
 
 
 def pdf_numbers(limit: int) -> list[tuple[str, int, float, float]]:
-    """(file, pages, yusuan ms/page, floor ms/page) for up to ``limit`` real PDFs, best of 2 each."""
-    try:  # the pdfspeed helper's functions, when bench_pdf.py has them
-        from bench_pdf import floor_ms_per_page  # type: ignore[attr-defined]
-    except ImportError:
-        floor_ms_per_page = _floor_ms_per_page
+    """(file, pages, yusuan ms/page, floor ms/page) for up to ``limit`` real PDFs, best of 2 each —
+    bench/bench_pdf.py's floor (pypdfium2: every character with its box) and its timing."""
+    import bench_pdf
+
     from pipelines.lib.pdf_reader import read_pdf
 
     out = []
     for path in sorted(REAL.glob("**/*.pdf"))[:limit]:
         data = path.read_bytes()
-        best = float("inf")
-        for _ in range(2):
-            start = time.perf_counter()
-            doc = read_pdf(data)
-            best = min(best, time.perf_counter() - start)
-        pages = doc.pages or 1
-        out.append((path.name, pages, best * 1000 / pages, floor_ms_per_page(data)))
+        pages = read_pdf(data).pages or 1
+        ours = bench_pdf.best(read_pdf, data, 2)
+        floor = bench_pdf.best(bench_pdf.floor, data, 2)
+        out.append((path.name, pages, ours * 1000 / pages, floor * 1000 / pages))
     return out
-
-
-def _floor_ms_per_page(data: bytes) -> float:
-    """pypdfium2 (PDFium, C): every character of every page with its box — the text layer's floor."""
-    import pypdfium2 as pdfium
-
-    best = float("inf")
-    for _ in range(2):
-        start = time.perf_counter()
-        pdf = pdfium.PdfDocument(data)
-        n = len(pdf)
-        for i in range(n):
-            page = pdf[i]
-            text = page.get_textpage()
-            for c in range(text.count_chars()):
-                text.get_charbox(c)
-            text.close()
-            page.close()
-        pdf.close()
-        best = min(best, (time.perf_counter() - start) * 1000 / max(n, 1))
-    return best
 
 
 def profile_ingest(inbox: Path, db: Path) -> str:
@@ -197,15 +173,18 @@ def main() -> int:
         print(f"corpus: {len(files)} .docx filings ({sum(f.stat().st_size for f in files) / 2**20:.1f} MiB), "
               f"{cores} core(s), load average {os.getloadavg()[0]:.1f}")
 
-        naive = python_docx_read(files)
-        print(f"python-docx read tables   : {naive:7.1f} s  {len(files) / naive:6.1f} filings/s  (1 process)")
+        naive, naive_cpu = python_docx_read(files)
+        print(f"python-docx read tables   : {naive:7.1f} s  {len(files) / naive:6.1f} filings/s  cpu {naive_cpu:6.1f} s"
+              "  (1 process)")
 
         env = {**os.environ}
-        results = {}
+        results: dict[str, float] = {}
+        cpus: dict[str, float] = {}
         for label, extra in (("yusuan ingest", []), ("yusuan ingest --jobs 1", ["--jobs", "1"])):
             db = tmp / f"cli{len(results)}.duckdb"
             wall, cpu, _ = run([str(BIN / "yusuan"), "ingest", str(inbox), "--db", str(db), *extra], env)
             results[label] = wall
+            cpus[label] = cpu
             loaded, lines = facts(db)
             print(f"{label:<26}: {wall:7.1f} s  {len(files) / wall:6.1f} filings/s  cpu {cpu:6.1f} s  "
                   f"({loaded} loaded, {lines} budget lines)  ratio to python-docx {wall / naive:.2f}")
@@ -220,7 +199,8 @@ def main() -> int:
                 loaded, lines = facts(db)
                 print(f"{'baseline ' + args.baseline[:12]:<26}: {wall:7.1f} s  {len(files) / wall:6.1f} filings/s  "
                       f"cpu {cpu:6.1f} s  ({loaded} loaded, {lines} budget lines)  ratio to python-docx "
-                      f"{wall / naive:.2f}; now {wall / results['yusuan ingest']:.1f}x faster")
+                      f"{wall / naive:.2f}; now {wall / results['yusuan ingest']:.1f}x faster, "
+                      f"{cpu / cpus['yusuan ingest --jobs 1']:.1f}x the CPU of --jobs 1")
             finally:
                 subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=False,
                                capture_output=True)
@@ -230,7 +210,8 @@ def main() -> int:
             loaded, _ = facts(db)
             print(f"{'dagster (sensor+runs+models)':<26}: {wall:7.1f} s  {len(files) / wall:6.1f} filings/s  "
                   f"cpu {cpu:6.1f} s  ({loaded} loaded)  ratio to the CLI {wall / cli:.2f} (target ≤ 1.5)")
-        print(f"ingest / python-docx: {cli / naive:.2f} (target ≤ 0.2 on 2 cores)")
+        print(f"ingest / python-docx: {cli / naive:.2f} wall (target ≤ 0.2 on 2 cores); CPU seconds "
+              f"{cpus['yusuan ingest'] / naive_cpu:.2f} (all processes of the ingest against python-docx's one)")
         if args.profile:
             print("\nwhere an ingest's time goes:")
             print(profile_ingest(inbox, tmp / "profile.duckdb"))
