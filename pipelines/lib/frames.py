@@ -119,6 +119,27 @@ CHECK_RESULTS = {
     "reason": pl.String,
 }
 
+# Self-coverage (pipelines/lib/coverage.py says what is counted): per logical budget table, and per left-out cell.
+COVERAGE = {
+    "document_id": pl.String,
+    "source_table": pl.Int32,  # the logical table (its first physical part)
+    "table_kind": pl.String,
+    "title": pl.String,
+    "printed": pl.Int32,  # amounts printed in the table's body
+    "read": pl.Int32,  # of which became lines (facts, or 合计 rows read and checked)
+}
+COVERAGE_GAPS = {
+    "document_id": pl.String,
+    "source_table": pl.Int32,  # physical table of the cell
+    "source_row": pl.Int32,
+    "source_col": pl.Int32,
+    "table_kind": pl.String,
+    "text": pl.String,  # the cell as printed
+    "row_label": pl.String,
+    "column": pl.String,  # its header path
+    "reason": pl.String,
+}
+
 # What the narrative states, kept with its sentence (checked against the tables).
 NARRATIVE_FIGURES = {
     "document_id": pl.String,
@@ -137,6 +158,8 @@ FRAMES = {
     "table_cells": TABLE_CELLS,
     "check_results": CHECK_RESULTS,
     "narrative_figures": NARRATIVE_FIGURES,
+    "coverage": COVERAGE,
+    "coverage_gaps": COVERAGE_GAPS,
 }
 
 

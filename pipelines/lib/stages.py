@@ -19,6 +19,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.lib import coverage
 from pipelines.lib import frames as F
 from pipelines.lib.checks import CheckResult, Finding, Validation, validate
 from pipelines.lib.errors import RejectedFile
@@ -26,7 +27,8 @@ from pipelines.lib.model import Filing
 from pipelines.lib.normalize import normalize
 from schemas.models import MODELS
 
-NOT_FACTS = ("findings", "check_results", "table_cells")  # frames that are not budget facts
+# frames that are not budget facts
+NOT_FACTS = ("findings", "check_results", "table_cells", "coverage", "coverage_gaps")
 SUFFIXES = {".docx", ".pdf", ".doc", ".xls", ".xlsx"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _YEAR_DIR = re.compile(r"^(19|20)\d{2}$")
@@ -181,6 +183,10 @@ def process(path: Path, *, root: Path | None = None, county: str | None = None,
         frames, schema_findings = _schema_validate(norm.frames(), doc["document_id"])
     except Exception as err:  # as above: reject this file, and say it is our fault
         return _rejected(doc, path, _internal("normalizing and checking", err), "internal", filing)
+    cov = coverage.measure(filing, norm)
+    cov_result = cov.result()
+    validation.results.append(cov_result)
+    validation.findings.extend(cov_result.findings)
     findings = validation.findings + schema_findings
     errors = [f for f in findings if f.severity == "error"]
     reject_kind = None
@@ -192,6 +198,7 @@ def process(path: Path, *, root: Path | None = None, county: str | None = None,
     frames["findings"] = pl.DataFrame([f.as_row(doc["document_id"]) for f in findings] or None, schema=F.FINDINGS)
     frames["check_results"] = check_results_frame(validation.results, doc["document_id"])
     frames["table_cells"] = table_cells_frame(filing, doc["document_id"])
+    frames.update(cov.frames(doc["document_id"]))
     return Processed(doc, frames, validation.results, findings, filing, reject_kind)
 
 

@@ -54,6 +54,8 @@ FRAME_TABLES = {
     "findings": "quality.findings",
     "table_cells": "raw.table_cells",
     "check_results": "quality.check_results",
+    "coverage": "quality.coverage",
+    "coverage_gaps": "quality.coverage_gaps",
 }
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are
