@@ -177,6 +177,10 @@ def _identifiable(filing: Filing) -> CheckResult:
         problems.append(("no_year", "the budget year could not be determined (no 预算年度 and no year in the titles)"))
     if not filing.department_name:
         problems.append(("no_department", "the department could not be determined (no 部门名称/编制单位 or code+name cell)"))
+    for note in filing.identity_notes:  # cover, titles and 编制部门 lines disagree: loaded, but say so
+        c.r.status = "failed"
+        c.r.findings.append(Finding("warning", "identity_consistent", None, "document", None, None,
+                                    note.removeprefix("identity: ")))
     for key, text in problems:
         c.r.status = "failed"
         c.r.findings.append(Finding("error", "filing_identifiable", None, "document", None, key,

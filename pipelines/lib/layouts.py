@@ -1,0 +1,65 @@
+"""Layout knowledge as data: what yusuan knows about how each family of templates prints a filing.
+
+Nothing here is code that decides; ``classify`` and ``normalize`` read these tables.  A new province is new rows
+here (and a test), not a new branch in the code.
+
+Families seen so far (``../shared/real_samples``): the seed (河北 county), 上海 (district and municipal, 部门 and
+单位), 江苏 provincial (公开01表–12表, tables and narrative as two files), 江苏 city (苏州/无锡), 北京 (预算01表 …,
+6 decimals), Guangdong (广州/珠海/深圳/佛山: 第二部分 …预算表), 浙江 (杭州/湖州), 山东 烟台 (公开表1 …), 陕西 西安,
+福建 (福州/泉州), 湖南 长沙, 重庆 (tables inside the 情况说明), central (国家信访局), a central university (西南大学).
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------------------------------------------------------
+# Department and year: where a filing names itself.
+#
+# Trusted sources, in order: the labelled lines of the tables (编制部门：/ 部门：/ 部门（单位）：/ 预算单位：…), the
+# cover (the text of the first page before the 目录), the labelled lines of the paragraphs, the titles of the tables
+# ("西南大学收支预算总表"), and last a narrative heading ("X2026年部门预算情况说明").  Never a table's body cell, a
+# PDF's metadata, or a sentence of running text.
+
+# Labels that introduce the department's name (before a colon).
+DEPARTMENT_LABELS = (
+    "部门名称", "預算主管部门", "预算主管部门", "主管部门", "编制部门", "編制部門", "编制单位", "編制單位", "单位名称",
+    "單位名稱", "预算单位", "填报单位", "部门（单位）", "部门(单位)", "部门", "部門",
+)
+
+# How an organisation's name ends (a name that does not end so is not taken from a cover or a heading).
+ORG_ENDINGS = (
+    "办公室", "办公厅", "局", "委员会", "院", "中心", "所", "站", "队", "处", "部", "会", "校", "馆", "社", "厅", "署",
+    "委", "办", "镇", "乡", "街道", "政府", "公司", "协会", "学校", "医院", "幼儿园", "单位", "大学", "学院", "法院",
+    "检察院", "监狱", "研究院", "联合会", "党校", "宫", "台", "团",
+)
+# A scope printed after the name: （本级） one body without its units, （汇总） the department with its units.
+SCOPE_SUFFIX = re.compile(r"[（(](本级|汇总|部门汇总|本部)[)）]$")
+
+# What a name never starts with: a pronoun (我校, 本部门), a verb of running text (纳入…), an attachment label.
+NOT_A_NAME_START = re.compile(r"^(?:我|本|该|其|纳入|列入|包括|根据|按照|关于|附件)")
+# Prefixes to strip before judging a name: "附件：", "附件2 ", "第一部分".
+NAME_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*|第[一二三四五六七八九十]+部分\s*)")
+
+# The cover: the year and the name around 部门预算 / 单位预算 / 部门决算 (either order), dates of publication removed.
+COVER_DOC = r"(?:(?:省级|市级|区级|县级|市本级)?(?:部门|单位)(?:综合)?(?:预算|决算)|(?:预算|决算))"
+COVER_PATTERNS = (
+    # 2026年烟台市财政局部门预算 / 2026年度 福州市商务局 部门预算 / 2026年深圳市民政局（本级）部门预算
+    re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[^\d:：，。；]{2,40}?)" + COVER_DOC),
+    # 西南大学2021年度部门预算 / 国家信访局2026年度部门预算 / 西安市信访局（汇总）2026年部门预算公开说明
+    re.compile(r"(?P<name>[^\d:：，。；]{2,40}?)(?P<year>(?:19|20)\d{2})\s*年度?" + COVER_DOC),
+)
+# A date of publication on a cover (2021年4月, 二〇二六年三月): not the budget year.
+PUBLICATION_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" "9")
+CN_YEAR = re.compile(r"[二][〇零○一二三四五六七八九]{3}(?=\s*年)")
+CN_DATE = re.compile(r"[二][〇零○一二三四五六七八九]{3}\s*年\s*[一二三四五六七八九十]{1,3}\s*月")
+
+# Known abbreviations: a body's full and short names are one department (dw.department_aliases records how).
+ABBREVIATIONS = (
+    ("中国共产党", "中共"),
+    ("委员会办公厅", "委办公厅"),
+    ("委员会办公室", "委办公室"),
+    ("人民政府办公厅", "政府办公厅"),
+    ("中国人民政治协商会议", "政协"),
+)
