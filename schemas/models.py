@@ -18,6 +18,7 @@ BUDGET_MEASURES = [
     "total", "current_year_total", "fiscal_appropriation", "fiscal_special_account", "business", "operating",
     "superior_subsidy", "affiliate_remittance", "other", "prior_year_carryover", "basic", "project",
     "remit_to_superior", "subsidy_to_affiliates", "personnel", "public_operating",
+    "reserve", "carryover_to_next_year",  # 江苏: 单位预留机动经费, 结转下年资金 (docs/warehouse.md)
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure"]
@@ -27,6 +28,7 @@ SUMMARY_ITEMS = [
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
     "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
+    "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
 ]
 CATEGORIES = [
     "total", "subtotal", "overseas_travel", "overseas_travel_research", "overseas_travel_other", "vehicles",
@@ -67,7 +69,7 @@ class BudgetLine(_Amounts):
 class SummaryLine(_Amounts):
     """A line of the 收支总表 or 财政拨款收支总表."""
 
-    table_kind: str = pa.Field(isin=["summary", "fiscal_summary"])
+    table_kind: str = pa.Field(isin=["summary", "fiscal_summary", "income"])  # income: by source, no codes (江苏)
     side: str = pa.Field(isin=["income", "expense"])
     item: str = pa.Field(isin=SUMMARY_ITEMS)
     item_name: str

@@ -274,8 +274,9 @@ def _is_data_row(keys: list[str]) -> bool:
 
 
 def _is_lanci_row(keys: list[str]) -> bool:
-    """The 栏次 row that numbers the columns (栏次 | 1 | 2 | …), or bare consecutive numbers."""
-    nonempty = [k for k in keys if k]
+    """The 栏次 row that numbers the columns (栏次 | 1 | 2 | …), or bare consecutive numbers (``**`` marks
+    the label columns in 陕西's Excel template: ``** | ** | 1 | 2 | 3``)."""
+    nonempty = [k for k in keys if k and k.strip("*")]
     if not nonempty:
         return False
     if nonempty[0] in ("栏次", "栏号") or "栏次" in nonempty:
@@ -461,7 +462,8 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
         if "财政拨款结转" in bk:
             return ["fiscal_summary"]
         return ["summary", "fiscal_summary"]
-    if ("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk:
+    function_coded = any(w in hk for w in ("功能分类", "功能科目"))  # a function table that splits 基本 into 人员/公用
+    if not function_coded and (("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk):
         return ["basic_expenditure"]
     if "本年收入" in hk or "事业收入" in hk or "财政拨款收入" in hk or ("上年结转" in hk and "收入" in hk):
         return ["income"]

@@ -63,3 +63,35 @@ ABBREVIATIONS = (
     ("人民政府办公厅", "政府办公厅"),
     ("中国人民政治协商会议", "政协"),
 )
+
+# ---------------------------------------------------------------------------------------------------------------
+# Column roles beyond the seed's (normalize.MEASURES holds the seed's; these extend it per table kind).
+
+EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
+    # 江苏 支出预算总表: 合计 | 基本支出 | 项目支出 | 单位预留机动经费 | 结转下年资金 (one row, no codes)
+    "expenditure": [
+        (r"单位预留机动|预留机动", "reserve"),
+        (r"结转下年", "carryover_to_next_year"),
+        (r"基本支出", "basic"),
+        (r"项目支出|专项业务", "project"),
+        (r"经营支出", "operating"),
+        (r"上解上级|上缴上级", "remit_to_superior"),
+        (r"对附属单位补助", "subsidy_to_affiliates"),
+        (r"合计|总计", "total"),
+    ],
+    "basic_expenditure": [
+        (r"人员经费", "personnel"),
+        (r"公用经费", "public_operating"),
+        (r"专项业务|项目支出", "project"),
+        (r"合计|总计", "total"),
+    ],
+}
+# The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
+SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$"
+
+# 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费) — summary items.
+SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
+    (r"^(?:[一二三四五六七八九十]+、)?基本支出$", "basic"),
+    (r"^(?:[一二三四五六七八九十]+、)?项目支出$", "project"),
+    (r"^(?:[一二三四五六七八九十]+、)?(?:单位)?预留机动经费$", "reserve"),
+]

@@ -18,6 +18,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.lib import frames as F
+from pipelines.lib import layouts
 from pipelines.lib.model import Cell, Filing, Table
 from pipelines.lib.numbers import Amount, BadNumber, clean, parse_amount, stated_amounts
 from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
@@ -60,7 +61,11 @@ MEASURES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
-    MEASURES[_k] = [(r"基本支出", "basic"), (r"项目支出", "project"), (r"合计|总计", "total")]
+    MEASURES[_k] = [(r"人员经费", "personnel"), (r"公用经费", "public_operating"), (r"基本支出", "basic"),
+                    (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
+MEASURES.update(layouts.EXTRA_MEASURES)
+# A table with a single amount column (江苏's 金额, 预算数, 机关运行经费支出): that column is the total.
+SINGLE_AMOUNT = re.compile(layouts.SINGLE_AMOUNT_HEADER)
 
 THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"机关运行经费|行政经费", "office_operation"),
@@ -87,7 +92,7 @@ FUND_SOURCES = [
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
-    (r"^(一、)?财政拨款收入$", "fiscal_appropriation"),
+    (r"^(一、)?财政拨款(收入)?$", "fiscal_appropriation"),
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -98,13 +103,15 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"附属单位上缴", "affiliate_remittance"),
     (r"其他收入", "other"),
     (r"单位资金", "other"),
-    (r"本年收入合计|本年收入小计", "current_year_total"),
-    (r"收入总计|^总计$", "grand_total"),
+    (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计", "current_year_total"),
+    (r"收入总计|^总计$|^收入合计$", "grand_total"),
+    (r"其他资金", "other"),
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
-    (r"本年支出合计|本年支出小计", "current_year_total"),
-    (r"年终结转|年末.*结转|年末结转", "year_end_carryover"),
-    (r"支出总计|^总计$", "grand_total"),
+    (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计", "current_year_total"),
+    (r"年终结转|年末.*结转|年末结转|结转下年", "year_end_carryover"),
+    (r"支出总计|^总计$|^支出合计$", "grand_total"),
+    *layouts.SUMMARY_USE_ITEMS,
 ]
 FISCAL_EXPENSE_MEASURES = [
     (r"一般公共预算", "general_public"),
@@ -323,22 +330,55 @@ def _keys(table: Table) -> list[str]:
     return [clean(h) for h in table.header]
 
 
-def _code_columns(keys: list[str]) -> tuple[list[int], int | None]:
-    """Code columns (one, or 类|款|项 split) and the name column, from the header paths."""
+def _code_columns(keys: list[str], table: Table | None = None) -> tuple[list[int], int | None]:
+    """Code columns (one, or 类|款|项 split) and the name column, from the header paths — or, where the header
+    names none, from the cells: a leading column of subject codes (201, 20101, 2010101)."""
     split = [i for i, k in enumerate(keys) if re.search(r"(^|/)(类|款|项)$", k)]
     if split:
         codes = split
     else:
-        codes = [i for i, k in enumerate(keys) if "编码" in k or "代码" in k]
+        # several 编码 columns (部门经济科目编码 | … | 政府经济科目编码): the first is the table's subject
+        codes = [i for i, k in enumerate(keys) if "编码" in k or "代码" in k][:1]
+        if not codes and table is not None:
+            codes = [i for i in range(min(2, table.n_cols)) if _codes_in(table, i)][:1]
     names = [i for i, k in enumerate(keys) if "名称" in k and i not in codes]
     if not names:
-        names = [i for i, k in enumerate(keys) if re.search(r"项目|科目", k) and i not in codes and "编码" not in k]
+        names = [i for i, k in enumerate(keys)
+                 if re.search(r"(^|/)(项目|科目|[^/]*科目)(名称)?$", k) and i not in codes and "编码" not in k]
     return codes[:3], (names[0] if names else None)
+
+
+_GLUED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s].*)$")
+
+
+def _codes_in(table: Table, col: int) -> bool:
+    """Whether most non-blank cells of a column are subject codes (a code column with no 编码 header)."""
+    texts = [clean(table.values(r)[col]) for r in table.body[:60]]
+    texts = [t for t in texts if t and not re.search(r"合计|总计", t)]
+    return len(texts) >= 2 and sum(bool(CODE.match(t)) for t in texts) >= 0.8 * len(texts)
+
+
+def _glued_column(table: Table, name_col: int | None) -> int | None:
+    """The column printing code and name in one cell (``2040601-行政运行``, ``201 一般公共服务支出``)."""
+    cols = [name_col] if name_col is not None else []
+    cols += [i for i in range(min(3, table.n_cols)) if i not in cols]
+    for col in cols:
+        texts = [table.values(r)[col].strip() for r in table.body[:60]]
+        texts = [t for t in texts if t and not re.search(r"合计|总计", clean(t))]
+        if len(texts) >= 2 and sum(bool(_GLUED.match(t)) for t in texts) >= 0.6 * len(texts):
+            return col
+    return None
 
 
 def _subject_table(table: Table, unit: str, out: Normalized) -> None:
     keys = _keys(table)
-    code_cols, name_col = _code_columns(keys)
+    code_cols, name_col = _code_columns(keys, table)
+    glued = _glued_column(table, name_col) if not code_cols else None
+    if glued is not None:
+        name_col = glued
+    if table.kind == "income" and not code_cols and glued is None and name_col is not None:
+        _income_by_source(table, unit, out, keys)
+        return
     rules = MEASURES[table.kind]
     measure_cols: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -349,6 +389,10 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
         if m and m not in seen:
             measure_cols.append((i, m))
             seen.add(m)
+    if not measure_cols:
+        single = [i for i, k in enumerate(keys) if i not in code_cols and i != name_col and SINGLE_AMOUNT.search(k)]
+        if len(single) == 1:
+            measure_cols = [(single[0], "total")]
     classification = SUBJECT_KINDS[table.kind]
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
@@ -356,6 +400,14 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
         vals = table.values(row)
         parts = [clean(vals[i]) for i in code_cols]
         code = _join_code(parts, context) if code_cols else None
+        if code is None and len(parts) == 1 and re.fullmatch(r"\d{2}", parts[0]) and context[0]:
+            # one code column printing only the new part under its parent (208 / 05 / 2080505): 款 under the 类
+            code = context[0][:3] + parts[0]
+        elif code is not None and len(parts) == 1 and len(code) == 3:
+            context[0] = code
+        glued_name = None
+        if glued is not None and (g := _GLUED.match(vals[glued].strip())):
+            code, glued_name = g.group(1), g.group(2).strip()
         if code is None and len(parts) > 1 and any(len(p) == 1 and p.isdigit() for p in parts[1:]):
             first = row[0] if row else Cell("", 0, 0)
             out.problems.append(Problem(
@@ -366,9 +418,14 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
                 "kept out rather than guessed",
             ))
             continue
-        name = vals[name_col].strip() if name_col is not None else ""
+        name = glued_name or (vals[name_col].strip() if name_col is not None else "")
+        if not clean(name) and code is None:  # 合计 printed in another text column (陕西: under 政府经济科目名称)
+            name = next((v for i, v in enumerate(vals) if i not in code_cols and v.strip() and
+                         not re.match(r"^[\d,.\-]+$", clean(v))), "")
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
+        if not code_cols and name_col is None and glued is None and code is None:
+            is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
@@ -398,6 +455,40 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
                 continue
             out.lines.append(Line(table.kind, classification, code, name.strip() or label, measure, a, unit,
                                   loc, is_total))
+
+
+def _income_by_source(table: Table, unit: str, out: Normalized, keys: list[str]) -> None:
+    """A 收入总表 listing income by source, without function codes (江苏: 一般公共预算资金 | 小计 | 金额, its parts
+    on the rows below): summary lines of table_kind ``income``, each source an item of the 收支总表's vocabulary."""
+    amount_cols = [i for i, k in enumerate(keys) if SINGLE_AMOUNT.search(k) or re.search(r"合计|小计", k)]
+    if not amount_cols:
+        return
+    group_item = None
+    for row in table.body:
+        vals = table.values(row)
+        labels = [v.strip() for i, v in enumerate(vals) if i not in amount_cols and v.strip()]
+        if not labels:
+            continue
+        label = " / ".join(labels)
+        first = clean(labels[0])
+        item = _match(SUMMARY_INCOME_ITEMS, first)
+        if clean(vals[0]):  # a source group (its 小计 row), or a line of its own
+            group_item = item
+        else:
+            item = _match(SUMMARY_INCOME_ITEMS, first) or group_item or "other"
+        if item is None:
+            item = "other" if re.search(r"资金|收入", first) else None
+        if item is None:
+            out.problems.append(Problem(
+                check="summary_item_known", table_kind=table.kind, location=str(Loc(row[0].table, row[0].row, 0)),
+                actual=label, message=f"{table.title or table.kind}: the income line {label!r} is not a known source; "
+                "kept out"))
+            continue
+        for col in amount_cols:
+            loc = Loc(row[0].table, row[0].row, col)
+            a = _amount(vals[col], table, loc, out, label)
+            if a is not None:
+                out.summary.append(SummaryLine("income", "income", item, label, None, "amount", a, unit, loc))
 
 
 def _join_code(parts: list[str], context: list[str]) -> str | None:
@@ -433,9 +524,13 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
     for side, cols in (("income", income_cols), ("expense", expense_cols)):
         if not cols:
             continue
-        label_col = next((i for i in cols if re.search(r"项目|名称", keys[i])), cols[0])
-        value_cols = [i for i in cols if i != label_col and not re.search(r"行次|序号", keys[i])]
-        _summary_side(table, unit, out, side, label_col, value_cols, keys)
+        # a side may print several label columns, each with its amounts (江苏: 功能分类 | 金额 | 支出用途 | 金额)
+        labels = [i for i in cols if re.search(r"项目|名称|科目", keys[i].split("/")[-1])] or [cols[0]]
+        for n, label_col in enumerate(labels):
+            end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
+            value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
+            if value_cols:
+                _summary_side(table, unit, out, side, label_col, value_cols, keys)
 
 
 def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
