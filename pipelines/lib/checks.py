@@ -241,6 +241,8 @@ def _measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
             identities = [("total", PARTS_FOR["income_current"][1])]
     for total_m, part_ms in identities:
         present_parts = [m for m in part_ms if m in measures_seen]
+        if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed
+            present_parts = [m for m in present_parts if m not in ("personnel", "public_operating")]
         if total_m not in measures_seen or not present_parts:
             continue
         for (_, _), ms in rows.items():
@@ -533,7 +535,7 @@ PARTS_FOR = {
          "affiliate_remittance", "other"],
     ),
     "expenditure": ("total", ["basic", "project", "reserve", "operating", "remit_to_superior",
-                              "subsidy_to_affiliates"]),
+                              "subsidy_to_affiliates", "personnel", "public_operating"]),
     "general_public_expenditure": ("total", ["basic", "project"]),
     "gov_fund_expenditure": ("total", ["basic", "project"]),
     "soe_capital_expenditure": ("total", ["basic", "project"]),

@@ -894,7 +894,8 @@ def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table]) -> tu
                     ("the table titles", title_years.most_common(1)[0][0] if title_years else None),
                     ("a heading", heading_year)]
     found_years = [(w, y) for w, y in year_sources if y]
-    compared_years = [(w, y) for w, y in year_sources[:4] if y]  # a heading may name another year (执行情况)
+    # titles and headings may name another year (上年执行情况): only the labelled sources and the cover are compared
+    compared_years = [(w, y) for w, y in year_sources[:3] if y]
     year = found_years[0][1] if found_years else None
     if year is None:
         for para in raw.paragraphs[:200]:

@@ -77,11 +77,13 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"经营支出", "operating"),
         (r"上解上级|上缴上级", "remit_to_superior"),
         (r"对附属单位补助", "subsidy_to_affiliates"),
+        (r"人员经费|人员支出", "personnel"),  # 杭州: 基本支出 / 人员支出 | 日常公用支出, no 基本支出 subtotal
+        (r"公用经费|公用支出", "public_operating"),
         (r"合计|总计", "total"),
     ],
     "basic_expenditure": [
-        (r"人员经费", "personnel"),
-        (r"公用经费", "public_operating"),
+        (r"人员经费|人员支出", "personnel"),
+        (r"公用经费|公用支出", "public_operating"),
         (r"专项业务|项目支出", "project"),
         (r"合计|总计", "total"),
     ],

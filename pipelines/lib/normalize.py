@@ -61,7 +61,8 @@ MEASURES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
-    MEASURES[_k] = [(r"人员经费", "personnel"), (r"公用经费", "public_operating"), (r"基本支出", "basic"),
+    MEASURES[_k] = [(r"人员经费|人员支出", "personnel"), (r"公用经费|公用支出", "public_operating"),
+                    (r"基本支出", "basic"),
                     (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
 # A table with a single amount column (江苏's 金额, 预算数, 机关运行经费支出): that column is the total.
@@ -348,7 +349,19 @@ def _code_columns(keys: list[str], table: Table | None = None) -> tuple[list[int
     return codes[:3], (names[0] if names else None)
 
 
-_GLUED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s].*)$")
+_GENERIC_LEAF = re.compile(r"^(小计|合计|金额|预算数|预算|决算数)$")
+
+
+def _column_measure(rules: list[tuple[str, str]], path: str) -> str | None:
+    """A column's measure from its header path: the last segment speaks first (``基本支出 / 人员支出`` is
+    personnel, not basic), unless it is generic (``基本支出 / 小计`` is basic); a lone 小计 is the total."""
+    leaf = path.split("/")[-1]
+    if not _GENERIC_LEAF.match(leaf) and (m := _match(rules, leaf)):
+        return m
+    return _match(rules, path) or ("total" if leaf == "小计" else None)
+
+
+_GLUED = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s].*)$")
 
 
 def _codes_in(table: Table, col: int) -> bool:
@@ -385,7 +398,7 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
     for i, k in enumerate(keys):
         if i in code_cols or i == name_col or not k or re.search(r"序号|行次|栏次", k):
             continue
-        m = _match(rules, k)
+        m = _column_measure(rules, k)
         if m and m not in seen:
             measure_cols.append((i, m))
             seen.add(m)
