@@ -98,8 +98,8 @@ class _Checker:
     def __init__(self, check: str, table_kind: str | None):
         self.r = CheckResult(check, table_kind)
 
-    def compare(self, expected: Term, parts: list[Term], *, location: str, what: str) -> None:
-        """expected ≈ Σ parts within printed rounding."""
+    def compare(self, expected: Term, parts: list[Term], *, location: str, what: str, unit: str = "万元") -> None:
+        """expected ≈ Σ parts within printed rounding; the message speaks the table's printed unit."""
         actual = sum((p.wan for p in parts), ZERO)
         tol = expected.half + sum((p.half for p in parts), ZERO)
         diff = actual - expected.wan
@@ -110,10 +110,11 @@ class _Checker:
             self.r.within_rounding += 1
             return
         self.r.status = "failed"
+        shown = (lambda v: _fmt(v * 10000)) if unit == "元" else _fmt
         self.r.findings.append(Finding(
-            "warning", self.r.check, self.r.table_kind, location, _fmt(expected.wan), _fmt(actual),
-            f"{what}: printed {_fmt(expected.wan)} 万元 but the parts add up to {_fmt(actual)} 万元 "
-            f"(difference {_fmt(diff)} 万元, more than rounding to the printed precision allows: {_fmt(tol)})",
+            "warning", self.r.check, self.r.table_kind, location, shown(expected.wan), shown(actual),
+            f"{what}: printed {shown(expected.wan)} {unit} but the parts add up to {shown(actual)} {unit} "
+            f"(difference {shown(diff)} {unit}, more than rounding to the printed precision allows: {shown(tol)})",
         ))
 
     def not_run(self, reason: str) -> CheckResult:
@@ -153,8 +154,28 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results.append(_empty_but_printed(filing, norm))
     results.append(_readable(norm, filing))
 
+    _link_dropped_rows(results, norm)
     findings = [f for r in results for f in r.findings]
     return Validation(results, findings)
+
+
+_DROPPED = ("subject_code_present", "subject_unique", "amount_parses")
+
+
+def _link_dropped_rows(results: list[CheckResult], norm: Normalized) -> None:
+    """A sum that fails in a table whose rows were kept out says so: the difference may be those rows, not an
+    error of the filing (one finding explains the other instead of two unrelated warnings)."""
+    dropped: dict[str, list[str]] = defaultdict(list)
+    for p in norm.problems:
+        if p.check in _DROPPED:
+            dropped[p.table_kind].append(f"{p.location} ({p.actual})")
+    for r in results:
+        if r.check not in ("hierarchy_sum", "measures_sum") or r.table_kind not in dropped:
+            continue
+        rows = dropped[r.table_kind]
+        for f in r.findings:
+            f.message += (f"; {len(rows)} row(s) of this table were kept out ({', '.join(rows[:5])}"
+                          f"{' …' if len(rows) > 5 else ''}; see their own findings), which may be the difference")
 
 
 def _absent(kind: str, present: set, declared_empty: set, lines: list) -> str | None:
@@ -171,7 +192,7 @@ def _identifiable(filing: Filing) -> CheckResult:
     c = _Checker("filing_identifiable", None)
     c.r.compared = 1
     problems = []
-    if not any(t.kind in BUDGET_KINDS for t in filing.tables):
+    if not any(t.kind in BUDGET_KINDS for t in filing.tables) and filing.part != "narrative":
         problems.append(("no_budget_table", "no recognisable budget table (收支总表, 收入总表, 支出总表 …) was found"))
     if filing.year is None:
         problems.append(("no_year", "the budget year could not be determined (no 预算年度 and no year in the titles)"))
@@ -213,13 +234,13 @@ def _hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
             expected = term(p.amount, p.unit) if p else Term(ZERO, ZERO)
             where = str(p.loc) if p else f"code {parent_code}"
             c.compare(expected, [term(k.amount, k.unit) for k in kids],
-                      location=where,
+                      location=where, unit=unit_of.get(measure, "万元"),
                       what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
         classes = [x for code, x in codes.items() if len(code) == 3]
         if measure in totals and classes:
             t = totals[measure]
             c.compare(term(t.amount, t.unit), [term(k.amount, k.unit) for k in classes], location=str(t.loc),
-                      what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
+                      unit=t.unit, what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
         elif measure in totals and not all_codes:
             pass
     return c.done()
@@ -253,7 +274,7 @@ def _measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
             expected = term(t.amount, t.unit) if t else Term(ZERO, ZERO)
             parts = [term(ms[m].amount, ms[m].unit) for m in present_parts if m in ms]
             label = any_line.subject_code or "合计"
-            c.compare(expected, parts, location=str(any_line.loc),
+            c.compare(expected, parts, location=str(any_line.loc), unit=any_line.unit,
                       what=f"{LABELS[kind]} {label} {any_line.subject_name}: {total_m} = {' + '.join(present_parts)}")
     return c.done()
 
@@ -445,8 +466,13 @@ def _narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
         exp = s.stated_wan
         decimals = max(0, -exp.normalize().as_tuple().exponent)
         stated = Term(exp, Decimal(1).scaleb(-decimals) / 2)
+        before = len(c.r.findings)
         c.compare(table_term, [stated], location=f"narrative: {s.sentence[:60]}",
                   what=f"情况说明 states {_fmt(exp)} 万元 for {label}")
+        if len(c.r.findings) > before:
+            f = c.r.findings[-1]
+            f.message = (f"the narrative says {_fmt(exp)} 万元 for {label} (“{s.sentence[:80]}”), the table prints "
+                         f"{_fmt(table_term.wan)} 万元 (difference {_fmt(exp - table_term.wan)} 万元)")
     return c.done()
 
 

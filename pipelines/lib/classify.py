@@ -771,6 +771,7 @@ def classify(raw: RawDocument) -> Filing:
         pages=raw.pages,
         problems=problems,
         identity_notes=[n for n in notes if n.startswith("identity:")],
+        part="narrative" if not budget and name and year and is_narrative(raw) else None,
     )
 
 
@@ -911,3 +912,10 @@ def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table]) -> tu
                              "— check which is right")
                 break
     return name, code, year, notes
+
+
+def is_narrative(raw: RawDocument) -> bool:
+    """A disclosure's narrative (情况说明, 公开文件): it speaks of the budget's income and spending in running text.
+    A file with no budget table that is this is the narrative half of a filing, not a stranger."""
+    text = "".join(key(p.text) for p in raw.paragraphs[:600])
+    return sum(w in text for w in layouts.NARRATIVE_MARKERS) >= layouts.NARRATIVE_MIN_MARKERS

@@ -97,3 +97,9 @@ SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
     (r"^(?:[一二三四五六七八九十]+、)?项目支出$", "project"),
     (r"^(?:[一二三四五六七八九十]+、)?(?:单位)?预留机动经费$", "reserve"),
 ]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Split filings: a file with no budget table is the narrative half of a filing when it speaks of these.
+NARRATIVE_MARKERS = ("收支预算", "收入预算", "支出预算", "三公", "机关运行经费", "部门概况", "主要职能", "情况说明",
+                     "政府采购", "绩效目标", "名词解释", "国有资产")
+NARRATIVE_MIN_MARKERS = 4

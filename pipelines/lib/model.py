@@ -99,6 +99,7 @@ class Filing:
     problems: list[str] = field(default_factory=list)  # what the reader noticed (unknown tables, ...)
     raw: RawDocument | None = None  # what the reader saw, kept for raw.table_cells
     identity_notes: list[str] = field(default_factory=list)  # where cover, titles and 编制部门 lines disagree
+    part: str | None = None  # 'narrative': the narrative half of a filing published as two files (no tables)
 
     def by_kind(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

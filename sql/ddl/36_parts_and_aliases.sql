@@ -1,0 +1,16 @@
+-- Split filings: the narrative half of a filing published as two files (tables, narrative) is loaded with
+-- part = 'narrative'; it neither supersedes nor is superseded by the tables half.
+alter table core.documents add column if not exists part varchar;
+
+-- Every department name a county's filings print, and the department it belongs to: a body renamed or
+-- abbreviated between years (中国共产党江苏省委员会办公厅 → 中共江苏省委办公厅) is one department.
+-- matched_by: 'printed' (a department of its own), 'abbreviation' (equal once known abbreviations are applied,
+-- pipelines/lib/layouts.py ABBREVIATIONS), 'contained' (one name ends with the other: 江苏省委办公厅).
+create table if not exists core.department_aliases (
+    county varchar,
+    alias varchar not null,
+    department varchar not null,
+    matched_by varchar not null check (matched_by in ('printed', 'abbreviation', 'contained')),
+    document_id varchar,  -- the filing that first printed this name
+    recorded_at timestamptz
+);
