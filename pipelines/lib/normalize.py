@@ -80,6 +80,7 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"运行|运维", "vehicle_operation"),
     (r"接待", "reception"),
     (r"小计", "subtotal"),
+    (r"三公", "subtotal"),  # “三公”经费 (广州's row), “三公”经费财政拨款预算总额 (北京's column): the 三公 sum
     (r"合计", "total"),
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
