@@ -21,7 +21,7 @@ BUDGET_MEASURES = [
     "reserve", "carryover_to_next_year",  # 江苏: 单位预留机动经费, 结转下年资金 (docs/warehouse.md)
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
-               "gov_fund_expenditure", "soe_capital_expenditure"]
+               "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]
 SUMMARY_ITEMS = [
     "general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_appropriation",
     "fiscal_special_account", "business",

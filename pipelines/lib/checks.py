@@ -28,7 +28,7 @@ LABELS = {
     "summary": "收支总表", "income": "收入总表", "expenditure": "支出总表", "fiscal_summary": "财政拨款收支总表",
     "general_public_expenditure": "一般公共预算支出表", "basic_expenditure": "基本支出表",
     "gov_fund_expenditure": "政府性基金预算支出表", "soe_capital_expenditure": "国有资本经营预算支出表",
-    "three_public": "“三公”经费表", "narrative": "情况说明",
+    "three_public": "“三公”经费表", "narrative": "情况说明", "office_operation": "机关运行经费表",
 }
 ZERO = Decimal(0)
 

@@ -42,6 +42,7 @@ KINDS = (
     "assets",
     "org_structure",
     "project_expenditure",
+    "office_operation",
     "unknown",
 )
 
@@ -96,6 +97,7 @@ def key(text: str) -> str:
 
 _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("three_public", re.compile(r"三公")),
+    ("office_operation", re.compile(r"机关运行经费")),  # 江苏: 一般公共预算机关运行经费支出预算表, by economic code
     ("performance_target", re.compile(r"绩效(?:目标|指标|自评)")),
     ("procurement", re.compile(r"政府采购")),
     ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付")),
@@ -485,6 +487,7 @@ def _parse_physical(raw: RawTable) -> _Parsed:
     n = raw.n_cols
     meta = out.meta
     title = _title_from_before(raw.before, meta)
+    pending_header: list[str] = []
     r = 0
     while r < len(rows) and not any(c.text.strip() for c in rows[r]):
         r += 1
@@ -496,6 +499,17 @@ def _parse_physical(raw: RawTable) -> _Parsed:
             text = nonempty[0].text
             if parse_meta(text, cell_meta):
                 pass  # a merged metadata row, handled below
+            elif (cut := _SPLIT_BEFORE.search(text)) and cut.start() > 0 and kind_from_title(text[: cut.start()]):
+                # title, 部门：…, 单位：… and the column headings run together in one merged cell (an Excel sheet
+                # printed to PDF): split them; the headings name the columns when the table prints none
+                title = text[: cut.start()].strip()
+                out.title_in_table = True
+                rest = text[cut.start():]
+                words = _UNIT_RE.sub(" ", rest).split()
+                parse_meta(words[0], meta)  # 部门：<name>
+                meta.unit = meta.unit or _find_unit(rest)
+                pending_header = [w for w in words[1:] if ":" not in w and "：" not in w]
+                r += 1
             elif _title_like(_strip_unit(text)) and (kind_from_title(text) or not title):
                 title = _strip_unit(text)
                 out.title_in_table = True
@@ -521,6 +535,8 @@ def _parse_physical(raw: RawTable) -> _Parsed:
         body_start += 1
     out.header = _header_paths(rows, out.header_rows, n)
     body = [row for row in rows[body_start:] if row]
+    if pending_header and not any(out.header):
+        _header_from_words(out.header, body, pending_header)
     # Notes printed as the table's last rows.
     while body:
         nonempty = [c for c in body[-1] if c.text.strip()]
@@ -546,6 +562,19 @@ def _parse_physical(raw: RawTable) -> _Parsed:
     return out
 
 
+def _header_from_words(header: list[str], body: list[list[Cell]], words: list[str]) -> None:
+    """Column headings printed as words (``功能科目编码 功能科目名称 金额``) onto the columns the body fills."""
+    words = [key(w) for w in words]
+    while words and (_is_number(words[-1]) or words[-1] in ("合计", "总计", "计")):
+        words = words[:-1]  # a 合计 row glued onto the headings (合 计 broken in two); its cells are lost with it
+    if words and words[-1].endswith("合"):
+        words[-1] = words[-1][:-1]
+    cols = sorted({c.col for row in body for c in row if c.text.strip() and 0 <= c.col < len(header)})
+    if words and len(words) == len(cols):
+        for col, word in zip(cols, words, strict=True):
+            header[col] = word
+
+
 def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> None:
     for r in range(start, min(len(rows), start + 12)):
         if any(key(c.text) == "一级指标" for c in rows[r]):
@@ -566,7 +595,7 @@ def _decide_kind(p: _Parsed) -> None:
     label = f"table {p.raw.index + 1}" + (f" ({p.title})" if p.title else "")
     if t == "unknown":
         p.kind = "unknown"  # a table we recognise by name but do not model (政府购买服务…)
-    elif t is not None and (not hints or t in hints):
+    elif t is not None and (not hints or t in hints or t in layouts.TITLE_DECIDES):
         p.kind = t
     elif hints:
         p.kind = hints[0]

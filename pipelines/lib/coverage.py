@@ -37,7 +37,7 @@ from pipelines.lib.numbers import BadNumber, clean, parse_amount
 # Table kinds whose numeric cells are amounts yusuan promises to read.
 COUNTED_KINDS = (
     "summary", "income", "expenditure", "fiscal_summary", "general_public_expenditure", "basic_expenditure",
-    "gov_fund_expenditure", "soe_capital_expenditure", "three_public",
+    "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation",
 )
 THRESHOLD = Decimal("98")
 _CODE_HEADER = re.compile(r"编码|代码|(^|/)(类|款|项)$")

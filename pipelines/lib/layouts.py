@@ -98,6 +98,10 @@ SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
     (r"^(?:[一二三四五六七八九十]+、)?(?:单位)?预留机动经费$", "reserve"),
 ]
 
+# Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
+# 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).
+TITLE_DECIDES = ("office_operation",)
+
 # ---------------------------------------------------------------------------------------------------------------
 # Split filings: a file with no budget table is the narrative half of a filing when it speaks of these.
 NARRATIVE_MARKERS = ("收支预算", "收入预算", "支出预算", "三公", "机关运行经费", "部门概况", "主要职能", "情况说明",

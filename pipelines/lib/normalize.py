@@ -30,6 +30,7 @@ SUBJECT_KINDS = {
     "gov_fund_expenditure": "function",
     "soe_capital_expenditure": "function",
     "basic_expenditure": "economic",
+    "office_operation": "economic",  # 机关运行经费 by economic code (江苏 公开10表); docs/warehouse.md
 }
 
 # header path (whitespace removed) → measure, first match wins; order matters (小计 before 合计 etc.)
@@ -64,6 +65,7 @@ for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_ex
     MEASURES[_k] = [(r"人员经费|人员支出", "personnel"), (r"公用经费|公用支出", "public_operating"),
                     (r"基本支出", "basic"),
                     (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
+MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
 # A table with a single amount column (江苏's 金额, 预算数, 机关运行经费支出): that column is the total.
 SINGLE_AMOUNT = re.compile(layouts.SINGLE_AMOUNT_HEADER)
@@ -340,7 +342,9 @@ def _code_columns(keys: list[str], table: Table | None = None) -> tuple[list[int
         codes = split
     else:
         # several 编码 columns (部门经济科目编码 | … | 政府经济科目编码): the first is the table's subject
-        codes = [i for i, k in enumerate(keys) if "编码" in k or "代码" in k][:1]
+        codes = [i for i, k in enumerate(keys) if "编码" in k or "代码" in k]
+        if len(codes) > 1 and codes != list(range(codes[0], codes[0] + len(codes))):
+            codes = codes[:1]  # adjacent 编码 columns are 类|款|项 split; apart, the first is the table's subject
         if not codes and table is not None:
             codes = [i for i in range(min(2, table.n_cols)) if _codes_in(table, i)][:1]
     names = [i for i, k in enumerate(keys) if "名称" in k and i not in codes]
@@ -390,7 +394,8 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
     glued = _glued_column(table, name_col) if not code_cols else None
     if glued is not None:
         name_col = glued
-    if table.kind == "income" and not code_cols and glued is None and name_col is not None:
+    if table.kind == "income" and not code_cols and glued is None and name_col is not None and \
+            sum(1 for k in keys if _column_measure(MEASURES["income"], k)) <= 1:  # one amount column: by source
         _income_by_source(table, unit, out, keys)
         return
     rules = MEASURES[table.kind]
@@ -544,14 +549,17 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
             end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
             value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
             if value_cols:
-                _summary_side(table, unit, out, side, label_col, value_cols, keys)
+                _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
 
 
-def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
+def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
     in_carryover = False
     for row in table.body:
         vals = table.values(row)
         label = vals[label_col].strip()
+        if not label and first_label_col is not None and any(clean(vals[c]) for c in value_cols) and \
+                re.search(r"合计|小计|总计", clean(vals[first_label_col])):
+            label = vals[first_label_col].strip()  # 江苏: 当年支出小计 printed under the first group, its amount under the last
         key = clean(label)
         if not key:
             continue

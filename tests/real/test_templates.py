@@ -185,3 +185,53 @@ def test_guangzhou_three_public_rows(processed):
     assert got["vehicle_purchase"] == Decimal("36.00")
     assert got["vehicle_operation"] == Decimal("310.67")
     assert got["reception"] == Decimal("12.20")
+
+
+# --- split filings and renamed bodies, in a warehouse ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def jiangsu_warehouse(tmp_path_factory):
+    import shutil
+
+    from pipelines.lib import warehouse
+    from pipelines.lib.ingest import ingest
+
+    if not REAL.is_dir():
+        pytest.skip(f"{REAL} is absent")
+    root = tmp_path_factory.mktemp("js") / "江苏省" / "省本级"
+    root.mkdir(parents=True)
+    # the narrative first, the tables after: the check must not depend on the order
+    for name in ("jiangsu_shengji_zxbgt_2019_budget_narrative.pdf", "jiangsu_shengji_zxbgt_2019_budget_tables.pdf",
+                 "jiangsu_shengji_swbgt_2017_budget_tables.pdf", "jiangsu_shengji_swbgt_2018_budget_tables.pdf"):
+        shutil.copy(JS / name, root / name)
+    db = root.parents[1] / "w.duckdb"
+    summary = ingest([root.parents[1]], db)
+    assert summary.loaded == 4, summary.lines()
+    con = warehouse.connect(db, read_only=True)
+    yield con
+    con.close()
+
+
+def test_a_split_filing_is_checked_across_its_two_files(jiangsu_warehouse):
+    rows = jiangsu_warehouse.execute(
+        "select figure, stated_wan, table_wan, agrees, message from marts.split_filing_checks "
+        "where department_name = '江苏省政协办公厅' and year = 2019 order by figure").fetchall()
+    got = {r[0]: r for r in rows}
+    # narrative p.4: 2019年收入预算13377.11万元 / 支出预算13377.11万元; tables p.1 收支预算总表 收入合计 13,377.11
+    assert got["income_total"][1] == Decimal("13377.11") and got["income_total"][3]
+    assert got["expense_total"][1] == Decimal("13377.11")
+    assert "the narrative says" in got["income_total"][4] and "the table prints" in got["income_total"][4]
+    parts = dict(jiangsu_warehouse.execute(
+        "select part, count(*) from core.documents where department_name = '江苏省政协办公厅' group by part"
+    ).fetchall())
+    assert parts == {"narrative": 1, None: 1}  # both loaded: neither half superseded the other
+
+
+def test_a_renamed_body_is_one_department(jiangsu_warehouse):
+    aliases = dict(jiangsu_warehouse.execute(
+        "select alias, matched_by from core.department_aliases").fetchall())
+    assert aliases["中共江苏省委办公厅"] == "abbreviation"  # 中国共产党江苏省委员会办公厅 in 2017
+    keys = jiangsu_warehouse.execute(
+        "select count(distinct department_key) from dw.dim_document where department_name in "
+        "('中国共产党江苏省委员会办公厅', '中共江苏省委办公厅')").fetchone()[0]
+    assert keys == 1
