@@ -19,6 +19,9 @@ BUDGET_MEASURES = [
     "superior_subsidy", "affiliate_remittance", "other", "prior_year_carryover", "basic", "project",
     "remit_to_superior", "subsidy_to_affiliates", "personnel", "public_operating",
     "reserve", "carryover_to_next_year",  # 江苏: 单位预留机动经费, 结转下年资金 (docs/warehouse.md)
+    "prior_year_execution", "change_on_prior_year",  # central: 2025年执行数, 增减额 beside the budget
+    "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
+    "change_on_prior_year_excl_capital_construction",
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]

@@ -88,6 +88,20 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"合计|总计", "total"),
     ],
 }
+# Columns that compare with the year before (central template: 2025年执行数 | 2026年预算数 | 增减额 | 增减%):
+# matched after every other role, so 2026年预算数 / 基本支出 stays basic.
+COMPARISON_MEASURES: list[tuple[str, str]] = [
+    (r"扣除.*执行数", "prior_year_execution_excl_capital_construction"),
+    (r"扣除.*预算数", "excl_capital_construction"),  # 扣除中央基建投资后预算数 / 扣除基建项目后预算数 (北京, 项目支出)
+    (r"增减额|增减$|比上年增减", "change_on_prior_year"),
+    (r"^(?:19|20)\d{2}年执行数|执行数$", "prior_year_execution"),
+]
+
+# Roles read from a column's whole header path before its last segment (the group above says which variant).
+PATH_FIRST_MEASURES: list[tuple[str, str]] = [
+    (r"扣除.*增减额", "change_on_prior_year_excl_capital_construction"),
+]
+
 # The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
 SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$"
 

@@ -67,6 +67,9 @@ for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_ex
                     (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
 MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
+for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure",
+           "basic_expenditure"):
+    MEASURES[_k] = [*MEASURES[_k], *layouts.COMPARISON_MEASURES]
 # A table with a single amount column (江苏's 金额, 预算数, 机关运行经费支出): that column is the total.
 SINGLE_AMOUNT = re.compile(layouts.SINGLE_AMOUNT_HEADER)
 
@@ -107,12 +110,12 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"附属单位上缴", "affiliate_remittance"),
     (r"其他收入", "other"),
     (r"单位资金", "other"),
-    (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计", "current_year_total"),
+    (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计|^(一、)?本年收入$", "current_year_total"),
     (r"收入总计|^总计$|^收入合计$", "grand_total"),
     (r"其他资金", "other"),
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
-    (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计", "current_year_total"),
+    (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
     (r"年终结转|年末.*结转|年末结转|结转下年", "year_end_carryover"),
     (r"支出总计|^总计$|^支出合计$", "grand_total"),
     *layouts.SUMMARY_USE_ITEMS,
@@ -361,6 +364,8 @@ def _column_measure(rules: list[tuple[str, str]], path: str) -> str | None:
     """A column's measure from its header path: the last segment speaks first (``基本支出 / 人员支出`` is
     personnel, not basic), unless it is generic (``基本支出 / 小计`` is basic); a lone 小计 is the total."""
     leaf = path.split("/")[-1]
+    if m := _match(layouts.PATH_FIRST_MEASURES, path):
+        return m
     if not _GENERIC_LEAF.match(leaf) and (m := _match(rules, leaf)):
         return m
     return _match(rules, path) or ("total" if leaf == "小计" else None)
@@ -439,8 +444,8 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
             continue
         name = glued_name or (vals[name_col].strip() if name_col is not None else "")
         if not clean(name) and code is None:  # 合计 printed in another text column (陕西: under 政府经济科目名称)
-            name = next((v for i, v in enumerate(vals) if i not in code_cols and v.strip() and
-                         not re.match(r"^[\d,.\-]+$", clean(v))), "")
+            name = next((v for i, v in enumerate(vals) if v.strip() and not re.match(r"^[\d,.\-%]+$", clean(v))),
+                        "")
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
         if not code_cols and name_col is None and glued is None and code is None:
