@@ -235,3 +235,34 @@ def test_a_renamed_body_is_one_department(jiangsu_warehouse):
         "select count(distinct department_key) from dw.dim_document where department_name in "
         "('中国共产党江苏省委员会办公厅', '中共江苏省委办公厅')").fetchone()[0]
     assert keys == 1
+
+
+# --- central (国家信访局: 2025年执行数 beside 2026年预算数, 增减额) --------------------------------------------------
+
+def test_central_function_table_with_prior_year_execution_and_change(processed):
+    # p.10 部门公开表5 一般公共预算支出表:
+    # 201 一般公共服务支出 33,586.67 10,044.47 13,144.37 6,668.44 6,475.93 13,144.37 -20,442.30 -60.86% …
+    # 2014001 行政运行 5,555.07 5,555.07 5,826.21 5,826.21 5,826.21 271.14 4.88% …
+    item = processed("xinfang")
+    df = _facts(item, "budget_lines", table_kind="general_public_expenditure")
+    got = {(r["subject_code"], r["measure"]): r["amount_wan"] for r in df.iter_rows(named=True)}
+    assert got[("201", "prior_year_execution")] == Decimal("33586.67")
+    assert got[("201", "total")] == Decimal("13144.37")
+    assert got[("201", "basic")] == Decimal("6668.44")
+    assert got[("201", "project")] == Decimal("6475.93")
+    assert got[("201", "change_on_prior_year")] == Decimal("-20442.30")
+    assert got[("2014001", "total")] == Decimal("5826.21")
+    assert got[("2014001", "change_on_prior_year")] == Decimal("271.14")
+    assert not any(m.endswith("%") for m in df["amount_text"].to_list())  # 增减(%) is not an amount
+
+
+def test_central_three_public(processed):
+    # p.16 部门公开表9: 112.61 | 68.50 | 38.60 | (blank) | 38.60 | 5.51
+    item = processed("xinfang")
+    got = {r["category"]: r["amount_wan"] for r in item.frames["three_public"].iter_rows(named=True)}
+    assert got["total"] == Decimal("112.61")
+    assert got["overseas_travel"] == Decimal("68.50")
+    assert got["vehicles"] == Decimal("38.60")
+    assert got["vehicle_operation"] == Decimal("38.60")
+    assert got["reception"] == Decimal("5.51")
+    assert "vehicle_purchase" not in got  # printed blank: no value, not a zero
