@@ -22,6 +22,7 @@ BUDGET_MEASURES = [
     "prior_year_execution", "change_on_prior_year",  # central: 2025年执行数, 增减额 beside the budget
     "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
     "change_on_prior_year_excl_capital_construction",
+    "general_public", "gov_fund", "soe_capital",  # 基本支出 by fund source (烟台, 广州)
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]

@@ -86,6 +86,12 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"公用经费|公用支出", "public_operating"),
         (r"专项业务|项目支出", "project"),
         (r"合计|总计", "total"),
+        # 基本支出 by fund source (烟台 基本支出预算情况表, 广州 部门预算基本支出预算表)
+        (r"一般公共预算", "general_public"),
+        (r"政府性基金", "gov_fund"),
+        (r"国有资本", "soe_capital"),
+        (r"财政专户", "fiscal_special_account"),
+        (r"财政拨款", "fiscal_appropriation"),
     ],
 }
 # Columns that compare with the year before (central template: 2025年执行数 | 2026年预算数 | 增减额 | 增减%):

@@ -341,6 +341,8 @@ def _code_columns(keys: list[str], table: Table | None = None) -> tuple[list[int
     """Code columns (one, or 类|款|项 split) and the name column, from the header paths — or, where the header
     names none, from the cells: a leading column of subject codes (201, 20101, 2010101)."""
     split = [i for i, k in enumerate(keys) if re.search(r"(^|/)(类|款|项)$", k)]
+    # two code groups (部门经济科目 类|款 and 政府经济科目 类|款, 烟台): the first run is the table's subject
+    split = [i for n, i in enumerate(split) if i == split[0] + n]
     if split:
         codes = split
     else:
