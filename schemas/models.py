@@ -23,6 +23,8 @@ BUDGET_MEASURES = [
     "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
     "change_on_prior_year_excl_capital_construction",
     "general_public", "gov_fund", "soe_capital",  # 基本支出 by fund source (烟台, 广州)
+    # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
+    "year_start_carryover", "current_year_income", "year_end_carryover",
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]
@@ -33,12 +35,17 @@ SUMMARY_ITEMS = [
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
     "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
     "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
+    # 决算 (final accounts) lines
+    "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",
+    "year_end_carryover_general_public", "year_end_carryover_gov_fund", "year_end_carryover_soe_capital",
+    "year_start_carryover_general_public", "year_start_carryover_gov_fund", "year_start_carryover_soe_capital",
 ]
 CATEGORIES = [
     "total", "subtotal", "overseas_travel", "overseas_travel_research", "overseas_travel_other", "vehicles",
     "vehicle_purchase", "vehicle_operation", "reception", "meeting", "training", "office_operation",
 ]
 FUND_SOURCES = ["total", "general_public", "gov_fund", "soe_capital"]
+BASES = ["budget", "adjusted_budget", "final"]  # 预算数 | 调整预算数 | 决算数
 
 Yuan = Annotated[pl.Decimal, 18, 2]
 Wan = Annotated[pl.Decimal, 18, 6]
@@ -46,6 +53,7 @@ Wan = Annotated[pl.Decimal, 18, 6]
 
 class _Amounts(pa.DataFrameModel):
     document_id: str = pa.Field(str_matches=SHA256)
+    basis: str = pa.Field(isin=BASES)
     amount_yuan: Yuan
     amount_wan: Wan
     amount_text: str

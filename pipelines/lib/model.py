@@ -56,6 +56,7 @@ class RawDocument:
     tables: list[RawTable]
     paragraphs: list[Paragraph]
     pages: int | None = None
+    notes: list[str] = field(default_factory=list)  # content the reader saw but could not read (a finding each)
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Filing:
     raw: RawDocument | None = None  # what the reader saw, kept for raw.table_cells
     identity_notes: list[str] = field(default_factory=list)  # where cover, titles and 编制部门 lines disagree
     part: str | None = None  # 'narrative': the narrative half of a filing published as two files (no tables)
+    scope: str = "department"  # 'department' (部门预算/决算, with all its units) | 'unit' (单位预算/决算)
 
     def by_kind(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

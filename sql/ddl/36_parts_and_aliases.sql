@@ -1,6 +1,4 @@
--- Split filings: the narrative half of a filing published as two files (tables, narrative) is loaded with
--- part = 'narrative'; it neither supersedes nor is superseded by the tables half.
-alter table core.documents add column if not exists part varchar;
+-- Split filings: core.documents.part (10_core.sql; migration 3 adds it to older warehouses).
 
 -- Every department name a county's filings print, and the department it belongs to: a body renamed or
 -- abbreviated between years (中国共产党江苏省委员会办公厅 → 中共江苏省委办公厅) is one department.
