@@ -150,6 +150,17 @@ class NarrativeFigure(pa.DataFrameModel):
         strict = True
 
 
+class ProcurementLine(_Amounts):
+    """A line of a 政府采购预算表 (its labels and amount)."""
+
+    item: str
+    is_total: bool
+
+    class Config:
+        strict = True
+        unique = ["document_id", "source_table", "source_row", "source_col"]
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "budget_lines": BudgetLine,
     "budget_summary": SummaryLine,
@@ -157,4 +168,5 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "performance_indicators": PerformanceIndicator,
     "projects": Project,
     "narrative_figures": NarrativeFigure,
+    "procurement": ProcurementLine,
 }

@@ -122,6 +122,17 @@ CHECK_RESULTS = {
     "reason": pl.String,
 }
 
+# 政府采购预算表 lines (a relation beyond the contract; docs/warehouse.md).
+PROCUREMENT = {
+    "document_id": pl.String,
+    "basis": pl.String,
+    "item": pl.String,  # the row's labels, group lines above carried down: 三、服务C / 物业管理费 / 物业管理服务
+    "is_total": pl.Boolean,  # the table's 合计 row
+    "amount_yuan": YUAN,
+    "amount_wan": WAN,
+    **PROVENANCE,
+}
+
 # Self-coverage (pipelines/lib/coverage.py says what is counted): per logical budget table, and per left-out cell.
 COVERAGE = {
     "document_id": pl.String,
@@ -161,6 +172,7 @@ FRAMES = {
     "table_cells": TABLE_CELLS,
     "check_results": CHECK_RESULTS,
     "narrative_figures": NARRATIVE_FIGURES,
+    "procurement": PROCUREMENT,
     "coverage": COVERAGE,
     "coverage_gaps": COVERAGE_GAPS,
 }

@@ -275,6 +275,17 @@ class Problem:
     message: str
 
 
+@dataclass(slots=True)
+class ProcurementLine:
+    """A line of a 政府采购预算表: its printed labels (the group lines above it carried down) and amount."""
+
+    item: str
+    is_total: bool
+    amount: Amount
+    unit: str
+    loc: Loc
+
+
 @dataclass
 class Normalized:
     document_id: str
@@ -286,6 +297,7 @@ class Normalized:
     stated: list[StatedFigure] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
+    procurement: list[ProcurementLine] = field(default_factory=list)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -339,6 +351,9 @@ class Normalized:
             "performance_indicators": _frame(indicators, F.PERFORMANCE_INDICATORS),
             "projects": _frame(projects, F.PROJECTS),
             "narrative_figures": _frame(stated, F.NARRATIVE_FIGURES),
+            "procurement": _frame([
+                {"document_id": d, "basis": "budget", "item": x.item, "is_total": x.is_total,
+                 **prov(x.amount, x.unit, x.loc)} for x in self.procurement], F.PROCUREMENT),
         }
 
 
@@ -368,6 +383,8 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
             _three_public_table(table, table.unit or "万元", out)
         elif table.kind == "performance_target":
             _performance_table(table, out)
+        elif table.kind == "procurement" and filing.doc_type == "budget":
+            _procurement_table(table, unit, out)
     out.stated = narrative_figures(filing)
     return out
 
@@ -904,3 +921,34 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
                 found.append(StatedFigure(figure, value.quantize(Decimal("0.000001")), clause.strip()))
                 seen.add(figure)
     return found
+
+
+_PROCUREMENT_AMOUNT = re.compile(r"总计|合计|金额|预算|小计|采购额")
+
+
+def _procurement_table(table: Table, unit: str, out: Normalized) -> None:
+    """政府采购预算表 → procurement lines: the first amount column (总计 / 金额 / 预算数), every row that prints
+    an amount, labelled by its text cells with the group lines above carried down (货物A / 办公设备购置 / 复印机)."""
+    keys = _keys(table)
+    amount_cols = [i for i, k in enumerate(keys) if _PROCUREMENT_AMOUNT.search(k.split("/")[-1] or k)]
+    if not amount_cols:
+        return
+    col = amount_cols[0]
+    label_cols = [i for i in range(table.n_cols) if i < col and not re.search(r"序号|行次|编码|代码", keys[i])]
+    carried = [""] * table.n_cols
+    for row in table.body:
+        vals = table.values(row)
+        texts = {i: vals[i].strip() for i in label_cols if vals[i].strip()}
+        if texts:
+            first = min(texts)
+            for i in label_cols:
+                if i >= first:
+                    carried[i] = texts.get(i, "")
+        label = " / ".join(carried[i] for i in label_cols if carried[i])
+        if not clean(vals[col]) or not label:
+            continue
+        loc = Loc(row[0].table, row[0].row, col)
+        a = _amount(vals[col], table, loc, out, label, unit)
+        if a is not None:
+            is_total = bool(re.search(r"^(合计|总计)$", clean(texts.get(min(texts), "")) if texts else ""))
+            out.procurement.append(ProcurementLine(label, is_total, a, unit, loc))

@@ -56,6 +56,7 @@ FRAME_TABLES = {
     "findings": "quality.findings",
     "table_cells": "raw.table_cells",
     "check_results": "quality.check_results",
+    "procurement": "staging.procurement",
     "coverage": "quality.coverage",
     "coverage_gaps": "quality.coverage_gaps",
 }

@@ -262,3 +262,15 @@ def test_central_three_public(processed):
     assert got["vehicle_operation"] == Decimal("38.60")
     assert got["reception"] == Decimal("5.51")
     assert "vehicle_purchase" not in got  # printed blank: no value, not a zero
+
+
+def test_jiangsu_procurement_lines(processed):
+    # p.14-15 2018年政府采购预算表: 合计 1,449.50; 一、货物A 90.00; … PC服务器 分散自行组织 12.00; 三、服务C 1,359.50
+    item = processed("js_swbgt_2018")
+    df = item.frames["procurement"]
+    got = {r["item"]: r["amount_wan"] for r in df.iter_rows(named=True)}
+    total = df.filter(df["is_total"])
+    assert total["amount_wan"].to_list() == [Decimal("1449.50")]
+    assert got["一、货物A"] == Decimal("90.00")
+    assert got["三、服务C"] == Decimal("1359.50")
+    assert got["一、货物A / 机要及电子政务业务费 / 办公设备购置 / PC服务器 / 分散自行组织"] == Decimal("12.00")
