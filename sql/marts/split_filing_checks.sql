@@ -85,7 +85,7 @@ select
     stated.figure,
     stated.stated_wan,
     table_figures.table_wan,
-    stated.stated_wan - table_figures.table_wan as difference_wan,
+    cast(stated.stated_wan - table_figures.table_wan as decimal(18, 6)) as difference_wan,
     abs(stated.stated_wan - table_figures.table_wan) <= 0.005 as agrees,
     'the narrative says ' || cast(stated.stated_wan as varchar) || ' 万元, the table prints '
         || cast(table_figures.table_wan as varchar) || ' 万元 (' || table_figures.printed_as || ')' as message,
