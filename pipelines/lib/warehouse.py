@@ -56,6 +56,9 @@ FRAME_TABLES = {
     "findings": "quality.findings",
     "table_cells": "raw.table_cells",
     "check_results": "quality.check_results",
+    "procurement": "staging.procurement",
+    "coverage": "quality.coverage",
+    "coverage_gaps": "quality.coverage_gaps",
 }
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are
@@ -77,6 +80,7 @@ DOCUMENT_KEYS = (
     "file_size",
     "pages",
     "n_tables",
+    "part",  # 'narrative' for the narrative half of a split filing; it neither supersedes nor is superseded by tables
 )
 
 SEEDS = {
@@ -447,6 +451,7 @@ def _load(
         else:
             _insert_document(con, {**doc, "error": None}, "loaded", now)
         _insert_frames(con, document_id, views, replace=existing is not None)
+        _record_alias(con, doc, now)
         superseded, restated = _supersede_older(con, doc, now)
         con.commit()
     except Exception:
@@ -695,10 +700,11 @@ def _supersede_older(
             select document_id from core.documents
             where status = 'loaded' and document_id <> ?
                 and county is not distinct from ? and {same_department}
-                and year = ? and doc_type = ? and scope = ?
+                and year = ? and doc_type = ? and scope = ? and part is not distinct from ?
             order by ingested_at
             """,
-            [doc["document_id"], doc["county"], department, doc["year"], doc["doc_type"], doc["scope"]],
+            [doc["document_id"], doc["county"], department, doc["year"], doc["doc_type"], doc["scope"],
+             doc.get("part")],
         ).fetchall()
     ]
     restated = 0
@@ -937,3 +943,36 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return manifest
+
+
+def _record_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime) -> None:
+    """Record the name this filing prints as an alias of a department of its county (core.department_aliases).
+
+    A name seen before keeps its department.  A new name is matched to a known department of the same county
+    by its canonical form (known abbreviations applied: 中国共产党江苏省委员会办公厅 = 中共江苏省委办公厅,
+    ``matched_by`` 'abbreviation'), or where one canonical name ends with the other (江苏省委办公厅 in
+    中共江苏省委办公厅, 'contained'); otherwise it is a department of its own ('printed').
+    """
+    from pipelines.lib.classify import canonical_name
+
+    name = doc.get("department_name")
+    if not name:
+        return
+    county = doc.get("county")
+    known = con.execute(
+        "select alias, department from core.department_aliases where county is not distinct from ?", [county]
+    ).fetchall()
+    if any(alias == name for alias, _ in known):
+        return
+    mine = canonical_name(name)
+    department, matched_by = name, "printed"
+    for alias, dept in known:
+        theirs = canonical_name(alias)
+        if theirs == mine:
+            department, matched_by = dept, "abbreviation"
+            break
+        if len(min(theirs, mine, key=len)) >= 4 and (theirs.endswith(mine) or mine.endswith(theirs)):
+            department, matched_by = dept, "contained"
+    con.execute(
+        "insert into core.department_aliases (county, alias, department, matched_by, document_id, recorded_at) "
+        "values (?, ?, ?, ?, ?, ?)", [county, name, department, matched_by, doc["document_id"], now]).fetchall()
