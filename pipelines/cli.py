@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
-        print("interrupted: every filing loaded so far is complete, the one in progress was not loaded; "
+        print("interrupted: every filing loaded so far is complete, the ones in progress were not loaded; "
               "run the same command again to finish (it skips what is loaded and rebuilds the marts)",
               file=sys.stderr)
         return 2

@@ -499,6 +499,8 @@ def load_batch(
             frames = {"findings": frames["findings"]} if frames.get("findings") is not None else {}
         _check_frames(frames)
         checked.append((doc, frames, rejected))
+    if _new_and_apart(con, checked):
+        return _load_new(con, checked)
     outcomes: list[str] = []
     with ExitStack() as stack:
         views = [stack.enter_context(_registered(con, doc["document_id"], frames)) for doc, frames, _ in checked]
@@ -517,6 +519,67 @@ def load_batch(
                 con.rollback()
             raise
     return outcomes
+
+
+def _supersede_key(doc: Mapping[str, Any]) -> tuple | None:
+    """What :func:`_supersede_older` matches a filing on; None when it cannot supersede anything."""
+    if doc["year"] is None or (doc["department_code"] is None and doc["department_name"] is None):
+        return None
+    department = doc["department_code"] if doc["department_code"] is not None else ("name", doc["department_name"])
+    return doc["county"], department, doc["year"], doc["doc_type"]
+
+
+def _new_and_apart(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, bool]]) -> bool:
+    """Whether every filing of the batch is new bytes and none could supersede another of the batch — then
+    writing them all at once (:func:`_load_new`) is what writing them one after the other would do."""
+    ids = [doc["document_id"] for doc, _, _ in batch]
+    keys = [k for doc, _, rejected in batch if not rejected and (k := _supersede_key(doc)) is not None]
+    if len(set(ids)) < len(ids) or len(set(keys)) < len(keys):
+        return False
+    seen = con.execute("select count(*) from core.documents where document_id in (select unnest(?::varchar[]))",
+                       [ids]).fetchall()
+    return seen[0][0] == 0
+
+
+def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, bool]]) -> list[str]:
+    """New filings that cannot supersede each other, in one transaction: the document rows, then each frame of
+    all of them stacked into one insert per table (not one per filing and table), then supersession in order."""
+    parts: dict[str, list[pl.DataFrame]] = {}
+    for doc, frames, _ in batch:
+        for name, frame in frames.items():
+            if frame.height:
+                parts.setdefault(name, []).append(
+                    frame.with_columns(pl.lit(doc["document_id"], dtype=pl.String).alias("document_id")))
+    views: list[tuple[str, str]] = []
+    try:
+        for name, frames in parts.items():
+            try:
+                stacked = [pl.concat(frames, how="vertical")]
+            except pl.exceptions.PolarsError:  # frames with different columns: one insert each
+                stacked = frames
+            for frame in stacked:
+                views.append((name, f"_incoming_{name}_{uuid.uuid4().hex[:8]}"))
+                register_frame(con, views[-1][1], frame)
+        now = datetime.now(UTC)
+        con.begin()
+        try:
+            for doc, _, rejected in batch:
+                _insert_document(con, doc if rejected else {**doc, "error": None},
+                                 "rejected" if rejected else "loaded", now)
+            for name, view in views:
+                con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
+            for doc, _, rejected in batch:
+                if not rejected:
+                    _supersede_older(con, doc, now)
+            con.commit()
+        except BaseException:
+            with suppress(duckdb.Error):
+                con.rollback()
+            raise
+    finally:
+        for _, view in views:
+            con.unregister(view)
+    return ["rejected" if rejected else "loaded" for _, _, rejected in batch]
 
 
 def record_rejection(
