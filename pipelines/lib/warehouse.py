@@ -570,6 +570,7 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
                 con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
             for doc, _, rejected in batch:
                 if not rejected:
+                    _record_alias(con, doc, now)
                     _supersede_older(con, doc, now)
             con.commit()
         except BaseException:
