@@ -543,7 +543,8 @@ def _new_and_apart(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mappi
 
 def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, bool]]) -> list[str]:
     """New filings that cannot supersede each other, in one transaction: the document rows, then each frame of
-    all of them stacked into one insert per table (not one per filing and table), then supersession in order."""
+    all of them stacked into one insert per table (not one per filing and table), then, filing after filing in
+    order, what :func:`_load` does after its inserts (the department alias, supersession) — keep the two alike."""
     parts: dict[str, list[pl.DataFrame]] = {}
     for doc, frames, _ in batch:
         for name, frame in frames.items():
@@ -569,7 +570,7 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
             for name, view in views:
                 con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
             for doc, _, rejected in batch:
-                if not rejected:
+                if not rejected:  # what _load does after its inserts, filing after filing
                     _record_alias(con, doc, now)
                     _supersede_older(con, doc, now)
             con.commit()
