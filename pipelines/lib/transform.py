@@ -237,7 +237,8 @@ def build(
     args = ["build", *_common_args(target, str(Path(warehouse).resolve())), "--no-write-json"]
     select = list(select or [])
     if select:
-        args += ["--select", *select]
+        # only the tests all of whose models are selected (a relationship test to a model not built yet waits)
+        args += ["--select", *select, "--indirect-selection", "cautious"]
     exclude = list(exclude or [])
     if exclude:
         args += ["--exclude", *exclude]
