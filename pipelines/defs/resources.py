@@ -13,6 +13,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.lib.stages import discover
+from pipelines.lib.warehouse import CONNECTION_CONFIG
 
 
 def file_key(data: bytes) -> str:
@@ -51,6 +52,6 @@ def warehouse_path() -> str:
 def resources() -> dg.Definitions:
     Path(warehouse_path()).parent.mkdir(parents=True, exist_ok=True)
     return dg.Definitions(resources={
-        "warehouse": DuckDBResource(database=warehouse_path()),
+        "warehouse": DuckDBResource(database=warehouse_path(), connection_config=dict(CONNECTION_CONFIG)),
         "inbox": Inbox(path=os.environ.get("YUSUAN_INBOX", "data/inbox")),
     })

@@ -91,17 +91,49 @@ SEEDS = {
 }
 
 
+# The storage format every warehouse file is created in: DuckDB 2.0 writes files DuckDB 1.4 and
+# later can read (the DuckDB CLI, DBeaver's driver and most extensions are still on 1.4/1.5).  A
+# file keeps the format it was created in, so the setting matters on the connection that creates it.
+STORAGE_COMPATIBILITY_VERSION = "v1.4.0"
+CONNECTION_CONFIG = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
+
+
+def lock_holder(pid: int | None) -> str:
+    """Who holds the warehouse, as a reader would say it: ``yusuan ingest (pid 123)``, ``pid 123``.
+
+    Reads the process's command line where the system shows it (Linux ``/proc``); DuckDB only
+    gives the pid.
+    """
+    if pid is None:
+        return "another process"
+    try:
+        argv = [a for a in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0") if a]
+    except OSError:
+        return f"pid {pid}"
+    names = [Path(a).name for a in argv]
+    for i, name in enumerate(names):
+        if name in ("yusuan", "dagster", "dg", "duckdb", "dagster-webserver", "dagster-daemon", "jupyter",
+                    "jupyter-lab", "jupyter-notebook", "ipython", "dbeaver"):
+            sub = next((n for n in names[i + 1:i + 2] if not n.startswith("-")), "")
+            return f"{name} {sub}".strip() + f" (pid {pid})"
+        if name == "-m" and i + 1 < len(names):  # python -m pipelines.cli / -m dagster / -m ipykernel
+            module = {"pipelines.cli": "yusuan", "ipykernel_launcher": "a notebook"}.get(names[i + 1], names[i + 1])
+            sub = next((n for n in names[i + 2:i + 3] if not n.startswith("-")), "")
+            return f"{module} {sub}".strip() + f" (pid {pid})"
+    return f"{names[0]} (pid {pid})" if names else f"pid {pid}"
+
+
 class WarehouseInUse(RuntimeError):
     """Another process holds the warehouse file's write lock (DuckDB allows one writer)."""
 
     def __init__(self, path: str, pid: int | None):
-        who = f"pid {pid}" if pid is not None else "pid unknown"
         super().__init__(
-            f"the warehouse {path} is in use by another yusuan process ({who}); "
+            f"the warehouse {path} is in use by {lock_holder(pid)}; "
             "wait for it to finish or use --db to write elsewhere"
         )
         self.path = path
         self.pid = pid
+        self.holder = lock_holder(pid)
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -144,6 +176,9 @@ class Model:
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file, creating its parent folders (and the file) unless read-only.
 
+    A new file is created in the storage format of DuckDB :data:`STORAGE_COMPATIBILITY_VERSION`
+    (readable by DuckDB 1.4 and later); an existing file keeps its format.
+
     Raises :class:`WarehouseInUse` naming the other process when it holds the file's lock, and
     :class:`WarehouseMissing` for a read-only open of a file that does not exist.
     """
@@ -160,7 +195,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=dict(CONNECTION_CONFIG))
     except duckdb.IOException as err:
         message = str(err)
         if "lock" not in message.lower():
@@ -195,9 +230,13 @@ def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
     ``.pl()``, which needs pyarrow, and polars' import of DuckDB's Arrow stream, which leaves
     DuckDB objects alive until exit (nanobind then prints "leaked instance" warnings).
     """
-    relation = con.sql(sql, params=params)
+    return relation_pl(con.sql(sql, params=params))
+
+
+def relation_pl(relation: duckdb.DuckDBPyRelation, limit: int | None = None) -> pl.DataFrame:
+    """A DuckDB relation's rows (the first ``limit`` of them, or all) as a polars frame, decimals exact."""
     names, types = relation.columns, [str(t) for t in relation.types]
-    rows = relation.fetchall()
+    rows = (relation if limit is None else relation.limit(limit)).fetchall()
     schema: dict[str, Any] = {}
     for name, kind in zip(names, types, strict=True):
         decimal = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", kind)
