@@ -136,10 +136,9 @@ def test_docx_mutants_are_rejected_or_loaded_cleanly(con):
     assert statuses.get("rejected", 0) > 0 and statuses.get("loaded", 0) + statuses.get("superseded", 0) > 0
 
 
+@pytest.mark.real
 def test_pdf_mutants_are_rejected_or_loaded_cleanly(con):
     mutants = pdf_mutants()
-    if not mutants:
-        pytest.skip(f"{REAL_PDFS[2023]} is absent")
     assert _check(*mutants[0], ".pdf", con) is None  # the unmutated pages load
     problems = [p for name, data in mutants[1:] if (p := _check(name, data, ".pdf", con))]
     assert problems == []

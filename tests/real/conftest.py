@@ -6,12 +6,10 @@ import pytest
 
 from pipelines.lib.model import RawDocument
 from pipelines.lib.pdf_reader import read_pdf
-from tests.real.real_samples import REAL, REAL_PDFS
+from tests.real.real_samples import REAL_PDFS
 
 
 @pytest.fixture(scope="session")
 def real_pdf_docs() -> dict[int, RawDocument]:
     """The three real PDF filings read by pdf_reader, keyed by budget year."""
-    if not REAL.is_dir():
-        pytest.skip(f"{REAL} is absent")
     return {year: read_pdf(path.read_bytes()) for year, path in REAL_PDFS.items()}

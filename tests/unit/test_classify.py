@@ -460,7 +460,8 @@ def _reference_docx(tmp_path_factory) -> bytes:
     shipped = sorted((REPO / "data" / "samples").rglob("201_中国共产党魏县委员会办公室_2023.docx"))
     if shipped:
         return shipped[0].read_bytes()
-    make_samples = pytest.importorskip("pipelines.samples.make_samples")
+    from pipelines.samples import make_samples
+
     return make_samples.write_reference(tmp_path_factory.mktemp("ref")).read_bytes()
 
 

@@ -470,12 +470,11 @@ def test_a_compressed_page_reads_and_a_blank_one_with_fonts_is_textless():
     assert err.value.kind == "no_text"
 
 
+@pytest.mark.real
 def test_a_corrupt_embedded_font_is_damage_not_a_scan():
     """One byte flipped deep inside the embedded SimSun of a real filing: pdfium then reads no character."""
     from tests.real.real_samples import REAL_PDFS
 
-    if not REAL_PDFS[2023].exists():
-        pytest.skip(f"{REAL_PDFS[2023]} is absent")
     src = pdfium.PdfDocument(REAL_PDFS[2023].read_bytes())
     part = pdfium.PdfDocument.new()
     part.import_pages(src, [9, 10])
