@@ -23,6 +23,7 @@ from pipelines.lib import warehouse
 from pipelines.lib.stages import (
     INTERNAL,
     NOT_FACTS,
+    REGION_SUFFIXES,
     SUFFIXES,
     Processed,
     discover,
@@ -48,6 +49,7 @@ class Summary:
     seconds: float = 0.0
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
+    no_county: dict[str, list[str]] = field(default_factory=dict)  # folder path -> its files, for files with no county
 
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
@@ -62,6 +64,13 @@ class Summary:
             shown = ", ".join(self.skipped[:8]) + (f" and {len(self.skipped) - 8} more" if len(self.skipped) > 8 else "")
             out.append(f"{len(self.skipped)} other file(s) not read (yusuan reads {' '.join(sorted(SUFFIXES))}): "
                        f"{shown}; unpack archives and save WPS/other formats as .docx to include them")
+        if self.no_county:
+            n = sum(len(v) for v in self.no_county.values())
+            folders = ", ".join(sorted(self.no_county)[:5]) + (" …" if len(self.no_county) > 5 else "")
+            out.append(f"warning: {n} file(s) have no county — no folder above them looks like a region "
+                       f"(a name ending in {' '.join(REGION_SUFFIXES[:-1])}, or 省本级/市本级, 中央): {folders}. "
+                       "Put them under region folders (河北省/邯郸市/魏县/…) or ingest each county's folder with "
+                       "--county NAME")
         if self.rejected:
             out.append(f"\n{len(self.rejected)} file(s) rejected — nothing of them was loaded; "
                        "fix each as its reason says and ingest again:")
@@ -222,6 +231,8 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
         s.findings.update(f.severity for f in item.findings)
         warn = sum(1 for f in item.findings if f.severity == "warning")
         shown = printable_path(path)
+        if item.document.get("county") is None:
+            s.no_county.setdefault(printable_path(path.parent), []).append(shown)
         if status == "rejected":
             s.rejected.append((shown, item.document["error"]))
             detail = item.document["error"]
