@@ -26,8 +26,12 @@ def cmd_ingest(args) -> int:
     if args.wait < 0:
         print("yusuan ingest: --wait takes a number of seconds, 0 or more", file=sys.stderr)
         return 2
+    if args.jobs is not None and args.jobs < 1:
+        print("yusuan ingest: --jobs takes a number of worker processes, 1 or more", file=sys.stderr)
+        return 2
     try:
-        summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait)
+        summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait,
+                         jobs=args.jobs)
     except WarehouseInUse as err:
         waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
         print(f"yusuan ingest: {err}{waited}. If that is a DuckDB client (duckdb shell, DBeaver, a notebook) "
@@ -286,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="if another yusuan process is writing the warehouse, wait up to SECONDS for it "
                         "(default 0: stop at once, exit 2)")
+    i.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="read, normalize and validate filings in N worker processes; loading stays in one "
+                        "(default: every core, one worker per 8 filings at most)")
     i.set_defaults(func=cmd_ingest)
     c = sub.add_parser("check", help="extract and validate one filing without touching the warehouse")
     c.add_argument("file")

@@ -2,22 +2,24 @@
 
 The graph reads like the pipeline — the file (``raw/filings``) → its cells (``raw/table_cells``) →
 tidy validated frames (``staging/*``) → findings (``quality/findings``) — but one step computes them
-together and loads them in ONE DuckDB transaction per filing, so a filing is either wholly in the
-warehouse or not at all.  A run covers a range of partitions (``BackfillPolicy.single_run``): 300
+together — in worker processes, a chunk of filings each — and loads them here, a chunk per DuckDB
+transaction (a chunk the warehouse refuses is loaded again a filing per transaction), so a filing is
+either wholly in the warehouse or not at all.  A run covers a range of partitions (``BackfillPolicy.single_run``): 300
 filings dropped at once cost one run, not 300 × Dagster's per-run overhead.
 """
 
 
 import json
+import os
 from collections import Counter, defaultdict
+from contextlib import closing
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import Inbox
 from pipelines.lib import warehouse as wh
-from pipelines.lib.ingest import load_processed
-from pipelines.lib.stages import process
+from pipelines.lib.ingest import auto_jobs, load_group, processed_chunks
 
 filings = dg.DynamicPartitionsDefinition(name="filings")
 
@@ -48,7 +50,7 @@ def _specs() -> list[dg.AssetSpec]:
     return [
         dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"},
                      description="Filings found in the inbox — read, classified, normalized, validated and loaded, "
-                                 "one DuckDB transaction each: core.documents (loaded / rejected / superseded), "
+                                 "each filing all in or not at all: core.documents (loaded / rejected / superseded), "
                                  "raw.table_cells, staging.budget_lines, budget_summary, three_public, "
                                  "performance_indicators, projects, narrative_figures, quality.findings and "
                                  "quality.check_results."),
@@ -64,34 +66,41 @@ def _specs() -> list[dg.AssetSpec]:
     pool="warehouse",
 )
 def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource, inbox: Inbox):
-    """Extract, normalize, validate and load each filing of the run's partitions (one transaction each)."""
+    """Extract, normalize and validate the run's filings in worker processes ($YUSUAN_JOBS, default every core,
+    one per 8 filings at most), and load them here in the files' order, a chunk per transaction."""
     keys = context.partition_keys
     files = inbox.index()
     statuses: Counter = Counter()
     rows: Counter = Counter()
     per_check: dict[str, dict] = defaultdict(lambda: {"passed": 0, "failed": 0, "not_run": 0, "within_rounding": 0,
                                                       "failures": []})
-    with warehouse.get_connection() as con:
+    paths = []
+    for key in keys:
+        path = files.get(key)
+        if path is None:
+            raise dg.Failure(f"no file in {inbox.root} has content key {key}; was it removed from the inbox?")
+        paths.append((path, inbox.root))
+    jobs = int(os.environ.get("YUSUAN_JOBS") or 0) or auto_jobs(len(paths))
+    n = 0
+    with warehouse.get_connection() as con, closing(processed_chunks(paths, jobs=jobs)) as chunks:
         wh.apply_ddl(con)
-        for n, key in enumerate(keys, 1):
-            path = files.get(key)
-            if path is None:
-                raise dg.Failure(f"no file in {inbox.root} has content key {key}; was it removed from the inbox?")
-            item = process(path, root=inbox.root)
-            status = load_processed(con, item)
-            statuses[status] += 1
-            for name, df in item.frames.items():
-                rows[name] += df.height
-            for r in item.checks:
-                c = per_check[r.check]
-                c[r.status] += 1
-                c["within_rounding"] += r.within_rounding
-            for f in item.findings:
-                per_check[f.check if f.check in CHECKS else "cells_readable"]["failures"].append(
-                    {"filing": key, "file": path.name, "table": f.table_kind, "location": f.location,
-                     "expected": f.expected, "actual": f.actual, "message": f.message})
-            if n % 50 == 0 or n == len(keys):  # every log line is an event-log write: not one per filing
-                context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
+        for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
+            for item, status in zip(items, load_group(con, items), strict=True):
+                key, path = keys[n], paths[n][0]
+                n += 1
+                statuses[status] += 1
+                for name, df in item.frames.items():
+                    rows[name] += df.height
+                for r in item.checks:
+                    c = per_check[r.check]
+                    c[r.status] += 1
+                    c["within_rounding"] += r.within_rounding
+                for f in item.findings:
+                    per_check[f.check if f.check in CHECKS else "cells_readable"]["failures"].append(
+                        {"filing": key, "file": path.name, "table": f.table_kind, "location": f.location,
+                         "expected": f.expected, "actual": f.actual, "message": f.message})
+                if n % 50 == 0 or n == len(keys):  # every log line is an event-log write: not one per filing
+                    context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
     meta = {"filings": dg.MetadataValue.json(dict(statuses))}
     yield dg.MaterializeResult(asset_key=FILE, metadata={
         **meta, **{name: rows[name] for name in STAGING_TABLES}, "dagster/row_count": len(keys)})

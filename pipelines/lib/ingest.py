@@ -10,10 +10,15 @@ brings the marts up to date.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import signal
+import threading
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +33,7 @@ from pipelines.lib.stages import (
     Processed,
     discover,
     printable_path,
-    process,
+    process_batch,
 )
 
 _SUFFIX_OF = {"docx": ".docx", "pdf": ".pdf"}
@@ -119,6 +124,120 @@ def _record_rejection(con: duckdb.DuckDBPyConnection, doc: dict, findings=None) 
         warehouse.record_rejection(con, {k: doc.get(k) for k in keep})
 
 
+def load_group(con: duckdb.DuckDBPyConnection, items: list[Processed]) -> list[str]:
+    """Load several processed files with one commit; each one's status as :func:`load_processed` gives it.
+
+    Each filing stays all in or not at all: the group is one transaction, and when the warehouse refuses
+    any filing of it, the whole group is rolled back and its filings are loaded again one by one (one
+    transaction each), so the filing at fault is rejected alone and the others are loaded.
+    """
+    if len(items) > 1:
+        batch = [({k: v for k, v in item.document.items() if k in warehouse.DOCUMENT_KEYS}, item.frames,
+                  item.rejected) for item in items]
+        try:
+            return warehouse.load_batch(con, batch)
+        except (duckdb.Error, ValueError, TypeError, KeyError) as err:
+            if isinstance(err, duckdb.InterruptException):
+                raise KeyboardInterrupt from err
+            if isinstance(err, duckdb.IOException | duckdb.FatalException):
+                raise
+    return [load_processed(con, item) for item in items]
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def auto_jobs(n_files: int) -> int:
+    """Workers for ``n_files`` when none were asked for: every core, but one per 8 files at most — starting a
+    worker (a Python with polars, pandera and the readers imported) costs about what reading 8 filings does."""
+    return max(1, min(default_jobs(), n_files // 8))
+
+
+CHUNK = 16  # filings a worker reads and validates together (one pandera run) and the loader commits together
+
+
+def _chunks(files: list[tuple[Path, Path]], jobs: int) -> list[list[tuple[Path, Path]]]:
+    """Consecutive runs of files: up to CHUNK each, smaller when there are few files, so every worker gets some."""
+    size = max(1, min(CHUNK, -(-len(files) // (2 * max(jobs, 1)))))
+    return [files[i:i + size] for i in range(0, len(files), size)]
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: leave Ctrl-C to the parent (it stops the pool), and exit when the parent is gone
+    (killed with SIGKILL, it cannot stop us: a worker must not outlive it, reading files for nobody)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
+
+
+def _work(files: list[tuple[Path, Path]], county: str | None) -> list[Processed]:
+    """One chunk, in a worker.  What the reader saw stays here: raw.table_cells already holds its cells."""
+    items = process_batch(files, county)
+    for item in items:
+        if item.filing is not None:
+            item.filing.raw = None
+    return items
+
+
+def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None,
+                     jobs: int = 1) -> Iterator[list[Processed]]:
+    """Read, normalize and validate ``files`` (from :func:`discover`), a chunk at a time, in order.
+
+    With ``jobs`` > 1 the chunks are processed by that many worker processes, at most two chunks per worker
+    ahead of the caller, so memory stays bounded however many files there are; the caller (the loader)
+    gets them in the files' order.  Close the generator (``contextlib.closing``) to stop the workers when
+    the caller stops early, e.g. on Ctrl-C.
+    """
+    chunks = _chunks(files, jobs)
+    if jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield process_batch(chunk, county)
+        return
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    ahead = deque()
+    todo = iter(chunks)
+    finished = False
+    try:
+        for chunk in todo:
+            ahead.append(pool.submit(_work, chunk, county))
+            if len(ahead) >= 2 * jobs:
+                break
+        while ahead:
+            items = ahead.popleft().result()
+            chunk = next(todo, None)
+            if chunk is not None:
+                ahead.append(pool.submit(_work, chunk, county))
+            yield items
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now (Ctrl-C, an error in the loader): nothing they are reading is wanted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
+
+
 def _not_filings(paths: list[Path]) -> list[str]:
     """Files under the given folders that discovery passes over for their extension (.rar, .wps, .txt …)."""
     out = []
@@ -194,22 +313,24 @@ class _CtrlC:
 
 
 def ingest(paths: list[Path], db: Path, *, county: str | None = None,
-           echo: Callable[[str], None] = print, wait: float = 0.0) -> Summary:
+           echo: Callable[[str], None] = print, wait: float = 0.0, jobs: int | None = 1) -> Summary:
     """Ingest every filing under ``paths`` into the warehouse at ``db``.
 
     ``wait`` is how long to wait for another process to release the warehouse (0: fail at once
-    with :class:`warehouse.WarehouseInUse`).
+    with :class:`warehouse.WarehouseInUse`).  ``jobs`` worker processes read, normalize and validate
+    the files (1: all in this process; None: :func:`auto_jobs`); loading is always here, in the files' order.
     """
     start = time.perf_counter()
     s = Summary()
     files = discover(paths)
     s.files = len(files)
+    jobs = auto_jobs(len(files)) if jobs is None else jobs
     s.skipped = _not_filings(paths)
     con = connect_waiting(db, wait, echo)
     try:
         with _CtrlC() as ctrl_c:
             try:
-                _run(con, files, s, county, echo, ctrl_c)
+                _run(con, files, s, county, echo, ctrl_c, jobs)
             except Exception:
                 ctrl_c.check()  # an interrupted query surfaces as a RuntimeError: report it as Ctrl-C
                 raise
@@ -219,32 +340,39 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
     return s
 
 
+def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
+    """Count one file's outcome in ``s``; returns its detail for the progress line."""
+    s.findings.update(f.severity for f in item.findings)
+    if item.document.get("county") is None:
+        s.no_county.setdefault(printable_path(path.parent), []).append(printable_path(path))
+    if status == "rejected":
+        s.rejected.append((printable_path(path), item.document["error"]))
+        return item.document["error"]
+    if status == "unchanged":
+        s.unchanged += 1
+    else:
+        s.loaded += 1
+    warn = sum(1 for f in item.findings if f.severity == "warning")
+    d = item.document
+    lines = sum(df.height for k, df in item.frames.items() if k not in NOT_FACTS)
+    return f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
+
+
 def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summary, county: str | None,
-         echo: Callable[[str], None], ctrl_c: _CtrlC) -> None:
-    """Process and load each file, then rebuild the models; fills ``s``."""
+         echo: Callable[[str], None], ctrl_c: _CtrlC, jobs: int = 1) -> None:
+    """Process and load each file, a chunk per transaction, then rebuild the models; fills ``s``."""
     warehouse.apply_ddl(con)
     width = len(str(len(files)))
-    for n, (path, root) in enumerate(files, 1):
-        item = process(path, root=root, county=county)
-        ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
-        status = load_processed(con, item)
-        s.findings.update(f.severity for f in item.findings)
-        warn = sum(1 for f in item.findings if f.severity == "warning")
-        shown = printable_path(path)
-        if item.document.get("county") is None:
-            s.no_county.setdefault(printable_path(path.parent), []).append(shown)
-        if status == "rejected":
-            s.rejected.append((shown, item.document["error"]))
-            detail = item.document["error"]
-        else:
-            if status == "unchanged":
-                s.unchanged += 1
-            else:
-                s.loaded += 1
-            d = item.document
-            lines = sum(df.height for k, df in item.frames.items() if k not in NOT_FACTS)
-            detail = f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
-        echo(f"[{n:>{width}}/{len(files)}] {status:<9} {shown}: {detail}")
+    n = 0
+    with closing(processed_chunks(files, county=county, jobs=jobs)) as chunks:
+        for items in chunks:
+            ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
+            statuses = load_group(con, items)
+            for item, status in zip(items, statuses, strict=True):
+                path = files[n][0]
+                n += 1
+                detail = _report(item, status, path, s)
+                echo(f"[{n:>{width}}/{len(files)}] {status:<9} {printable_path(path)}: {detail}")
     try:
         warehouse.rebuild_models(con)
     except duckdb.Error as err:

@@ -29,7 +29,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -478,6 +478,64 @@ def _load(
         con.rollback()
         raise
     return LoadResult(document_id, "loaded", "loaded", heights, tuple(superseded), restated)
+
+
+class _Shared:
+    """A connection inside a transaction its caller owns: :func:`_load` and :func:`_reject` run unchanged
+    on it, their ``begin``/``commit``/``rollback`` left to the owner (an error still propagates)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def begin(self) -> None:
+        pass
+
+    commit = rollback = begin
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    batch: list[tuple[Mapping[str, Any], Mapping[str, pl.DataFrame], bool]],
+) -> list[str]:
+    """Several filings in ONE transaction: one commit (one fsync) instead of one per filing.
+
+    ``batch`` holds ``(document, frames, rejected)``; each is written as :func:`load_document` (or
+    :func:`record_rejection` when ``rejected``, with ``frames['findings']``) would write it alone,
+    in order, so a later filing sees (and may supersede) an earlier one of the batch.  Returns each
+    one's outcome (``loaded``, ``unchanged``, ``rejected``, or the status an already loaded
+    rejected file keeps).  All or nothing for the whole batch: any error rolls every filing of it
+    back and is raised, and the caller loads them one by one to find the one that fails.
+    """
+    checked = []
+    for document, frames, rejected in batch:
+        doc = _check_document(document)
+        if rejected:
+            if not doc.get("error"):
+                raise ValueError("a rejected document needs an 'error' saying why it was rejected")
+            frames = {"findings": frames["findings"]} if frames.get("findings") is not None else {}
+        _check_frames(frames)
+        checked.append((doc, frames, rejected))
+    outcomes: list[str] = []
+    with ExitStack() as stack:
+        views = [stack.enter_context(_registered(con, doc["document_id"], frames)) for doc, frames, _ in checked]
+        shared = _Shared(con)
+        con.begin()
+        try:
+            for (doc, frames, rejected), view in zip(checked, views, strict=True):
+                if rejected:
+                    outcomes.append(_reject(shared, doc, view))
+                else:
+                    heights = {name: frame.height for name, frame in frames.items()}
+                    outcomes.append(_load(shared, doc, view, heights).outcome)
+            con.commit()
+        except BaseException:
+            with suppress(duckdb.Error):  # a broken connection: the error that broke it says more
+                con.rollback()
+            raise
+    return outcomes
 
 
 def record_rejection(
