@@ -166,6 +166,25 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from pipelines.lib.report import write_report
+
+    db = _db(args)
+    if not db.exists():
+        print(f"yusuan report: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
+        return 2
+    con = _open_for_reading(db, args.wait, "report")
+    if con is None:
+        return 2
+    try:
+        report = write_report(con, Path(args.out))
+    finally:
+        con.close()
+    print(f"wrote {report.counties} county page(s) and {report.departments} department page(s): "
+          f"open {report.pages[0]} in a browser (works offline)")
+    return 0
+
+
 def _open_for_reading(db: Path, wait: float, command: str):
     """A read-only connection to the warehouse, waiting up to ``wait`` seconds while it is being written.
 
@@ -307,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--db")
     r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     r.set_defaults(func=cmd_summary)
+    h = sub.add_parser("report", help="write a static HTML report per county and per department, with charts")
+    h.add_argument("--db")
+    h.add_argument("--out", default="data/report", help="folder to write (default data/report)")
+    h.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
+    h.set_defaults(func=cmd_report)
     q = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print the result as a table; "
                                    "without a query, an interactive prompt")
     q.add_argument("query", nargs="?", help="SQL text, e.g. \"from marts.three_public_trend limit 5\"")
