@@ -23,6 +23,6 @@ if ! command -v chromium > /dev/null || ! fc-list 2> /dev/null | grep -qi "noto.
     || echo "could not install chromium / fonts-noto-cjk: the report test will fail in CI (see .venv/install.log)" >&2
 fi
 .venv/bin/ruff check .
-home=$(mktemp -d) && touch "$home/dagster.yaml"
+home=$(mktemp -d) && printf 'telemetry:\n  enabled: false\n' > "$home/dagster.yaml"
 VIRTUAL_ENV=$PWD/.venv DAGSTER_HOME=$home .venv/bin/dg check defs
 .venv/bin/python -m pytest "$@"
