@@ -17,6 +17,7 @@ text but yield no character (a corrupt embedded font) mark a damaged file, not a
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import re
@@ -25,9 +26,9 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pdfplumber
 import pypdfium2 as pdfium
 
+from pipelines.lib import pdf_layer
 from pipelines.lib.errors import RejectedFile
 from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
 
@@ -69,16 +70,11 @@ _MIN_TEXT_OBJECTS = 5
 _TEXT_OPERATOR = re.compile(rb"(?:\)|>|\])\s*(?:Tj|TJ|'|\")")
 
 # The filings rule their tables with thin filled rectangles or lines; text-based strategies would
-# invent columns from the alignment of numbers, so only drawn edges count.
-TABLE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-    "edge_min_length": 3,
-}
+# invent columns from the alignment of numbers, so only drawn edges count (pdfplumber's "lines"
+# strategy with these tolerances, in points; see pdf_layer.find_tables).
+TABLE_SETTINGS = {"snap": 3, "join": 3, "tolerance": 3, "min_length": 3}
 
+_EPS = 0.01  # points: below the precision of PDFium's single-precision coordinates
 _GRID_TOL = 2.0  # points: cell edges closer than this are one grid line
 _CONTINUATION_TOL = 3.0  # points: how far a continuation table's edges may sit from its predecessor's
 
@@ -112,27 +108,36 @@ def read_pdf(data: bytes) -> RawDocument:
     Raises :class:`RejectedFile` for a file that is not a PDF, is damaged or truncated, needs a
     password, has more than ``MAX_PAGES`` pages, or has no text layer (a scan).
     """
-    n_pages = _check_document(data)
+    doc = _open(data)
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(page) for page in pdf.pages]
+        layers = []
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                layers.append(pdf_layer.read_page(page, i + 1))
+            finally:
+                page.close()
+        _check_text(layers, data)
+        pages = [_read_page(layer) for layer in layers]
     except RejectedFile:
         raise
-    except Exception as exc:  # pdfminer raises many unrelated types on damaged input; none may escape
+    except Exception as exc:  # damaged input may fail in many ways; none may escape
         raise RejectedFile(
             f"the PDF could not be parsed ({type(exc).__name__}: {exc}); it is probably damaged — "
             "fetch or export it again",
             kind="corrupt",
         ) from exc
-    return _assemble(pages, n_pages)
+    finally:
+        doc.close()
+    return _assemble(pages, len(layers))
 
 
 # ---------------------------------------------------------------------------------------------
 # Gatekeeping
 
 
-def _check_document(data: bytes) -> int:
-    """Turn away what is not a readable, text-bearing PDF; return the page count."""
+def _open(data: bytes) -> pdfium.PdfDocument:
+    """Open what is a readable PDF of a filing's size; turn away the rest with the reason."""
     if not data:
         raise RejectedFile("the file is empty (0 bytes)", kind="empty")
     head = data[:1024]
@@ -164,50 +169,41 @@ def _check_document(data: bytes) -> int:
         raise RejectedFile(
             f"the PDF is damaged and cannot be opened ({exc}); fetch or export it again", kind="corrupt"
         ) from exc
-    try:
-        n_pages = len(doc)
-        if n_pages == 0:
-            raise RejectedFile("the PDF has no pages", kind="empty")
-        if n_pages > MAX_PAGES:
-            raise RejectedFile(
-                f"the PDF has {n_pages} pages, more than the {MAX_PAGES} a budget filing can have; "
-                "it is not a single filing",
-                kind="too_large",
-            )
-        chars = 0
-        images = 0
-        unreadable: list[int] = []  # pages that draw text pdfium cannot turn into characters
-        for i in range(n_pages):
-            page = doc[i]
-            try:
-                textpage = page.get_textpage()
-                n = textpage.count_chars()
-                textpage.close()
-                chars += n
-                if not n:
-                    kinds = Counter(obj.type for obj in page.get_objects(max_depth=2))
-                    images += kinds[pdfium.raw.FPDF_PAGEOBJ_IMAGE]
-                    if kinds[pdfium.raw.FPDF_PAGEOBJ_TEXT] >= _MIN_TEXT_OBJECTS:
-                        unreadable.append(i + 1)
-            finally:
-                page.close()
-        if not chars and (unreadable or _draws_text(data)):
-            raise RejectedFile(_damaged_text_reason(list(range(1, n_pages + 1)), n_pages), kind="corrupt")
-        if unreadable:  # the other pages read, but these would silently lose their tables
-            raise RejectedFile(_damaged_text_reason(unreadable, n_pages), kind="corrupt")
-        if not chars:
-            if images:
-                raise RejectedFile(SCAN_REASON, kind="scan")
-            raise RejectedFile(
-                "the PDF has no text layer: its pages carry no text (blank, or text drawn as outlines); "
-                "ask the publisher for a text PDF or a .docx",
-                kind="no_text",
-            )
-    except pdfium.PdfiumError as exc:
-        raise RejectedFile(f"the PDF is damaged ({exc}); fetch or export it again", kind="corrupt") from exc
-    finally:
+    n_pages = len(doc)
+    if n_pages == 0:
         doc.close()
-    return n_pages
+        raise RejectedFile("the PDF has no pages", kind="empty")
+    if n_pages > MAX_PAGES:
+        doc.close()
+        raise RejectedFile(
+            f"the PDF has {n_pages} pages, more than the {MAX_PAGES} a budget filing can have; "
+            "it is not a single filing",
+            kind="too_large",
+        )
+    return doc
+
+
+def _check_text(layers: list[pdf_layer.PageLayer], data: bytes) -> None:
+    """Turn away a file without a readable text layer: a scan, a blank file, or damaged text."""
+    n_pages = len(layers)
+    chars = sum(layer.n_chars for layer in layers)
+    images = sum(layer.n_images for layer in layers if not layer.n_chars)
+    # pages that draw text pdfium cannot turn into characters
+    unreadable = [
+        layer.number for layer in layers if not layer.n_chars and layer.n_text_objects >= _MIN_TEXT_OBJECTS
+    ]
+    if not chars and (unreadable or _draws_text(data)):
+        raise RejectedFile(_damaged_text_reason(list(range(1, n_pages + 1)), n_pages), kind="corrupt")
+    if unreadable:  # the other pages read, but these would silently lose their tables
+        raise RejectedFile(_damaged_text_reason(unreadable, n_pages), kind="corrupt")
+    if not chars:
+        if images:
+            raise RejectedFile(SCAN_REASON, kind="scan")
+        raise RejectedFile(
+            "the PDF has no text layer: its pages carry no text (blank, or text drawn as outlines); "
+            "ask the publisher for a text PDF or a .docx",
+            kind="no_text",
+        )
 
 
 def _damaged_text_reason(pages: list[int], n_pages: int) -> str:
@@ -325,59 +321,32 @@ class _Page:
     tables: list[_PTable]
 
 
-def _visible(obj: dict) -> bool:
-    """Drop white or unpainted rules: the 2024/2026 tables of contents sit in invisible boxes."""
-    kind = obj.get("object_type")
-    if kind == "line":
-        return not _is_white(obj.get("stroking_color"))
-    if kind not in ("rect", "curve"):
-        return True
-    fill = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
-    stroke = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
-    return bool(fill or stroke)
-
-
-def _is_white(color: object) -> bool:
-    if not isinstance(color, tuple | list) or not color:
-        return False
-    if not all(isinstance(v, int | float) for v in color):
-        return False
-    if len(color) == 4:  # CMYK
-        return all(v <= 0.02 for v in color)
-    return all(v >= 0.98 for v in color)
-
-
-def _read_page(page: pdfplumber.page.Page) -> _Page:
+def _read_page(page: pdf_layer.PageLayer) -> _Page:
     """Find the ruled tables of one page, fill their cells, and collect the remaining text lines."""
-    # pdfplumber's dedupe_chars() costs a third of the page time; _line_text drops the same glyph
-    # painted twice at one spot (fake bold), which is the duplicate that matters here.
+    # _line_text drops the same glyph painted twice at one spot (fake bold).
     chars = page.chars
     tables: list[_PTable] = []
-    if page.rects or page.lines or page.curves:
-        ruled = page.filter(_visible)
-        for found in ruled.find_tables(TABLE_SETTINGS):
-            if len(found.cells) < 2:
+    if page.painted:
+        for bbox, cells in pdf_layer.find_tables(page.edges, **TABLE_SETTINGS):
+            if len(cells) < 2:
                 continue  # a lone framed box is a text frame, not a table
-            tables.append(
-                _PTable(page.page_number, tuple(found.bbox), [_PCell("", tuple(b)) for b in found.cells])
-            )
+            tables.append(_PTable(page.number, bbox, [_PCell("", b) for b in cells]))
     tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
 
-    free: list[dict] = []
-    in_cell: dict[tuple[int, int], list[dict]] = {}
+    free: list[pdf_layer.Char] = []
+    in_cell: dict[tuple[int, int], list[pdf_layer.Char]] = {}
+    finders = [_CellFinder(t) for t in tables]
     for ch in chars:
-        cx = (ch["x0"] + ch["x1"]) / 2
-        cy = (ch["top"] + ch["bottom"]) / 2
+        cx = (ch.x0 + ch.x1) / 2
+        cy = (ch.top + ch.bottom) / 2
         placed = False
         for ti, table in enumerate(tables):
             x0, top, x1, bottom = table.bbox
             if not (x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1):
                 continue
-            for ci, cell in enumerate(table.cells):
-                cx0, ctop, cx1, cbottom = cell.bbox
-                if cx0 <= cx <= cx1 and ctop <= cy <= cbottom:
-                    in_cell.setdefault((ti, ci), []).append(ch)
-                    break
+            ci = finders[ti].find(cx, cy)
+            if ci is not None:
+                in_cell.setdefault((ti, ci), []).append(ch)
             placed = True  # inside a table but between cells: rules drawn over text; not narrative
             break
         if not placed:
@@ -386,94 +355,121 @@ def _read_page(page: pdfplumber.page.Page) -> _Page:
         cell = tables[ti].cells[ci]
         grouped = _cluster_lines(cs)
         cell.text = _join_lines([_line_text(line) for line in grouped])
-        inked = [v for v in ([c for c in line if c["text"].strip()] for line in grouped) if v]
+        inked = [v for v in ([c for c in line if c.text.strip()] for line in grouped) if v]
         if inked:
-            cell.first_x0 = inked[0][0]["x0"]
+            cell.first_x0 = inked[0][0].x0
             cell.first_w = _first_word_width(inked[0])
-            cell.last_x1 = max(c["x1"] for c in inked[-1])
+            cell.last_x1 = max(c.x1 for c in inked[-1])
     tables = [t for t in tables if any(c.text for c in t.cells) or len(t.cells) > 2]
     lines = []
     for group in _cluster_lines(free):
         text = _line_text(group)
         if not text:
             continue
-        sizes = Counter(round(c["size"], 1) for c in group if c["text"].strip())
+        sizes = Counter(round(c.size, 1) for c in group if c.text.strip())
         lines.append(
             _Line(
                 text,
-                min(c["x0"] for c in group),
-                max(c["x1"] for c in group),
-                min(c["top"] for c in group),
-                max(c["bottom"] for c in group),
+                min(c.x0 for c in group),
+                max(c.x1 for c in group),
+                min(c.top for c in group),
+                max(c.bottom for c in group),
                 sizes.most_common(1)[0][0] if sizes else 0.0,
-                page.page_number,
-                float(page.width),
-                float(page.height),
+                page.number,
+                page.width,
+                page.height,
             )
         )
-    return _Page(page.page_number, float(page.width), float(page.height), lines, tables)
+    return _Page(page.number, page.width, page.height, lines, tables)
 
 
-def _cluster_lines(chars: list[dict]) -> list[list[dict]]:
+class _CellFinder:
+    """The first cell (in the table's order) holding a point, found through the table's grid lines
+    instead of a scan of every cell: one lookup per character."""
+
+    def __init__(self, table: _PTable) -> None:
+        self.cells = [c.bbox for c in table.cells]
+        self.xs = sorted({v for b in self.cells for v in (b[0], b[2])})
+        self.ys = sorted({v for b in self.cells for v in (b[1], b[3])})
+        self.slots: dict[tuple[int, int], int] = {}
+        for ci, (x0, top, x1, bottom) in enumerate(self.cells):
+            for i in range(bisect.bisect_left(self.xs, x0), bisect.bisect_left(self.xs, x1)):
+                for j in range(bisect.bisect_left(self.ys, top), bisect.bisect_left(self.ys, bottom)):
+                    self.slots.setdefault((i, j), ci)
+
+    def find(self, x: float, y: float) -> int | None:
+        i = bisect.bisect_right(self.xs, x) - 1
+        j = bisect.bisect_right(self.ys, y) - 1
+        on_line = (0 <= i and self.xs[i] == x) or (0 <= j and self.ys[j] == y)
+        if on_line:  # on a cell edge: it belongs to the first cell that has it, as the scan found it
+            return next(
+                (ci for ci, (x0, top, x1, bottom) in enumerate(self.cells) if x0 <= x <= x1 and top <= y <= bottom),
+                None,
+            )
+        return self.slots.get((i, j))
+
+
+def _cluster_lines(chars: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
     """Group characters into visual lines: a character whose middle falls inside a line's band joins it."""
-    lines: list[list[dict]] = []
+    lines: list[list[pdf_layer.Char]] = []
     bands: list[list[float]] = []
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        mid = (ch["top"] + ch["bottom"]) / 2
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        mid = (ch.top + ch.bottom) / 2
         placed = False
         for k in range(len(bands) - 1, -1, -1):
             if bands[k][0] <= mid <= bands[k][1]:
                 lines[k].append(ch)
                 placed = True
                 break
-            if bands[k][1] < ch["top"] - 50:
+            if bands[k][1] < ch.top - 50:
                 break  # sorted by top: bands this far above cannot take it
         if not placed:
             lines.append([ch])
-            bands.append([ch["top"], ch["bottom"]])
+            bands.append([ch.top, ch.bottom])
     for line in lines:
-        line.sort(key=lambda c: c["x0"])
+        line.sort(key=lambda c: c.x0)
     return lines
 
 
-def _first_word_width(chars: list[dict]) -> float:
+def _first_word_width(chars: list[pdf_layer.Char]) -> float:
     """Width of what a line break cannot split at the start of a line: a Latin word or number, else one glyph."""
-    if not (chars[0]["text"].isascii() and chars[0]["text"].isalnum()):
-        return chars[0]["x1"] - chars[0]["x0"]
-    end = chars[0]["x1"]
+    if not (chars[0].text.isascii() and chars[0].text.isalnum()):
+        return chars[0].x1 - chars[0].x0
+    end = chars[0].x1
     for ch in chars[1:]:
-        if not (ch["text"].isascii() and (ch["text"].isalnum() or ch["text"] in ".,%")):
+        if not (ch.text.isascii() and (ch.text.isalnum() or ch.text in ".,%")):
             break
-        end = ch["x1"]
-    return end - chars[0]["x0"]
+        end = ch.x1
+    return end - chars[0].x0
 
 
 def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") or ch in _WIDE_PUNCT
 
 
-def _line_text(chars: list[dict]) -> str:
+def _line_text(chars: list[pdf_layer.Char]) -> str:
     """Text of one visual line: spaces the file contains, plus one where a gap separates Latin words or
     numbers, or where a wide gap splits the line into chunks; never invented between Chinese characters."""
     out: list[str] = []
-    prev: dict | None = None
+    prev: pdf_layer.Char | None = None
     pending_space = False
     for ch in chars:
-        t = ch["text"]
+        t = ch.text
         if not t.strip():
             pending_space = pending_space or prev is not None
             continue
         if prev is not None:
-            if t == prev["text"] and abs(ch["x0"] - prev["x0"]) < 0.5:
+            if t == prev.text and abs(ch.x0 - prev.x0) < 0.5:
                 continue  # the same glyph painted twice (fake bold)
-            gap = ch["x0"] - prev["x1"]
-            size = max(ch["size"], prev["size"], 1.0)
-            a, b = prev["text"][-1], t[0]
-            if gap > size:
+            gap = ch.x0 - prev.x1
+            size = max(ch.size, prev.size, 1.0)
+            a, b = prev.text[-1], t[0]
+            # _EPS: PDFium's coordinates are single precision; a gap of exactly one em is no gap
+            if gap > size + _EPS:
                 out.append(" ")  # separate chunks on one line: 编制部门：… 单位：元
             elif pending_space:
                 out.append(" ")  # a space the file spells out, as a .docx would keep it
-            elif gap > 0.3 * size and not (_wide(a) and _wide(b)):
+            elif gap > 0.3 * size + _EPS and not (_wide(a) and _wide(b)):
                 out.append(" ")  # letter-spaced Chinese gets no invented spaces
         out.append(t)
         prev = ch
@@ -807,7 +803,13 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
 
 
 def _index(lines: list[float], v: float) -> int:
-    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+    """The nearest of the sorted ``lines`` (the first of two as near)."""
+    k = bisect.bisect_left(lines, v)
+    if k == 0:
+        return 0
+    if k == len(lines):
+        return k - 1
+    return k - 1 if abs(lines[k - 1] - v) <= abs(lines[k] - v) else k
 
 
 def _raw_table(index: int, t: _PTable, before: list[str], after: list[str]) -> RawTable:

@@ -1,0 +1,688 @@
+"""The text layer of a PDF page — characters with their boxes and the ruling lines — read with PDFium.
+
+``pdf_reader`` builds tables and paragraphs from geometry; this module gives it that geometry at the
+speed of PDFium (C, via pypdfium2) instead of pdfminer (pure Python): ~20× faster per page.
+
+What a page gives (:class:`PageLayer`), in the top-down coordinates pdfplumber used (origin at the
+top-left of the page as displayed, so ``/Rotate`` and a MediaBox not at 0,0 are applied):
+
+- ``chars``: every character a viewer shows, with the box pdfminer gives it (origin to advance
+  width; from the baseline's descent to one em above), its font size, in content order.  A character
+  a viewer does not show is never read: text render mode 3 (invisible) or 7 (clip only), a fill
+  alpha of 0, or a colour equal to what lies under it (white on the page, or the colour of the filled
+  shape it is painted on).  ``hidden`` counts them.
+- ``edges``: the horizontal and vertical ruling edges of painted, non-white paths, exactly as
+  pdfplumber derives them from pdfminer's lines, rectangles and curves (a rectangle gives its four
+  sides, a line itself, a curve each segment between its points).
+
+:func:`find_tables` is pdfplumber's ``find_tables`` with the ``lines`` strategy (snap, join,
+intersections, smallest cells, corner-connected groups), rewritten on plain tuples with indexes, so
+its cost is linear in the edges and cells of a page rather than quadratic.
+
+PDFium is called through its C API (``pypdfium2.raw``'s library) with prototypes that pass and
+return plain addresses: a few million calls per province-wide batch, where ctypes' pointer wrapping
+would cost more than PDFium itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+# ---------------------------------------------------------------------------------------------
+# The C functions, with address-typed prototypes
+
+
+def _lib() -> ctypes.CDLL:
+    try:
+        from pypdfium2_raw.bindings import _libs
+
+        return _libs["pdfium"]
+    except (ImportError, KeyError):  # pragma: no cover - a pypdfium2 that loads PDFium differently
+        return ctypes.CDLL(pdfium_c.__file__.rsplit("/", 1)[0] + "/libpdfium.so")
+
+
+_L = _lib()
+_P = ctypes.c_void_p
+_I = ctypes.c_int
+_D = ctypes.POINTER(ctypes.c_double)
+_F = ctypes.POINTER(ctypes.c_float)
+_U = ctypes.POINTER(ctypes.c_uint)
+
+
+def _fn(name: str, restype, *argtypes):
+    f = _L[name]  # a fresh function object: pypdfium2's own prototypes stay as they are
+    f.restype = restype
+    f.argtypes = argtypes
+    return f
+
+
+class _Matrix(ctypes.Structure):
+    _fields_ = [(k, ctypes.c_float) for k in "abcdef"]
+
+
+class _RectF(ctypes.Structure):
+    _fields_ = [(k, ctypes.c_float) for k in ("left", "top", "right", "bottom")]
+
+
+_count_chars = _fn("FPDFText_CountChars", _I, _P)
+_get_text = _fn("FPDFText_GetText", _I, _P, _I, _I, ctypes.c_void_p)
+_get_unicode = _fn("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
+_is_generated = _fn("FPDFText_IsGenerated", _I, _P, _I)
+_char_origin = _fn("FPDFText_GetCharOrigin", _I, _P, _I, _D, _D)
+_loose_box = _fn("FPDFText_GetLooseCharBox", _I, _P, _I, ctypes.POINTER(_RectF))
+_char_object = _fn("FPDFText_GetTextObject", _P, _P, _I)
+_char_matrix = _fn("FPDFText_GetMatrix", _I, _P, _I, ctypes.POINTER(_Matrix))
+_char_font_size = _fn("FPDFText_GetFontSize", ctypes.c_double, _P, _I)
+_text_font = _fn("FPDFTextObj_GetFont", _P, _P)
+_font_descent = _fn("FPDFFont_GetDescent", _I, _P, ctypes.c_float, _F)
+_obj_text = _fn("FPDFTextObj_GetText", ctypes.c_ulong, _P, _P, ctypes.c_void_p, ctypes.c_ulong)
+_render_mode = _fn("FPDFTextObj_GetTextRenderMode", _I, _P)
+_count_objects = _fn("FPDFPage_CountObjects", _I, _P)
+_get_object = _fn("FPDFPage_GetObject", _P, _P, _I)
+_form_count = _fn("FPDFFormObj_CountObjects", _I, _P)
+_form_object = _fn("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+_obj_type = _fn("FPDFPageObj_GetType", _I, _P)
+_obj_matrix = _fn("FPDFPageObj_GetMatrix", _I, _P, ctypes.POINTER(_Matrix))
+_obj_bounds = _fn("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
+_fill_color = _fn("FPDFPageObj_GetFillColor", _I, _P, _U, _U, _U, _U)
+_stroke_color = _fn("FPDFPageObj_GetStrokeColor", _I, _P, _U, _U, _U, _U)
+_draw_mode = _fn("FPDFPath_GetDrawMode", _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
+_count_segments = _fn("FPDFPath_CountSegments", _I, _P)
+_get_segment = _fn("FPDFPath_GetPathSegment", _P, _P, _I)
+_segment_point = _fn("FPDFPathSegment_GetPoint", _I, _P, _F, _F)
+_segment_type = _fn("FPDFPathSegment_GetType", _I, _P)
+_segment_close = _fn("FPDFPathSegment_GetClose", _I, _P)
+
+_TEXT, _PATH, _IMAGE, _SHADING, _FORM = (
+    pdfium_c.FPDF_PAGEOBJ_TEXT,
+    pdfium_c.FPDF_PAGEOBJ_PATH,
+    pdfium_c.FPDF_PAGEOBJ_IMAGE,
+    pdfium_c.FPDF_PAGEOBJ_SHADING,
+    pdfium_c.FPDF_PAGEOBJ_FORM,
+)
+_MOVETO, _LINETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+# Render modes that paint nothing: 3 invisible (OCR layers, hidden copies), 7 add to the clip only.
+_UNPAINTED_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP}
+_STROKE_ONLY_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_STROKE_CLIP}
+_WHITE = (255, 255, 255)
+_SAME_COLOUR = 8  # of 255 per channel: a glyph this close to its background cannot be told from it
+
+# ---------------------------------------------------------------------------------------------
+# What a page gives
+
+
+@dataclass(slots=True)
+class Char:
+    """One visible character, in top-down page coordinates (pdfplumber's ``x0, x1, top, bottom``)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(slots=True)
+class PageLayer:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char]
+    # (orientation 'h'|'v', x0, top, x1, bottom) of visible painted paths, as pdfplumber's page.edges
+    edges: list[tuple[str, float, float, float, float]] = field(default_factory=list)
+    painted: bool = False  # the page paints any path (pdfplumber's rects/lines/curves non-empty)
+    hidden: int = 0  # characters left out because a viewer does not show them
+    n_chars: int = 0  # characters PDFium's text layer has, shown or not (0: a scan, or damaged text)
+    n_text_objects: int = 0
+    n_images: int = 0
+
+
+def _mul(m: tuple, n: tuple) -> tuple:
+    """m then n: the matrix product of two PDF matrices (a b c d e f)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _page_matrix(page: pdfium.PdfPage) -> tuple[tuple, float, float]:
+    """pdfminer's device matrix for a page (rotation, MediaBox origin) and the page's displayed size."""
+    x0, y0, x1, y1 = page.get_mediabox()
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    rotation = page.get_rotation() % 360
+    if rotation == 90:
+        ctm = (0.0, -1.0, 1.0, 0.0, -y0, x1)
+    elif rotation == 180:
+        ctm = (-1.0, 0.0, 0.0, -1.0, x1, y1)
+    elif rotation == 270:
+        ctm = (0.0, 1.0, -1.0, 0.0, y1, -x0)
+    else:
+        ctm = (1.0, 0.0, 0.0, 1.0, -x0, -y0)
+    w, h = x1 - x0, y1 - y0
+    return ctm, (h if rotation in (90, 270) else w), (w if rotation in (90, 270) else h)
+
+
+_RGBA = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+
+
+def _colour(getter, obj: int) -> tuple[int, int, int, int] | None:
+    r, g, b, a = _RGBA
+    if not getter(obj, r, g, b, a):
+        return None
+    return r.value, g.value, b.value, a.value
+
+
+def _near_white(rgba: tuple | None) -> bool:
+    """pdf_reader's old rule for rules drawn in white: every channel ≥ 98 %."""
+    return rgba is not None and all(v >= 250 for v in rgba[:3])
+
+
+def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
+    """The characters a viewer shows and the ruling edges of one page."""
+    ctm, width, height = _page_matrix(page)
+    textpage = page.get_textpage()
+    try:
+        tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        walk = _Walk(ctm, height, tp)
+        walk.objects(ctypes.cast(page.raw, ctypes.c_void_p).value, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+        n = _count_chars(tp)
+        chars, hidden = _chars(tp, n, walk, ctm, height)
+    finally:
+        textpage.close()
+    return PageLayer(number, width, height, chars, walk.edges, walk.painted, hidden, max(n, 0),
+                     len(walk.texts), walk.images)
+
+
+class _Walk:
+    """Every page object in painting order, into forms: how text objects paint, the areas filled
+    under them, and the ruling edges."""
+
+    def __init__(self, ctm: tuple, height: float, textpage: int) -> None:
+        self.ctm = ctm
+        self.textpage = textpage
+        self.height = height
+        self.z = 0
+        self.images = 0
+        self.painted = False
+        self.texts: dict[int, tuple] = {}  # text object -> (render mode, rgba, z, form matrix)
+        # filled areas a glyph can sit on: (x0, y0, x1, y1) in device space (y up), rgb or None, z
+        self.areas: list[tuple[float, float, float, float, tuple | None, int]] = []
+        self.edges: list[tuple[str, float, float, float, float]] = []
+        self._m = _Matrix()
+
+    def objects(self, page: int, form: int | None, base: tuple) -> None:
+        n = _form_count(form) if form else _count_objects(page)
+        m = self._m
+        for i in range(n):
+            obj = _form_object(form, i) if form else _get_object(page, i)
+            if not obj:
+                continue
+            kind = _obj_type(obj)
+            self.z += 1
+            if kind == _TEXT:
+                mode = _render_mode(obj)
+                colour = _colour(_stroke_color if mode in _STROKE_ONLY_MODES else _fill_color, obj)
+                self.texts[obj] = (mode, colour, self.z, base)
+            elif kind == _PATH:
+                _obj_matrix(obj, m)
+                self.path(obj, _mul(_mul((m.a, m.b, m.c, m.d, m.e, m.f), base), self.ctm))
+            elif kind in (_IMAGE, _SHADING):
+                self.images += kind == _IMAGE
+                b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
+                if _obj_bounds(obj, *b):
+                    # bounds are in the enclosing (form) space; an image's colours are unknown
+                    box = _transform_box(_mul(base, self.ctm), *(v.value for v in b))
+                    self.areas.append((*box, None, self.z))
+            elif kind == _FORM:
+                _obj_matrix(obj, m)
+                self.objects(page, obj, _mul((m.a, m.b, m.c, m.d, m.e, m.f), base))
+
+    def path(self, obj: int, dev: tuple) -> None:
+        """One path object: its subpaths classified as pdfminer does (line, rectangle, curve), their edges."""
+        fill_mode, stroke_flag = _I(), _I()
+        _draw_mode(obj, fill_mode, stroke_flag)
+        fill, stroke = bool(fill_mode.value), bool(stroke_flag.value)
+        if not (fill or stroke):
+            return
+        self.painted = True
+        fill_rgba = _colour(_fill_color, obj) if fill else None
+        stroke_rgba = _colour(_stroke_color, obj)
+        a, b, c, d, e, f = dev
+        fx, fy = ctypes.c_float(), ctypes.c_float()
+        subpaths: list[tuple[str, list[tuple[float, float]]]] = []
+        ops: list[str] = []
+        pts: list[tuple[float, float]] = []
+        bez = 0
+        for i in range(_count_segments(obj)):
+            seg = _get_segment(obj, i)
+            _segment_point(seg, fx, fy)
+            x, y = fx.value, fy.value
+            p = (a * x + c * y + e, b * x + d * y + f)
+            t = _segment_type(seg)
+            if t == _MOVETO:
+                if ops:
+                    subpaths.append(("".join(ops), pts))
+                ops, pts, bez = ["m"], [p], 0
+                continue
+            if not ops:
+                continue
+            if t == _BEZIERTO:
+                bez += 1
+                if bez % 3:
+                    continue  # control points: pdfminer keeps a curve's end point only
+                op = "c"
+            else:
+                op = "l"
+            if _segment_close(seg):
+                if p != pts[0]:
+                    ops.append(op)
+                    pts.append(p)
+                ops.append("h")  # pdfminer's 'h': back to the start
+                pts.append(pts[0])
+            else:
+                ops.append(op)
+                pts.append(p)
+        if ops:
+            subpaths.append(("".join(ops), pts))
+        if fill and fill_rgba is not None and fill_rgba[3]:
+            xs = [x for _, sp in subpaths for x, _ in sp]
+            ys = [y for _, sp in subpaths for _, y in sp]
+            if xs and max(xs) - min(xs) >= _MIN_AREA and max(ys) - min(ys) >= _MIN_AREA:
+                rgb = fill_rgba[:3] if fill_rgba[3] == 255 else None  # translucent: colour unknown
+                self.areas.append((min(xs), min(ys), max(xs), max(ys), rgb, self.z))
+        visible_line = not _near_white(stroke_rgba)
+        visible_area = (fill and not _near_white(fill_rgba)) or (stroke and not _near_white(stroke_rgba))
+        for shape, sp in subpaths:
+            _subpath_edges(shape, sp, visible_line, visible_area, self.edges, self.height)
+
+
+_MIN_AREA = 2.0  # points: a filled shape thinner than this is a rule, not a background
+
+
+def _transform_box(mat: tuple, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    a, b, c, d, e, f = mat
+    xs, ys = [], []
+    for x, y in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _subpath_edges(shape: str, pts: list, visible_line: bool, visible_area: bool, edges: list, height: float) -> None:
+    """pdfminer's classification of one subpath and pdfplumber's edges of it."""
+    if len(shape) < 2:
+        return
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts = pts[:-2] + pts[-1:]
+    if shape in ("mlh", "ml"):
+        if not visible_line:
+            return
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        top, bottom = height - max(y0, y1), height - min(y0, y1)
+        # pdfplumber: a line is horizontal when its top equals its bottom, else vertical
+        edges.append(("h" if top == bottom else "v", min(x0, x1), top, max(x0, x1), bottom))
+        return
+    if not visible_area:
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and (
+            (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        ):
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = height - max(y0, y2), height - min(y0, y2)
+            edges.append(("h", left, top, right, top))
+            edges.append(("h", left, bottom, right, bottom))
+            edges.append(("v", left, top, left, bottom))
+            edges.append(("v", right, top, right, bottom))
+            return
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+        if x0 == x1:
+            edges.append(("v", x0, height - max(y0, y1), x0, height - min(y0, y1)))
+        elif y0 == y1:
+            edges.append(("h", min(x0, x1), height - y0, max(x0, x1), height - y0))
+
+
+def _blank(obj: int, tp: int) -> bool:
+    """Whether PDFium's text of a text object is empty or spaces only."""
+    size = _obj_text(obj, tp, None, 0)  # bytes of UTF-16 with the final NUL
+    if size <= 2:
+        return True
+    if size > 34:
+        return False
+    buf = (ctypes.c_uint16 * (size // 2))()
+    _obj_text(obj, tp, buf, size)
+    return not bytes(buf).decode("utf-16-le", "replace").strip("\x00 \u3000\xa0")
+
+
+def _blanks(walk: _Walk, inked: set, ctm: tuple) -> list[tuple[float, float, float, float]]:
+    """Spaces the file draws as text objects of their own, which PDFium folds into one or leaves out
+    of its text: (x0, y, x1, y) along their baseline in device space.  pdfminer read them, and
+    pdf_reader keeps a space the file spells out."""
+    out = []
+    b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
+    for obj, (mode, _, _, base) in walk.texts.items():
+        if obj in inked or mode in _UNPAINTED_MODES or not _obj_bounds(obj, *b):
+            continue
+        left, bottom, right, top = (v.value for v in b)
+        if top - bottom < 0.5 and _blank(obj, walk.textpage):  # no ink: spaces only, on their baseline
+            out.append(_transform_box(_mul(base, ctm), left, bottom, right, bottom))
+    return out
+
+
+def _page_text(tp: int, n: int) -> str:
+    buf = (ctypes.c_uint16 * (n + 1))()
+    got = _get_text(tp, 0, n, buf)
+    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    if len(text) == n:
+        return text
+    # characters outside the BMP take two code units: ask for them one by one
+    return "".join(chr(_get_unicode(tp, i)) for i in range(n))
+
+
+def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[list[Char], int]:
+    """Every character a viewer shows, with pdfminer's box; and how many were left out."""
+    if n <= 0:
+        return [], 0
+    text = _page_text(tp, n)
+    out: list[Char] = []
+    hidden = 0
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    box = _RectF()
+    mat = _Matrix()
+    info: dict = {}  # text object -> its properties, or None when it paints nothing
+    inked: set = set()  # text objects with a character other than a space
+    descents: dict = {}  # (font, size) -> descent
+    area_colours: dict = {"areas": {a[4] for a in walk.areas if a[4] is not None}}  # + colour -> risky
+    ca, cb, cc, cd, ce, cf = ctm
+    for i in range(n):
+        t = text[i]
+        if t in "\r\n":
+            continue
+        if t == " " and _is_generated(tp, i):
+            continue  # a space PDFium guessed from a gap; pdf_reader judges gaps itself
+        obj = _char_object(tp, i)
+        props = info.get(obj, False)
+        if props is False:
+            props = info[obj] = _object_props(tp, i, obj, mat, walk.texts, area_colours, descents)
+        if t != " ":
+            inked.add(obj)
+        if props is None:
+            hidden += 1
+            continue
+        a, b, c, d, desc, fs, check = props
+        _char_origin(tp, i, ox, oy)
+        _loose_box(tp, i, box)
+        x, y = ox.value, oy.value
+        if abs(a) >= abs(b):
+            adv = box.right - box.left
+            ux, uy = (1.0 if a >= 0 else -1.0), 0.0
+        else:
+            adv = box.top - box.bottom
+            ux, uy = 0.0, (1.0 if b >= 0 else -1.0)
+        # pdfminer's glyph box: origin to advance, from the descent to one em above it
+        px0 = x + c * fs * desc
+        py0 = y + d * fs * desc
+        px1 = x + ux * adv + c * fs * (desc + 1)
+        py1 = y + uy * adv + d * fs * (desc + 1)
+        X0, Y0 = ca * px0 + cc * py0 + ce, cb * px0 + cd * py0 + cf
+        X1, Y1 = ca * px1 + cc * py1 + ce, cb * px1 + cd * py1 + cf
+        if X1 < X0:
+            X0, X1 = X1, X0
+        if Y1 < Y0:
+            Y0, Y1 = Y1, Y0
+        if check is not None and not _shows(check, X0, Y0, X1, Y1, walk.areas):
+            hidden += 1
+            continue
+        out.append(Char(t, X0, X1, height - Y1, height - Y0, Y1 - Y0))
+    if len(inked) < len(walk.texts):
+        blanks = _blanks(walk, inked, ctm)
+        if blanks:
+            out.extend(_spaces(out, blanks, height))
+    return out, hidden
+
+
+def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
+    """A space in each gap between two characters of a line that a run of drawn spaces covers.
+
+    PDFium keeps one space of a run and reports the rest nowhere; only the run's extent is known (to
+    the origin of its last space, so it reaches about half an em further)."""
+    lines = sorted(chars, key=lambda c: c.top)
+    tops = [c.top for c in lines]
+    out = []
+    for x0, y, x1, _ in blanks:
+        ty = height - y
+        lo = bisect.bisect_left(tops, ty - 100)
+        row = sorted(
+            (c for c in lines[lo : bisect.bisect_right(tops, ty + 1)] if c.top <= ty <= c.bottom and c.text.strip()),
+            key=lambda c: c.x0,
+        )
+        for p, q in zip(row, row[1:], strict=False):
+            if q.x0 - p.x1 <= -0.5:
+                continue
+            # the run starts in this gap, or the gap lies inside the run
+            if p.x1 - 0.5 <= x0 <= q.x0 + 0.5 or (p.x1 >= x0 - 1 and q.x0 <= x1 + 0.6 * max(q.size, 1.0)):
+                out.append(Char(" ", (p.x1 + q.x0) / 2, (p.x1 + q.x0) / 2, ty, ty, 0.0))
+    return out
+
+
+def _object_props(tp: int, i: int, obj: int | None, mat: _Matrix, texts: dict, area_colours: dict, descents: dict):
+    """Per text object: matrix, font descent (em), size, and what to check of its colour; None when it
+    paints nothing (render mode 3 or 7, or fully transparent)."""
+    if not obj:
+        return None
+    mode, colour, z, _ = texts.get(obj, (0, None, 0, None))
+    if mode in _UNPAINTED_MODES or (colour is not None and colour[3] == 0):
+        return None
+    _char_matrix(tp, i, mat)
+    fs = _char_font_size(tp, i)
+    font = _text_font(obj)
+    desc = descents.get((font, fs))
+    if desc is None:
+        desc = 0.0
+        if font and fs:
+            out = ctypes.c_float()
+            if _font_descent(font, ctypes.c_float(fs), out):
+                desc = out.value / fs
+        descents[(font, fs)] = desc
+    check = None
+    if colour is not None:
+        rgb = colour[:3]
+        # only a glyph that could match what it sits on (white paper, or a filled area) needs a look
+        risky = area_colours.get(rgb)
+        if risky is None:
+            risky = area_colours[rgb] = _same(rgb, _WHITE) or any(_same(rgb, c) for c in area_colours["areas"])
+        if risky:
+            check = (rgb, z)
+    return mat.a, mat.b, mat.c, mat.d, desc, fs, check
+
+
+def _same(p: tuple, q: tuple) -> bool:
+    return all(abs(u - v) <= _SAME_COLOUR for u, v in zip(p, q, strict=True))
+
+
+def _shows(check: tuple, x0: float, y0: float, x1: float, y1: float, areas: list) -> bool:
+    """Whether a glyph of this colour differs from what lies under it: the last area painted before it
+    that holds its centre, else the white page."""
+    colour, z = check
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    under: tuple | None = _WHITE
+    for ax0, ay0, ax1, ay1, rgb, az in areas:
+        if az >= z:
+            break
+        if ax0 <= cx <= ax1 and ay0 <= cy <= ay1:
+            under = rgb  # painted later, so on top of any earlier one
+    if under is None:
+        return True  # on an image or a translucent shape: assume it shows
+    return not _same(colour, under)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: pdfplumber's "lines" strategy
+
+
+def find_tables(
+    edges: list[tuple[str, float, float, float, float]],
+    snap: float = 3,
+    join: float = 3,
+    min_length: float = 3,
+    tolerance: float = 3,
+) -> list[tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]]:
+    """(bbox, cells) of each ruled table, as pdfplumber's ``find_tables`` finds them with
+    ``vertical_strategy=horizontal_strategy='lines'`` and these tolerances."""
+    v = [e for e in edges if e[0] == "v" and e[4] - e[2] >= 1]
+    h = [e for e in edges if e[0] == "h" and e[3] - e[1] >= 1]
+    v = _merge(v, 1, snap, join)
+    h = _merge(h, 2, snap, join)
+    v = [e for e in v if e[4] - e[2] >= min_length]
+    h = [e for e in h if e[3] - e[1] >= min_length]
+    cells = _cells(v, h, tolerance)
+    return [(_bbox(group), group) for group in _groups(cells)]
+
+
+def _merge(edges: list, axis: int, snap: float, join: float) -> list:
+    """Snap edges lying within ``snap`` of one another onto their mean, then join collinear ones."""
+    if not edges:
+        return []
+    # cluster the distinct positions (pdfplumber's cluster_list: a chain of gaps ≤ snap)
+    values = sorted({e[axis] for e in edges})
+    cluster_of: dict[float, int] = {}
+    k = 0
+    last = values[0]
+    for val in values:
+        if val > last + snap:
+            k += 1
+        cluster_of[val] = k
+        last = val
+    sums: dict[int, list[float]] = {}
+    for e in edges:
+        s = sums.setdefault(cluster_of[e[axis]], [0.0, 0])
+        s[0] += e[axis]
+        s[1] += 1
+    mean = {key: s[0] / s[1] for key, s in sums.items()}
+    groups: dict[float, list] = {}
+    # pdfplumber moves each edge onto its cluster's mean, keeping the order within each cluster
+    by_cluster: dict[int, list] = {}
+    for e in edges:
+        by_cluster.setdefault(cluster_of[e[axis]], []).append(e)
+    for key in sorted(by_cluster):
+        pos = mean[key]
+        for e in by_cluster[key]:
+            if axis == 1:  # vertical: x moves
+                moved = ("v", pos, e[2], pos + (e[3] - e[1]), e[4])
+            else:
+                moved = ("h", e[1], pos, e[3], pos + (e[4] - e[2]))
+            groups.setdefault(pos, []).append(moved)
+    out = []
+    lo, hi = (2, 4) if axis == 1 else (1, 3)
+    for pos in sorted(groups):
+        items = sorted(groups[pos], key=lambda e: e[lo])
+        joined = [list(items[0])]
+        for e in items[1:]:
+            cur = joined[-1]
+            if e[lo] <= cur[hi] + join:
+                if e[hi] > cur[hi]:
+                    cur[hi] = e[hi]
+            else:
+                joined.append(list(e))
+        out.extend(tuple(j) for j in joined)
+    return out
+
+
+def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's intersections_to_cells: from each intersection, the smallest cell whose four
+    corners are intersections joined by common edges."""
+    if not v or not h:
+        return []
+    points: dict[tuple[float, float], tuple[set, set]] = {}
+    hs = sorted(range(len(h)), key=lambda j: (h[j][2], h[j][1]))
+    h_tops = [h[j][2] for j in hs]
+    for vi in sorted(range(len(v)), key=lambda k: (v[k][1], v[k][2])):
+        _, x, vtop, _, vbottom = v[vi]
+        lo = bisect.bisect_left(h_tops, vtop - tol)
+        hi = bisect.bisect_right(h_tops, vbottom + tol)
+        for j in hs[lo:hi]:
+            _, hx0, htop, hx1, _ = h[j]
+            if hx0 - tol <= x <= hx1 + tol:
+                vertex = (x, htop)
+                entry = points.get(vertex)
+                if entry is None:
+                    entry = points[vertex] = (set(), set())
+                # edges are identified by their box, as pdfplumber compares them
+                entry[0].add(v[vi][1:])
+                entry[1].add(h[j][1:])
+    ordered = sorted(points)
+    by_x: dict[float, list] = {}
+    by_y: dict[float, list] = {}
+    for p in ordered:
+        by_x.setdefault(p[0], []).append(p)
+        by_y.setdefault(p[1], []).append(p)
+
+    def v_connects(p, q) -> bool:
+        return not points[p][0].isdisjoint(points[q][0])
+
+    def h_connects(p, q) -> bool:
+        return not points[p][1].isdisjoint(points[q][1])
+
+    cells = []
+    for pt in ordered:
+        below = [q for q in by_x[pt[0]] if q[1] > pt[1]]
+        right = [q for q in by_y[pt[1]] if q[0] > pt[0]]
+        found = None
+        for b in below:
+            if not v_connects(pt, b):
+                continue
+            for r in right:
+                if not h_connects(pt, r):
+                    continue
+                corner = (r[0], b[1])
+                if corner in points and v_connects(corner, r) and h_connects(corner, b):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _groups(cells: list) -> list[list]:
+    """pdfplumber's cells_to_tables: cells sharing a corner form one table (in its order)."""
+    remaining = list(cells)
+    tables = []
+    corners: set = set()
+    current: list = []
+    while remaining:
+        before = len(current)
+        keep = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            cc = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or any(c in corners for c in cc):
+                corners.update(cc)
+                current.append(cell)
+            else:
+                keep.append(cell)
+        remaining = keep
+        if len(current) == before:
+            tables.append(current)
+            corners = set()
+            current = []
+    if current:
+        tables.append(current)
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+def _bbox(cells: list) -> tuple[float, float, float, float]:
+    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+
+
+__all__ = ["Char", "PageLayer", "find_tables", "read_page"]
