@@ -161,6 +161,11 @@ def cmd_summary(args) -> int:
                 print(df if df.height else "  (none)")
             except Exception as err:  # a relation missing in an old warehouse should not hide the rest
                 print(f"  (not available: {str(err).splitlines()[0]})")
+        old_clients = warehouse.readable_by_duckdb_1_4(con)
+        if old_clients is False:
+            print(f"\nnote: {db} was created in DuckDB 2.0's storage format, which DuckDB 1.4/1.5 clients (the DuckDB "
+                  "CLI, DBeaver) cannot open; warehouses yusuan creates now are readable by DuckDB ≥ 1.4 — ingest "
+                  "the filings into a new file (--db) to get one")
     finally:
         con.close()
     return 0

@@ -211,6 +211,14 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
+def readable_by_duckdb_1_4(con: duckdb.DuckDBPyConnection) -> bool | None:
+    """Whether the open warehouse file is in a storage format DuckDB 1.4 reads (None if DuckDB does not say)."""
+    rows = con.execute("select tags from duckdb_databases() where database_name = current_database()").fetchall()
+    version = (rows[0][0] or {}).get("storage_version", "") if rows else ""
+    found = re.match(r"v(\d+)\.(\d+)", version)
+    return None if not found else (int(found[1]), int(found[2])) <= (1, 4)
+
+
 _POLARS_TYPES = {
     "VARCHAR": pl.String,
     "BOOLEAN": pl.Boolean,

@@ -148,3 +148,14 @@ def test_the_lock_message_names_the_program_holding_it(demo_copy, tmp_path):
     assert code == 2
     assert f"in use by yusuan sql (pid {reader.pid})" in err, err
     assert warehouse.lock_holder(None) == "another process"
+
+
+def test_summary_notes_a_warehouse_only_duckdb_2_reads(demo_db, tmp_path):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert warehouse.readable_by_duckdb_1_4(con) is True
+    old = tmp_path / "made_by_duckdb2.duckdb"
+    duckdb.connect(str(old)).close()  # DuckDB 2.0's default format, as yusuan wrote before
+    code, out, err = run_cli("summary", "--db", str(old))
+    assert "DuckDB 2.0's storage format" in out and "--db" in out
+    code, out, err = run_cli("summary", "--db", str(demo_db))
+    assert code == 0 and "storage format" not in out
