@@ -8,7 +8,7 @@ prints per corpus: ms per corpus and filings/s and MB/s for
 
 - floor: unzip word/document.xml and parse it with the hardened lxml parser, nothing else;
 - read_docx: yusuan's reader (RawDocument), and classify separately (RawDocument -> Filing);
-- walk: the lxml walk read_docx falls back to (safe_io.open_docx_parts + read_document_xml);
+- walk: safe_io.open_docx_parts + read_document_xml (what read_docx is, since the byte scanner was removed);
 - naive: python-docx ``[[c.text for c in row.cells] for row in t.rows] for t in doc.tables``;
 
 and the 2,000-row vs 200-row cost ratio (linear reading gives ~10).  Each figure is the best of

@@ -16,7 +16,7 @@ def _db(args) -> Path:
 
 
 def cmd_ingest(args) -> int:
-    from pipelines.lib.ingest import ModelsFailed, ingest
+    from pipelines.lib.ingest import ModelsFailed, WarehouseFault, ingest
     from pipelines.lib.warehouse import WarehouseInUse
 
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -37,7 +37,7 @@ def cmd_ingest(args) -> int:
         print(f"yusuan ingest: {err}{waited}. If that is a DuckDB client (duckdb shell, DBeaver, a notebook) "
               "keeping the file open, close it there. Nothing was written.", file=sys.stderr)
         return 2
-    except ModelsFailed as err:
+    except (ModelsFailed, WarehouseFault) as err:
         print(f"yusuan ingest: {err}", file=sys.stderr)
         return 2
     for line in summary.lines():
@@ -52,7 +52,11 @@ def cmd_check(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"yusuan check: no such file: {path}", file=sys.stderr)
+        from pipelines.lib.stages import not_regular
+
+        what = not_regular(path.stat().st_mode) if path.exists() else None
+        print(f"yusuan check: {printable_path(path)} is {what}; yusuan reads only regular files" if what
+              else f"yusuan check: no such file: {printable_path(path)}", file=sys.stderr)
         return 2
     item = process(path, root=path.parent)
     d = item.document

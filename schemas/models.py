@@ -18,6 +18,8 @@ BUDGET_MEASURES = [
     "total", "current_year_total", "fiscal_appropriation", "fiscal_special_account", "business", "operating",
     "superior_subsidy", "affiliate_remittance", "other", "prior_year_carryover", "basic", "project",
     "remit_to_superior", "subsidy_to_affiliates", "personnel", "public_operating",
+    # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
+    "year_start_carryover", "current_year_income", "year_end_carryover",
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure"]
@@ -27,12 +29,17 @@ SUMMARY_ITEMS = [
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
     "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
+    # 决算 (final accounts) lines
+    "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",
+    "year_end_carryover_general_public", "year_end_carryover_gov_fund", "year_end_carryover_soe_capital",
+    "year_start_carryover_general_public", "year_start_carryover_gov_fund", "year_start_carryover_soe_capital",
 ]
 CATEGORIES = [
     "total", "subtotal", "overseas_travel", "overseas_travel_research", "overseas_travel_other", "vehicles",
     "vehicle_purchase", "vehicle_operation", "reception", "meeting", "training", "office_operation",
 ]
 FUND_SOURCES = ["total", "general_public", "gov_fund", "soe_capital"]
+BASES = ["budget", "adjusted_budget", "final"]  # 预算数 | 调整预算数 | 决算数
 
 Yuan = Annotated[pl.Decimal, 18, 2]
 Wan = Annotated[pl.Decimal, 18, 6]
@@ -40,6 +47,7 @@ Wan = Annotated[pl.Decimal, 18, 6]
 
 class _Amounts(pa.DataFrameModel):
     document_id: str = pa.Field(str_matches=SHA256)
+    basis: str = pa.Field(isin=BASES)
     amount_yuan: Yuan
     amount_wan: Wan
     amount_text: str

@@ -150,6 +150,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results.append(_three_public(norm.three_public, present, declared_empty))
     results.append(_narrative(norm, lines_by_kind))
     results.append(_narrative_claims(filing))
+    results += _final_accounts(filing, norm)
     results.append(_empty_but_printed(filing, norm))
     results.append(_readable(norm, filing))
 
@@ -184,10 +185,24 @@ def _identifiable(filing: Filing) -> CheckResult:
     return c.r
 
 
+def _by_basis(lines: list[Line]) -> list[list[Line]]:
+    """The lines of each basis apart (a 决算 table may print 预算数 beside 决算数)."""
+    groups: dict[str, list[Line]] = defaultdict(list)
+    for x in lines:
+        groups[x.basis].append(x)
+    return list(groups.values()) or [[]]
+
+
 def _hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
     c = _Checker("hierarchy_sum", kind)
     if absent:
         return c.not_run(absent)
+    for group in _by_basis(lines):
+        _hierarchy_of(c, kind, group)
+    return c.done()
+
+
+def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
     unit_of = {}
     by_measure: dict[str, dict[str, Line]] = defaultdict(dict)
     totals: dict[str, Line] = {}
@@ -218,13 +233,18 @@ def _hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
                       what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
         elif measure in totals and not all_codes:
             pass
-    return c.done()
 
 
 def _measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
     c = _Checker("measures_sum", kind)
     if absent:
         return c.not_run(absent)
+    for group in _by_basis(lines):
+        _measures_of(c, kind, group)
+    return c.done()
+
+
+def _measures_of(c: _Checker, kind: str, lines: list[Line]) -> None:
     rows: dict[tuple, dict[str, Line]] = defaultdict(dict)
     for x in lines:
         rows[(x.loc.table, x.loc.row)][x.measure] = x
@@ -249,7 +269,6 @@ def _measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
             label = any_line.subject_code or "合计"
             c.compare(expected, parts, location=str(any_line.loc),
                       what=f"{LABELS[kind]} {label} {any_line.subject_name}: {total_m} = {' + '.join(present_parts)}")
-    return c.done()
 
 
 def _summary_index(lines: list[SummaryLine], kind: str):
@@ -283,8 +302,9 @@ def _summary(lines: list[SummaryLine], present: set, declared_empty: set) -> lis
             x = idx.get((side, item, measure))
             return term(x.amount, x.unit, str(x.loc)) if x else None
 
+        carried = ("prior_year_carryover", "year_start_carryover", "use_of_non_fiscal_balance")
         cur_in = t("income", "current_year_total") or (
-            t("income", "grand_total") if ("income", "prior_year_carryover", "amount") not in idx else None)
+            t("income", "grand_total") if not any(("income", i, "amount") in idx for i in carried) else None)
         names = INCOME_ITEMS
         if any(("income", i, "amount") in idx for i in INCOME_ITEMS[:3]):
             names = [i for i in INCOME_ITEMS if i != "fiscal_appropriation"]  # its funds are listed: no double count
@@ -296,13 +316,13 @@ def _summary(lines: list[SummaryLine], present: set, declared_empty: set) -> lis
         if cur_ex and classes.get(m_exp):
             c.compare(cur_ex, [term(x.amount, x.unit) for x in classes[m_exp]], location=cur_ex.where,
                       what=f"{LABELS[kind]} 本年支出合计 = Σ expense by function class")
-        for side, carry in (("income", "prior_year_carryover"), ("expense", "year_end_carryover")):
+        for side, carries in (("income", carried), ("expense", ("year_end_carryover", "balance_distribution"))):
             m = "amount" if side == "income" else m_exp
             grand, cur = t(side, "grand_total", m), t(side, "current_year_total", m)
             if grand and cur:
-                cv = t(side, carry, m)
-                c.compare(grand, [cur] + ([cv] if cv else []), location=grand.where,
-                          what=f"{LABELS[kind]} {side} 总计 = 本年合计 + 结转")
+                cvs = [cv for carry in carries if (cv := t(side, carry, m))]
+                c.compare(grand, [cur, *cvs], location=grand.where,
+                          what=f"{LABELS[kind]} {side} 总计 = 本年合计 + 结转" + ("、结余" if len(cvs) > 1 else ""))
         gi, ge = t("income", "grand_total"), t("expense", "grand_total", m_exp)
         if gi and ge:
             c.compare(gi, [ge], location=ge.where, what=f"{LABELS[kind]} 收入总计 = 支出总计")
@@ -358,6 +378,12 @@ def _cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set
     for what, a, b in pairs:
         if a is not None and b is not None:
             c.compare(term(a.amount, a.unit, str(a.loc)), [term(b.amount, b.unit)], location=str(a.loc), what=what)
+    # a 基本支出表 printed as two blocks has no 合计, but 人员经费合计 and 公用经费合计
+    gp_basic = _total(by_kind["general_public_expenditure"], "basic")
+    halves = [x for m in ("personnel", "public_operating") if (x := _total(by_kind["basic_expenditure"], m))]
+    if gp_basic is not None and len(halves) == 2 and _total(by_kind["basic_expenditure"], "total") is None:
+        c.compare(term(gp_basic.amount, gp_basic.unit), [term(x.amount, x.unit) for x in halves],
+                  location=str(gp_basic.loc), what="一般公共预算支出表 基本支出合计 = 基本支出表 人员经费合计 + 公用经费合计")
     return [c.done()]
 
 
@@ -369,7 +395,9 @@ def _three_public(lines: list[ThreePublicLine], present: set, declared_empty: se
         return c.not_run("the “三公”经费表 has no amounts" + (" (empty by declaration)" if "three_public" in declared_empty else ""))
     by_fund: dict[str, dict[str, ThreePublicLine]] = defaultdict(dict)
     for x in lines:
-        by_fund[x.fund_source].setdefault(x.category, x)
+        # a 决算 prints 预算数 and 决算数 side by side: each basis adds up on its own
+        fund = x.fund_source if x.basis == "budget" else f"{x.fund_source}, {x.basis}"
+        by_fund[fund].setdefault(x.category, x)
     rules = [
         ("subtotal", ["overseas_travel", "vehicles", "reception"], "“三公”经费小计 = 出国 + 用车 + 接待"),
         ("vehicles", ["vehicle_purchase", "vehicle_operation"], "公务用车购置及运行费 = 购置 + 运行"),
@@ -404,7 +432,8 @@ def _narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
     if not norm.stated:
         return c.not_run("the narrative states no figures yusuan recognises")
     s_idx, _ = _summary_index(norm.summary, "summary")
-    three = {x.category: x for x in norm.three_public if x.fund_source == "total"}
+    own = "final" if norm.doc_type == "final_accounts" else "budget"  # the figures the narrative speaks of
+    three = {x.category: x for x in norm.three_public if x.fund_source == "total" and x.basis == own}
     basic = {x.measure: x for x in by_kind["basic_expenditure"] if x.is_total}
 
     def from_summary(side):
@@ -511,6 +540,9 @@ def _readable(norm: Normalized, filing: Filing) -> CheckResult:
     for p in norm.problems:
         c.r.status = "failed"
         c.r.findings.append(Finding("warning", p.check, p.table_kind, p.location, None, p.actual, p.message))
+    for note in (filing.raw.notes if filing.raw is not None else []):
+        c.r.status = "failed"
+        c.r.findings.append(Finding("warning", "content_readable", None, "document", None, None, note))
     for t in filing.tables:
         if t.kind == "unknown":
             c.r.status = "failed"
@@ -534,3 +566,119 @@ PARTS_FOR = {
     "soe_capital_expenditure": ("total", ["basic", "project"]),
     "basic_expenditure": ("total", ["personnel", "public_operating"]),
 }
+
+
+# --------------------------------------------------------------------------------------------------
+# 决算 (final accounts): the balance of the year, and what the narrative says about execution.
+
+# The narrative's execution claims: "…年初预算为X万元，支出决算为Y万元，完成年初预算的Z%" and, for the
+# parts, "…决算为Y万元，完成预算的Z%".
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_EXECUTION_FULL = re.compile(
+    rf"(?P<what>[^，,。；;：:]*?)(?:年初|全年)?预算(?:数)?(?:为|是)(?P<budget>{_NUM})万元[，,]?\s*(?:[^，,。；;]{{0,12}}?)"
+    rf"决算(?:数)?(?:为|是)(?P<final>{_NUM})万元[，,]?\s*完成(?:年初|全年)?预算的(?P<pct>{_NUM})%")
+_EXECUTION_PART = re.compile(
+    rf"(?P<what>[^，,。；;：:]*?)决算(?:数)?(?:为|是)(?P<final>{_NUM})万元[，,]?\s*完成(?:年初|全年)?预算的(?P<pct>{_NUM})%")
+# what a claim is about → (relation, key); the first match wins (parts before the 三公 total)
+EXECUTION_TARGETS: list[tuple[str, tuple[str, str]]] = [
+    (r"因公出国", ("three_public", "overseas_travel")),
+    (r"公务用车购置费", ("three_public", "vehicle_purchase")),
+    (r"公务用车运行", ("three_public", "vehicle_operation")),
+    (r"公务用车", ("three_public", "vehicles")),
+    (r"公务接待", ("three_public", "reception")),
+    (r"三公", ("three_public", "total")),
+    (r"一般公共预算财政拨款支出|一般公共预算支出", ("lines", "general_public_expenditure")),
+    (r"政府性基金预算财政拨款支出", ("lines", "gov_fund_expenditure")),
+]
+
+
+def _final_accounts(filing: Filing, norm: Normalized) -> list[CheckResult]:
+    """The identities only a 决算 has; not run on budgets."""
+    if filing.doc_type != "final_accounts":
+        c = _Checker("final_balance", "summary")
+        n = _Checker("narrative_execution", "narrative")
+        return [c.not_run("a budget filing has no 决算 balance"), n.not_run("a budget filing states no execution")]
+    return [_final_balance(norm), _narrative_execution(filing, norm)]
+
+
+def _final_balance(norm: Normalized) -> CheckResult:
+    """年初结转和结余 + 本年收入 + 使用非财政拨款结余 = 本年支出 + 结余分配 + 年末结转和结余, on the
+    收入支出决算总表 and the 财政拨款收入支出决算总表; and the fiscal carry-over = Σ its funds."""
+    c = _Checker("final_balance", "summary")
+    for kind in ("summary", "fiscal_summary"):
+        idx, _ = _summary_index(norm.summary, kind)
+        m_exp = "total" if kind == "fiscal_summary" else "amount"
+
+        def t(side, item, measure, idx=idx):
+            x = idx.get((side, item, measure))
+            return term(x.amount, x.unit, str(x.loc)) if x else None
+
+        cur_in, cur_ex = t("income", "current_year_total", "amount"), t("expense", "current_year_total", m_exp)
+        if not cur_in or not cur_ex:
+            continue
+        income = [cur_in] + [x for i in ("year_start_carryover", "use_of_non_fiscal_balance")
+                             if (x := t("income", i, "amount"))]
+        expense = [x for i in ("balance_distribution", "year_end_carryover") if (x := t("expense", i, m_exp))]
+        # expected = Σ income side; parts = Σ expense side (both within their printed rounding)
+        total_in = Term(sum((x.wan for x in income), ZERO), sum((x.half for x in income), ZERO))
+        c.compare(total_in, [cur_ex, *expense], location=cur_ex.where,
+                  what=f"{LABELS[kind]} 年初结转和结余 + 本年收入 + 使用非财政拨款结余 = 本年支出 + 结余分配 + 年末结转和结余")
+        for side, carry, m in (("income", "year_start_carryover", "amount"), ("expense", "year_end_carryover", m_exp)):
+            whole = t(side, carry, m)
+            parts = [x for fund in ("general_public", "gov_fund", "soe_capital") if (x := t(side, f"{carry}_{fund}", m))]
+            if whole and parts:
+                c.compare(whole, parts, location=whole.where, what=f"{LABELS[kind]} {carry} = Σ its funds")
+    return c.done()
+
+
+def _narrative_execution(filing: Filing, norm: Normalized) -> CheckResult:
+    """"决算数为 X 万元，完成预算的 Y %" against the tables, and Y against X / 预算."""
+    c = _Checker("narrative_execution", "narrative")
+    three: dict[tuple[str, str], ThreePublicLine] = {}
+    for x in norm.three_public:
+        if x.fund_source == "total":
+            three.setdefault((x.category, x.basis), x)
+    totals = {x.table_kind: x for x in norm.lines if x.is_total and x.measure == "total" and x.basis == "final"}
+    for p in filing.paragraphs:
+        text = p.text.replace(" ", "")
+        if "完成" not in text or "决算" not in text:
+            continue
+        for clause in re.split(r"[；;。]|其中[：:]", text):
+            m = _EXECUTION_FULL.search(clause) or _EXECUTION_PART.search(clause)
+            if not m:
+                continue
+            target = next((t for pattern, t in EXECUTION_TARGETS if re.search(pattern, m.group("what"))), None)
+            stated_final = _stated(m.group("final"))
+            stated_budget = _stated(m.group("budget")) if "budget" in m.groupdict() and m.group("budget") else None
+            where = f"narrative: {clause[:60]}"
+            table_final = table_budget = None
+            if target and target[0] == "three_public" and three:
+                f = three.get((target[1], "final"))
+                b = three.get((target[1], "budget"))
+                table_final = term(f.amount, f.unit) if f else Term(ZERO, ZERO)  # blank 决算数: nothing spent
+                table_budget = term(b.amount, b.unit) if b else Term(ZERO, ZERO)
+            elif target and target[0] == "lines" and target[1] in totals:
+                f = totals[target[1]]
+                table_final = term(f.amount, f.unit)
+            if table_final is not None:
+                c.compare(table_final, [stated_final], location=where,
+                          what=f"情况说明 states a 决算数 of {_fmt(stated_final.wan)} 万元 ({m.group('what')[:20]})")
+            if stated_budget is not None and table_budget is not None:
+                c.compare(table_budget, [stated_budget], location=where,
+                          what=f"情况说明 states a 预算数 of {_fmt(stated_budget.wan)} 万元 ({m.group('what')[:20]})")
+            budget = stated_budget or table_budget
+            if budget is not None and budget.wan > 0:
+                pct = _stated(m.group("pct"))
+                rate = stated_final.wan * 100 / budget.wan
+                # the rate's own rounding: how far the printed amounts' rounding can move it
+                spread = (stated_final.half * 100 / budget.wan) + (stated_final.wan * 100 * budget.half / budget.wan ** 2)
+                c.compare(pct, [Term(rate, spread)], location=where,
+                          what=f"情况说明 says 完成预算的 {m.group('pct')}% but {_fmt(stated_final.wan)} / "
+                          f"{_fmt(budget.wan)} is {rate:.2f}%")
+    return c.done()
+
+
+def _stated(text: str) -> Term:
+    value = Decimal(text.replace(",", ""))
+    decimals = max(0, -value.as_tuple().exponent)
+    return Term(value, Decimal(1).scaleb(-decimals) / 2)

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipelines.lib import doctype
 from pipelines.lib.model import Cell, Filing, RawDocument, RawTable, Table
 
 BUDGET_KINDS = (
@@ -426,6 +427,12 @@ def _fill_unmerged_parents(grid: list[list[Cell | None]]) -> None:
                 row[c] = left
 
 
+def _UNITS_LISTED(hk: str, bk: str) -> bool:
+    """序号 | 单位名称 | 备注 with rows like 上海市普陀区财政局（本级） / 预算不单列，并入本级: no amounts."""
+    money = any(w in hk for w in ("合计", "金额", "支出", "收入", "预算数", "决算数"))
+    return "单位名称" in hk and not money and any(w in hk + bk for w in ("备注", "本级", "单列", "单位构成"))
+
+
 def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     """Kinds the header (and the first body column) is compatible with, most likely first."""
     hks = [key(h) for h in header]
@@ -443,6 +450,8 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
         return ["procurement"]
     if any(w in hk for w in ("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")):
         return ["org_structure"]
+    if _UNITS_LISTED(hk, bk) and not subject_like:
+        return ["org_structure"]  # a 决算's 部门决算单位构成: the units it covers, untitled
     if not subject_like and ("资产总额" in bk or ("房屋" in bk and "车辆" in bk)):
         return ["assets"]
     tops = [h.split("/")[0] for h in hks]
@@ -555,11 +564,18 @@ def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> Non
     out.body = [row for row in rows[start:] if row]
 
 
+# Titles that name their kind beyond doubt even where the header looks like another kind's: the 决算's
+# 政府性基金 / 国有资本经营 收入支出决算表 print 本年收入 beside 本年支出 (an income-like header).
+_TITLE_OVER_HEADER = re.compile(r"(政府性?基金|国有资本经营).*收入支出(决算)?表")
+
+
 def _decide_kind(p: _Parsed) -> None:
     t, hints = p.title_kind, p.hints
     label = f"table {p.raw.index + 1}" + (f" ({p.title})" if p.title else "")
     if t == "unknown":
         p.kind = "unknown"  # a table we recognise by name but do not model (政府购买服务…)
+    elif t is not None and _TITLE_OVER_HEADER.search(key(p.title)):
+        p.kind = t
     elif t is not None and (not hints or t in hints):
         p.kind = t
     elif hints:
@@ -767,13 +783,11 @@ def classify(raw: RawDocument) -> Filing:
     unit = units.most_common(1)[0][0] if units else None
     if unit is None and para_meta.unit:
         unit = para_meta.unit
-    titled = [key(t.title) for t in budget if t.title]
-    final = sum("决算" in k for k in titled)
-    if titled:
-        doc_type = "final_accounts" if final > len(titled) - final else "budget"
-    else:
-        heads = " ".join(key(p.text) for p in raw.paragraphs[:20])
-        doc_type = "final_accounts" if "决算" in heads and "预算" not in heads else "budget"
+    # 预算 or 决算, 部门 or 单位: the spellings are data in pipelines/lib/doctype.py
+    cover = doctype.cover_text(p.text for p in raw.paragraphs[:40])
+    titles = [t.title for t in budget if t.title] or [t.title for t in tables if t.title]
+    doc_type = doctype.doc_type_of(cover, titles)
+    scope = doctype.scope_of(cover, titles)
 
     return Filing(
         file_type=raw.file_type,
@@ -781,6 +795,7 @@ def classify(raw: RawDocument) -> Filing:
         department_name=name,
         year=year,
         doc_type=doc_type,
+        scope=scope,
         unit=unit,
         tables=tables,
         paragraphs=raw.paragraphs,

@@ -28,6 +28,7 @@ BUDGET_LINES = {
     "subject_level": pl.Int8,  # 1 = 3 digits, 2 = 5, 3 = 7
     "parent_code": pl.String,
     "measure": pl.String,
+    "basis": pl.String,  # budget 预算数 | adjusted_budget 调整预算数 | final 决算数
     "amount_yuan": YUAN,
     "amount_wan": WAN,
     **PROVENANCE,
@@ -41,6 +42,7 @@ BUDGET_SUMMARY = {
     "item_name": pl.String,
     "subject_code": pl.String,
     "measure": pl.String,
+    "basis": pl.String,  # budget 预算数 | adjusted_budget 调整预算数 | final 决算数
     "amount_yuan": YUAN,
     "amount_wan": WAN,
     **PROVENANCE,
@@ -51,6 +53,7 @@ THREE_PUBLIC = {
     "category": pl.String,
     "category_label": pl.String,  # as printed
     "fund_source": pl.String,
+    "basis": pl.String,  # budget 预算数 | adjusted_budget 调整预算数 | final 决算数
     "amount_yuan": YUAN,
     "amount_wan": WAN,
     **PROVENANCE,

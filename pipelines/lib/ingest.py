@@ -32,15 +32,40 @@ from pipelines.lib.stages import (
     SUFFIXES,
     Processed,
     discover,
+    passed_over,
+    printable,
     printable_path,
     process_batch,
 )
 
-_SUFFIX_OF = {"docx": ".docx", "pdf": ".pdf"}
+_SUFFIXES_OF = {"docx": (".docx", ".docm", ".dotx", ".dotm"), "pdf": (".pdf",)}
 
 
 class ModelsFailed(RuntimeError):
     """Every filing was loaded, but rebuilding the SQL models (dw, marts) failed."""
+
+
+class WarehouseFault(RuntimeError):
+    """Writing to the warehouse failed for a reason outside any filing: a full disk, an I/O error."""
+
+
+# How DuckDB words a failed write or commit (a commit that cannot write its log is a TransactionException).
+_FAULT_WORDS = ("could not write", "failed to commit", "no space left", "file too large", "input/output error",
+                "disk quota", "read-only file system", "could not fsync", "could not read", "could not truncate")
+
+
+def is_fault(err: BaseException) -> bool:
+    """Is ``err`` the disk's or the database's fault rather than a filing's?"""
+    return isinstance(err, duckdb.IOException | duckdb.FatalException) or (
+        isinstance(err, duckdb.Error) and any(w in str(err).lower() for w in _FAULT_WORDS))
+
+
+def fault(err: BaseException, db: object = "the warehouse") -> WarehouseFault:
+    """The message for a failed write: what failed, that no filing is to blame, what to do."""
+    return WarehouseFault(
+        f"writing to {db} failed: {str(err).splitlines()[0][:300]} — a full disk or an I/O error, not a "
+        "problem with any filing. Filings loaded before stay loaded; the ones being written were not loaded "
+        "and none was marked rejected. Free space (or fix the disk) and run the same ingest again")
 
 
 @dataclass
@@ -55,6 +80,7 @@ class Summary:
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
     no_county: dict[str, list[str]] = field(default_factory=dict)  # folder path -> its files, for files with no county
+    passed_over: list[tuple[str, str]] = field(default_factory=list)  # lock files, dot folders, FIFOs: (path, why)
 
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
@@ -76,6 +102,11 @@ class Summary:
                        f"(a name ending in {' '.join(REGION_SUFFIXES[:-1])}, or 省本级/市本级, 中央): {folders}. "
                        "Put them under region folders (河北省/邯郸市/魏县/…) or ingest each county's folder with "
                        "--county NAME")
+        if self.passed_over:
+            out.append(f"{len(self.passed_over)} path(s) passed over:")
+            out += [f"  {p}: {why}" for p, why in self.passed_over[:20]]
+            if len(self.passed_over) > 20:
+                out.append(f"  … and {len(self.passed_over) - 20} more")
         if self.rejected:
             out.append(f"\n{len(self.rejected)} file(s) rejected — nothing of them was loaded; "
                        "fix each as its reason says and ingest again:")
@@ -104,7 +135,7 @@ def load_processed(con: duckdb.DuckDBPyConnection, item: Processed) -> str:
     except (duckdb.Error, ValueError, TypeError) as err:
         if isinstance(err, duckdb.InterruptException):
             raise KeyboardInterrupt from err  # Ctrl-C inside a query: stop, do not blame the filing
-        if isinstance(err, duckdb.IOException | duckdb.FatalException):
+        if is_fault(err):
             raise  # the disk or the database, not this filing
         reason = (f"{INTERNAL} while writing it to the warehouse ({type(err).__name__}: "
                   f"{str(err).splitlines()[0][:200]}); nothing of it was loaded — report it with the file attached")
@@ -139,7 +170,7 @@ def load_group(con: duckdb.DuckDBPyConnection, items: list[Processed]) -> list[s
         except (duckdb.Error, ValueError, TypeError, KeyError) as err:
             if isinstance(err, duckdb.InterruptException):
                 raise KeyboardInterrupt from err
-            if isinstance(err, duckdb.IOException | duckdb.FatalException):
+            if is_fault(err):
                 raise
     return [load_processed(con, item) for item in items]
 
@@ -245,6 +276,7 @@ def _not_filings(paths: list[Path]) -> list[str]:
         if Path(p).is_dir():
             out += [printable_path(f.relative_to(p)) for f in sorted(Path(p).rglob("*"))
                     if f.is_file() and f.suffix.lower() not in SUFFIXES and not f.name.startswith(("~$", "."))
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
                     and not f.name.upper().startswith("README")]  # a folder's own notes are not missed filings
     return out
 
@@ -252,7 +284,7 @@ def _not_filings(paths: list[Path]) -> list[str]:
 def _note(item: Processed, path: Path) -> str:
     """A word on a file whose content is not what its name says (read by its content)."""
     f = item.filing
-    if f is None or path.suffix.lower() == _SUFFIX_OF.get(f.file_type, path.suffix.lower()):
+    if f is None or path.suffix.lower() in _SUFFIXES_OF.get(f.file_type, (path.suffix.lower(),)):
         return ""
     return f" (read as {f.file_type.upper()}: the file is a {f.file_type.upper()} named {path.suffix})"
 
@@ -326,6 +358,10 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
     s.files = len(files)
     jobs = auto_jobs(len(files)) if jobs is None else jobs
     s.skipped = _not_filings(paths)
+    s.passed_over = passed_over(paths)
+    # A FIFO or device named on the command line is refused, never opened: counted as rejected (exit 1).
+    s.rejected += [(shown, why) for p in paths if not Path(p).is_dir()
+                   for shown, why in passed_over([Path(p)])]
     con = connect_waiting(db, wait, echo)
     try:
         with _CtrlC() as ctrl_c:
@@ -355,7 +391,7 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     warn = sum(1 for f in item.findings if f.severity == "warning")
     d = item.document
     lines = sum(df.height for k, df in item.frames.items() if k not in NOT_FACTS)
-    return f"{d['department_name']} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
+    return f"{printable(d['department_name'] or '')} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
 
 
 def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summary, county: str | None,
@@ -367,7 +403,12 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
     with closing(processed_chunks(files, county=county, jobs=jobs)) as chunks:
         for items in chunks:
             ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
-            statuses = load_group(con, items)
+            try:
+                statuses = load_group(con, items)
+            except duckdb.Error as err:
+                if is_fault(err):
+                    raise fault(err) from err
+                raise
             for item, status in zip(items, statuses, strict=True):
                 path = files[n][0]
                 n += 1
@@ -377,6 +418,8 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
         warehouse.rebuild_models(con)
     except duckdb.Error as err:
         ctrl_c.check()
+        if is_fault(err):
+            raise fault(err) from err
         raise ModelsFailed(
             f"the filings above are in the warehouse, but rebuilding the SQL models failed "
             f"({type(err).__name__}: {str(err).splitlines()[0]}); the marts still show the previous run. "

@@ -56,6 +56,7 @@ class RawDocument:
     tables: list[RawTable]
     paragraphs: list[Paragraph]
     pages: int | None = None
+    notes: list[str] = field(default_factory=list)  # content the reader saw but could not read (a finding each)
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Filing:
     pages: int | None = None
     problems: list[str] = field(default_factory=list)  # what the reader noticed (unknown tables, ...)
     raw: RawDocument | None = None  # what the reader saw, kept for raw.table_cells
+    scope: str = "department"  # 'department' (部门预算/决算, with all its units) | 'unit' (单位预算/决算)
 
     def by_kind(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

@@ -19,7 +19,16 @@ import polars as pl
 
 from pipelines.lib import frames as F
 from pipelines.lib.model import Cell, Filing, Table
-from pipelines.lib.numbers import Amount, BadNumber, clean, parse_amount, stated_amounts
+from pipelines.lib.numbers import (
+    Amount,
+    BadNumber,
+    TooLarge,
+    clean,
+    fits,
+    in_unit,
+    parse_amount,
+    stated_amounts,
+)
 from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
 
 SUBJECT_KINDS = {
@@ -61,6 +70,16 @@ MEASURES: dict[str, list[tuple[str, str]]] = {
 }
 for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
     MEASURES[_k] = [(r"基本支出", "basic"), (r"项目支出", "project"), (r"合计|总计", "total")]
+# 决算 columns: the 政府性基金 / 国有资本经营 收入支出决算表 print the year's balance around the
+# spending (年初结转和结余 | 本年收入 | 本年支出 小计 基本 项目 | 年末结转和结余); every 决算 table may
+# print its single amount column as 决算数 / 金额.
+FINAL_MEASURES: list[tuple[str, str]] = [
+    (r"年初结转", "year_start_carryover"),
+    (r"年末结转", "year_end_carryover"),
+    (r"^本年收入$|^本年收入合计$", "current_year_income"),
+    (r"本年支出/小计|本年支出合计|^本年支出$", "total"),
+]
+SINGLE_AMOUNT = [(r"决算数|^金额$|/金额$|预算数|执行数|^合计$", "total")]
 
 THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"机关运行经费|行政经费", "office_operation"),
@@ -81,7 +100,7 @@ FUND_SOURCES = [
     (r"一般公共预算|公共财政", "general_public"),
     (r"政府性基金", "gov_fund"),
     (r"国有资本", "soe_capital"),
-    (r"合计|预算数|金额|本年预算", "total"),
+    (r"合计|预算数|金额|本年预算|决算数|执行数", "total"),
 ]
 
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
@@ -106,6 +125,34 @@ SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
     (r"年终结转|年末.*结转|年末结转", "year_end_carryover"),
     (r"支出总计|^总计$", "grand_total"),
 ]
+# 决算 (final accounts) lines, tried before the lists above in a 决算 filing: there 年初结转和结余 is
+# the balance brought into the year, and two balancing lines appear (使用非财政拨款结余 / 结余分配).
+FINAL_SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
+    (r"使用非财政拨款结余|用事业基金弥补收支差额|使用事业基金", "use_of_non_fiscal_balance"),
+    (r"^年初.*结转和?结余|^年初.*结转|^上年结转和?结余", "year_start_carryover"),
+    (r"^本年收入合计$|^本年收入小计$", "current_year_total"),
+    (r"^合计$|^总计$|^收入总计$", "grand_total"),  # 西南大学: 合计 under the carry-overs is the grand total
+]
+FINAL_SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
+    (r"结余分配", "balance_distribution"),
+    (r"^年末.*结转和?结余|^年末.*结转|^年终结转", "year_end_carryover"),
+    (r"^本年支出合计$|^本年支出小计$", "current_year_total"),
+    (r"^合计$|^总计$|^支出总计$", "grand_total"),
+]
+
+# Which figure a column holds, from its header (whitespace removed).  A column naming none holds the
+# filing's own figures: 预算数 in a budget, 决算数 in a 决算.
+BASIS_SPELLINGS: list[tuple[str, str]] = [
+    (r"调整预算数|调整后预算|调整预算$", "adjusted_budget"),
+    (r"决算数|决算金额|执行数|实际支出|(^|/)决算$", "final"),
+    (r"(^|/)(年初)?预算数|(^|/)年初预算$|(^|/)预算$|全年预算数", "budget"),
+]
+
+
+def basis_of(header_key: str, doc_type: str) -> str:
+    return _match(BASIS_SPELLINGS, header_key) or ("final" if doc_type == "final_accounts" else "budget")
+
+
 FISCAL_EXPENSE_MEASURES = [
     (r"一般公共预算", "general_public"),
     (r"政府性基金", "gov_fund"),
@@ -144,6 +191,7 @@ class Line:
     unit: str
     loc: Loc
     is_total: bool = False
+    basis: str = "budget"  # budget 预算数 | adjusted_budget 调整预算数 | final 决算数
 
 
 @dataclass(slots=True)
@@ -157,6 +205,7 @@ class SummaryLine:
     amount: Amount
     unit: str
     loc: Loc
+    basis: str = "budget"
 
 
 @dataclass(slots=True)
@@ -167,6 +216,7 @@ class ThreePublicLine:
     amount: Amount
     unit: str
     loc: Loc
+    basis: str = "budget"
 
 
 @dataclass(slots=True)
@@ -221,6 +271,7 @@ class Normalized:
     projects: list[Project] = field(default_factory=list)
     stated: list[StatedFigure] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -236,18 +287,18 @@ class Normalized:
             {"document_id": d, "table_kind": x.table_kind, "classification": x.classification,
              "subject_code": x.subject_code, "subject_name": x.subject_name,
              "subject_level": level(x.subject_code), "parent_code": parent(x.subject_code),
-             "measure": x.measure, **prov(x.amount, x.unit, x.loc)}
+             "measure": x.measure, "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
             for x in self.lines if not x.is_total
         ]
         summary = [
             {"document_id": d, "table_kind": x.table_kind, "side": x.side, "item": x.item,
              "item_name": x.item_name, "subject_code": x.subject_code, "measure": x.measure,
-             **prov(x.amount, x.unit, x.loc)}
+             "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
             for x in self.summary
         ]
         three = [
             {"document_id": d, "category": x.category, "category_label": x.label,
-             "fund_source": x.fund_source, **prov(x.amount, x.unit, x.loc)}
+             "fund_source": x.fund_source, "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
             for x in self.three_public
         ]
         indicators = [
@@ -291,7 +342,7 @@ def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
 
 def normalize(filing: Filing, document_id: str) -> Normalized:
     """Every recognised table of a filing → lines; unreadable cells → problems."""
-    out = Normalized(document_id)
+    out = Normalized(document_id, doc_type=filing.doc_type)
     for table in filing.tables:
         unit = table.unit or filing.unit or "万元"
         if table.kind in SUBJECT_KINDS:
@@ -307,16 +358,48 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
     return out
 
 
-def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str) -> Amount | None:
+def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit: str) -> Amount | None:
+    """The cell's amount in the table's ``unit``; what is odd about it becomes a problem (a finding)."""
+    name = table.title or table.kind
     try:
-        return parse_amount(text)
+        a = parse_amount(text)
+    except TooLarge:
+        out.problems.append(Problem(
+            check="amount_fits", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} reads {text!r}, far larger than any amount (the warehouse holds "
+            "amounts below 10^16 元); it was not loaded, the rest of the table was — check the cell in the file",
+        ))
+        return None
     except BadNumber:
         out.problems.append(Problem(
             check="amount_parses", table_kind=table.kind, location=str(loc), actual=text,
-            message=f"{table.title or table.kind}: the cell for {what} reads {text!r}, which is not a number; "
+            message=f"{name}: the cell for {what} reads {text!r}, which is not a number; "
             "the rest of the table was loaded without it",
         ))
         return None
+    if a is None:
+        return None
+    if a.marker:
+        out.problems.append(Problem(
+            check="footnote_marker", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} reads {text!r}; {a.marker} is a footnote marker, kept out of "
+            f"the amount ({clean(text).removesuffix(clean(a.marker))}) — see the table's notes for what it says",
+        ))
+    if a.unit is not None and a.unit != unit:
+        a = in_unit(a, unit)
+        out.problems.append(Problem(
+            check="amount_unit", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} prints its own unit ({text.strip()!r}) in a table in {unit}; "
+            f"loaded as {a.value.normalize():f} {unit}, converted exactly",
+        ))
+    if not fits(a, unit):
+        out.problems.append(Problem(
+            check="amount_fits", table_kind=table.kind, location=str(loc), actual=text,
+            message=f"{name}: the cell for {what} reads {text!r} {unit}, above what the warehouse holds (amounts "
+            "below 10^16 元); it was not loaded, the rest of the table was — check the cell in the file",
+        ))
+        return None
+    return a
 
 
 def _keys(table: Table) -> list[str]:
@@ -336,19 +419,66 @@ def _code_columns(keys: list[str]) -> tuple[list[int], int | None]:
     return codes[:3], (names[0] if names else None)
 
 
+def _blocks(keys: list[str]) -> list[list[int]]:
+    """Column blocks of a table printed as two or more side by side (类 款 名称 决算数 | 类 款 名称
+    决算数 — the 基本支出 tables of 上海 and 广东 决算): each block starts at the code columns
+    before its 科目名称 column.  One block for an ordinary table."""
+    names = [i for i, k in enumerate(keys) if re.search(r"(^|/)科目名称$", k)]
+    if len(names) < 2:
+        return [list(range(len(keys)))]
+    is_code = re.compile(r"编码|代码|(^|/)(类|款|项)$")
+    starts = [0]
+    for previous, name in zip(names, names[1:], strict=False):
+        start = name
+        while start - 1 > previous and is_code.search(keys[start - 1]):
+            start -= 1
+        starts.append(start)
+    return [list(range(a, b)) for a, b in zip(starts, [*starts[1:], len(keys)], strict=True)]
+
+
 def _subject_table(table: Table, unit: str, out: Normalized) -> None:
-    keys = _keys(table)
+    all_keys = _keys(table)
+    blocks = _blocks(all_keys)
+    for block in blocks:
+        keys = [k if i in block else "" for i, k in enumerate(all_keys)]
+        _subject_block(table, unit, out, keys, block_measure=_block_measure(table, keys, block) if len(blocks) > 1
+                       else None)
+
+
+# A block of a side-by-side 基本支出表 is one half: its heading or its total row says which.
+BLOCK_MEASURES = [(r"人员经费", "personnel"), (r"公用经费", "public_operating")]
+
+
+def _block_measure(table: Table, keys: list[str], block: list[int]) -> str:
+    found = _match(BLOCK_MEASURES, " ".join(keys[i] for i in block))
+    for row in table.body[::-1]:
+        if found:
+            break
+        vals = table.values(row)
+        found = _match(BLOCK_MEASURES, " ".join(clean(vals[i]) for i in block if "合计" in vals[i]))
+    return found or "total"
+
+
+def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], block_measure: str | None) -> None:
     code_cols, name_col = _code_columns(keys)
     rules = MEASURES[table.kind]
+    if out.doc_type == "final_accounts":
+        rules = FINAL_MEASURES + rules + SINGLE_AMOUNT
+    if block_measure:
+        # one amount per block: the subject's own figure, a part (人员经费 | 公用经费) of the 基本支出
+        rules = [(pattern, block_measure) for pattern, _ in SINGLE_AMOUNT]
     measure_cols: list[tuple[int, str]] = []
-    seen: set[str] = set()
+    bases: dict[int, str] = {}
+    seen: set[tuple[str, str]] = set()
     for i, k in enumerate(keys):
         if i in code_cols or i == name_col or not k or re.search(r"序号|行次|栏次", k):
             continue
         m = _match(rules, k)
-        if m and m not in seen:
+        b = basis_of(k, out.doc_type)
+        if m and (m, b) not in seen:
             measure_cols.append((i, m))
-            seen.add(m)
+            bases[i] = b
+            seen.add((m, b))
     classification = SUBJECT_KINDS[table.kind]
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
@@ -393,11 +523,11 @@ def _subject_table(table: Table, unit: str, out: Normalized) -> None:
         seen_rows[code] = Loc(first.table, first.row, 0)
         for col, measure in measure_cols:
             loc = Loc(first.table, first.row, col)
-            a = _amount(vals[col], table, loc, out, f"{label} / {measure}")
+            a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
             if a is None:
                 continue
-            out.lines.append(Line(table.kind, classification, code, name.strip() or label, measure, a, unit,
-                                  loc, is_total))
+            out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
+                                  measure, a, unit, loc, is_total, bases[col]))
 
 
 def _join_code(parts: list[str], context: list[str]) -> str | None:
@@ -439,7 +569,8 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
 
 
 def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
-    in_carryover = False
+    in_carryover: str | None = None  # the carry-over line whose parts by fund follow
+    final = out.doc_type == "final_accounts"
     for row in table.body:
         vals = table.values(row)
         label = vals[label_col].strip()
@@ -448,18 +579,23 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
             continue
         subject_code = None
         if side == "income":
-            item = _match(SUMMARY_INCOME_ITEMS, key)
-            if item == "prior_year_carryover":
-                in_carryover = True
+            item = (final and _match(FINAL_SUMMARY_INCOME_ITEMS, key)) or _match(SUMMARY_INCOME_ITEMS, key)
+            if item in ("prior_year_carryover", "year_start_carryover"):
+                in_carryover = item
             elif in_carryover and item in ("general_public_budget", "gov_fund_budget", "soe_capital_budget"):
                 # the fiscal summary lists the carry-over by fund after 年初财政拨款结转和结余
-                item = "prior_year_carryover_" + {"general_public_budget": "general_public",
-                                                   "gov_fund_budget": "gov_fund",
-                                                   "soe_capital_budget": "soe_capital"}[item]
+                item = in_carryover + "_" + {"general_public_budget": "general_public",
+                                             "gov_fund_budget": "gov_fund",
+                                             "soe_capital_budget": "soe_capital"}[item]
             elif item == "grand_total":
-                in_carryover = False
+                in_carryover = None
         else:
-            item = _match(SUMMARY_EXPENSE_ITEMS, key)
+            item = (final and _match(FINAL_SUMMARY_EXPENSE_ITEMS, key)) or _match(SUMMARY_EXPENSE_ITEMS, key)
+            if item == "year_end_carryover":
+                in_carryover = item
+            elif in_carryover and re.search(r"一般公共预算|政府性基金|国有资本经营", key) and not re.search(r"支出", key):
+                item = in_carryover + "_" + _match([(r"一般公共预算", "general_public"), (r"政府性基金", "gov_fund"),
+                                                    (r"国有资本经营", "soe_capital")], key)
             if item is None:
                 subject_code = function_class_code(label)
                 item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
@@ -470,23 +606,44 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
                 message=f"{table.title or table.kind}: the {side} line {label!r} is not a known item; kept out",
             ))
             continue
+        taken: set[str] = set()  # bases read for the 'amount' measure
         for col in value_cols:
             if table.kind == "fiscal_summary" and side == "expense":
                 measure = _match(FISCAL_EXPENSE_MEASURES, keys[col]) or "total"
             else:
                 measure = "amount"
+            basis = basis_of(keys[col], out.doc_type)
+            if measure == "amount" and basis in taken:
+                continue  # one amount per line and basis (the 预算数 column; a 决算's 决算数 beside its 预算数)
             loc = Loc(row[0].table, row[0].row, col)
-            a = _amount(vals[col], table, loc, out, f"{label}")
+            a = _amount(vals[col], table, loc, out, f"{label}", unit)
             if a is None:
                 continue
             out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item == "function_class"
-                                           else label, subject_code, measure, a, unit, loc))
+                                           else label, subject_code, measure, a, unit, loc, basis))
             if measure == "amount":
-                break  # one amount per line (the 预算数 column)
+                taken.add(basis)
+                if not final:
+                    break
+
+
+def _basis_rows(table: Table, keys: list[str], doc_type: str) -> tuple[dict[int, str], set[int]]:
+    """Each column's basis, from its header and from rows that only label columns 预算数 / 决算数
+    (上海's 决算 prints that row under the header, in the body); the label rows' indices."""
+    bases = {i: basis_of(k, doc_type) for i, k in enumerate(keys)}
+    label_rows: set[int] = set()
+    for r, row in enumerate(table.body[:4]):
+        vals = [clean(v) for v in table.values(row)]
+        named = {i: _match(BASIS_SPELLINGS, v) for i, v in enumerate(vals) if v}
+        if named and all(named.values()):
+            label_rows.add(r)
+            bases.update({i: b for i, b in named.items() if b})
+    return bases, label_rows
 
 
 def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     keys = _keys(table)
+    bases, label_rows = _basis_rows(table, keys, out.doc_type)
     # wide layout: the categories are columns; vertical: they are rows
     header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, k.split("/")[-1] if "/" in k else k), k)
                    for i, k in enumerate(keys)]
@@ -500,23 +657,23 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             elif cat in ("vehicle_purchase", "vehicle_operation", "vehicles") and "车" not in k and "购置" not in k \
                     and "运行" not in k:
                 continue
-            for row in table.body:
+            for r, row in enumerate(table.body):
                 vals = table.values(row)
-                if not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
+                if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
-                a = _amount(vals[i], table, loc, out, k)
+                a = _amount(vals[i], table, loc, out, k, unit)
                 if a is not None:
-                    out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc))
+                    out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
         return
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
     fund_cols = [(i, f) for i, f in fund_cols if f and not re.search(r"序号|行次", keys[i])]
-    for row in table.body:
+    for r, row in enumerate(table.body):
         vals = table.values(row)
         label = vals[label_col].strip()
         key = clean(label)
-        if not key:
+        if not key or r in label_rows:
             continue
         cat = _match(THREE_PUBLIC_CATEGORIES, key.replace("其中:", "").replace("其中：", ""))
         if cat is None:
@@ -525,9 +682,9 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             cat = "vehicles"
         for col, fund in fund_cols:
             loc = Loc(row[0].table, row[0].row, col)
-            a = _amount(vals[col], table, loc, out, f"{label} / {fund}")
+            a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
             if a is not None:
-                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc))
+                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
 
 
 _PROJECT_TITLE = re.compile(r"^\s*(\d+)\s*[、.．]\s*(.+?)(绩效目标(申报|填报)?表)?\s*$")

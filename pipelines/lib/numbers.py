@@ -20,6 +20,16 @@ WAN_Q = Decimal("0.000001")
 TEN_THOUSAND = Decimal(10000)
 
 
+# Footnote markers printed after an amount: superscript digits (what the docx reader makes of a
+# superscript run, and what some PDFs hold), circled ①…⑳, parenthesized ⑴…⒇, numbered ⒈…⒛ and
+# negative-circled ❶…❿.  NFKC would turn each into a plain digit of the amount.
+MARKERS = "⁰¹²³⁴⁵⁶⁷⁸⁹" + "".join(map(chr, range(0x2460, 0x249C))) + "".join(map(chr, range(0x2776, 0x2794)))
+_TRAILING_MARKER = re.compile(f"[{MARKERS}]+$")
+# The warehouse keeps amount_yuan as DECIMAL(18,2) and amount_wan as DECIMAL(18,6): both hold
+# amounts below 10^16 yuan = 10^12 万元.
+MAX_YUAN = Decimal(10) ** 16
+
+
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A parsed amount in the unit the table prints, with the printed text and its precision."""
@@ -27,6 +37,8 @@ class Amount:
     value: Decimal
     text: str
     decimals: int  # digits printed after the point: drives the rounding tolerance
+    marker: str = ""  # a footnote marker printed after the number (①, ¹), kept out of the value
+    unit: str | None = None  # a unit printed in the cell itself ('元' in '2360000元'), else None
 
     def yuan(self, unit: str) -> Decimal:
         v = self.value * TEN_THOUSAND if unit == "万元" else self.value
@@ -41,6 +53,10 @@ class BadNumber(ValueError):
     """A cell where an amount belongs holds something that is not one."""
 
 
+class TooLarge(BadNumber):
+    """A number too large for any amount the warehouse can hold (10^16 or more)."""
+
+
 def clean(text: str | None) -> str:
     """NFKC (full-width digits and punctuation to ASCII), no invisible characters, no whitespace at all."""
     if not text:
@@ -50,26 +66,58 @@ def clean(text: str | None) -> str:
 
 
 def parse_amount(text: str | None) -> Amount | None:
-    """Parse a printed amount; ``None`` for a blank cell; raise :class:`BadNumber` for anything else unreadable."""
-    t = clean(text)
+    """Parse a printed amount; ``None`` for a blank cell; raise :class:`BadNumber` for anything else unreadable.
+
+    A footnote marker after the number (``236.00①``, ``236.00¹``) is set aside in ``marker``, never
+    read as a digit; a unit printed in the cell (``2360000元``) is kept in ``unit`` for the caller to
+    convert to the table's unit.  A number of 10^16 or more raises :class:`TooLarge`.
+    """
+    if not text:
+        return None
+    marker = ""
+    s = text.translate(_INVISIBLE).strip()
+    m = _TRAILING_MARKER.search(s)
+    if m:
+        marker, s = m.group(), s[: m.start()]
+    t = clean(s)
     if not t:
         return None
     if t in _DASHES:
-        return Amount(Decimal(0), text or "", 0)
+        return Amount(Decimal(0), text, 0, marker)
     negative = False
     if t.startswith("(") and t.endswith(")"):
         negative, t = True, t[1:-1]
-    t = t.removesuffix("万元").removesuffix("元")
+    unit = None
+    for u in ("万元", "元"):
+        if t.endswith(u):
+            unit, t = u, t[: -len(u)]
+            break
     if not _NUMBER.match(t):
         raise BadNumber(f"{text!r} is not a number")
     try:
         value = Decimal(t.replace(",", ""))
     except InvalidOperation as err:  # pragma: no cover - the regex already guards this
         raise BadNumber(f"{text!r} is not a number") from err
+    if value and value.adjusted() >= 16:
+        raise TooLarge(f"{text!r} is far larger than any amount a filing holds")
     if negative:
         value = -value
     decimals = len(t.split(".", 1)[1]) if "." in t else 0
-    return Amount(value, text or "", decimals)
+    return Amount(value, text, decimals, marker, unit)
+
+
+def in_unit(a: Amount, unit: str) -> Amount:
+    """``a`` converted exactly to the table's ``unit`` when the cell printed another (元 ↔ 万元)."""
+    if a.unit is None or a.unit == unit:
+        return a
+    if a.unit == "元":  # 元 → 万元: four more decimals, nothing rounded
+        return Amount(a.value / TEN_THOUSAND, a.text, a.decimals + 4, a.marker, a.unit)
+    return Amount(a.value * TEN_THOUSAND, a.text, max(a.decimals - 4, 0), a.marker, a.unit)
+
+
+def fits(a: Amount, unit: str) -> bool:
+    """Does ``a`` (in ``unit``) fit the warehouse's DECIMAL(18,2) yuan and DECIMAL(18,6) 万元?"""
+    return abs(a.value * TEN_THOUSAND if unit == "万元" else a.value) < MAX_YUAN
 
 
 def looks_numeric(text: str | None) -> bool:
@@ -94,5 +142,7 @@ def stated_amounts(sentence: str) -> list[tuple[int, Decimal, str]]:
             continue
         if m.group("unit") == "元":
             v = v / TEN_THOUSAND
+        if v and v.adjusted() >= 12:
+            continue  # not an amount the warehouse could hold: a digit string, not a budget figure
         out.append((m.start(), v, m.group("unit")))
     return out

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -24,6 +25,7 @@ MAX_RATIO = 200
 # XML compresses 10-30x; the ratio cap only applies to members big enough to matter, so a tiny
 # highly repetitive styles.xml is never rejected.
 RATIO_FLOOR = 1 * MiB
+MAX_RELS = 4 * MiB  # a relationships part; Word's are a few KB
 # Caps no real filing reaches (the biggest county filings have ~60 tables, ~2,000 rows, 20 columns).
 MAX_TABLES = 2_000
 MAX_ROWS = 100_000
@@ -73,6 +75,7 @@ def sniff(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = zf.namelist()
+                types = _content_types(zf)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             # A truncated archive has no central directory: look at the local headers instead.
             if b"word/" in data[: 64 * 1024]:
@@ -84,6 +87,8 @@ def sniff(data: bytes) -> str:
             return "docx"
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
+        if _WORD_TYPES.search(types):  # a Word package whose main part has another name
+            return "docx"
         return "zip"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith(b"{\\rtf"):
@@ -93,8 +98,99 @@ def sniff(data: bytes) -> str:
     return "unknown"
 
 
-def _open_zip(data: bytes, *, max_file: int) -> zipfile.ZipFile:
-    """Check size and container type, then open the zip (no member is inflated yet)."""
+_OFFICE_DOC_RELS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",  # Strict OOXML
+)
+_STYLES_REL = "/styles"
+_ALT_CHUNK_REL = "/aFChunk"
+# Strict OOXML (ISO 29500 Strict) names the same elements under other namespace URIs; the reader
+# speaks Transitional, so a Strict part's URIs are rewritten before it is parsed.
+STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+)
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _duplicates(zf: zipfile.ZipFile) -> list[str]:
+    seen: set[str] = set()
+    dup: list[str] = []
+    for info in zf.infolist():
+        key = info.filename.lstrip("/").lower()  # part names are case-insensitive (OPC)
+        if key in seen:
+            dup.append(info.filename)
+        seen.add(key)
+    return dup
+
+
+def _part_name(base: str, target: str) -> str:
+    """A relationship target resolved against the folder of the part that holds it (OPC rules)."""
+    if target.startswith("/"):
+        parts: list[str] = []
+        target = target[1:]
+    else:
+        parts = [x for x in base.split("/")[:-1] if x]
+    for seg in target.split("/"):
+        if seg == "..":
+            if parts:
+                parts.pop()
+        elif seg and seg != ".":
+            parts.append(seg)
+    return "/".join(parts)
+
+
+def _relationships(zf: zipfile.ZipFile, rels_name: str, base: str) -> list[tuple[str, str, str, str]]:
+    """(id, type, target part, target mode) of every relationship in ``rels_name``; [] if absent."""
+    if rels_name not in zf.namelist():
+        return []
+    raw = read_member(zf, rels_name, max_member=MAX_RELS)
+    for old, new in STRICT_NAMESPACES:
+        raw = raw.replace(old, new)
+    root = parse_xml(raw, rels_name)
+    out = []
+    for rel in root.iter(_RELS_NS + "Relationship"):
+        target = rel.get("Target") or ""
+        mode = rel.get("TargetMode") or "Internal"
+        out.append((rel.get("Id") or "", rel.get("Type") or "", _part_name(base, target) if mode == "Internal"
+                    else target, mode))
+    return out
+
+
+def _main_part(zf: zipfile.ZipFile) -> str | None:
+    """The main document part: the officeDocument relationship of ``_rels/.rels``, as Word finds it
+    (so a renamed main part is read and an orphan ``word/document.xml`` is not); ``word/document.xml``
+    when the package has no package relationships at all (some converters omit them)."""
+    names = set(zf.namelist())
+    rels = _relationships(zf, "_rels/.rels", "")
+    targets = [t for _, typ, t, mode in rels if typ in _OFFICE_DOC_RELS and mode == "Internal"]
+    if targets:
+        return targets[0] if targets[0] in names else None
+    if "_rels/.rels" in names:
+        return None
+    return _DOCUMENT if _DOCUMENT in names else None
+
+
+_WORD_TYPES = re.compile(rb"wordprocessingml\.(?:document|template)\.main|ms-word\.(?:document|template)")
+
+
+def _content_types(zf: zipfile.ZipFile) -> bytes:
+    """The package's [Content_Types].xml (first 64 KiB), b"" if absent or unreadable: says what the
+    main part is (Word document, macro-enabled document, template) whatever it is named."""
+    try:
+        info = zf.getinfo("[Content_Types].xml")
+        if info.flag_bits & 0x1:
+            return b""
+        with zf.open(info) as fh:
+            return fh.read(64 * 1024)
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        return b""
+
+
+def _open_zip(data: bytes, *, max_file: int) -> tuple[zipfile.ZipFile, str]:
+    """Check size, container type and package structure; return the open zip and its main part name."""
     if len(data) > max_file:
         raise RejectedFile(
             f"the file is {len(data) / MiB:.1f} MiB, above the {max_file / MiB:.0f} MiB limit for one filing",
@@ -110,16 +206,27 @@ def _open_zip(data: bytes, *, max_file: int) -> zipfile.ZipFile:
             f"the .docx is truncated or corrupt (not a readable zip archive: {exc}); download it again",
             kind="truncated",
         ) from None
-    names = set(zf.namelist())
-    if _DOCUMENT not in names:
+    try:
+        dup = _duplicates(zf)
+        if dup:
+            raise RejectedFile(
+                f"the archive holds two entries named {dup[0]!r}; which one Word would show is ambiguous, so "
+                "neither is trusted (a damaged or tampered file) — ask the publisher for a clean copy",
+                kind="duplicate_part",
+            )
+        main = _main_part(zf)
+        if main is None:
+            if kind == "xlsx":
+                raise RejectedFile(_REASONS["xlsx"], kind="xlsx")
+            raise RejectedFile(
+                "the archive has no main document part (_rels/.rels names none that exists, and there is no "
+                "word/document.xml), so it is not a Word document (or it is damaged)",
+                kind="no_document",
+            )
+    except BaseException:
         zf.close()
-        if kind == "xlsx":
-            raise RejectedFile(_REASONS["xlsx"], kind="xlsx")
-        raise RejectedFile(
-            "the archive has no word/document.xml, so it is not a Word document (or it is damaged)",
-            kind="no_document",
-        )
-    return zf
+        raise
+    return zf, main
 
 
 def read_member(
@@ -231,6 +338,74 @@ def parse_xml(xml: bytes, name: str = _DOCUMENT) -> etree._Element:
     return root
 
 
+@dataclass
+class DocxParts:
+    """What a Word package holds for the reader, every part inflated under the caps and checked.
+
+    ``document`` is the main part (found through ``_rels/.rels``; Strict namespaces rewritten to
+    Transitional), ``styles`` the raw styles part or None, ``alt_chunks`` the parts that
+    ``w:altChunk`` elements import (relationship id → (part name, bytes)).
+    """
+
+    document: etree._Element
+    styles: bytes | None
+    main_part: str
+    alt_chunks: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def _strict_to_transitional(xml: bytes) -> bytes:
+    if b"purl.oclc.org/ooxml" not in xml[:8192]:
+        return xml
+    for old, new in STRICT_NAMESPACES:
+        xml = xml.replace(old, new)
+    return xml
+
+
+def open_docx(
+    data: bytes,
+    *,
+    max_file: int = MAX_FILE,
+    max_member: int = MAX_MEMBER,
+    max_ratio: int = MAX_RATIO,
+) -> DocxParts:
+    """Open a Word package (.docx/.docm/.dotx/.dotm) the way Word does; raise RejectedFile saying why not.
+
+    The main part is the one ``_rels/.rels`` names; its styles part and altChunk parts are found
+    through its own relationships.  The styles part is inflated under the same caps but not parsed
+    here (a DTD in it is still refused).
+    """
+    zf, main = _open_zip(data, max_file=max_file)
+    with zf:
+        doc = parse_xml(_strict_to_transitional(
+            read_member(zf, main, max_member=max_member, max_ratio=max_ratio)), main)
+        names = set(zf.namelist())
+        folder, _, leaf = main.rpartition("/")
+        rels = _relationships(zf, f"{folder + '/' if folder else ''}_rels/{leaf}.rels", main)
+        style_parts = [t for _, typ, t, mode in rels if typ.endswith(_STYLES_REL) and mode == "Internal"]
+        styles_name = style_parts[0] if style_parts else ("word/styles.xml" if main == _DOCUMENT else None)
+        styles = None
+        if styles_name in names:
+            try:
+                styles = _strict_to_transitional(read_member(zf, styles_name, max_member=max_member,
+                                                             max_ratio=max_ratio))
+            except RejectedFile as exc:
+                # Styles only help find headings and hidden text; a damaged styles part must not hide
+                # the tables, but an attack in it is still an attack.
+                if exc.kind in ("bomb", "encrypted"):
+                    raise
+            if styles is not None and _DTD_RE.search(_prolog_text(styles)):
+                raise RejectedFile(
+                    f"{styles_name} declares a DTD (<!DOCTYPE …>), which Word never writes: refused as a "
+                    "possible XML entity attack (XXE / billion laughs)",
+                    kind="xml_dtd",
+                )
+        chunks = {}
+        for rid, typ, target, mode in rels:
+            if typ.endswith(_ALT_CHUNK_REL) and mode == "Internal" and target in names:
+                chunks[rid] = (target, read_member(zf, target, max_member=max_member, max_ratio=max_ratio))
+    return DocxParts(doc, styles, main, chunks)
+
+
 def open_docx_parts(
     data: bytes,
     *,
@@ -238,30 +413,9 @@ def open_docx_parts(
     max_member: int = MAX_MEMBER,
     max_ratio: int = MAX_RATIO,
 ) -> tuple[etree._Element, bytes | None]:
-    """Return (parsed word/document.xml root, raw word/styles.xml bytes or None).
-
-    The styles part is inflated under the same caps but not parsed here: the reader only needs
-    the heading style ids from it and scans the bytes for them (a DTD in it is still refused).
-    """
-    zf = _open_zip(data, max_file=max_file)
-    with zf:
-        doc = parse_xml(read_member(zf, _DOCUMENT, max_member=max_member, max_ratio=max_ratio))
-        styles = None
-        if "word/styles.xml" in zf.namelist():
-            try:
-                styles = read_member(zf, "word/styles.xml", max_member=max_member, max_ratio=max_ratio)
-            except RejectedFile as exc:
-                # Styles only help find headings; a damaged styles part must not hide the tables,
-                # but an attack in it is still an attack.
-                if exc.kind in ("bomb", "encrypted"):
-                    raise
-            if styles is not None and _DTD_RE.search(_prolog_text(styles)):
-                raise RejectedFile(
-                    "word/styles.xml declares a DTD (<!DOCTYPE …>), which Word never writes: refused as a "
-                    "possible XML entity attack (XXE / billion laughs)",
-                    kind="xml_dtd",
-                )
-    return doc, styles
+    """Return (parsed main document root, raw styles bytes or None): :func:`open_docx`, shortened."""
+    parts = open_docx(data, max_file=max_file, max_member=max_member, max_ratio=max_ratio)
+    return parts.document, parts.styles
 
 
 def open_docx_xml(
@@ -271,7 +425,5 @@ def open_docx_xml(
     max_member: int = MAX_MEMBER,
     max_ratio: int = MAX_RATIO,
 ) -> etree._Element:
-    """Return the parsed root of word/document.xml, or raise RejectedFile saying why not."""
-    zf = _open_zip(data, max_file=max_file)
-    with zf:
-        return parse_xml(read_member(zf, _DOCUMENT, max_member=max_member, max_ratio=max_ratio))
+    """Return the parsed root of the main document part, or raise RejectedFile saying why not."""
+    return open_docx(data, max_file=max_file, max_member=max_member, max_ratio=max_ratio).document

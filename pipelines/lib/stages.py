@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,8 @@ from pipelines.lib.normalize import normalize
 from schemas.models import MODELS
 
 NOT_FACTS = ("findings", "check_results", "table_cells")  # frames that are not budget facts
-SUFFIXES = {".docx", ".pdf", ".doc", ".xls", ".xlsx"}
+# .docm/.dotx/.dotm are Word packages too (macro-enabled, templates): read as Word, macros never run.
+SUFFIXES = {".docx", ".docm", ".dotx", ".dotm", ".pdf", ".doc", ".xls", ".xlsx"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _YEAR_DIR = re.compile(r"^(19|20)\d{2}$")
 
@@ -246,16 +248,12 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
     doc: dict = {
         "document_id": None, "file_name": printable(path.name), "source_path": printable_path(path),
         "region": region and printable_path(Path(region)), "county": county and printable(county), "department_code": None, "department_name": None, "year": None,
-        "doc_type": "budget", "unit": None, "status": "rejected", "error": None, "file_type": None,
+        "doc_type": "budget", "scope": "department", "unit": None, "status": "rejected", "error": None, "file_type": None,
         "pages": None, "n_tables": None, "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     try:
         if data is None:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise RejectedFile(f"the file is {size // 2**20} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit "
-                                   "for a filing; check it is not an archive of many files", kind="too_large")
-            data = path.read_bytes()
+            data = read_regular_file(path)
         doc["document_id"] = hashlib.sha256(data).hexdigest()
         filing = read_filing(data, path.name)
     except RejectedFile as err:
@@ -267,7 +265,7 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
         return _rejected(doc, path, _internal("reading", err), "internal")
 
     doc.update(department_code=filing.department_code, department_name=filing.department_name,
-               year=filing.year, doc_type=filing.doc_type, unit=filing.unit, file_type=filing.file_type,
+               year=filing.year, doc_type=filing.doc_type, scope=filing.scope, unit=filing.unit, file_type=filing.file_type,
                pages=filing.pages, n_tables=len(filing.tables))
     try:
         norm = normalize(filing, doc["document_id"])
@@ -320,19 +318,61 @@ def _rejected(doc: dict, path: Path, reason: str, kind: str, filing: Filing | No
     return Processed(doc, filing=filing, reject_kind=kind)
 
 
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most MAX_FILE_BYTES; RejectedFile otherwise.
+
+    The type is checked before opening (a FIFO's open blocks until a writer comes; a device may never
+    end), and again on the open descriptor, opened non-blocking, in case the path changed in between.
+    """
+    what = not_regular(os.stat(path).st_mode)
+    if what:
+        raise RejectedFile(f"this is {what}, not a file; yusuan reads only regular files", kind="not_a_file")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        what = not_regular(st.st_mode)
+        if what:
+            raise RejectedFile(f"this is {what}, not a file; yusuan reads only regular files", kind="not_a_file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise RejectedFile(f"the file is {st.st_size // 2**20} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit "
+                               "for a filing; check it is not an archive of many files", kind="too_large")
+        return fh.read(MAX_FILE_BYTES + 1)
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file of this st_mode is when it is not a regular file ('a named pipe (FIFO)', …); None if it is."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, what in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+# C0/C1 controls, DEL and the bidirectional overrides: printed raw they can retitle or clear a terminal
+# or make a name read backwards.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)
+
+
 def printable(text: str) -> str:
     """``text`` as valid Unicode.  A name that is not UTF-8 on disk (a GBK name unpacked from a zip made
     on Windows reaches Python as surrogate escapes, which neither DuckDB nor a UTF-8 terminal accept)
     is decoded as GB18030, else its undecodable bytes are written as \\x escapes."""
     try:
         text.encode("utf-8")
-        return text
+        return _escape_controls(text)
     except UnicodeEncodeError:
         raw = os.fsencode(text)
     try:
-        return raw.decode("gb18030")
+        return _escape_controls(raw.decode("gb18030"))
     except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace")
+        return _escape_controls(raw.decode("utf-8", "backslashreplace"))
 
 
 def printable_path(path: Path) -> str:
@@ -340,7 +380,7 @@ def printable_path(path: Path) -> str:
     text = str(path)
     try:
         text.encode("utf-8")
-        return text
+        return _escape_controls(text)
     except UnicodeEncodeError:
         return str(Path(*(printable(part) for part in path.parts)))
 
@@ -408,15 +448,56 @@ def check_results_frame(results: list[CheckResult], document_id: str) -> pl.Data
     return pl.DataFrame(rows or None, schema=F.CHECK_RESULTS)
 
 
+def _walk(folder: Path):
+    """(file, reason it is passed over or None) under ``folder``, sorted; dot folders are not entered."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        hidden = sorted(d for d in dirnames if d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in hidden:
+            yield here / d, "a hidden folder (.Trash, .git, …): not searched"
+        for name in sorted(filenames):
+            f = here / name
+            if name.startswith("~$"):
+                yield f, "an Office lock file (~$…), left while a document is open: not a filing"
+                continue
+            if name.startswith("."):
+                yield f, "a hidden file: not read"
+                continue
+            try:
+                what = not_regular(f.lstat().st_mode if not f.is_symlink() else f.stat().st_mode)
+            except OSError as err:
+                yield f, f"cannot be examined ({err.strerror or err})"
+                continue
+            yield f, (f"{what}: yusuan reads only regular files" if what else None)
+
+
 def discover(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """Every candidate filing under the given files/folders, with the root its region is read from."""
+    """Every candidate filing under the given files/folders, with the root its region is read from.
+
+    Only regular files are candidates: a FIFO or device given or found is never opened (see
+    :func:`passed_over` for what is left out and why).
+    """
     found: list[tuple[Path, Path]] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith(("~$", ".")):
-                    found.append((f, p))
-        elif p.exists():
+            found += [(f, p) for f, why in _walk(p) if why is None and f.suffix.lower() in SUFFIXES]
+        elif p.exists() and not_regular(p.stat().st_mode) is None:
             found.append((p, p.parent))
     return found
+
+
+def passed_over(paths: list[Path]) -> list[tuple[str, str]]:
+    """(path as printed, why) for what discovery leaves out besides other extensions: lock files, hidden
+    files and folders, FIFOs, devices and sockets — each listed, none silently dropped."""
+    out: list[tuple[str, str]] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += [(printable_path(f), why) for f, why in _walk(p) if why is not None]
+        elif p.exists():
+            what = not_regular(p.stat().st_mode)
+            if what:
+                out.append((printable_path(p), f"{what}: yusuan reads only regular files"))
+    return out

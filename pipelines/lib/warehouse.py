@@ -38,7 +38,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipelines.lib import migrations
 from pipelines.lib.frames import FRAMES
+from pipelines.lib.migrations import WarehouseSchemaError  # noqa: F401  (re-exported for callers)
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 DDL_DIR = SQL_DIR / "ddl"
@@ -72,6 +74,7 @@ DOCUMENT_KEYS = (
     "department_name",
     "year",
     "doc_type",
+    "scope",
     "unit",
     "error",
     "file_type",
@@ -202,12 +205,20 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(str(path), read_only=read_only, config=dict(CONNECTION_CONFIG))
     except duckdb.IOException as err:
         message = str(err)
+        if migrations.is_damage(err):
+            raise migrations.WarehouseDamaged(migrations.damaged_message(str(path), message)) from err
         if "lock" not in message.lower():
             raise
         match = re.search(r"PID (\d+)", message)
         raise WarehouseInUse(str(path), int(match.group(1)) if match else None) from err
     # No progress bar: it would interleave with the CLI's own output on long models.
     con.execute("set enable_progress_bar = false").fetchall()
+    if path.exists() and path.stat().st_size:
+        try:
+            migrations.check_intact(con, str(path), path.stat().st_size)
+        except migrations.WarehouseDamaged:
+            con.close()
+            raise
     return con
 
 
@@ -290,10 +301,14 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
     """Create every schema and table that does not exist yet and (re)load the seeds.
 
     Idempotent: run it on every start.  Existing data is never touched, apart from the seed
-    tables, which are replaced by the csv files' content.
+    tables, which are replaced by the csv files' content.  A warehouse built by an older yusuan
+    is migrated in place first (:mod:`pipelines.lib.migrations`), in the same transaction; one
+    built by a newer yusuan raises :class:`WarehouseSchemaError` and is left as it was.
     """
     con.begin()
     try:
+        fresh = migrations.current_version(con) is None
+        ran = migrations.prepare(con, _database_path(con))
         for path in ddl_files():
             con.execute(path.read_text(encoding="utf-8")).fetchall()
         for table, (file_name, columns) in SEEDS.items():
@@ -304,10 +319,18 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
                 f"insert into {table} by name "
                 f"select * from read_csv({csv}, header = true, columns = {{{types}}})"
             ).fetchall()
+        migrations.record(con, ran, fresh=fresh)
         con.commit()
     except Exception:
         con.rollback()
         raise
+
+
+def _database_path(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] else "the warehouse"
 
 
 def _sql_literal(text: str) -> str:
@@ -338,6 +361,9 @@ def _check_document(document: Mapping[str, Any]) -> dict[str, Any]:
     doc["doc_type"] = doc["doc_type"] or "budget"
     if doc["doc_type"] not in ("budget", "final_accounts"):
         raise ValueError(f"doc_type {doc['doc_type']!r} is not one of 'budget', 'final_accounts'")
+    doc["scope"] = doc["scope"] or "department"
+    if doc["scope"] not in ("department", "unit"):
+        raise ValueError(f"scope {doc['scope']!r} is not one of 'department', 'unit'")
     if doc["unit"] not in (None, "万元", "元"):
         raise ValueError(f"unit {doc['unit']!r} is not one of '万元', '元' (or None)")
     if doc["year"] is not None and not isinstance(doc["year"], int):
@@ -399,6 +425,10 @@ def _registered(
                 continue
             # The loader owns document_id: the frame's own (if any) is overwritten.
             frame = frame.with_columns(pl.lit(document_id, dtype=pl.String).alias("document_id"))
+            if name in ("budget_lines", "budget_summary", "three_public"):
+                # a caller that predates 决算 (no basis, or basis left null) gives budget figures
+                basis = pl.col("basis").fill_null("budget") if "basis" in frame.columns else pl.lit("budget")
+                frame = frame.with_columns(basis.cast(pl.String).alias("basis"))
             views[name] = f"_incoming_{name}_{uuid.uuid4().hex[:8]}"
             register_frame(con, views[name], frame)
         yield views
@@ -440,8 +470,8 @@ def load_document(
       written, the outcome is ``unchanged``.
     - Bytes seen before as rejected: the row becomes ``loaded`` and its old findings are replaced.
     - Otherwise the document row and its frames are inserted, and every other ``loaded`` document
-      for the same county, department (code, or name where no code is printed), year and doc_type
-      becomes ``superseded``; each fact whose amount changed, appeared or disappeared is appended
+      for the same county, department (code, or name where no code is printed), year, doc_type
+      and scope becomes ``superseded``; each fact whose amount changed, appeared or disappeared is appended
       to ``core.restatements``.
 
     Any error rolls the whole filing back and is raised again.  Do not call it inside an open
@@ -483,7 +513,8 @@ def _load(
         superseded, restated = _supersede_older(con, doc, now)
         con.commit()
     except Exception:
-        con.rollback()
+        with suppress(duckdb.Error):  # after a failed write or commit there may be nothing to roll back:
+            con.rollback()            # the error that failed it (a full disk, say) is the one to tell
         raise
     return LoadResult(document_id, "loaded", "loaded", heights, tuple(superseded), restated)
 
@@ -591,7 +622,8 @@ def _reject(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], views: Mapping[
         _insert_frames(con, document_id, views, replace=existing is not None)
         con.commit()
     except Exception:
-        con.rollback()
+        with suppress(duckdb.Error):  # as in _load: keep the error that failed the write
+            con.rollback()
         raise
     return "rejected"
 
@@ -606,6 +638,7 @@ _RESTATED = {
             "classification": "classification",
             "subject_code": "subject_code",
             "measure": "measure",
+            "basis": "basis",
         },
         "wan": "amount_wan",
         "yuan": "amount_yuan",
@@ -618,13 +651,19 @@ _RESTATED = {
             "item": "item",
             "subject_code": "subject_code",
             "measure": "measure",
+            "basis": "basis",
         },
         "wan": "amount_wan",
         "yuan": "amount_yuan",
     },
     "three_public": {
         "table": "staging.three_public",
-        "keys": {"'three_public'": "table_kind", "category": "category", "fund_source": "measure"},
+        "keys": {
+            "'three_public'": "table_kind",
+            "category": "category",
+            "fund_source": "measure",
+            "basis": "basis",
+        },
         "wan": "amount_wan",
         "yuan": "amount_yuan",
     },
@@ -640,7 +679,8 @@ _RESTATED = {
 def _supersede_older(
     con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime
 ) -> tuple[list[str], int]:
-    """Mark older loaded filings of the same department and year superseded; log what changed."""
+    """Mark older loaded filings of the same department, year, doc_type and scope superseded; log
+    what changed.  A 单位预算 never replaces its 部门预算, nor a 决算 a 预算."""
     if doc["year"] is None or (doc["department_code"] is None and doc["department_name"] is None):
         return [], 0  # cannot tell which filing this one would replace
     if doc["department_code"] is not None:
@@ -656,10 +696,10 @@ def _supersede_older(
             select document_id from core.documents
             where status = 'loaded' and document_id <> ?
                 and county is not distinct from ? and {same_department}
-                and year = ? and doc_type = ?
+                and year = ? and doc_type = ? and scope = ?
             order by ingested_at
             """,
-            [doc["document_id"], doc["county"], department, doc["year"], doc["doc_type"]],
+            [doc["document_id"], doc["county"], department, doc["year"], doc["doc_type"], doc["scope"]],
         ).fetchall()
     ]
     restated = 0
@@ -697,7 +737,7 @@ def _restate(
         with o as ({side}), n as ({side})
         select
             ? as county, ? as department_code, ? as department_name, ? as year, ? as doc_type,
-            ? as old_document_id, ? as new_document_id, ? as relation,
+            ? as scope, ? as old_document_id, ? as new_document_id, ? as relation,
             {picked},
             case when o.wan is null then 'appeared'
                  when n.wan is null then 'disappeared'
@@ -716,6 +756,7 @@ def _restate(
         doc["department_name"],
         doc["year"],
         doc["doc_type"],
+        doc["scope"],
         old_id,
         doc["document_id"],
         relation,

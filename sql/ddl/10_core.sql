@@ -10,6 +10,8 @@ create table if not exists core.documents (
     department_name varchar,
     year integer,
     doc_type varchar not null default 'budget' check (doc_type in ('budget', 'final_accounts')),
+    -- department = 部门预算/部门决算 (the department with all its units) | unit = 单位预算/单位决算 (one unit)
+    scope varchar not null default 'department' check (scope in ('department', 'unit')),
     unit varchar check (unit in ('万元', '元')),
     status varchar not null check (status in ('loaded', 'rejected', 'superseded')),
     error varchar,  -- why rejected, as the reader or validator said it
@@ -24,7 +26,7 @@ create table if not exists core.documents (
 );
 
 -- The restatement ledger: every fact whose amount changed, appeared or disappeared when a filing
--- was replaced by a newer one for the same county, department, year and doc_type.  Append-only;
+-- was replaced by a newer one for the same county, department, year, doc_type and scope.  Append-only;
 -- written by the loader in the same transaction as the replacement (marts.restatements reads it).
 create table if not exists core.restatements (
     county varchar,
@@ -32,6 +34,7 @@ create table if not exists core.restatements (
     department_name varchar,
     year integer,
     doc_type varchar,
+    scope varchar,
     old_document_id varchar not null,
     new_document_id varchar not null,
     relation varchar not null,  -- budget_lines | budget_summary | three_public | projects
@@ -42,6 +45,7 @@ create table if not exists core.restatements (
     item varchar,
     category varchar,
     measure varchar,
+    basis varchar,
     change_kind varchar not null check (change_kind in ('changed', 'appeared', 'disappeared')),
     old_amount_yuan decimal(18, 2),
     new_amount_yuan decimal(18, 2),

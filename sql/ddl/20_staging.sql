@@ -11,6 +11,7 @@ create table if not exists staging.budget_lines (
     subject_level tinyint,  -- 1 = 3 digits, 2 = 5, 3 = 7
     parent_code varchar,
     measure varchar not null,
+    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数
     amount_yuan decimal(18, 2),
     amount_wan decimal(18, 6),
     amount_text varchar,
@@ -27,6 +28,7 @@ create table if not exists staging.budget_summary (
     item_name varchar,
     subject_code varchar,
     measure varchar not null,
+    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数
     amount_yuan decimal(18, 2),
     amount_wan decimal(18, 6),
     amount_text varchar,
@@ -40,6 +42,7 @@ create table if not exists staging.three_public (
     category varchar not null,
     category_label varchar,
     fund_source varchar not null,
+    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数
     amount_yuan decimal(18, 2),
     amount_wan decimal(18, 6),
     amount_text varchar,

@@ -29,6 +29,7 @@ keyed as (
         department_name,
         year,
         doc_type,
+        scope,
         unit,
         status,
         error,

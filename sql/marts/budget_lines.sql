@@ -35,6 +35,8 @@ select
     lines.amount_text,
     lines.parent_code,
     lines.doc_type,
+    lines.scope,
+    lines.basis,
     documents.region,
     lines.department_key
 

@@ -33,6 +33,8 @@ select
     summary.source_col,
     summary.amount_text,
     summary.doc_type,
+    summary.scope,
+    summary.basis,
     documents.region,
     summary.department_key
 

@@ -5,8 +5,9 @@ with
 
 documents as (
 
+    -- 部门 filings only: a 单位 filing is one of the department's units, not a department
     select * from dw.dim_document
-    where status = 'loaded' and year is not null
+    where status = 'loaded' and year is not null and scope = 'department'
 
 ),
 
@@ -36,6 +37,7 @@ three_public_totals as (
     select document_id, sum(amount_wan)::decimal(18, 6) as three_public_wan
     from dw.fct_three_public
     where fund_source = 'total' and category = 'total'
+        and basis = case when doc_type = 'final_accounts' then 'final' else 'budget' end
     group by document_id
 
 ),

@@ -26,6 +26,8 @@ select
     -- extras beyond the contract
     department_name,
     doc_type,
+    scope,
+    basis,
     classification,
     side,
     change_kind,

@@ -30,6 +30,8 @@ select
     three_public.source_col,
     three_public.amount_text,
     three_public.doc_type,
+    three_public.scope,
+    three_public.basis,
     documents.region,
     three_public.department_key
 

@@ -5,8 +5,12 @@ with
 
 three_public as (
 
+    -- 部门 filings only (a 单位 filing is part of its department's) and each filing's own figures:
+    -- 预算数 in a budget, 决算数 in a 决算 (whose 三公 table prints both)
     select * from dw.fct_three_public
     where fund_source = 'total'
+        and scope = 'department'
+        and basis = case when doc_type = 'final_accounts' then 'final' else 'budget' end
 
 ),
 

@@ -1,6 +1,8 @@
 -- 三公经费 by department and year (fund_source total), with the change on the year before.  Every
 -- year with a 三公 table shows every category the department ever printed, 0 where blank that year;
 -- prior_amount_wan is NULL where the year before has no 三公 table on file.
+-- Like is compared with like: the same doc_type, scope and basis in both years (a 决算's 预算数 and
+-- 决算数 columns are two series; a 单位 filing is never compared with its 部门 filing).
 with
 
 three_public as (
@@ -8,6 +10,8 @@ three_public as (
     select
         department_key,
         doc_type,
+        scope,
+        basis,
         category,
         year,
         any_value(document_id) as document_id,
@@ -16,27 +20,33 @@ three_public as (
 
     from dw.fct_three_public
     where fund_source = 'total'
-    group by department_key, doc_type, category, year
+    group by department_key, doc_type, scope, basis, category, year
 
 ),
 
 years as (
 
-    select distinct department_key, doc_type, year from three_public
+    select distinct department_key, doc_type, scope, basis, year from three_public
 
 ),
 
 categories as (
 
-    select distinct department_key, doc_type, category from three_public
+    select distinct department_key, doc_type, scope, basis, category from three_public
 
 ),
 
 spine as (
 
-    select categories.department_key, categories.doc_type, categories.category, years.year
+    select
+        categories.department_key,
+        categories.doc_type,
+        categories.scope,
+        categories.basis,
+        categories.category,
+        years.year
     from categories
-    inner join years using (department_key, doc_type)
+    inner join years using (department_key, doc_type, scope, basis)
 
 ),
 
@@ -49,7 +59,7 @@ filled as (
         coalesce(three_public.amount_wan, 0) as amount_wan
 
     from spine
-    left join three_public using (department_key, doc_type, category, year)
+    left join three_public using (department_key, doc_type, scope, basis, category, year)
 
 ),
 
@@ -60,7 +70,7 @@ trend as (
         case when lag(year) over w = year - 1 then lag(amount_wan) over w end as prior_amount_wan
 
     from filled
-    window w as (partition by department_key, doc_type, category order by year)
+    window w as (partition by department_key, doc_type, scope, basis, category order by year)
 
 ),
 
@@ -86,6 +96,8 @@ select
     -- extras beyond the contract
     trend.amount_yuan,
     trend.doc_type,
+    trend.scope,
+    trend.basis,
     trend.document_id,
     departments.region,
     trend.department_key

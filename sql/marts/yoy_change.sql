@@ -2,6 +2,8 @@
 -- before only where the department has a loaded filing for both years; a subject printed in only
 -- one of the two counts as 0 on the other side, so new and dropped subjects both show.
 -- change_pct is NULL where the prior amount is 0 (a new subject): no division by zero.
+-- Like is compared with like: the same doc_type (预算 / 决算), scope (部门 / 单位) and basis
+-- (预算数 / 调整预算数 / 决算数) in both years — a 决算 is never compared with a 预算.
 with
 
 lines as (
@@ -9,6 +11,8 @@ lines as (
     select
         department_key,
         doc_type,
+        scope,
+        basis,
         table_kind,
         subject_code,
         measure,
@@ -21,13 +25,13 @@ lines as (
 
     from dw.fct_budget_line
     where subject_code is not null
-    group by department_key, doc_type, table_kind, subject_code, measure, year
+    group by department_key, doc_type, scope, basis, table_kind, subject_code, measure, year
 
 ),
 
 filed as (
 
-    select distinct department_key, doc_type, year
+    select distinct department_key, doc_type, scope, year
     from dw.dim_document
     where status = 'loaded' and year is not null
 
@@ -35,11 +39,12 @@ filed as (
 
 comparable as (
 
-    select cur.department_key, cur.doc_type, cur.year
+    select cur.department_key, cur.doc_type, cur.scope, cur.year
     from filed as cur
     inner join filed as prior
         on cur.department_key = prior.department_key
         and cur.doc_type = prior.doc_type
+        and cur.scope = prior.scope
         and prior.year = cur.year - 1
 
 ),
@@ -49,6 +54,8 @@ prior_lines as (
     select
         department_key,
         doc_type,
+        scope,
+        basis,
         table_kind,
         subject_code,
         measure,
@@ -68,6 +75,8 @@ compared as (
     select
         department_key,
         doc_type,
+        scope,
+        basis,
         table_kind,
         subject_code,
         measure,
@@ -82,8 +91,8 @@ compared as (
 
     from lines
     full join prior_lines
-        using (department_key, doc_type, table_kind, subject_code, measure, year)
-    inner join comparable using (department_key, doc_type, year)
+        using (department_key, doc_type, scope, basis, table_kind, subject_code, measure, year)
+    inner join comparable using (department_key, doc_type, scope, year)
 
 ),
 
@@ -114,6 +123,8 @@ select
     compared.classification,
     compared.subject_level,
     compared.doc_type,
+    compared.scope,
+    compared.basis,
     compared.document_id,
     compared.prior_document_id,
     departments.region,

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from wh_filings import weixian_2023_frames, weixian_doc
+from wh_filings import weixian_2023_final_frames, weixian_2023_frames, weixian_doc
 
 from pipelines.lib import warehouse
 
@@ -28,6 +28,7 @@ def filled(con):
     changed = frames["three_public"].with_columns(amount_wan=frames["three_public"]["amount_wan"] * 2)
     warehouse.load_document(con, weixian_doc("2023-v1"), frames)
     warehouse.load_document(con, weixian_doc("2023-v2"), weixian_2023_frames(three_public=changed))
+    warehouse.load_document(con, weixian_doc("2023-final", doc_type="final_accounts"), weixian_2023_final_frames())
     warehouse.rebuild_models(con)
     return con
 

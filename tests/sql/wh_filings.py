@@ -236,3 +236,27 @@ def weixian_doc(label: str = "weixian-2023-v1", **fields) -> dict:
 
 def count(con, relation: str, where: str = "true", params: list | None = None) -> int:
     return con.execute(f"select count(*) from {relation} where {where}", params or []).fetchall()[0][0]
+
+
+def scaled(frame_: pl.DataFrame, factor: str, basis: str) -> pl.DataFrame:
+    """The frame's amounts × factor (exact, to the cent), every row with the given basis."""
+    f = Decimal(factor)
+    wans = [(a * f).quantize(Decimal("0.01")) if a is not None else None for a in frame_["amount_wan"]]
+    return frame_.with_columns(
+        amount_wan=pl.Series(wans, dtype=pl.Decimal(18, 6)),
+        amount_yuan=pl.Series([w.scaleb(4) if w is not None else None for w in wans], dtype=pl.Decimal(18, 2)),
+        basis=pl.lit(basis),
+    )
+
+
+def weixian_2023_final_frames() -> dict[str, pl.DataFrame]:
+    """A 决算 of the reference department: every budget figure spent at 90 %; its 三公 table prints
+    预算数 (the budget's figures) beside 决算数."""
+    budget = weixian_2023_frames()
+    three = budget["three_public"]
+    return {
+        **budget,
+        "budget_lines": scaled(budget["budget_lines"], "0.9", "final"),
+        "budget_summary": scaled(budget["budget_summary"], "0.9", "final"),
+        "three_public": pl.concat([three.with_columns(basis=pl.lit("budget")), scaled(three, "0.9", "final")]),
+    }

@@ -75,3 +75,41 @@ def test_stated_amounts_in_a_sentence():
     s = "2023年收入预算共计2041.41万元，全部为财政拨款收入；机关运行经费共计安排46,760元。"
     got = [(v, u) for _, v, u in stated_amounts(s)]
     assert got == [(Decimal("2041.41"), "万元"), (Decimal("4.676"), "元")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "marker"),
+    [("236.00①", "236.00", "①"), ("236.00¹", "236.00", "¹"), ("236.00 ⑵", "236.00", "⑵"),
+     ("1,236.00¹²", "1236.00", "¹²"), ("２３６．００③", "236.00", "③"), ("-①", "0", "①")],
+)
+def test_a_footnote_marker_is_never_a_digit(text, value, marker):
+    from pipelines.lib.numbers import parse_amount as parse
+
+    a = parse(text)
+    assert (a.value, a.marker) == (Decimal(value), marker)
+
+
+def test_a_unit_in_the_cell_converts_exactly_to_the_tables():
+    from pipelines.lib.numbers import in_unit
+
+    a = in_unit(parse_amount("2360000元"), "万元")
+    assert (a.value, a.yuan("万元"), a.wan("万元")) == (Decimal("236"), Decimal("2360000.00"), Decimal("236.000000"))
+    b = in_unit(parse_amount("1.2345万元"), "元")
+    assert (b.value, b.yuan("元")) == (Decimal("12345"), Decimal("12345.00"))
+    assert in_unit(parse_amount("236.00万元"), "万元").value == Decimal("236.00")
+
+
+@pytest.mark.parametrize("text", ["10000000000000000", "1" * 30, "123456789012345678901234567890.12"])
+def test_numbers_no_warehouse_column_holds_are_refused_not_crashed_on(text):
+    from pipelines.lib.numbers import TooLarge
+
+    with pytest.raises(TooLarge):
+        parse_amount(text)
+
+
+def test_the_largest_amounts_that_fit():
+    from pipelines.lib.numbers import fits
+
+    assert fits(parse_amount("999999999999.999999"), "万元")
+    assert not fits(parse_amount("1000000000000"), "万元")
+    assert fits(parse_amount("9999999999999999.99"), "元")

@@ -1,0 +1,231 @@
+"""What Word shows: the one rule for visible text that every .docx reader path reads through.
+
+:func:`keep_visible` edits a parsed main document in place before any text is read, so the
+reader's paths (the filtered table pass and the structured walk) cannot disagree about it:
+
+- tracked deletions and moves are gone: ``w:del``, ``w:moveFrom`` and every ``w:delText`` (the
+  text Word shows only as struck-through markup, never in the final document), and table rows
+  whose ``w:trPr`` marks them deleted (``w:del``) or hidden (``w:hidden``);
+- ``mc:AlternateContent`` is read once: its first ``mc:Choice`` (a text box is written twice,
+  as DrawingML and again as a VML ``mc:Fallback``);
+- hidden runs are gone: ``w:vanish`` or ``w:webHidden`` resolved as Word resolves run
+  properties — direct formatting, then the run's character style (``w:rStyle`` and what it is
+  ``w:basedOn``), then the paragraph's style (or the default paragraph style), then
+  ``w:docDefaults``; an explicit ``w:val="0"`` at a nearer level shows the text again;
+- superscript runs (``w:vertAlign w:val="superscript"``, resolved the same way) keep their text,
+  with digits written as the superscript digits Word draws (``¹²³``), so a footnote marker is
+  never read as a digit of the amount before it (:func:`pipelines.lib.numbers.parse_amount`
+  sets such markers aside);
+- a paragraph or table that is left with no text because all of it was hidden or deleted is
+  removed, so a hidden copy of another filing leaves the document exactly as Word shows it.
+
+Not resolved: toggle-property XOR across style levels and table-style run properties (Word
+applies both rarely; a hiding table style is reported by no reader we know of).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_NS = {"w": W[1:-1]}
+VAL = W + "val"
+R, P, T, TBL, TC, TR = W + "r", W + "p", W + "t", W + "tbl", W + "tc", W + "tr"
+RPR, PPR, TRPR = W + "rPr", W + "pPr", W + "trPr"
+TRPR_HIDDEN = W + "hidden"
+VANISH, WEB_HIDDEN, VERT_ALIGN = W + "vanish", W + "webHidden", W + "vertAlign"
+_PROPS = (VANISH, WEB_HIDDEN, VERT_ALIGN)
+_GONE = (W + "del", W + "moveFrom", W + "delText", MC + "Fallback")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_OFF = ("0", "false", "off")
+_CONTENT = (T, W + "tab", W + "ptab", W + "br", W + "cr", W + "noBreakHyphen", W + "txbxContent", W + "drawing",
+            W + "pict", W + "object", TBL)
+
+
+def _props(rpr: etree._Element | None) -> dict[str, object]:
+    """vanish / webHidden (bool) and vertAlign (str) set in one rPr."""
+    out: dict[str, object] = {}
+    if rpr is None:
+        return out
+    for tag in _PROPS:
+        el = rpr.find(tag)
+        if el is not None:
+            val = el.get(VAL)
+            out[tag] = val if tag == VERT_ALIGN else (val is None or val.lower() not in _OFF)
+    return out
+
+
+class StyleProps:
+    """Run properties that can hide text or raise it, per style id, resolved through ``w:basedOn``."""
+
+    def __init__(self, styles: bytes | etree._Element | None):
+        self.own: dict[str, tuple[str | None, dict]] = {}  # style id → (basedOn, its own props)
+        self.defaults: dict[str, object] = {}
+        self.default_paragraph: str | None = None
+        self._resolved: dict[str | None, dict] = {}
+        if styles is None:
+            return
+        if isinstance(styles, bytes):
+            if b"vanish" not in styles and b"webHidden" not in styles and b"vertAlign" not in styles:
+                return  # nothing a style could hide or raise: no need to parse
+            from pipelines.lib import safe_io
+            from pipelines.lib.errors import RejectedFile
+
+            try:
+                styles = safe_io.parse_xml(styles, "word/styles.xml")
+            except RejectedFile as exc:
+                if exc.kind == "xml_dtd":
+                    raise
+                return
+        d = styles.find(f"{W}docDefaults/{W}rPrDefault/{RPR}")
+        self.defaults = _props(d)
+        for st in styles.iter(W + "style"):
+            sid = st.get(W + "styleId")
+            if not sid:
+                continue
+            based = st.find(W + "basedOn")
+            self.own[sid] = (based.get(VAL) if based is not None else None, _props(st.find(RPR)))
+            if st.get(W + "type") == "paragraph" and st.get(W + "default") in ("1", "true", "on"):
+                self.default_paragraph = sid
+
+    @property
+    def matter(self) -> bool:
+        """Can any style or the defaults hide or raise a run?"""
+        return bool(self.defaults) or any(props for _, props in self.own.values())
+
+    def resolved(self, sid: str | None) -> dict:
+        """The style's props with those inherited through basedOn (nearer wins)."""
+        got = self._resolved.get(sid)
+        if got is not None:
+            return got
+        out: dict = {}
+        seen: set = set()
+        cur = sid
+        while cur is not None and cur not in seen and cur in self.own:
+            seen.add(cur)
+            based, props = self.own[cur]
+            for k, v in props.items():
+                out.setdefault(k, v)
+            cur = based
+        self._resolved[sid] = out
+        return out
+
+
+def _style_of(el: etree._Element | None, holder: str, tag: str) -> str | None:
+    if el is None:
+        return None
+    pr = el.find(holder)
+    st = pr.find(tag) if pr is not None else None
+    return st.get(VAL) if st is not None else None
+
+
+def _effective(run: etree._Element, styles: StyleProps) -> dict:
+    """The run's vanish / webHidden / vertAlign after direct formatting, run style, paragraph style, defaults."""
+    out = dict(_props(run.find(RPR)))
+    if styles.matter:
+        for k, v in styles.resolved(_style_of(run, RPR, W + "rStyle")).items():
+            out.setdefault(k, v)
+        para = next(run.iterancestors(P), None)
+        pstyle = _style_of(para, PPR, W + "pStyle") or styles.default_paragraph
+        for k, v in styles.resolved(pstyle).items():
+            out.setdefault(k, v)
+        for k, v in styles.defaults.items():
+            out.setdefault(k, v)
+    return out
+
+
+def _has_content(el: etree._Element) -> bool:
+    for x in el.iter(*_CONTENT):
+        if x.tag != T or (x.text and x.text.strip()):
+            return True
+    return False
+
+
+def keep_visible(root: etree._Element, styles: bytes | etree._Element | None) -> int:
+    """Remove from ``root`` everything Word does not show (see the module docstring); mark superscripts.
+
+    Returns how many elements were removed (0 for the usual document: nothing hidden, nothing
+    deleted, and then nothing but a few C-level searches was spent).
+    """
+    props = StyleProps(styles)
+    # One C-level filtered pass finds every element that can hide, delete or raise text.
+    hits = list(root.iter(*_GONE, *_PROPS, TRPR_HIDDEN, MC + "AlternateContent"))
+    if not hits and not props.matter:
+        return 0
+    touched: list[etree._Element] = []  # the parents hidden or deleted content was taken from
+    removed = 0
+    rows, gone, runs = [], [], {}
+    for el in hits:
+        tag = el.tag
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if parent.tag == TRPR:
+            if tag in (TRPR_HIDDEN, W + "del"):
+                rows.append(parent.getparent())
+        elif tag == MC + "AlternateContent":
+            for extra in el.findall(MC + "Choice")[1:]:
+                el.remove(extra)
+        elif tag in _GONE:
+            if parent.tag != RPR:  # a marker on a paragraph mark deletes no text
+                gone.append(el)
+        elif parent.tag == RPR and parent.getparent() is not None and parent.getparent().tag == R:
+            runs[id(parent.getparent())] = parent.getparent()
+    for el in rows + gone:
+        parent = el.getparent()
+        if parent is not None:
+            touched.append(parent)
+            parent.remove(el)
+            removed += 1
+    for run in (list(root.iter(R)) if props.matter else list(runs.values())):
+        eff = _effective(run, props)
+        if eff.get(VANISH) or eff.get(WEB_HIDDEN):
+            parent = run.getparent()
+            if parent is not None:
+                touched.append(parent)
+                parent.remove(run)
+                removed += 1
+        elif eff.get(VERT_ALIGN) == "superscript":
+            for t in run.iter(T):
+                if t.text:
+                    t.text = t.text.translate(SUPERSCRIPT)
+    if removed:
+        _drop_emptied(touched)
+    return removed
+
+
+def _drop_emptied(touched: list[etree._Element]) -> None:
+    """Paragraphs, then tables, that hidden or deleted content left with nothing to show."""
+    paras: dict[int, etree._Element] = {}
+    for el in touched:
+        p = el if el.tag == P else next(el.iterancestors(P), None)
+        if p is not None:
+            paras[id(p)] = p
+    tables: dict[int, etree._Element] = {}
+    for el in touched:
+        for t in ([el] if el.tag == TBL else []) + list(el.iterancestors(TBL)):
+            tables[id(t)] = t
+    for p in paras.values():
+        parent = p.getparent()
+        if parent is None or _has_content(p):
+            continue
+        if parent.tag == TC and len(parent.findall(P)) == 1:
+            continue  # a cell keeps one paragraph: it is an empty cell, not a missing one
+        for t in p.iterancestors(TBL):
+            tables[id(t)] = t
+        parent.remove(p)
+    for tbl in tables.values():
+        parent = tbl.getparent()
+        if parent is not None and not _has_content_beyond_structure(tbl):
+            parent.remove(tbl)
+
+
+def _has_content_beyond_structure(tbl: etree._Element) -> bool:
+    """Does the table still show any text (tables nested in it count, empty paragraphs do not)?"""
+    for x in tbl.iter(*_CONTENT):
+        if x.tag == TBL:
+            continue
+        if x.tag != T or (x.text and x.text.strip()):
+            return True
+    return False

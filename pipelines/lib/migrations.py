@@ -1,0 +1,185 @@
+"""Warehouse schema versions and the migrations between them.
+
+The warehouse records its schema version in ``core.schema_version`` (one row per version it was
+created at or migrated to; the current version is the largest).  :func:`prepare` runs on every
+writing open (``warehouse.apply_ddl``), before the ``create … if not exists`` DDL:
+
+- a new, empty file: nothing to migrate; the DDL creates everything and the current version is
+  recorded;
+- a file built by an older yusuan: each migration from its version up runs, in one transaction
+  with the DDL, so every fact is kept and a failure leaves the file as it was;
+- a file built by a newer yusuan (a version this code does not know): refused, with
+  :class:`WarehouseTooNew` saying to upgrade yusuan or point ``--db`` elsewhere;
+- a file that is not a yusuan warehouse at all (tables but no ``core.documents``): refused with
+  :class:`WarehouseNotYusuan`.
+
+Version 1 is every warehouse from before versioning (it has ``core.documents`` but no
+``core.schema_version``).  A migration is data: the version it leads to, why, and the statements.
+A new *table* needs no migration (the DDL's ``create table if not exists`` adds it to old files);
+a new *column* on an existing table does: add a row to :data:`MIGRATIONS` and bump
+:data:`SCHEMA_VERSION`.  ``tests/sql/test_migrations.py`` fails when the DDL and the migrated
+schema of an old warehouse disagree on any column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+SCHEMA_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int  # the version this migration leads to
+    why: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        2,
+        "决算 and 单位 filings (issue #12): core.documents.scope; basis on every fact; scope and basis "
+        "in the restatement ledger.  Existing rows were budget filings of whole departments.",
+        (
+            "alter table core.documents add column if not exists scope varchar default 'department'",
+            "update core.documents set scope = 'department' where scope is null",
+            "update core.documents set doc_type = 'budget' where doc_type is null",
+            "alter table core.documents alter column scope set not null",
+            "alter table staging.budget_lines add column if not exists basis varchar default 'budget'",
+            "alter table staging.budget_summary add column if not exists basis varchar default 'budget'",
+            "alter table staging.three_public add column if not exists basis varchar default 'budget'",
+            "update staging.budget_lines set basis = 'budget' where basis is null",
+            "update staging.budget_summary set basis = 'budget' where basis is null",
+            "update staging.three_public set basis = 'budget' where basis is null",
+            "alter table staging.budget_lines alter column basis set not null",
+            "alter table staging.budget_summary alter column basis set not null",
+            "alter table staging.three_public alter column basis set not null",
+            "alter table core.restatements add column if not exists scope varchar",
+            "alter table core.restatements add column if not exists basis varchar",
+            "update core.restatements set scope = 'department' where scope is null",
+            "update core.restatements set basis = 'budget' "
+            "where basis is null and relation in ('budget_lines', 'budget_summary', 'three_public')",
+        ),
+    ),
+)
+
+VERSION_DDL = """
+create schema if not exists core;
+create table if not exists core.schema_version (
+    version integer not null,
+    applied_at timestamptz not null default current_timestamp,
+    note varchar
+)
+"""
+
+
+class WarehouseSchemaError(RuntimeError):
+    """The warehouse file cannot be used by this version of yusuan."""
+
+
+class WarehouseTooNew(WarehouseSchemaError):
+    pass
+
+
+class WarehouseNotYusuan(WarehouseSchemaError):
+    pass
+
+
+class WarehouseDamaged(WarehouseSchemaError):
+    pass
+
+
+# What DuckDB says when a file is not a database, is cut short or has a bad block.
+_DAMAGE = ("not a valid duckdb database", "could not read enough bytes", "corrupt", "checksum", "invalid block")
+
+
+def damaged_message(path: str, detail: str) -> str:
+    return (
+        f"the warehouse {path} is damaged or not a DuckDB database ({detail.strip()}); nothing was "
+        "changed.  Restore it from a backup, or re-run `yusuan ingest` with a new --db (the filings "
+        "are the source: a fresh warehouse rebuilds every fact)"
+    )
+
+
+def is_damage(err: BaseException) -> bool:
+    return any(word in str(err).lower() for word in _DAMAGE)
+
+
+def check_intact(con: duckdb.DuckDBPyConnection, path: str, file_size: int) -> None:
+    """Refuse a file shorter than the blocks its header lists (cut off by a full disk or a copy)."""
+    rows = con.execute("pragma database_size").fetchall()
+    if not rows:
+        return
+    block_size, total_blocks = int(rows[0][2]), int(rows[0][3])
+    expected = 3 * 4096 + block_size * total_blocks  # three 4 KiB headers, then the blocks
+    if total_blocks and file_size < expected:
+        raise WarehouseDamaged(
+            damaged_message(path, f"the file has {file_size} bytes, its header lists {expected}: it was cut short")
+        )
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_catalog = current_database()"
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version of the open warehouse: None for an empty file, 1 for a pre-versioning one."""
+    tables = _tables(con)
+    if "core.schema_version" in tables:
+        row = con.execute("select max(version) from core.schema_version").fetchall()
+        if row and row[0][0] is not None:
+            return int(row[0][0])
+    if "core.documents" in tables:
+        return 1
+    if tables - {"core.schema_version"}:
+        raise WarehouseNotYusuan(
+            "this file is a DuckDB database but not a yusuan warehouse (it has tables, but no "
+            "core.documents); point --db at a yusuan warehouse or at a new file"
+        )
+    return None
+
+
+def prepare(con: duckdb.DuckDBPyConnection, path: str = "the warehouse") -> list[Migration]:
+    """Bring an existing warehouse up to :data:`SCHEMA_VERSION`; the caller holds the transaction.
+
+    Returns the migrations run.  Refuses a warehouse newer than this code.  Call :func:`record`
+    after the DDL has run.
+    """
+    version = current_version(con)
+    if version is None:
+        return []
+    if version > SCHEMA_VERSION:
+        raise WarehouseTooNew(
+            f"{path} has schema version {version}, but this yusuan knows versions up to "
+            f"{SCHEMA_VERSION}: it was written by a newer yusuan.  Upgrade yusuan "
+            "(pip install -U yusuan, or git pull in the repo) or use --db to pick another warehouse; "
+            "the file was not changed"
+        )
+    ran = []
+    for migration in MIGRATIONS:
+        if migration.version > version:
+            for statement in migration.statements:
+                con.execute(statement).fetchall()
+            ran.append(migration)
+    return ran
+
+
+def record(con: duckdb.DuckDBPyConnection, ran: list[Migration], *, fresh: bool) -> None:
+    """Write the version rows: the current version for a new warehouse, one per migration run."""
+    con.execute(VERSION_DDL).fetchall()
+    if fresh:
+        con.execute(
+            "insert into core.schema_version (version, note) values (?, ?)",
+            [SCHEMA_VERSION, "created"],
+        ).fetchall()
+    for migration in ran:
+        con.execute(
+            "insert into core.schema_version (version, note) values (?, ?)",
+            [migration.version, "migrated: " + migration.why],
+        ).fetchall()

@@ -1,0 +1,184 @@
+-- Budget against outturn (执行率): one row per (county, department, scope, year, table_kind,
+-- subject_code or category, measure) that a loaded 决算 reports.  final_wan is the 决算数;
+-- budget_wan is the budget the 决算 filing printed itself where it prints one (budget_source
+-- 'final_accounts', e.g. the 三公 table's 预算数 column), else the same key in that year's loaded
+-- budget filing of the same department and scope (budget_source 'budget'), else NULL.
+-- A key the 决算 prints a budget for but leaves the 决算数 blank is a row with final_wan 0
+-- (final_printed false): a 决算 reports the whole year, so a blank outturn beside a printed
+-- budget means nothing was spent (the narrative of such filings says "完成预算的0%").
+-- execution_pct = final / budget × 100, NULL where the budget is 0 or unknown.
+with
+
+documents as (
+
+    select document_id, department_key, year, doc_type, scope
+    from dw.dim_document
+    where status = 'loaded' and year is not null
+
+),
+
+-- every fact of loaded filings, in one shape: the key is (table_kind, subject_code, item,
+-- category, measure); item is set for the 总表 lines, category for 三公
+facts as (
+
+    select
+        document_id, department_key, year, doc_type, scope, basis, table_kind,
+        subject_code, any_value(subject_name) as subject_name, null::varchar as item,
+        null::varchar as category, measure, sum(amount_wan) as amount_wan
+    from dw.fct_budget_line
+    where subject_code is not null
+    group by all
+
+    union all by name
+
+    select
+        document_id, department_key, year, doc_type, scope, basis, table_kind,
+        subject_code, any_value(item_name) as subject_name, item, null::varchar as category,
+        measure, sum(amount_wan) as amount_wan
+    from dw.fct_budget_summary
+    group by all
+
+    union all by name
+
+    select
+        document_id, department_key, year, doc_type, scope, basis, 'three_public' as table_kind,
+        null::varchar as subject_code, any_value(category_label) as subject_name,
+        null::varchar as item, category, fund_source as measure, sum(amount_wan) as amount_wan
+    from dw.fct_three_public
+    group by all
+
+),
+
+final_accounts as (
+
+    select * from facts where doc_type = 'final_accounts'
+
+),
+
+-- the keys of every loaded 决算, with its outturn and the budget it printed beside it
+outturn as (
+
+    select
+        document_id,
+        department_key,
+        year,
+        scope,
+        table_kind,
+        subject_code,
+        item,
+        category,
+        measure,
+        any_value(subject_name) as subject_name,
+        sum(amount_wan) filter (where basis = 'final') as final_wan,
+        sum(amount_wan) filter (where basis = 'budget') as printed_budget_wan,
+        sum(amount_wan) filter (where basis = 'adjusted_budget') as adjusted_budget_wan
+
+    from final_accounts
+    group by document_id, department_key, year, scope, table_kind, subject_code, item, category, measure
+
+),
+
+budget_filings as (
+
+    select
+        document_id as budget_document_id,
+        department_key,
+        year,
+        scope,
+        table_kind,
+        subject_code,
+        item,
+        category,
+        measure,
+        sum(amount_wan) as budget_wan
+
+    from facts
+    where doc_type = 'budget' and basis = 'budget'
+    group by all
+
+),
+
+joined as (
+
+    select
+        outturn.*,
+        budget_filings.budget_document_id,
+        budget_filings.budget_wan as filed_budget_wan,
+        exists (
+            select 1 from documents as b
+            where b.doc_type = 'budget'
+                and b.department_key = outturn.department_key
+                and b.year = outturn.year
+                and b.scope = outturn.scope
+        ) as budget_filing_loaded
+
+    from outturn
+    left join budget_filings
+        on outturn.department_key = budget_filings.department_key
+        and outturn.year = budget_filings.year
+        and outturn.scope = budget_filings.scope
+        and outturn.table_kind = budget_filings.table_kind
+        and outturn.subject_code is not distinct from budget_filings.subject_code
+        and outturn.item is not distinct from budget_filings.item
+        and outturn.category is not distinct from budget_filings.category
+        and outturn.measure = budget_filings.measure
+    where outturn.final_wan is not null or outturn.printed_budget_wan is not null
+
+),
+
+execution as (
+
+    select
+        *,
+        coalesce(final_wan, 0)::decimal(18, 6) as final_amount_wan,
+        case
+            when printed_budget_wan is not null then printed_budget_wan
+            when filed_budget_wan is not null then filed_budget_wan
+            -- the budget filing is loaded but does not print this key: nothing was budgeted
+            when budget_filing_loaded then 0
+        end::decimal(18, 6) as budget_amount_wan,
+        case
+            when printed_budget_wan is not null then 'final_accounts'
+            when filed_budget_wan is not null or budget_filing_loaded then 'budget'
+        end as budget_source
+
+    from joined
+
+),
+
+departments as (
+
+    select * from dw.dim_department
+
+)
+
+select
+    departments.county,
+    departments.department_code,
+    departments.department_name,
+    execution.scope,
+    execution.year,
+    execution.table_kind,
+    execution.subject_code,
+    execution.category,
+    execution.measure,
+    execution.budget_amount_wan as budget_wan,
+    execution.final_amount_wan as final_wan,
+    case
+        when execution.budget_amount_wan is null or execution.budget_amount_wan = 0 then null
+        else round(execution.final_amount_wan * 100 / execution.budget_amount_wan, 2)
+    end::decimal(18, 2) as execution_pct,
+    execution.budget_source,
+    -- extras beyond the contract
+    execution.item,
+    execution.subject_name,
+    (execution.final_amount_wan - execution.budget_amount_wan)::decimal(18, 6) as gap_wan,
+    execution.adjusted_budget_wan::decimal(18, 6) as adjusted_budget_wan,
+    execution.final_wan is not null as final_printed,
+    execution.document_id,
+    execution.budget_document_id,
+    departments.region,
+    execution.department_key
+
+from execution
+inner join departments using (department_key)
