@@ -175,34 +175,42 @@ def changes_chart(df: pl.DataFrame):
 
 
 def execution(con, scope: Scope) -> tuple[pl.DataFrame | None, str]:
-    """``marts.budget_execution`` for the scope, or None with a word on why there is none."""
+    """``marts.budget_execution`` for the scope — 支出总表 by 类 and the 三公 合计, budget against 决算 — or
+    None with a word on why there is none."""
     if not _has(con, "marts.budget_execution"):
         return None, "此仓库尚无预算执行数据（marts.budget_execution）：载入决算（final_accounts）后显示。"
-    cols = _columns(con, "marts.budget_execution")
-    key = "department_key" if scope.kind == "department" else "county"
-    if key not in cols:
-        return None, f"marts.budget_execution 没有 {key} 列，无法按此范围筛选。"
-    df = query_pl(con, f"select * from marts.budget_execution where {scope.where} order by all", scope.params)
+    try:
+        df = query_pl(con, f"""
+            select department_name as 部门, year as 年度, case when table_kind = 'three_public' then '“三公”' || coalesce(subject_name, '') else subject_name end as 项目,
+                   subject_code as 科目编码, budget_wan::decimal(18, 2) as 预算万元,
+                   final_wan::decimal(18, 2) as 决算万元, execution_pct as 执行率百分比
+            from marts.budget_execution
+            where {scope.where} and measure = 'total'
+              and ((table_kind = 'expenditure' and length(subject_code) = 3) or table_kind = 'three_public')
+            order by 年度, 部门, table_kind, 科目编码
+        """, scope.params)
+    except duckdb.Error as err:  # a mart of another shape (an older or newer yusuan)
+        return None, f"marts.budget_execution 无法读取：{str(err).splitlines()[0]}"
     if not df.height:
-        return None, "尚未载入决算：预算执行率在同一部门、同一年度的预算与决算都载入后显示。"
-    keep = [c for c in df.columns if c not in ("department_key", "document_id", "region", "county")
-            and not c.endswith("_document_id")]
-    return df.select(keep), ""
+        return None, "尚未载入决算：预算执行在载入决算（final_accounts）后显示。"
+    return df, ""
 
 
 def execution_chart(df: pl.DataFrame | None):
-    """Budget against final amounts by year, where the mart has such columns."""
+    """Budget against 决算 by 类 (and 三公), per year."""
     import plotly.graph_objects as go
 
-    if df is None or "year" not in df.columns:
+    if df is None or not df.height:
         return None
-    wan = [c for c in df.columns if c.endswith("_wan") and df.schema[c].is_numeric()]
-    if len(wan) < 2:
-        return None
-    by_year = df.group_by("year").agg([pl.col(c).sum() for c in wan[:2]]).sort("year")
-    fig = go.Figure([go.Bar(x=by_year["year"].to_list(), y=_float(by_year[c]), name=c) for c in wan[:2]])
-    _layout(fig, "预算与决算（万元）")
-    fig.update_xaxes(type="category")
+    one = df["部门"].n_unique() == 1
+    labels = [f"{'' if one else r['部门'] + ' '}{r['项目']}（{r['年度']}）" for r in df.iter_rows(named=True)]
+    fig = go.Figure([
+        go.Bar(x=labels, y=_float(df["预算万元"]), name="预算", hovertemplate="%{y:,.2f} 万元"),
+        go.Bar(x=labels, y=_float(df["决算万元"]), name="决算", hovertemplate="%{y:,.2f} 万元"),
+    ])
+    _layout(fig, "预算与决算（万元；无预算的项目只有决算）", height=460)
+    fig.update_layout(legend={"orientation": "h", "y": 1.1, "x": 1, "xanchor": "right"})
+    fig.update_xaxes(tickangle=-30, automargin=True)
     return fig
 
 

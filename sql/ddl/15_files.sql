@@ -11,3 +11,9 @@ create table if not exists core.files (
     last_seen_at timestamptz not null,  -- the latest ingest that saw it there
     primary key (document_id, path)
 );
+
+-- A warehouse from before core.files: each document's first path, as core.documents kept it.
+insert into core.files (document_id, path, file_name, region, county, first_seen_at, last_seen_at)
+select document_id, coalesce(source_path, file_name), file_name, region, county, ingested_at, ingested_at
+from core.documents d
+where not exists (select 1 from core.files f where f.document_id = d.document_id);

@@ -80,3 +80,21 @@ def test_the_same_bytes_under_two_counties_lose_nothing(tmp_path):
     after = _rows(db, "select path, first_seen_at, last_seen_at from core.files order by path")
     assert [(p, f) for p, f, _ in after] == [(p, f) for p, f, _ in before]
     assert all(a[2] > b[2] for a, b in zip(after, before, strict=True))
+
+
+def test_a_warehouse_from_before_core_files_gets_each_documents_path(demo_copy):
+    import duckdb as db
+
+    from pipelines.lib import warehouse
+
+    with db.connect(str(demo_copy)) as con:
+        con.execute("drop table core.files")
+    con = warehouse.connect(demo_copy)
+    try:
+        warehouse.apply_ddl(con)
+        rows = con.execute("select count(*), count(distinct document_id) from core.files").fetchall()
+        same = con.execute("select count(*) from core.files f join core.documents d using (document_id) "
+                           "where f.path = d.source_path and f.county is not distinct from d.county").fetchall()
+    finally:
+        con.close()
+    assert rows == [(8, 8)] and same == [(8,)]
