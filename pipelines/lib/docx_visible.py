@@ -17,7 +17,8 @@ reader's paths (the filtered table pass and the structured walk) cannot disagree
   never read as a digit of the amount before it (:func:`pipelines.lib.numbers.parse_amount`
   sets such markers aside);
 - a paragraph or table that is left with no text because all of it was hidden or deleted is
-  removed, so a hidden copy of another filing leaves the document exactly as Word shows it.
+  removed, and so is an empty paragraph whose mark is hidden (``w:pPr/w:rPr/w:vanish``), so a
+  hidden copy of another filing leaves the document exactly as Word shows it.
 
 Not resolved: toggle-property XOR across style levels and table-style run properties (Word
 applies both rarely; a hiding table style is reported by no reader we know of).
@@ -155,7 +156,7 @@ def keep_visible(root: etree._Element, styles: bytes | etree._Element | None) ->
         return 0
     touched: list[etree._Element] = []  # the parents hidden or deleted content was taken from
     removed = 0
-    rows, gone, runs = [], [], {}
+    rows, gone, runs, marks = [], [], {}, []
     for el in hits:
         tag = el.tag
         parent = el.getparent()
@@ -172,6 +173,9 @@ def keep_visible(root: etree._Element, styles: bytes | etree._Element | None) ->
                 gone.append(el)
         elif parent.tag == RPR and parent.getparent() is not None and parent.getparent().tag == R:
             runs[id(parent.getparent())] = parent.getparent()
+        elif tag == VANISH and parent.tag == RPR and parent.getparent() is not None \
+                and parent.getparent().tag == PPR and _props(parent).get(VANISH):
+            marks.append(parent.getparent().getparent())  # a hidden paragraph mark: an empty paragraph is not shown
     for el in rows + gone:
         parent = el.getparent()
         if parent is not None:
@@ -190,8 +194,8 @@ def keep_visible(root: etree._Element, styles: bytes | etree._Element | None) ->
             for t in run.iter(T):
                 if t.text:
                     t.text = t.text.translate(SUPERSCRIPT)
-    if removed:
-        _drop_emptied(touched)
+    if removed or marks:
+        _drop_emptied(touched + [m for m in marks if m is not None])
     return removed
 
 

@@ -1,7 +1,7 @@
 """Read a PDF filing into a :class:`RawDocument`, the same shape ``docx_reader`` produces.
 
-Tables are read by their geometry: pdfplumber turns the ruling lines and thin filled rectangles into
-cell rectangles, and every character goes to the cell that contains its centre.  Splitting text lines
+Tables are read by their geometry: the ruling lines and thin filled rectangles become cell rectangles
+(``pdf_layer.find_tables``), and every character goes to the cell that contains its centre.  Splitting text lines
 on spaces would lose blank cells and the 类 | 款 | 项 code columns; the grid keeps them.  Everything
 outside the tables becomes paragraphs, and the paragraphs right above / below a table become its
 ``before`` (title, 编制部门 … 单位) and ``after`` (注：…), across a page break where the table opens or
@@ -9,10 +9,12 @@ closes its page.  Running headers and footers are dropped.  A table broken acros
 physical table per page, but its parts share one column grid and text the break cut off inside a cell
 goes back to that cell, so that ``classify`` can join the parts as the .docx has them.
 
-pypdfium2 (shipped with pdfplumber) checks the file first: it opens damaged files more strictly,
-reports a wanted password as such, and counts a page's characters in well under a millisecond, so a
-scan, an encrypted or a truncated file is turned away before pdfplumber's slower parse; pages that draw
-text but yield no character (a corrupt embedded font) mark a damaged file, not a scan.
+Everything comes from PDFium (pypdfium2) through ``pdf_layer``: the characters a viewer shows, with
+their boxes, and the ruling edges, in one pass over each page.  PDFium opens damaged files strictly and
+reports a wanted password as such; a file with no character at all is a scan (pages of images) or
+blank, and pages that draw text but yield no character (a corrupt embedded font) mark a damaged file,
+not a scan.  Characters a viewer does not show (invisible, or in the colour of what lies under them)
+are never read.
 """
 
 from __future__ import annotations

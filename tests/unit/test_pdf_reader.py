@@ -497,3 +497,42 @@ def test_a_corrupt_embedded_font_is_damage_not_a_scan():
         read_pdf(bytes(data))
     assert err.value.kind == "corrupt"
     assert err.value.reason.startswith("the PDF is damaged: its pages draw text but none of it can be read")
+
+
+# --------------------------------------------------------------------------- what a viewer does not show
+# (#17) Hidden glyphs are never read: render mode 3 (invisible) or 7 (clip only), and text painted in the
+# colour of what lies under it — white on the page, or the colour of a filled box it sits on.
+
+
+def _texts(content: bytes) -> list[str]:
+    return [p.text for p in read_pdf(build_pdf([cn("预算说明", 50, 40) + content])).paragraphs]
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        b"3 Tr " + cn("隐藏文字", 50, 100),  # invisible
+        b"7 Tr " + cn("隐藏文字", 50, 100),  # clip only
+        b"1 1 1 rg " + cn("隐藏文字", 50, 100),  # white on the white page
+        b"1 g " + cn("隐藏文字", 50, 100),  # the same in DeviceGray
+        b"0.2 0.4 0.8 rg 40 %d 200 30 re f " % (PAGE_H - 125) + cn("隐藏文字", 50, 100),  # blue on blue
+        b"0 g 40 %d 200 30 re f " % (PAGE_H - 125) + cn("隐藏文字", 50, 100),  # black on black
+    ],
+    ids=["render-mode-3", "render-mode-7", "white", "gray-white", "blue-on-blue", "black-on-black"],
+)
+def test_text_a_viewer_does_not_show_is_not_read(hidden):
+    assert _texts(b"q " + hidden + b" Q") == ["预算说明"]
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        b"1 1 1 rg 0 g " + cn("可见文字", 50, 100),  # black after all
+        b"0 0 0 rg 40 %d 200 30 re f 1 1 1 rg " % (PAGE_H - 125) + cn("可见文字", 50, 100),  # white on black
+        b"1 1 1 rg 40 %d 200 30 re f 0.5 g " % (PAGE_H - 125) + cn("可见文字", 50, 100),  # gray on white box
+        b"2 Tr " + cn("可见文字", 50, 100),  # fill and stroke
+    ],
+    ids=["black", "white-on-black", "gray-on-white-box", "render-mode-2"],
+)
+def test_text_a_viewer_shows_is_read(shown):
+    assert _texts(b"q " + shown + b" Q") == ["预算说明", "可见文字"]
