@@ -14,6 +14,7 @@ from pipelines.cli import main
 
 ROOT = Path(__file__).parents[2]
 SAMPLES = ROOT / "data" / "samples"
+N_SAMPLES = len(list(SAMPLES.rglob("*.docx")))  # the demo's filings, each loaded
 OLD_DUCKDB = ROOT / ".venv" / "duckdb-old"  # DuckDB 1.4/1.5, installed there by scripts/test.sh
 
 

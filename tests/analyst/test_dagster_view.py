@@ -14,7 +14,7 @@ from pipelines.defs.filings import FILE, filings
 from pipelines.defs.resources import Inbox, warehouse_connection
 from pipelines.defs.sensors import new_filing_sensor
 from pipelines.lib import warehouse
-from tests.analyst.conftest import SAMPLES
+from tests.analyst.conftest import N_SAMPLES, SAMPLES
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_filings_ingested_by_the_cli_are_in_the_partition_list_with_their_names(
     with warehouse.connect(demo_copy, read_only=True) as con:
         docs = {r[0][:16]: r[1:] for r in con.execute(
             "select document_id, department_name, year, file_name from core.documents").fetchall()}
-    assert len(docs) == 8
+    assert len(docs) == N_SAMPLES
     assert set(filings.get_partition_keys(dynamic_partitions_store=instance)) == set(docs)
     assert instance.get_materialized_partitions(FILE) == set(docs)
     for event in result.asset_events:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.analyst.conftest import ROOT
+from tests.analyst.conftest import N_SAMPLES, ROOT
 
 README = ROOT / "README.md"
 SAMPLE = "data/samples/河北省/邯郸市/魏县/2023/201_中国共产党魏县委员会办公室_2023.docx"
@@ -82,7 +82,7 @@ def test_each_readme_command_works_as_written(fresh_copy, command):
     done = run(fresh_copy, command, typed)
     assert done.stdout.strip(), command  # it printed something
     if typed:
-        assert "marts.three_public_trend" in done.stdout and "│ 8         │" in done.stdout
+        assert "marts.three_public_trend" in done.stdout and f"│ {N_SAMPLES:<9} │" in done.stdout
 
 
 @pytest.mark.parametrize("number", range(4))

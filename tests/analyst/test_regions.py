@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.lib.stages import looks_like_region, region_of
-from tests.analyst.conftest import SAMPLES, run_cli
+from tests.analyst.conftest import N_SAMPLES, SAMPLES, run_cli
 
 REFERENCE = SAMPLES / "河北省/邯郸市/魏县/2023/201_中国共产党魏县委员会办公室_2023.docx"
 
@@ -97,4 +97,4 @@ def test_a_warehouse_from_before_core_files_gets_each_documents_path(demo_copy):
                            "where f.path = d.source_path and f.county is not distinct from d.county").fetchall()
     finally:
         con.close()
-    assert rows == [(8, 8)] and same == [(8,)]
+    assert rows == [(N_SAMPLES, N_SAMPLES)] and same == [(N_SAMPLES,)]
