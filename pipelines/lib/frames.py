@@ -75,6 +75,25 @@ PERFORMANCE_INDICATORS = {
     "source_row": pl.Int32,
 }
 
+# Beyond the contract: what a project's 绩效目标 form prints about it (docs/warehouse.md).
+PROJECT_EXTRAS = {
+    "cost_basis": pl.String,
+    "project_code": pl.String,
+    "supervisor": pl.String,
+    "implementer": pl.String,
+    "nature": pl.String,
+    "category": pl.String,
+    "total_funds_yuan": YUAN,
+    "total_funds_wan": WAN,
+    "annual_funds_yuan": YUAN,
+    "annual_funds_wan": WAN,
+    "fiscal_funds_yuan": YUAN,
+    "fiscal_funds_wan": WAN,
+    "objective": pl.String,
+    "overall_objective": pl.String,
+    "attributes": pl.String,
+}
+
 PROJECTS = {
     "document_id": pl.String,
     "project_seq": pl.Int32,
@@ -82,6 +101,7 @@ PROJECTS = {
     "cost_wan": WAN,
     "cost_text": pl.String,
     "source_table": pl.Int32,
+    **PROJECT_EXTRAS,
 }
 
 FINDINGS = {
@@ -122,6 +142,38 @@ CHECK_RESULTS = {
     "reason": pl.String,
 }
 
+# 政府采购预算表 lines (a relation beyond the contract; docs/warehouse.md).
+PROCUREMENT = {
+    "document_id": pl.String,
+    "basis": pl.String,
+    "item": pl.String,  # the row's labels, group lines above carried down: 三、服务C / 物业管理费 / 物业管理服务
+    "is_total": pl.Boolean,  # the table's 合计 row
+    "amount_yuan": YUAN,
+    "amount_wan": WAN,
+    **PROVENANCE,
+}
+
+# Self-coverage (pipelines/lib/coverage.py says what is counted): per logical budget table, and per left-out cell.
+COVERAGE = {
+    "document_id": pl.String,
+    "source_table": pl.Int32,  # the logical table (its first physical part)
+    "table_kind": pl.String,
+    "title": pl.String,
+    "printed": pl.Int32,  # amounts printed in the table's body
+    "read": pl.Int32,  # of which became lines (facts, or 合计 rows read and checked)
+}
+COVERAGE_GAPS = {
+    "document_id": pl.String,
+    "source_table": pl.Int32,  # physical table of the cell
+    "source_row": pl.Int32,
+    "source_col": pl.Int32,
+    "table_kind": pl.String,
+    "text": pl.String,  # the cell as printed
+    "row_label": pl.String,
+    "column": pl.String,  # its header path
+    "reason": pl.String,
+}
+
 # What the narrative states, kept with its sentence (checked against the tables).
 NARRATIVE_FIGURES = {
     "document_id": pl.String,
@@ -140,6 +192,9 @@ FRAMES = {
     "table_cells": TABLE_CELLS,
     "check_results": CHECK_RESULTS,
     "narrative_figures": NARRATIVE_FIGURES,
+    "procurement": PROCUREMENT,
+    "coverage": COVERAGE,
+    "coverage_gaps": COVERAGE_GAPS,
 }
 
 
