@@ -630,6 +630,7 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
             for doc, _, rejected in batch:
                 _insert_document(con, doc if rejected else {**doc, "error": None},
                                  "rejected" if rejected else "loaded", now)
+                _record_file(con, doc, now)
             for name, view in views:
                 con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
             for doc, _, rejected in batch:

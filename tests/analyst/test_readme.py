@@ -72,7 +72,7 @@ def test_the_readme_has_the_analyst_commands():
     lines = commands()
     assert any("yusuan sql" in c for c in lines) and any("yusuan report" in c for c in lines)
     assert any("read_parquet" in c for c in lines) and any(".df()" in c for c in lines)
-    assert len(statements()) == 4
+    assert len(statements()) >= 4
 
 
 @pytest.mark.parametrize("command", commands())
@@ -85,11 +85,12 @@ def test_each_readme_command_works_as_written(fresh_copy, command):
         assert "marts.three_public_trend" in done.stdout and f"│ {N_SAMPLES:<9} │" in done.stdout
 
 
-@pytest.mark.parametrize("number", range(4))
+@pytest.mark.parametrize("number", range(len(statements())))
 def test_each_readme_query_runs_and_returns_rows(fresh_copy, number):
     sql = statements()[number]
     done = run(fresh_copy, f".venv/bin/yusuan sql {shlex_quote(sql)}")
-    assert "(0 rows)" not in done.stdout or "findings" in sql, sql  # only the findings may be empty for the demo
+    # what validation noticed (quality.*) may be nothing for the demo; every other query finds rows
+    assert "(0 rows)" not in done.stdout or "quality." in sql, sql
 
 
 def shlex_quote(text: str) -> str:
