@@ -101,6 +101,7 @@ _ITEM = re.compile(
 _WIDE_PUNCT = set("“”‘’…—·")
 _SENTENCE_END = set("。：:；;！？!?")
 _AMOUNT = re.compile(r"^[-−]?[\d,.]+%?$")
+_CODE_CUT = re.compile(r"^[A-Za-z][A-Za-z0-9]*\d$")  # a catalogue code such as A0203050, cut before its last digits
 _OPENING = set("（(“‘《〈【〔[「『")  # a line never ends with these: the glyph after one moves down with it
 _CLOSING = set("）)”’》〉】〕]」』，。、；：！？,.;:!?%")  # nor starts with these
 _LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,})\s*\d*\s*$")
@@ -806,8 +807,8 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
         if (
             same_edges
             and above.text
-            # amounts are not broken over lines; a code is (A0203050 / 0)
-            and not (_AMOUNT.match(cell.text) and _AMOUNT.match(above.text))
+            # amounts are not broken over lines; a code is (A0203050 / 0): digits after a letter-led code
+            and (not _AMOUNT.match(cell.text) or _CODE_CUT.match(above.text) and cell.text.isdigit())
             and above.bbox[2] - pad - above.last_x1 < cell.first_w * _unbreakable(cell.text)
         ):
             moves.append((above, cell))
