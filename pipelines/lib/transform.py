@@ -126,7 +126,10 @@ def _common_args(target_path: Path, warehouse: str | None) -> list[str]:
         "--log-path", str(target_path),
     ]
     if warehouse is not None:
-        args += ["--vars", json.dumps({"warehouse": warehouse})]
+        from pipelines.lib.warehouse import STORAGE_COMPATIBILITY_VERSION
+
+        args += ["--vars", json.dumps({"warehouse": warehouse,
+                                       "storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION})]
     return args
 
 
