@@ -67,7 +67,7 @@ def cmd_check(args) -> int:
         return 1
     f = item.filing
     print(f"  department: {f.department_code or '-'} {f.department_name or '?'}   year: {f.year or '?'}   "
-          f"type: {f.doc_type}   unit: {f.unit or '?'}   format: {f.file_type}"
+          f"type: {f.doc_type} ({f.scope})   unit: {f.unit or '?'}   format: {f.file_type}"
           + (f"   pages: {f.pages}" if f.pages else ""))
     print(f"  document_id: {d['document_id']}")
     print(f"\n  {len(f.tables)} tables:")
@@ -120,7 +120,8 @@ def cmd_export(args) -> int:
 SUMMARY_QUERIES = [
     ("documents by status", "select status, count(*) as files from core.documents group by status order by status"),
     ("departments and years loaded",
-     "select county, department_name, string_agg(distinct year::varchar, ', ' order by year::varchar) as years "
+     "select county, department_name, doc_type, scope, "
+     "string_agg(distinct year::varchar, ', ' order by year::varchar) as years "
      "from core.documents where status = 'loaded' group by all order by all"),
     ("facts in the marts",
      "select 'budget_lines' as relation, count(*) as n from marts.budget_lines union all "
@@ -133,9 +134,18 @@ SUMMARY_QUERIES = [
      "change_pct from marts.yoy_change where table_kind = 'expenditure' and measure = 'total' and length(subject_code) = 3 "
      "order by abs(change_wan) desc limit 5"),
     ("三公 totals by department and year (万元)",
-     "select department_name, year, amount_wan::decimal(18,2) as wan, change_wan::decimal(18,2) as change, change_pct "
+     "select department_name, year, doc_type, basis, amount_wan::decimal(18,2) as wan, "
+     "change_wan::decimal(18,2) as change, change_pct "
      "from marts.three_public_trend "
-     "where category = 'total' order by department_name, year"),
+     "where category = 'total' order by department_name, doc_type, basis, year"),
+    ("largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)",
+     "select department_name, year, table_kind, coalesce(subject_code, category, item) as what, "
+     "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, gap_wan::decimal(18,2) as gap, "
+     "execution_pct, budget_source from marts.budget_execution "
+     "where measure in ('total', 'amount') and ((table_kind = 'expenditure' and length(subject_code) = 3) "
+     "or (table_kind = 'summary' and side = 'expense' and item = 'current_year_total') "
+     "or table_kind = 'three_public') and budget_wan is not null "
+     "order by abs(gap_wan) desc limit 8"),
     ("findings by severity and check",
      "select severity, \"check\", count(*) as n from quality.findings group by all order by n desc limit 8"),
 ]

@@ -78,9 +78,9 @@ def test_parallel_and_chunked_ingest_store_what_the_plain_loop_stores(corpus, tm
         db = tmp_path / f"jobs{jobs}.duckdb"
         lines: list[str] = []
         summary = ingest([corpus], db, jobs=jobs, echo=lines.append)
-        assert (summary.files, len(summary.rejected)) == (12, 2)
+        assert (summary.files, len(summary.rejected)) == (13, 2)
         # one progress line per file, numbered in order
-        assert [line.split("]")[0] for line in lines] == [f"[{n:>2}/12" for n in range(1, 13)]
+        assert [line.split("]")[0] for line in lines] == [f"[{n:>2}/13" for n in range(1, 14)]
         got = contents(db)
         assert got.keys() == reference.keys()
         for table, rows in reference.items():

@@ -38,6 +38,8 @@ CHECKS: dict[str, tuple[dg.AssetKey, str]] = {
     "three_public_sum": (FILE, "三公 合计 = 小计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行"),
     "narrative_vs_tables": (FILE, "the figures the text states match the tables"),
     "narrative_claims": (FILE, "the narrative compares with the year before and states possible changes"),
+    "final_balance": (FILE, "决算: 年初结转和结余 + 本年收入 + 使用非财政拨款结余 = 本年支出 + 结余分配 + 年末结转和结余"),
+    "narrative_execution": (FILE, "决算: the narrative's 决算数 and 完成预算的 % agree with the tables"),
 }
 ERROR_CHECKS = {"filing_identifiable"}
 STAGING_TABLES = ("table_cells", "budget_lines", "budget_summary", "three_public", "performance_indicators", "projects",

@@ -306,7 +306,11 @@ def _summary(lines: list[SummaryLine], present: set, declared_empty: set) -> lis
         cur_in = t("income", "current_year_total") or (
             t("income", "grand_total") if not any(("income", i, "amount") in idx for i in carried) else None)
         names = INCOME_ITEMS
-        if any(("income", i, "amount") in idx for i in INCOME_ITEMS[:3]):
+        if ("income", "fiscal_appropriation", "amount") in idx and ("income", "general_public_budget", "amount") \
+                not in idx:
+            # 西南大学: "一、财政拨款收入" then "其中：政府性基金预算财政拨款" — a part printed under it, not beside it
+            names = [i for i in INCOME_ITEMS if i not in ("gov_fund_budget", "soe_capital_budget")]
+        elif any(("income", i, "amount") in idx for i in INCOME_ITEMS[:3]):
             names = [i for i in INCOME_ITEMS if i != "fiscal_appropriation"]  # its funds are listed: no double count
         items = [idx[("income", i, "amount")] for i in names if ("income", i, "amount") in idx]
         if cur_in and items:

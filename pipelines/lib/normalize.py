@@ -79,6 +79,7 @@ FINAL_MEASURES: list[tuple[str, str]] = [
     (r"^本年收入$|^本年收入合计$", "current_year_income"),
     (r"本年支出/小计|本年支出合计|^本年支出$", "total"),
 ]
+FINAL_MEASURE_KINDS = ("gov_fund_expenditure", "soe_capital_expenditure")
 SINGLE_AMOUNT = [(r"决算数|^金额$|/金额$|预算数|执行数|^合计$", "total")]
 
 THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
@@ -463,7 +464,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     code_cols, name_col = _code_columns(keys)
     rules = MEASURES[table.kind]
     if out.doc_type == "final_accounts":
-        rules = FINAL_MEASURES + rules + SINGLE_AMOUNT
+        # the carry-over columns belong to the 政府性基金 / 国有资本经营 收入支出决算表 only
+        rules = (FINAL_MEASURES if table.kind in FINAL_MEASURE_KINDS else []) + rules + SINGLE_AMOUNT
     if block_measure:
         # one amount per block: the subject's own figure, a part (人员经费 | 公用经费) of the 基本支出
         rules = [(pattern, block_measure) for pattern, _ in SINGLE_AMOUNT]

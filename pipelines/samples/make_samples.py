@@ -13,7 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
-from pipelines.samples import synthetic
+from pipelines.samples import final_accounts, synthetic
 from pipelines.samples.docx_writer import DocInfo, write_docx
 from pipelines.samples.rendering import parse_rendering
 
@@ -49,6 +49,8 @@ def write_all(out_dir: Path) -> list[Path]:
     for filing in synthetic.FILINGS:
         path = sample_path(out_dir, filing.year, filing.dept.code, filing.dept.name)
         paths.append(write_docx(synthetic.blocks(filing), path, synthetic.doc_info(filing)))
+    # the 决算 of 魏县教育局 2023, executing its budget above
+    paths.append(write_docx(final_accounts.blocks(), final_accounts.path(out_dir), final_accounts.doc_info()))
     return paths
 
 

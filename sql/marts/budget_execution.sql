@@ -17,14 +17,14 @@ documents as (
 
 ),
 
--- every fact of loaded filings, in one shape: the key is (table_kind, subject_code, item,
--- category, measure); item is set for the 总表 lines, category for 三公
+-- every fact of loaded filings, in one shape: the key is (table_kind, subject_code, side, item,
+-- category, measure); side and item are set for the 总表 lines, category for 三公
 facts as (
 
     select
         document_id, department_key, year, doc_type, scope, basis, table_kind,
-        subject_code, any_value(subject_name) as subject_name, null::varchar as item,
-        null::varchar as category, measure, sum(amount_wan) as amount_wan
+        subject_code, any_value(subject_name) as subject_name, null::varchar as side,
+        null::varchar as item, null::varchar as category, measure, sum(amount_wan) as amount_wan
     from dw.fct_budget_line
     where subject_code is not null
     group by all
@@ -33,7 +33,7 @@ facts as (
 
     select
         document_id, department_key, year, doc_type, scope, basis, table_kind,
-        subject_code, any_value(item_name) as subject_name, item, null::varchar as category,
+        subject_code, any_value(item_name) as subject_name, side, item, null::varchar as category,
         measure, sum(amount_wan) as amount_wan
     from dw.fct_budget_summary
     group by all
@@ -43,7 +43,7 @@ facts as (
     select
         document_id, department_key, year, doc_type, scope, basis, 'three_public' as table_kind,
         null::varchar as subject_code, any_value(category_label) as subject_name,
-        null::varchar as item, category, fund_source as measure, sum(amount_wan) as amount_wan
+        null::varchar as side, null::varchar as item, category, fund_source as measure, sum(amount_wan) as amount_wan
     from dw.fct_three_public
     group by all
 
@@ -65,6 +65,7 @@ outturn as (
         scope,
         table_kind,
         subject_code,
+        side,
         item,
         category,
         measure,
@@ -74,7 +75,7 @@ outturn as (
         sum(amount_wan) filter (where basis = 'adjusted_budget') as adjusted_budget_wan
 
     from final_accounts
-    group by document_id, department_key, year, scope, table_kind, subject_code, item, category, measure
+    group by document_id, department_key, year, scope, table_kind, subject_code, side, item, category, measure
 
 ),
 
@@ -87,6 +88,7 @@ budget_filings as (
         scope,
         table_kind,
         subject_code,
+        side,
         item,
         category,
         measure,
@@ -119,6 +121,7 @@ joined as (
         and outturn.scope = budget_filings.scope
         and outturn.table_kind = budget_filings.table_kind
         and outturn.subject_code is not distinct from budget_filings.subject_code
+        and outturn.side is not distinct from budget_filings.side
         and outturn.item is not distinct from budget_filings.item
         and outturn.category is not distinct from budget_filings.category
         and outturn.measure = budget_filings.measure
@@ -170,6 +173,7 @@ select
     end::decimal(18, 2) as execution_pct,
     execution.budget_source,
     -- extras beyond the contract
+    execution.side,
     execution.item,
     execution.subject_name,
     (execution.final_amount_wan - execution.budget_amount_wan)::decimal(18, 6) as gap_wan,

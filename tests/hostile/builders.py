@@ -246,7 +246,7 @@ def missing_words(reason: str | None, expected: list[str | tuple[str, ...]]) -> 
 
 
 def reissue_corpus(folder: Path) -> list[Path]:
-    """Twelve distinct filings under ``folder``/魏县/<year>/: the eight samples (each with new bytes) and
+    """Thirteen distinct filings under ``folder``/魏县/<year>/: the nine samples (each with new bytes) and
     four reissues of them (same department and year, later in sort order, so they supersede the
     originals; two with a changed figure, so the supersede writes restatements)."""
     made = []

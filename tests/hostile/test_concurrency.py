@@ -63,7 +63,7 @@ def test_a_second_ingest_stops_or_waits_and_nothing_is_corrupted(tmp_path):
 
     # Nothing corrupted: every filing once, the reissues superseding their originals, no stray rows.
     state = snapshot(db)
-    assert sorted(s for _, s in state["documents"].values()) == ["loaded"] * 8 + ["superseded"] * 4
+    assert sorted(s for _, s in state["documents"].values()) == ["loaded"] * 9 + ["superseded"] * 4
     assert not any(state["orphans"].values()) and state["loaded_twice"] == []
     code, out, _ = _cli("ingest", str(folder), "--db", str(db))
     assert code == 0 and f"0 loaded, {len(files)} unchanged" in out

@@ -51,17 +51,17 @@ def _kill_during_run(folder, db, after_lines: int, extra: float, sig: int = sign
 def test_sigkill_at_random_points_never_leaves_a_partial_filing(tmp_path):
     folder = tmp_path / "inbox"
     files = B.reissue_corpus(folder)
-    assert len(files) == 12
+    assert len(files) == 13
 
     # The reference: one clean run, in this process (no kill, no earlier state).
     reference_db = tmp_path / "reference.duckdb"
     started = time.perf_counter()
     summary = ingest([folder], reference_db, echo=lambda _: None)
     per_file = (time.perf_counter() - started) / len(files)
-    assert (summary.loaded, summary.rejected) == (12, [])
+    assert (summary.loaded, summary.rejected) == (13, [])
     reference = snapshot(reference_db)
     statuses = sorted(status for _, status in reference["documents"].values())
-    assert statuses == ["loaded"] * 8 + ["superseded"] * 4
+    assert statuses == ["loaded"] * 9 + ["superseded"] * 4
     assert reference["restatements"] > 0  # the two changed reissues were recorded as restatements
 
     db = tmp_path / "warehouse.duckdb"

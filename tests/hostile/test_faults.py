@@ -57,4 +57,4 @@ def test_a_full_disk_during_a_load_is_a_fault_not_a_rejection(tmp_path):
     again = _ingest(SAMPLES, db)
     assert again.returncode == 0, again.stdout + again.stderr
     after = _documents(db)
-    assert len(after) == 8 and {s for _, s, _ in after} == {"loaded"}
+    assert len(after) == 9 and {s for _, s, _ in after} == {"loaded"}

@@ -49,7 +49,7 @@ def snapshot(db: Path) -> dict:
                 f"select count(*) from {table} f where not exists (select 1 from core.documents d "
                 f"where d.document_id = f.document_id and d.status in {allowed})").fetchall()[0][0]
         loaded_twice = con.execute(
-            "select county, coalesce(department_code, department_name), year, doc_type, count(*) "
+            "select county, coalesce(department_code, department_name), year, doc_type, scope, count(*) "
             "from core.documents where status = 'loaded' group by all having count(*) > 1").fetchall()
         marts = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
                  for t in sorted(tables) if t.startswith("marts.")}

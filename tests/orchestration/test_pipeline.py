@@ -30,13 +30,13 @@ def run_graph(instance, inbox, db, out, monkeypatch):
 def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
     db, out = tmp_path / "w.duckdb", tmp_path / "exports"
     sensed, runs = run_graph(instance, inbox, db, out, monkeypatch)
-    assert len(sensed.run_requests) == 1  # eight filings, one batched run
+    assert len(sensed.run_requests) == 1  # nine filings, one batched run
     assert all(r.success for r in runs)
     checks = runs[0].get_asset_check_evaluations()
     assert {c.check_name for c in checks} >= {"hierarchy_sum", "cross_table", "three_public_sum", "schema"}
     assert all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("select count(*) from core.documents where status = 'loaded'").fetchall() == [(8,)]
+        assert con.execute("select count(*) from core.documents where status = 'loaded'").fetchall() == [(9,)]
         # the reference filing's figures (typed from the seed) reached the marts
         got = con.execute(
             "select amount_wan, amount_yuan from marts.budget_lines where year = 2023 and department_code = '201' "
@@ -64,4 +64,4 @@ def test_rerun_is_idempotent_and_same_file_starts_nothing(instance, inbox, tmp_p
     assert dg.materialize([sql_models], instance=instance, resources=resources).success
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from marts.budget_lines").fetchall() == before
-        assert con.execute("select count(*) from core.documents").fetchall() == [(8,)]
+        assert con.execute("select count(*) from core.documents").fetchall() == [(9,)]

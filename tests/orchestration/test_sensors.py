@@ -51,5 +51,5 @@ def test_new_same_changed(instance, tmp_path):
 
 def test_many_files_one_batched_run(instance, inbox):
     result = tick(instance, inbox, None)
-    assert len(result.dynamic_partitions_requests[0].partition_keys) == 8
+    assert len(result.dynamic_partitions_requests[0].partition_keys) == 9
     assert len(result.run_requests) == 1

@@ -143,3 +143,39 @@ def test_budget_execution_of_the_final(tmp_path):
             "select count(*), count(budget_wan), count(budget_source) from marts.budget_execution "
             "where table_kind = 'expenditure'").fetchall()[0]
         assert none[0] > 20 and none[1:] == (0, 0)
+
+
+def test_xinandaxue_final_balances_with_every_line():
+    # 西南大学 2023 决算, page 9: 上年结转和结余 93,660.54 + 本年收入 430,725.03 + 使用非财政拨款结余 45,110.97
+    # = 本年支出 457,676.75 + 结余分配 4,970.88 + 年末结转和结余 106,848.91 (合计 569,496.54 both sides)
+    item = process(REAL / "中央" / "教育部" / "chongqing_xinandaxue_2023_final.pdf", root=REAL)
+    d = item.document
+    assert (d["status"], d["doc_type"], d["scope"], d["department_name"], d["year"]) == (
+        "loaded", "final_accounts", "department", "西南大学", 2023)
+    s = item.frames["budget_summary"].filter(table_kind="summary")
+    got = {(r["side"], r["item"]): r["amount_wan"] for r in s.iter_rows(named=True) if r["subject_code"] is None}
+    assert {k: got[k] for k in [("income", "year_start_carryover"), ("income", "current_year_total"),
+                                ("income", "use_of_non_fiscal_balance"), ("expense", "current_year_total"),
+                                ("expense", "balance_distribution"), ("expense", "year_end_carryover"),
+                                ("income", "grand_total"), ("expense", "grand_total")]} == {
+        ("income", "year_start_carryover"): Y("93660.54"), ("income", "current_year_total"): Y("430725.03"),
+        ("income", "use_of_non_fiscal_balance"): Y("45110.97"), ("expense", "current_year_total"): Y("457676.75"),
+        ("expense", "balance_distribution"): Y("4970.88"), ("expense", "year_end_carryover"): Y("106848.91"),
+        ("income", "grand_total"): Y("569496.54"), ("expense", "grand_total"): Y("569496.54")}
+    results = {(r.check, r.table_kind): r.status for r in item.checks}
+    assert results[("final_balance", "summary")] == "passed"
+    assert results[("summary_sums", "summary")] == "passed"  # 其中：政府性基金 is a part of 财政拨款收入
+
+
+def test_foshan_three_public_has_both_bases():
+    # 佛山市轨道交通局 2019 决算, page 21: 预算数 all 0.00; 决算数 合计 0.16 = 公务接待费 0.16
+    item = process(REAL / "广东省" / "佛山市" / "guangdong_foshan_guidaojiaotongju_2019_final.pdf", root=REAL)
+    tp = item.frames["three_public"]
+    got = {(r["category"], r["basis"]): r["amount_wan"] for r in tp.iter_rows(named=True)}
+    assert got[("total", "budget")] == Y("0.00") and got[("reception", "budget")] == Y("0.00")
+    assert got[("total", "final")] == Y("0.16") and got[("reception", "final")] == Y("0.16")
+    assert got[("overseas_travel", "final")] == Y("0.00")
+    assert len(got) == 12  # six categories × two bases
+    results = {(r.check, r.table_kind): r.status for r in item.checks}
+    assert results[("three_public_sum", "three_public")] == "passed"
+    assert results[("final_balance", "summary")] == "passed"

@@ -28,9 +28,9 @@ REFERENCE = "201_中国共产党魏县委员会办公室_2023"
 
 # What a fact is, per frame: its keys and its amount; provenance (table, row, page) is left out.
 FACT_COLUMNS = {
-    "budget_lines": ["table_kind", "classification", "subject_code", "subject_name", "measure", "amount_yuan"],
-    "budget_summary": ["table_kind", "side", "item", "item_name", "subject_code", "measure", "amount_yuan"],
-    "three_public": ["category", "fund_source", "amount_yuan"],
+    "budget_lines": ["table_kind", "classification", "subject_code", "subject_name", "measure", "basis", "amount_yuan"],
+    "budget_summary": ["table_kind", "side", "item", "item_name", "subject_code", "measure", "basis", "amount_yuan"],
+    "three_public": ["category", "fund_source", "basis", "amount_yuan"],
     "performance_indicators": [
         "project_seq", "project_name", "objective", "indicator_level1", "indicator_level2", "indicator_level3",
         "description", "target_value", "basis", "classified",
@@ -38,7 +38,7 @@ FACT_COLUMNS = {
     "projects": ["project_seq", "project_name", "cost_wan"],
 }  # fmt: skip
 
-pytestmark = pytest.mark.slow  # 8 PDFs of 12-24 pages, about 8 s in all
+pytestmark = pytest.mark.slow  # 9 PDFs of 12-24 pages, about 9 s in all
 
 
 @cache
@@ -53,7 +53,7 @@ def facts(item: Processed, frame: str) -> set[tuple]:
 
 
 def test_every_sample_has_its_pdf():
-    assert len(PAIRS) == 8
+    assert len(PAIRS) == 9
     assert all(pdf.is_file() for _, pdf in PAIRS.values())
 
 
@@ -62,7 +62,9 @@ def test_every_sample_has_its_pdf():
 def test_the_pdf_gives_the_facts_of_the_docx(stem, frame):
     docx, pdf = (processed(p) for p in PAIRS[stem])
     expected, got = facts(docx, frame), facts(pdf, frame)
-    assert expected, f"{stem}: the .docx gives no {frame}"
+    # a 决算 prints no 绩效目标 tables
+    assert expected or (stem.endswith("_决算") and frame in ("performance_indicators", "projects")), \
+        f"{stem}: the .docx gives no {frame}"
     assert sorted(expected - got, key=str) == [], "facts the PDF lost"
     assert sorted(got - expected, key=str) == [], "facts the PDF made up"
 
