@@ -70,11 +70,20 @@ def cmd_check(args) -> int:
           f"type: {f.doc_type} ({f.scope})   unit: {f.unit or '?'}   format: {f.file_type}"
           + (f"   pages: {f.pages}" if f.pages else ""))
     print(f"  document_id: {d['document_id']}")
+    cov = {r["source_table"]: r for r in item.frames["coverage"].iter_rows(named=True)} if "coverage" in item.frames \
+        else {}
     print(f"\n  {len(f.tables)} tables:")
     for t in f.tables:
         flag = "  (empty by declaration)" if t.empty_declared else ""
         title = (t.title or "—")[:40]
-        print(f"    #{t.index:<3} {t.kind:<27} {title:<40} {t.unit or '':<3} {len(t.body):>4} rows{flag}")
+        c = cov.get(t.index)
+        read = f"  {c['read']}/{c['printed']} amounts read" if c else ""
+        print(f"    #{t.index:<3} {t.kind:<27} {title:<40} {t.unit or '':<3} {len(t.body):>4} rows{read}{flag}")
+    if cov:
+        printed = sum(c["printed"] for c in cov.values())
+        got = sum(c["read"] for c in cov.values())
+        pct = f"{100 * got / printed:.1f} %" if printed else "-"
+        print(f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct})")
     counts = {k: df.height for k, df in item.frames.items() if k not in NOT_FACTS}
     by_kind = Counter()
     if "budget_lines" in item.frames:
@@ -213,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
-        print("interrupted: every filing loaded so far is complete, the one in progress was not loaded; "
+        print("interrupted: every filing loaded so far is complete, the ones in progress were not loaded; "
               "run the same command again to finish (it skips what is loaded and rebuilds the marts)",
               file=sys.stderr)
         return 2

@@ -18,17 +18,23 @@ BUDGET_MEASURES = [
     "total", "current_year_total", "fiscal_appropriation", "fiscal_special_account", "business", "operating",
     "superior_subsidy", "affiliate_remittance", "other", "prior_year_carryover", "basic", "project",
     "remit_to_superior", "subsidy_to_affiliates", "personnel", "public_operating",
+    "reserve", "carryover_to_next_year",  # 江苏: 单位预留机动经费, 结转下年资金 (docs/warehouse.md)
+    "prior_year_execution", "change_on_prior_year",  # central: 2025年执行数, 增减额 beside the budget
+    "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
+    "change_on_prior_year_excl_capital_construction",
+    "general_public", "gov_fund", "soe_capital",  # 基本支出 by fund source (烟台, 广州)
     # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
     "year_start_carryover", "current_year_income", "year_end_carryover",
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
-               "gov_fund_expenditure", "soe_capital_expenditure"]
+               "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]
 SUMMARY_ITEMS = [
     "general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_appropriation",
     "fiscal_special_account", "business",
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
     "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
+    "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
     # 决算 (final accounts) lines
     "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",
     "year_end_carryover_general_public", "year_end_carryover_gov_fund", "year_end_carryover_soe_capital",
@@ -75,7 +81,7 @@ class BudgetLine(_Amounts):
 class SummaryLine(_Amounts):
     """A line of the 收支总表 or 财政拨款收支总表."""
 
-    table_kind: str = pa.Field(isin=["summary", "fiscal_summary"])
+    table_kind: str = pa.Field(isin=["summary", "fiscal_summary", "income"])  # income: by source, no codes (江苏)
     side: str = pa.Field(isin=["income", "expense"])
     item: str = pa.Field(isin=SUMMARY_ITEMS)
     item_name: str
@@ -144,6 +150,17 @@ class NarrativeFigure(pa.DataFrameModel):
         strict = True
 
 
+class ProcurementLine(_Amounts):
+    """A line of a 政府采购预算表 (its labels and amount)."""
+
+    item: str
+    is_total: bool
+
+    class Config:
+        strict = True
+        unique = ["document_id", "source_table", "source_row", "source_col"]
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "budget_lines": BudgetLine,
     "budget_summary": SummaryLine,
@@ -151,4 +168,5 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "performance_indicators": PerformanceIndicator,
     "projects": Project,
     "narrative_figures": NarrativeFigure,
+    "procurement": ProcurementLine,
 }

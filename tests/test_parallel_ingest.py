@@ -10,6 +10,9 @@ left out).
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -19,6 +22,7 @@ import pytest
 from pipelines.lib import warehouse
 from pipelines.lib.ingest import _chunks, ingest, load_processed
 from pipelines.lib.stages import discover, process
+from tests.hostile.warehouse_state import REPO, snapshot, subprocess_env, yusuan_command
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -95,3 +99,55 @@ def test_chunks_keep_order_and_give_every_worker_work():
         assert len(chunks) >= min(2 * jobs, 100 // 16)
         assert max(len(c) for c in chunks) <= 16
     assert _chunks([], 2) == []
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid`` (Linux /proc)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_workers_do_not_outlive_a_killed_or_interrupted_ingest(corpus, tmp_path, sig):
+    """SIGKILL of the parent: its workers notice and exit.  Ctrl-C: the parent stops them and says so."""
+    folder = tmp_path / "many"
+    for i in range(3):
+        shutil.copytree(corpus, folder / f"copy{i}")
+    db = tmp_path / "w.duckdb"
+    proc = subprocess.Popen([*yusuan_command(), "ingest", str(folder), "--db", str(db), "--jobs", "2"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=subprocess_env())
+    first = proc.stdout.readline()
+    workers = _children(proc.pid)
+    assert first.startswith("[") and len(workers) >= 2, first  # two workers (and multiprocessing's helper)
+    proc.send_signal(sig)
+    rest = proc.stdout.read()
+    proc.stdout.close()
+    code = proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(workers), f"workers {_alive(workers)} outlived the ingest"
+    if sig == signal.SIGINT and "file(s) in" not in rest:  # unless it finished first
+        assert code == 2 and "interrupted: every filing loaded so far is complete" in rest, rest[-300:]
+    state = snapshot(db)
+    assert not any(state["orphans"].values()) and state["loaded_twice"] == []

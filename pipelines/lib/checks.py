@@ -28,7 +28,7 @@ LABELS = {
     "summary": "收支总表", "income": "收入总表", "expenditure": "支出总表", "fiscal_summary": "财政拨款收支总表",
     "general_public_expenditure": "一般公共预算支出表", "basic_expenditure": "基本支出表",
     "gov_fund_expenditure": "政府性基金预算支出表", "soe_capital_expenditure": "国有资本经营预算支出表",
-    "three_public": "“三公”经费表", "narrative": "情况说明",
+    "three_public": "“三公”经费表", "narrative": "情况说明", "office_operation": "机关运行经费表",
 }
 ZERO = Decimal(0)
 
@@ -98,8 +98,8 @@ class _Checker:
     def __init__(self, check: str, table_kind: str | None):
         self.r = CheckResult(check, table_kind)
 
-    def compare(self, expected: Term, parts: list[Term], *, location: str, what: str) -> None:
-        """expected ≈ Σ parts within printed rounding."""
+    def compare(self, expected: Term, parts: list[Term], *, location: str, what: str, unit: str = "万元") -> None:
+        """expected ≈ Σ parts within printed rounding; the message speaks the table's printed unit."""
         actual = sum((p.wan for p in parts), ZERO)
         tol = expected.half + sum((p.half for p in parts), ZERO)
         diff = actual - expected.wan
@@ -110,10 +110,11 @@ class _Checker:
             self.r.within_rounding += 1
             return
         self.r.status = "failed"
+        shown = (lambda v: _fmt(v * 10000)) if unit == "元" else _fmt
         self.r.findings.append(Finding(
-            "warning", self.r.check, self.r.table_kind, location, _fmt(expected.wan), _fmt(actual),
-            f"{what}: printed {_fmt(expected.wan)} 万元 but the parts add up to {_fmt(actual)} 万元 "
-            f"(difference {_fmt(diff)} 万元, more than rounding to the printed precision allows: {_fmt(tol)})",
+            "warning", self.r.check, self.r.table_kind, location, shown(expected.wan), shown(actual),
+            f"{what}: printed {shown(expected.wan)} {unit} but the parts add up to {shown(actual)} {unit} "
+            f"(difference {shown(diff)} {unit}, more than rounding to the printed precision allows: {shown(tol)})",
         ))
 
     def not_run(self, reason: str) -> CheckResult:
@@ -154,8 +155,28 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results.append(_empty_but_printed(filing, norm))
     results.append(_readable(norm, filing))
 
+    _link_dropped_rows(results, norm)
     findings = [f for r in results for f in r.findings]
     return Validation(results, findings)
+
+
+_DROPPED = ("subject_code_present", "subject_unique", "amount_parses")
+
+
+def _link_dropped_rows(results: list[CheckResult], norm: Normalized) -> None:
+    """A sum that fails in a table whose rows were kept out says so: the difference may be those rows, not an
+    error of the filing (one finding explains the other instead of two unrelated warnings)."""
+    dropped: dict[str, list[str]] = defaultdict(list)
+    for p in norm.problems:
+        if p.check in _DROPPED:
+            dropped[p.table_kind].append(f"{p.location} ({p.actual})")
+    for r in results:
+        if r.check not in ("hierarchy_sum", "measures_sum") or r.table_kind not in dropped:
+            continue
+        rows = dropped[r.table_kind]
+        for f in r.findings:
+            f.message += (f"; {len(rows)} row(s) of this table were kept out ({', '.join(rows[:5])}"
+                          f"{' …' if len(rows) > 5 else ''}; see their own findings), which may be the difference")
 
 
 def _absent(kind: str, present: set, declared_empty: set, lines: list) -> str | None:
@@ -172,12 +193,16 @@ def _identifiable(filing: Filing) -> CheckResult:
     c = _Checker("filing_identifiable", None)
     c.r.compared = 1
     problems = []
-    if not any(t.kind in BUDGET_KINDS for t in filing.tables):
+    if not any(t.kind in BUDGET_KINDS for t in filing.tables) and filing.part != "narrative":
         problems.append(("no_budget_table", "no recognisable budget table (收支总表, 收入总表, 支出总表 …) was found"))
     if filing.year is None:
         problems.append(("no_year", "the budget year could not be determined (no 预算年度 and no year in the titles)"))
     if not filing.department_name:
         problems.append(("no_department", "the department could not be determined (no 部门名称/编制单位 or code+name cell)"))
+    for note in filing.identity_notes:  # cover, titles and 编制部门 lines disagree: loaded, but say so
+        c.r.status = "failed"
+        c.r.findings.append(Finding("warning", "identity_consistent", None, "document", None, None,
+                                    note.removeprefix("identity: ")))
     for key, text in problems:
         c.r.status = "failed"
         c.r.findings.append(Finding("error", "filing_identifiable", None, "document", None, key,
@@ -224,13 +249,13 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
             expected = term(p.amount, p.unit) if p else Term(ZERO, ZERO)
             where = str(p.loc) if p else f"code {parent_code}"
             c.compare(expected, [term(k.amount, k.unit) for k in kids],
-                      location=where,
+                      location=where, unit=unit_of.get(measure, "万元"),
                       what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
         classes = [x for code, x in codes.items() if len(code) == 3]
         if measure in totals and classes:
             t = totals[measure]
             c.compare(term(t.amount, t.unit), [term(k.amount, k.unit) for k in classes], location=str(t.loc),
-                      what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
+                      unit=t.unit, what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
         elif measure in totals and not all_codes:
             pass
 
@@ -257,6 +282,8 @@ def _measures_of(c: _Checker, kind: str, lines: list[Line]) -> None:
             identities = [("total", PARTS_FOR["income_current"][1])]
     for total_m, part_ms in identities:
         present_parts = [m for m in part_ms if m in measures_seen]
+        if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed
+            present_parts = [m for m in present_parts if m not in ("personnel", "public_operating")]
         if total_m not in measures_seen or not present_parts:
             continue
         for (_, _), ms in rows.items():
@@ -267,7 +294,7 @@ def _measures_of(c: _Checker, kind: str, lines: list[Line]) -> None:
             expected = term(t.amount, t.unit) if t else Term(ZERO, ZERO)
             parts = [term(ms[m].amount, ms[m].unit) for m in present_parts if m in ms]
             label = any_line.subject_code or "合计"
-            c.compare(expected, parts, location=str(any_line.loc),
+            c.compare(expected, parts, location=str(any_line.loc), unit=any_line.unit,
                       what=f"{LABELS[kind]} {label} {any_line.subject_name}: {total_m} = {' + '.join(present_parts)}")
 
 
@@ -472,8 +499,13 @@ def _narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
         exp = s.stated_wan
         decimals = max(0, -exp.normalize().as_tuple().exponent)
         stated = Term(exp, Decimal(1).scaleb(-decimals) / 2)
+        before = len(c.r.findings)
         c.compare(table_term, [stated], location=f"narrative: {s.sentence[:60]}",
                   what=f"情况说明 states {_fmt(exp)} 万元 for {label}")
+        if len(c.r.findings) > before:
+            f = c.r.findings[-1]
+            f.message = (f"the narrative says {_fmt(exp)} 万元 for {label} (“{s.sentence[:80]}”), the table prints "
+                         f"{_fmt(table_term.wan)} 万元 (difference {_fmt(exp - table_term.wan)} 万元)")
     return c.done()
 
 
@@ -564,7 +596,8 @@ PARTS_FOR = {
         ["fiscal_appropriation", "fiscal_special_account", "business", "operating", "superior_subsidy",
          "affiliate_remittance", "other"],
     ),
-    "expenditure": ("total", ["basic", "project", "operating", "remit_to_superior", "subsidy_to_affiliates"]),
+    "expenditure": ("total", ["basic", "project", "reserve", "operating", "remit_to_superior",
+                              "subsidy_to_affiliates", "personnel", "public_operating"]),
     "general_public_expenditure": ("total", ["basic", "project"]),
     "gov_fund_expenditure": ("total", ["basic", "project"]),
     "soe_capital_expenditure": ("total", ["basic", "project"]),

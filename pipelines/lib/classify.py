@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelines.lib import doctype
+from pipelines.lib import doctype, layouts
 from pipelines.lib.model import Cell, Filing, RawDocument, RawTable, Table
 
 BUDGET_KINDS = (
@@ -42,6 +42,7 @@ KINDS = (
     "assets",
     "org_structure",
     "project_expenditure",
+    "office_operation",
     "unknown",
 )
 
@@ -96,6 +97,7 @@ def key(text: str) -> str:
 
 _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("three_public", re.compile(r"三公")),
+    ("office_operation", re.compile(r"机关运行经费")),  # 江苏: 一般公共预算机关运行经费支出预算表, by economic code
     ("performance_target", re.compile(r"绩效(?:目标|指标|自评)")),
     ("procurement", re.compile(r"政府采购")),
     ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付")),
@@ -134,7 +136,7 @@ def kind_from_title(title: str) -> str | None:
 # Metadata
 
 _LABEL_DEPT = (
-    r"(?:部门名称|預算主管部门|预算主管部门|主管部门|编制部门|編制部門|编制单位|編制單位|单位名称|單位名稱|"
+    r"(?:部门[（(]单位[)）]|部门名称|預算主管部门|预算主管部门|主管部门|编制部门|編制部門|编制单位|編制單位|单位名称|單位名稱|"
     r"预算单位|填报单位|部门|部門)"
 )
 _LABEL_UNIT = r"(?:金额|金額)?[单單]\s*位"
@@ -274,8 +276,9 @@ def _is_data_row(keys: list[str]) -> bool:
 
 
 def _is_lanci_row(keys: list[str]) -> bool:
-    """The 栏次 row that numbers the columns (栏次 | 1 | 2 | …), or bare consecutive numbers."""
-    nonempty = [k for k in keys if k]
+    """The 栏次 row that numbers the columns (栏次 | 1 | 2 | …), or bare consecutive numbers (``**`` marks
+    the label columns in 陕西's Excel template: ``** | ** | 1 | 2 | 3``)."""
+    nonempty = [k for k in keys if k and k.strip("*")]
     if not nonempty:
         return False
     if nonempty[0] in ("栏次", "栏号") or "栏次" in nonempty:
@@ -321,8 +324,11 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
         if parse_meta(line, line_meta):
             _merge_meta(meta, line_meta)
             continue
-        # A title printed on one line with its unit ("部门收支总表    单位：万元").
+        # A title printed on one line with its unit ("部门收支总表    单位：万元") or its department
+        # ("收支预算总表部门：中共江苏省委办公厅"): the title is what comes before the label.
         stripped = _strip_unit(line)
+        if (cut := _SPLIT_BEFORE.search(stripped)) and cut.start() > 0:
+            stripped = stripped[: cut.start()].strip()
         if _title_like(stripped):
             _merge_meta(meta, line_meta)
             return stripped
@@ -466,7 +472,8 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
         if "财政拨款结转" in bk:
             return ["fiscal_summary"]
         return ["summary", "fiscal_summary"]
-    if ("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk:
+    function_coded = any(w in hk for w in ("功能分类", "功能科目"))  # a function table that splits 基本 into 人员/公用
+    if not function_coded and (("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk):
         return ["basic_expenditure"]
     if "本年收入" in hk or "事业收入" in hk or "财政拨款收入" in hk or ("上年结转" in hk and "收入" in hk):
         return ["income"]
@@ -488,6 +495,7 @@ def _parse_physical(raw: RawTable) -> _Parsed:
     n = raw.n_cols
     meta = out.meta
     title = _title_from_before(raw.before, meta)
+    pending_header: list[str] = []
     r = 0
     while r < len(rows) and not any(c.text.strip() for c in rows[r]):
         r += 1
@@ -499,6 +507,17 @@ def _parse_physical(raw: RawTable) -> _Parsed:
             text = nonempty[0].text
             if parse_meta(text, cell_meta):
                 pass  # a merged metadata row, handled below
+            elif (cut := _SPLIT_BEFORE.search(text)) and cut.start() > 0 and kind_from_title(text[: cut.start()]):
+                # title, 部门：…, 单位：… and the column headings run together in one merged cell (an Excel sheet
+                # printed to PDF): split them; the headings name the columns when the table prints none
+                title = text[: cut.start()].strip()
+                out.title_in_table = True
+                rest = text[cut.start():]
+                words = _UNIT_RE.sub(" ", rest).split()
+                parse_meta(words[0], meta)  # 部门：<name>
+                meta.unit = meta.unit or _find_unit(rest)
+                pending_header = [w for w in words[1:] if ":" not in w and "：" not in w]
+                r += 1
             elif _title_like(_strip_unit(text)) and (kind_from_title(text) or not title):
                 title = _strip_unit(text)
                 out.title_in_table = True
@@ -524,6 +543,8 @@ def _parse_physical(raw: RawTable) -> _Parsed:
         body_start += 1
     out.header = _header_paths(rows, out.header_rows, n)
     body = [row for row in rows[body_start:] if row]
+    if pending_header and not any(out.header):
+        _header_from_words(out.header, body, pending_header)
     # Notes printed as the table's last rows.
     while body:
         nonempty = [c for c in body[-1] if c.text.strip()]
@@ -547,6 +568,19 @@ def _parse_physical(raw: RawTable) -> _Parsed:
                 break
     out.unit = unit
     return out
+
+
+def _header_from_words(header: list[str], body: list[list[Cell]], words: list[str]) -> None:
+    """Column headings printed as words (``功能科目编码 功能科目名称 金额``) onto the columns the body fills."""
+    words = [key(w) for w in words]
+    while words and (_is_number(words[-1]) or words[-1] in ("合计", "总计", "计")):
+        words = words[:-1]  # a 合计 row glued onto the headings (合 计 broken in two); its cells are lost with it
+    if words and words[-1].endswith("合"):
+        words[-1] = words[-1][:-1]
+    cols = sorted({c.col for row in body for c in row if c.text.strip() and 0 <= c.col < len(header)})
+    if words and len(words) == len(cols):
+        for col, word in zip(cols, words, strict=True):
+            header[col] = word
 
 
 def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> None:
@@ -576,7 +610,7 @@ def _decide_kind(p: _Parsed) -> None:
         p.kind = "unknown"  # a table we recognise by name but do not model (政府购买服务…)
     elif t is not None and _TITLE_OVER_HEADER.search(key(p.title)):
         p.kind = t
-    elif t is not None and (not hints or t in hints):
+    elif t is not None and (not hints or t in hints or t in layouts.TITLE_DECIDES):
         p.kind = t
     elif hints:
         p.kind = hints[0]
@@ -743,52 +777,30 @@ def classify(raw: RawDocument) -> Filing:
     for t in tables:
         t.empty_declared = _is_empty_declared(t.notes, t.body)
 
-    # Metadata: the value most tables print; paragraphs as a fallback.
-    codes = Counter(p.meta.code for p in parsed if p.meta.code)
-    names = Counter(p.meta.name for p in parsed if p.meta.name)
-    years = Counter(p.meta.year for p in parsed if p.meta.year)
-    para_meta = Meta()
-    for para in raw.paragraphs[:400]:
-        text = para.text.strip()
-        if text and len(text) <= 120:
-            parse_meta(text, para_meta, allow_code_name=False)
-    name = names.most_common(1)[0][0] if names else para_meta.name
-    code = codes.most_common(1)[0][0] if codes else para_meta.code
-    year = years.most_common(1)[0][0] if years else para_meta.year
-    if year is None:
-        title_years = Counter(
-            int(m.group(1)) for t in tables if (m := _TITLE_YEAR.search(unicodedata.normalize("NFKC", t.title)))
-        )
-        if title_years:
-            year = title_years.most_common(1)[0][0]
-    if year is None or name is None:
-        for para in raw.paragraphs[:200]:
-            text = squash(para.text)
-            m = _PARA_DEPT_YEAR.match(text)
-            if m:
-                if name is None and _ORG_END.search(m.group(1)):
-                    name = m.group(1)
-                year = year or int(m.group(2))
-            elif year is None and (m := _TITLE_YEAR.search(text)) and ("预算" in text or "决算" in text):
-                year = int(m.group(1))
-            if year is not None and name is not None:
-                break
+    # Department and year (layouts.py says where a filing names itself, in which order; see identify()).
+    name, code, year, notes = identify(raw, parsed, tables)
+    problems.extend(notes)
     if name is None:
-        problems.append("no department name found in the tables or paragraphs")
+        problems.append("no department name found on the cover, in the tables' 编制部门 lines or in the titles")
     if year is None:
         problems.append("no budget year found (no 预算年度 cell and no year in a title)")
 
     budget = [t for t in tables if t.kind in BUDGET_KINDS]
     units = Counter(t.unit for t in budget if t.unit) or Counter(t.unit for t in tables if t.unit)
     unit = units.most_common(1)[0][0] if units else None
-    if unit is None and para_meta.unit:
-        unit = para_meta.unit
     # 预算 or 决算, 部门 or 单位: the spellings are data in pipelines/lib/doctype.py
     cover = doctype.cover_text(p.text for p in raw.paragraphs[:40])
     titles = [t.title for t in budget if t.title] or [t.title for t in tables if t.title]
     doc_type = doctype.doc_type_of(cover, titles)
     scope = doctype.scope_of(cover, titles)
 
+    para_meta = Meta()
+    for para in raw.paragraphs[:400]:
+        text = para.text.strip()
+        if text and len(text) <= 120:
+            parse_meta(text, para_meta, allow_code_name=False)
+    if unit is None and para_meta.unit:
+        unit = para_meta.unit
     return Filing(
         file_type=raw.file_type,
         department_code=code,
@@ -801,4 +813,152 @@ def classify(raw: RawDocument) -> Filing:
         paragraphs=raw.paragraphs,
         pages=raw.pages,
         problems=problems,
+        identity_notes=[n for n in notes if n.startswith("identity:")],
+        part="narrative" if not budget and name and year and is_narrative(raw) else None,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Department and year you can trust
+
+
+def plausible_name(text: str | None) -> str | None:
+    """``text`` as a department's name, or None when it cannot be one (a pronoun, a sentence, a cell with digits)."""
+    if not text:
+        return None
+    name = layouts.NAME_PREFIX.sub("", squash(text)).strip(" ：:，,。")
+    if not (3 <= len(name) <= 40) or layouts.NOT_A_NAME_START.match(name):
+        return None
+    if re.search(r"[0-9０-９:：，,。；;%]|表|预算|决算|说明", name):
+        return None
+    bare = layouts.SCOPE_SUFFIX.sub("", name)
+    return name if bare.endswith(layouts.ORG_ENDINGS) else None
+
+
+def canonical_name(name: str) -> str:
+    """A name with known abbreviations applied and its scope suffix removed: 中国共产党江苏省委员会办公厅 and
+    中共江苏省委办公厅 give the same."""
+    k = layouts.SCOPE_SUFFIX.sub("", key(name))
+    for full, short in layouts.ABBREVIATIONS:
+        k = k.replace(full, short)
+    return k
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _cover_text(paragraphs) -> str:
+    """The first page's text before the 目录 (a cover), joined, dates of publication removed."""
+    lines: list[str] = []
+    first = next((p.page for p in paragraphs if p.page is not None), None)
+    for p in paragraphs[:12]:
+        k = key(p.text)
+        if k.startswith(("目录", "目次")) or (p.page is not None and first is not None and p.page != first):
+            break
+        lines.append(squash(p.text))
+    text = "".join(lines)
+    text = layouts.CN_DATE.sub("", text)
+    text = layouts.CN_YEAR.sub(lambda m: m.group(0).translate(layouts.CN_DIGITS), text)
+    text = text.translate(_FULLWIDTH_DIGITS).replace(" ", "")
+    return layouts.PUBLICATION_DATE.sub("", text)
+
+
+def cover_identity(paragraphs) -> tuple[str | None, int | None]:
+    """(name, year) as the cover prints them ("2026年度 / 福州市商务局 / 部门预算", "西南大学 / 2021年度部门预算")."""
+    text = _cover_text(paragraphs)
+    year = None
+    for pattern in layouts.COVER_PATTERNS:
+        for m in pattern.finditer(text):
+            year = year or int(m.group("year"))
+            # the name is the longest plausible tail of what stands before/after the year
+            raw = m.group("name")
+            for i in range(len(raw)):
+                if (name := plausible_name(raw[i:])) is not None:
+                    return name, int(m.group("year"))
+    return None, year
+
+
+_TITLE_KIND_WORDS = re.compile(r"(?:\d{4}年度?)?(?:部门|单位)?(?:收支|收入|支出|财政拨款|一般公共|政府性|国有资本|三公|“三公”|基本支出|项目支出)")
+
+
+def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table]) -> tuple[str | None, str | None, int | None, list[str]]:
+    """(name, code, year, notes): the department from the tables' labelled lines, the cover, the paragraphs'
+    labelled lines, the titles, a heading — in that order, each name judged by :func:`plausible_name`; notes say
+    where the sources disagree (prefixed ``identity:``)."""
+    notes: list[str] = []
+    label_names = Counter(n for p in parsed if (n := plausible_name(p.meta.name)))
+    codes = Counter(p.meta.code for p in parsed if p.meta.code and plausible_name(p.meta.name))
+    years = Counter(p.meta.year for p in parsed if p.meta.year)
+    cover_name, cover_year = cover_identity(raw.paragraphs)
+    para_meta = Meta()
+    for para in raw.paragraphs[:400]:
+        text = para.text.strip()
+        if text and len(text) <= 120:
+            parse_meta(text, para_meta, allow_code_name=False)
+    title_names = Counter()
+    for t in tables:
+        if t.kind in BUDGET_KINDS and t.title and (m := _TITLE_KIND_WORDS.search(key(t.title))) and m.start() > 0:
+            if n := plausible_name(key(t.title)[: m.start()]):
+                title_names[n] += 1
+    # 部门名称 | 北京市司法局 — a label cell and its value, in the first rows of a table (a 绩效目标 table's head)
+    pair_names = Counter()
+    labels = {key(w) for w in layouts.DEPARTMENT_LABELS}
+    for rt in raw.tables:
+        for row in rt.rows[:3]:
+            for a, b in zip(row, row[1:], strict=False):
+                if key(a.text).rstrip(":：") in labels and (n := plausible_name(b.text)):
+                    pair_names[n] += 1
+    heading_name = heading_year = None
+    for para in raw.paragraphs[:200]:
+        m = _PARA_DEPT_YEAR.match(squash(para.text))
+        if m:
+            heading_name = heading_name or plausible_name(m.group(1))
+            heading_year = heading_year or int(m.group(2))
+    label = label_names.most_common(1)[0][0] if label_names else None
+    candidates = [("the tables' 编制部门 lines", label), ("the cover", cover_name),
+                  ("a 编制单位 line", plausible_name(para_meta.name)),
+                  ("a 部门名称 cell", pair_names.most_common(1)[0][0] if pair_names else None),
+                  ("the table titles", title_names.most_common(1)[0][0] if title_names else None),
+                  ("a heading", heading_name)]
+    found = [(where, n) for where, n in candidates if n]
+    name = found[0][1] if found else None
+    if found:
+        where0, n0 = found[0]
+        for where, n in found[1:3]:
+            a, b = canonical_name(n0), canonical_name(n)
+            if a != b and a not in b and b not in a:
+                notes.append(f"identity: the department is {n0} according to {where0} but {n} according to "
+                             f"{where}; {n0} was used — check which is right")
+                break
+    code = codes.most_common(1)[0][0] if codes else None
+    title_years = Counter(
+        int(m.group(1)) for t in tables if (m := _TITLE_YEAR.search(unicodedata.normalize("NFKC", t.title))))
+    year_sources = [("the 预算年度 cells", years.most_common(1)[0][0] if years else None),
+                    ("the cover", cover_year), ("a 预算年度 line", para_meta.year),
+                    ("the table titles", title_years.most_common(1)[0][0] if title_years else None),
+                    ("a heading", heading_year)]
+    found_years = [(w, y) for w, y in year_sources if y]
+    # titles and headings may name another year (上年执行情况): only the labelled sources and the cover are compared
+    compared_years = [(w, y) for w, y in year_sources[:3] if y]
+    year = found_years[0][1] if found_years else None
+    if year is None:
+        for para in raw.paragraphs[:200]:
+            text = squash(para.text)
+            if (m := _TITLE_YEAR.search(text)) and ("预算" in text or "决算" in text):
+                year = int(m.group(1))
+                break
+    if compared_years:
+        w0, y0 = compared_years[0]
+        for w, y in compared_years[1:]:
+            if y != y0:
+                notes.append(f"identity: the year is {y0} according to {w0} but {y} according to {w}; {y0} was used "
+                             "— check which is right")
+                break
+    return name, code, year, notes
+
+
+def is_narrative(raw: RawDocument) -> bool:
+    """A disclosure's narrative (情况说明, 公开文件): it speaks of the budget's income and spending in running text.
+    A file with no budget table that is this is the narrative half of a filing, not a stranger."""
+    text = "".join(key(p.text) for p in raw.paragraphs[:600])
+    return sum(w in text for w in layouts.NARRATIVE_MARKERS) >= layouts.NARRATIVE_MIN_MARKERS

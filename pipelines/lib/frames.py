@@ -122,6 +122,38 @@ CHECK_RESULTS = {
     "reason": pl.String,
 }
 
+# 政府采购预算表 lines (a relation beyond the contract; docs/warehouse.md).
+PROCUREMENT = {
+    "document_id": pl.String,
+    "basis": pl.String,
+    "item": pl.String,  # the row's labels, group lines above carried down: 三、服务C / 物业管理费 / 物业管理服务
+    "is_total": pl.Boolean,  # the table's 合计 row
+    "amount_yuan": YUAN,
+    "amount_wan": WAN,
+    **PROVENANCE,
+}
+
+# Self-coverage (pipelines/lib/coverage.py says what is counted): per logical budget table, and per left-out cell.
+COVERAGE = {
+    "document_id": pl.String,
+    "source_table": pl.Int32,  # the logical table (its first physical part)
+    "table_kind": pl.String,
+    "title": pl.String,
+    "printed": pl.Int32,  # amounts printed in the table's body
+    "read": pl.Int32,  # of which became lines (facts, or 合计 rows read and checked)
+}
+COVERAGE_GAPS = {
+    "document_id": pl.String,
+    "source_table": pl.Int32,  # physical table of the cell
+    "source_row": pl.Int32,
+    "source_col": pl.Int32,
+    "table_kind": pl.String,
+    "text": pl.String,  # the cell as printed
+    "row_label": pl.String,
+    "column": pl.String,  # its header path
+    "reason": pl.String,
+}
+
 # What the narrative states, kept with its sentence (checked against the tables).
 NARRATIVE_FIGURES = {
     "document_id": pl.String,
@@ -140,6 +172,9 @@ FRAMES = {
     "table_cells": TABLE_CELLS,
     "check_results": CHECK_RESULTS,
     "narrative_figures": NARRATIVE_FIGURES,
+    "procurement": PROCUREMENT,
+    "coverage": COVERAGE,
+    "coverage_gaps": COVERAGE_GAPS,
 }
 
 

@@ -19,7 +19,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -79,6 +79,11 @@ class Summary:
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # lock files, dot folders, FIFOs: (path, why)
+    # where the time went (bench/bench_scale.py), in CPU seconds (a shared machine stretches wall time, not these):
+    # reading+normalizing+validating, summed over the workers; loading and the SQL models, serial in this process
+    extract_cpu: float = 0.0
+    load_cpu: float = 0.0
+    models_cpu: float = 0.0
 
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
@@ -202,28 +207,35 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
 
 
-def _work(files: list[tuple[Path, Path]], county: str | None) -> list[Processed]:
-    """One chunk, in a worker.  What the reader saw stays here: raw.table_cells already holds its cells."""
+def _work(files: list[tuple[Path, Path]], county: str | None) -> tuple[list[Processed], float]:
+    """One chunk, in a worker, and the CPU seconds it took.  The filing's tables, paragraphs and raw cells stay
+    here — the frames (raw.table_cells included) hold what the loader needs, and pickling those objects cost
+    the two processes ~20 ms a filing; ``Processed.filing`` keeps the metadata."""
+    start = time.process_time()
     items = process_batch(files, county)
     for item in items:
         if item.filing is not None:
-            item.filing.raw = None
-    return items
+            item.filing = replace(item.filing, tables=[], paragraphs=[], raw=None)
+    return items, time.process_time() - start
 
 
-def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None,
-                     jobs: int = 1) -> Iterator[list[Processed]]:
+def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
+                     summary: Summary | None = None) -> Iterator[list[Processed]]:
     """Read, normalize and validate ``files`` (from :func:`discover`), a chunk at a time, in order.
 
     With ``jobs`` > 1 the chunks are processed by that many worker processes, at most two chunks per worker
     ahead of the caller, so memory stays bounded however many files there are; the caller (the loader)
     gets them in the files' order.  Close the generator (``contextlib.closing``) to stop the workers when
-    the caller stops early, e.g. on Ctrl-C.
+    the caller stops early, e.g. on Ctrl-C.  ``summary.extract_cpu`` adds up the chunks' CPU seconds.
     """
+    s = summary if summary is not None else Summary()
     chunks = _chunks(files, jobs)
     if jobs <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            yield process_batch(chunk, county)
+            start = time.process_time()
+            items = process_batch(chunk, county)
+            s.extract_cpu += time.process_time() - start
+            yield items
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init, initargs=(os.getpid(),))
@@ -236,7 +248,8 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             if len(ahead) >= 2 * jobs:
                 break
         while ahead:
-            items = ahead.popleft().result()
+            items, seconds = ahead.popleft().result()
+            s.extract_cpu += seconds
             chunk = next(todo, None)
             if chunk is not None:
                 ahead.append(pool.submit(_work, chunk, county))
@@ -389,22 +402,26 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
     warehouse.apply_ddl(con)
     width = len(str(len(files)))
     n = 0
-    with closing(processed_chunks(files, county=county, jobs=jobs)) as chunks:
+    with closing(processed_chunks(files, county=county, jobs=jobs, summary=s)) as chunks:
         for items in chunks:
             ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
+            start = time.process_time()
             try:
                 statuses = load_group(con, items)
             except duckdb.Error as err:
                 if is_fault(err):
                     raise fault(err) from err
                 raise
+            s.load_cpu += time.process_time() - start
             for item, status in zip(items, statuses, strict=True):
                 path = files[n][0]
                 n += 1
                 detail = _report(item, status, path, s)
                 echo(f"[{n:>{width}}/{len(files)}] {status:<9} {printable_path(path)}: {detail}")
+    start = time.process_time()
     try:
         warehouse.rebuild_models(con)
+        s.models_cpu = time.process_time() - start
     except duckdb.Error as err:
         ctrl_c.check()
         if is_fault(err):

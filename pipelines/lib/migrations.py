@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             "update core.restatements set basis = 'budget' "
             "where basis is null and relation in ('budget_lines', 'budget_summary', 'three_public')",
         ),
+    ),
+    Migration(
+        3,
+        "Split filings (issue #11): core.documents.part ('narrative' for the narrative half of a filing published "
+        "as two files).  Existing rows were whole filings.  (quality.coverage, quality.coverage_gaps and "
+        "core.department_aliases are new tables the DDL creates.)",
+        ("alter table core.documents add column if not exists part varchar",),
     ),
 )
 

@@ -99,6 +99,8 @@ class Filing:
     pages: int | None = None
     problems: list[str] = field(default_factory=list)  # what the reader noticed (unknown tables, ...)
     raw: RawDocument | None = None  # what the reader saw, kept for raw.table_cells
+    identity_notes: list[str] = field(default_factory=list)  # where cover, titles and 编制部门 lines disagree
+    part: str | None = None  # 'narrative': the narrative half of a filing published as two files (no tables)
     scope: str = "department"  # 'department' (部门预算/决算, with all its units) | 'unit' (单位预算/决算)
 
     def by_kind(self, kind: str) -> list[Table]:

@@ -18,6 +18,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.lib import frames as F
+from pipelines.lib import layouts
 from pipelines.lib.model import Cell, Filing, Table
 from pipelines.lib.numbers import (
     Amount,
@@ -38,6 +39,7 @@ SUBJECT_KINDS = {
     "gov_fund_expenditure": "function",
     "soe_capital_expenditure": "function",
     "basic_expenditure": "economic",
+    "office_operation": "economic",  # 机关运行经费 by economic code (江苏 公开10表); docs/warehouse.md
 }
 
 # header path (whitespace removed) → measure, first match wins; order matters (小计 before 合计 etc.)
@@ -69,7 +71,16 @@ MEASURES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
-    MEASURES[_k] = [(r"基本支出", "basic"), (r"项目支出", "project"), (r"合计|总计", "total")]
+    MEASURES[_k] = [(r"人员经费|人员支出", "personnel"), (r"公用经费|公用支出", "public_operating"),
+                    (r"基本支出", "basic"),
+                    (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
+MEASURES["office_operation"] = [(r"合计|总计", "total")]
+MEASURES.update(layouts.EXTRA_MEASURES)
+for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure",
+           "basic_expenditure"):
+    MEASURES[_k] = [*MEASURES[_k], *layouts.COMPARISON_MEASURES]
+# A table with a single amount column (江苏's 金额, 预算数, 机关运行经费支出): that column is the total.
+SINGLE_AMOUNT_RE = re.compile(layouts.SINGLE_AMOUNT_HEADER)
 # 决算 columns: the 政府性基金 / 国有资本经营 收入支出决算表 print the year's balance around the
 # spending (年初结转和结余 | 本年收入 | 本年支出 小计 基本 项目 | 年末结转和结余); every 决算 table may
 # print its single amount column as 决算数 / 金额.
@@ -94,6 +105,7 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"运行|运维", "vehicle_operation"),
     (r"接待", "reception"),
     (r"小计", "subtotal"),
+    (r"三公", "subtotal"),  # “三公”经费 (广州's row), “三公”经费财政拨款预算总额 (北京's column): the 三公 sum
     (r"合计", "total"),
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
@@ -107,7 +119,7 @@ FUND_SOURCES = [
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
-    (r"^(一、)?财政拨款收入$", "fiscal_appropriation"),
+    (r"^(一、)?财政拨款(收入)?$", "fiscal_appropriation"),
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -118,13 +130,15 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"附属单位上缴", "affiliate_remittance"),
     (r"其他收入", "other"),
     (r"单位资金", "other"),
-    (r"本年收入合计|本年收入小计", "current_year_total"),
-    (r"收入总计|^总计$", "grand_total"),
+    (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计|^(一、)?本年收入$", "current_year_total"),
+    (r"收入总计|^总计$|^收入合计$", "grand_total"),
+    (r"其他资金", "other"),
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
-    (r"本年支出合计|本年支出小计", "current_year_total"),
-    (r"年终结转|年末.*结转|年末结转", "year_end_carryover"),
-    (r"支出总计|^总计$", "grand_total"),
+    (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
+    (r"年终结转|年末.*结转|年末结转|结转下年", "year_end_carryover"),
+    (r"支出总计|^总计$|^支出合计$", "grand_total"),
+    *layouts.SUMMARY_USE_ITEMS,
 ]
 # 决算 (final accounts) lines, tried before the lists above in a 决算 filing: there 年初结转和结余 is
 # the balance brought into the year, and two balancing lines appear (使用非财政拨款结余 / 结余分配).
@@ -262,6 +276,17 @@ class Problem:
     message: str
 
 
+@dataclass(slots=True)
+class ProcurementLine:
+    """A line of a 政府采购预算表: its printed labels (the group lines above it carried down) and amount."""
+
+    item: str
+    is_total: bool
+    amount: Amount
+    unit: str
+    loc: Loc
+
+
 @dataclass
 class Normalized:
     document_id: str
@@ -273,6 +298,7 @@ class Normalized:
     stated: list[StatedFigure] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
+    procurement: list[ProcurementLine] = field(default_factory=list)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -326,6 +352,9 @@ class Normalized:
             "performance_indicators": _frame(indicators, F.PERFORMANCE_INDICATORS),
             "projects": _frame(projects, F.PROJECTS),
             "narrative_figures": _frame(stated, F.NARRATIVE_FIGURES),
+            "procurement": _frame([
+                {"document_id": d, "basis": "budget", "item": x.item, "is_total": x.is_total,
+                 **prov(x.amount, x.unit, x.loc)} for x in self.procurement], F.PROCUREMENT),
         }
 
 
@@ -355,6 +384,8 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
             _three_public_table(table, table.unit or "万元", out)
         elif table.kind == "performance_target":
             _performance_table(table, out)
+        elif table.kind == "procurement" and filing.doc_type == "budget":
+            _procurement_table(table, unit, out)
     out.stated = narrative_figures(filing)
     return out
 
@@ -407,17 +438,62 @@ def _keys(table: Table) -> list[str]:
     return [clean(h) for h in table.header]
 
 
-def _code_columns(keys: list[str]) -> tuple[list[int], int | None]:
-    """Code columns (one, or 类|款|项 split) and the name column, from the header paths."""
+def _code_columns(keys: list[str], table: Table | None = None) -> tuple[list[int], int | None]:
+    """Code columns (one, or 类|款|项 split) and the name column, from the header paths — or, where the header
+    names none, from the cells: a leading column of subject codes (201, 20101, 2010101)."""
     split = [i for i, k in enumerate(keys) if re.search(r"(^|/)(类|款|项)$", k)]
+    # two code groups (部门经济科目 类|款 and 政府经济科目 类|款, 烟台): the first run is the table's subject
+    split = [i for n, i in enumerate(split) if i == split[0] + n]
     if split:
         codes = split
     else:
+        # several 编码 columns (部门经济科目编码 | … | 政府经济科目编码): the first is the table's subject
         codes = [i for i, k in enumerate(keys) if "编码" in k or "代码" in k]
+        if len(codes) > 1 and codes != list(range(codes[0], codes[0] + len(codes))):
+            codes = codes[:1]  # adjacent 编码 columns are 类|款|项 split; apart, the first is the table's subject
+        if not codes and table is not None:
+            codes = [i for i in range(min(2, table.n_cols)) if _codes_in(table, i)][:1]
     names = [i for i, k in enumerate(keys) if "名称" in k and i not in codes]
     if not names:
-        names = [i for i, k in enumerate(keys) if re.search(r"项目|科目", k) and i not in codes and "编码" not in k]
+        names = [i for i, k in enumerate(keys)
+                 if re.search(r"(^|/)(项目|科目|[^/]*科目)(名称)?$", k) and i not in codes and "编码" not in k]
     return codes[:3], (names[0] if names else None)
+
+
+_GENERIC_LEAF = re.compile(r"^(小计|合计|金额|预算数|预算|决算数)$")
+
+
+def _column_measure(rules: list[tuple[str, str]], path: str) -> str | None:
+    """A column's measure from its header path: the last segment speaks first (``基本支出 / 人员支出`` is
+    personnel, not basic), unless it is generic (``基本支出 / 小计`` is basic); a lone 小计 is the total."""
+    leaf = path.split("/")[-1]
+    if m := _match(layouts.PATH_FIRST_MEASURES, path):
+        return m
+    if not _GENERIC_LEAF.match(leaf) and (m := _match(rules, leaf)):
+        return m
+    return _match(rules, path) or ("total" if leaf == "小计" else None)
+
+
+_GLUED = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s].*)$")
+
+
+def _codes_in(table: Table, col: int) -> bool:
+    """Whether most non-blank cells of a column are subject codes (a code column with no 编码 header)."""
+    texts = [clean(table.values(r)[col]) for r in table.body[:60]]
+    texts = [t for t in texts if t and not re.search(r"合计|总计", t)]
+    return len(texts) >= 2 and sum(bool(CODE.match(t)) for t in texts) >= 0.8 * len(texts)
+
+
+def _glued_column(table: Table, name_col: int | None) -> int | None:
+    """The column printing code and name in one cell (``2040601-行政运行``, ``201 一般公共服务支出``)."""
+    cols = [name_col] if name_col is not None else []
+    cols += [i for i in range(min(3, table.n_cols)) if i not in cols]
+    for col in cols:
+        texts = [table.values(r)[col].strip() for r in table.body[:60]]
+        texts = [t for t in texts if t and not re.search(r"合计|总计", clean(t))]
+        if len(texts) >= 2 and sum(bool(_GLUED.match(t)) for t in texts) >= 0.6 * len(texts):
+            return col
+    return None
 
 
 def _blocks(keys: list[str]) -> list[list[int]]:
@@ -461,7 +537,14 @@ def _block_measure(table: Table, keys: list[str], block: list[int]) -> str:
 
 
 def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], block_measure: str | None) -> None:
-    code_cols, name_col = _code_columns(keys)
+    code_cols, name_col = _code_columns(keys, table)
+    glued = _glued_column(table, name_col) if not code_cols else None
+    if glued is not None:
+        name_col = glued
+    if table.kind == "income" and not code_cols and glued is None and name_col is not None and \
+            sum(1 for k in keys if _column_measure(MEASURES["income"], k)) <= 1:  # one amount column: by source
+        _income_by_source(table, unit, out, keys)
+        return
     rules = MEASURES[table.kind]
     if out.doc_type == "final_accounts":
         # the carry-over columns belong to the 政府性基金 / 国有资本经营 收入支出决算表 only
@@ -475,12 +558,17 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     for i, k in enumerate(keys):
         if i in code_cols or i == name_col or not k or re.search(r"序号|行次|栏次", k):
             continue
-        m = _match(rules, k)
+        m = _column_measure(rules, k)
         b = basis_of(k, out.doc_type)
         if m and (m, b) not in seen:
             measure_cols.append((i, m))
             bases[i] = b
             seen.add((m, b))
+    if not measure_cols:
+        single = [i for i, k in enumerate(keys) if i not in code_cols and i != name_col and SINGLE_AMOUNT_RE.search(k)]
+        if len(single) == 1:
+            measure_cols = [(single[0], "total")]
+            bases[single[0]] = basis_of(keys[single[0]], out.doc_type)
     classification = SUBJECT_KINDS[table.kind]
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
@@ -488,6 +576,14 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         vals = table.values(row)
         parts = [clean(vals[i]) for i in code_cols]
         code = _join_code(parts, context) if code_cols else None
+        if code is None and len(parts) == 1 and re.fullmatch(r"\d{2}", parts[0]) and context[0]:
+            # one code column printing only the new part under its parent (208 / 05 / 2080505): 款 under the 类
+            code = context[0][:3] + parts[0]
+        elif code is not None and len(parts) == 1 and len(code) == 3:
+            context[0] = code
+        glued_name = None
+        if glued is not None and (g := _GLUED.match(vals[glued].strip())):
+            code, glued_name = g.group(1), g.group(2).strip()
         if code is None and len(parts) > 1 and any(len(p) == 1 and p.isdigit() for p in parts[1:]):
             first = row[0] if row else Cell("", 0, 0)
             out.problems.append(Problem(
@@ -498,9 +594,14 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 "kept out rather than guessed",
             ))
             continue
-        name = vals[name_col].strip() if name_col is not None else ""
+        name = glued_name or (vals[name_col].strip() if name_col is not None else "")
+        if not clean(name) and code is None:  # 合计 printed in another text column (陕西: under 政府经济科目名称)
+            name = next((v for i, v in enumerate(vals) if v.strip() and not re.match(r"^[\d,.\-%]+$", clean(v))),
+                        "")
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
+        if not code_cols and name_col is None and glued is None and code is None:
+            is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
@@ -530,6 +631,40 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
                                   measure, a, unit, loc, is_total, bases[col]))
+
+
+def _income_by_source(table: Table, unit: str, out: Normalized, keys: list[str]) -> None:
+    """A 收入总表 listing income by source, without function codes (江苏: 一般公共预算资金 | 小计 | 金额, its parts
+    on the rows below): summary lines of table_kind ``income``, each source an item of the 收支总表's vocabulary."""
+    amount_cols = [i for i, k in enumerate(keys) if SINGLE_AMOUNT_RE.search(k) or re.search(r"合计|小计", k)]
+    if not amount_cols:
+        return
+    group_item = None
+    for row in table.body:
+        vals = table.values(row)
+        labels = [v.strip() for i, v in enumerate(vals) if i not in amount_cols and v.strip()]
+        if not labels:
+            continue
+        label = " / ".join(labels)
+        first = clean(labels[0])
+        item = _match(SUMMARY_INCOME_ITEMS, first)
+        if clean(vals[0]):  # a source group (its 小计 row), or a line of its own
+            group_item = item
+        else:
+            item = _match(SUMMARY_INCOME_ITEMS, first) or group_item or "other"
+        if item is None:
+            item = "other" if re.search(r"资金|收入", first) else None
+        if item is None:
+            out.problems.append(Problem(
+                check="summary_item_known", table_kind=table.kind, location=str(Loc(row[0].table, row[0].row, 0)),
+                actual=label, message=f"{table.title or table.kind}: the income line {label!r} is not a known source; "
+                "kept out"))
+            continue
+        for col in amount_cols:
+            loc = Loc(row[0].table, row[0].row, col)
+            a = _amount(vals[col], table, loc, out, label, unit)
+            if a is not None:
+                out.summary.append(SummaryLine("income", "income", item, label, None, "amount", a, unit, loc))
 
 
 def _join_code(parts: list[str], context: list[str]) -> str | None:
@@ -565,17 +700,24 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
     for side, cols in (("income", income_cols), ("expense", expense_cols)):
         if not cols:
             continue
-        label_col = next((i for i in cols if re.search(r"项目|名称", keys[i])), cols[0])
-        value_cols = [i for i in cols if i != label_col and not re.search(r"行次|序号", keys[i])]
-        _summary_side(table, unit, out, side, label_col, value_cols, keys)
+        # a side may print several label columns, each with its amounts (江苏: 功能分类 | 金额 | 支出用途 | 金额)
+        labels = [i for i in cols if re.search(r"项目|名称|科目", keys[i].split("/")[-1])] or [cols[0]]
+        for n, label_col in enumerate(labels):
+            end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
+            value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
+            if value_cols:
+                _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
 
 
-def _summary_side(table, unit, out, side, label_col, value_cols, keys) -> None:
+def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
     final = out.doc_type == "final_accounts"
     for row in table.body:
         vals = table.values(row)
         label = vals[label_col].strip()
+        if not label and first_label_col is not None and any(clean(vals[c]) for c in value_cols) and \
+                re.search(r"合计|小计|总计", clean(vals[first_label_col])):
+            label = vals[first_label_col].strip()  # 江苏: 当年支出小计 printed under the first group, its amount under the last
         key = clean(label)
         if not key:
             continue
@@ -781,3 +923,34 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
                 found.append(StatedFigure(figure, value.quantize(Decimal("0.000001")), clause.strip()))
                 seen.add(figure)
     return found
+
+
+_PROCUREMENT_AMOUNT = re.compile(r"总计|合计|金额|预算|小计|采购额")
+
+
+def _procurement_table(table: Table, unit: str, out: Normalized) -> None:
+    """政府采购预算表 → procurement lines: the first amount column (总计 / 金额 / 预算数), every row that prints
+    an amount, labelled by its text cells with the group lines above carried down (货物A / 办公设备购置 / 复印机)."""
+    keys = _keys(table)
+    amount_cols = [i for i, k in enumerate(keys) if _PROCUREMENT_AMOUNT.search(k.split("/")[-1] or k)]
+    if not amount_cols:
+        return
+    col = amount_cols[0]
+    label_cols = [i for i in range(table.n_cols) if i < col and not re.search(r"序号|行次|编码|代码", keys[i])]
+    carried = [""] * table.n_cols
+    for row in table.body:
+        vals = table.values(row)
+        texts = {i: vals[i].strip() for i in label_cols if vals[i].strip()}
+        if texts:
+            first = min(texts)
+            for i in label_cols:
+                if i >= first:
+                    carried[i] = texts.get(i, "")
+        label = " / ".join(carried[i] for i in label_cols if carried[i])
+        if not clean(vals[col]) or not label:
+            continue
+        loc = Loc(row[0].table, row[0].row, col)
+        a = _amount(vals[col], table, loc, out, label, unit)
+        if a is not None:
+            is_total = bool(re.search(r"^(合计|总计)$", clean(texts.get(min(texts), "")) if texts else ""))
+            out.procurement.append(ProcurementLine(label, is_total, a, unit, loc))

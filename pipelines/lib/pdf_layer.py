@@ -259,12 +259,14 @@ class _Walk:
         ops: list[str] = []
         pts: list[tuple[float, float]] = []
         bez = 0
-        for i in range(_count_segments(obj)):
-            seg = _get_segment(obj, i)
+        n = _count_segments(obj)
+        segs = [_get_segment(obj, i) for i in range(n)]
+        types = [_segment_type(seg) for seg in segs] + [_MOVETO]
+        for i, seg in enumerate(segs):
             _segment_point(seg, fx, fy)
             x, y = fx.value, fy.value
             p = (a * x + c * y + e, b * x + d * y + f)
-            t = _segment_type(seg)
+            t = types[i]
             if t == _MOVETO:
                 if ops:
                     subpaths.append(("".join(ops), pts))
@@ -279,7 +281,8 @@ class _Walk:
                 op = "c"
             else:
                 op = "l"
-            if _segment_close(seg):
+            # PDFium marks the closing of a subpath on its last point
+            if types[i + 1] == _MOVETO and _segment_close(seg):
                 if p != pts[0]:
                     ops.append(op)
                     pts.append(p)
@@ -402,46 +405,53 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
     descents: dict = {}  # (font, size) -> descent
     area_colours: dict = {"areas": {a[4] for a in walk.areas if a[4] is not None}}  # + colour -> risky
     ca, cb, cc, cd, ce, cf = ctm
+    texts, areas = walk.texts, walk.areas
+    char_object, char_origin, loose_box = _char_object, _char_origin, _loose_box
+    append = out.append
+    last_obj = -1
+    props = None
     for i in range(n):
         t = text[i]
-        if t in "\r\n":
+        if t == " ":
+            if _is_generated(tp, i):
+                continue  # a space PDFium guessed from a gap; pdf_reader judges gaps itself
+        elif t in "\r\n":
             continue
-        if t == " " and _is_generated(tp, i):
-            continue  # a space PDFium guessed from a gap; pdf_reader judges gaps itself
-        obj = _char_object(tp, i)
-        props = info.get(obj, False)
-        if props is False:
-            props = info[obj] = _object_props(tp, i, obj, mat, walk.texts, area_colours, descents)
-        if t != " ":
-            inked.add(obj)
+        obj = char_object(tp, i)
+        if obj != last_obj:
+            last_obj = obj
+            props = info.get(obj, False)
+            if props is False:
+                props = info[obj] = _object_props(tp, i, obj, mat, texts, area_colours, descents)
+            if props is not None:
+                a, b, c, d, desc, fs, check = props
+                cfd, dfd = c * fs * desc, d * fs * desc
+                cf1, df1 = c * fs * (desc + 1), d * fs * (desc + 1)
+                upright = abs(a) >= abs(b)
+                ux = (1.0 if a >= 0 else -1.0) if upright else 0.0
+                uy = 0.0 if upright else (1.0 if b >= 0 else -1.0)
         if props is None:
             hidden += 1
             continue
-        a, b, c, d, desc, fs, check = props
-        _char_origin(tp, i, ox, oy)
-        _loose_box(tp, i, box)
+        if t != " ":
+            inked.add(obj)
+        char_origin(tp, i, ox, oy)
+        loose_box(tp, i, box)
         x, y = ox.value, oy.value
-        if abs(a) >= abs(b):
-            adv = box.right - box.left
-            ux, uy = (1.0 if a >= 0 else -1.0), 0.0
-        else:
-            adv = box.top - box.bottom
-            ux, uy = 0.0, (1.0 if b >= 0 else -1.0)
+        adv = box.right - box.left if upright else box.top - box.bottom
         # pdfminer's glyph box: origin to advance, from the descent to one em above it
-        px0 = x + c * fs * desc
-        py0 = y + d * fs * desc
-        px1 = x + ux * adv + c * fs * (desc + 1)
-        py1 = y + uy * adv + d * fs * (desc + 1)
+        px0, py0 = x + cfd, y + dfd
+        px1, py1 = x + ux * adv + cf1, y + uy * adv + df1
         X0, Y0 = ca * px0 + cc * py0 + ce, cb * px0 + cd * py0 + cf
         X1, Y1 = ca * px1 + cc * py1 + ce, cb * px1 + cd * py1 + cf
         if X1 < X0:
             X0, X1 = X1, X0
         if Y1 < Y0:
             Y0, Y1 = Y1, Y0
-        if check is not None and not _shows(check, X0, Y0, X1, Y1, walk.areas):
+        if check is not None and not _shows(check, X0, Y0, X1, Y1, areas):
             hidden += 1
             continue
-        out.append(Char(t, X0, X1, height - Y1, height - Y0, Y1 - Y0))
+        append(Char(t, X0, X1, height - Y1, height - Y0, Y1 - Y0))
     if len(inked) < len(walk.texts):
         blanks = _blanks(walk, inked, ctm)
         if blanks:
@@ -621,9 +631,13 @@ def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, floa
     ordered = sorted(points)
     by_x: dict[float, list] = {}
     by_y: dict[float, list] = {}
+    at: dict[tuple[float, float], tuple[int, int]] = {}  # point -> its place in its column and its row
     for p in ordered:
-        by_x.setdefault(p[0], []).append(p)
-        by_y.setdefault(p[1], []).append(p)
+        col = by_x.setdefault(p[0], [])
+        row = by_y.setdefault(p[1], [])
+        at[p] = (len(col), len(row))
+        col.append(p)
+        row.append(p)
 
     def v_connects(p, q) -> bool:
         return not points[p][0].isdisjoint(points[q][0])
@@ -633,8 +647,9 @@ def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, floa
 
     cells = []
     for pt in ordered:
-        below = [q for q in by_x[pt[0]] if q[1] > pt[1]]
-        right = [q for q in by_y[pt[1]] if q[0] > pt[0]]
+        k_col, k_row = at[pt]
+        below = by_x[pt[0]][k_col + 1 :]  # columns are sorted by y, rows by x
+        right = by_y[pt[1]][k_row + 1 :]
         found = None
         for b in below:
             if not v_connects(pt, b):

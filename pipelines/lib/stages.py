@@ -22,6 +22,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.lib import coverage
 from pipelines.lib import frames as F
 from pipelines.lib.checks import CheckResult, Finding, Validation, validate
 from pipelines.lib.errors import RejectedFile
@@ -29,7 +30,8 @@ from pipelines.lib.model import Filing
 from pipelines.lib.normalize import normalize
 from schemas.models import MODELS
 
-NOT_FACTS = ("findings", "check_results", "table_cells")  # frames that are not budget facts
+# frames that are not budget facts
+NOT_FACTS = ("findings", "check_results", "table_cells", "coverage", "coverage_gaps")
 # .docm/.dotx/.dotm are Word packages too (macro-enabled, templates): read as Word, macros never run.
 SUFFIXES = {".docx", ".docm", ".dotx", ".dotm", ".pdf", ".doc", ".xls", ".xlsx"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -200,6 +202,7 @@ class _Normalized:
     filing: Filing
     validation: Validation
     frames: dict[str, pl.DataFrame]
+    coverage: dict[str, pl.DataFrame] = field(default_factory=dict)  # quality.coverage frames (no pandera model)
 
 
 def process(path: Path, *, root: Path | None = None, county: str | None = None,
@@ -225,7 +228,7 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
         "document_id": None, "file_name": printable(path.name), "source_path": printable_path(path),
         "region": region and printable_path(Path(region)), "county": county and printable(county), "department_code": None, "department_name": None, "year": None,
         "doc_type": "budget", "scope": "department", "unit": None, "status": "rejected", "error": None, "file_type": None,
-        "pages": None, "n_tables": None, "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+        "pages": None, "n_tables": None, "part": None, "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     try:
         if data is None:
@@ -242,14 +245,18 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
 
     doc.update(department_code=filing.department_code, department_name=filing.department_name,
                year=filing.year, doc_type=filing.doc_type, scope=filing.scope, unit=filing.unit, file_type=filing.file_type,
-               pages=filing.pages, n_tables=len(filing.tables))
+               pages=filing.pages, n_tables=len(filing.tables), part=filing.part)
     try:
         norm = normalize(filing, doc["document_id"])
         validation: Validation = validate(filing, norm)
         frames = norm.frames()
     except Exception as err:  # as above: reject this file, and say it is our fault
         return _rejected(doc, path, _internal("normalizing and checking", err), "internal", filing)
-    return _Normalized(doc, path, filing, validation, frames)
+    cov = coverage.measure(filing, norm)
+    cov_result = cov.result()
+    validation.results.append(cov_result)
+    validation.findings.extend(cov_result.findings)
+    return _Normalized(doc, path, filing, validation, frames, cov.frames(doc["document_id"]))
 
 
 def _validated(steps: list[_Normalized]) -> list[Processed]:
@@ -283,6 +290,7 @@ def _finish(step: _Normalized, frames: dict[str, pl.DataFrame], schema_findings:
     frames["findings"] = pl.DataFrame([f.as_row(doc["document_id"]) for f in findings] or None, schema=F.FINDINGS)
     frames["check_results"] = check_results_frame(validation.results, doc["document_id"])
     frames["table_cells"] = table_cells_frame(filing, doc["document_id"])
+    frames.update(step.coverage)
     return Processed(doc, frames, validation.results, findings, filing, reject_kind)
 
 

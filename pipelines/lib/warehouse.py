@@ -56,6 +56,9 @@ FRAME_TABLES = {
     "findings": "quality.findings",
     "table_cells": "raw.table_cells",
     "check_results": "quality.check_results",
+    "procurement": "staging.procurement",
+    "coverage": "quality.coverage",
+    "coverage_gaps": "quality.coverage_gaps",
 }
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are
@@ -77,6 +80,7 @@ DOCUMENT_KEYS = (
     "file_size",
     "pages",
     "n_tables",
+    "part",  # 'narrative' for the narrative half of a split filing; it neither supersedes nor is superseded by tables
 )
 
 SEEDS = {
@@ -447,6 +451,7 @@ def _load(
         else:
             _insert_document(con, {**doc, "error": None}, "loaded", now)
         _insert_frames(con, document_id, views, replace=existing is not None)
+        _record_alias(con, doc, now)
         superseded, restated = _supersede_older(con, doc, now)
         con.commit()
     except Exception:
@@ -494,6 +499,8 @@ def load_batch(
             frames = {"findings": frames["findings"]} if frames.get("findings") is not None else {}
         _check_frames(frames)
         checked.append((doc, frames, rejected))
+    if _new_and_apart(con, checked):
+        return _load_new(con, checked)
     outcomes: list[str] = []
     with ExitStack() as stack:
         views = [stack.enter_context(_registered(con, doc["document_id"], frames)) for doc, frames, _ in checked]
@@ -512,6 +519,69 @@ def load_batch(
                 con.rollback()
             raise
     return outcomes
+
+
+def _supersede_key(doc: Mapping[str, Any]) -> tuple | None:
+    """What :func:`_supersede_older` matches a filing on; None when it cannot supersede anything."""
+    if doc["year"] is None or (doc["department_code"] is None and doc["department_name"] is None):
+        return None
+    department = doc["department_code"] if doc["department_code"] is not None else ("name", doc["department_name"])
+    return doc["county"], department, doc["year"], doc["doc_type"]
+
+
+def _new_and_apart(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, bool]]) -> bool:
+    """Whether every filing of the batch is new bytes and none could supersede another of the batch — then
+    writing them all at once (:func:`_load_new`) is what writing them one after the other would do."""
+    ids = [doc["document_id"] for doc, _, _ in batch]
+    keys = [k for doc, _, rejected in batch if not rejected and (k := _supersede_key(doc)) is not None]
+    if len(set(ids)) < len(ids) or len(set(keys)) < len(keys):
+        return False
+    seen = con.execute("select count(*) from core.documents where document_id in (select unnest(?::varchar[]))",
+                       [ids]).fetchall()
+    return seen[0][0] == 0
+
+
+def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, bool]]) -> list[str]:
+    """New filings that cannot supersede each other, in one transaction: the document rows, then each frame of
+    all of them stacked into one insert per table (not one per filing and table), then, filing after filing in
+    order, what :func:`_load` does after its inserts (the department alias, supersession) — keep the two alike."""
+    parts: dict[str, list[pl.DataFrame]] = {}
+    for doc, frames, _ in batch:
+        for name, frame in frames.items():
+            if frame.height:
+                parts.setdefault(name, []).append(
+                    frame.with_columns(pl.lit(doc["document_id"], dtype=pl.String).alias("document_id")))
+    views: list[tuple[str, str]] = []
+    try:
+        for name, frames in parts.items():
+            try:
+                stacked = [pl.concat(frames, how="vertical")]
+            except pl.exceptions.PolarsError:  # frames with different columns: one insert each
+                stacked = frames
+            for frame in stacked:
+                views.append((name, f"_incoming_{name}_{uuid.uuid4().hex[:8]}"))
+                register_frame(con, views[-1][1], frame)
+        now = datetime.now(UTC)
+        con.begin()
+        try:
+            for doc, _, rejected in batch:
+                _insert_document(con, doc if rejected else {**doc, "error": None},
+                                 "rejected" if rejected else "loaded", now)
+            for name, view in views:
+                con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
+            for doc, _, rejected in batch:
+                if not rejected:  # what _load does after its inserts, filing after filing
+                    _record_alias(con, doc, now)
+                    _supersede_older(con, doc, now)
+            con.commit()
+        except BaseException:
+            with suppress(duckdb.Error):
+                con.rollback()
+            raise
+    finally:
+        for _, view in views:
+            con.unregister(view)
+    return ["rejected" if rejected else "loaded" for _, _, rejected in batch]
 
 
 def record_rejection(
@@ -632,10 +702,11 @@ def _supersede_older(
             select document_id from core.documents
             where status = 'loaded' and document_id <> ?
                 and county is not distinct from ? and {same_department}
-                and year = ? and doc_type = ? and scope = ?
+                and year = ? and doc_type = ? and scope = ? and part is not distinct from ?
             order by ingested_at
             """,
-            [doc["document_id"], doc["county"], department, doc["year"], doc["doc_type"], doc["scope"]],
+            [doc["document_id"], doc["county"], department, doc["year"], doc["doc_type"], doc["scope"],
+             doc.get("part")],
         ).fetchall()
     ]
     restated = 0
@@ -874,3 +945,36 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return manifest
+
+
+def _record_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime) -> None:
+    """Record the name this filing prints as an alias of a department of its county (core.department_aliases).
+
+    A name seen before keeps its department.  A new name is matched to a known department of the same county
+    by its canonical form (known abbreviations applied: 中国共产党江苏省委员会办公厅 = 中共江苏省委办公厅,
+    ``matched_by`` 'abbreviation'), or where one canonical name ends with the other (江苏省委办公厅 in
+    中共江苏省委办公厅, 'contained'); otherwise it is a department of its own ('printed').
+    """
+    from pipelines.lib.classify import canonical_name
+
+    name = doc.get("department_name")
+    if not name:
+        return
+    county = doc.get("county")
+    known = con.execute(
+        "select alias, department from core.department_aliases where county is not distinct from ?", [county]
+    ).fetchall()
+    if any(alias == name for alias, _ in known):
+        return
+    mine = canonical_name(name)
+    department, matched_by = name, "printed"
+    for alias, dept in known:
+        theirs = canonical_name(alias)
+        if theirs == mine:
+            department, matched_by = dept, "abbreviation"
+            break
+        if len(min(theirs, mine, key=len)) >= 4 and (theirs.endswith(mine) or mine.endswith(theirs)):
+            department, matched_by = dept, "contained"
+    con.execute(
+        "insert into core.department_aliases (county, alias, department, matched_by, document_id, recorded_at) "
+        "values (?, ?, ?, ?, ?, ?)", [county, name, department, matched_by, doc["document_id"], now]).fetchall()

@@ -22,7 +22,8 @@ create table if not exists core.documents (
     pages integer,
     n_tables integer,
     status_changed_at timestamptz,  -- last change of status (loaded -> superseded, rejected -> loaded)
-    superseded_by varchar  -- document_id of the filing that replaced this one
+    superseded_by varchar,  -- document_id of the filing that replaced this one
+    part varchar  -- 'narrative': the narrative half of a filing published as two files (schema version 3)
 );
 
 -- The restatement ledger: every fact whose amount changed, appeared or disappeared when a filing

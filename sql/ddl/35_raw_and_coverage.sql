@@ -26,3 +26,26 @@ create table if not exists quality.check_results (
     failures integer,
     reason varchar
 );
+
+-- quality.coverage: self-coverage per logical budget table — the amounts its body prints and how many became
+-- lines (pipelines/lib/coverage.py says exactly what is counted).  quality.coverage_gaps: each amount left out,
+-- with its row label, its column's header and why.
+create table if not exists quality.coverage (
+    document_id varchar not null,
+    source_table integer,
+    table_kind varchar,
+    title varchar,
+    printed integer,
+    "read" integer
+);
+create table if not exists quality.coverage_gaps (
+    document_id varchar not null,
+    source_table integer,
+    source_row integer,
+    source_col integer,
+    table_kind varchar,
+    text varchar,
+    row_label varchar,
+    "column" varchar,
+    reason varchar
+);

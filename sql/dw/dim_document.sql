@@ -5,7 +5,11 @@ with
 
 documents as (
 
-    select * from core.documents
+    -- a name that is an alias of a department (core.department_aliases) keys as that department
+    select d.*, coalesce(a.department, d.department_name) as department_of
+    from core.documents d
+    left join core.department_aliases a
+        on a.county is not distinct from d.county and a.alias = d.department_name
 
 ),
 
@@ -17,7 +21,7 @@ keyed as (
             coalesce(county, '∅'),
             case
                 when department_code is not null then 'code:' || department_code
-                else 'name:' || coalesce(department_name, '∅')
+                else 'name:' || coalesce(department_of, '∅')
             end
         )) as department_key,
         md5(coalesce(region, county, '∅')) as region_key,
@@ -37,7 +41,8 @@ keyed as (
         file_type,
         pages,
         n_tables,
-        superseded_by
+        superseded_by,
+        part
 
     from documents
 

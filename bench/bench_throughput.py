@@ -1,0 +1,230 @@
+"""Issue #13's acceptance in one run on one corpus: python-docx reading vs `yusuan ingest` vs Dagster, and PDFs.
+
+    .venv/bin/python bench/bench_throughput.py [--n 280] [--baseline REV] [--profile] [--pdfs 12]
+
+Builds N distinct filings from the shipped samples (bench/corpus.py: a county per copy, distinct bytes), then
+times, on the same files:
+
+1. plain python-docx reading every table's cells (``[[c.text for c in row.cells] for row in t.rows]``), one
+   process — the obvious alternative, which only reads;
+2. `yusuan ingest DIR` (read, classify, normalize, check, pandera, load, SQL models), a subprocess with its default
+   ``--jobs`` (every core), and again with ``--jobs 1``; with ``--baseline REV`` also the CLI of git revision
+   REV (e.g. the commit before #13) on the same files, for before/after;
+3. Dagster as an operator runs it: the inbox sensor ticks once, ``dagster asset materialize`` runs each requested
+   batch (the multiprocess executor, a fresh DAGSTER_HOME), then the SQL models;
+4. PDFs (``../shared/real_samples``): ``pdf_reader.read_pdf`` ms per page against the text-layer floor — pypdfium2
+   giving every character with its box (bench/bench_pdf.py's ``floor`` and ``best``).
+
+Prints seconds, filings/s and the ratios against the targets: ingest / python-docx ≤ 0.2 on 2 cores, Dagster /
+CLI ≤ 1.5, PDF / floor ≤ 3.  ``--profile`` adds where the time of an in-process ``--jobs 1`` ingest goes.
+The machine is shared: figures are wall-clock seconds of this run; CPU seconds are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import make_corpus  # noqa: E402
+
+BIN = Path(sys.executable).parent
+REAL = ROOT.parent / "shared" / "real_samples"
+
+
+def python_docx_read(files: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of python-docx reading every table's cells."""
+    import docx
+
+    start, cpu = time.perf_counter(), time.process_time()
+    cells = 0
+    for path in files:
+        doc = docx.Document(str(path))
+        for table in doc.tables:
+            cells += sum(len(r) for r in ([c.text for c in row.cells] for row in table.rows))
+    assert cells
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def run(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (the process and its children) and stdout of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def facts(db: Path) -> tuple[int, int]:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        docs = con.execute("select count(*) from core.documents where status = 'loaded'").fetchall()[0][0]
+        lines = con.execute("select count(*) from staging.budget_lines").fetchall()[0][0]
+    return docs, lines
+
+
+SENSOR_TICK = """
+import os
+import dagster as dg
+from pipelines.defs.filings import filings
+from pipelines.defs.resources import Inbox
+from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
+with dg.DagsterInstance.get() as instance:
+    ctx = dg.build_sensor_context(instance=instance, resources={"inbox": Inbox(path=os.environ["YUSUAN_INBOX"])})
+    r = new_filing_sensor(ctx)
+    for req in r.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(filings.name, list(req.partition_keys))
+    for req in r.run_requests:
+        print(req.tags[RANGE_START], req.tags[RANGE_END])
+"""
+
+
+def dagster_run(inbox: Path, tmp: Path) -> tuple[float, float, Path]:
+    home = tmp / "dagster_home"
+    home.mkdir()
+    # fresh storage under DAGSTER_HOME; the repo's pool and telemetry settings
+    (home / "dagster.yaml").write_text("concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n")
+    db = tmp / "dagster.duckdb"
+    env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(db), "YUSUAN_INBOX": str(inbox),
+           "YUSUAN_EXPORTS": str(tmp / "exports")}
+    wall, cpu, out = run([sys.executable, "-c", SENSOR_TICK], env)
+    for line in out.splitlines():
+        start, end = line.split()
+        w, c, _ = run([str(BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions", "--select",
+                       "group:raw", "--partition-range", f"{start}...{end}"], env)
+        wall, cpu = wall + w, cpu + c
+    w, c, _ = run([str(BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions",
+                   "--select", "group:dw,group:marts"], env)
+    return wall + w, cpu + c, db
+
+
+def pdf_numbers(limit: int) -> list[tuple[str, int, float, float]]:
+    """(file, pages, yusuan ms/page, floor ms/page) for up to ``limit`` real PDFs, best of 2 each —
+    bench/bench_pdf.py's floor (pypdfium2: every character with its box) and its timing."""
+    import bench_pdf
+
+    from pipelines.lib.pdf_reader import read_pdf
+
+    out = []
+    for path in sorted(REAL.glob("**/*.pdf"))[:limit]:
+        data = path.read_bytes()
+        pages = read_pdf(data).pages or 1
+        ours = bench_pdf.best(read_pdf, data, 2)
+        floor = bench_pdf.best(bench_pdf.floor, data, 2)
+        out.append((path.name, pages, ours * 1000 / pages, floor * 1000 / pages))
+    return out
+
+
+def profile_ingest(inbox: Path, db: Path) -> str:
+    """Where an in-process --jobs 1 ingest spends its time, by stage."""
+    from pipelines.lib.ingest import ingest
+
+    prof = cProfile.Profile()
+    prof.enable()
+    ingest([inbox], db, jobs=1, echo=lambda _: None)
+    prof.disable()
+    stats = pstats.Stats(prof, stream=io.StringIO())
+    total = stats.total_tt
+    stages = {
+        "read (docx_reader)": "read_docx", "classify": "classify", "normalize": "normalize",
+        "checks": "validate", "pandera": "_schema_validate_batch", "table_cells frame": "table_cells_frame",
+        "load (warehouse)": "load_group", "SQL models": "rebuild_models",
+    }
+    by_name = {}
+    for (file, _, func), (_, _, _, cum, _) in stats.stats.items():
+        for label, name in stages.items():
+            if func == name and ("pipelines" in file):
+                by_name[label] = max(by_name.get(label, 0.0), cum)
+    lines = [f"  {label:<20} {sec:6.2f} s  {100 * sec / total:4.0f} %" for label, sec in by_name.items()]
+    return "\n".join([f"  total {total:.2f} s (in-process, --jobs 1)"] + lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=280, help="filings in the corpus (default 280)")
+    ap.add_argument("--baseline", metavar="REV", help="also time `yusuan ingest` of this git revision")
+    ap.add_argument("--profile", action="store_true", help="profile an in-process ingest by stage")
+    ap.add_argument("--pdfs", type=int, default=12, help="real PDFs to time (default 12; 0: none)")
+    ap.add_argument("--no-dagster", action="store_true")
+    args = ap.parse_args()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with tempfile.TemporaryDirectory(prefix="yusuan-bench-") as tmp:
+        tmp = Path(tmp)
+        inbox = tmp / "inbox"
+        files = make_corpus(inbox, args.n)
+        print(f"corpus: {len(files)} .docx filings ({sum(f.stat().st_size for f in files) / 2**20:.1f} MiB), "
+              f"{cores} core(s), load average {os.getloadavg()[0]:.1f}")
+
+        naive, naive_cpu = python_docx_read(files)
+        print(f"python-docx read tables   : {naive:7.1f} s  {len(files) / naive:6.1f} filings/s  cpu {naive_cpu:6.1f} s"
+              "  (1 process)")
+
+        env = {**os.environ}
+        results: dict[str, float] = {}
+        cpus: dict[str, float] = {}
+        for label, extra in (("yusuan ingest", []), ("yusuan ingest --jobs 1", ["--jobs", "1"])):
+            db = tmp / f"cli{len(results)}.duckdb"
+            wall, cpu, _ = run([str(BIN / "yusuan"), "ingest", str(inbox), "--db", str(db), *extra], env)
+            results[label] = wall
+            cpus[label] = cpu
+            loaded, lines = facts(db)
+            print(f"{label:<26}: {wall:7.1f} s  {len(files) / wall:6.1f} filings/s  cpu {cpu:6.1f} s  "
+                  f"({loaded} loaded, {lines} budget lines)  ratio to python-docx {wall / naive:.2f}")
+        if args.baseline:
+            old = tmp / "baseline"
+            subprocess.run(["git", "worktree", "add", "--detach", str(old), args.baseline], cwd=ROOT, check=True,
+                           capture_output=True)
+            try:
+                db = tmp / "baseline.duckdb"
+                wall, cpu, _ = run([sys.executable, "-m", "pipelines.cli", "ingest", str(inbox), "--db", str(db)],
+                                   {**env, "PYTHONPATH": str(old)}, cwd=old)
+                loaded, lines = facts(db)
+                print(f"{'baseline ' + args.baseline[:12]:<26}: {wall:7.1f} s  {len(files) / wall:6.1f} filings/s  "
+                      f"cpu {cpu:6.1f} s  ({loaded} loaded, {lines} budget lines)  ratio to python-docx "
+                      f"{wall / naive:.2f}; now {wall / results['yusuan ingest']:.1f}x faster, "
+                      f"{cpu / cpus['yusuan ingest --jobs 1']:.1f}x the CPU of --jobs 1")
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=False,
+                               capture_output=True)
+        cli = results["yusuan ingest"]
+        if not args.no_dagster:
+            wall, cpu, db = dagster_run(inbox, tmp)
+            loaded, _ = facts(db)
+            print(f"{'dagster (sensor+runs+models)':<26}: {wall:7.1f} s  {len(files) / wall:6.1f} filings/s  "
+                  f"cpu {cpu:6.1f} s  ({loaded} loaded)  ratio to the CLI {wall / cli:.2f} (target ≤ 1.5)")
+        print(f"ingest / python-docx: {cli / naive:.2f} wall (target ≤ 0.2 on 2 cores); CPU seconds "
+              f"{cpus['yusuan ingest'] / naive_cpu:.2f} (all processes of the ingest against python-docx's one)")
+        if args.profile:
+            print("\nwhere an ingest's time goes:")
+            print(profile_ingest(inbox, tmp / "profile.duckdb"))
+        shutil.rmtree(inbox, ignore_errors=True)
+    if args.pdfs and REAL.is_dir():
+        rows = pdf_numbers(args.pdfs)
+        pages = sum(r[1] for r in rows)
+        ours = sum(r[1] * r[2] for r in rows) / pages
+        floor = sum(r[1] * r[3] for r in rows) / pages
+        print(f"\nPDF ({len(rows)} real filings, {pages} pages): read_pdf {ours:.1f} ms/page, "
+              f"pypdfium2 floor {floor:.1f} ms/page, ratio {ours / floor:.1f} (target ≤ 3)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

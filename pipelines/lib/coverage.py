@@ -1,0 +1,193 @@
+"""Self-coverage: how many of the amounts a filing prints in its recognised budget tables became facts.
+
+**What counts as a printed amount** (the denominator), per filing:
+
+- every *body* cell (after title, metadata, header and 栏次 rows) of every table whose kind is a budget kind
+  (:data:`COUNTED_KINDS`: the nine standard tables and the kinds yusuan reads beside them);
+- whose text is an amount (:func:`numbers.parse_amount` reads it: ``1,029.15``, ``0``, ``-``, ``(12.50)``);
+- except cells that are not amounts though they look like numbers: a **code** column (header ``编码``/``代码``/
+  ``类``/``款``/``项``, or a leading column whose cells are all subject-code shaped: 3, 5 or 7 digits), a
+  **row-number** column (``行次``/``序号``/``栏次``/``编号``, or a leading column counting 1, 2, 3 …), and
+  **percentages** (``12.5%``).
+
+**What counts as read** (the numerator): every cell normalization turned into a line (a budget line, a summary
+line, a 三公 line, a 合计 row it checks against; 合计 rows are read and checked but, as the contract says, not
+stored as facts).  Every other printed amount is a *gap*, kept with its reason: the finding normalization
+made for it (an unreadable code, a subject printed twice …) or, failing that, what yusuan did not understand
+(the column's header has no role for this kind of table, or the row's label is not a known item).
+
+The result is stored per logical table (``quality.coverage``) and per left-out cell (``quality.coverage_gaps``);
+a filing under :data:`THRESHOLD` gets a warning finding that names the cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import polars as pl
+
+from pipelines.lib.checks import CheckResult, Finding
+from pipelines.lib.frames import COVERAGE, COVERAGE_GAPS
+from pipelines.lib.model import Filing, Table
+from pipelines.lib.normalize import Normalized
+from pipelines.lib.numbers import BadNumber, clean, parse_amount
+
+# Table kinds whose numeric cells are amounts yusuan promises to read.
+COUNTED_KINDS = (
+    "summary", "income", "expenditure", "fiscal_summary", "general_public_expenditure", "basic_expenditure",
+    "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation",
+)
+THRESHOLD = Decimal("98")
+_CODE_HEADER = re.compile(r"编码|代码|(^|/)(类|款|项)$")
+_ROWNO_HEADER = re.compile(r"行次|序号|栏次|编号|^行$")
+_CODE_SHAPE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_PERCENT = re.compile(r"%$|％$")
+
+@dataclass
+class Gap:
+    table: int
+    row: int
+    col: int
+    kind: str
+    text: str
+    label: str
+    column: str
+    reason: str
+
+    @property
+    def where(self) -> str:
+        return f"table {self.table} row {self.row} col {self.col}"
+
+
+@dataclass
+class Coverage:
+    tables: list[dict] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def printed(self) -> int:
+        return sum(t["printed"] for t in self.tables)
+
+    @property
+    def read(self) -> int:
+        return sum(t["read"] for t in self.tables)
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.printed:
+            return None
+        return (Decimal(100) * self.read / self.printed).quantize(Decimal("0.1"))
+
+    def frames(self, document_id: str) -> dict[str, pl.DataFrame]:
+        tables = [{"document_id": document_id, **t} for t in self.tables]
+        gaps = [{"document_id": document_id, "source_table": g.table, "source_row": g.row, "source_col": g.col,
+                 "table_kind": g.kind, "text": g.text, "row_label": g.label, "column": g.column,
+                 "reason": g.reason} for g in self.gaps]
+        return {"coverage": pl.DataFrame(tables or None, schema=COVERAGE),
+                "coverage_gaps": pl.DataFrame(gaps or None, schema=COVERAGE_GAPS)}
+
+    def result(self) -> CheckResult:
+        """The ``coverage`` check: passed at or above the threshold, else a warning naming every gap."""
+        r = CheckResult("coverage", None, compared=self.printed)
+        pct = self.percent
+        if pct is None:
+            r.status, r.reason = "not_run", "no amounts printed in a recognised budget table"
+            return r
+        if pct >= THRESHOLD:
+            return r
+        r.status = "failed"
+        shown = "; ".join(f"{g.where} {g.text!r} ({g.label or '?'} / {g.column or '?'}): {g.reason}"
+                          for g in self.gaps[:40])
+        more = f"; and {len(self.gaps) - 40} more (quality.coverage_gaps lists them all)" if len(self.gaps) > 40 else ""
+        r.findings.append(Finding(
+            "warning", "coverage", None, "document", f"≥ {THRESHOLD} %", f"{pct} %",
+            f"only {self.read} of the {self.printed} amounts printed in the recognised budget tables were read "
+            f"({pct} %); left out: {shown}{more}",
+        ))
+        return r
+
+
+def _amount_like(text: str) -> bool:
+    t = clean(text)
+    if not t or _PERCENT.search(t):
+        return False
+    try:
+        return parse_amount(t) is not None
+    except BadNumber:
+        return False
+
+
+def _skipped_columns(table: Table) -> set[int]:
+    """Grid columns that hold codes or row numbers, not amounts."""
+    out = {i for i, h in enumerate(table.header) if _CODE_HEADER.search(clean(h)) or _ROWNO_HEADER.search(clean(h))}
+    for col in range(min(3, table.n_cols)):
+        texts = [clean(v) for v in (table.values(row)[col] for row in table.body) if clean(v)]
+        if not texts:
+            continue
+        if all(_CODE_SHAPE.match(t) for t in texts):
+            out.add(col)
+        elif all(t.isdigit() for t in texts) and [int(t) for t in texts] == list(
+                range(int(texts[0]), int(texts[0]) + len(texts))):
+            out.add(col)
+    return out
+
+
+def _row_label(values: list[str]) -> str:
+    for v in values:
+        t = v.strip()
+        if t and not _amount_like(t):
+            return t
+    return ""
+
+
+def measure(filing: Filing, norm: Normalized) -> Coverage:
+    """Coverage of one filing (see the module docstring for what is counted)."""
+    read: set[tuple[int, int, int]] = set()
+    for x in (*norm.lines, *norm.summary, *norm.three_public):
+        read.add((x.loc.table, x.loc.row, x.loc.col))
+    read_cols = {(t, c) for t, _, c in read}
+    # A finding at a cell explains that cell; at column 0 (or a code column) it explains its row.
+    cell_reason: dict[tuple[int, int, int], str] = {}
+    row_reason: dict[tuple[int, int], str] = {}
+    for p in norm.problems:
+        m = re.match(r"table (\d+) row (\d+) col (\d+)", p.location)
+        if not m:
+            continue
+        t, r, c = (int(g) for g in m.groups())
+        cell_reason.setdefault((t, r, c), p.message)
+        row_reason.setdefault((t, r), p.message)
+    cov = Coverage()
+    for table in filing.tables:
+        if table.kind not in COUNTED_KINDS:
+            continue
+        skip = _skipped_columns(table)
+        printed = got = 0
+        for row in table.body:
+            values = table.values(row)
+            label = None
+            for cell in row:
+                if cell.col in skip or not (0 <= cell.col < table.n_cols) or not _amount_like(cell.text):
+                    continue
+                printed += 1
+                where = (cell.table, cell.row, cell.col)
+                if where in read:
+                    got += 1
+                    continue
+                if label is None:
+                    label = _row_label(values)
+                column = table.header[cell.col] if cell.col < len(table.header) else ""
+                reason = cell_reason.get(where) or row_reason.get((cell.table, cell.row))
+                if reason is None:
+                    if not clean(column):
+                        reason = "the column has no header yusuan could read"
+                    elif any((part, cell.col) in read_cols for part in table.parts):
+                        reason = f"the row {label or '(no label)'!r} is not a line yusuan knows in a {table.kind} table"
+                    else:
+                        reason = f"the column {column!r} has no role yusuan knows in a {table.kind} table"
+                cov.gaps.append(Gap(cell.table, cell.row, cell.col, table.kind, cell.text.strip(), label, column,
+                                    reason))
+        cov.tables.append({"source_table": table.index, "table_kind": table.kind, "title": table.title,
+                           "printed": printed, "read": got})
+    return cov

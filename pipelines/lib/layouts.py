@@ -1,0 +1,129 @@
+"""Layout knowledge as data: what yusuan knows about how each family of templates prints a filing.
+
+Nothing here is code that decides; ``classify`` and ``normalize`` read these tables.  A new province is new rows
+here (and a test), not a new branch in the code.
+
+Families seen so far (``../shared/real_samples``): the seed (河北 county), 上海 (district and municipal, 部门 and
+单位), 江苏 provincial (公开01表–12表, tables and narrative as two files), 江苏 city (苏州/无锡), 北京 (预算01表 …,
+6 decimals), Guangdong (广州/珠海/深圳/佛山: 第二部分 …预算表), 浙江 (杭州/湖州), 山东 烟台 (公开表1 …), 陕西 西安,
+福建 (福州/泉州), 湖南 长沙, 重庆 (tables inside the 情况说明), central (国家信访局), a central university (西南大学).
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------------------------------------------------------
+# Department and year: where a filing names itself.
+#
+# Trusted sources, in order: the labelled lines of the tables (编制部门：/ 部门：/ 部门（单位）：/ 预算单位：…), the
+# cover (the text of the first page before the 目录), the labelled lines of the paragraphs, the titles of the tables
+# ("西南大学收支预算总表"), and last a narrative heading ("X2026年部门预算情况说明").  Never a table's body cell, a
+# PDF's metadata, or a sentence of running text.
+
+# Labels that introduce the department's name (before a colon).
+DEPARTMENT_LABELS = (
+    "部门名称", "預算主管部门", "预算主管部门", "主管部门", "编制部门", "編制部門", "编制单位", "編制單位", "单位名称",
+    "單位名稱", "预算单位", "填报单位", "部门（单位）", "部门(单位)", "部门", "部門",
+)
+
+# How an organisation's name ends (a name that does not end so is not taken from a cover or a heading).
+ORG_ENDINGS = (
+    "办公室", "办公厅", "局", "委员会", "院", "中心", "所", "站", "队", "处", "部", "会", "校", "馆", "社", "厅", "署",
+    "委", "办", "镇", "乡", "街道", "政府", "公司", "协会", "学校", "医院", "幼儿园", "单位", "大学", "学院", "法院",
+    "检察院", "监狱", "研究院", "联合会", "党校", "宫", "台", "团",
+)
+# A scope printed after the name: （本级） one body without its units, （汇总） the department with its units.
+SCOPE_SUFFIX = re.compile(r"[（(](本级|汇总|部门汇总|本部)[)）]$")
+
+# What a name never starts with: a pronoun (我校, 本部门), a verb of running text (纳入…), an attachment label.
+NOT_A_NAME_START = re.compile(r"^(?:我|本|该|其|纳入|列入|包括|根据|按照|关于|附件)")
+# Prefixes to strip before judging a name: "附件：", "附件2 ", "第一部分".
+NAME_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*|第[一二三四五六七八九十]+部分\s*)")
+
+# The cover: the year and the name around 部门预算 / 单位预算 / 部门决算 (either order), dates of publication removed.
+COVER_DOC = r"(?:(?:省级|市级|区级|县级|市本级)?(?:部门|单位)(?:综合)?(?:预算|决算)|(?:预算|决算))"
+COVER_PATTERNS = (
+    # 2026年烟台市财政局部门预算 / 2026年度 福州市商务局 部门预算 / 2026年深圳市民政局（本级）部门预算
+    re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[^\d:：，。；]{2,40}?)" + COVER_DOC),
+    # 西南大学2021年度部门预算 / 国家信访局2026年度部门预算 / 西安市信访局（汇总）2026年部门预算公开说明
+    re.compile(r"(?P<name>[^\d:：，。；]{2,40}?)(?P<year>(?:19|20)\d{2})\s*年度?" + COVER_DOC),
+)
+# A date of publication on a cover (2021年4月, 二〇二六年三月): not the budget year.
+PUBLICATION_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" "9")
+CN_YEAR = re.compile(r"[二][〇零○一二三四五六七八九]{3}(?=\s*年)")
+CN_DATE = re.compile(r"[二][〇零○一二三四五六七八九]{3}\s*年\s*[一二三四五六七八九十]{1,3}\s*月")
+
+# Known abbreviations: a body's full and short names are one department (dw.department_aliases records how).
+ABBREVIATIONS = (
+    ("中国共产党", "中共"),
+    ("委员会办公厅", "委办公厅"),
+    ("委员会办公室", "委办公室"),
+    ("人民政府办公厅", "政府办公厅"),
+    ("中国人民政治协商会议", "政协"),
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Column roles beyond the seed's (normalize.MEASURES holds the seed's; these extend it per table kind).
+
+EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
+    # 江苏 支出预算总表: 合计 | 基本支出 | 项目支出 | 单位预留机动经费 | 结转下年资金 (one row, no codes)
+    "expenditure": [
+        (r"单位预留机动|预留机动", "reserve"),
+        (r"结转下年", "carryover_to_next_year"),
+        (r"基本支出", "basic"),
+        (r"项目支出|专项业务", "project"),
+        (r"经营支出", "operating"),
+        (r"上解上级|上缴上级", "remit_to_superior"),
+        (r"对附属单位补助", "subsidy_to_affiliates"),
+        (r"人员经费|人员支出", "personnel"),  # 杭州: 基本支出 / 人员支出 | 日常公用支出, no 基本支出 subtotal
+        (r"公用经费|公用支出", "public_operating"),
+        (r"合计|总计", "total"),
+    ],
+    "basic_expenditure": [
+        (r"人员经费|人员支出", "personnel"),
+        (r"公用经费|公用支出", "public_operating"),
+        (r"专项业务|项目支出", "project"),
+        (r"合计|总计", "total"),
+        # 基本支出 by fund source (烟台 基本支出预算情况表, 广州 部门预算基本支出预算表)
+        (r"一般公共预算", "general_public"),
+        (r"政府性基金", "gov_fund"),
+        (r"国有资本", "soe_capital"),
+        (r"财政专户", "fiscal_special_account"),
+        (r"财政拨款", "fiscal_appropriation"),
+    ],
+}
+# Columns that compare with the year before (central template: 2025年执行数 | 2026年预算数 | 增减额 | 增减%):
+# matched after every other role, so 2026年预算数 / 基本支出 stays basic.
+COMPARISON_MEASURES: list[tuple[str, str]] = [
+    (r"扣除.*执行数", "prior_year_execution_excl_capital_construction"),
+    (r"扣除.*预算数", "excl_capital_construction"),  # 扣除中央基建投资后预算数 / 扣除基建项目后预算数 (北京, 项目支出)
+    (r"增减额|增减$|比上年增减", "change_on_prior_year"),
+    (r"^(?:19|20)\d{2}年执行数|执行数$", "prior_year_execution"),
+]
+
+# Roles read from a column's whole header path before its last segment (the group above says which variant).
+PATH_FIRST_MEASURES: list[tuple[str, str]] = [
+    (r"扣除.*增减额", "change_on_prior_year_excl_capital_construction"),
+]
+
+# The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
+SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$"
+
+# 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费) — summary items.
+SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
+    (r"^(?:[一二三四五六七八九十]+、)?基本支出$", "basic"),
+    (r"^(?:[一二三四五六七八九十]+、)?项目支出$", "project"),
+    (r"^(?:[一二三四五六七八九十]+、)?(?:单位)?预留机动经费$", "reserve"),
+]
+
+# Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
+# 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).
+TITLE_DECIDES = ("office_operation",)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Split filings: a file with no budget table is the narrative half of a filing when it speaks of these.
+NARRATIVE_MARKERS = ("收支预算", "收入预算", "支出预算", "三公", "机关运行经费", "部门概况", "主要职能", "情况说明",
+                     "政府采购", "绩效目标", "名词解释", "国有资产")
+NARRATIVE_MIN_MARKERS = 4
