@@ -34,16 +34,15 @@ def cmd_ingest(args) -> int:
                          jobs=args.jobs)
     except WarehouseInUse as err:
         waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
-        # DuckDB's lock does not tell a yusuan run from an analyst's client that keeps the file open.
-        print(f"yusuan ingest: {err}{waited}. If no yusuan run is going on, a DuckDB client (duckdb shell, "
-              "DBeaver, a notebook) has the file open: close it there. Nothing was written.", file=sys.stderr)
+        print(f"yusuan ingest: {err}{waited}. If that is a DuckDB client (duckdb shell, DBeaver, a notebook) "
+              "keeping the file open, close it there. Nothing was written.", file=sys.stderr)
         return 2
     except (ModelsFailed, WarehouseFault) as err:
         print(f"yusuan ingest: {err}", file=sys.stderr)
         return 2
     for line in summary.lines():
         print(line)
-    print(f"warehouse: {_db(args)} — try: duckdb {_db(args)} -c \"from marts.budget_lines limit 10\"")
+    print(f"warehouse: {_db(args)} — try: yusuan sql \"from marts.budget_lines limit 10\"")
     return 1 if summary.rejected else 0
 
 
@@ -115,14 +114,17 @@ def cmd_export(args) -> int:
     if not db.exists():
         print(f"yusuan export: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
         return 2
-    con = warehouse.connect(db)
+    out = Path(args.out or os.environ.get("YUSUAN_EXPORTS") or "data/exports")
+    con = _open_for_reading(db, args.wait, "export")
+    if con is None:
+        return 2
     try:
-        manifest = warehouse.export(con, Path(args.out))
+        manifest = warehouse.export(con, out)
     finally:
         con.close()
     for rel in manifest["relations"]:
         print(f"  {rel['relation']:<36} {rel['row_count']:>8} rows")
-    print(f"wrote {args.out}/ (manifest.json)")
+    print(f"wrote {out}/ (manifest.json)")
     return 0
 
 
@@ -171,7 +173,9 @@ def cmd_summary(args) -> int:
 
     pl.Config(tbl_rows=30, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
               tbl_hide_dataframe_shape=True)
-    con = warehouse.connect(db, read_only=True)
+    con = _open_for_reading(db, args.wait, "summary")
+    if con is None:
+        return 2
     try:
         for title, sql in SUMMARY_QUERIES:
             print(f"\n== {title}")
@@ -180,9 +184,147 @@ def cmd_summary(args) -> int:
                 print(df if df.height else "  (none)")
             except Exception as err:  # a relation missing in an old warehouse should not hide the rest
                 print(f"  (not available: {str(err).splitlines()[0]})")
+        old_clients = warehouse.readable_by_duckdb_1_4(con)
+        if old_clients is False:
+            print(f"\nnote: {db} was created in DuckDB 2.0's storage format, which DuckDB 1.4/1.5 clients (the DuckDB "
+                  "CLI, DBeaver) cannot open; warehouses yusuan creates now are readable by DuckDB ≥ 1.4 — ingest "
+                  "the filings into a new file (--db) to get one")
     finally:
         con.close()
     return 0
+
+
+def cmd_report(args) -> int:
+    from pipelines.lib.report import write_report
+
+    db = _db(args)
+    if not db.exists():
+        print(f"yusuan report: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
+        return 2
+    con = _open_for_reading(db, args.wait, "report")
+    if con is None:
+        return 2
+    try:
+        report = write_report(con, Path(args.out))
+    finally:
+        con.close()
+    print(f"wrote {report.counties} county page(s) and {report.departments} department page(s): "
+          f"open {report.pages[0]} in a browser (works offline)")
+    return 0
+
+
+def _open_for_reading(db: Path, wait: float, command: str):
+    """A read-only connection to the warehouse, waiting up to ``wait`` seconds while it is being written.
+
+    Returns None after telling the reader what to do when it is still being written.
+    """
+    import time
+
+    from pipelines.lib import warehouse
+
+    deadline = time.monotonic() + max(wait, 0.0)
+    told = False
+    while True:
+        try:
+            return warehouse.connect(db, read_only=True)
+        except warehouse.WarehouseInUse as err:
+            if time.monotonic() >= deadline:
+                waited = f" (waited {wait:g} s)" if wait else ""
+                print(f"yusuan {command}: the warehouse {db} is being written by {err.holder}{waited}; "
+                      f"try again when it has finished, or pass --wait SECONDS to wait for it", file=sys.stderr)
+                return None
+            if not told:
+                print(f"waiting up to {wait:g} s: the warehouse {db} is being written by {err.holder} …",
+                      file=sys.stderr)
+                told = True
+            time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
+
+
+def _print_relation(relation, max_rows: int) -> None:
+    """Print a query's result as an aligned table (Chinese text included), at most ``max_rows`` rows."""
+    import polars as pl
+
+    from pipelines.lib import warehouse
+
+    if relation is None:  # a statement without a result (set, pragma …)
+        print("ok")
+        return
+    frame = warehouse.relation_pl(relation, limit=max_rows + 1)
+    more = frame.height > max_rows
+    frame = frame.head(max_rows)
+    with pl.Config(tbl_rows=max_rows, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=80,
+                   tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, fmt_float="full"):
+        print(frame)
+    rows = f"first {max_rows} rows shown; add a limit or pass --max-rows" if more else \
+        f"{frame.height} row{'s' if frame.height != 1 else ''}"
+    print(f"({rows})")
+
+
+def _run_sql(con, text: str, max_rows: int) -> bool:
+    """Run one SQL text and print its result; False (after saying why) if DuckDB refused it."""
+    import duckdb
+
+    try:
+        relation = con.sql(text)
+        _print_relation(relation, max_rows)
+    except duckdb.Error as err:
+        message = str(err).strip()
+        if "read-only" in message:
+            message += "\n(yusuan sql opens the warehouse read-only; the warehouse is written by yusuan ingest)"
+        print(message, file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_sql(args) -> int:
+    db = _db(args)
+    if not db.exists():
+        print(f"yusuan sql: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
+        return 2
+    con = _open_for_reading(db, args.wait, "sql")
+    if con is None:
+        return 2
+    try:
+        if args.query is not None:
+            return 0 if _run_sql(con, args.query, args.max_rows) else 1
+        # No query: a prompt, or the statements piped in (`yusuan sql < queries.sql`), one after another.
+        return 0 if _prompt(con, db, args.max_rows, interactive=sys.stdin.isatty()) else 1
+    finally:
+        con.close()
+
+
+def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
+    """Statements from a prompt (or piped in): one runs when its line ends with ';'; .tables lists the
+    relations.  False if a piped statement failed."""
+    if interactive:
+        print(f"{db} (read-only). End a statement with ';'. .tables lists the relations, .quit leaves.")
+    buffer: list[str] = []
+    ok = True
+    while True:
+        try:
+            line = input(("yusuan> " if not buffer else "   ...> ") if interactive else "")
+        except EOFError:
+            if buffer and "".join(buffer).strip():
+                ok = _run_sql(con, "\n".join(buffer), max_rows) and ok
+            if interactive:
+                print()
+            return ok
+        except KeyboardInterrupt:
+            print()
+            buffer.clear()
+            continue
+        command = line.strip()
+        if not buffer and command in (".quit", ".exit", "quit", "exit"):
+            return ok
+        if not buffer and command == ".tables":
+            _run_sql(con, "select table_schema || '.' || table_name as relation, table_type "
+                          "from information_schema.tables where table_schema in "
+                          "('core', 'quality', 'dw', 'marts') order by 1", 1000)
+            continue
+        buffer.append(line)
+        if command.endswith(";"):
+            ok = _run_sql(con, "\n".join(buffer), max_rows) and ok
+            buffer.clear()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,12 +346,31 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
     e = sub.add_parser("export", help="write every marts.* relation to Parquet")
     e.add_argument("--db")
-    e.add_argument("--out", default="data/exports")
+    e.add_argument("--out", default=None,
+                   help="folder to write (default $YUSUAN_EXPORTS, else data/exports)")
+    e.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     e.set_defaults(func=cmd_export)
     r = sub.add_parser("summary", help="print what the warehouse holds: documents, facts, top changes, 三公")
     r.add_argument("--db")
+    r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     r.set_defaults(func=cmd_summary)
+    h = sub.add_parser("report", help="write a static HTML report per county and per department, with charts")
+    h.add_argument("--db")
+    h.add_argument("--out", default="data/report", help="folder to write (default data/report)")
+    h.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
+    h.set_defaults(func=cmd_report)
+    q = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print the result as a table; "
+                                   "without a query, an interactive prompt")
+    q.add_argument("query", nargs="?", help="SQL text, e.g. \"from marts.three_public_trend limit 5\"")
+    q.add_argument("--db")
+    q.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
+    q.add_argument("--max-rows", type=int, default=100, metavar="N", help="rows to print (default 100)")
+    q.set_defaults(func=cmd_sql)
     return p
+
+
+READ_WAIT_HELP = ("if the warehouse is being written (an ingest is running), wait up to SECONDS for it "
+                  "(default 0: say so and exit 2)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(err, RejectedFile):
             print(f"yusuan: {err.reason}", file=sys.stderr)
         else:
-            print(f"yusuan: {type(err).__name__}: {err}", file=sys.stderr)
+            print(f"yusuan: {err or type(err).__name__}", file=sys.stderr)
         return 2
 
 

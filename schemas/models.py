@@ -127,7 +127,7 @@ class PerformanceIndicator(pa.DataFrameModel):
 
 
 class Project(pa.DataFrameModel):
-    """A project with a 绩效目标 table; cost_wan parsed from its 成本指标."""
+    """A project with a 绩效目标 table; cost_wan from its 成本指标, else its form's funds (cost_basis says which)."""
 
     document_id: str = pa.Field(str_matches=SHA256)
     project_seq: pl.Int32 = pa.Field(nullable=True, ge=0)
@@ -135,6 +135,21 @@ class Project(pa.DataFrameModel):
     cost_wan: Wan = pa.Field(nullable=True, ge=0)
     cost_text: str = pa.Field(nullable=True)
     source_table: pl.Int32 = pa.Field(ge=0)
+    cost_basis: str = pa.Field(nullable=True, isin=["cost_indicator", "annual_funds", "total_funds"])
+    project_code: str = pa.Field(nullable=True)
+    supervisor: str = pa.Field(nullable=True)
+    implementer: str = pa.Field(nullable=True)
+    nature: str = pa.Field(nullable=True)
+    category: str = pa.Field(nullable=True)
+    total_funds_yuan: Yuan = pa.Field(nullable=True)
+    total_funds_wan: Wan = pa.Field(nullable=True)
+    annual_funds_yuan: Yuan = pa.Field(nullable=True)
+    annual_funds_wan: Wan = pa.Field(nullable=True)
+    fiscal_funds_yuan: Yuan = pa.Field(nullable=True)
+    fiscal_funds_wan: Wan = pa.Field(nullable=True)
+    objective: str = pa.Field(nullable=True)
+    overall_objective: str = pa.Field(nullable=True)
+    attributes: str = pa.Field(nullable=True)
 
     class Config:
         strict = True

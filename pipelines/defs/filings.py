@@ -17,7 +17,7 @@ from contextlib import closing
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.resources import Inbox
+from pipelines.defs.resources import Inbox, warehouse_connection
 from pipelines.lib import warehouse as wh
 from pipelines.lib.ingest import auto_jobs, load_group, processed_chunks
 
@@ -84,7 +84,7 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         paths.append((path, inbox.root))
     jobs = int(os.environ.get("YUSUAN_JOBS") or 0) or auto_jobs(len(paths))
     n = 0
-    with warehouse.get_connection() as con, closing(processed_chunks(paths, jobs=jobs)) as chunks:
+    with warehouse_connection(warehouse, context.log) as con, closing(processed_chunks(paths, jobs=jobs)) as chunks:
         wh.apply_ddl(con)
         for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
             for item, status in zip(items, load_group(con, items), strict=True):

@@ -13,6 +13,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.filings import FILE
+from pipelines.defs.resources import warehouse_connection
 from pipelines.lib import warehouse as wh
 
 MODELS = wh.models()
@@ -39,7 +40,7 @@ def _spec(name: str) -> dg.AssetSpec:
 def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Rebuild the selected SQL models in dependency order, in one transaction."""
     selected = {"/".join(k.path) for k in context.selected_asset_keys}
-    with warehouse.get_connection() as con:
+    with warehouse_connection(warehouse, context.log) as con:
         wh.apply_ddl(con)
         con.begin()
         try:
@@ -58,7 +59,7 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
 def exports_parquet(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """Every marts.* relation as Parquet under $YUSUAN_EXPORTS (default data/exports), partitioned year=YYYY/."""
     out = Path(os.environ.get("YUSUAN_EXPORTS", "data/exports"))
-    with warehouse.get_connection() as con:
+    with warehouse_connection(warehouse, context.log) as con:
         manifest = wh.export(con, out)
     return dg.MaterializeResult(metadata={
         "path": str(out),

@@ -7,12 +7,17 @@ same under the multiprocess executor here or dagster-k8s / dagster-celery on a c
 
 import hashlib
 import os
+import re
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.lib.stages import discover
+from pipelines.lib.warehouse import CONNECTION_CONFIG, lock_holder
 
 
 def file_key(data: bytes) -> str:
@@ -43,6 +48,46 @@ class Inbox(dg.ConfigurableResource):
         return out
 
 
+LOCK_WAIT = 600.0  # seconds a run waits for a warehouse another process (a CLI ingest, a notebook) holds
+LOCK_LOG_EVERY = 30.0
+
+
+@contextmanager
+def warehouse_connection(resource: DuckDBResource, log, wait: float = LOCK_WAIT):
+    """``resource.get_connection()``, saying in the run's log what holds the warehouse while it waits.
+
+    dagster-duckdb retries a locked file silently for about two minutes; this logs who holds it at
+    once and every 30 s, up to ``wait`` seconds, then fails with the same words.
+    """
+    start = time.monotonic()
+    last_told = None
+    while True:
+        try:
+            con = duckdb.connect(resource.database, read_only=False,
+                                 config={"custom_user_agent": "dagster", **resource.connection_config})
+            break
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower():
+                raise
+            match = re.search(r"PID (\d+)", str(err))
+            holder = lock_holder(int(match.group(1)) if match else None)
+            waited = time.monotonic() - start
+            if waited >= wait:
+                raise dg.Failure(f"the warehouse {resource.database} is still in use by {holder} after "
+                                 f"{waited:.0f} s; the run stops without writing anything") from err
+            if last_told is None or time.monotonic() - last_told >= LOCK_LOG_EVERY:
+                log.info(f"waiting for the warehouse {resource.database}: in use by {holder} "
+                         f"(waited {waited:.0f} s, will wait up to {wait:.0f} s)")
+                last_told = time.monotonic()
+            time.sleep(0.5)
+    if last_told is not None:
+        log.info(f"the warehouse is free after {time.monotonic() - start:.0f} s")
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 def warehouse_path() -> str:
     return os.environ.get("YUSUAN_DB", "data/warehouse.duckdb")
 
@@ -51,6 +96,6 @@ def warehouse_path() -> str:
 def resources() -> dg.Definitions:
     Path(warehouse_path()).parent.mkdir(parents=True, exist_ok=True)
     return dg.Definitions(resources={
-        "warehouse": DuckDBResource(database=warehouse_path()),
+        "warehouse": DuckDBResource(database=warehouse_path(), connection_config=dict(CONNECTION_CONFIG)),
         "inbox": Inbox(path=os.environ.get("YUSUAN_INBOX", "data/inbox")),
     })

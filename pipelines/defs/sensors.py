@@ -10,8 +10,10 @@ import json
 
 import dagster as dg
 
-from pipelines.defs.filings import filings, ingest_filings
-from pipelines.defs.resources import Inbox, file_key
+from pipelines.defs.filings import FILE, filings, ingest_filings
+from pipelines.defs.resources import Inbox, file_key, warehouse_path
+from pipelines.lib import warehouse as wh
+from pipelines.lib.stages import region_of
 
 BATCH = 500  # filings per run: one run's overhead amortised, while a failure still only redoes a batch
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -34,6 +36,12 @@ def new_filing_sensor(context: dg.SensorEvaluationContext, inbox: Inbox) -> dg.S
         cursor[rel] = [st.st_size, st.st_mtime_ns, key]
         if key not in known and key not in new:
             new.append(key)
+    # What a person sees on the partitions page: each new key's file, as an observation of that partition.
+    paths = {entry[2]: rel for rel, entry in cursor.items() if len(entry) > 2}
+    events: list = [dg.AssetObservation(asset_key=FILE, partition=key, metadata={
+        "file": paths.get(key, "?"), "county": region_of(inbox.root / paths.get(key, "?"), inbox.root)[1] or ""})
+        for key in new]
+    events += _loaded_elsewhere(context, known | set(new))
     requests = []
     for i in range(0, len(new), BATCH):
         batch = new[i:i + BATCH]
@@ -44,6 +52,38 @@ def new_filing_sensor(context: dg.SensorEvaluationContext, inbox: Inbox) -> dg.S
         context.log.info(f"{len(new)} new filing(s) in {inbox.root}: {len(requests)} run(s)")
     return dg.SensorResult(
         run_requests=requests,
+        asset_events=events,
         dynamic_partitions_requests=[filings.build_add_request(new)] if new else [],
         cursor=json.dumps(cursor, sort_keys=True),
     )
+
+
+def _loaded_elsewhere(context: dg.SensorEvaluationContext, known: set[str]) -> list[dg.AssetMaterialization]:
+    """Filings in the warehouse that are not partitions yet (loaded by `yusuan ingest`): add each as a
+    partition and report it materialized, with its department, year and file, so the partitions page
+    lists every filing the warehouse holds.  Skipped quietly while the warehouse is being written."""
+    db = warehouse_path()
+    try:
+        con = wh.connect(db, read_only=True)
+    except (wh.WarehouseMissing, wh.WarehouseInUse):
+        return []
+    try:
+        rows = wh.query_pl(con, """
+            select left(document_id, 16) as key, file_name, source_path, county, department_name, year, doc_type,
+                   status, error
+            from core.documents order by ingested_at
+        """)
+    except Exception:  # an empty or older warehouse without core.documents
+        return []
+    finally:
+        con.close()
+    rows = rows.filter(~rows["key"].is_in(list(known)))
+    if rows.height == 0:
+        return []
+    context.instance.add_dynamic_partitions(filings.name, rows["key"].to_list())
+    context.log.info(f"{rows.height} filing(s) loaded by `yusuan ingest` added to the partitions of {FILE.to_user_string()}")
+    return [dg.AssetMaterialization(asset_key=FILE, partition=r["key"], metadata={
+        "file": r["source_path"] or r["file_name"], "county": r["county"] or "", "department": r["department_name"] or "",
+        "year": r["year"] or 0, "doc_type": r["doc_type"], "status": r["status"], "loaded_by": "yusuan ingest",
+        **({"error": r["error"]} if r["error"] else {}),
+    }) for r in rows.iter_rows(named=True)]

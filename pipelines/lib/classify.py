@@ -589,7 +589,9 @@ def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> Non
             out.header_rows = [r]
             out.lanci_row = None
             out.header = _header_paths(rows, [r], out.raw.n_cols)
-            out.body = [row for row in rows[start:r] if row] + [row for row in rows[r + 1 :] if row]
+            # the header row stays in the body: normalize reads the rows above it (the project's form) and
+            # any further 一级指标 rows (several projects in one ruled table) in order
+            out.body = [row for row in rows[start:] if row]
             return
     # No indicator header: an objective-only table (绩效目标 | 1.目标内容…).
     out.header_rows = []
@@ -688,7 +690,11 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
         return False
     if p.raw.before or p.title or p.raw.n_cols != prev_p.raw.n_cols or prev.kind == "unknown":
         return False
-    return p.kind == "unknown" or (not prev.body and prev.kind != "performance_target")
+    blank = not any(c.text.strip() for row in prev.body for c in row)  # a header row's empty lower half
+    if prev.kind == "performance_target" and prev.body and p.title_kind is None:
+        # indicator rows go on; whatever kind their words suggest (总费用 …), a new 绩效目标 table has a title
+        return not any(key(c.text) == "一级指标" for row in p.raw.rows[:1] for c in row)
+    return p.kind == "unknown" or (blank and prev.kind != "performance_target")
 
 
 def _reparse(raws: list[RawTable]) -> Table:
@@ -763,7 +769,7 @@ def classify(raw: RawDocument) -> Filing:
             continue
         if last is not None and _runs_on(last[0], last[1], p):
             # a continuation's own doubts (no title, a header it does not have) are moot
-            if last[0].body:
+            if any(c.text.strip() for row in last[0].body for c in row):
                 last[0].body.extend(row for row in p.raw.rows if any(c.text.strip() for c in row))
                 last[0].parts.append(p.raw.index)
             else:

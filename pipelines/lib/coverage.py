@@ -40,6 +40,8 @@ COUNTED_KINDS = (
     "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation",
 )
 THRESHOLD = Decimal("98")
+SUBJECT_TABLES = ("income", "expenditure", "general_public_expenditure", "basic_expenditure", "gov_fund_expenditure",
+                  "soe_capital_expenditure", "office_operation")
 _CODE_HEADER = re.compile(r"编码|代码|(^|/)(类|款|项)$")
 _ROWNO_HEADER = re.compile(r"行次|序号|栏次|编号|^行$")
 _CODE_SHAPE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -148,6 +150,7 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
     for x in (*norm.lines, *norm.summary, *norm.three_public):
         read.add((x.loc.table, x.loc.row, x.loc.col))
     read_cols = {(t, c) for t, _, c in read}
+    coded_tables = {x.loc.table for x in norm.lines if x.subject_code}
     # A finding at a cell explains that cell; at column 0 (or a code column) it explains its row.
     cell_reason: dict[tuple[int, int, int], str] = {}
     row_reason: dict[tuple[int, int], str] = {}
@@ -163,6 +166,8 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
         if table.kind not in COUNTED_KINDS:
             continue
         skip = _skipped_columns(table)
+        # a subject table whose rows carry no code at all (杭州 表3/表5/表6 print names only)
+        no_codes = table.kind in SUBJECT_TABLES and not any(part in coded_tables for part in table.parts)
         printed = got = 0
         for row in table.body:
             values = table.values(row)
@@ -179,6 +184,9 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
                     label = _row_label(values)
                 column = table.header[cell.col] if cell.col < len(table.header) else ""
                 reason = cell_reason.get(where) or row_reason.get((cell.table, cell.row))
+                if reason and "has amounts but no subject code" in reason and no_codes:
+                    reason = (f"{table.title or table.kind}: the table prints subject names without codes (row "
+                              f"{label!r}); yusuan keys budget lines by code and does not guess one from a name")
                 if reason is None:
                     if not clean(column):
                         reason = "the column has no header yusuan could read"

@@ -75,6 +75,25 @@ PERFORMANCE_INDICATORS = {
     "source_row": pl.Int32,
 }
 
+# Beyond the contract: what a project's 绩效目标 form prints about it (docs/warehouse.md).
+PROJECT_EXTRAS = {
+    "cost_basis": pl.String,
+    "project_code": pl.String,
+    "supervisor": pl.String,
+    "implementer": pl.String,
+    "nature": pl.String,
+    "category": pl.String,
+    "total_funds_yuan": YUAN,
+    "total_funds_wan": WAN,
+    "annual_funds_yuan": YUAN,
+    "annual_funds_wan": WAN,
+    "fiscal_funds_yuan": YUAN,
+    "fiscal_funds_wan": WAN,
+    "objective": pl.String,
+    "overall_objective": pl.String,
+    "attributes": pl.String,
+}
+
 PROJECTS = {
     "document_id": pl.String,
     "project_seq": pl.Int32,
@@ -82,6 +101,7 @@ PROJECTS = {
     "cost_wan": WAN,
     "cost_text": pl.String,
     "source_table": pl.Int32,
+    **PROJECT_EXTRAS,
 }
 
 FINDINGS = {

@@ -28,6 +28,7 @@ from pipelines.lib import warehouse
 from pipelines.lib.stages import (
     INTERNAL,
     NOT_FACTS,
+    REGION_SUFFIXES,
     SUFFIXES,
     Processed,
     discover,
@@ -78,6 +79,7 @@ class Summary:
     seconds: float = 0.0
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
+    no_county: dict[str, list[str]] = field(default_factory=dict)  # folder path -> its files, for files with no county
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # lock files, dot folders, FIFOs: (path, why)
     # where the time went (bench/bench_scale.py), in CPU seconds (a shared machine stretches wall time, not these):
     # reading+normalizing+validating, summed over the workers; loading and the SQL models, serial in this process
@@ -98,6 +100,13 @@ class Summary:
             shown = ", ".join(self.skipped[:8]) + (f" and {len(self.skipped) - 8} more" if len(self.skipped) > 8 else "")
             out.append(f"{len(self.skipped)} other file(s) not read (yusuan reads {' '.join(sorted(SUFFIXES))}): "
                        f"{shown}; unpack archives and save WPS/other formats as .docx to include them")
+        if self.no_county:
+            n = sum(len(v) for v in self.no_county.values())
+            folders = ", ".join(sorted(self.no_county)[:5]) + (" …" if len(self.no_county) > 5 else "")
+            out.append(f"warning: {n} file(s) have no county — no folder above them looks like a region "
+                       f"(a name ending in {' '.join(REGION_SUFFIXES[:-1])}, or 省本级/市本级, 中央): {folders}. "
+                       "Put them under region folders (河北省/邯郸市/魏县/…) or ingest each county's folder with "
+                       "--county NAME")
         if self.passed_over:
             out.append(f"{len(self.passed_over)} path(s) passed over:")
             out += [f"  {p}: {why}" for p, why in self.passed_over[:20]]
@@ -383,6 +392,8 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
 def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     """Count one file's outcome in ``s``; returns its detail for the progress line."""
     s.findings.update(f.severity for f in item.findings)
+    if item.document.get("county") is None:
+        s.no_county.setdefault(printable_path(path.parent), []).append(printable_path(path))
     if status == "rejected":
         s.rejected.append((printable_path(path), item.document["error"]))
         return item.document["error"]

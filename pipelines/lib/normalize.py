@@ -18,7 +18,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.lib import frames as F
-from pipelines.lib import layouts
+from pipelines.lib import layouts, performance
 from pipelines.lib.model import Cell, Filing, Table
 from pipelines.lib.numbers import (
     Amount,
@@ -256,6 +256,23 @@ class Project:
     cost_wan: Decimal | None
     cost_text: str | None
     table: int
+    cost_basis: str | None = None  # cost_indicator | annual_funds | total_funds
+    row: int | None = None
+    project_code: str | None = None
+    supervisor: str | None = None  # 主管部门
+    implementer: str | None = None  # 实施单位
+    nature: str | None = None  # 项目性质
+    category: str | None = None  # 项目类别
+    total_funds_yuan: Decimal | None = None  # 项目资金总额 / 资金总额 / 项目总额
+    total_funds_wan: Decimal | None = None
+    annual_funds_yuan: Decimal | None = None  # 年度资金申请总额 / 年度资金总额
+    annual_funds_wan: Decimal | None = None
+    fiscal_funds_yuan: Decimal | None = None  # 其中：财政资金 / 财政拨款
+    fiscal_funds_wan: Decimal | None = None
+    objective: str | None = None  # 年度总体目标
+    overall_objective: str | None = None  # 项目总目标
+    attributes: str | None = None  # every label/value pair of the project's form, as printed (JSON)
+    indicators: list[Indicator] = field(default_factory=list)  # its rows in Normalized.indicators
 
 
 @dataclass(slots=True)
@@ -338,7 +355,8 @@ class Normalized:
         ]
         projects = [
             {"document_id": d, "project_seq": p.project_seq, "project_name": p.project_name,
-             "cost_wan": p.cost_wan, "cost_text": p.cost_text, "source_table": p.table}
+             "cost_wan": p.cost_wan, "cost_text": p.cost_text, "source_table": p.table,
+             **{c: getattr(p, c) for c in F.PROJECT_EXTRAS}}
             for p in self.projects
         ]
         stated = [
@@ -383,10 +401,15 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
             # 三公 tables are printed in 万元 nearly everywhere, even where tables 1–8 are in 元
             _three_public_table(table, table.unit or "万元", out)
         elif table.kind == "performance_target":
-            _performance_table(table, out)
+            _performance_table(table, table.unit or filing.unit, out)
         elif table.kind == "procurement" and filing.doc_type == "budget":
             _procurement_table(table, unit, out)
     out.stated = narrative_figures(filing)
+    if out.projects and all(p.project_seq is None for p in out.projects):
+        for n, p in enumerate(out.projects, start=1):  # unnumbered forms: numbered in the order printed
+            p.project_seq = n
+            for x in p.indicators:
+                x.project_seq = n
     return out
 
 
@@ -831,50 +854,30 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
 
 
-_PROJECT_TITLE = re.compile(r"^\s*(\d+)\s*[、.．]\s*(.+?)(绩效目标(申报|填报)?表)?\s*$")
-_COST = re.compile(r"(?P<num>\d+(\.\d+)?)\s*(?P<unit>万元|元)")
-
-
-def _performance_table(table: Table, out: Normalized) -> None:
-    m = _PROJECT_TITLE.match(table.title or "")
-    seq = int(m.group(1)) if m else None
-    name = (m.group(2) if m else (table.title or "")).strip()
-    objective = ""
-    level1 = level2 = ""
-    rows = [(row, [v.strip() for v in table.values(row)]) for row in table.body]
-    for h in table.header:
-        if clean(h).startswith("绩效目标") and "/" in h:
-            objective = h.split("/", 1)[1].strip()
-    cost: Decimal | None = None
-    cost_text: str | None = None
-    for row, vals in rows:
-        nonblank = [v for v in vals if v]
-        if not nonblank:
-            continue
-        if clean(nonblank[0]).startswith("绩效目标") and len(nonblank) >= 2:
-            objective = nonblank[1]
-            continue
-        if clean(nonblank[0]) in ("一级指标",):
-            continue
-        if len(vals) < 6:
-            continue
-        v = vals[-6:]
-        level1 = v[0] or level1
-        level2 = v[1] or level2
-        if not any(v[2:]):
-            continue
-        classified = any(clean(x) == "涉密" for x in v[2:])  # any cell of the indicator printed 涉密
-        first = row[0]
-        out.indicators.append(Indicator(seq, name, objective, level1, level2, v[2], v[3], v[4], v[5],
-                                        classified, Loc(first.table, first.row, 0)))
-        if "成本" in level2 and cost is None:
-            cost_text = v[4]
-            c = _COST.search(clean(v[4]))
-            if c and "涉密" not in v[4]:
-                cost = Decimal(c.group("num"))
-                if c.group("unit") == "元":
-                    cost = cost / 10000
-    out.projects.append(Project(seq, name, cost, cost_text, table.index))
+def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:
+    """A 绩效目标 table of any template (see ``performance.py``): projects with their form, indicators."""
+    parsed = performance.parse(table, unit)
+    for check, location, actual, message in parsed.problems:
+        out.problems.append(Problem(check, table.kind, location, actual, message))
+    for p in parsed.projects:
+        indicators = [
+            Indicator(p.seq, p.name, p.objective, x.level1, x.level2, x.level3, x.description, x.target_value,
+                      x.basis, x.classified, Loc(x.table, x.row, 0))
+            for x in p.indicators
+        ]
+        out.indicators.extend(indicators)
+        cost, cost_text, cost_basis = p.cost()
+        out.projects.append(Project(
+            p.seq, p.name, cost, cost_text, p.table, cost_basis=cost_basis, row=p.row,
+            project_code=p.attributes.get("project_code"), supervisor=p.attributes.get("supervisor"),
+            implementer=p.attributes.get("implementer"), nature=p.attributes.get("nature"),
+            category=p.attributes.get("category"),
+            total_funds_yuan=p.amount_yuan("total_funds"), total_funds_wan=p.amount_wan("total_funds"),
+            annual_funds_yuan=p.amount_yuan("annual_funds"), annual_funds_wan=p.amount_wan("annual_funds"),
+            fiscal_funds_yuan=p.amount_yuan("fiscal_funds"), fiscal_funds_wan=p.amount_wan("fiscal_funds"),
+            objective=p.objective or None, overall_objective=p.overall_objective or None,
+            attributes=performance.attributes_json(p), indicators=indicators,
+        ))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -101,6 +101,9 @@ _ITEM = re.compile(
 _WIDE_PUNCT = set("“”‘’…—·")
 _SENTENCE_END = set("。：:；;！？!?")
 _AMOUNT = re.compile(r"^[-−]?[\d,.]+%?$")
+_CODE_CUT = re.compile(r"^[A-Za-z][A-Za-z0-9]*\d$")  # a catalogue code such as A0203050, cut before its last digits
+_OPENING = set("（(“‘《〈【〔[「『")  # a line never ends with these: the glyph after one moves down with it
+_CLOSING = set("）)”’》〉】〕]」』，。、；：！？,.;:!?%")  # nor starts with these
 _LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,})\s*\d*\s*$")
 
 
@@ -502,6 +505,7 @@ def _assemble(pages: list[_Page], n_pages: int) -> RawDocument:
     paragraphs, para_pos = _paragraphs(pages, body_size)
     ptables = [t for page in pages for t in page.tables]
     _grid(ptables, pages)
+    ptables = [t for t in ptables if t.cells]  # a part that was only the lower half of a blank row
 
     # One stream in reading order, to find what sits right above and below each table.
     stream: list[tuple[int, float, str, int]] = [(t.page, t.bbox[1], "t", i) for i, t in enumerate(ptables)]
@@ -554,7 +558,9 @@ def _drop_running_lines(pages: list[_Page]) -> None:
         return
 
     def band(line: _Line) -> bool:
-        return line.bottom < line.page_height * 0.15 or line.top > line.page_height * 0.85
+        # 15 % of the page, but at least an inch: on a short page the header sits lower than 15 % of it
+        edge = max(line.page_height * 0.15, 72.0)
+        return line.bottom < edge or line.top > line.page_height - edge
 
     def sig(line: _Line) -> tuple[str, int]:
         return re.sub(r"\d+", "#", line.text), round(line.top)
@@ -599,6 +605,10 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
     blocks: list[list[_Line]] = []  # lines of one paragraph
     prev: _Line | None = None
     prev_page_margins: tuple[float, float] | None = None
+    # The text block's right edge: where the longest lines end.  A page's own lines may all stop short of
+    # it (a short page holding a paragraph's last line), so a paragraph running on over a page break is
+    # judged against this, not against that page alone.
+    text_right = max((ln.x1 for page in pages for ln in page.lines if len(ln.text) >= 10), default=None)
     for page in pages:
         lines = [ln for ln in page.lines if not _is_page_number(ln)]
         if not lines:
@@ -608,6 +618,7 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
         right = max(ln.x1 for ln in lines)
         for line in lines:
             new = True
+            line_left = left
             if prev is not None:
                 size = max(line.size, 1.0)
                 if prev.page == line.page:
@@ -620,12 +631,16 @@ def _paragraphs(pages: list[_Page], body_size: float) -> tuple[list[Paragraph], 
                     # A paragraph runs on across a page break only when nothing stands between.
                     crosses_table = bool(page.tables and page.tables[0].bbox[1] < line.top)
                     prev_right = prev_page_margins[1] if prev_page_margins else right
+                    if text_right is not None:
+                        prev_right = max(prev_right, text_right)
                     gap_ok = True
+                    if prev_page_margins:  # a page holding one centred line has no left margin of its own
+                        line_left = min(left, prev_page_margins[0])
                 new = (
                     crosses_table
                     or not gap_ok
                     or abs(line.size - prev.size) > 0.6
-                    or line.x0 > left + 0.8 * size
+                    or line.x0 > line_left + 0.8 * size
                     or _ends_paragraph(prev, prev_right, left)
                     or bool(_ITEM.match(line.text))
                     or _heading_level(prev.text, prev.size, _is_centered_on_page(prev), body_size) is not None
@@ -768,6 +783,12 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
     pad = max(pad, 0.0)
     last = [c for c in prev.cells if abs(c.bbox[3] - prev.bbox[3]) <= _GRID_TOL]
     first = [c for c in t.cells if abs(c.bbox[1] - t.bbox[1]) <= _GRID_TOL]
+    if _blank_split(last, first):
+        # a blank row the break cut in two: one row, as the .docx has it
+        t.cells = [c for c in t.cells if c not in first]
+        if t.cells:
+            t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
+        return
     moves = []
     for cell in first:
         if not cell.text:
@@ -786,8 +807,9 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
         if (
             same_edges
             and above.text
-            and not _AMOUNT.match(cell.text)  # amounts are not broken over lines
-            and above.bbox[2] - pad - above.last_x1 < cell.first_w
+            # amounts are not broken over lines; a code is (A0203050 / 0): digits after a letter-led code
+            and (not _AMOUNT.match(cell.text) or _CODE_CUT.match(above.text) and cell.text.isdigit())
+            and above.bbox[2] - pad - above.last_x1 < cell.first_w * _unbreakable(cell.text)
         ):
             moves.append((above, cell))
         elif same_edges or not inside:
@@ -798,10 +820,34 @@ def _rejoin_cut_text(prev: _PTable, t: _PTable) -> None:
         above.text = _join_lines([above.text, cell.text])
         above.last_x1 = cell.last_x1
         cell.text = ""
-    row_bottom = {round(c.bbox[3], 1) for c in first}
-    if all(not c.text for c in first) and len(row_bottom) == 1 and len(first) < len(t.cells):
+    # the first row left empty by the moves is dropped, merged cells that ran on below it too (a header
+    # cell over two rows: its text went back to the page before, its lower part holds nothing)
+    if all(not c.text for c in first) and len(first) < len(t.cells):
         t.cells = [c for c in t.cells if c not in first]
         t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
+
+
+def _blank_split(last: list[_PCell], first: list[_PCell]) -> bool:
+    """The last row of one part and the first of the next are the two halves of one blank row: both
+    empty, cell for cell on the same edges."""
+    if not last or len(last) != len(first) or any(c.text for c in (*last, *first)):
+        return False
+    edges = sorted((round(c.bbox[0]), round(c.bbox[2])) for c in last)
+    return all(
+        abs(a[0] - b[0]) <= _CONTINUATION_TOL and abs(a[1] - b[1]) <= _CONTINUATION_TOL
+        for a, b in zip(edges, sorted((round(c.bbox[0]), round(c.bbox[2])) for c in first), strict=True)
+    )
+
+
+def _unbreakable(text: str) -> int:
+    """How many glyphs at the start of ``text`` a line break cannot separate: ``（境）费`` → 3 (an opening
+    bracket keeps the next glyph, which keeps the closing one), ``费`` → 1."""
+    n = 1
+    if text[:1] in _OPENING:
+        n = 2
+    while n < len(text) and text[n] in _CLOSING:
+        n += 1
+    return n
 
 
 def _index(lines: list[float], v: float) -> int:

@@ -90,8 +90,21 @@ class Processed:
         return self.document["status"] == "rejected"
 
 
-def region_of(path: Path, root: Path | None, county: str | None = None) -> tuple[str | None, str | None]:
-    """The folders between the ingest root and the file, year folders left out; the last one is the county."""
+# What a folder name must look like to be taken for a region (data, not code: a new kind of region is a
+# row here).  Administrative divisions end in one of these; "本级" is a government's own level
+# (省本级, 上海市本级); the names are regions that end in nothing of the kind.
+REGION_SUFFIXES = ("省", "市", "县", "区", "旗", "州", "盟", "本级")
+REGION_NAMES = ("中央",)
+
+
+def looks_like_region(folder: str) -> bool:
+    """True for 河北省, 魏县, 普陀区, 省本级, 中央; False for tianbaoxitong, 2023, 教育局, downloads."""
+    name = folder.strip()
+    return name in REGION_NAMES or (len(name) >= 2 and name.endswith(REGION_SUFFIXES))
+
+
+def region_folders(path: Path, root: Path | None) -> tuple[list[str], list[str]]:
+    """The folders between the ingest root and the file (year folders left out): (regions, others)."""
     parts: list[str] = []
     if root is not None:
         try:
@@ -99,6 +112,17 @@ def region_of(path: Path, root: Path | None, county: str | None = None) -> tuple
             parts = [p for p in rel.parts if not _YEAR_DIR.match(p)]
         except ValueError:
             parts = []
+    regions = [p for p in parts if looks_like_region(printable(p))]  # a GBK name is judged decoded
+    return regions, [p for p in parts if p not in regions]
+
+
+def region_of(path: Path, root: Path | None, county: str | None = None) -> tuple[str | None, str | None]:
+    """The region folders between the ingest root and the file, '/'-joined; the last one is the county.
+
+    Only folders that look like regions count (:func:`looks_like_region`): a download folder or a
+    department's folder is passed over, and a file under none has no county unless ``county`` is given.
+    """
+    parts, _ = region_folders(path, root)
     region = "/".join(parts) or None
     return region, county or (parts[-1] if parts else None)
 

@@ -18,13 +18,17 @@ need it in DuckDB 2.0).
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import graphlib
 import hashlib
 import json
+import os
 import re
 import shutil
+import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -98,17 +102,49 @@ SEEDS = {
 }
 
 
+# The storage format every warehouse file is created in: DuckDB 2.0 writes files DuckDB 1.4 and
+# later can read (the DuckDB CLI, DBeaver's driver and most extensions are still on 1.4/1.5).  A
+# file keeps the format it was created in, so the setting matters on the connection that creates it.
+STORAGE_COMPATIBILITY_VERSION = "v1.4.0"
+CONNECTION_CONFIG = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
+
+
+def lock_holder(pid: int | None) -> str:
+    """Who holds the warehouse, as a reader would say it: ``yusuan ingest (pid 123)``, ``pid 123``.
+
+    Reads the process's command line where the system shows it (Linux ``/proc``); DuckDB only
+    gives the pid.
+    """
+    if pid is None:
+        return "another process"
+    try:
+        argv = [a for a in Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0") if a]
+    except OSError:
+        return f"pid {pid}"
+    names = [Path(a).name for a in argv]
+    for i, name in enumerate(names):
+        if name in ("yusuan", "dagster", "dg", "duckdb", "dagster-webserver", "dagster-daemon", "jupyter",
+                    "jupyter-lab", "jupyter-notebook", "ipython", "dbeaver"):
+            sub = next((n for n in names[i + 1:i + 2] if not n.startswith("-")), "")
+            return f"{name} {sub}".strip() + f" (pid {pid})"
+        if name == "-m" and i + 1 < len(names):  # python -m pipelines.cli / -m dagster / -m ipykernel
+            module = {"pipelines.cli": "yusuan", "ipykernel_launcher": "a notebook"}.get(names[i + 1], names[i + 1])
+            sub = next((n for n in names[i + 2:i + 3] if not n.startswith("-")), "")
+            return f"{module} {sub}".strip() + f" (pid {pid})"
+    return f"{names[0]} (pid {pid})" if names else f"pid {pid}"
+
+
 class WarehouseInUse(RuntimeError):
     """Another process holds the warehouse file's write lock (DuckDB allows one writer)."""
 
     def __init__(self, path: str, pid: int | None):
-        who = f"pid {pid}" if pid is not None else "pid unknown"
         super().__init__(
-            f"the warehouse {path} is in use by another yusuan process ({who}); "
+            f"the warehouse {path} is in use by {lock_holder(pid)}; "
             "wait for it to finish or use --db to write elsewhere"
         )
         self.path = path
         self.pid = pid
+        self.holder = lock_holder(pid)
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -151,6 +187,9 @@ class Model:
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file, creating its parent folders (and the file) unless read-only.
 
+    A new file is created in the storage format of DuckDB :data:`STORAGE_COMPATIBILITY_VERSION`
+    (readable by DuckDB 1.4 and later); an existing file keeps its format.
+
     Raises :class:`WarehouseInUse` naming the other process when it holds the file's lock, and
     :class:`WarehouseMissing` for a read-only open of a file that does not exist.
     """
@@ -167,7 +206,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=dict(CONNECTION_CONFIG))
     except duckdb.IOException as err:
         message = str(err)
         if migrations.is_damage(err):
@@ -185,6 +224,14 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             con.close()
             raise
     return con
+
+
+def readable_by_duckdb_1_4(con: duckdb.DuckDBPyConnection) -> bool | None:
+    """Whether the open warehouse file is in a storage format DuckDB 1.4 reads (None if DuckDB does not say)."""
+    rows = con.execute("select tags from duckdb_databases() where database_name = current_database()").fetchall()
+    version = (rows[0][0] or {}).get("storage_version", "") if rows else ""
+    found = re.match(r"v(\d+)\.(\d+)", version)
+    return None if not found else (int(found[1]), int(found[2])) <= (1, 4)
 
 
 _POLARS_TYPES = {
@@ -210,9 +257,13 @@ def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
     ``.pl()``, which needs pyarrow, and polars' import of DuckDB's Arrow stream, which leaves
     DuckDB objects alive until exit (nanobind then prints "leaked instance" warnings).
     """
-    relation = con.sql(sql, params=params)
+    return relation_pl(con.sql(sql, params=params))
+
+
+def relation_pl(relation: duckdb.DuckDBPyRelation, limit: int | None = None) -> pl.DataFrame:
+    """A DuckDB relation's rows (the first ``limit`` of them, or all) as a polars frame, decimals exact."""
     names, types = relation.columns, [str(t) for t in relation.types]
-    rows = relation.fetchall()
+    rows = (relation if limit is None else relation.limit(limit)).fetchall()
     schema: dict[str, Any] = {}
     for name, kind in zip(names, types, strict=True):
         decimal = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", kind)
@@ -335,6 +386,17 @@ def _insert_document(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], status
     ).fetchall()
 
 
+def _record_file(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime) -> None:
+    """Remember the path this content was seen at (``core.files``), with its region and county."""
+    path = doc.get("source_path") or doc["file_name"]
+    con.execute(
+        "insert into core.files (document_id, path, file_name, region, county, first_seen_at, last_seen_at) "
+        "values (?, ?, ?, ?, ?, ?, ?) on conflict (document_id, path) do update set "
+        "last_seen_at = excluded.last_seen_at, region = excluded.region, county = excluded.county",
+        [doc["document_id"], path, doc["file_name"], doc.get("region"), doc.get("county"), now, now],
+    ).fetchall()
+
+
 def _insert_frames(
     con: duckdb.DuckDBPyConnection, document_id: str, views: Mapping[str, str | None], *, replace: bool
 ) -> None:
@@ -436,8 +498,9 @@ def _load(
     con.begin()
     try:
         existing = document_status(con, document_id)
+        _record_file(con, doc, now)
         if existing in ("loaded", "superseded"):
-            con.rollback()
+            con.commit()  # only the path it was seen at is new
             return LoadResult(document_id, "unchanged", existing)
         if existing == "rejected":
             keys = [key for key in DOCUMENT_KEYS if key not in ("document_id", "error")]
@@ -567,6 +630,7 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
             for doc, _, rejected in batch:
                 _insert_document(con, doc if rejected else {**doc, "error": None},
                                  "rejected" if rejected else "loaded", now)
+                _record_file(con, doc, now)
             for name, view in views:
                 con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
             for doc, _, rejected in batch:
@@ -613,8 +677,9 @@ def _reject(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], views: Mapping[
     con.begin()
     try:
         existing = document_status(con, document_id)
+        _record_file(con, doc, now)
         if existing in ("loaded", "superseded"):
-            con.rollback()
+            con.commit()  # only the path it was seen at is new
             return existing
         if existing == "rejected":
             assignments = ", ".join(f"{key} = ?" for key in DOCUMENT_KEYS if key != "document_id")
@@ -856,17 +921,63 @@ def mart_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [f"marts.{row[0]}" for row in rows]
 
 
-def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any]:
+def export(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """Write every ``marts.*`` relation to Parquet under ``out_dir`` and return the manifest.
 
     Each relation goes to ``out_dir/<name>/``: hive-partitioned ``year=YYYY/`` when it has a
-    ``year`` column, one file otherwise.  A relation's previous export is replaced as a whole
-    (written beside it, then swapped), so re-exporting never duplicates rows.
-    ``out_dir/manifest.json`` lists each relation's columns with types, row count, files and
-    source documents.
+    ``year`` column — the column is kept inside every file too, with the warehouse's type, so one
+    file read alone still has its year — and one file otherwise.  An empty relation is one zero-row
+    file with its schema.  ``out_dir/manifest.json`` lists each relation's columns with types, row
+    count, files and source documents.
+
+    A whole export is written beside ``out_dir`` (``.<name>.export-<pid>-<hex>``) and swapped in
+    with one atomic exchange of the two folders (Linux ``renameat2(RENAME_EXCHANGE)``), so a killed
+    export leaves the previous export, manifest and all, or the new one — never a mix.  Other files
+    a user keeps in ``out_dir`` are carried over.  Leftovers of killed exports are removed by the
+    next export.  Reads one snapshot of the warehouse; a read-only connection is enough.
+    ``progress`` is called with a word after each step (for tests that kill an export midway).
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir).absolute()
+    step = progress or (lambda _: None)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale_exports(out_dir)
+    new = out_dir.parent / f".{out_dir.name}.export-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    new.mkdir()
+    try:
+        own = _in_snapshot(con, lambda: _write_export(con, new, step))
+        manifest = own
+        _carry_over(out_dir, new, {r["path"] for r in manifest["relations"]})
+        _write_json(new / "manifest.json", manifest)
+        step("written")
+        _swap_in(new, out_dir)
+        step("swapped")
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    shutil.rmtree(new, ignore_errors=True)  # after the exchange it holds the previous export
+    step("cleaned")
+    return manifest
+
+
+def _in_snapshot(con: duckdb.DuckDBPyConnection, work: Callable[[], Any]) -> Any:
+    """Run ``work`` in one transaction (one snapshot of the warehouse), or in the caller's if one is open."""
+    try:
+        con.begin()
+    except duckdb.TransactionException:
+        return work()
+    try:
+        result = work()
+    finally:
+        con.rollback()  # nothing was written: the export only reads
+    return result
+
+
+def _write_export(con: duckdb.DuckDBPyConnection, out_dir: Path, step: Callable[[str], None]) -> dict[str, Any]:
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
     relations = []
     for relation in mart_relations(con):
@@ -879,26 +990,17 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any
         column_names = [c[0] for c in columns]
         partitioned = "year" in column_names
         target = out_dir / name
-        staging_dir = out_dir / f".{name}.tmp-{uuid.uuid4().hex[:8]}"
-        staging_dir.mkdir()
-        try:
-            if partitioned:
-                con.execute(
-                    f"copy (select * from {relation}) to {_sql_literal(str(staging_dir))} "
-                    "(format parquet, partition_by (year), overwrite_or_ignore)"
-                ).fetchall()
-            else:
-                con.execute(
-                    f"copy (select * from {relation}) to "
-                    f"{_sql_literal(str(staging_dir / 'data_0.parquet'))} (format parquet)"
-                ).fetchall()
-            if target.exists():
-                shutil.rmtree(target)
-            staging_dir.rename(target)
-        except Exception:
-            shutil.rmtree(staging_dir, ignore_errors=True)
-            raise
+        target.mkdir()
         row_count = int(con.execute(f"select count(*) from {relation}").fetchall()[0][0])
+        if partitioned and row_count:
+            con.execute(
+                f"copy (select * from {relation}) to {_sql_literal(str(target))} "
+                "(format parquet, partition_by (year), write_partition_columns true)"
+            ).fetchall()
+        else:  # unpartitioned, or empty: one file, which keeps the schema even with no rows
+            con.execute(
+                f"copy (select * from {relation}) to {_sql_literal(str(target / 'data_0.parquet'))} (format parquet)"
+            ).fetchall()
         sources: list[str] = []
         for key in ("document_id", "old_document_id", "new_document_id", "prior_document_id"):
             if key in column_names:
@@ -919,6 +1021,7 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any
                 "source_documents": sorted(set(sources)),
             }
         )
+        step(relation)
     documents = [
         dict(
             zip(
@@ -940,11 +1043,117 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> dict[str, Any
             "from core.documents where status = 'loaded' order by county, department_code, year, document_id"
         ).fetchall()
     ]
-    manifest = {"generated_at": generated_at, "relations": relations, "documents": documents}
-    (out_dir / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    return manifest
+    return {"generated_at": generated_at, "relations": relations, "documents": documents}
+
+
+_EXPORT_PART = re.compile(r"^\.(?P<name>.+)\.(?P<kind>export|old)-(?P<pid>\d+)-[0-9a-f]{8}$")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _clean_stale_exports(out_dir: Path) -> None:
+    """Remove what killed exports left beside ``out_dir`` (and the old exporter's ``.x.tmp-*`` inside it).
+
+    A part whose process still runs is another export at work and is left alone.  If a non-atomic
+    swap (see :func:`_swap_in`) was killed between its two renames, the previous export is put back.
+    """
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    for part in parent.iterdir():
+        m = _EXPORT_PART.match(part.name)
+        if not m or m["name"] != out_dir.name:
+            continue
+        if int(m["pid"]) != os.getpid() and _pid_alive(int(m["pid"])):
+            continue  # another export at work
+        if m["kind"] == "old" and not out_dir.exists():
+            part.rename(out_dir)
+        else:
+            shutil.rmtree(part, ignore_errors=True)
+    if out_dir.is_dir():
+        for part in out_dir.iterdir():
+            if part.name.startswith(".") and ".tmp-" in part.name and part.is_dir():
+                shutil.rmtree(part, ignore_errors=True)
+
+
+def _carry_over(out_dir: Path, new: Path, relation_dirs: set[str]) -> None:
+    """Copy (hard-link where possible) what a user keeps in ``out_dir`` that is not the export's own."""
+    if not out_dir.is_dir():
+        return
+    previous: set[str] = set()
+    try:
+        old = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        previous = {r["path"] for r in old.get("relations", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    for entry in out_dir.iterdir():
+        if entry.name in relation_dirs or entry.name in previous or entry.name == "manifest.json":
+            continue
+        if entry.name.startswith(".") and ".tmp-" in entry.name:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, new / entry.name)
+
+
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EPERM):
+        return False  # the filesystem cannot exchange: fall back
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(new: Path, out_dir: Path) -> None:
+    """Make ``new`` the export at ``out_dir``; afterwards ``new`` holds the previous one (or nothing)."""
+    if not out_dir.exists():
+        new.rename(out_dir)
+        new.mkdir()
+        return
+    if _exchange(new, out_dir):
+        return
+    # No atomic exchange here: two renames; a kill between them is repaired by the next export
+    # (_clean_stale_exports puts the previous export back).
+    old = out_dir.parent / new.name.replace(".export-", ".old-", 1)
+    out_dir.rename(old)
+    new.rename(out_dir)
+    old.rename(new)
 
 
 def _record_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime) -> None:

@@ -76,6 +76,23 @@ create table if not exists staging.projects (
     source_table integer
 );
 
+-- What a project's 绩效目标 form prints about it (docs/warehouse.md); added to warehouses made before.
+alter table staging.projects add column if not exists cost_basis varchar;
+alter table staging.projects add column if not exists project_code varchar;
+alter table staging.projects add column if not exists supervisor varchar;
+alter table staging.projects add column if not exists implementer varchar;
+alter table staging.projects add column if not exists nature varchar;
+alter table staging.projects add column if not exists category varchar;
+alter table staging.projects add column if not exists total_funds_yuan decimal(18, 2);
+alter table staging.projects add column if not exists total_funds_wan decimal(18, 6);
+alter table staging.projects add column if not exists annual_funds_yuan decimal(18, 2);
+alter table staging.projects add column if not exists annual_funds_wan decimal(18, 6);
+alter table staging.projects add column if not exists fiscal_funds_yuan decimal(18, 2);
+alter table staging.projects add column if not exists fiscal_funds_wan decimal(18, 6);
+alter table staging.projects add column if not exists objective varchar;
+alter table staging.projects add column if not exists overall_objective varchar;
+alter table staging.projects add column if not exists attributes varchar;
+
 create table if not exists staging.narrative_figures (
     document_id varchar not null,
     figure varchar not null,

@@ -176,19 +176,18 @@ def test_a_second_run_duplicates_nothing(batch, first_run):
         == [(len(B.EXPECT), len(B.EXPECT))]
 
 
-@pytest.mark.xfail(strict=True, reason="core.documents is keyed by the bytes' sha256: a second file with the same "
-                   "bad bytes overwrites the first one's rejected row (file_name, source_path), so the first file "
-                   "is no longer in core.documents (reported to the lead)")
-def test_two_files_with_the_same_bad_bytes_both_keep_a_document_row(tmp_path):
+def test_two_files_with_the_same_bad_bytes_both_keep_a_file_row(tmp_path):
+    # core.documents has one row per content (sha256); core.files keeps every path it was seen at.
     folder = tmp_path / "in"
     folder.mkdir()
-    for county in ("a", "b"):
+    for county in ("甲县", "乙县"):
         (folder / county).mkdir()
         (folder / county / "empty.docx").write_bytes(b"")
     db = tmp_path / "w.duckdb"
     assert main(["ingest", str(folder), "--db", str(db)]) == 1
-    assert sorted(r[0] for r in _rows(db, "select source_path from core.documents")) == [
-        str(folder / "a" / "empty.docx"), str(folder / "b" / "empty.docx")]
+    assert _rows(db, "select count(*) from core.documents") == [(1,)]
+    assert sorted(_rows(db, "select path, county from core.files")) == [
+        (str(folder / "乙县" / "empty.docx"), "乙县"), (str(folder / "甲县" / "empty.docx"), "甲县")]
 
 
 def test_names_that_are_not_utf8_on_disk_are_read_as_gbk_not_a_crash(tmp_path):

@@ -47,7 +47,7 @@ def test_a_second_ingest_stops_or_waits_and_nothing_is_corrupted(tmp_path):
         assert first.poll() is None, "the first run ended before the second started; the test proves nothing"
         assert code == 2
         assert out == ""
-        assert f"is in use by another yusuan process (pid {first.pid})" in err
+        assert f"is in use by yusuan ingest (pid {first.pid})" in err
         assert "--wait SECONDS" in err and "Nothing was written" in err
 
         # With --wait: say so once, wait for the first run, then find everything already loaded.

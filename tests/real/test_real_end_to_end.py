@@ -87,7 +87,11 @@ def test_units_kept_exactly_in_both(real):
 
 def test_real_defects_surface_as_findings(real):
     f23 = [(f.check, f.actual) for f in real[2023].findings]
-    assert f23 == [("narrative_claims", "增加1421.25万元")]  # 政府性基金 0万元 yet "比2022年预算增加1421.25万元"
+    assert f23 == [
+        ("narrative_claims", "增加1421.25万元"),  # 政府性基金 0万元 yet "比2022年预算增加1421.25万元"
+        # 公共服务设施运行经费: 年度资金申请总额 10,903,043.00 yet 其中：当年财政拨款 11,419,043.00
+        ("project_funds_sum", "11,419,043.00"),
+    ]
 
     f24 = sorted((f.check, f.location) for f in real[2024].findings)
     assert ("empty_note_consistent", "table 21") in f24  # 三公 figures printed beside "故本表为空表"

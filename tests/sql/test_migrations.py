@@ -42,7 +42,8 @@ def build_v1(path: Path) -> dict[str, list[tuple]]:
                 continue
             frame = frame.drop("basis", strict=False)
             table = f"staging.{name}"
-            columns = [c for c in frame.columns if c != "document_id"]
+            v1_columns = {r[0] for r in con.execute(f"describe {table}").fetchall()}
+            columns = [c for c in frame.columns if c != "document_id" and c in v1_columns]
             rows = [[doc["document_id"], *row] for row in frame.select(columns).iter_rows()]
             marks = ", ".join("?" for _ in range(len(columns) + 1))
             con.executemany(f"insert into {table} (document_id, {', '.join(columns)}) values ({marks})", rows)

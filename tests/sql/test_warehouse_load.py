@@ -336,7 +336,7 @@ def test_a_second_process_gets_a_clear_error(db_path):
             warehouse.connect(db_path)
         assert caught.value.pid == holder.pid
         message = str(caught.value)
-        assert f"the warehouse {db_path} is in use by another yusuan process (pid {holder.pid})" in message
+        assert f"the warehouse {db_path} is in use by python" in message and f"(pid {holder.pid})" in message
         assert "--db" in message
     finally:
         holder.stdin.close()
