@@ -1,4 +1,5 @@
-"""What Word shows: the one rule for visible text that every .docx reader path reads through.
+"""What Word shows: the one rule for visible text that every .docx reader path reads through,
+and the styles it is resolved through (hiding, superscript, and which paragraph styles are headings).
 
 :func:`keep_visible` edits a parsed main document in place before any text is read, so the
 reader's paths (the filtered table pass and the structured walk) cannot disagree about it:
@@ -26,7 +27,12 @@ applies both rarely; a hiding table style is reported by no reader we know of).
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
+
+from pipelines.lib import safe_io
+from pipelines.lib.errors import RejectedFile
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -70,9 +76,6 @@ class StyleProps:
         if isinstance(styles, bytes):
             if b"vanish" not in styles and b"webHidden" not in styles and b"vertAlign" not in styles:
                 return  # nothing a style could hide or raise: no need to parse
-            from pipelines.lib import safe_io
-            from pipelines.lib.errors import RejectedFile
-
             try:
                 styles = safe_io.parse_xml(styles, "word/styles.xml")
             except RejectedFile as exc:
@@ -233,3 +236,120 @@ def _has_content_beyond_structure(tbl: etree._Element) -> bool:
         if x.tag != T or (x.text and x.text.strip()):
             return True
     return False
+
+
+# -- heading styles ----------------------------------------------------------------------------
+
+
+def _int_val(el: etree._Element | None, default: int) -> int:
+    if el is None:
+        return default
+    try:
+        return int(el.get(VAL, default))
+    except (TypeError, ValueError):
+        return default
+
+
+_HEADING_NAME = re.compile(r"^(?:heading|标题)\s*\d|^title$", re.IGNORECASE)
+
+
+_STYLE_ID = re.compile(rb'w:styleId="([^"]*)"')
+_STYLE_NAME = re.compile(rb'<w:name\s+w:val="([^"]*)"')
+_STYLE_BASED = re.compile(rb'<w:basedOn\s+w:val="([^"]*)"')
+_STYLE_LVL = re.compile(rb'<w:outlineLvl\s+w:val="(\d+)"')
+
+
+class HeadingStyles:
+    """Paragraph style id → is it a heading (Heading N / 标题 N / an outline level 0-8).
+
+    Resolved lazily, per style id a paragraph asks about: a filing uses a handful of the
+    hundreds of styles Word declares, and reading them all cost as much as parsing the body.
+    """
+
+    def __init__(self, styles: etree._Element | bytes | None):
+        self._info: dict[str, tuple[str, int | None, str | None]] = {}
+        self._frags: dict[str, tuple[bytes, int]] | None = None  # style id → (piece, offset), parsed on demand
+        self._heading: dict[str | None, bool] = {}
+        if styles is None:
+            return
+        if isinstance(styles, bytes):
+            self._frags = self._index(styles)
+            if self._frags is None:
+                try:
+                    self._info = self._parse(safe_io.parse_xml(styles, "word/styles.xml"))
+                except RejectedFile as exc:
+                    if exc.kind == "xml_dtd":
+                        raise
+                    return  # a damaged styles part only costs us the style-based headings
+        else:
+            self._info = self._parse(styles)
+
+    @staticmethod
+    def _index(data: bytes) -> dict[str, tuple[bytes, int]] | None:
+        """Where each style is in the bytes: Word's styles.xml is a few hundred KB that a full
+        parse would spend more time on than the whole table walk.  Linear: split on the closing
+        tags, then look only at the last opening tag of each piece (a later definition of the
+        same id wins).  None if not prefixed 'w:'."""
+        if b"<w:styles" not in data[:4096]:
+            return None
+        frags: dict[str, tuple[bytes, int]] = {}
+        for piece in data.split(b"</w:style>"):
+            at = piece.rfind(b"<w:style ")
+            if at < 0:
+                continue
+            m = _STYLE_ID.search(piece, at)
+            if m:
+                frags[m.group(1).decode("utf-8", "replace")] = (piece, at)
+        return frags
+
+    def _get(self, sid: str | None) -> tuple[str, int | None, str | None] | None:
+        info = self._info.get(sid)  # type: ignore[arg-type]
+        if info is None and self._frags is not None and sid in self._frags:
+            piece, at = self._frags[sid]
+            name = _STYLE_NAME.search(piece, at)
+            based = _STYLE_BASED.search(piece, at)
+            lvl = _STYLE_LVL.search(piece, at)
+            info = self._info[sid] = (
+                name.group(1).decode("utf-8", "replace") if name else "",
+                int(lvl.group(1)) if lvl else None,
+                based.group(1).decode("utf-8", "replace") if based else None,
+            )
+        return info
+
+    @staticmethod
+    def _parse(root: etree._Element) -> dict[str, tuple[str, int | None, str | None]]:
+        info: dict[str, tuple[str, int | None, str | None]] = {}
+        for st in root.iter(W + "style"):
+            sid = st.get(W + "styleId")
+            if not sid:
+                continue
+            name_el = st.find(W + "name")
+            name = (name_el.get(VAL) if name_el is not None else "") or ""
+            lvl_el = st.find(f"{PPR}/{W}outlineLvl")
+            lvl = _int_val(lvl_el, 9) if lvl_el is not None else None
+            based = st.find(W + "basedOn")
+            info[sid] = (name, lvl, based.get(VAL) if based is not None else None)
+        return info
+
+    def is_heading(self, sid: str | None) -> bool:
+        """Is paragraph style ``sid`` (or the style it is based on, and so on) a heading style?"""
+        known = self._heading.get(sid)
+        if known is not None:
+            return known
+        result = False
+        seen = set()
+        cur = sid
+        while cur not in seen:
+            info = self._get(cur)
+            if info is None:
+                break
+            seen.add(cur)
+            name, lvl, based = info
+            if _HEADING_NAME.match(name.strip()) or (lvl is not None and 0 <= lvl <= 8):
+                result = True
+                break
+            if lvl is not None:  # an explicit body-text level stops the inheritance
+                break
+            cur = based
+        self._heading[sid] = result
+        return result
