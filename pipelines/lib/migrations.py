@@ -115,13 +115,18 @@ def is_damage(err: BaseException) -> bool:
 
 
 def check_intact(con: duckdb.DuckDBPyConnection, path: str, file_size: int) -> None:
-    """Refuse a file shorter than the blocks its header lists (cut off by a full disk or a copy)."""
+    """Refuse a file shorter than the blocks in use need (cut off by a full disk or a copy).
+
+    Only *used* blocks count: after a checkpoint DuckDB truncates free blocks off the end of the file
+    while its free list still counts them in ``total_blocks``, so a healthy file can be far shorter
+    than ``total_blocks`` says (a dropped-and-rebuilt model is enough).
+    """
     rows = con.execute("pragma database_size").fetchall()
     if not rows:
         return
-    block_size, total_blocks = int(rows[0][2]), int(rows[0][3])
-    expected = 3 * 4096 + block_size * total_blocks  # three 4 KiB headers, then the blocks
-    if total_blocks and file_size < expected:
+    block_size, used_blocks = int(rows[0][2]), int(rows[0][4])
+    expected = 3 * 4096 + block_size * used_blocks  # three 4 KiB headers, then the blocks
+    if used_blocks and file_size < expected:
         raise WarehouseDamaged(
             damaged_message(path, f"the file has {file_size} bytes, its header lists {expected}: it was cut short")
         )
