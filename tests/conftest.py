@@ -16,6 +16,14 @@ from tests.real.real_samples import REAL
 _IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+@pytest.fixture(autouse=True)
+def _models_without_data_tests(monkeypatch):
+    """Tests check what the models compute; the models' dbt data tests (grain, values, relationships: about
+    two thirds of a build's time) run in tests/sql/test_dbt_project.py and wherever a test sets
+    YUSUAN_MODEL_TESTS=1, and in every ingest a user runs — not on each of the suite's hundreds of rebuilds."""
+    monkeypatch.setenv("YUSUAN_MODEL_TESTS", "0")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if _IN_CI and not REAL.is_dir():
         raise pytest.UsageError(

@@ -208,8 +208,10 @@ def test_names_that_are_not_utf8_on_disk_are_read_as_gbk_not_a_crash(tmp_path):
     assert _rows(db, "select file_name, county, status from core.documents") == [("教育局_2022.docx", "魏县", "loaded")]
 
 
-def test_a_model_that_cannot_be_rebuilt_is_exit_2_and_the_filings_stay_loaded(tmp_path, capsys):
+def test_a_model_that_cannot_be_rebuilt_is_exit_2_and_the_filings_stay_loaded(tmp_path, capsys, monkeypatch):
     from pipelines.lib import warehouse
+
+    monkeypatch.setenv("YUSUAN_MODEL_TESTS", "1")  # the full dbt build, as a user's ingest runs it
 
     db = tmp_path / "w.duckdb"
     con = warehouse.connect(db)

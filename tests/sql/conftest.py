@@ -7,13 +7,6 @@ import pytest
 from pipelines.lib import warehouse
 
 
-@pytest.fixture(autouse=True)
-def _models_without_data_tests(monkeypatch):
-    """The SQL tests check what the models compute: their dbt data tests (grain, values,
-    relationships) are run by test_dbt_project.py and by every ingest, not on each rebuild here."""
-    monkeypatch.setenv("YUSUAN_MODEL_TESTS", "0")
-
-
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "data" / "warehouse.duckdb"
