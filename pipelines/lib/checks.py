@@ -270,6 +270,16 @@ def _measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
 
 
 def _measures_of(c: _Checker, kind: str, lines: list[Line]) -> None:
+    # Each printed table against its own columns: two tables of one kind (江苏's one-row 支出总表 with
+    # 基本/项目/预留 beside a 财政拨款支出表 that prints 合计 only) must not lend each other columns.
+    by_table: dict[int, list[Line]] = defaultdict(list)
+    for x in lines:
+        by_table[x.loc.table].append(x)
+    for table_lines in by_table.values():
+        _measures_of_table(c, kind, table_lines)
+
+
+def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
     rows: dict[tuple, dict[str, Line]] = defaultdict(dict)
     for x in lines:
         rows[(x.loc.table, x.loc.row)][x.measure] = x

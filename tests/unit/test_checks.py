@@ -149,3 +149,23 @@ def test_no_year_or_department_is_an_error():
     v = validate(f, Normalized("0" * 64))
     assert v.rejected
     assert sorted(x.actual for x in v.findings if x.severity == "error") == ["no_department", "no_year"]
+
+
+def test_a_total_only_table_borrows_no_columns_from_another_table_of_its_kind():
+    """江苏: a one-row 支出总表 prints 合计 = 基本 + 项目 + 预留; its 财政拨款支出表 (also table_kind expenditure)
+    prints 合计 only. Its rows have no parts to add up: nothing to compare, not 'parts add up to 0.00'."""
+    def line(table, row, code, measure, value):
+        return Line("expenditure", "function", code, f"科目{code}", measure, printed(Decimal(value)), "万元",
+                    Loc(table, row, 3))
+
+    one_row = [line(2, 0, "201", "total", "100.00"), line(2, 0, "201", "basic", "60.00"),
+               line(2, 0, "201", "project", "40.00")]
+    total_only = [line(4, 0, "201", "total", "90.00"), line(4, 1, "20131", "total", "90.00")]
+    v = validate(filing_with("expenditure"), Normalized("0" * 64, lines=one_row + total_only))
+    assert [f for f in v.findings if f.check == "measures_sum"] == []
+    measures = [r for r in v.results if r.check == "measures_sum" and r.table_kind == "expenditure"]
+    assert [(r.status, r.compared) for r in measures] == [("passed", 1)]
+    # and the one-row table still is checked: a wrong part warns
+    one_row[1] = line(2, 0, "201", "basic", "50.00")
+    v = validate(filing_with("expenditure"), Normalized("0" * 64, lines=one_row + total_only))
+    assert [f.location for f in v.findings if f.check == "measures_sum"] == [str(Loc(2, 0, 3))]
