@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from pipelines.lib.classify import key
 from pipelines.lib.model import Cell, Table
-from pipelines.lib.numbers import BadNumber, clean, parse_amount
+from pipelines.lib.numbers import Amount, BadNumber, clean, parse_amount
 
 # --------------------------------------------------------------------------------------------------
 # Layout words (matched against classify.key(): NFKC, no whitespace, no quotes)
@@ -120,28 +120,27 @@ class Project:
     overall_objective: str = ""
     indicators: list[Indicator] = field(default_factory=list)
 
+    def _amount(self, attribute: str) -> tuple[Amount, str] | None:
+        """An amount attribute as printed, with its unit; None where not printed or not a number."""
+        text = self.attributes.get(attribute)
+        unit = self.units.get(attribute)
+        if not text or unit is None:
+            return None
+        try:
+            a = parse_amount(text)
+        except BadNumber:
+            return None
+        return (a, unit) if a is not None else None
+
     def amount_wan(self, attribute: str) -> Decimal | None:
         """An amount attribute in 万元 (exact), None where not printed or not a number."""
-        text = self.attributes.get(attribute)
-        unit = self.units.get(attribute)
-        if not text or unit is None:
-            return None
-        try:
-            a = parse_amount(text)
-        except BadNumber:
-            return None
-        return a.wan(unit) if a is not None else None
+        found = self._amount(attribute)
+        return found[0].wan(found[1]) if found else None
 
     def amount_yuan(self, attribute: str) -> Decimal | None:
-        text = self.attributes.get(attribute)
-        unit = self.units.get(attribute)
-        if not text or unit is None:
-            return None
-        try:
-            a = parse_amount(text)
-        except BadNumber:
-            return None
-        return a.yuan(unit) if a is not None else None
+        """An amount attribute in 元 (exact), None where not printed or not a number."""
+        found = self._amount(attribute)
+        return found[0].yuan(found[1]) if found else None
 
     def cost(self) -> tuple[Decimal | None, str | None, str | None]:
         """(cost in 万元, the text it was read from, where it came from).
