@@ -111,9 +111,6 @@ def cmd_export(args) -> int:
     from pipelines.lib import warehouse
 
     db = _db(args)
-    if not db.exists():
-        print(f"yusuan export: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
-        return 2
     out = Path(args.out or os.environ.get("YUSUAN_EXPORTS") or "data/exports")
     con = _open_for_reading(db, args.wait, "export")
     if con is None:
@@ -166,9 +163,6 @@ def cmd_summary(args) -> int:
     from pipelines.lib import warehouse
 
     db = _db(args)
-    if not db.exists():
-        print(f"yusuan summary: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
-        return 2
     import polars as pl
 
     pl.Config(tbl_rows=30, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
@@ -217,9 +211,6 @@ def cmd_report(args) -> int:
     from pipelines.lib.report import write_report
 
     db = _db(args)
-    if not db.exists():
-        print(f"yusuan report: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
-        return 2
     con = _open_for_reading(db, args.wait, "report")
     if con is None:
         return 2
@@ -235,12 +226,15 @@ def cmd_report(args) -> int:
 def _open_for_reading(db: Path, wait: float, command: str):
     """A read-only connection to the warehouse, waiting up to ``wait`` seconds while it is being written.
 
-    Returns None after telling the reader what to do when it is still being written.
+    Returns None after telling the reader what to do when there is no warehouse or it is still being written.
     """
     import time
 
     from pipelines.lib import warehouse
 
+    if not db.exists():
+        print(f"yusuan {command}: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
+        return None
     deadline = time.monotonic() + max(wait, 0.0)
     told = False
     while True:
@@ -297,9 +291,6 @@ def _run_sql(con, text: str, max_rows: int) -> bool:
 
 def cmd_sql(args) -> int:
     db = _db(args)
-    if not db.exists():
-        print(f"yusuan sql: no warehouse at {db}; run `yusuan ingest PATH` first", file=sys.stderr)
-        return 2
     con = _open_for_reading(db, args.wait, "sql")
     if con is None:
         return 2
