@@ -126,7 +126,7 @@ def _common_args(target_path: Path, warehouse: str | None) -> list[str]:
         "--log-path", str(target_path),
     ]
     if warehouse is not None:
-        from pipelines.lib.warehouse import STORAGE_COMPATIBILITY_VERSION
+        from pipelines.lib.db import STORAGE_COMPATIBILITY_VERSION
 
         args += ["--vars", json.dumps({"warehouse": warehouse,
                                        "storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION})]
@@ -325,3 +325,72 @@ def docs(out_dir: str | Path, warehouse: str | Path) -> Path:
             if source.exists():
                 (out_dir / ("index.html" if name == "static_index.html" else name)).write_bytes(source.read_bytes())
     return out_dir / "index.html"
+
+
+# --------------------------------------------------------------------------------------------
+# the models by name (the warehouse's front door re-exports these)
+
+SQL_DIR = project_dir()
+MODEL_SCHEMAS = ("dw", "marts")  # folders of sql/models holding models, in no particular order
+
+
+@dataclass(frozen=True)
+class Model:
+    """One SQL model: ``sql/<schema>/<name>.sql`` builds the table ``<schema>.<name>``."""
+
+    name: str  # schema.table
+    path: Path
+    sql: str
+    deps: tuple[str, ...]  # other models it reads
+    code_version: str  # sha256 of the file, for Dagster's code_version
+
+
+def model_files() -> list[Path]:
+    """Every SQL model file (``sql/models/dw/*.sql``, ``sql/models/marts/*.sql``), sorted by path."""
+    return sorted(path for schema in MODEL_SCHEMAS for path in (SQL_DIR / "models" / schema).glob("*.sql"))
+
+
+def models() -> dict[str, Model]:
+    """Every SQL model by name (``marts.yoy_change``), with the models it reads (from dbt's manifest)."""
+    nodes = manifest().nodes
+    names = {uid: f"{n.schema}.{n.alias}" for uid, n in nodes.items() if n.resource_type == "model"}
+    found: dict[str, Model] = {}
+    for uid, name in names.items():
+        node = nodes[uid]
+        found[name] = Model(
+            name=name,
+            path=SQL_DIR / node.original_file_path,
+            sql=node.raw_code,
+            deps=tuple(sorted(names[d] for d in node.depends_on.nodes if d in names)),
+            code_version=node.checksum.checksum,
+        )
+    return found
+
+
+def model_order() -> list[str]:
+    """Model names in an order where every model comes after the models it reads."""
+    return model_names()
+
+
+def run_model(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """Build one model (``dbt build --select``, its tests included); its row count."""
+    all_models = models()
+    if name not in all_models:
+        raise KeyError(f"no SQL model {name!r}; known models: {sorted(all_models)}")
+    build(database_path(con), [all_models[name].path.stem])
+    return int(con.execute(f"select count(*) from {name}").fetchall()[0][0])
+
+
+def rebuild_models(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None) -> dict[str, int]:
+    """``dbt build`` of every seed, model and test on this connection's warehouse; rows per model.
+
+    ``tests=False`` builds the models without running their data tests (grain, values,
+    relationships); ``None`` runs them unless ``$YUSUAN_MODEL_TESTS`` is ``0`` (the SQL tests of
+    this repository set it, and test the dbt tests themselves in ``tests/sql/test_dbt_project.py``).
+    Raises :class:`pipelines.lib.ModelBuildFailed` naming the failed models and tests.
+    """
+    if tests is None:
+        tests = os.environ.get("YUSUAN_MODEL_TESTS", "1") != "0"
+    exclude = None if tests else ["resource_type:test"]
+    result = build(database_path(con), exclude=exclude)
+    return {name: int(con.execute(f"select count(*) from {name}").fetchall()[0][0]) for name in result.models}
