@@ -8,11 +8,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-DEFAULT_DB = "data/warehouse.duckdb"
+from pipelines.lib import settings
+
+DEFAULT_DB = settings.DB.default
 
 
 def _db(args) -> Path:
-    return Path(args.db or os.environ.get("YUSUAN_DB") or DEFAULT_DB)
+    return Path(args.db) if args.db else settings.load().db
 
 
 def cmd_ingest(args) -> int:
@@ -111,7 +113,7 @@ def cmd_export(args) -> int:
     from pipelines.lib import warehouse
 
     db = _db(args)
-    out = Path(args.out or os.environ.get("YUSUAN_EXPORTS") or "data/exports")
+    out = Path(args.out) if args.out else settings.load().exports
     con = _open_for_reading(db, args.wait, "export")
     if con is None:
         return 2
@@ -357,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write every marts.* relation to Parquet")
     e.add_argument("--db")
     e.add_argument("--out", default=None,
-                   help="folder to write (default $YUSUAN_EXPORTS, else data/exports)")
+                   help=f"folder to write (default ${settings.EXPORTS.env}, else {settings.EXPORTS.default})")
     e.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     e.set_defaults(func=cmd_export)
     r = sub.add_parser("summary", help="print what the warehouse holds: documents, facts, top changes, 三公")

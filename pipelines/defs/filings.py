@@ -10,7 +10,6 @@ filings dropped at once cost one run, not 300 × Dagster's per-run overhead.
 
 
 import json
-import os
 from collections import Counter, defaultdict
 from contextlib import closing
 
@@ -18,30 +17,17 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import Inbox, warehouse_connection
+from pipelines.lib import settings
 from pipelines.lib import warehouse as wh
+from pipelines.lib.check_registry import CHECKS, filing_outcomes, owner
 from pipelines.lib.ingest import auto_jobs, load_group, processed_chunks
 
 filings = dg.DynamicPartitionsDefinition(name="filings")
 
 FILE = dg.AssetKey(["raw", "filings"])
 
-# which asset each validation check guards (names from pipelines.lib.checks)
-CHECKS: dict[str, tuple[dg.AssetKey, str]] = {
-    "filing_identifiable": (FILE, "department, year and at least one budget table were found (else rejected)"),
-    "cells_readable": (FILE, "every amount cell parsed and every table was recognised"),
-    "empty_note_consistent": (FILE, "a table declared empty prints no amounts"),
-    "schema": (FILE, "pandera schemas: types, code patterns, enumerations, grain"),
-    "hierarchy_sum": (FILE, "类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 within rounding"),
-    "measures_sum": (FILE, "合计 = 基本 + 项目 …, 人员 + 公用 …, per row"),
-    "cross_table": (FILE, "totals agree across the nine tables"),
-    "summary_sums": (FILE, "收支总表 / 财政拨款收支总表 add up and balance"),
-    "three_public_sum": (FILE, "三公 合计 = 小计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行"),
-    "narrative_vs_tables": (FILE, "the figures the text states match the tables"),
-    "narrative_claims": (FILE, "the narrative compares with the year before and states possible changes"),
-    "final_balance": (FILE, "决算: 年初结转和结余 + 本年收入 + 使用非财政拨款结余 = 本年支出 + 结余分配 + 年末结转和结余"),
-    "narrative_execution": (FILE, "决算: the narrative's 决算数 and 完成预算的 % agree with the tables"),
-}
-ERROR_CHECKS = {"filing_identifiable"}
+# One asset check per check declared in pipelines.lib.check_registry, all on the filings asset.
+CHECK_SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
 STAGING_TABLES = ("table_cells", "budget_lines", "budget_summary", "three_public", "performance_indicators", "projects",
                   "narrative_figures", "findings", "check_results")
 
@@ -62,7 +48,7 @@ def _specs() -> list[dg.AssetSpec]:
 @dg.multi_asset(
     name="ingest_filings",
     specs=_specs(),
-    check_specs=[dg.AssetCheckSpec(name, asset=key, description=d) for name, (key, d) in CHECKS.items()],
+    check_specs=[dg.AssetCheckSpec(c.name, asset=FILE, description=c.promise) for c in CHECKS],
     partitions_def=filings,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="warehouse",
@@ -75,14 +61,14 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     statuses: Counter = Counter()
     rows: Counter = Counter()
     per_check: dict[str, dict] = defaultdict(lambda: {"passed": 0, "failed": 0, "not_run": 0, "within_rounding": 0,
-                                                      "failures": []})
+                                                      "findings": 0, "failures": []})
     paths = []
     for key in keys:
         path = files.get(key)
         if path is None:
             raise dg.Failure(f"no file in {inbox.root} has content key {key}; was it removed from the inbox?")
         paths.append((path, inbox.root))
-    jobs = int(os.environ.get("YUSUAN_JOBS") or 0) or auto_jobs(len(paths))
+    jobs = settings.load().jobs or auto_jobs(len(paths))
     n = 0
     with warehouse_connection(warehouse, context.log) as con, closing(processed_chunks(paths, jobs=jobs)) as chunks:
         wh.apply_ddl(con)
@@ -93,29 +79,33 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                 statuses[status] += 1
                 for name, df in item.frames.items():
                     rows[name] += df.height
-                for r in item.checks:
-                    c = per_check[r.check]
-                    c[r.status] += 1
-                    c["within_rounding"] += r.within_rounding
-                for f in item.findings:
-                    per_check[f.check if f.check in CHECKS else "cells_readable"]["failures"].append(
-                        {"filing": key, "file": path.name, "table": f.table_kind, "location": f.location,
-                         "expected": f.expected, "actual": f.actual, "message": f.message})
+                outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
+                for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
+                    c = per_check[name]
+                    c[o.status] += 1
+                    c["within_rounding"] += o.within_rounding
+                for f in item.findings:  # under the check that declares the finding's name
+                    c = per_check[owner(f.check)]
+                    c["findings"] += 1
+                    if len(c["failures"]) < 50:
+                        c["failures"].append(
+                            {"filing": key, "file": path.name, "check": f.check, "table": f.table_kind,
+                             "location": f.location, "expected": f.expected, "actual": f.actual,
+                             "message": f.message})
                 if n % 50 == 0 or n == len(keys):  # every log line is an event-log write: not one per filing
                     context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
     meta = {"filings": dg.MetadataValue.json(dict(statuses))}
     yield dg.MaterializeResult(asset_key=FILE, metadata={
         **meta, **{name: rows[name] for name in STAGING_TABLES}, "dagster/row_count": len(keys)})
-    for name, (key, _) in CHECKS.items():
-        c = per_check[name]
-        passed = not c["failures"]
+    for check in CHECKS:
+        c = per_check[check.name]
         yield dg.AssetCheckResult(
-            check_name=name, asset_key=key, passed=passed,
-            severity=dg.AssetCheckSeverity.ERROR if name in ERROR_CHECKS else dg.AssetCheckSeverity.WARN,
+            check_name=check.name, asset_key=FILE, passed=c["failed"] == 0,
+            severity=CHECK_SEVERITY[check.severity],
             metadata={
                 "filings_passed": c["passed"], "filings_failed": c["failed"], "filings_not_run": c["not_run"],
-                "within_rounding": c["within_rounding"], "findings": len(c["failures"]),
-                "first_findings": dg.MetadataValue.json(c["failures"][:50]),
+                "within_rounding": c["within_rounding"], "findings": c["findings"],
+                "first_findings": dg.MetadataValue.json(c["failures"]),
             },
             description=json.dumps({k: c[k] for k in ("passed", "failed", "not_run")}),
         )

@@ -7,7 +7,6 @@ parsed once) and reports each model as a materialization and each test as an ass
 share the ``warehouse`` pool, so dbt never waits for the file's lock.
 """
 
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.filings import FILE
 from pipelines.defs.resources import warehouse_path
-from pipelines.lib import transform
+from pipelines.lib import settings, transform
 from pipelines.lib import warehouse as wh
 
 MANIFEST = transform.manifest_path(warehouse_path())
@@ -101,7 +100,7 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
           automation_condition=dg.AutomationCondition.eager())
 def exports_parquet(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """Every marts.* relation as Parquet under $YUSUAN_EXPORTS (default data/exports), partitioned year=YYYY/."""
-    out = Path(os.environ.get("YUSUAN_EXPORTS", "data/exports"))
+    out = settings.load().exports
     with warehouse.get_connection() as con:
         manifest = wh.export(con, out)
     return dg.MaterializeResult(metadata={

@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from pipelines.lib import settings
 from pipelines.lib.stages import discover
 from pipelines.lib.warehouse import CONNECTION_CONFIG, lock_holder
 
@@ -28,7 +29,7 @@ def file_key(data: bytes) -> str:
 class Inbox(dg.ConfigurableResource):
     """The folder new filings are dropped into (``$YUSUAN_INBOX``, default ``data/inbox``)."""
 
-    path: str = "data/inbox"
+    path: str = settings.INBOX.default
 
     @property
     def root(self) -> Path:
@@ -89,13 +90,18 @@ def warehouse_connection(resource: DuckDBResource, log, wait: float = LOCK_WAIT)
 
 
 def warehouse_path() -> str:
-    return os.environ.get("YUSUAN_DB", "data/warehouse.duckdb")
+    return str(settings.load().db)
+
+
+def _configured(setting: settings.Setting):
+    """``dg.EnvVar`` when the variable is set (the UI then shows where the value comes from), else the default."""
+    return dg.EnvVar(setting.env) if os.environ.get(setting.env) else setting.default
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
     Path(warehouse_path()).parent.mkdir(parents=True, exist_ok=True)
     return dg.Definitions(resources={
-        "warehouse": DuckDBResource(database=warehouse_path(), connection_config=dict(CONNECTION_CONFIG)),
-        "inbox": Inbox(path=os.environ.get("YUSUAN_INBOX", "data/inbox")),
+        "warehouse": DuckDBResource(database=_configured(settings.DB), connection_config=dict(CONNECTION_CONFIG)),
+        "inbox": Inbox(path=_configured(settings.INBOX)),
     })

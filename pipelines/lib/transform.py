@@ -32,6 +32,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.lib import settings
+
 PROJECT_NAME = "yusuan"
 # What dbt reads of the project; ddl/ is the loader's (pipelines.lib.warehouse.apply_ddl).
 _PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
@@ -107,7 +109,7 @@ def project_version() -> str:
 
 def artifacts_dir() -> Path:
     """Where dbt's artifacts go: ``$YUSUAN_DBT_ARTIFACTS`` or the user cache, one folder per project version."""
-    base = os.environ.get("YUSUAN_DBT_ARTIFACTS")
+    base = settings.load().dbt_artifacts
     if base:
         root = Path(base)
     else:
@@ -159,7 +161,7 @@ def _release_duckdb() -> None:
 
 
 def default_warehouse() -> str:
-    return os.environ.get("YUSUAN_DB", "data/warehouse.duckdb")
+    return str(settings.load().db)
 
 
 def _database_name(warehouse: str | Path) -> str:
@@ -390,7 +392,7 @@ def rebuild_models(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None)
     Raises :class:`pipelines.lib.ModelBuildFailed` naming the failed models and tests.
     """
     if tests is None:
-        tests = os.environ.get("YUSUAN_MODEL_TESTS", "1") != "0"
+        tests = settings.load().model_tests
     exclude = None if tests else ["resource_type:test"]
     result = build(database_path(con), exclude=exclude)
     return {name: int(con.execute(f"select count(*) from {name}").fetchall()[0][0]) for name in result.models}

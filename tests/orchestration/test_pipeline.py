@@ -35,6 +35,9 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
     checks = runs[0].get_asset_check_evaluations()
     assert {c.check_name for c in checks} >= {"hierarchy_sum", "cross_table", "three_public_sum", "schema"}
     assert all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
+    for c in checks:  # one outcome per filing and check (not per table): nine filings, nine outcomes
+        counts = [c.metadata[k].value for k in ("filings_passed", "filings_failed", "filings_not_run")]
+        assert sum(counts) == 9, (c.check_name, counts)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from core.documents where status = 'loaded'").fetchall() == [(9,)]
         # the reference filing's figures (typed from the seed) reached the marts
