@@ -30,6 +30,7 @@ listing=$(.venv/bin/python -m zipfile -l "$wheel")
 grep -q "pipelines/sql/ddl/.*\.sql" <<< "$listing" || fail "no DDL (.sql) in $wheel"
 grep -q "pipelines/sql/dbt_project.yml" <<< "$listing" || fail "no dbt project in $wheel"
 grep -q "pipelines/schemas/models.py" <<< "$listing" || fail "no pandera models in $wheel"
+grep -q "pipelines/lib/queries/superseded_by.sql" <<< "$listing" || fail "no loader queries (.sql) in $wheel"
 if grep -q "pipelines/samples/" <<< "$listing"; then fail "the sample generator is in $wheel"; fi
 tops=$(.venv/bin/python - "$wheel" <<'EOF'
 import sys, zipfile

@@ -1,0 +1,36 @@
+-- The budget_lines facts whose amount changed, appeared or disappeared between an older filing ($old_id) and the
+-- filing that supersedes it ($new_id), appended to the ledger core.restatements (restatements.supersede_older).
+-- Facts are matched on the key columns below; amounts are summed per key, so a subject printed twice counts once.
+insert into core.restatements by name
+with
+    facts as (
+        select document_id, table_kind, classification, subject_code, measure, basis,
+               sum(amount_wan) as wan, sum(amount_yuan) as yuan
+        from staging.budget_lines
+        where document_id in ($old_id, $new_id)
+        group by all
+    ),
+    o as (from facts where document_id = $old_id),
+    n as (from facts where document_id = $new_id)
+select
+    $county as county, $department_code as department_code, $department_name as department_name,
+    $year as year, $doc_type as doc_type, $scope as scope,
+    $old_id as old_document_id, $new_id as new_document_id, 'budget_lines' as relation,
+    coalesce(o.table_kind, n.table_kind) as table_kind,
+    coalesce(o.classification, n.classification) as classification,
+    coalesce(o.subject_code, n.subject_code) as subject_code,
+    coalesce(o.measure, n.measure) as measure,
+    coalesce(o.basis, n.basis) as basis,
+    case when o.wan is null then 'appeared'
+         when n.wan is null then 'disappeared'
+         else 'changed' end as change_kind,
+    o.yuan as old_amount_yuan, n.yuan as new_amount_yuan,
+    o.wan as old_amount_wan, n.wan as new_amount_wan,
+    $detected_at as detected_at
+from o full join n
+    on o.table_kind is not distinct from n.table_kind
+        and o.classification is not distinct from n.classification
+        and o.subject_code is not distinct from n.subject_code
+        and o.measure is not distinct from n.measure
+        and o.basis is not distinct from n.basis
+where o.wan is distinct from n.wan
