@@ -3,9 +3,9 @@ and scope replaces the older one, and every fact whose amount changed, appeared 
 ``core.restatements``.  Runs inside the loader's transaction (:mod:`pipelines.lib.load`).
 
 The SQL is in ``pipelines/lib/queries/`` (read through ``importlib.resources``, with named parameters):
-``superseded_by.sql`` finds the filings a new one replaces, ``restate_<relation>.sql`` writes one relation's
-changes to the ledger (the key columns a fact is matched on are written there), ``mark_superseded.sql``
-retires the old filing.
+``superseded_by.sql`` finds the filings a new one replaces, ``restate.sql`` writes what changed in
+``staging.budget_lines``, ``budget_summary``, ``three_public`` and ``projects`` to the ledger (the key columns
+each relation's facts are matched on are written there), ``mark_superseded.sql`` retires the old filing.
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ from importlib import resources
 from typing import Any
 
 import duckdb
-
-# the relations whose facts are compared when a filing is superseded, in the ledger's order
-RESTATED = ("budget_lines", "budget_summary", "three_public", "projects")
 
 
 @cache
@@ -39,10 +36,9 @@ def supersede_older(
         query("superseded_by"), {"new_id": doc["document_id"], "part": doc.get("part"), **same}).fetchall()]
     restated = 0
     for old_id in older:
-        for relation in RESTATED:
-            result = con.execute(query(f"restate_{relation}"), {
-                "old_id": old_id, "new_id": doc["document_id"], "detected_at": now, **same}).fetchall()
-            restated += int(result[0][0]) if result else 0
+        result = con.execute(query("restate"), {
+            "old_id": old_id, "new_id": doc["document_id"], "detected_at": now, **same}).fetchall()
+        restated += int(result[0][0]) if result else 0
         con.execute(query("mark_superseded"),
                     {"old_id": old_id, "new_id": doc["document_id"], "now": now}).fetchall()
     return older, restated
