@@ -36,8 +36,9 @@ SUMMARY_ITEMS = [
     "fiscal_special_account", "business",
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
-    "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
+    "prior_year_carryover_soe_capital", "grand_total", "function_class",
     "function_detail",  # a 款/项 line a 收支总表 prints by name under its 类 (浙江); subject_code is the 类's
+    "year_end_carryover",
     "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
     # 决算 (final accounts) lines
     "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",
