@@ -1,0 +1,352 @@
+"""The arithmetic a filing's tables promise: 类 = Σ 款 (hierarchy_sum), 合计 = 基本 + 项目 per row (measures_sum),
+the 总表 add up and balance (summary_sums), totals agree across tables (cross_table), 三公 (three_public_sum), the
+决算 balance (final_balance) and tables printed by unit (unit_rows_sum).  Each within the printed-precision
+tolerance of :class:`pipelines.lib.checks._Checker`; :func:`pipelines.lib.checks.validate` runs them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipelines.lib.checks import LABELS, ZERO, CheckResult, Term, _Checker, term
+from pipelines.lib.normalize import Line, Normalized, SummaryLine, ThreePublicLine
+
+
+def _by_basis(lines: list[Line]) -> list[list[Line]]:
+    """The lines of each basis apart (a 决算 table may print 预算数 beside 决算数)."""
+    groups: dict[str, list[Line]] = defaultdict(list)
+    for x in lines:
+        groups[x.basis].append(x)
+    return list(groups.values()) or [[]]
+
+
+def hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
+    c = _Checker("hierarchy_sum", kind)
+    if absent:
+        return c.not_run(absent)
+    for group in _by_basis(lines):
+        _hierarchy_of(c, kind, group)
+    return c.done()
+
+
+def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
+    unit_of = {}
+    by_measure: dict[str, dict[str, Line]] = defaultdict(dict)
+    totals: dict[str, Line] = {}
+    for x in lines:
+        unit_of[x.measure] = x.unit
+        if x.is_total:
+            totals.setdefault(x.measure, x)
+        elif x.subject_code and x.subject_code not in by_measure[x.measure]:
+            by_measure[x.measure][x.subject_code] = x
+    for measure, codes in by_measure.items():
+        children: dict[str, list[Line]] = defaultdict(list)
+        for code, x in codes.items():
+            if len(code) > 3:
+                children[code[:-2]].append(x)
+        all_codes = set(codes)
+        for parent_code, kids in children.items():
+            p = codes.get(parent_code)
+            # a parent printed blank with non-blank children is a real gap: compare against 0
+            expected = term(p.amount, p.unit) if p else Term(ZERO, ZERO)
+            where = str(p.loc) if p else f"code {parent_code}"
+            c.compare(expected, [term(k.amount, k.unit) for k in kids],
+                      location=where, unit=unit_of.get(measure, "万元"),
+                      what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
+        classes = [x for code, x in codes.items() if len(code) == 3]
+        if measure in totals and classes:
+            t = totals[measure]
+            c.compare(term(t.amount, t.unit), [term(k.amount, k.unit) for k in classes], location=str(t.loc),
+                      unit=t.unit, what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
+        elif measure in totals and not all_codes:
+            pass
+
+
+def measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
+    c = _Checker("measures_sum", kind)
+    if absent:
+        return c.not_run(absent)
+    for group in _by_basis(lines):
+        _measures_of(c, kind, group)
+    return c.done()
+
+
+def _measures_of(c: _Checker, kind: str, lines: list[Line]) -> None:
+    # Each printed table against its own columns: two tables of one kind (江苏's one-row 支出总表 with
+    # 基本/项目/预留 beside a 财政拨款支出表 that prints 合计 only) must not lend each other columns.
+    by_table: dict[int, list[Line]] = defaultdict(list)
+    for x in lines:
+        by_table[x.loc.table].append(x)
+    for table_lines in by_table.values():
+        _measures_of_table(c, kind, table_lines)
+
+
+def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
+    rows: dict[tuple, dict[str, Line]] = defaultdict(dict)
+    for x in lines:
+        rows[(x.loc.table, x.loc.row)][x.measure] = x
+    measures_seen = {x.measure for x in lines}
+    identities = [PARTS_FOR[kind]] if kind in PARTS_FOR else []
+    if kind == "income":
+        identities = [PARTS_FOR["income"], PARTS_FOR["income_current"], PARTS_FOR["income_carryover"]]
+        if not {"current_year_total", "prior_year_carryover"} & measures_seen:
+            # 上海: 合计 | 财政拨款收入 | 事业收入 | 其他收入 — no 本年收入 subtotal, no carry-over column
+            identities = [("total", PARTS_FOR["income_current"][1])]
+    for total_m, part_ms in identities:
+        present_parts = [m for m in part_ms if m in measures_seen]
+        if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed
+            present_parts = [m for m in present_parts if m not in ("personnel", "public_operating")]
+        if total_m not in measures_seen or not present_parts:
+            continue
+        for (_, _), ms in rows.items():
+            if total_m not in ms and not any(m in ms for m in present_parts):
+                continue
+            t = ms.get(total_m)
+            any_line = t or next(ms[m] for m in present_parts if m in ms)
+            expected = term(t.amount, t.unit) if t else Term(ZERO, ZERO)
+            parts = [term(ms[m].amount, ms[m].unit) for m in present_parts if m in ms]
+            label = any_line.subject_code or "合计"
+            c.compare(expected, parts, location=str(any_line.loc), unit=any_line.unit,
+                      what=f"{LABELS[kind]} {label} {any_line.subject_name}: {total_m} = {' + '.join(present_parts)}")
+
+
+def _summary_index(lines: list[SummaryLine], kind: str):
+    idx: dict[tuple[str, str, str], SummaryLine] = {}
+    classes: dict[str, list[SummaryLine]] = defaultdict(list)
+    for x in lines:
+        if x.table_kind != kind:
+            continue
+        if x.item == "function_class":
+            classes[x.measure].append(x)
+        else:
+            idx.setdefault((x.side, x.item, x.measure), x)
+    return idx, classes
+
+
+INCOME_ITEMS = ["general_public_budget", "gov_fund_budget", "soe_capital_budget", "fiscal_appropriation",
+                "fiscal_special_account", "business", "operating", "superior_subsidy", "affiliate_remittance", "other"]
+
+
+def summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list[CheckResult]:
+    out = []
+    for kind in ("summary", "fiscal_summary"):
+        c = _Checker("summary_sums", kind)
+        if kind not in present:
+            out.append(c.not_run(f"the filing has no {LABELS[kind]}"))
+            continue
+        idx, classes = _summary_index(lines, kind)
+        m_exp = "total" if kind == "fiscal_summary" else "amount"
+
+        def t(side, item, measure="amount", idx=idx):
+            x = idx.get((side, item, measure))
+            return term(x.amount, x.unit, str(x.loc)) if x else None
+
+        carried = ("prior_year_carryover", "year_start_carryover", "use_of_non_fiscal_balance")
+        cur_in = t("income", "current_year_total") or (
+            t("income", "grand_total") if not any(("income", i, "amount") in idx for i in carried) else None)
+        names = INCOME_ITEMS
+        if ("income", "fiscal_appropriation", "amount") in idx and ("income", "general_public_budget", "amount") \
+                not in idx:
+            # 西南大学: "一、财政拨款收入" then "其中：政府性基金预算财政拨款" — a part printed under it, not beside it
+            names = [i for i in INCOME_ITEMS if i not in ("gov_fund_budget", "soe_capital_budget")]
+        elif any(("income", i, "amount") in idx for i in INCOME_ITEMS[:3]):
+            names = [i for i in INCOME_ITEMS if i != "fiscal_appropriation"]  # its funds are listed: no double count
+        items = [idx[("income", i, "amount")] for i in names if ("income", i, "amount") in idx]
+        if cur_in and items:
+            c.compare(cur_in, [term(x.amount, x.unit) for x in items], location=cur_in.where,
+                      what=f"{LABELS[kind]} 本年收入合计 = Σ income items")
+        cur_ex = t("expense", "current_year_total", m_exp)
+        if cur_ex and classes.get(m_exp):
+            c.compare(cur_ex, [term(x.amount, x.unit) for x in classes[m_exp]], location=cur_ex.where,
+                      what=f"{LABELS[kind]} 本年支出合计 = Σ expense by function class")
+        for side, carries in (("income", carried), ("expense", ("year_end_carryover", "balance_distribution"))):
+            m = "amount" if side == "income" else m_exp
+            grand, cur = t(side, "grand_total", m), t(side, "current_year_total", m)
+            if grand and cur:
+                cvs = [cv for carry in carries if (cv := t(side, carry, m))]
+                c.compare(grand, [cur, *cvs], location=grand.where,
+                          what=f"{LABELS[kind]} {side} 总计 = 本年合计 + 结转" + ("、结余" if len(cvs) > 1 else ""))
+        gi, ge = t("income", "grand_total"), t("expense", "grand_total", m_exp)
+        if gi and ge:
+            c.compare(gi, [ge], location=ge.where, what=f"{LABELS[kind]} 收入总计 = 支出总计")
+        if kind == "fiscal_summary":
+            rows: dict[tuple, dict[str, SummaryLine]] = defaultdict(dict)
+            for x in lines:
+                if x.table_kind == kind and x.side == "expense":
+                    rows[(x.loc.table, x.loc.row)][x.measure] = x
+            for ms in rows.values():
+                if "total" in ms and len(ms) > 1:
+                    parts = [term(ms[m].amount, ms[m].unit) for m in ("general_public", "gov_fund", "soe_capital") if m in ms]
+                    c.compare(term(ms["total"].amount, ms["total"].unit), parts, location=str(ms["total"].loc),
+                              what=f"财政拨款收支总表 {ms['total'].item_name}: 合计 = 一般公共预算 + 政府性基金 + 国有资本经营")
+        out.append(c.done())
+    return out
+
+
+def _total(lines: list[Line], measure: str) -> Line | None:
+    return next((x for x in lines if x.is_total and x.measure == measure), None)
+
+
+def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set) -> list[CheckResult]:
+    c = _Checker("cross_table", None)
+    s_idx, s_classes = _summary_index(norm.summary, "summary")
+    f_idx, _ = _summary_index(norm.summary, "fiscal_summary")
+    # 收支总表 expense by class = 支出总表 类 rows
+    exp_classes = {x.subject_code: x for x in by_kind["expenditure"]
+                   if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3}
+    if s_classes.get("amount") and exp_classes:
+        seen = set()
+        for s in s_classes["amount"]:
+            if not s.subject_code:
+                continue
+            seen.add(s.subject_code)
+            e = exp_classes.get(s.subject_code)
+            c.compare(term(s.amount, s.unit), [term(e.amount, e.unit)] if e else [], location=str(s.loc),
+                      what=f"收支总表 {s.item_name} = 支出总表 {s.subject_code}")
+        for code, e in exp_classes.items():
+            if code not in seen:
+                c.compare(Term(ZERO, ZERO), [term(e.amount, e.unit)], location=str(e.loc),
+                          what=f"收支总表 has no line for 支出总表 {code} {e.subject_name}")
+    pairs: list[tuple[str, Line | SummaryLine | None, Line | SummaryLine | None]] = []
+    cur_in = s_idx.get(("income", "current_year_total", "amount"))
+    inc = _total(by_kind["income"], "current_year_total") or _total(by_kind["income"], "total")
+    pairs.append(("收入总表 合计 = 收支总表 本年收入合计", cur_in, inc))
+    cur_ex = s_idx.get(("expense", "current_year_total", "amount"))
+    pairs.append(("支出总表 合计 = 收支总表 本年支出合计", cur_ex, _total(by_kind["expenditure"], "total")))
+    gp_fs = f_idx.get(("expense", "current_year_total", "general_public"))
+    pairs.append(("一般公共预算支出表 合计 = 财政拨款收支总表 一般公共预算 本年支出合计", gp_fs,
+                  _total(by_kind["general_public_expenditure"], "total")))
+    pairs.append(("一般公共预算支出表 基本支出合计 = 基本支出表 合计",
+                  _total(by_kind["general_public_expenditure"], "basic"), _total(by_kind["basic_expenditure"], "total")))
+    for what, a, b in pairs:
+        if a is not None and b is not None:
+            c.compare(term(a.amount, a.unit, str(a.loc)), [term(b.amount, b.unit)], location=str(a.loc), what=what)
+    # a 基本支出表 printed as two blocks has no 合计, but 人员经费合计 and 公用经费合计
+    gp_basic = _total(by_kind["general_public_expenditure"], "basic")
+    halves = [x for m in ("personnel", "public_operating") if (x := _total(by_kind["basic_expenditure"], m))]
+    if gp_basic is not None and len(halves) == 2 and _total(by_kind["basic_expenditure"], "total") is None:
+        c.compare(term(gp_basic.amount, gp_basic.unit), [term(x.amount, x.unit) for x in halves],
+                  location=str(gp_basic.loc), what="一般公共预算支出表 基本支出合计 = 基本支出表 人员经费合计 + 公用经费合计")
+    return [c.done()]
+
+
+def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set) -> CheckResult:
+    c = _Checker("three_public_sum", "three_public")
+    if "three_public" not in present:
+        return c.not_run("the filing has no “三公”经费表")
+    if not lines:
+        return c.not_run("the “三公”经费表 has no amounts" + (" (empty by declaration)" if "three_public" in declared_empty else ""))
+    by_fund: dict[str, dict[str, ThreePublicLine]] = defaultdict(dict)
+    for x in lines:
+        # a 决算 prints 预算数 and 决算数 side by side: each basis adds up on its own
+        fund = x.fund_source if x.basis == "budget" else f"{x.fund_source}, {x.basis}"
+        by_fund[fund].setdefault(x.category, x)
+    rules = [
+        ("subtotal", ["overseas_travel", "vehicles", "reception"], "“三公”经费小计 = 出国 + 用车 + 接待"),
+        ("vehicles", ["vehicle_purchase", "vehicle_operation"], "公务用车购置及运行费 = 购置 + 运行"),
+        ("overseas_travel", ["overseas_travel_research", "overseas_travel_other"], "因公出国（境）费 = 其中两项"),
+    ]
+    for fund, cats in by_fund.items():
+        def tm(cat, cats=cats):
+            x = cats.get(cat)
+            return term(x.amount, x.unit) if x else Term(ZERO, ZERO)
+
+        if "subtotal" in cats:
+            extra = [k for k in ("meeting", "training") if k in cats]
+            if "total" in cats:
+                c.compare(tm("total"), [tm("subtotal")] + [tm(k) for k in extra], location=str(cats["total"].loc),
+                          what=f"三公 合计 = 小计{' + 会议费/培训费' if extra else ''} ({fund})")
+            checks = rules
+        else:
+            # no 小计 row: the 合计 is the 三公 total itself (wide Shanghai layout)
+            checks = [("total", rules[0][1] + [k for k in ("meeting", "training") if k in cats], "“三公”经费合计 = 出国 + 用车 + 接待")] + rules[1:]
+        for parent_cat, kids, what in checks:
+            if parent_cat not in cats and not any(k in cats for k in kids):
+                continue
+            if not any(k in cats for k in kids):
+                continue
+            loc = cats[parent_cat].loc if parent_cat in cats else cats[next(k for k in kids if k in cats)].loc
+            c.compare(tm(parent_cat), [tm(k) for k in kids if k in cats], location=str(loc), what=f"{what} ({fund})")
+    return c.done()
+
+
+PARTS_FOR = {
+    "income": ("total", ["current_year_total", "prior_year_carryover"]),
+    "income_current": (
+        "current_year_total",
+        ["fiscal_appropriation", "gov_fund", "soe_capital", "fiscal_special_account", "business", "operating",
+         "superior_subsidy", "affiliate_remittance", "other"],
+    ),
+    "income_carryover": (  # 浙江: 上年结转结余 / 小计 | 一般公共预算 | 政府性基金预算 | … | 单位资金
+        "prior_year_carryover",
+        ["prior_year_carryover_general_public", "prior_year_carryover_gov_fund", "prior_year_carryover_soe_capital",
+         "prior_year_carryover_fiscal_special_account", "prior_year_carryover_other"],
+    ),
+    "expenditure": ("total", ["basic", "project", "reserve", "operating", "remit_to_superior",
+                              "subsidy_to_affiliates", "personnel", "public_operating"]),
+    "general_public_expenditure": ("total", ["basic", "project"]),
+    "gov_fund_expenditure": ("total", ["basic", "project"]),
+    "soe_capital_expenditure": ("total", ["basic", "project"]),
+    "basic_expenditure": ("total", ["personnel", "public_operating"]),
+}
+
+
+def final_balance(norm: Normalized) -> CheckResult:
+    """年初结转和结余 + 本年收入 + 使用非财政拨款结余 = 本年支出 + 结余分配 + 年末结转和结余, on the
+    收入支出决算总表 and the 财政拨款收入支出决算总表; and the fiscal carry-over = Σ its funds."""
+    c = _Checker("final_balance", "summary")
+    for kind in ("summary", "fiscal_summary"):
+        idx, _ = _summary_index(norm.summary, kind)
+        m_exp = "total" if kind == "fiscal_summary" else "amount"
+
+        def t(side, item, measure, idx=idx):
+            x = idx.get((side, item, measure))
+            return term(x.amount, x.unit, str(x.loc)) if x else None
+
+        cur_in, cur_ex = t("income", "current_year_total", "amount"), t("expense", "current_year_total", m_exp)
+        if not cur_in or not cur_ex:
+            continue
+        income = [cur_in] + [x for i in ("year_start_carryover", "use_of_non_fiscal_balance")
+                             if (x := t("income", i, "amount"))]
+        expense = [x for i in ("balance_distribution", "year_end_carryover") if (x := t("expense", i, m_exp))]
+        # expected = Σ income side; parts = Σ expense side (both within their printed rounding)
+        total_in = Term(sum((x.wan for x in income), ZERO), sum((x.half for x in income), ZERO))
+        c.compare(total_in, [cur_ex, *expense], location=cur_ex.where,
+                  what=f"{LABELS[kind]} 年初结转和结余 + 本年收入 + 使用非财政拨款结余 = 本年支出 + 结余分配 + 年末结转和结余")
+        for side, carry, m in (("income", "year_start_carryover", "amount"), ("expense", "year_end_carryover", m_exp)):
+            whole = t(side, carry, m)
+            parts = [x for fund in ("general_public", "gov_fund", "soe_capital") if (x := t(side, f"{carry}_{fund}", m))]
+            if whole and parts:
+                c.compare(whole, parts, location=whole.where, what=f"{LABELS[kind]} {carry} = Σ its funds")
+    return c.done()
+
+
+def unit_rows(norm: Normalized) -> CheckResult:
+    """A table printed by unit (浙江 收入预算总表 / 三公 by 单位名称): per column, the units add up to the 合计 row.
+    A row that repeats the 合计 in every column is the department as a whole (printed before its units): it is
+    compared with the 合计, not added."""
+    c = _Checker("unit_rows_sum", None)
+    tables: dict[str, list] = defaultdict(list)
+    for x in norm.unit_rows:
+        tables[x.table_kind].append(x)
+    for kind, cells in tables.items():
+        totals = {x.measure: x for x in cells if x.is_total}
+        rows: dict[tuple[int, int], list] = defaultdict(list)
+        for x in cells:
+            if not x.is_total:
+                rows[(x.loc.table, x.loc.row)].append(x)
+        whole = {key for key, xs in rows.items()
+                 if all(x.measure in totals and x.amount.value == totals[x.measure].amount.value for x in xs)
+                 and len(xs) == len(totals)}
+        label = LABELS.get(kind, kind)
+        for key in whole:
+            for x in rows[key]:
+                t = totals[x.measure]
+                c.compare(term(t.amount, t.unit), [term(x.amount, x.unit)], location=str(x.loc), unit=x.unit,
+                          what=f"{label} {x.unit_name} (the department as a whole) {x.measure} = 合计")
+        for measure, t in totals.items():
+            parts = [x for key, xs in rows.items() if key not in whole for x in xs if x.measure == measure]
+            if parts:
+                c.compare(term(t.amount, t.unit), [term(x.amount, x.unit) for x in parts], location=str(t.loc),
+                          unit=t.unit, what=f"{label} 合计 {measure} = Σ {len(parts)} units")
+    return c.done()
