@@ -20,13 +20,18 @@ def _by_basis(lines: list[Line]) -> list[list[Line]]:
     return list(groups.values()) or [[]]
 
 
-def hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
-    c = _Checker("hierarchy_sum", kind)
+def _per_basis(check: str, each, kind: str, lines: list[Line], absent: str | None) -> CheckResult:
+    """``each(checker, kind, lines)`` on the lines of every basis (预算数 / 决算数) apart; not run when absent."""
+    c = _Checker(check, kind)
     if absent:
         return c.not_run(absent)
     for group in _by_basis(lines):
-        _hierarchy_of(c, kind, group)
+        each(c, kind, group)
     return c.done()
+
+
+def hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
+    return _per_basis("hierarchy_sum", _hierarchy_of, kind, lines, absent)
 
 
 def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
@@ -63,12 +68,7 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
 
 
 def measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
-    c = _Checker("measures_sum", kind)
-    if absent:
-        return c.not_run(absent)
-    for group in _by_basis(lines):
-        _measures_of(c, kind, group)
-    return c.done()
+    return _per_basis("measures_sum", _measures_of, kind, lines, absent)
 
 
 def _measures_of(c: _Checker, kind: str, lines: list[Line]) -> None:

@@ -8,8 +8,8 @@ from pipelines.lib.check_registry import CHECKS, filing_outcomes, owner
 from pipelines.lib.checks import CheckResult, Finding
 
 LIB = Path(check_registry.__file__).parent
-# the ways lib code names a check: _Checker("x", …), CheckResult("x", …), Finding("warning", "x", …), check="x"
-NAMED = re.compile(r'(?:_Checker\(|CheckResult\(|check=)\s*"([a-z_]+)"'
+# the ways lib code names a check: _Checker("x", …), _per_basis("x", …), CheckResult("x", …), Finding("warning", "x", …), check="x"
+NAMED = re.compile(r'(?:_Checker\(|_per_basis\(|CheckResult\(|check=)\s*"([a-z_]+)"'
                    r'|Finding\(\s*"(?:warning|error)",\s*"([a-z_]+)"')
 
 
