@@ -23,6 +23,9 @@ BUDGET_MEASURES = [
     "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
     "change_on_prior_year_excl_capital_construction",
     "general_public", "gov_fund", "soe_capital",  # 基本支出 by fund source (烟台, 广州)
+    # 收入总表: the carry-over by fund (北京 上年结转结余 / 一般公共预算资金 … 单位资金)
+    "prior_year_carryover_general_public", "prior_year_carryover_gov_fund", "prior_year_carryover_soe_capital",
+    "prior_year_carryover_fiscal_special_account", "prior_year_carryover_unit_funds",
     # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
     "year_start_carryover", "current_year_income", "year_end_carryover",
 ]
@@ -45,7 +48,7 @@ CATEGORIES = [
     "vehicle_purchase", "vehicle_operation", "reception", "meeting", "training", "office_operation",
 ]
 FUND_SOURCES = ["total", "general_public", "gov_fund", "soe_capital"]
-BASES = ["budget", "adjusted_budget", "final"]  # 预算数 | 调整预算数 | 决算数
+BASES = ["budget", "adjusted_budget", "final", "prior_year_budget"]  # 预算数 | 调整预算数 | 决算数 | 上年预算数
 
 Yuan = Annotated[pl.Decimal, 18, 2]
 Wan = Annotated[pl.Decimal, 18, 6]
@@ -72,6 +75,11 @@ class BudgetLine(_Amounts):
     subject_level: pl.Int8 = pa.Field(isin=[1, 2, 3])
     parent_code: str = pa.Field(nullable=True, str_matches=CODE)
     measure: str = pa.Field(isin=BUDGET_MEASURES)
+    # cross-classified tables: the row's codes in the other classification columns ('50101|30101'); None elsewhere
+    cross_code: str = pa.Field(nullable=True, str_matches=r"^(\d{3}(\d{2}){0,2})?(\|(\d{3}(\d{2}){0,2})?)*$")
+    cross_name: str = pa.Field(nullable=True)
+    section: pl.Int16 = pa.Field(nullable=True, ge=1)  # a table printing its subjects once per unit: the run
+    section_name: str = pa.Field(nullable=True)  # the unit of that run, where the table names it
 
     class Config:
         strict = True

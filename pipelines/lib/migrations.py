@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         "as two files).  Existing rows were whole filings.  (quality.coverage, quality.coverage_gaps and "
         "core.department_aliases are new tables the DDL creates.)",
         ("alter table core.documents add column if not exists part varchar",),
+    ),
+    Migration(
+        4,
+        "Cross-classified tables (issue #11): staging.budget_lines.cross_code / cross_name (a row's codes in the "
+        "table's other classification columns) and section / section_name (a table printing its subjects once per unit, the unit named or not).  "
+        "Existing rows came from tables with one classification, printed once: all three stay null.",
+        (
+            "alter table staging.budget_lines add column if not exists cross_code varchar",
+            "alter table staging.budget_lines add column if not exists cross_name varchar",
+            "alter table staging.budget_lines add column if not exists section smallint",
+            "alter table staging.budget_lines add column if not exists section_name varchar",
+        ),
     ),
 )
 
