@@ -53,7 +53,7 @@ MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"事业收入", "business"),
         (r"上级补助", "superior_subsidy"),
         (r"附属单位上缴", "affiliate_remittance"),
-        (r"其他收入", "other"),
+        (r"其[他它]收入", "other"),
         (r"合计|总计", "total"),
     ],
     "expenditure": [
@@ -76,6 +76,8 @@ for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_ex
                     (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
 MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
+for _k, _rules in layouts.PART_MEASURES.items():
+    MEASURES[_k] = [*_rules, *MEASURES[_k]]
 for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure",
            "basic_expenditure"):
     MEASURES[_k] = [*MEASURES[_k], *layouts.COMPARISON_MEASURES]
@@ -119,7 +121,7 @@ FUND_SOURCES = [
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
-    (r"^(一、)?财政拨款(收入)?$", "fiscal_appropriation"),
+    (r"^(一、)?(本级)?财政拨款(收入)?$", "fiscal_appropriation"),  # 湖南: 一、本级财政拨款收入
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -128,7 +130,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"事业收入", "business"),
     (r"上级补助", "superior_subsidy"),
     (r"附属单位上缴", "affiliate_remittance"),
-    (r"其他收入", "other"),
+    (r"其[他它]收入", "other"),  # 湖南 prints 其它收入
     (r"单位资金", "other"),
     (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计|^(一、)?本年收入$", "current_year_total"),
     (r"收入总计|^总计$|^收入合计$", "grand_total"),
@@ -239,6 +241,19 @@ class SummaryLine:
 
 
 @dataclass(slots=True)
+class UnitRow:
+    """A cell of a table printed by unit (layouts.UNIT_COLUMN_HEADER): one unit's figure, the department's as a
+    whole, or (``is_total``) the table's 合计 — read and checked (Σ units = 合计), not stored."""
+    table_kind: str
+    unit_name: str
+    measure: str
+    amount: Amount
+    unit: str
+    loc: Loc
+    is_total: bool = False
+
+
+@dataclass(slots=True)
 class ThreePublicLine:
     category: str
     label: str
@@ -332,6 +347,7 @@ class Normalized:
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
     year: int | None = None  # the filing's: a column headed with an earlier year holds that year's figures
     procurement: list[ProcurementLine] = field(default_factory=list)
+    unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -701,6 +717,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols = [(single[0], "total")]
             bases[single[0]] = basis_of(keys[single[0]], out.doc_type, out.year)
     classification = SUBJECT_KINDS[table.kind]
+    by_unit = not code_cols and glued is None and name_col is not None and bool(
+        re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     cross_contexts = [["", ""] for _ in cross]
@@ -755,6 +773,14 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
+            if by_unit:  # a unit's row (浙江 收入预算总表 by 单位名称): read and checked against the 合计
+                for col, measure in measure_cols:
+                    a = _amount(vals[col], table, Loc(row[0].table, row[0].row, col), out, f"{label} / {measure}",
+                                unit)
+                    if a is not None:
+                        out.unit_rows.append(UnitRow(table.kind, name.strip(), measure, a, unit,
+                                                     Loc(row[0].table, row[0].row, col)))
+                continue
             # a row with amounts but neither a code nor a total label: report, do not guess
             if any(clean(vals[i]) for i, _ in measure_cols):
                 out.problems.append(Problem(
@@ -790,6 +816,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                   measure, a, unit, loc, is_total, bases[col], cross_code, cross_name,
                                   section if (section > 1 or section_name) and not is_total else None,
                                   section_name if not is_total else None))
+            if by_unit and is_total:
+                out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
     if section > 1:
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known
             if x.loc.table in table.parts and x.section is None and not x.is_total:
@@ -874,6 +902,7 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
 
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
+    in_class: str | None = None  # the 类 (its code) whose 款/项 lines follow (浙江 prints them under it)
     final = out.doc_type == "final_accounts"
     for row in table.body:
         vals = table.values(row)
@@ -905,7 +934,14 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
                                                     (r"国有资本经营", "soe_capital")], key)
             if item is None:
                 subject_code = function_class_code(label)
-                item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
+                if subject_code is None and in_class:
+                    # a 款 or 项 line printed under its 类, by name only: a detail of that class
+                    item, subject_code = "function_detail", in_class
+                else:
+                    item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
+                    in_class = subject_code
+            else:
+                in_class = None
         if item is None:
             out.problems.append(Problem(
                 check="summary_item_known", table_kind=table.kind,
@@ -926,8 +962,8 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             a = _amount(vals[col], table, loc, out, f"{label}", unit)
             if a is None:
                 continue
-            out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item == "function_class"
-                                           else label, subject_code, measure, a, unit, loc, basis))
+            out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item in (
+                "function_class", "function_detail") else label, subject_code, measure, a, unit, loc, basis))
             if measure == "amount":
                 taken.add(basis)
                 if not final:
@@ -956,6 +992,7 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                    for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
+        total_row = _by_unit_total_row(table, keys)
         for i, cat, k in header_cats:
             if cat is None:
                 continue
@@ -970,8 +1007,14 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
                 a = _amount(vals[i], table, loc, out, k, unit)
-                if a is not None:
-                    out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
+                if a is None:
+                    continue
+                if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
+                    out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}", a, unit, loc,
+                                                 r == total_row))
+                    if r != total_row:
+                        continue
+                out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
         return
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
@@ -992,6 +1035,14 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
             if a is not None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
+
+
+def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
+    """The body index of the 合计 row of a table printed by unit (its first column lists units), else None."""
+    if not keys or not re.search(layouts.UNIT_COLUMN_HEADER, keys[0]):
+        return None
+    return next((r for r, row in enumerate(table.body) if re.fullmatch(r"合计|总计", clean(table.values(row)[0]))),
+                None)
 
 
 def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:
