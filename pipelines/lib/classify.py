@@ -473,6 +473,11 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
             return ["fiscal_summary"]
         return ["summary", "fiscal_summary"]
     function_coded = any(w in hk for w in ("功能分类", "功能科目"))  # a function table that splits 基本 into 人员/公用
+    if not function_coded and "经济分类" not in hk:
+        # or one whose header names no classification but whose codes are function codes (苏州 财政拨款支出表:
+        # 科目编码 | 科目名称 | 合计 | 基本支出 / 人员经费 | 公用经费 | 项目支出, rows 201 / 20108 / 2010801)
+        codes = [c for c in first_col.split("|") if layouts.SUBJECT_CODE_SHAPE.match(c)]
+        function_coded = len(codes) >= 2 and sum(bool(layouts.FUNCTION_CODE.match(c)) for c in codes) > len(codes) / 2
     if not function_coded and (("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk):
         return ["basic_expenditure"]
     if "本年收入" in hk or "事业收入" in hk or "财政拨款收入" in hk or ("上年结转" in hk and "收入" in hk):
