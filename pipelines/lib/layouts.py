@@ -59,6 +59,7 @@ CN_DATE = re.compile(r"[二][〇零○一二三四五六七八九]{3}\s*年\s*[�
 # (经济分类) 3xx / 5xx; a table whose header names neither is told by its codes.
 SUBJECT_CODE_SHAPE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 FUNCTION_CODE = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
+ECONOMIC_CODE = re.compile(r"^[35]\d{2}(?:\d{2}){0,2}$")
 
 # A table listed by unit, not by subject (苏州/无锡 收入总表: 部门代码 | 部门名称 | 合计 …, rows 024 / 024001; 福州/泉州
 # 收入预算总表: 单位名称 | 合计 …): its codes are the units' codes, never subject codes.
@@ -115,6 +116,8 @@ COMPARISON_MEASURES: list[tuple[str, str]] = [
 # A column of the year before's budget beside this year's (重庆 2025年预算数 | 2026年预算数 / 总计 …): measure
 # prior_year_budget when the year it names is before the filing's (a lone 2026年预算数 stays this year's figure).
 PRIOR_YEAR_COLUMN = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预算数?$")
+# The same year over a group of columns (重庆 三公: 2025年预算数 / 合计 | 因公出国… beside 2026年预算数 / …).
+PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预算数?(?:/|$)")
 
 # Roles read from a column's whole header path before its last segment (the group above says which variant).
 PATH_FIRST_MEASURES: list[tuple[str, str]] = [

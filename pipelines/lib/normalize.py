@@ -609,6 +609,11 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols = [(single[0], "total")]
             bases[single[0]] = basis_of(keys[single[0]], out.doc_type)
     classification = SUBJECT_KINDS[table.kind]
+    if classification == "function" and code_cols and len(code_cols) == 1:
+        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
+        printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
+        if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
+            classification = "economic"
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     for row in table.body:
@@ -875,11 +880,21 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             elif cat in ("vehicle_purchase", "vehicle_operation", "vehicles") and "车" not in k and "购置" not in k \
                     and "运行" not in k:
                 continue
+            prior = (y := layouts.PRIOR_YEAR_GROUP.match(k)) and out.year and int(y.group("year")) < out.year
             for r, row in enumerate(table.body):
                 vals = table.values(row)
                 if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
+                if prior:  # the year before's figures, printed for comparison: not this filing's 三公 facts
+                    if clean(vals[i]):
+                        out.problems.append(Problem(
+                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                            actual=vals[i].strip(),
+                            message=f"{table.title or table.kind}: {table.header[i]} is the {y.group('year')} budget "
+                            f"printed beside {out.year}'s for comparison; the 三公 facts are {out.year}'s (the "
+                            f"{y.group('year')} figures are that year's filing's)"))
+                    continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is not None:
                     out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
