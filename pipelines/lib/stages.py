@@ -28,7 +28,7 @@ from pipelines.lib.checks import CheckResult, Finding, Validation, validate
 from pipelines.lib.errors import RejectedFile
 from pipelines.lib.model import Filing
 from pipelines.lib.normalize import normalize
-from schemas.models import MODELS
+from pipelines.schemas.models import MODELS
 
 # frames that are not budget facts
 NOT_FACTS = ("findings", "check_results", "table_cells", "coverage", "coverage_gaps")
