@@ -95,7 +95,7 @@ class SummaryLine(_Amounts):
 
     class Config:
         strict = True
-        unique = ["document_id", "table_kind", "side", "source_table", "source_row", "measure"]
+        unique = ["document_id", "table_kind", "side", "item", "source_table", "source_row", "measure"]
 
 
 class ThreePublicLine(_Amounts):

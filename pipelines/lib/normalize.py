@@ -650,6 +650,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
             # a row with amounts but neither a code nor a total label: report, do not guess
+            if by_unit and table.kind == "income" and "支出" not in clean(table.title or ""):
+                _income_of_unit(table, unit, out, keys, row, vals, by_unit, measure_cols, bases)
+                continue
             if by_unit and any(clean(vals[i]) for i, _ in measure_cols):
                 out.problems.append(Problem(
                     check="subject_code_present", table_kind=table.kind,
@@ -693,6 +696,33 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
                                   measure, a, unit, loc, is_total, bases[col]))
+
+
+def _income_of_unit(table: Table, unit: str, out: Normalized, keys: list[str], row: list[Cell], vals: list[str],
+                    by_unit: list[int], measure_cols: list[tuple[int, str]], bases: dict[int, str]) -> None:
+    """One unit's row of a 收入总表 listed by unit (苏州 024 苏州市审计局 / 024001 …; 福州 单位名称): its income by source
+    as ``budget_summary`` lines of table_kind ``income``, ``item_name`` the unit as printed (code and name)."""
+    name = " ".join(vals[i].strip() for i in by_unit if vals[i].strip())
+    for col, _measure in measure_cols:
+        if not clean(vals[col]):
+            continue
+        loc = Loc(row[0].table, row[0].row, col)
+        leaf = keys[col].split("/")[-1]
+        item = _match(SUMMARY_INCOME_ITEMS, leaf) if not _GENERIC_LEAF.match(leaf) else None
+        item = item or _match(SUMMARY_INCOME_ITEMS, keys[col].replace("/", "")) or \
+            ("grand_total" if re.fullmatch(r"合计|总计", leaf) else None)
+        if item in ("general_public_budget", "gov_fund_budget", "soe_capital_budget") and \
+                re.search(r"上年结转|年初结转", keys[col]):  # 上年结转结余 / 一般公共预算: the carry-over by fund
+            item = "prior_year_carryover_" + item.removesuffix("_budget")
+        if item is None:
+            out.problems.append(Problem(
+                check="summary_item_known", table_kind=table.kind, location=str(loc), actual=keys[col],
+                message=f"{table.title or table.kind}: the column {keys[col]!r} of {name}'s row is not a known "
+                "source of income; kept out"))
+            continue
+        a = _amount(vals[col], table, loc, out, f"{name} / {keys[col]}", unit)
+        if a is not None:
+            out.summary.append(SummaryLine("income", "income", item, name, None, "amount", a, unit, loc, bases[col]))
 
 
 def _same_amounts(table: Table, earlier: Loc, row: list[Cell], measure_cols: list[tuple[int, str]]) -> bool:
