@@ -23,6 +23,9 @@ BUDGET_MEASURES = [
     "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
     "change_on_prior_year_excl_capital_construction",
     "general_public", "gov_fund", "soe_capital",  # 基本支出 by fund source (烟台, 广州)
+    "fiscal_appropriation_funding",  # 湖南: 本级财政拨款 / 其中:经费拨款 (docs/warehouse.md)
+    "prior_year_carryover_general_public", "prior_year_carryover_gov_fund", "prior_year_carryover_soe_capital",
+    "prior_year_carryover_fiscal_special_account", "prior_year_carryover_other",  # 浙江: 上年结转结余 by fund
     # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
     "year_start_carryover", "current_year_income", "year_end_carryover",
     "prior_year_budget",  # 重庆: 2025年预算数 beside 2026年预算数
@@ -36,7 +39,9 @@ SUMMARY_ITEMS = [
     "fiscal_special_account", "business",
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
-    "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
+    "prior_year_carryover_soe_capital", "grand_total", "function_class",
+    "function_detail",  # a 款/项 line a 收支总表 prints by name under its 类 (浙江); subject_code is the 类's
+    "year_end_carryover",
     "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
     # 决算 (final accounts) lines
     "of_which_donations",  # 西南大学: 其中：捐赠收入 under 其他收入
@@ -95,7 +100,7 @@ class SummaryLine(_Amounts):
 
     class Config:
         strict = True
-        unique = ["document_id", "table_kind", "side", "item", "source_table", "source_row", "measure"]
+        unique = ["document_id", "table_kind", "side", "source_table", "source_row", "measure"]
 
 
 class ThreePublicLine(_Amounts):

@@ -57,8 +57,6 @@ CN_DATE = re.compile(r"[二][〇零○一二三四五六七八九]{3}\s*年\s*[�
 
 # Subject codes: function codes (支出功能分类) are 2xx (201 一般公共服务支出 … 232 债务付息支出), economic codes
 # (经济分类) 3xx / 5xx; a table whose header names neither is told by its codes.
-SUBJECT_CODE_SHAPE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-FUNCTION_CODE = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
 ECONOMIC_CODE = re.compile(r"^[35]\d{2}(?:\d{2}){0,2}$")
 
 # A table listed by unit, not by subject (苏州/无锡 收入总表: 部门代码 | 部门名称 | 合计 …, rows 024 / 024001; 福州/泉州
@@ -93,6 +91,7 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
     ],
     "basic_expenditure": [
         (r"人员经费|人员支出", "personnel"),
+        (r"^人员类$", "personnel"),  # 湖南 长沙: 经济科目名称 | 总计 | 人员类 | 公用经费
         (r"公用经费|公用支出", "public_operating"),
         (r"专项业务|项目支出", "project"),
         (r"合计|总计", "total"),
@@ -103,6 +102,11 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"财政专户", "fiscal_special_account"),
         (r"财政拨款", "fiscal_appropriation"),
     ],
+}
+# Parts printed as "其中" under a column, read before the column's own role (their measure is not one of the sum's
+# parts: 经费拨款 is inside 本级财政拨款).  湖南 长沙 收入总体情况表: 本级财政拨款 / 金额 | 其中:经费拨款.
+PART_MEASURES: dict[str, list[tuple[str, str]]] = {
+    "income": [(r"^(?:其中[:：]?)?经费拨款$", "fiscal_appropriation_funding")],
 }
 # Columns that compare with the year before (central template: 2025年执行数 | 2026年预算数 | 增减额 | 增减%):
 # matched after every other role, so 2026年预算数 / 基本支出 stays basic.
@@ -122,6 +126,14 @@ PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预�
 # Roles read from a column's whole header path before its last segment (the group above says which variant).
 PATH_FIRST_MEASURES: list[tuple[str, str]] = [
     (r"扣除.*增减额", "change_on_prior_year_excl_capital_construction"),
+    # 浙江 收入预算总表: 本年收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算 …, and the carry-over by fund
+    (r"^本年收入/政府性基金", "gov_fund"),
+    (r"^本年收入/国有资本经营", "soe_capital"),
+    (r"^上年结转[^/]*/一般公共预算", "prior_year_carryover_general_public"),
+    (r"^上年结转[^/]*/政府性基金", "prior_year_carryover_gov_fund"),
+    (r"^上年结转[^/]*/国有资本经营", "prior_year_carryover_soe_capital"),
+    (r"^上年结转[^/]*/(?:财政专户|专户资金)", "prior_year_carryover_fiscal_special_account"),
+    (r"^上年结转[^/]*/单位资金", "prior_year_carryover_other"),
 ]
 
 # The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
@@ -161,6 +173,12 @@ OF_WHICH_MEASURES: list[tuple[str, str]] = [
 # Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
 # 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).
 TITLE_DECIDES = ("office_operation", "procurement")  # 重庆 政府采购预算明细表 prints income-like columns
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tables printed by unit: a leading column with this header lists the department's units (浙江 收入预算总表 and
+# 三公 table: 合计, the department as a whole, then each unit; 湖南: 合计, 106_长沙市公安局).  Its rows are read and
+# checked against the 合计 row, not stored: the warehouse's grain is the filing (docs/warehouse.md).
+UNIT_COLUMN_HEADER = r"^(?:单位|部门|预算单位)(?:名称)?$"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Split filings: a file with no budget table is the narrative half of a filing when it speaks of these.

@@ -53,7 +53,7 @@ MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"事业收入", "business"),
         (r"上级补助", "superior_subsidy"),
         (r"附属单位上缴", "affiliate_remittance"),
-        (r"其他收入", "other"),
+        (r"其[他它]收入", "other"),
         (r"合计|总计", "total"),
     ],
     "expenditure": [
@@ -76,6 +76,8 @@ for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_ex
                     (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
 MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
+for _k, _rules in layouts.PART_MEASURES.items():
+    MEASURES[_k] = [*_rules, *MEASURES[_k]]
 MEASURES["income"] = [*layouts.INCOME_EXTRA_MEASURES, *MEASURES["income"]]
 for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
     MEASURES[_k] = [*layouts.OF_WHICH_MEASURES, *MEASURES[_k]]
@@ -124,7 +126,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"^其中[:：]?捐赠收入$", "of_which_donations"),  # 西南大学: under 其他收入, a part of it (not added again)
     (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
-    (r"^(一、)?财政拨款(收入)?$", "fiscal_appropriation"),
+    (r"^(一、)?(本级)?财政拨款(收入)?$", "fiscal_appropriation"),  # 湖南: 一、本级财政拨款收入
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -133,7 +135,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"事业收入", "business"),
     (r"上级补助", "superior_subsidy"),
     (r"附属单位上缴", "affiliate_remittance"),
-    (r"其他收入", "other"),
+    (r"其[他它]收入", "other"),  # 湖南 prints 其它收入
     (r"单位资金", "other"),
     (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计|^(一、)?本年收入$", "current_year_total"),
     (r"收入总计|^总计$|^收入合计$", "grand_total"),
@@ -231,6 +233,19 @@ class SummaryLine:
 
 
 @dataclass(slots=True)
+class UnitRow:
+    """A cell of a table printed by unit (layouts.UNIT_COLUMN_HEADER): one unit's figure, the department's as a
+    whole, or (``is_total``) the table's 合计 — read and checked (Σ units = 合计), not stored."""
+    table_kind: str
+    unit_name: str
+    measure: str
+    amount: Amount
+    unit: str
+    loc: Loc
+    is_total: bool = False
+
+
+@dataclass(slots=True)
 class ThreePublicLine:
     category: str
     label: str
@@ -323,6 +338,7 @@ class Normalized:
     problems: list[Problem] = field(default_factory=list)
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
     procurement: list[ProcurementLine] = field(default_factory=list)
+    unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
     year: int | None = None  # the filing's budget year: a column of an earlier year's figures is a comparison
 
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -570,11 +586,11 @@ def _block_measure(table: Table, keys: list[str], block: list[int]) -> str:
 
 def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], block_measure: str | None) -> None:
     code_cols, name_col = _code_columns(keys, table)
-    by_unit = [i for i, k in enumerate(keys) if layouts.BY_UNIT_HEADER.match(k)]
-    if by_unit and not any(re.search(r"科目|功能|经济", keys[i]) for i in code_cols):
-        # rows are units (024 苏州市审计局 / 024001 …): their codes are not subject codes; only the 合计 is read
+    unit_cols = [i for i, k in enumerate(keys) if layouts.BY_UNIT_HEADER.match(k)]
+    if unit_cols and not any(re.search(r"科目|功能|经济", keys[i]) for i in code_cols):
+        # rows are units (024 苏州市审计局 / 024001 …): their codes (部门代码) are the units', never subject codes
         code_cols = []
-        name_col = next((i for i in by_unit if "名称" in keys[i]), by_unit[-1])
+        name_col = next((i for i in unit_cols if "名称" in keys[i]), unit_cols[-1])
     glued = _glued_column(table, name_col) if not code_cols else None
     if glued is not None:
         name_col = glued
@@ -609,6 +625,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols = [(single[0], "total")]
             bases[single[0]] = basis_of(keys[single[0]], out.doc_type)
     classification = SUBJECT_KINDS[table.kind]
+    by_unit = not code_cols and glued is None and name_col is not None and bool(
+        re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
     if classification == "function" and code_cols and len(code_cols) == 1:
         # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
@@ -649,20 +667,15 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
+            if by_unit:  # a unit's row (浙江 收入预算总表 by 单位名称): read and checked against the 合计
+                for col, measure in measure_cols:
+                    a = _amount(vals[col], table, Loc(row[0].table, row[0].row, col), out, f"{label} / {measure}",
+                                unit)
+                    if a is not None:
+                        out.unit_rows.append(UnitRow(table.kind, name.strip(), measure, a, unit,
+                                                     Loc(row[0].table, row[0].row, col)))
+                continue
             # a row with amounts but neither a code nor a total label: report, do not guess
-            if by_unit and table.kind == "income" and "支出" not in clean(table.title or ""):
-                _income_of_unit(table, unit, out, keys, row, vals, by_unit, measure_cols, bases)
-                continue
-            if by_unit and any(clean(vals[i]) for i, _ in measure_cols):
-                out.problems.append(Problem(
-                    check="subject_code_present", table_kind=table.kind,
-                    location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
-                    message=f"{table.title or table.kind}: the row {label!r} is listed by unit, not by subject (the "
-                    "table's code column holds the units' codes, 部门代码 / 单位编码, not subject codes); its 合计 row is "
-                    "read and checked, and budget lines are stored by subject only, so this row's figures are not "
-                    "stored",
-                ))
-                continue
             if any(clean(vals[i]) for i, _ in measure_cols):
                 out.problems.append(Problem(
                     check="subject_code_present", table_kind=table.kind,
@@ -696,33 +709,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
                                   measure, a, unit, loc, is_total, bases[col]))
-
-
-def _income_of_unit(table: Table, unit: str, out: Normalized, keys: list[str], row: list[Cell], vals: list[str],
-                    by_unit: list[int], measure_cols: list[tuple[int, str]], bases: dict[int, str]) -> None:
-    """One unit's row of a 收入总表 listed by unit (苏州 024 苏州市审计局 / 024001 …; 福州 单位名称): its income by source
-    as ``budget_summary`` lines of table_kind ``income``, ``item_name`` the unit as printed (code and name)."""
-    name = " ".join(vals[i].strip() for i in by_unit if vals[i].strip())
-    for col, _measure in measure_cols:
-        if not clean(vals[col]):
-            continue
-        loc = Loc(row[0].table, row[0].row, col)
-        leaf = keys[col].split("/")[-1]
-        item = _match(SUMMARY_INCOME_ITEMS, leaf) if not _GENERIC_LEAF.match(leaf) else None
-        item = item or _match(SUMMARY_INCOME_ITEMS, keys[col].replace("/", "")) or \
-            ("grand_total" if re.fullmatch(r"合计|总计", leaf) else None)
-        if item in ("general_public_budget", "gov_fund_budget", "soe_capital_budget") and \
-                re.search(r"上年结转|年初结转", keys[col]):  # 上年结转结余 / 一般公共预算: the carry-over by fund
-            item = "prior_year_carryover_" + item.removesuffix("_budget")
-        if item is None:
-            out.problems.append(Problem(
-                check="summary_item_known", table_kind=table.kind, location=str(loc), actual=keys[col],
-                message=f"{table.title or table.kind}: the column {keys[col]!r} of {name}'s row is not a known "
-                "source of income; kept out"))
-            continue
-        a = _amount(vals[col], table, loc, out, f"{name} / {keys[col]}", unit)
-        if a is not None:
-            out.summary.append(SummaryLine("income", "income", item, name, None, "amount", a, unit, loc, bases[col]))
+            if by_unit and is_total:
+                out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
 
 
 def _same_amounts(table: Table, earlier: Loc, row: list[Cell], measure_cols: list[tuple[int, str]]) -> bool:
@@ -812,6 +800,7 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
 
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
+    in_class: str | None = None  # the 类 (its code) whose 款/项 lines follow (浙江 prints them under it)
     final = out.doc_type == "final_accounts"
     by_use: dict[int, str] = {}  # expense columns by use beside the total (layouts.SUMMARY_EXPENSE_MEASURES)
     if table.kind == "summary" and side == "expense" and len(value_cols) > 1:
@@ -851,7 +840,14 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
                                                     (r"国有资本经营", "soe_capital")], key)
             if item is None:
                 subject_code = function_class_code(label)
-                item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
+                if subject_code is None and in_class:
+                    # a 款 or 项 line printed under its 类, by name only: a detail of that class
+                    item, subject_code = "function_detail", in_class
+                else:
+                    item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
+                    in_class = subject_code
+            else:
+                in_class = None
         if item is None:
             out.problems.append(Problem(
                 check="summary_item_known", table_kind=table.kind,
@@ -872,8 +868,8 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             a = _amount(vals[col], table, loc, out, f"{label}", unit)
             if a is None:
                 continue
-            out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item == "function_class"
-                                           else label, subject_code, measure, a, unit, loc, basis))
+            out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item in (
+                "function_class", "function_detail") else label, subject_code, measure, a, unit, loc, basis))
             if measure == "amount":
                 taken.add(basis)
                 if not final and not by_use:
@@ -902,6 +898,7 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                    for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
+        total_row = _by_unit_total_row(table, keys)
         for i, cat, k in header_cats:
             if cat is None:
                 continue
@@ -926,8 +923,14 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                             f"{y.group('year')} figures are that year's filing's)"))
                     continue
                 a = _amount(vals[i], table, loc, out, k, unit)
-                if a is not None:
-                    out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
+                if a is None:
+                    continue
+                if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
+                    out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}", a, unit, loc,
+                                                 r == total_row))
+                    if r != total_row:
+                        continue
+                out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
         return
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
@@ -948,6 +951,14 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
             if a is not None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
+
+
+def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
+    """The body index of the 合计 row of a table printed by unit (its first column lists units), else None."""
+    if not keys or not re.search(layouts.UNIT_COLUMN_HEADER, keys[0]):
+        return None
+    return next((r for r, row in enumerate(table.body) if re.fullmatch(r"合计|总计", clean(table.values(row)[0]))),
+                None)
 
 
 def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:
