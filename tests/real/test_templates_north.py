@@ -176,14 +176,14 @@ def test_yantai_basic_expenditure_crosses_department_and_government_economic_cla
 def test_yantai_three_public_keeps_last_years_budget_apart(processed):
     item = processed("yantai")
     rows = list(item.frames["three_public"].iter_rows(named=True))
-    now = {r["category"]: r["amount_wan"] for r in rows if r["basis"] == "budget"}
-    before = {r["category"]: r["amount_wan"] for r in rows if r["basis"] == "prior_year_budget"}
-    # p.21 公开表7, 2026年预算数: 23.40 13.00 5.40 (blank) 5.40 5.00
-    assert now == {"total": D("23.40"), "overseas_travel": D("13.00"), "vehicles": D("5.40"),
-                   "vehicle_operation": D("5.40"), "reception": D("5.00")}
-    # p.21, 2025年预算数: 10.40 (blank) 5.40 (blank) 5.40 5.00
-    assert before == {"total": D("10.40"), "vehicles": D("5.40"), "vehicle_operation": D("5.40"),
-                      "reception": D("5.00")}
+    # p.21 公开表7, 2026年预算数: 23.40 13.00 5.40 (blank) 5.40 5.00 — the filing's own figures
+    assert {r["category"]: r["amount_wan"] for r in rows} == {
+        "total": D("23.40"), "overseas_travel": D("13.00"), "vehicles": D("5.40"), "vehicle_operation": D("5.40"),
+        "reception": D("5.00")}
+    assert {r["basis"] for r in rows} == {"budget"}
+    # p.21, 2025年预算数 printed beside them: 10.40 (blank) 5.40 (blank) 5.40 5.00 — not facts of 2026, each named
+    prior = [f for f in item.frames["findings"].iter_rows(named=True) if f["check"] == "three_public_prior_year"]
+    assert sorted(D(f["actual"]) for f in prior) == [D("5.00"), D("5.40"), D("5.40"), D("10.40")]
 
 
 def test_yantai_coverage(processed):
