@@ -634,8 +634,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             bases[single[0]] = basis_of(keys[single[0]], out.doc_type)
     classification = SUBJECT_KINDS[table.kind]
     by_unit = not code_cols and glued is None and name_col is not None and bool(
-        re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col])) and any(
-        re.fullmatch(r"合计|总计", clean(table.values(row)[name_col])) for row in table.body)  # its units' sum
+        re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
     if classification == "function" and code_cols and len(code_cols) == 1:
         # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
