@@ -684,6 +684,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
         if not code_cols and name_col is None and glued is None and code is None:
+            if not any(clean(vals[c]) for c, _ in measure_cols):
+                continue  # an empty row (上海: a wide table's last column spilled onto a page of its own, blank)
             is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
         if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
             code = class_code
