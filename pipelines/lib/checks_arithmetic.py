@@ -20,55 +20,77 @@ def _by_basis(lines: list[Line]) -> list[list[Line]]:
     return list(groups.values()) or [[]]
 
 
-def _per_basis(check: str, each, kind: str, lines: list[Line], absent: str | None) -> CheckResult:
-    """``each(checker, kind, lines)`` on the lines of every basis (预算数 / 决算数) apart; not run when absent."""
-    c = _Checker(check, kind)
+def hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
+    c = _Checker("hierarchy_sum", kind)
     if absent:
         return c.not_run(absent)
     for group in _by_basis(lines):
-        each(c, kind, group)
+        # a kind printed by function and by economic class (福州 一般公共预算支出表 and …经济分类情况表): two
+        # hierarchies, each adding up to the 合计 on its own
+        by_class: dict[str, list[Line]] = defaultdict(list)
+        for x in group:
+            by_class[x.classification].append(x)
+        for part in by_class.values() or [group]:
+            _hierarchy_of(c, kind, part)
     return c.done()
-
-
-def hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
-    return _per_basis("hierarchy_sum", _hierarchy_of, kind, lines, absent)
 
 
 def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
     unit_of = {}
     by_measure: dict[str, dict[str, Line]] = defaultdict(dict)
+    # a cross-classified table (or one printed per unit) gives a subject several lines, its parts: summed per code
+    parts_of: dict[tuple[str, str], list[Line]] = defaultdict(list)
     totals: dict[str, Line] = {}
     for x in lines:
         unit_of[x.measure] = x.unit
-        if x.is_total:
+        if x.is_total and x.section is None:  # a unit's subtotal row (西安) is no table total
             totals.setdefault(x.measure, x)
+        elif x.subject_code and (x.cross_code is not None or x.section is not None):
+            by_measure[x.measure].setdefault(x.subject_code, x)
+            parts_of[(x.measure, x.subject_code)].append(x)
         elif x.subject_code and x.subject_code not in by_measure[x.measure]:
             by_measure[x.measure][x.subject_code] = x
+
+    def value(measure: str, x: Line) -> Term:
+        parts = parts_of.get((measure, x.subject_code)) or [x]
+        terms = [term(p.amount, p.unit) for p in parts]
+        return Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
+
     for measure, codes in by_measure.items():
         children: dict[str, list[Line]] = defaultdict(list)
         for code, x in codes.items():
             if len(code) > 3:
                 children[code[:-2]].append(x)
         all_codes = set(codes)
+        printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
         for parent_code, kids in children.items():
             p = codes.get(parent_code)
+            if p is None and parent_code not in printed:
+                continue  # the parent is not printed at all (泉州 prints its 项 lines only): nothing to compare
             # a parent printed blank with non-blank children is a real gap: compare against 0
-            expected = term(p.amount, p.unit) if p else Term(ZERO, ZERO)
+            expected = value(measure, p) if p else Term(ZERO, ZERO)
             where = str(p.loc) if p else f"code {parent_code}"
-            c.compare(expected, [term(k.amount, k.unit) for k in kids],
+            c.compare(expected, [value(measure, k) for k in kids],
                       location=where, unit=unit_of.get(measure, "万元"),
                       what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
-        classes = [x for code, x in codes.items() if len(code) == 3]
+        # the top printed level: the 类, or lines whose 类 and 款 are not printed at all (泉州: 项 lines only)
+        classes = [x for code, x in codes.items()
+                   if len(code) == 3 or not any(code[:n] in printed for n in range(3, len(code), 2))]
         if measure in totals and classes:
             t = totals[measure]
-            c.compare(term(t.amount, t.unit), [term(k.amount, k.unit) for k in classes], location=str(t.loc),
+            c.compare(term(t.amount, t.unit), [value(measure, k) for k in classes], location=str(t.loc),
                       unit=t.unit, what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
         elif measure in totals and not all_codes:
             pass
 
 
 def measures(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
-    return _per_basis("measures_sum", _measures_of, kind, lines, absent)
+    c = _Checker("measures_sum", kind)
+    if absent:
+        return c.not_run(absent)
+    for group in _by_basis(lines):
+        _measures_of(c, kind, group)
+    return c.done()
 
 
 def _measures_of(c: _Checker, kind: str, lines: list[Line]) -> None:
@@ -92,6 +114,11 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
         if not {"current_year_total", "prior_year_carryover"} & measures_seen:
             # 上海: 合计 | 财政拨款收入 | 事业收入 | 其他收入 — no 本年收入 subtotal, no carry-over column
             identities = [("total", PARTS_FOR["income_current"][1])]
+        elif "current_year_total" not in measures_seen:
+            # 福州/泉州: 合计 | 一般公共预算拨款收入 | 政府性基金… | … | 上年结转结余 — the sources and the carry-over
+            # side by side, no 本年收入 subtotal
+            identities = [("total", [*PARTS_FOR["income_current"][1], "prior_year_carryover"]),
+                          PARTS_FOR["income_carryover"]]
     for total_m, part_ms in identities:
         present_parts = [m for m in part_ms if m in measures_seen]
         if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed
@@ -184,7 +211,7 @@ def summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list
 
 
 def _total(lines: list[Line], measure: str) -> Line | None:
-    return next((x for x in lines if x.is_total and x.measure == measure), None)
+    return next((x for x in lines if x.is_total and x.section is None and x.measure == measure), None)
 
 
 def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set) -> list[CheckResult]:
@@ -192,8 +219,11 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     s_idx, s_classes = _summary_index(norm.summary, "summary")
     f_idx, _ = _summary_index(norm.summary, "fiscal_summary")
     # 收支总表 expense by class = 支出总表 类 rows
-    exp_classes = {x.subject_code: x for x in by_kind["expenditure"]
-                   if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3}
+    # (the first table of the kind: a 财政拨款支出表 printed after the 支出总表 is an expenditure table too — 西南大学)
+    exp_classes: dict[str, Line] = {}
+    for x in by_kind["expenditure"]:
+        if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3:
+            exp_classes.setdefault(x.subject_code, x)
     if s_classes.get("amount") and exp_classes:
         seen = set()
         for s in s_classes["amount"]:

@@ -21,7 +21,7 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
     s_idx, _ = _summary_index(norm.summary, "summary")
     own = "final" if norm.doc_type == "final_accounts" else "budget"  # the figures the narrative speaks of
     three = {x.category: x for x in norm.three_public if x.fund_source == "total" and x.basis == own}
-    basic = {x.measure: x for x in by_kind["basic_expenditure"] if x.is_total}
+    basic = {x.measure: x for x in by_kind["basic_expenditure"] if x.is_total and x.section is None}
 
     def from_summary(side):
         return s_idx.get((side, "current_year_total", "amount")) or s_idx.get((side, "grand_total", "amount"))
@@ -150,7 +150,8 @@ def _narrative_execution(filing: Filing, norm: Normalized) -> CheckResult:
     for x in norm.three_public:
         if x.fund_source == "total":
             three.setdefault((x.category, x.basis), x)
-    totals = {x.table_kind: x for x in norm.lines if x.is_total and x.measure == "total" and x.basis == "final"}
+    totals = {x.table_kind: x for x in norm.lines
+              if x.is_total and x.section is None and x.measure == "total" and x.basis == "final"}
     for p in filing.paragraphs:
         text = p.text.replace(" ", "")
         if "完成" not in text or "决算" not in text:

@@ -30,7 +30,15 @@ from pipelines.lib.numbers import (
     parse_amount,
     stated_amounts,
 )
-from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
+from pipelines.lib.subjects import (
+    CODE,
+    ECONOMIC_CLASSES,
+    FUNCTION_CLASSES,
+    function_class_code,
+    level,
+    parent,
+    strip_ordinal,
+)
 
 SUBJECT_KINDS = {
     "income": "function",
@@ -78,6 +86,9 @@ MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
 for _k, _rules in layouts.PART_MEASURES.items():
     MEASURES[_k] = [*_rules, *MEASURES[_k]]
+MEASURES["income"] = [*layouts.INCOME_EXTRA_MEASURES, *MEASURES["income"]]
+for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
+    MEASURES[_k] = [*layouts.OF_WHICH_MEASURES, *MEASURES[_k]]
 for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure",
            "basic_expenditure"):
     MEASURES[_k] = [*MEASURES[_k], *layouts.COMPARISON_MEASURES]
@@ -119,6 +130,8 @@ FUND_SOURCES = [
 ]
 
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
+    (r"使用非财政拨款结余|用事业基金弥补收支差额|使用事业基金", "use_of_non_fiscal_balance"),  # 西南大学 预算 too
+    (r"^其中[:：]?捐赠收入$", "of_which_donations"),  # 西南大学: under 其他收入, a part of it (not added again)
     (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
     (r"^(一、)?(本级)?财政拨款(收入)?$", "fiscal_appropriation"),  # 湖南: 一、本级财政拨款收入
@@ -135,12 +148,15 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计|^(一、)?本年收入$", "current_year_total"),
     (r"收入总计|^总计$|^收入合计$", "grand_total"),
     (r"其他资金", "other"),
+    (r"^合计$", "grand_total"),  # 重庆: 合计 on the first row, both sides, above the lines it adds up
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
     (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
     (r"年终结转|年末.*结转|年末结转|结转下年", "year_end_carryover"),
+    (r"结余分配", "balance_distribution"),  # 湖南's budget 收支总表 prints it (blank) beside 结转下年
     (r"支出总计|^总计$|^支出合计$", "grand_total"),
     *layouts.SUMMARY_USE_ITEMS,
+    (r"^合计$", "grand_total"),
 ]
 # 决算 (final accounts) lines, tried before the lists above in a 决算 filing: there 年初结转和结余 is
 # the balance brought into the year, and two balancing lines appear (使用非财政拨款结余 / 结余分配).
@@ -209,6 +225,14 @@ class Line:
     loc: Loc
     is_total: bool = False
     basis: str = "budget"  # budget 预算数 | adjusted_budget 调整预算数 | final 决算数
+    # A cross-classified table (北京 支出总表: function × 政府经济分类 × 部门经济分类; 烟台 基本支出表: 部门经济 ×
+    # 政府经济) gives each row its codes in the other classification columns too, joined by '|' in printed order.
+    cross_code: str | None = None
+    cross_name: str | None = None
+    # A table that prints its subjects over again, one run per unit without the unit's name (北京 预算05表):
+    # the run's number (1, 2, …); None where the table prints each subject once.
+    section: int | None = None
+    section_name: str | None = None  # the unit a run belongs to, where the table prints it (西安: 125001 西安市…中心)
 
 
 @dataclass(slots=True)
@@ -332,6 +356,9 @@ class Normalized:
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
     procurement: list[ProcurementLine] = field(default_factory=list)
     unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
+    list_totals: list = field(default_factory=list)  # (table, (row, text)): a project list's unlabelled 合计
+    list_projects: dict = field(default_factory=dict)  # a 绩效目标 table's title → its projects, across tables
+    year: int | None = None  # the filing's budget year: a column of an earlier year's figures is a comparison
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -347,7 +374,8 @@ class Normalized:
             {"document_id": d, "table_kind": x.table_kind, "classification": x.classification,
              "subject_code": x.subject_code, "subject_name": x.subject_name,
              "subject_level": level(x.subject_code), "parent_code": parent(x.subject_code),
-             "measure": x.measure, "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
+             "measure": x.measure, "basis": x.basis, "cross_code": x.cross_code, "cross_name": x.cross_name,
+             "section": x.section, "section_name": x.section_name, **prov(x.amount, x.unit, x.loc)}
             for x in self.lines if not x.is_total
         ]
         summary = [
@@ -406,7 +434,7 @@ def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
 
 def normalize(filing: Filing, document_id: str) -> Normalized:
     """Every recognised table of a filing → lines; unreadable cells → problems."""
-    out = Normalized(document_id, doc_type=filing.doc_type)
+    out = Normalized(document_id, doc_type=filing.doc_type, year=filing.year)
     for table in filing.tables:
         unit = table.unit or filing.unit or "万元"
         if table.kind in SUBJECT_KINDS:
@@ -420,6 +448,11 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
             _performance_table(table, table.unit or filing.unit, out)
         elif table.kind == "procurement" and filing.doc_type == "budget":
             _procurement_table(table, unit, out)
+    for table, total in out.list_totals:  # a project list's 合计 against all of the list's projects
+        problem = performance.list_total_problem(table.title or table.kind, table.index, total,
+                                                 out.list_projects.get(key_title(table.title), []))
+        if problem:
+            out.problems.append(Problem(problem[0], table.kind, *problem[1:]))
     out.stated = narrative_figures(filing)
     if out.projects and all(p.project_seq is None for p in out.projects):
         for n, p in enumerate(out.projects, start=1):  # unnumbered forms: numbered in the order printed
@@ -513,7 +546,8 @@ def _column_measure(rules: list[tuple[str, str]], path: str) -> str | None:
     return _match(rules, path) or ("total" if leaf == "小计" else None)
 
 
-_GLUED = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s].*)$")
+# (a name never starts with a decimal point or a thousands comma: 24995.94 is an amount, not 24995 + ".94")
+_GLUED = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s.,，．].*)$")
 
 
 def _codes_in(table: Table, col: int) -> bool:
@@ -575,8 +609,102 @@ def _block_measure(table: Table, keys: list[str], block: list[int]) -> str:
     return found or "total"
 
 
+_SPLIT_CODE = re.compile(r"(^|/)(类|款|项)$")
+
+
+def _cross_groups(table: Table, keys: list[str], code_cols: list[int], name_col: int | None,
+                  glued: int | None) -> list[tuple[list[int], int | None, bool]]:
+    """The table's *other* classification columns, beside the subject's own (a cross-classified table):
+    ``(code columns, name column, glued)`` per classification, in printed order.
+
+    Three printings are known (``layouts.CROSS_CLASSIFICATION_HEADER`` names the header words): a second run of
+    split 类|款 columns with its name column after it (烟台: 部门经济科目 类 款 名称 | 政府经济科目 类 款 名称), a second
+    编码 column with its 名称 beside it, and columns printing code and name in one cell (北京 预算03表:
+    ``2040601-行政运行 | 50101-工资奖金津补贴 | 30101-基本工资``)."""
+    own = set(code_cols) | {name_col, glued}
+    groups: list[tuple[list[int], int | None, bool]] = []
+    taken: set[int] = set()
+    split = [i for i, k in enumerate(keys) if _SPLIT_CODE.search(k) and i not in own]
+    editors = [i for i, k in enumerate(keys) if ("编码" in k or "代码" in k) and i not in own and i not in split]
+    runs: list[list[int]] = []
+    for i in sorted(split + editors):
+        if runs and i == runs[-1][-1] + 1 and i in split and runs[-1][-1] in split:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        after = run[-1] + 1
+        name = after if after < len(keys) and after not in own and re.search(r"名称|科目", keys[after]) and \
+            not _SPLIT_CODE.search(keys[after]) else None
+        groups.append((run, name, False))
+        taken |= set(run) | ({name} if name is not None else set())
+    if glued is not None or (code_cols and name_col is not None):
+        for col in range(table.n_cols):
+            if col in own or col in taken or not re.search(layouts.CROSS_CLASSIFICATION_HEADER, keys[col]):
+                continue
+            texts = [table.values(r)[col].strip() for r in table.body[:60]]
+            texts = [t for t in texts if t and not re.search(r"合计|总计", clean(t))]
+            if len(texts) >= 2 and sum(bool(_GLUED.match(t)) for t in texts) >= 0.6 * len(texts):
+                groups.append(([col], col, True))
+    return sorted(groups, key=lambda g: g[0][0])
+
+
+def _cross_of(vals: list[str], groups: list[tuple[list[int], int | None, bool]],
+              contexts: list[list[str]]) -> tuple[str | None, str | None]:
+    """A row's codes and names in the other classification columns (``50101|30101``, ``工资奖金津补贴|基本工资``)."""
+    codes: list[str] = []
+    names: list[str] = []
+    for (cols, name_col, glued), context in zip(groups, contexts, strict=True):
+        if glued:
+            g = _GLUED.match(vals[cols[0]].strip())
+            code, name = (g.group(1), g.group(2).strip()) if g else (None, vals[cols[0]].strip())
+        else:
+            parts = [clean(vals[i]) for i in cols]
+            code = _join_code(parts, context)
+            name = vals[name_col].strip() if name_col is not None else ""
+        codes.append(code or "")
+        names.append(name)
+    if not any(codes) and not any(names):
+        return None, None
+    return "|".join(codes), "|".join(names)
+
+
+def _prints_subjects_again(table: Table, code_cols: list[int], glued: int | None) -> bool:
+    """Whether a table prints its subjects over again, run after run (北京 预算05表 lists the department's rows, then
+    each unit's, without the unit's name): a code printed again after other codes, where the order starts over.
+    A row printed twice in a row stays a duplicate (a finding), not a new run."""
+    col = glued if glued is not None else (code_cols[0] if len(code_cols) == 1 else None)
+    if col is None:
+        return False
+    codes = []
+    for row in table.body:
+        text = table.values(row)[col].strip()
+        g = _GLUED.match(text) if glued is not None else None
+        code = g.group(1) if g else clean(text)
+        if CODE.match(code):
+            codes.append(code)
+    restarts = [i for i in range(1, len(codes)) if codes[i] < codes[i - 1]]
+    return bool(restarts) and any(codes[i] in codes[:i] for i in restarts)
+
+
+def _unit_row(vals: list[str], code_cols: list[int], name_col: int | None) -> str | None:
+    """The unit a row names, where a subject table prints a unit's row before its subjects (``layouts.UNIT_ROW_CODE``:
+    a unit code, not a subject code, beside an organisation's name)."""
+    if len(code_cols) != 1 or name_col is None:
+        return None
+    name = vals[name_col].strip()
+    if layouts.UNIT_ROW_CODE.match(clean(vals[code_cols[0]])) and clean(name).endswith(layouts.ORG_ENDINGS):
+        return name
+    return None
+
+
 def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], block_measure: str | None) -> None:
     code_cols, name_col = _code_columns(keys, table)
+    unit_cols = [i for i, k in enumerate(keys) if layouts.BY_UNIT_HEADER.match(k)]
+    if unit_cols and not any(re.search(r"科目|功能|经济", keys[i]) for i in code_cols):
+        # rows are units (024 苏州市审计局 / 024001 …): their codes (部门代码) are the units', never subject codes
+        code_cols = []
+        name_col = next((i for i in unit_cols if "名称" in keys[i]), unit_cols[-1])
     glued = _glued_column(table, name_col) if not code_cols else None
     if glued is not None:
         name_col = glued
@@ -591,13 +719,17 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     if block_measure:
         # one amount per block: the subject's own figure, a part (人员经费 | 公用经费) of the 基本支出
         rules = [(pattern, block_measure) for pattern, _ in SINGLE_AMOUNT]
+    cross = _cross_groups(table, keys, code_cols, name_col, glued) if table.kind != "income" else []
+    cross_cols = {i for cols, name, _ in cross for i in (*cols, name) if i is not None}
     measure_cols: list[tuple[int, str]] = []
     bases: dict[int, str] = {}
     seen: set[tuple[str, str]] = set()
     for i, k in enumerate(keys):
-        if i in code_cols or i == name_col or not k or re.search(r"序号|行次|栏次", k):
+        if i in code_cols or i == name_col or i in cross_cols or not k or re.search(r"序号|行次|栏次", k):
             continue
         m = _column_measure(rules, k)
+        if m is None and out.year and (y := layouts.PRIOR_YEAR_COLUMN.match(k)) and int(y.group("year")) < out.year:
+            m = "prior_year_budget"  # 重庆: 2025年预算数 beside 2026年预算数 / 总计 …
         b = basis_of(k, out.doc_type)
         if m and (m, b) not in seen:
             measure_cols.append((i, m))
@@ -611,10 +743,39 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     classification = SUBJECT_KINDS[table.kind]
     by_unit = not code_cols and glued is None and name_col is not None and bool(
         re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
+    if classification == "function" and code_cols and len(code_cols) == 1:
+        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
+        printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
+        if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
+            classification = "economic"
+    # a table printing names only (杭州 原点财通): its 类 rows take their national class code by name (the
+    # classes' names are stable and shipped in subjects.py / sql/seeds/subject_classes.csv); 款/项 rows cannot
+    names_only = not code_cols and glued is None and name_col is not None and not by_unit
+    classes = FUNCTION_CLASSES if classification == "function" else ECONOMIC_CLASSES
+    by_name: list[str] = []
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
-    seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
+    seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
+    cross_contexts = [["", ""] for _ in cross]
+    section, previous_code, first_line = 1, None, len(out.lines)
+    named = any(_unit_row(table.values(r), code_cols, name_col) is not None for r in table.body)
+    section_name: str | None = None  # the unit of the current section, where the table names its units
+    sectioned = not cross and not named and _prints_subjects_again(table, code_cols, glued)
     for row in table.body:
         vals = table.values(row)
+        if named and (unit_name := _unit_row(vals, code_cols, name_col)) is not None:
+            # a unit's row (西安: 125001 西安市安全生产宣传教育中心 461.80 …): its subtotal, then its own subject rows
+            section, section_name, previous_code = (section + 1 if section_name else 1), unit_name, None
+            seen_rows = {k: v for k, v in seen_rows.items() if k[0] is None and k[2] is None}
+            context[:] = ["", ""]
+            for c in cross_contexts:
+                c[:] = ["", ""]
+            first = row[0] if row else Cell("", 0, 0)
+            for col, measure in measure_cols:
+                loc = Loc(first.table, first.row, col)
+                if (a := _amount(vals[col], table, loc, out, f"{unit_name} / {measure}", unit)) is not None:
+                    out.lines.append(Line(table.kind, classification, None, unit_name, measure, a, unit, loc, True,
+                                          bases[col], None, None, section, unit_name))
+            continue
         parts = [clean(vals[i]) for i in code_cols]
         code = _join_code(parts, context) if code_cols else None
         if code is None and len(parts) == 1 and re.fullmatch(r"\d{2}", parts[0]) and context[0]:
@@ -642,7 +803,12 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
         if not code_cols and name_col is None and glued is None and code is None:
+            if not any(clean(vals[c]) for c, _ in measure_cols):
+                continue  # an empty row (上海: a wide table's last column spilled onto a page of its own, blank)
             is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
+        if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
+            code = class_code
+            by_name.append(f"{label} → {class_code}")
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
@@ -659,12 +825,28 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 out.problems.append(Problem(
                     check="subject_code_present", table_kind=table.kind,
                     location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
-                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code",
+                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code"
+                    + (" (the table prints names only)" if names_only else ""),
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
-        if code in seen_rows:
-            earlier = seen_rows[code]
+        cross_code, cross_name = _cross_of(vals, cross, cross_contexts) if cross and not is_total else (None, None)
+        if sectioned and not is_total and previous_code and code < previous_code:
+            # the subjects start over (北京 预算05表: each unit's rows after the department's, no unit name printed)
+            section += 1
+            seen_rows = {k: v for k, v in seen_rows.items() if k[0] is None}
+        previous_code = code if not is_total else previous_code
+        key = (code, cross_code, section if section > 1 or section_name else None)
+        if key in seen_rows and code is None and _same_amounts(table, seen_rows[key], row, measure_cols):
+            # 合计 printed again with the same figures (西南大学: above the lines and below them): read, not a fact
+            for col, measure in measure_cols:
+                loc = Loc(first.table, first.row, col)
+                if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
+                    out.lines.append(Line(table.kind, classification, None, label, measure, a, unit, loc, True,
+                                          bases[col]))
+            continue
+        if key in seen_rows:
+            earlier = seen_rows[key]
             out.problems.append(Problem(
                 check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
                 actual=code or "合计",
@@ -672,16 +854,39 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 f"row {earlier.row} and table {first.table} row {first.row}); the second was kept out",
             ))
             continue
-        seen_rows[code] = Loc(first.table, first.row, 0)
+        seen_rows[key] = Loc(first.table, first.row, 0)
         for col, measure in measure_cols:
             loc = Loc(first.table, first.row, col)
             a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
             if a is None:
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
-                                  measure, a, unit, loc, is_total, bases[col]))
+                                  measure, a, unit, loc, is_total, bases[col], cross_code, cross_name,
+                                  section if (section > 1 or section_name) and not is_total else None,
+                                  section_name if not is_total else None))
             if by_unit and is_total:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+    if by_name:
+        out.problems.append(Problem(
+            check="subject_code_present", table_kind=table.kind, location=f"table {table.index}",
+            actual="; ".join(by_name),
+            message=f"{table.title or table.kind}: the table prints subject names without codes; its 类 rows took "
+            f"their national class code by exact name ({', '.join(by_name)}), its 款/项 rows (names that stand "
+            "under several 款) were left out",
+        ))
+    if section > 1:
+        for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known
+            if x.loc.table in table.parts and x.section is None and not x.is_total:
+                x.section = 1
+
+
+def _same_amounts(table: Table, earlier: Loc, row: list[Cell], measure_cols: list[tuple[int, str]]) -> bool:
+    """Whether ``row`` prints the same amounts as the earlier row at ``earlier`` in every measured column."""
+    before = next((r for r in table.body if r and r[0].table == earlier.table and r[0].row == earlier.row), None)
+    if before is None:
+        return False
+    a, b = table.values(before), table.values(row)
+    return any(clean(b[c]) for c, _ in measure_cols) and all(clean(a[c]) == clean(b[c]) for c, _ in measure_cols)
 
 
 def _income_by_source(table: Table, unit: str, out: Normalized, keys: list[str]) -> None:
@@ -752,7 +957,7 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
         if not cols:
             continue
         # a side may print several label columns, each with its amounts (江苏: 功能分类 | 金额 | 支出用途 | 金额)
-        labels = [i for i in cols if re.search(r"项目|名称|科目", keys[i].split("/")[-1])] or [cols[0]]
+        labels = [i for i in cols if re.search(r"项目(?!支出)|名称|科目", keys[i].split("/")[-1])] or [cols[0]]
         for n, label_col in enumerate(labels):
             end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
             value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
@@ -764,6 +969,14 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
     in_class: str | None = None  # the 类 (its code) whose 款/项 lines follow (浙江 prints them under it)
     final = out.doc_type == "final_accounts"
+    by_use: dict[int, str] = {}  # expense columns by use beside the total (layouts.SUMMARY_EXPENSE_MEASURES)
+    if table.kind == "summary" and side == "expense" and len(value_cols) > 1:
+        named = next((table.values(r) for r in table.body[:3] if not clean(table.values(r)[label_col])
+                      and any(clean(table.values(r)[c]) for c in value_cols)), None)
+        for col in value_cols:
+            below = clean(named[col]) if named else ""
+            if m := _match(layouts.SUMMARY_EXPENSE_MEASURES, below or keys[col].split("/")[-1]):
+                by_use[col] = m
     for row in table.body:
         vals = table.values(row)
         label = vals[label_col].strip()
@@ -814,7 +1027,7 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             if table.kind == "fiscal_summary" and side == "expense":
                 measure = _match(FISCAL_EXPENSE_MEASURES, keys[col]) or "total"
             else:
-                measure = "amount"
+                measure = by_use.get(col, "amount")
             basis = basis_of(keys[col], out.doc_type)
             if measure == "amount" and basis in taken:
                 continue  # one amount per line and basis (the 预算数 column; a 决算's 决算数 beside its 预算数)
@@ -826,7 +1039,7 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
                 "function_class", "function_detail") else label, subject_code, measure, a, unit, loc, basis))
             if measure == "amount":
                 taken.add(basis)
-                if not final:
+                if not final and not by_use:
                     break
 
 
@@ -861,11 +1074,21 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             elif cat in ("vehicle_purchase", "vehicle_operation", "vehicles") and "车" not in k and "购置" not in k \
                     and "运行" not in k:
                 continue
+            prior = (y := layouts.PRIOR_YEAR_GROUP.match(k)) and out.year and int(y.group("year")) < out.year
             for r, row in enumerate(table.body):
                 vals = table.values(row)
                 if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
+                if prior:  # the year before's figures, printed for comparison: not this filing's 三公 facts
+                    if clean(vals[i]):
+                        out.problems.append(Problem(
+                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                            actual=vals[i].strip(),
+                            message=f"{table.title or table.kind}: {table.header[i]} is the {y.group('year')} budget "
+                            f"printed beside {out.year}'s for comparison; the 三公 facts are {out.year}'s (the "
+                            f"{y.group('year')} figures are that year's filing's)"))
+                    continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is None:
                     continue
@@ -905,11 +1128,18 @@ def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
                 None)
 
 
+def key_title(title: str | None) -> str:
+    return clean(title or "")
+
+
 def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:
     """A 绩效目标 table of any template (see ``performance.py``): projects with their form, indicators."""
     parsed = performance.parse(table, unit)
     for check, location, actual, message in parsed.problems:
         out.problems.append(Problem(check, table.kind, location, actual, message))
+    if parsed.list_total is not None:
+        out.list_totals.append((table, parsed.list_total))
+    out.list_projects.setdefault(key_title(table.title), []).extend(parsed.projects)
     for p in parsed.projects:
         indicators = [
             Indicator(p.seq, p.name, p.objective, x.level1, x.level2, x.level3, x.description, x.target_value,

@@ -88,6 +88,10 @@ COLUMNS: list[tuple[str, re.Pattern[str]]] = [
     ("fiscal_funds", re.compile(r"财政资金$|财政拨款$")),
     ("other_funds", re.compile(r"其他资金$")),
     ("objective", re.compile(r"^(?:年度)?绩效目标$|^年度目标$")),
+    # the 浙江 项目支出绩效表: 单位名称 | 项目名称 | 金额 | (项目总体)绩效目标, one project a row
+    ("implementer", re.compile(r"^单位名称$")),
+    ("annual_funds", re.compile(r"^金额$")),
+    ("objective", re.compile(r"^项目总体绩效目标$")),
 ]
 INDICATOR_HEADER = re.compile(r"^(?:一级指标|二级指标|三级指标)$")
 # a 成本指标 whose value is an amount gives the project's cost
@@ -181,6 +185,7 @@ class Indicator:
 class Parsed:
     projects: list[Project] = field(default_factory=list)
     problems: list[tuple[str, str, str, str]] = field(default_factory=list)  # (check, location, actual, message)
+    list_total: tuple[int, str] | None = None  # (row, text) of a project list's unlabelled 合计
 
 
 def _match(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
@@ -250,6 +255,7 @@ class _State:
         self.funds_head: dict[int, str] = {}  # column → the funds head printed in it (项目资金总额 | 年度资金…)
         self.unread: list[tuple[int, str]] = []
         self.after_header = False  # the previous row was a header row (a second header row may follow)
+        self.list_total: tuple[int, str] | None = None  # (row, text) of a list's 合计 printed before its projects
 
     # ---------------------------------------------------------------- projects
 
@@ -304,6 +310,8 @@ class _State:
             return
         if keys[0][0] in ("合计", "总计") or (len(cells) == 1 and IGNORED.search(keys[0][0])):
             return
+        if all(re.fullmatch(r"\*+|\d{1,2}", k) for k, _ in keys):
+            return  # the 栏次 row (** ** 1 2 3), repeated on every page
         # 4. label | value rows (项目名称 | … | 项目性质 | …) and rows of objective labels
         labelled = _label_row(cells, keys)
         if labelled is not None:
@@ -359,18 +367,23 @@ class _State:
             got.setdefault(role, c.text.strip())
         if got.get("project_name") and key(got["project_name"]) in ("合计", "总计"):
             return
+        if got and set(got) <= {"annual_funds", "total_funds"} and self.current is None:
+            self.list_total = (r, got.get("annual_funds") or got["total_funds"])  # a list's unlabelled 合计 row
+            return
         if got.get("project_name"):
             name = got["project_name"]
             code_name = _CODE_NAME.match(name)
             bare = code_name.group(2).strip() if code_name else name
-            if self.current is None or self.current.name != bare:
+            other_unit = got.get("implementer") and self.current is not None and \
+                got["implementer"] != self.current.attributes.get("implementer")
+            if self.current is None or self.current.name != bare or other_unit:
                 self.start(r)
                 self.name(self.current, name)
-                for attribute in ("total_funds", "fiscal_funds", "other_funds"):
+                for attribute in ("total_funds", "annual_funds", "fiscal_funds", "other_funds", "implementer"):
                     if got.get(attribute):
                         self.current.attributes[attribute] = got[attribute]
                         self.current.printed.append((attribute, got[attribute]))
-                        if self.unit:
+                        if self.unit and attribute.endswith("_funds"):
                             self.current.units[attribute] = self.unit
                 if got.get("objective"):
                     self.current.objective = got["objective"]
@@ -445,7 +458,26 @@ class _State:
             kept.append(p)
             out.problems.extend(_funds_sum(p, label))
         out.projects = kept
+        out.list_total = self.list_total
         return out
+
+
+def list_total_problem(label: str, table: int, total: tuple[int, str], projects: list[Project]):
+    """The 合计 a project list prints above its rows (浙江 项目支出绩效表) against the Σ of its projects (the list
+    may run on into the next ruled table: ``projects`` are all of the list's); None when they agree."""
+    row, text = total
+    try:
+        printed = parse_amount(text)
+        parts = [parse_amount(p.attributes.get("annual_funds") or p.attributes.get("total_funds") or "")
+                 for p in projects]
+    except BadNumber:
+        parts = [None]
+    added = sum((a.value for a in parts if a is not None), Decimal(0))
+    if printed is not None and None not in parts and added == printed.value:
+        return None
+    return ("project_funds_sum", f"table {table} row {row}", f"{added:,.2f}",
+            f"{label}: row {row} prints {text} (the projects' 合计, unlabelled) but the {len(projects)} projects "
+            f"add up to {added:,.2f}; the projects were loaded as printed")
 
 
 def _funds_sum(p: Project, label: str) -> list[tuple[str, str, str, str]]:

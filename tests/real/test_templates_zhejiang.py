@@ -134,6 +134,35 @@ def test_huzhou_summary_prints_kuan_and_xiang_by_name_under_their_class(zj):
     assert _check(item, "summary_sums").status == "passed"  # Σ 类 only: the detail lines are not added
 
 
+def test_huzhou_project_performance_table_gives_one_project_a_row(zj):
+    # p.39-40 表11 项目支出绩效表 (单位名称 | 项目名称 | 金额 | 项目总体绩效目标): 17 projects, 171,462.41 in all (the
+    # 项目支出预算表's 合计); 综合交通运行保障 twice, for two units: 7,108.06 and 1,333.45
+    item = zj("huzhou")
+    projects = _rows(item, "projects")
+    assert len(projects) == 17
+    assert sum(r["cost_wan"] for r in projects) == D("171462.41")
+    got = {(r["implementer"], r["project_name"]): r["cost_wan"] for r in projects}
+    assert got[("湖州市交通运输局", "综合交通运行保障")] == D("7108.06")
+    assert got[("湖州市交通运输行政执法队", "综合交通运行保障")] == D("1333.45")
+    assert got[("湖州市公路与运输管理中心", "公路综合建设养护")] == D("70252.12")
+    assert got[("湖州市水上应急救援中心", "湖州航区骨干航道养护")] == D("5499.85")
+    assert next(r for r in projects if r["project_name"] == "湖州航区骨干航道养护")["objective"] == "按计划完成2026年实施项目。"
+    assert {r["cost_basis"] for r in projects} == {"annual_funds"}
+    assert not _rows(item, "performance_indicators")  # the table prints no indicators: none are made up
+    # the unlabelled 171,462.41 row above the list (p.39) is its 合计: checked against all 17, across both tables
+    assert not [f for f in item.findings if f.check in ("project_funds_sum", "performance_row_unread")]
+
+
+def test_a_project_lists_total_that_disagrees_is_reported():
+    from pipelines.lib.performance import Project, list_total_problem
+
+    projects = [Project(None, name, 18, row, attributes={"annual_funds": amount})
+                for row, (name, amount) in enumerate([("综合交通建设管理", "136.80"), ("综合交通运行保障", "7,108.06")])]
+    assert list_total_problem("表11", 18, (2, "7,244.86"), projects) is None
+    problem = list_total_problem("表11", 18, (2, "7,244.87"), projects)
+    assert problem[0] == "project_funds_sum" and "add up to 7,244.86" in problem[3]
+
+
 def test_huzhou_coverage(zj):
     item = zj("huzhou")
     assert _coverage(item) >= D("100.0")
@@ -191,9 +220,49 @@ def test_hangzhou_three_public_and_income_by_unit(zj):
     assert not [r for r in gaps.iter_rows(named=True) if "表2" in (r["reason"] or "") or r["source_table"] == 2]
 
 
+def test_hangzhou_projects(zj):
+    # p.39-40 表11 项目支出绩效表: 31 projects; 杭州市北郊监狱 狱政设施建设 12,898.00; 杭州市法律援助中心 法律援助 317.82
+    item = zj("hangzhou")
+    projects = _rows(item, "projects")
+    assert len(projects) == 31
+    got = {(r["implementer"], r["project_name"]): r["cost_wan"] for r in projects}
+    assert got[("杭州市北郊监狱", "狱政设施建设")] == D("12898.00")
+    assert got[("杭州市法律援助中心", "法律援助")] == D("317.82")
+    assert got[("杭州市司法局", "法治杭州建设")] == D("69.00")
+    # Σ of the 31 amounts is 28,506.18; 表10 and 表3 print 28,506.17 for 项目支出 (rounding of the parts)
+    assert sum(r["cost_wan"] for r in projects) == D("28506.18")
+
+
+def test_hangzhou_name_only_tables_give_their_class_rows_by_name(zj):
+    # p.26 表3: 公共安全支出 76,468.81 | 48,594.69 | 12,236.14 | 15,637.98 (总计 | 人员支出 | 日常公用支出 | 项目支出)
+    item = zj("hangzhou")
+    assert _lines(item, "expenditure", "204") == {
+        "total": D("76468.81"), "personnel": D("48594.69"), "public_operating": D("12236.14"),
+        "project": D("15637.98")}
+    # p.30 表5: 公共安全支出 69,081.15 | 60,830.83 | 48,594.69 | 12,236.14 | 8,250.32; 社会保障和就业支出 7,458.52
+    assert _lines(item, "general_public_expenditure", "204") == {
+        "total": D("69081.15"), "basic": D("60830.83"), "personnel": D("48594.69"), "public_operating": D("12236.14"),
+        "project": D("8250.32")}
+    assert _lines(item, "general_public_expenditure", "208")["total"] == D("7458.52")
+    # p.32 表6 (economic): 工资福利支出 55,121.30; 对个人和家庭的补助 3,900.08 | 3,365.06 | 535.03
+    assert _lines(item, "basic_expenditure", "301")["total"] == D("55121.30")
+    assert _lines(item, "basic_expenditure", "303") == {
+        "total": D("3900.08"), "personnel": D("3365.06"), "public_operating": D("535.03")}
+    # only 类 rows: no 款/项 code was guessed from a name such as 行政运行
+    codes = {r["subject_code"] for r in _rows(item, "budget_lines")}
+    assert codes == {"201", "204", "208", "210", "301", "302", "303", "310"}
+    said = [f.message for f in item.findings if "by exact name" in f.message]
+    assert len(said) == 3 and "公共安全支出 → 204" in said[0]
+    # 合计 = Σ 类 holds on all three tables
+    assert not [f for f in item.findings if f.check in ("hierarchy_sum", "measures_sum")]
+    held = [r for r in item.checks if r.check == "hierarchy_sum" and r.table_kind in (
+        "expenditure", "general_public_expenditure", "basic_expenditure")]
+    assert all(r.status == "passed" and r.compared >= 1 for r in held) and len(held) == 3
+
+
 def test_hangzhou_coverage_and_what_is_left_out(zj):
     item = zj("hangzhou")
-    assert _coverage(item) >= D("38.5")
+    assert _coverage(item) >= D("45.7")
     gaps = list(item.frames["coverage_gaps"].iter_rows(named=True))
     assert gaps and all(r["reason"] for r in gaps)
     # what is left is the three tables that print subject names without codes (表3, 表5, 表6): a named finding each
