@@ -30,7 +30,15 @@ from pipelines.lib.numbers import (
     parse_amount,
     stated_amounts,
 )
-from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
+from pipelines.lib.subjects import (
+    CODE,
+    ECONOMIC_CLASSES,
+    FUNCTION_CLASSES,
+    function_class_code,
+    level,
+    parent,
+    strip_ordinal,
+)
 
 SUBJECT_KINDS = {
     "income": "function",
@@ -741,6 +749,11 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
         if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
             classification = "economic"
+    # a table printing names only (杭州 原点财通): its 类 rows take their national class code by name (the
+    # classes' names are stable and shipped in subjects.py / sql/seeds/subject_classes.csv); 款/项 rows cannot
+    names_only = not code_cols and glued is None and name_col is not None and not by_unit
+    classes = FUNCTION_CLASSES if classification == "function" else ECONOMIC_CLASSES
+    by_name: list[str] = []
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     cross_contexts = [["", ""] for _ in cross]
@@ -794,6 +807,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             if not any(clean(vals[c]) for c, _ in measure_cols):
                 continue  # an empty row (上海: a wide table's last column spilled onto a page of its own, blank)
             is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
+        if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
+            code = class_code
+            by_name.append(f"{label} → {class_code}")
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
@@ -810,7 +826,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 out.problems.append(Problem(
                     check="subject_code_present", table_kind=table.kind,
                     location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
-                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code",
+                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code"
+                    + (" (the table prints names only)" if names_only else ""),
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
@@ -852,6 +869,14 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
     for x in out.lines[first_line:]:
         x.logical = table.index
+    if by_name:
+        out.problems.append(Problem(
+            check="subject_code_present", table_kind=table.kind, location=f"table {table.index}",
+            actual="; ".join(by_name),
+            message=f"{table.title or table.kind}: the table prints subject names without codes; its 类 rows took "
+            f"their national class code by exact name ({', '.join(by_name)}), its 款/项 rows (names that stand "
+            "under several 款) were left out",
+        ))
     if section > 1:
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known
             if x.loc.table in table.parts and x.section is None and not x.is_total:
