@@ -109,7 +109,7 @@ PATH_FIRST_MEASURES: list[tuple[str, str]] = [
 ]
 
 # The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
-SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$"
+SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$|^预算$"  # 广东: 部门预算支出经济科目 | 预算
 
 # 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费) — summary items.
 SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
@@ -117,6 +117,17 @@ SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
     (r"^(?:[一二三四五六七八九十]+、)?项目支出$", "project"),
     (r"^(?:[一二三四五六七八九十]+、)?(?:单位)?预留机动经费$", "reserve"),
 ]
+
+# 三公 tables printed one column per category and fund (深圳: 因公出国(境)费 / 一般公共预算 | / 政府性基金预算 …): the
+# last header segment names the fund, the segment above it the category.
+THREE_PUBLIC_FUND_LEAF: list[tuple[str, str]] = [
+    (r"^一般公共预算|^公共财政", "general_public"),
+    (r"^政府性基金", "gov_fund"),
+    (r"^国有资本", "soe_capital"),
+]
+# A column naming the year of each row (深圳 三公: 年度 | 2025年, 2026年, 增减变化金额): only the filing's own year
+# is its figure.
+YEAR_ROW_HEADER = r"^年度$|^年份$"
 
 # Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
 # 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).

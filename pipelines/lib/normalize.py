@@ -106,7 +106,7 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"接待", "reception"),
     (r"小计", "subtotal"),
     (r"三公", "subtotal"),  # “三公”经费 (广州's row), “三公”经费财政拨款预算总额 (北京's column): the 三公 sum
-    (r"合计", "total"),
+    (r"合计|总计", "total"),  # 深圳: 总计 / 一般公共预算
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
 FUND_SOURCES = [
@@ -117,9 +117,10 @@ FUND_SOURCES = [
 ]
 
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
-    (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
+    (r"上年结转|年初.*结转|年初结转|^上年结余", "prior_year_carryover"),  # 深圳: 上年结余、结转
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
     (r"^(一、)?财政拨款(收入)?$", "fiscal_appropriation"),
+    (r"^(一、)?预算拨款(收入)?$", "fiscal_appropriation"),  # 广东 (广州/珠海): 一、预算拨款 heads 财政拨款
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -136,7 +137,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
     (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
-    (r"年终结转|年末.*结转|年末结转|结转下年", "year_end_carryover"),
+    (r"年终结转|年末.*结转|年末结转|结转下年|结转结余下年", "year_end_carryover"),  # 广东: 结转结余下年
     (r"支出总计|^总计$|^支出合计$", "grand_total"),
     *layouts.SUMMARY_USE_ITEMS,
 ]
@@ -316,6 +317,7 @@ class Normalized:
     problems: list[Problem] = field(default_factory=list)
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
     procurement: list[ProcurementLine] = field(default_factory=list)
+    year: int | None = None  # the filing's: which of a table's year rows (深圳 三公: 2025年 | 2026年) is its own
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -390,7 +392,7 @@ def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
 
 def normalize(filing: Filing, document_id: str) -> Normalized:
     """Every recognised table of a filing → lines; unreadable cells → problems."""
-    out = Normalized(document_id, doc_type=filing.doc_type)
+    out = Normalized(document_id, doc_type=filing.doc_type, year=filing.year)
     for table in filing.tables:
         unit = table.unit or filing.unit or "万元"
         if table.kind in SUBJECT_KINDS:
@@ -808,14 +810,45 @@ def _basis_rows(table: Table, keys: list[str], doc_type: str) -> tuple[dict[int,
     return bases, label_rows
 
 
+def _own_year_rows(table: Table, keys: list[str], out: Normalized) -> set[int] | None:
+    """Where a table prints one row per year (深圳 三公: 年度 2025年 | 2026年 | 增减变化金额), the rows of the filing's
+    own year; every other row gets a problem saying why it is not loaded.  None where the table has no year column."""
+    col = next((i for i, k in enumerate(keys) if re.search(layouts.YEAR_ROW_HEADER, k)), None)
+    if col is None:
+        return None
+    own: set[int] = set()
+    name = table.title or table.kind
+    for r, row in enumerate(table.body):
+        label = table.values(row)[col].strip()
+        m = re.search(r"((?:19|20)\d{2})", label)
+        if m and out.year is not None and int(m.group(1)) == out.year:
+            own.add(r)
+            continue
+        if not label or not row:
+            continue
+        why = (f"the row {label!r} prints the {m.group(1)} figures beside this filing's {out.year} ones; each year's "
+               "三公 comes from that year's own filing (marts.three_public_trend compares the years), so it is not "
+               "loaded") if m else (
+               f"the row {label!r} is the change between the years printed above it, which marts.three_public_trend "
+               "computes from each year's filing; it is not loaded")
+        out.problems.append(Problem(check="year_row", table_kind=table.kind,
+                                    location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
+                                    message=f"{name}: {why}"))
+    return own
+
+
 def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     keys = _keys(table)
     bases, label_rows = _basis_rows(table, keys, out.doc_type)
     # wide layout: the categories are columns; vertical: they are rows
-    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, k.split("/")[-1] if "/" in k else k), k)
-                   for i, k in enumerate(keys)]
+    # a column whose last segment is a fund (深圳: 因公出国(境)费 / 一般公共预算): category above, fund below
+    funds = {i: f for i, k in enumerate(keys) if "/" in k and (f := _match(layouts.THREE_PUBLIC_FUND_LEAF,
+                                                                             k.split("/")[-1]))}
+    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, (k.rsplit("/", 1)[0] if i in funds else k).split("/")[-1]),
+                    k.rsplit("/", 1)[0] if i in funds else k) for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
+        own_rows = _own_year_rows(table, keys, out)
         for i, cat, k in header_cats:
             if cat is None:
                 continue
@@ -826,12 +859,14 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                 continue
             for r, row in enumerate(table.body):
                 vals = table.values(row)
-                if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
+                if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",) or \
+                        (own_rows is not None and r not in own_rows):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is not None:
-                    out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
+                    out.three_public.append(ThreePublicLine(cat, table.header[i], funds.get(i, "total"), a, unit,
+                                                            loc, bases[i]))
         return
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
