@@ -23,6 +23,9 @@ BUDGET_MEASURES = [
     "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
     "change_on_prior_year_excl_capital_construction",
     "general_public", "gov_fund", "soe_capital",  # 基本支出 by fund source (烟台, 广州)
+    # 广东: 财政专户 in its parts (收入); 深圳 支出总表: 政府采购 and the parts reserved for small firms
+    "fiscal_special_account_education_fees", "fiscal_special_account_other",
+    "procurement", "procurement_reserved_sme", "procurement_reserved_small_micro",
     # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
     "year_start_carryover", "current_year_income", "year_end_carryover",
 ]
@@ -176,6 +179,19 @@ class ProcurementLine(_Amounts):
         unique = ["document_id", "source_table", "source_row", "source_col"]
 
 
+class UnitLineModel(_Amounts):
+    """An amount of a row named by spending unit (资金使用单位) rather than subject code (docs/warehouse.md)."""
+
+    table_kind: str = pa.Field(isin=TABLE_KINDS)
+    unit_name: str = pa.Field(nullable=True)
+    item_name: str = pa.Field(nullable=True)
+    measure: str = pa.Field(isin=BUDGET_MEASURES)
+
+    class Config:
+        strict = True
+        unique = ["document_id", "source_table", "source_row", "source_col"]
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "budget_lines": BudgetLine,
     "budget_summary": SummaryLine,
@@ -184,4 +200,5 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "projects": Project,
     "narrative_figures": NarrativeFigure,
     "procurement": ProcurementLine,
+    "unit_lines": UnitLineModel,
 }

@@ -70,6 +70,10 @@ ABBREVIATIONS = (
 EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
     # 江苏 支出预算总表: 合计 | 基本支出 | 项目支出 | 单位预留机动经费 | 结转下年资金 (one row, no codes)
     "expenditure": [
+        # 深圳 支出总表: 2026年政府采购项目 / 小计 | 其中：…预留给中小企业的… | 其中：…预留给小型、微型企业的…
+        (r"预留给小型|小型、?微型企业|小微企业", "procurement_reserved_small_micro"),
+        (r"预留给中小企业|中小企业", "procurement_reserved_sme"),
+        (r"政府采购", "procurement"),
         (r"单位预留机动|预留机动", "reserve"),
         (r"结转下年", "carryover_to_next_year"),
         (r"基本支出", "basic"),
@@ -82,6 +86,7 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"合计|总计", "total"),
     ],
     "basic_expenditure": [
+        (r"^财政拨款/(?:合计|小计)$", "fiscal_appropriation"),  # 广东: 总计 | 财政拨款 / 合计 | / 一般公共预算 …
         (r"人员经费|人员支出", "personnel"),
         (r"公用经费|公用支出", "public_operating"),
         (r"专项业务|项目支出", "project"),
@@ -92,8 +97,34 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"国有资本", "soe_capital"),
         (r"财政专户", "fiscal_special_account"),
         (r"财政拨款", "fiscal_appropriation"),
+        # … and by the unit's own funds (深圳 基本支出总表: 单位资金 / 事业收入 …, 上年结余、结转; 广东: 其他资金)
+        (r"事业单位经营|经营收入", "operating"),
+        (r"事业收入", "business"),
+        (r"上级补助", "superior_subsidy"),
+        (r"附属单位上缴", "affiliate_remittance"),
+        (r"上年结转|上年结余", "prior_year_carryover"),
+        (r"其他收入|^其他资金$", "other"),
     ],
 }
+# Income by fund (广州 收入总体情况表: 财政拨款收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算; 深圳: …拨款): the
+# three funds of 财政拨款 each a measure, tried before normalize.MEASURES["income"] (whose 财政拨款 is their sum).
+INCOME_FUND_MEASURES: list[tuple[str, str]] = [
+    (r"^一般公共预算(?:拨款|资金)?$", "general_public"),
+    (r"^政府性基金(?:预算)?(?:拨款|资金)?$", "gov_fund"),
+    (r"^国有资本经营(?:预算)?(?:拨款|资金)?$", "soe_capital"),
+    (r"上年结余", "prior_year_carryover"),  # 深圳: 上年结余、结转
+    # 财政专户拨款收入 printed in its two parts (广州/珠海: 教育收费 | 其他专户收入拨款)
+    (r"^教育收费", "fiscal_special_account_education_fees"),
+    (r"^其他专户收入", "fiscal_special_account_other"),
+]
+# A subject table whose title says it is by economic class though its kind is by function (深圳
+# 一般公共预算支出表（按经济分类）beside its 按功能分类 twin): its lines are economic.
+ECONOMIC_TITLE = r"按经济分类|经济分类科目"
+# Tables that list their rows by spending unit (资金使用单位 / 预算单位), or by unit and the items under it, instead
+# of (or beside) subject codes: the header of that column.  Their rows go to staging.unit_lines (docs/warehouse.md).
+UNIT_LABEL_HEADER = r"资金使用单位|^预算单位$|^单位名称$|^支出项目类别$"
+# …and where that header names units only (no 类别): every row of it is a unit.
+UNITS_ONLY_HEADER = r"^预算单位$|^单位名称$"
 # Columns that compare with the year before (central template: 2025年执行数 | 2026年预算数 | 增减额 | 增减%):
 # matched after every other role, so 2026年预算数 / 基本支出 stays basic.
 COMPARISON_MEASURES: list[tuple[str, str]] = [
@@ -132,6 +163,9 @@ YEAR_ROW_HEADER = r"^年度$|^年份$"
 # Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
 # 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).
 TITLE_DECIDES = ("office_operation",)
+# Spending tables printed by fund source (深圳 基本支出总表 / 项目支出总表: 总计 | 财政拨款 / 一般公共预算拨款 … | 单位资金 /
+# 事业收入 …): the columns read like a 收入总表's, the title says what the rows are.
+TITLE_OVER_FUND_COLUMNS = ("basic_expenditure", "project_expenditure")
 
 # ---------------------------------------------------------------------------------------------------------------
 # Split filings: a file with no budget table is the narrative half of a filing when it speaks of these.

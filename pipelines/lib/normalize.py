@@ -76,6 +76,7 @@ for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_ex
                     (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
 MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
+MEASURES["income"] = [*layouts.INCOME_FUND_MEASURES, *MEASURES["income"]]
 for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure",
            "basic_expenditure"):
     MEASURES[_k] = [*MEASURES[_k], *layouts.COMPARISON_MEASURES]
@@ -295,6 +296,21 @@ class Problem:
 
 
 @dataclass(slots=True)
+class UnitLine:
+    """An amount of a row named by spending unit (资金使用单位, 预算单位) rather than by subject code — the unit's own
+    row (``item_name`` None) or an item printed under it (广东 部门预算基本支出预算表: 工资福利支出 under each unit)."""
+
+    table_kind: str
+    unit_name: str | None
+    item_name: str | None
+    measure: str
+    amount: Amount
+    unit: str
+    loc: Loc
+    basis: str = "budget"
+
+
+@dataclass(slots=True)
 class ProcurementLine:
     """A line of a 政府采购预算表: its printed labels (the group lines above it carried down) and amount."""
 
@@ -318,6 +334,7 @@ class Normalized:
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
     procurement: list[ProcurementLine] = field(default_factory=list)
     year: int | None = None  # the filing's: which of a table's year rows (深圳 三公: 2025年 | 2026年) is its own
+    unit_lines: list[UnitLine] = field(default_factory=list)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -375,6 +392,10 @@ class Normalized:
             "procurement": _frame([
                 {"document_id": d, "basis": "budget", "item": x.item, "is_total": x.is_total,
                  **prov(x.amount, x.unit, x.loc)} for x in self.procurement], F.PROCUREMENT),
+            "unit_lines": _frame([
+                {"document_id": d, "table_kind": x.table_kind, "unit_name": x.unit_name, "item_name": x.item_name,
+                 "measure": x.measure, "basis": x.basis, **prov(x.amount, x.unit, x.loc)} for x in self.unit_lines],
+                F.UNIT_LINES),
         }
 
 
@@ -595,8 +616,13 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols = [(single[0], "total")]
             bases[single[0]] = basis_of(keys[single[0]], out.doc_type)
     classification = SUBJECT_KINDS[table.kind]
+    if re.search(layouts.ECONOMIC_TITLE, clean(table.title or "")):
+        classification = "economic"
+    unit_col, item_col, unit_rows, unit_is_total = _unit_rows(table, keys, code_cols, name_col, glued)
+    current_unit: str | None = None
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
+    first_printed: dict[str | None, list[str]] = {}  # its amounts as printed the first time
     for row in table.body:
         vals = table.values(row)
         parts = [clean(vals[i]) for i in code_cols]
@@ -620,13 +646,34 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             ))
             continue
         name = glued_name or (vals[name_col].strip() if name_col is not None else "")
+        # the row's own name beside its unit (杭州: 单位名称 | 项目名称 | 金额): an item of that unit
+        own_name = vals[item_col].strip() if item_col is not None else ""
+        if unit_col is not None and code is None and clean(vals[unit_col]) and not clean(own_name):
+            name = vals[unit_col].strip()
         if not clean(name) and code is None:  # 合计 printed in another text column (陕西: under 政府经济科目名称)
             name = next((v for i, v in enumerate(vals) if v.strip() and not re.match(r"^[\d,.\-%]+$", clean(v))),
                         "")
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
-        if not code_cols and name_col is None and glued is None and code is None:
+        if not code_cols and name_col is None and glued is None and code is None and unit_col is None:
             is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
+        if code is None and not is_total and unit_col is not None and label:
+            r_id = (row[0].table, row[0].row) if row else None
+            if r_id in unit_rows:
+                current_unit = name.strip()
+            elif clean(own_name) and clean(vals[unit_col]):
+                current_unit = vals[unit_col].strip()
+            if r_id in unit_rows and unit_is_total:
+                is_total = True  # the filing's only unit, printed where a 合计 row would be (深圳 本级)
+            elif r_id in unit_rows or not (code_cols or glued is not None):
+                item = None if r_id in unit_rows else (own_name or name.strip())
+                for col, measure in measure_cols:
+                    loc = Loc(row[0].table, row[0].row, col)
+                    a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
+                    if a is not None:
+                        out.unit_lines.append(UnitLine(table.kind, current_unit, item, measure, a, unit, loc,
+                                                       bases[col]))
+                continue
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
@@ -639,6 +686,24 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
+        printed = [clean(vals[c]) for c, _ in measure_cols]
+        if code in seen_rows and code is None and printed == first_printed.get(code):
+            # 佛山 决算: the 合计 reprinted atop a continuation page, the same figures — read once, checked equal
+            earlier = seen_rows[code]
+            out.problems.append(Problem(
+                check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
+                actual="合计",
+                message=f"{table.title or table.kind}: the 合计 row is printed again (table {first.table} row "
+                f"{first.row}) with the same figures as the first (table {earlier.table} row {earlier.row}) — a "
+                "total repeated on a continuation page; counted once, the repeat checked equal to it",
+            ))
+            for col, measure in measure_cols:
+                loc = Loc(first.table, first.row, col)
+                a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
+                if a is not None:
+                    out.lines.append(Line(table.kind, classification, None, name.strip() or label, measure, a, unit,
+                                          loc, True, bases[col]))
+            continue
         if code in seen_rows:
             earlier = seen_rows[code]
             out.problems.append(Problem(
@@ -649,6 +714,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             ))
             continue
         seen_rows[code] = Loc(first.table, first.row, 0)
+        first_printed[code] = printed
         for col, measure in measure_cols:
             loc = Loc(first.table, first.row, col)
             a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
@@ -656,6 +722,42 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
                                   measure, a, unit, loc, is_total, bases[col]))
+
+
+def _unit_rows(table: Table, keys: list[str], code_cols: list[int], name_col: int | None,
+               glued: int | None) -> tuple[int | None, int | None, set[tuple[int, int]], bool]:
+    """A table naming its rows by spending unit (layouts.UNIT_LABEL_HEADER): that column, the column naming each
+    row's own item beside it (科目名称, 项目名称), the rows that are units (not 合计, not a code's row, no item of
+    their own, and — where the column also lists items under each unit — named like an organisation), and whether
+    the only unit stands where a 合计 row would (no 合计 printed, one unit)."""
+    col = next((i for i, k in enumerate(keys) if i not in code_cols and re.search(layouts.UNIT_LABEL_HEADER, k)), None)
+    if col is None:
+        return None, None, set(), False
+    item_col = name_col if name_col not in (None, col) else next(
+        (i for i, k in enumerate(keys) if i != col and i not in code_cols and "名称" in k), None)
+    units_only = bool(re.search(layouts.UNITS_ONLY_HEADER, keys[col]))
+    rows: set[tuple[int, int]] = set()
+    has_total = False
+    for row in table.body:
+        if not row:
+            continue
+        vals = table.values(row)
+        text = clean(vals[col])
+        if not text:
+            continue
+        if re.search(r"合计|总计", text):
+            has_total = True
+            continue
+        if code_cols and any(clean(vals[i]) for i in code_cols):
+            continue
+        if glued is not None and _GLUED.match(vals[glued].strip()):
+            continue
+        if item_col is not None and clean(vals[item_col]):
+            continue  # the row's own name beside its unit: an item of that unit, not the unit's row
+        if units_only or code_cols or glued is not None or \
+                layouts.SCOPE_SUFFIX.sub("", text).endswith(layouts.ORG_ENDINGS):
+            rows.add((row[0].table, row[0].row))
+    return col, item_col, rows, (not has_total and len(rows) == 1)
 
 
 def _income_by_source(table: Table, unit: str, out: Normalized, keys: list[str]) -> None:
@@ -734,9 +836,14 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
                 _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
 
 
+# Any ordinal a line may start with: 一、 (1) （一） 1. 2、
+_ANY_ORDINAL = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十\d]+\s*[、.．])")
+
+
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
     final = out.doc_type == "final_accounts"
+    numbered_class: str | None = None  # the last class printed with its ordinal (一、教育支出)
     for row in table.body:
         vals = table.values(row)
         label = vals[label_col].strip()
@@ -768,6 +875,18 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             if item is None:
                 subject_code = function_class_code(label)
                 item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
+                if item and strip_ordinal(label) != label:
+                    numbered_class = strip_ordinal(label)
+                elif numbered_class and not subject_code and not _ANY_ORDINAL.match(label):
+                    # 深圳: 一、教育支出 followed by its 款 and 项 by name (进修及培训, 培训支出), no ordinal, no code
+                    out.problems.append(Problem(
+                        check="summary_item_known", table_kind=table.kind,
+                        location=str(Loc(row[0].table, row[0].row, label_col)), actual=label,
+                        message=f"{table.title or table.kind}: the {side} line {label!r} is printed by name under "
+                        f"the class {numbered_class!r}, without a code; the 收支总表 keeps one line per class (the "
+                        "function tables hold its parts by code), so it is not loaded",
+                    ))
+                    continue
         if item is None:
             out.problems.append(Problem(
                 check="summary_item_known", table_kind=table.kind,
