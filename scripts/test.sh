@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command on a fresh machine: set up a venv with the dev extras, lint, validate the Dagster
-# definitions and run the test suite.
+# definitions, test the wheel installed outside the repository (scripts/wheel_test.sh) and run the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -25,4 +25,5 @@ fi
 .venv/bin/ruff check .
 home=$(mktemp -d) && printf 'telemetry:\n  enabled: false\n' > "$home/dagster.yaml"
 VIRTUAL_ENV=$PWD/.venv DAGSTER_HOME=$home .venv/bin/dg check defs
+bash scripts/wheel_test.sh
 .venv/bin/python -m pytest "$@"

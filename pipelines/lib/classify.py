@@ -788,6 +788,11 @@ def classify(raw: RawDocument) -> Filing:
     # Department and year (layouts.py says where a filing names itself, in which order; see identify()).
     name, code, year, notes = identify(raw, parsed, tables)
     problems.extend(notes)
+    # （本级）/（汇总） after a name is the filing's scope (doctype.scope_of reads it), not part of the name: the
+    # body is the same department as its filings printed without it (the printed name is kept as an alias)
+    printed_name = name
+    if name is not None:
+        name = layouts.SCOPE_SUFFIX.sub("", name) or name
     if name is None:
         problems.append("no department name found on the cover, in the tables' 编制部门 lines or in the titles")
     if year is None:
@@ -813,6 +818,7 @@ def classify(raw: RawDocument) -> Filing:
         file_type=raw.file_type,
         department_code=code,
         department_name=name,
+        printed_name=printed_name if printed_name != name else None,
         year=year,
         doc_type=doc_type,
         scope=scope,

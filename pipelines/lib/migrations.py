@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         "as two files).  Existing rows were whole filings.  (quality.coverage, quality.coverage_gaps and "
         "core.department_aliases are new tables the DDL creates.)",
         ("alter table core.documents add column if not exists part varchar",),
+    ),
+    Migration(
+        4,
+        "Department names without their scope (issue #11): core.documents.printed_name keeps 泉州市人民政府办公室"
+        "（本级） where department_name is 泉州市人民政府办公室; core.department_aliases may say matched_by "
+        "'scope suffix' (the table is rebuilt with that value allowed, every row kept).",
+        (
+            "alter table core.documents add column if not exists printed_name varchar",
+            "create table if not exists core.department_aliases (county varchar, alias varchar not null, "
+            "department varchar not null, matched_by varchar not null, document_id varchar, recorded_at timestamptz)",
+            "alter table core.department_aliases rename to department_aliases_v3",
+            "create table core.department_aliases (county varchar, alias varchar not null, department varchar not "
+            "null, matched_by varchar not null check (matched_by in ('printed', 'abbreviation', 'contained', "
+            "'scope suffix')), document_id varchar, recorded_at timestamptz)",
+            "insert into core.department_aliases select county, alias, department, matched_by, document_id, "
+            "recorded_at from core.department_aliases_v3",
+            "drop table core.department_aliases_v3",
+        ),
     ),
 )
 

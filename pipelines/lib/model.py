@@ -102,6 +102,7 @@ class Filing:
     identity_notes: list[str] = field(default_factory=list)  # where cover, titles and 编制部门 lines disagree
     part: str | None = None  # 'narrative': the narrative half of a filing published as two files (no tables)
     scope: str = "department"  # 'department' (部门预算/决算, with all its units) | 'unit' (单位预算/决算)
+    printed_name: str | None = None  # the name as printed when it differs from department_name (a （本级） suffix)
 
     def by_kind(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

@@ -28,7 +28,7 @@ from pipelines.lib.checks import CheckResult, Finding, Validation, validate
 from pipelines.lib.errors import RejectedFile
 from pipelines.lib.model import Filing
 from pipelines.lib.normalize import normalize
-from schemas.models import MODELS
+from pipelines.schemas.models import MODELS
 
 # frames that are not budget facts
 NOT_FACTS = ("findings", "check_results", "table_cells", "coverage", "coverage_gaps")
@@ -252,7 +252,7 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
         "document_id": None, "file_name": printable(path.name), "source_path": printable_path(path),
         "region": region and printable_path(Path(region)), "county": county and printable(county), "department_code": None, "department_name": None, "year": None,
         "doc_type": "budget", "scope": "department", "unit": None, "status": "rejected", "error": None, "file_type": None,
-        "pages": None, "n_tables": None, "part": None, "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+        "pages": None, "n_tables": None, "part": None, "printed_name": None, "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     try:
         if data is None:
@@ -270,6 +270,7 @@ def _normalized(path: Path, root: Path | None, county: str | None, data: bytes |
     doc.update(department_code=filing.department_code, department_name=filing.department_name,
                year=filing.year, doc_type=filing.doc_type, scope=filing.scope, unit=filing.unit, file_type=filing.file_type,
                pages=filing.pages, n_tables=len(filing.tables), part=filing.part)
+    doc["printed_name"] = filing.printed_name  # warehouse._record_alias keeps it as an alias of the department
     try:
         norm = normalize(filing, doc["document_id"])
         validation: Validation = validate(filing, norm)

@@ -85,6 +85,7 @@ DOCUMENT_KEYS = (
     "pages",
     "n_tables",
     "part",  # 'narrative' for the narrative half of a split filing; it neither supersedes nor is superseded by tables
+    "printed_name",  # the name as printed when it is not department_name (泉州市人民政府办公室（本级）)
 )
 
 SEEDS = {
@@ -1163,6 +1164,7 @@ def _record_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: date
         "select alias, department from core.department_aliases where county is not distinct from ?", [county]
     ).fetchall()
     if any(alias == name for alias, _ in known):
+        _record_printed_alias(con, doc, None, now)
         return
     mine = canonical_name(name)
     department, matched_by = name, "printed"
@@ -1176,3 +1178,23 @@ def _record_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: date
     con.execute(
         "insert into core.department_aliases (county, alias, department, matched_by, document_id, recorded_at) "
         "values (?, ?, ?, ?, ?, ?)", [county, name, department, matched_by, doc["document_id"], now]).fetchall()
+    _record_printed_alias(con, doc, department, now)
+
+
+def _record_printed_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], department: str | None,
+                          now: datetime) -> None:
+    """The name as printed with its scope (泉州市人民政府办公室（本级）): an alias of the department it names,
+    ``matched_by`` 'scope suffix' (the suffix is the filing's scope, not part of the name)."""
+    printed, county = doc.get("printed_name"), doc.get("county")
+    if not printed or printed == doc.get("department_name"):
+        return
+    if department is None:
+        row = con.execute("select department from core.department_aliases where county is not distinct from ? "
+                          "and alias = ?", [county, doc["department_name"]]).fetchall()
+        department = row[0][0] if row else doc["department_name"]
+    if con.execute("select 1 from core.department_aliases where county is not distinct from ? and alias = ?",
+                   [county, printed]).fetchall():
+        return
+    con.execute(
+        "insert into core.department_aliases (county, alias, department, matched_by, document_id, recorded_at) "
+        "values (?, ?, ?, 'scope suffix', ?, ?)", [county, printed, department, doc["document_id"], now]).fetchall()

@@ -23,7 +23,9 @@ create table if not exists core.documents (
     n_tables integer,
     status_changed_at timestamptz,  -- last change of status (loaded -> superseded, rejected -> loaded)
     superseded_by varchar,  -- document_id of the filing that replaced this one
-    part varchar  -- 'narrative': the narrative half of a filing published as two files (schema version 3)
+    part varchar,  -- 'narrative': the narrative half of a filing published as two files (schema version 3)
+    -- the name as printed where it differs from department_name: 泉州市人民政府办公室（本级） (schema version 4)
+    printed_name varchar
 );
 
 -- The restatement ledger: every fact whose amount changed, appeared or disappeared when a filing

@@ -57,7 +57,7 @@ def _facts(item, frame: str, **where) -> dict:
     ("swu_2021", "西南大学", 2021),  # cover: 西南大学 / 2021年度部门预算 / 2021年4月 (was "我校")
     ("yantai", "烟台市财政局", 2026),  # cover: 2026年烟台市财政局部门预算 (was "纳入烟台市财政局")
     ("fuzhou", "福州市商务局", 2026),  # cover: 2026年度 / 福州市商务局 / 部门预算 (was rejected)
-    ("quanzhou", "泉州市人民政府办公室（本级）", 2026),  # cover, scope kept as printed (was rejected)
+    ("quanzhou", "泉州市人民政府办公室", 2026),  # cover: …泉州市人民政府办公室（本级）单位预算; （本级） is scope
     ("xinfang", "国家信访局", 2026),  # cover: 国家信访局2026年度部门预算 / 二〇二六年三月
 ])
 def test_department_and_year_come_from_where_the_filing_names_itself(processed, name, department, year):

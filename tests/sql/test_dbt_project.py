@@ -12,7 +12,7 @@ import pytest
 from wh_filings import weixian_2023_frames, weixian_doc
 
 from pipelines.lib import dictionary, transform, warehouse
-from schemas import models as schemas
+from pipelines.schemas import models as schemas
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
