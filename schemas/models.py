@@ -26,6 +26,9 @@ BUDGET_MEASURES = [
     # 广东: 财政专户 in its parts (收入); 深圳 支出总表: 政府采购 and the parts reserved for small firms
     "fiscal_special_account_education_fees", "fiscal_special_account_other",
     "procurement", "procurement_reserved_sme", "procurement_reserved_small_micro",
+    "fiscal_appropriation_funding",  # 湖南: 本级财政拨款 / 其中:经费拨款 (docs/warehouse.md)
+    "prior_year_carryover_general_public", "prior_year_carryover_gov_fund", "prior_year_carryover_soe_capital",
+    "prior_year_carryover_fiscal_special_account", "prior_year_carryover_other",  # 浙江: 上年结转结余 by fund
     # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
     "year_start_carryover", "current_year_income", "year_end_carryover",
 ]
@@ -36,7 +39,11 @@ SUMMARY_ITEMS = [
     "fiscal_special_account", "business",
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
-    "prior_year_carryover_soe_capital", "grand_total", "function_class", "year_end_carryover",
+    "prior_year_carryover_soe_capital",
+    "prior_year_carryover_fiscal", "prior_year_carryover_non_fiscal",  # 深圳: 1.财政拨款结余、结转 2.非财政拨款…
+    "grand_total", "function_class",
+    "function_detail",  # a 款/项 line a 收支总表 prints by name under its 类 (浙江); subject_code is the 类's
+    "year_end_carryover",
     "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
     # 决算 (final accounts) lines
     "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",

@@ -36,6 +36,7 @@ CHECKS: dict[str, tuple[dg.AssetKey, str]] = {
     "cross_table": (FILE, "totals agree across the nine tables"),
     "summary_sums": (FILE, "收支总表 / 财政拨款收支总表 add up and balance"),
     "three_public_sum": (FILE, "三公 合计 = 小计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行"),
+    "unit_rows_sum": (FILE, "a table printed by unit: Σ units = 合计 per column"),
     "narrative_vs_tables": (FILE, "the figures the text states match the tables"),
     "narrative_claims": (FILE, "the narrative compares with the year before and states possible changes"),
     "final_balance": (FILE, "决算: 年初结转和结余 + 本年收入 + 使用非财政拨款结余 = 本年支出 + 结余分配 + 年末结转和结余"),

@@ -154,6 +154,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results += _final_accounts(filing, norm)
     results.append(_empty_but_printed(filing, norm))
     results.append(_readable(norm, filing))
+    results.append(_unit_rows(norm))
 
     _link_dropped_rows(results, norm)
     findings = [f for r in results for f in r.findings]
@@ -291,7 +292,7 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
     measures_seen = {x.measure for x in lines}
     identities = [PARTS_FOR[kind]] if kind in PARTS_FOR else []
     if kind == "income":
-        identities = [PARTS_FOR["income"], PARTS_FOR["income_current"]]
+        identities = [PARTS_FOR["income"], PARTS_FOR["income_current"], PARTS_FOR["income_carryover"]]
         if not {"current_year_total", "prior_year_carryover"} & measures_seen:
             # 上海: 合计 | 财政拨款收入 | 事业收入 | 其他收入 — no 本年收入 subtotal, no carry-over column
             identities = [("total", PARTS_FOR["income_current"][1])]
@@ -302,8 +303,6 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
         present_parts = [m for m in part_ms if m in measures_seen]
         if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed
             present_parts = [m for m in present_parts if m not in ("personnel", "public_operating")]
-        if "fiscal_appropriation" in present_parts:  # its three funds are inside 财政拨款 where both are printed
-            present_parts = [m for m in present_parts if m not in ("general_public", "gov_fund", "soe_capital")]
         if "fiscal_special_account" in present_parts:  # 教育收费 | 其他专户收入 are inside 财政专户 where printed
             present_parts = [m for m in present_parts if not m.startswith("fiscal_special_account_")]
         if total_m not in measures_seen or not present_parts:
@@ -637,9 +636,14 @@ PARTS_FOR = {
     "income": ("total", ["current_year_total", "prior_year_carryover"]),
     "income_current": (
         "current_year_total",
-        ["fiscal_appropriation", "general_public", "gov_fund", "soe_capital", "fiscal_special_account",
+        ["fiscal_appropriation", "gov_fund", "soe_capital", "fiscal_special_account",
          "fiscal_special_account_education_fees", "fiscal_special_account_other", "business", "operating",
          "superior_subsidy", "affiliate_remittance", "other"],
+    ),
+    "income_carryover": (  # 浙江: 上年结转结余 / 小计 | 一般公共预算 | 政府性基金预算 | … | 单位资金
+        "prior_year_carryover",
+        ["prior_year_carryover_general_public", "prior_year_carryover_gov_fund", "prior_year_carryover_soe_capital",
+         "prior_year_carryover_fiscal_special_account", "prior_year_carryover_other"],
     ),
     "expenditure": ("total", ["basic", "project", "reserve", "operating", "remit_to_superior",
                               "subsidy_to_affiliates", "personnel", "public_operating"]),
@@ -764,3 +768,34 @@ def _stated(text: str) -> Term:
     value = Decimal(text.replace(",", ""))
     decimals = max(0, -value.as_tuple().exponent)
     return Term(value, Decimal(1).scaleb(-decimals) / 2)
+
+
+def _unit_rows(norm: Normalized) -> CheckResult:
+    """A table printed by unit (浙江 收入预算总表 / 三公 by 单位名称): per column, the units add up to the 合计 row.
+    A row that repeats the 合计 in every column is the department as a whole (printed before its units): it is
+    compared with the 合计, not added."""
+    c = _Checker("unit_rows_sum", None)
+    tables: dict[str, list] = defaultdict(list)
+    for x in norm.unit_rows:
+        tables[x.table_kind].append(x)
+    for kind, cells in tables.items():
+        totals = {x.measure: x for x in cells if x.is_total}
+        rows: dict[tuple[int, int], list] = defaultdict(list)
+        for x in cells:
+            if not x.is_total:
+                rows[(x.loc.table, x.loc.row)].append(x)
+        whole = {key for key, xs in rows.items()
+                 if all(x.measure in totals and x.amount.value == totals[x.measure].amount.value for x in xs)
+                 and len(xs) == len(totals)}
+        label = LABELS.get(kind, kind)
+        for key in whole:
+            for x in rows[key]:
+                t = totals[x.measure]
+                c.compare(term(t.amount, t.unit), [term(x.amount, x.unit)], location=str(x.loc), unit=x.unit,
+                          what=f"{label} {x.unit_name} (the department as a whole) {x.measure} = 合计")
+        for measure, t in totals.items():
+            parts = [x for key, xs in rows.items() if key not in whole for x in xs if x.measure == measure]
+            if parts:
+                c.compare(term(t.amount, t.unit), [term(x.amount, x.unit) for x in parts], location=str(t.loc),
+                          unit=t.unit, what=f"{label} 合计 {measure} = Σ {len(parts)} units")
+    return c.done()

@@ -99,6 +99,7 @@ _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("three_public", re.compile(r"三公")),
     ("office_operation", re.compile(r"机关运行经费")),  # 江苏: 一般公共预算机关运行经费支出预算表, by economic code
     ("performance_target", re.compile(r"绩效(?:目标|指标|自评)")),
+    ("performance_target", re.compile(r"项目支出绩效表")),  # 浙江: 单位名称 | 项目名称 | 金额 | 绩效目标
     ("procurement", re.compile(r"政府采购")),
     ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付")),
     ("assets", re.compile(r"国有资产|固定资产|资产(?:占用|使用|配置|情况)")),
@@ -439,6 +440,12 @@ def _UNITS_LISTED(hk: str, bk: str) -> bool:
     return "单位名称" in hk and not money and any(w in hk + bk for w in ("备注", "本级", "单列", "单位构成"))
 
 
+def _function_codes(body: list[list[Cell]]) -> bool:
+    """Whether the leading code column holds function codes (2xx…) and no economic ones (3xx/5xx…)."""
+    codes = [key(r[0].text) for r in body[:40] if r and _SUBJECT_CODE.match(key(r[0].text))]
+    return len(codes) >= 2 and all(c.startswith("2") for c in codes)
+
+
 def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     """Kinds the header (and the first body column) is compatible with, most likely first."""
     hks = [key(h) for h in header]
@@ -472,7 +479,14 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
         if "财政拨款结转" in bk:
             return ["fiscal_summary"]
         return ["summary", "fiscal_summary"]
+    if not subject_like and "绩效目标" in hk:
+        return ["performance_target"]  # 浙江 项目支出绩效表: 单位名称 | 项目名称 | 金额 | (项目总体)绩效目标
+    leaves = {h.split("/")[-1] for h in hks}
+    if not subject_like and {"单位名称", "项目名称"} <= leaves:
+        return ["project_expenditure"]  # projects by unit (浙江 表10: … | 财政拨款收入 / 一般公共预算 | 单位资金)
     function_coded = any(w in hk for w in ("功能分类", "功能科目"))  # a function table that splits 基本 into 人员/公用
+    # … or whose codes say so (浙江 一般公共预算支出表: 科目编码 | 基本支出 / 人员经费 | 公用经费 | 项目支出, codes 2xx)
+    function_coded = function_coded or _function_codes(body)
     if not function_coded and (("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk):
         return ["basic_expenditure"]
     if "本年收入" in hk or "事业收入" in hk or "财政拨款收入" in hk or ("上年结转" in hk and "收入" in hk):
@@ -614,7 +628,7 @@ def _decide_kind(p: _Parsed) -> None:
         p.kind = t
     elif t is not None and (not hints or t in hints or t in layouts.TITLE_DECIDES):
         p.kind = t
-    elif t in layouts.TITLE_OVER_FUND_COLUMNS and hints == ["income"]:
+    elif t in layouts.TITLE_OVER_HEADER and len(hints) == 1 and hints[0] in layouts.TITLE_OVER_HEADER[t]:
         p.kind = t  # 深圳 基本支出总表: spending by its fund sources, whose columns read like an income table
     elif hints:
         p.kind = hints[0]

@@ -88,6 +88,7 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
     "basic_expenditure": [
         (r"^财政拨款/(?:合计|小计)$", "fiscal_appropriation"),  # 广东: 总计 | 财政拨款 / 合计 | / 一般公共预算 …
         (r"人员经费|人员支出", "personnel"),
+        (r"^人员类$", "personnel"),  # 湖南 长沙: 经济科目名称 | 总计 | 人员类 | 公用经费
         (r"公用经费|公用支出", "public_operating"),
         (r"专项业务|项目支出", "project"),
         (r"合计|总计", "total"),
@@ -106,10 +107,10 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"其他收入|^其他资金$", "other"),
     ],
 }
-# Income by fund (广州 收入总体情况表: 财政拨款收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算; 深圳: …拨款): the
-# three funds of 财政拨款 each a measure, tried before normalize.MEASURES["income"] (whose 财政拨款 is their sum).
+# Income by fund (广州 收入总体情况表: 财政拨款收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算; 深圳: …拨款),
+# tried before normalize.MEASURES["income"]: as in 浙江 (PATH_FIRST_MEASURES), 一般公共预算 stays fiscal_appropriation
+# and the other two funds are gov_fund / soe_capital beside it.
 INCOME_FUND_MEASURES: list[tuple[str, str]] = [
-    (r"^一般公共预算(?:拨款|资金)?$", "general_public"),
     (r"^政府性基金(?:预算)?(?:拨款|资金)?$", "gov_fund"),
     (r"^国有资本经营(?:预算)?(?:拨款|资金)?$", "soe_capital"),
     (r"上年结余", "prior_year_carryover"),  # 深圳: 上年结余、结转
@@ -122,9 +123,14 @@ INCOME_FUND_MEASURES: list[tuple[str, str]] = [
 ECONOMIC_TITLE = r"按经济分类|经济分类科目"
 # Tables that list their rows by spending unit (资金使用单位 / 预算单位), or by unit and the items under it, instead
 # of (or beside) subject codes: the header of that column.  Their rows go to staging.unit_lines (docs/warehouse.md).
-UNIT_LABEL_HEADER = r"资金使用单位|^预算单位$|^单位名称$|^支出项目类别$"
-# …and where that header names units only (no 类别): every row of it is a unit.
-UNITS_ONLY_HEADER = r"^预算单位$|^单位名称$"
+UNIT_LABEL_HEADER = r"资金使用单位|^支出项目类别$|^(?:单位|部门|预算单位)(?:名称)?$"
+# …and where that header names units only (no 类别; UNIT_COLUMN_HEADER below): every row of it is a unit.
+UNITS_ONLY_HEADER = r"^(?:单位|部门|预算单位)(?:名称)?$"
+# Parts printed as "其中" under a column, read before the column's own role (their measure is not one of the sum's
+# parts: 经费拨款 is inside 本级财政拨款).  湖南 长沙 收入总体情况表: 本级财政拨款 / 金额 | 其中:经费拨款.
+PART_MEASURES: dict[str, list[tuple[str, str]]] = {
+    "income": [(r"^(?:其中[:：]?)?经费拨款$", "fiscal_appropriation_funding")],
+}
 # Columns that compare with the year before (central template: 2025年执行数 | 2026年预算数 | 增减额 | 增减%):
 # matched after every other role, so 2026年预算数 / 基本支出 stays basic.
 COMPARISON_MEASURES: list[tuple[str, str]] = [
@@ -137,6 +143,14 @@ COMPARISON_MEASURES: list[tuple[str, str]] = [
 # Roles read from a column's whole header path before its last segment (the group above says which variant).
 PATH_FIRST_MEASURES: list[tuple[str, str]] = [
     (r"扣除.*增减额", "change_on_prior_year_excl_capital_construction"),
+    # 浙江 收入预算总表: 本年收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算 …, and the carry-over by fund
+    (r"^本年收入/政府性基金", "gov_fund"),
+    (r"^本年收入/国有资本经营", "soe_capital"),
+    (r"^上年结转[^/]*/一般公共预算", "prior_year_carryover_general_public"),
+    (r"^上年结转[^/]*/政府性基金", "prior_year_carryover_gov_fund"),
+    (r"^上年结转[^/]*/国有资本经营", "prior_year_carryover_soe_capital"),
+    (r"^上年结转[^/]*/(?:财政专户|专户资金)", "prior_year_carryover_fiscal_special_account"),
+    (r"^上年结转[^/]*/单位资金", "prior_year_carryover_other"),
 ]
 
 # The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
@@ -163,9 +177,20 @@ YEAR_ROW_HEADER = r"^年度$|^年份$"
 # Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
 # 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).
 TITLE_DECIDES = ("office_operation",)
-# Spending tables printed by fund source (深圳 基本支出总表 / 项目支出总表: 总计 | 财政拨款 / 一般公共预算拨款 … | 单位资金 /
-# 事业收入 …): the columns read like a 收入总表's, the title says what the rows are.
-TITLE_OVER_FUND_COLUMNS = ("basic_expenditure", "project_expenditure")
+# Where the title's kind overrules what the header looks like: spending tables printed by fund source (深圳
+# 基本支出总表 / 项目支出总表: 总计 | 财政拨款 / 一般公共预算拨款 … | 单位资金 / 事业收入 …) have a 收入总表's columns, and a
+# project table may print each project's 绩效目标 in a column (广东 部门预算项目支出及其他支出预算表) — the title says
+# what the rows are.  title kind → the header kinds it overrules.
+TITLE_OVER_HEADER: dict[str, tuple[str, ...]] = {
+    "basic_expenditure": ("income",),
+    "project_expenditure": ("income", "performance_target"),
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tables printed by unit: a leading column with this header lists the department's units (浙江 收入预算总表 and
+# 三公 table: 合计, the department as a whole, then each unit; 湖南: 合计, 106_长沙市公安局).  Its rows are read and
+# checked against the 合计 row, not stored: the warehouse's grain is the filing (docs/warehouse.md).
+UNIT_COLUMN_HEADER = r"^(?:单位|部门|预算单位)(?:名称)?$"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Split filings: a file with no budget table is the narrative half of a filing when it speaks of these.

@@ -12,6 +12,7 @@ an amount and does not parse becomes a finding, never an exception.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -53,7 +54,7 @@ MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"事业收入", "business"),
         (r"上级补助", "superior_subsidy"),
         (r"附属单位上缴", "affiliate_remittance"),
-        (r"其他收入", "other"),
+        (r"其[他它]收入", "other"),
         (r"合计|总计", "total"),
     ],
     "expenditure": [
@@ -77,6 +78,8 @@ for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_ex
 MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
 MEASURES["income"] = [*layouts.INCOME_FUND_MEASURES, *MEASURES["income"]]
+for _k, _rules in layouts.PART_MEASURES.items():
+    MEASURES[_k] = [*_rules, *MEASURES[_k]]
 for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure",
            "basic_expenditure"):
     MEASURES[_k] = [*MEASURES[_k], *layouts.COMPARISON_MEASURES]
@@ -118,10 +121,12 @@ FUND_SOURCES = [
 ]
 
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
+    # 深圳: 上年结余、结转 / 1.财政拨款结余、结转 / 2.非财政拨款结余、结转 — its two parts
+    (r"^(?:\d+[.．、])?非财政拨款结[余转]", "prior_year_carryover_non_fiscal"),
+    (r"^(?:\d+[.．、])?财政拨款结[余转]", "prior_year_carryover_fiscal"),
     (r"上年结转|年初.*结转|年初结转|^上年结余", "prior_year_carryover"),  # 深圳: 上年结余、结转
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
-    (r"^(一、)?财政拨款(收入)?$", "fiscal_appropriation"),
-    (r"^(一、)?预算拨款(收入)?$", "fiscal_appropriation"),  # 广东 (广州/珠海): 一、预算拨款 heads 财政拨款
+    (r"^(一、)?(本级)?(?:财政|预算)拨款(收入)?$", "fiscal_appropriation"),  # 湖南: 一、本级财政拨款收入; 广东: 一、预算拨款
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -130,7 +135,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"事业收入", "business"),
     (r"上级补助", "superior_subsidy"),
     (r"附属单位上缴", "affiliate_remittance"),
-    (r"其他收入", "other"),
+    (r"其[他它]收入", "other"),  # 湖南 prints 其它收入
     (r"单位资金", "other"),
     (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计|^(一、)?本年收入$", "current_year_total"),
     (r"收入总计|^总计$|^收入合计$", "grand_total"),
@@ -223,6 +228,19 @@ class SummaryLine:
     unit: str
     loc: Loc
     basis: str = "budget"
+
+
+@dataclass(slots=True)
+class UnitRow:
+    """A cell of a table printed by unit (layouts.UNIT_COLUMN_HEADER): one unit's figure, the department's as a
+    whole, or (``is_total``) the table's 合计 — read and checked (Σ units = 合计), not stored."""
+    table_kind: str
+    unit_name: str
+    measure: str
+    amount: Amount
+    unit: str
+    loc: Loc
+    is_total: bool = False
 
 
 @dataclass(slots=True)
@@ -335,6 +353,7 @@ class Normalized:
     procurement: list[ProcurementLine] = field(default_factory=list)
     year: int | None = None  # the filing's: which of a table's year rows (深圳 三公: 2025年 | 2026年) is its own
     unit_lines: list[UnitLine] = field(default_factory=list)
+    unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -620,6 +639,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         classification = "economic"
     unit_col, item_col, unit_rows, unit_is_total = _unit_rows(table, keys, code_cols, name_col, glued)
     current_unit: str | None = None
+    first_unit_line, first_line = len(out.unit_lines), len(out.lines)
+    by_unit = not code_cols and glued is None and name_col is not None and bool(
+        re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     first_printed: dict[str | None, list[str]] = {}  # its amounts as printed the first time
@@ -673,9 +695,19 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                     if a is not None:
                         out.unit_lines.append(UnitLine(table.kind, current_unit, item, measure, a, unit, loc,
                                                        bases[col]))
+                        if item is None:  # a unit's own figure: checked with the others against the 合计
+                            out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
                 continue
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
+                continue
+            if by_unit:  # a unit's row (浙江 收入预算总表 by 单位名称): read and checked against the 合计
+                for col, measure in measure_cols:
+                    a = _amount(vals[col], table, Loc(row[0].table, row[0].row, col), out, f"{label} / {measure}",
+                                unit)
+                    if a is not None:
+                        out.unit_rows.append(UnitRow(table.kind, name.strip(), measure, a, unit,
+                                                     Loc(row[0].table, row[0].row, col)))
                 continue
             # a row with amounts but neither a code nor a total label: report, do not guess
             if any(clean(vals[i]) for i, _ in measure_cols):
@@ -722,6 +754,26 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
                                   measure, a, unit, loc, is_total, bases[col]))
+            if (by_unit or unit_col is not None) and is_total and not unit_is_total:
+                out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+    if len(out.unit_lines) > first_unit_line:
+        _drop_whole_department(out, first_unit_line, first_line)
+
+
+def _drop_whole_department(out: Normalized, first_unit_line: int, first_line: int) -> None:
+    """A unit row repeating the table's 合计 in every column is the department as a whole, printed before its units
+    (杭州: 合计, 杭州市司法局, then 杭州市司法局 本级 and each unit): not stored again in unit_lines (it is checked,
+    with the units, against the 合计 — checks.unit_rows_sum)."""
+    totals = {x.measure: x.amount.value for x in out.lines[first_line:] if x.is_total}
+    rows: dict[tuple[int, int], list[UnitLine]] = defaultdict(list)
+    for x in out.unit_lines[first_unit_line:]:
+        if x.item_name is None:
+            rows[(x.loc.table, x.loc.row)].append(x)
+    whole = {key for key, xs in rows.items()
+             if totals and len(xs) == len(totals) and all(totals.get(x.measure) == x.amount.value for x in xs)}
+    if whole:
+        out.unit_lines[first_unit_line:] = [x for x in out.unit_lines[first_unit_line:]
+                                            if (x.loc.table, x.loc.row) not in whole]
 
 
 def _unit_rows(table: Table, keys: list[str], code_cols: list[int], name_col: int | None,
@@ -836,14 +888,10 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
                 _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
 
 
-# Any ordinal a line may start with: 一、 (1) （一） 1. 2、
-_ANY_ORDINAL = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十\d]+\s*[、.．])")
-
-
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
+    in_class: str | None = None  # the 类 (its code) whose 款/项 lines follow (浙江 prints them under it)
     final = out.doc_type == "final_accounts"
-    numbered_class: str | None = None  # the last class printed with its ordinal (一、教育支出)
     for row in table.body:
         vals = table.values(row)
         label = vals[label_col].strip()
@@ -874,19 +922,14 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
                                                     (r"国有资本经营", "soe_capital")], key)
             if item is None:
                 subject_code = function_class_code(label)
-                item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
-                if item and strip_ordinal(label) != label:
-                    numbered_class = strip_ordinal(label)
-                elif numbered_class and not subject_code and not _ANY_ORDINAL.match(label):
-                    # 深圳: 一、教育支出 followed by its 款 and 项 by name (进修及培训, 培训支出), no ordinal, no code
-                    out.problems.append(Problem(
-                        check="summary_item_known", table_kind=table.kind,
-                        location=str(Loc(row[0].table, row[0].row, label_col)), actual=label,
-                        message=f"{table.title or table.kind}: the {side} line {label!r} is printed by name under "
-                        f"the class {numbered_class!r}, without a code; the 收支总表 keeps one line per class (the "
-                        "function tables hold its parts by code), so it is not loaded",
-                    ))
-                    continue
+                if subject_code is None and in_class:
+                    # a 款 or 项 line printed under its 类, by name only: a detail of that class
+                    item, subject_code = "function_detail", in_class
+                else:
+                    item = "function_class" if (subject_code or re.search(r"支出|科目|预备费", key)) else None
+                    in_class = subject_code
+            else:
+                in_class = None
         if item is None:
             out.problems.append(Problem(
                 check="summary_item_known", table_kind=table.kind,
@@ -907,8 +950,8 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             a = _amount(vals[col], table, loc, out, f"{label}", unit)
             if a is None:
                 continue
-            out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item == "function_class"
-                                           else label, subject_code, measure, a, unit, loc, basis))
+            out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item in (
+                "function_class", "function_detail") else label, subject_code, measure, a, unit, loc, basis))
             if measure == "amount":
                 taken.add(basis)
                 if not final:
@@ -968,6 +1011,7 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
         own_rows = _own_year_rows(table, keys, out)
+        total_row = _by_unit_total_row(table, keys)
         for i, cat, k in header_cats:
             if cat is None:
                 continue
@@ -983,9 +1027,15 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
                 a = _amount(vals[i], table, loc, out, k, unit)
-                if a is not None:
-                    out.three_public.append(ThreePublicLine(cat, table.header[i], funds.get(i, "total"), a, unit,
-                                                            loc, bases[i]))
+                if a is None:
+                    continue
+                if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
+                    out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}", a, unit, loc,
+                                                 r == total_row))
+                    if r != total_row:
+                        continue
+                out.three_public.append(ThreePublicLine(cat, table.header[i], funds.get(i, "total"), a, unit, loc,
+                                                        bases[i]))
         return
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
@@ -1006,6 +1056,14 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
             if a is not None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
+
+
+def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
+    """The body index of the 合计 row of a table printed by unit (its first column lists units), else None."""
+    if not keys or not re.search(layouts.UNIT_COLUMN_HEADER, keys[0]):
+        return None
+    return next((r for r, row in enumerate(table.body) if re.fullmatch(r"合计|总计", clean(table.values(row)[0]))),
+                None)
 
 
 def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:

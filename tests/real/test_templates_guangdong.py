@@ -71,9 +71,14 @@ def test_guangzhou_income_by_unit(gd):
     assert own["广州市党员干部纪法教育管理中心"] == Decimal("2304.26")
     assert len(own) == 18
     assert sum(own.values()) == Decimal("174177.85")  # the units add up to the printed 合计
+    # 财政拨款收入 / 一般公共预算 (as in 浙江, the 一般公共预算 column is fiscal_appropriation; the other funds beside it)
     gp = {r["unit_name"]: r["amount_wan"] for r in _rows(item, "unit_lines", table_kind="income",
-                                                          measure="general_public")}
+                                                          measure="fiscal_appropriation")}
     assert gp["广州市司法局"] == Decimal("28424.27")
+    gf = {r["unit_name"]: r["amount_wan"] for r in _rows(item, "unit_lines", table_kind="income", measure="gov_fund")}
+    assert gf["广东省广州女子监狱"] == Decimal("0.00")
+    units = [r for r in item.checks if r.check == "unit_rows_sum"][0]
+    assert units.status == "passed" and units.compared >= 12  # Σ units = 合计, column by column
 
 
 def test_guangzhou_general_public_by_function_to_the_deep_code(gd):
@@ -261,8 +266,8 @@ def test_shenzhen_coverage_and_what_is_left_out(gd):
     gaps = item.frames["coverage_gaps"]
     assert gaps.height == printed - read
     reasons = " ".join(gaps["reason"].to_list())
-    # what is left: the 三公 table's 2025 and 增减 rows, and the 收支总表's 款/项 lines printed by name under a class
-    assert "2025" in reasons and "printed by name under the class" in reasons
+    # what is left: the 三公 table's 2025 and 增减 rows (36 cells), and the 收支总表's two carry-over parts
+    assert "2025" in reasons and "增减变化金额" in reasons
 
 
 # --- 佛山市轨道交通局 2019 决算 -----------------------------------------------------------------------------------

@@ -1,0 +1,254 @@
+"""浙江 (杭州, 湖州) and 湖南 (长沙) filings read cell by cell: figures typed by hand from the PDFs.
+
+Every expected figure below was typed from the PDF's page text (pypdfium2 ``get_text_range``), not from yusuan's
+output; the page is named beside each.  Each PDF is read once per session (``processed``).
+
+The 浙江 template (杭州's producer 原点财通, 湖州's the same provincial system) prints its 收支总表 down to 款/项 by
+name only, its 收入预算总表 and 三公 table by unit (单位名称: 合计, the department, then each unit), and 杭州 prints
+no subject codes at all; 湖南 长沙 prints split 类|款|项 codes, 人员类 for 人员经费 and a 其中:经费拨款 column.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipelines.lib.stages import process
+from tests.real.real_samples import REAL
+
+FILES = {
+    "hangzhou": REAL / "浙江省" / "杭州市" / "zhejiang_hangzhou_sifaju_2026_budget.pdf",
+    "huzhou": REAL / "浙江省" / "湖州市" / "zhejiang_huzhou_jiaotongju_2026_budget.pdf",
+    "changsha": REAL / "湖南省" / "长沙市" / "hunan_changsha_gonganju_2025_budget.pdf",
+}
+_CACHE: dict = {}
+pytestmark = pytest.mark.real
+D = Decimal
+
+
+@pytest.fixture(scope="session")
+def zj():
+    def get(name: str):
+        if name not in _CACHE:
+            _CACHE[name] = process(FILES[name], root=REAL)
+        return _CACHE[name]
+
+    return get
+
+
+def _rows(item, frame: str, **where) -> list[dict]:
+    df = item.frames[frame]
+    for k, v in where.items():
+        df = df.filter(df[k] == v)
+    return list(df.iter_rows(named=True))
+
+
+def _lines(item, kind: str, code: str) -> dict[str, Decimal]:
+    return {r["measure"]: r["amount_wan"] for r in _rows(item, "budget_lines", table_kind=kind, subject_code=code)}
+
+
+def _coverage(item) -> Decimal:
+    cov = item.frames["coverage"]
+    return (D(100) * sum(cov["read"].to_list()) / sum(cov["printed"].to_list())).quantize(D("0.1"))
+
+
+def _check(item, name: str):
+    return next(r for r in item.checks if r.check == name)
+
+
+@pytest.mark.parametrize(("name", "department", "year"), [
+    ("hangzhou", "杭州市司法局", 2026),  # p.23 部门名称：杭州市司法局
+    ("huzhou", "湖州市交通运输局", 2026),  # p.21 606-湖州市交通运输局
+    ("changsha", "长沙市公安局", 2025),  # p.13 单位名称：长沙市公安局
+])
+def test_identity(zj, name, department, year):
+    item = zj(name)
+    assert item.document["status"] == "loaded", item.document["error"]
+    assert (item.document["department_name"], item.document["year"], item.document["doc_type"]) == (
+        department, year, "budget")
+
+
+# --- 湖州 (codes printed, 款/项 by name in the 总表, tables by unit) ------------------------------------------------
+
+def test_huzhou_expenditure_total_table_deep_codes(zj):
+    # p.26 表03 支出预算总表: 2140123 航道维护 9562.90 | 3367.31 | 695.75 | 5299.85 | 200.00 (经营支出)
+    item = zj("huzhou")
+    assert _lines(item, "expenditure", "2140123") == {
+        "total": D("9562.90"), "personnel": D("3367.31"), "public_operating": D("695.75"), "project": D("5299.85"),
+        "operating": D("200.00")}
+    # p.27: 2290402 其他地方自行试点项目收益专项债券收入安排的支出 53000.00 | 53000.00 (项目)
+    assert _lines(item, "expenditure", "2290402") == {"total": D("53000.00"), "project": D("53000.00")}
+    # p.25 类 205 教育支出 4673.98
+    assert _lines(item, "expenditure", "205")["total"] == D("4673.98")
+
+
+def test_huzhou_general_public_table_is_by_function_not_economic(zj):
+    # p.31 表05 一般公共预算支出表 (科目编码 | 合计 | 基本支出 小计 人员经费 公用经费 | 项目支出), codes 2xx:
+    # 2140199 其他公路水路运输支出 32089.97 | 7697.99 | 6863.35 | 834.64 | 24391.98
+    item = zj("huzhou")
+    assert _lines(item, "general_public_expenditure", "2140199") == {
+        "total": D("32089.97"), "basic": D("7697.99"), "personnel": D("6863.35"), "public_operating": D("834.64"),
+        "project": D("24391.98")}
+    assert _lines(item, "general_public_expenditure", "214")["total"] == D("41783.67")
+    # and no 2xx code was taken for an economic subject
+    assert not [r for r in _rows(item, "budget_lines", table_kind="basic_expenditure")
+                if r["subject_code"].startswith("2")]
+
+
+def test_huzhou_basic_expenditure_by_economic_code(zj):
+    # p.33 表06: 30231 公务用车运行维护费 526.50 (公用经费); 303 对个人和家庭的补助 1342.26 | 1281.76 | 60.50
+    item = zj("huzhou")
+    assert _lines(item, "basic_expenditure", "30231") == {"total": D("526.50"), "public_operating": D("526.50")}
+    assert _lines(item, "basic_expenditure", "303") == {
+        "total": D("1342.26"), "personnel": D("1281.76"), "public_operating": D("60.50")}
+    assert _lines(item, "basic_expenditure", "31002")["total"] == D("10.95")  # p.34 办公设备购置
+
+
+def test_huzhou_three_public_by_unit_keeps_the_departments_total(zj):
+    # p.35 表07: 合计 749.83 | (出国 blank) | 698.30 | 171.80 | 526.50 | 51.53, then five units
+    item = zj("huzhou")
+    got = {r["category"]: r["amount_wan"] for r in _rows(item, "three_public")}
+    assert got == {"subtotal": D("749.83"), "vehicles": D("698.30"), "vehicle_purchase": D("171.80"),
+                   "vehicle_operation": D("526.50"), "reception": D("51.53")}
+    assert len(_rows(item, "three_public")) == 5  # the units' rows (1.00, 372.56 … 122.60) are not facts
+    # the narrative's 749.83 万元 is now the table's figure (it was compared with a unit's 122.60)
+    assert not [f for f in item.findings if f.check == "narrative_vs_tables" and "三公" in f.message]
+    units = _check(item, "unit_rows_sum")
+    assert units.status == "passed" and units.compared >= 10  # 1.00 + 372.56 + 4.67 + 249.00 + 122.60 = 749.83
+
+
+def test_huzhou_summary_prints_kuan_and_xiang_by_name_under_their_class(zj):
+    # p.22 表01: 交通运输支出 113743.52 / 公路水路运输 49280.12 / … 航道维护 9562.90; 本年支出合计 201286.11
+    item = zj("huzhou")
+    s = _rows(item, "budget_summary", table_kind="summary", side="expense")
+    classes = {r["item_name"]: (r["subject_code"], r["amount_wan"]) for r in s if r["item"] == "function_class"}
+    assert classes["交通运输支出"] == ("214", D("113743.52"))
+    assert classes["其他支出"] == ("229", D("75500.00"))
+    details = [(r["item_name"], r["subject_code"], r["amount_wan"]) for r in s if r["item"] == "function_detail"]
+    assert ("航道维护", "214", D("9562.90")) in details
+    assert ("其他政府性基金债务收入安排的支出", "229", D("15500.00")) in details
+    assert ("住房公积金", "221", D("2179.85")) in details
+    total = next(r for r in s if r["item"] == "current_year_total")
+    assert total["amount_wan"] == D("201286.11")
+    assert _check(item, "summary_sums").status == "passed"  # Σ 类 only: the detail lines are not added
+
+
+def test_huzhou_coverage(zj):
+    item = zj("huzhou")
+    assert _coverage(item) >= D("100.0")
+    assert item.frames["coverage_gaps"].height == 0
+
+
+# --- 杭州 (原点财通: names only, indentation for levels; tables by unit) ---------------------------------------------
+
+def test_hangzhou_summary_details_under_their_class(zj):
+    # p.23 表1: 公共安全支出 76,468.81 / 　监狱 59,935.35 / 　　行政运行 48,375.27 (and 8,553.80 under 司法,
+    # 3,901.76 under 强制隔离戒毒); 本年支出合计 99,230.46; 七、其他收入 7,387.66
+    item = zj("hangzhou")
+    s = _rows(item, "budget_summary", table_kind="summary")
+    exp = [r for r in s if r["side"] == "expense"]
+    assert {(r["item_name"], r["subject_code"], r["amount_wan"]) for r in exp if r["item"] == "function_class"} == {
+        ("一般公共服务支出", "201", D("12868.19")), ("公共安全支出", "204", D("76468.81")),
+        ("社会保障和就业支出", "208", D("7458.52")), ("卫生健康支出", "210", D("2434.95"))}
+    details = [(r["item_name"], r["subject_code"], r["amount_wan"]) for r in exp if r["item"] == "function_detail"]
+    assert ("监狱", "204", D("59935.35")) in details
+    assert sorted(a for n, _, a in details if n == "行政运行") == [D("3901.76"), D("8553.80"), D("48375.27")]
+    # 其他一般公共服务支出 is printed twice (款 and 项), both 12,868.00, both details of 201
+    assert [a for n, c, a in details if n == "其他一般公共服务支出"] == [D("12868.00"), D("12868.00")]
+    assert next(r for r in exp if r["item"] == "current_year_total")["amount_wan"] == D("99230.46")
+    inc = {r["item"]: r["amount_wan"] for r in s if r["side"] == "income"}
+    assert inc["other"] == D("7387.66")
+    assert inc["general_public_budget"] == D("91495.48")
+
+
+def test_hangzhou_fiscal_summary(zj):
+    # p.28 表4: 一、本年支出合计 91,842.80; 　监狱 53,706.39; 　　其他司法支出 669.61; 二、上年结转结余 347.32
+    item = zj("hangzhou")
+    s = _rows(item, "budget_summary", table_kind="fiscal_summary")
+    exp = {(r["item"], r["item_name"]): r["amount_wan"] for r in s if r["side"] == "expense"}
+    assert exp[("function_detail", "监狱")] == D("53706.39")
+    assert exp[("function_detail", "其他司法支出")] == D("669.61")
+    assert exp[("function_class", "公共安全支出")] == D("69081.15")
+    assert next(r for r in s if r["side"] == "expense" and r["item"] == "current_year_total")["amount_wan"] \
+        == D("91842.80")
+    inc = {r["item"]: r["amount_wan"] for r in s if r["side"] == "income"}
+    assert inc["prior_year_carryover"] == D("347.32")
+
+
+def test_hangzhou_three_public_and_income_by_unit(zj):
+    # p.34 表7: 合计 413.68 | (出国 blank) | 339.68 | 151.68 | 188.00 | 74.00, then seven units
+    item = zj("hangzhou")
+    got = {r["category"]: r["amount_wan"] for r in _rows(item, "three_public")}
+    assert got == {"subtotal": D("413.68"), "vehicles": D("339.68"), "vehicle_purchase": D("151.68"),
+                   "vehicle_operation": D("188.00"), "reception": D("74.00")}
+    # p.25 表2 收入预算总表 by unit: 合计 99,230.46 = 杭州市司法局 (the department) = Σ 7 units
+    # (12,586.47 + 18,764.53 + 19,347.38 + 18,190.36 + 24,308.97 + 4,920.05 + 1,112.70); 上年结转结余 347.32
+    units = _check(item, "unit_rows_sum")
+    assert units.status == "passed" and units.compared >= 10
+    assert not _rows(item, "budget_lines", table_kind="income")  # per-unit rows are checked, not stored
+    gaps = item.frames["coverage_gaps"]
+    assert not [r for r in gaps.iter_rows(named=True) if "表2" in (r["reason"] or "") or r["source_table"] == 2]
+
+
+def test_hangzhou_coverage_and_what_is_left_out(zj):
+    item = zj("hangzhou")
+    assert _coverage(item) >= D("38.5")
+    gaps = list(item.frames["coverage_gaps"].iter_rows(named=True))
+    assert gaps and all(r["reason"] for r in gaps)
+    # what is left is the three tables that print subject names without codes (表3, 表5, 表6): a named finding each
+    assert {r["reason"].split(":")[0] for r in gaps} == {
+        "表3：2026年市级部门支出预算总表", "表5：2026年市级部门一般公共预算支出预算表",
+        "表6：2026年市级部门一般公共预算基本支出预算表"}
+    assert all("without codes" in r["reason"] for r in gaps)
+    # 表10 项目支出预算表 and 表11 项目支出绩效表 are not read as income / expenditure tables
+    kinds = {t.title: t.kind for t in item.filing.tables}
+    assert kinds["表10：2026年市级部门项目支出预算表"] == "project_expenditure"
+    assert kinds["表11：2026年市级部门项目支出绩效表"] == "performance_target"
+
+
+# --- 长沙 (split 类|款|项 codes, 人员类, 其中:经费拨款) -----------------------------------------------------------
+
+def test_changsha_income_by_function_with_of_which_column(zj):
+    # p.14 收入总体情况表: 204 02 02 一般行政管理事务 36,490.02 | 36,490.02 | 其中:经费拨款 18,228.51
+    item = zj("changsha")
+    assert _lines(item, "income", "2040202") == {
+        "total": D("36490.02"), "fiscal_appropriation": D("36490.02"), "fiscal_appropriation_funding": D("18228.51")}
+    assert _lines(item, "income", "20402")["fiscal_appropriation_funding"] == D("50367.61")  # 02 公安
+    assert _lines(item, "income", "2011199")["total"] == D("3.00")  # 201 11 99 其他纪检监察事务支出
+
+
+def test_changsha_basic_expenditure_personnel_column_is_renyuanlei(zj):
+    # p.19-20 基本支出情况表 (总计 | 人员类 | 公用经费): 301 工资福利支出 24,454.16 | 24,454.16;
+    # 30299 其他商品和服务支出 799.69 | 83.47 | 716.22
+    item = zj("changsha")
+    assert _lines(item, "basic_expenditure", "301") == {"total": D("24454.16"), "personnel": D("24454.16")}
+    assert _lines(item, "basic_expenditure", "30299") == {
+        "total": D("799.69"), "personnel": D("83.47"), "public_operating": D("716.22")}
+    # 总计 = 人员类 + 公用经费 holds on every row now that 人员类 is read (it failed on 22 rows before)
+    assert not [f for f in item.findings if f.check == "measures_sum" and f.table_kind == "basic_expenditure"]
+
+
+def test_changsha_three_public_department_row_is_not_counted_twice(zj):
+    # p.21: 合计 458.50 | 28.50 | 30.00 | 400.00 | 150.00 | 250.00, and 106_长沙市公安局 with the same figures
+    item = zj("changsha")
+    rows = _rows(item, "three_public")
+    assert {r["category"]: r["amount_wan"] for r in rows} == {
+        "subtotal": D("458.50"), "reception": D("28.50"), "overseas_travel": D("30.00"), "vehicles": D("400.00"),
+        "vehicle_purchase": D("150.00"), "vehicle_operation": D("250.00")}
+    assert len(rows) == 6
+
+
+def test_changsha_summary_and_coverage(zj):
+    # p.13 收支总体情况表: 一、本级财政拨款收入 68,632.12; 一、基本支出 28,398.17; 二、项目支出 40,233.95
+    item = zj("changsha")
+    s = {(r["side"], r["item"]): r["amount_wan"] for r in _rows(item, "budget_summary", table_kind="summary")}
+    assert s[("income", "fiscal_appropriation")] == D("68632.12")
+    assert s[("expense", "basic")] == D("28398.17")
+    assert s[("expense", "project")] == D("40233.95")
+    assert _coverage(item) == D("100.0")
+    # the ruled narrative pages are not budget tables: exactly the eight tables the filing titles are counted
+    counted = {r["title"] for r in item.frames["coverage"].iter_rows(named=True)}
+    assert counted == {"2025年部门收支总体情况表", "2025年部门收入总体情况表", "2025年部门支出总体情况表",
+                       "2025年财政拨款收支总体情况表", "2025年一般公共预算支出情况表", "2025年一般公共预算基本支出情况表",
+                       "2025年一般公共预算“三公”经费支出情况表", "2025年政府性基金预算支出情况表"}
