@@ -31,6 +31,9 @@ BUDGET_MEASURES = [
     "prior_year_carryover_fiscal_special_account", "prior_year_carryover_other",  # 浙江: 上年结转结余 by fund
     # 决算: the 政府性基金 / 国有资本经营 收入支出决算表
     "year_start_carryover", "current_year_income", "year_end_carryover",
+    "prior_year_budget",  # 重庆: 2025年预算数 beside 2026年预算数
+    "business_education_fees",  # 西南大学 收入预算表: 事业收入 / 其中：教育收费
+    "project_capital_construction",  # 西南大学 决算: 项目支出 / 其中：基本建设资金支出
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]
@@ -46,6 +49,7 @@ SUMMARY_ITEMS = [
     "year_end_carryover",
     "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
     # 决算 (final accounts) lines
+    "of_which_donations",  # 西南大学: 其中：捐赠收入 under 其他收入
     "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",
     "year_end_carryover_general_public", "year_end_carryover_gov_fund", "year_end_carryover_soe_capital",
     "year_start_carryover_general_public", "year_start_carryover_gov_fund", "year_start_carryover_soe_capital",
@@ -96,7 +100,8 @@ class SummaryLine(_Amounts):
     item: str = pa.Field(isin=SUMMARY_ITEMS)
     item_name: str
     subject_code: str = pa.Field(nullable=True, str_matches=r"^\d{3}$")
-    measure: str = pa.Field(isin=["amount", "total", "general_public", "gov_fund", "soe_capital"])
+    measure: str = pa.Field(isin=["amount", "total", "general_public", "gov_fund", "soe_capital",
+                                  "basic", "project", "personnel", "public_operating"])  # 上海 单位 收支总表 by use
 
     class Config:
         strict = True

@@ -55,6 +55,14 @@ CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" 
 CN_YEAR = re.compile(r"[二][〇零○一二三四五六七八九]{3}(?=\s*年)")
 CN_DATE = re.compile(r"[二][〇零○一二三四五六七八九]{3}\s*年\s*[一二三四五六七八九十]{1,3}\s*月")
 
+# Subject codes: function codes (支出功能分类) are 2xx (201 一般公共服务支出 … 232 债务付息支出), economic codes
+# (经济分类) 3xx / 5xx; a table whose header names neither is told by its codes.
+ECONOMIC_CODE = re.compile(r"^[35]\d{2}(?:\d{2}){0,2}$")
+
+# A table listed by unit, not by subject (苏州/无锡 收入总表: 部门代码 | 部门名称 | 合计 …, rows 024 / 024001; 福州/泉州
+# 收入预算总表: 单位名称 | 合计 …): its codes are the units' codes, never subject codes.
+BY_UNIT_HEADER = re.compile(r"^(?:部门|单位|预算单位)(?:代码|编码|名称)$")
+
 # Known abbreviations: a body's full and short names are one department (dw.department_aliases records how).
 ABBREVIATIONS = (
     ("中国共产党", "中共"),
@@ -114,9 +122,6 @@ INCOME_FUND_MEASURES: list[tuple[str, str]] = [
     (r"^政府性基金(?:预算)?(?:拨款|资金)?$", "gov_fund"),
     (r"^国有资本经营(?:预算)?(?:拨款|资金)?$", "soe_capital"),
     (r"上年结余", "prior_year_carryover"),  # 深圳: 上年结余、结转
-    # 财政专户拨款收入 printed in its two parts (广州/珠海: 教育收费 | 其他专户收入拨款)
-    (r"^教育收费", "fiscal_special_account_education_fees"),
-    (r"^其他专户收入", "fiscal_special_account_other"),
 ]
 # A subject table whose title says it is by economic class though its kind is by function (深圳
 # 一般公共预算支出表（按经济分类）beside its 按功能分类 twin): its lines are economic.
@@ -140,8 +145,17 @@ COMPARISON_MEASURES: list[tuple[str, str]] = [
     (r"^(?:19|20)\d{2}年执行数|执行数$", "prior_year_execution"),
 ]
 
+# A column of the year before's budget beside this year's (重庆 2025年预算数 | 2026年预算数 / 总计 …): measure
+# prior_year_budget when the year it names is before the filing's (a lone 2026年预算数 stays this year's figure).
+PRIOR_YEAR_COLUMN = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预算数?$")
+# The same year over a group of columns (重庆 三公: 2025年预算数 / 合计 | 因公出国… beside 2026年预算数 / …).
+PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预算数?(?:/|$)")
+
 # Roles read from a column's whole header path before its last segment (the group above says which variant).
 PATH_FIRST_MEASURES: list[tuple[str, str]] = [
+    # 财政专户拨款收入 printed in its two parts (广州/珠海 收入总体情况表: 教育收费 | 其他专户收入拨款)
+    (r"^财政专户[^/]*/教育收费", "fiscal_special_account_education_fees"),
+    (r"^财政专户[^/]*/其他专户", "fiscal_special_account_other"),
     (r"扣除.*增减额", "change_on_prior_year_excl_capital_construction"),
     # 浙江 收入预算总表: 本年收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算 …, and the carry-over by fund
     (r"^本年收入/政府性基金", "gov_fund"),
@@ -174,9 +188,6 @@ THREE_PUBLIC_FUND_LEAF: list[tuple[str, str]] = [
 # is its figure.
 YEAR_ROW_HEADER = r"^年度$|^年份$"
 
-# Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
-# 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).
-TITLE_DECIDES = ("office_operation",)
 # Where the title's kind overrules what the header looks like: spending tables printed by fund source (深圳
 # 基本支出总表 / 项目支出总表: 总计 | 财政拨款 / 一般公共预算拨款 … | 单位资金 / 事业收入 …) have a 收入总表's columns, and a
 # project table may print each project's 绩效目标 in a column (广东 部门预算项目支出及其他支出预算表) — the title says
@@ -185,6 +196,33 @@ TITLE_OVER_HEADER: dict[str, tuple[str, ...]] = {
     "basic_expenditure": ("income",),
     "project_expenditure": ("income", "performance_target"),
 }
+# 收支总表 expense side printed by use beside its total (上海 单位预算: 本年支出 / 预算数 / 合计 | 基本支出 (人员经费 |
+# 公用经费, named on a row under the header) | 项目支出): each column its measure; the total stays 'amount'.
+SUMMARY_EXPENSE_MEASURES: list[tuple[str, str]] = [
+    (r"人员经费|人员支出", "personnel"),
+    (r"公用经费|公用支出", "public_operating"),
+    (r"基本支出", "basic"),
+    (r"项目支出", "project"),
+]
+
+# 收入总表 columns beyond the contract's measures: the funds of 财政拨款 printed as columns of their own (福州/泉州/
+# 重庆: 一般公共预算拨款收入 | 政府性基金预算拨款收入 | 国有资本经营预算拨款收入; the first stays fiscal_appropriation) and
+# an "of which" column (西南大学: 事业收入 / 其中：教育收费).  Tried before the contract's rules.
+INCOME_EXTRA_MEASURES: list[tuple[str, str]] = [
+    (r"其中[:：]?教育收费|^教育收费", "business_education_fees"),
+    (r"^(?!.*财政拨款[^/]*/).*政府性基金", "gov_fund"),
+    (r"^(?!.*财政拨款[^/]*/).*国有资本经营", "soe_capital"),
+]
+
+# "Of which" columns of the spending tables (西南大学 决算: 项目支出 / 小计 | 其中：基本建设资金支出): a part of the
+# column before it, a measure of its own (not a part in the measures sum).
+OF_WHICH_MEASURES: list[tuple[str, str]] = [
+    (r"其中[:：]?基本建设", "project_capital_construction"),
+]
+
+# Table kinds a title names so plainly that the header's hints do not overrule it (a 机关运行经费 table lists
+# 公务接待费 and 公务用车运行维护费 rows, which the header test would take for a 三公 table).
+TITLE_DECIDES = ("office_operation", "procurement")  # 重庆 政府采购预算明细表 prints income-like columns
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tables printed by unit: a leading column with this header lists the department's units (浙江 收入预算总表 and

@@ -80,6 +80,9 @@ MEASURES.update(layouts.EXTRA_MEASURES)
 MEASURES["income"] = [*layouts.INCOME_FUND_MEASURES, *MEASURES["income"]]
 for _k, _rules in layouts.PART_MEASURES.items():
     MEASURES[_k] = [*_rules, *MEASURES[_k]]
+MEASURES["income"] = [*layouts.INCOME_EXTRA_MEASURES, *MEASURES["income"]]
+for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure"):
+    MEASURES[_k] = [*layouts.OF_WHICH_MEASURES, *MEASURES[_k]]
 for _k in ("expenditure", "general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure",
            "basic_expenditure"):
     MEASURES[_k] = [*MEASURES[_k], *layouts.COMPARISON_MEASURES]
@@ -121,6 +124,8 @@ FUND_SOURCES = [
 ]
 
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
+    (r"使用非财政拨款结余|用事业基金弥补收支差额|使用事业基金", "use_of_non_fiscal_balance"),  # 西南大学 预算 too
+    (r"^其中[:：]?捐赠收入$", "of_which_donations"),  # 西南大学: under 其他收入, a part of it (not added again)
     # 深圳: 上年结余、结转 / 1.财政拨款结余、结转 / 2.非财政拨款结余、结转 — its two parts
     (r"^(?:\d+[.．、])?非财政拨款结[余转]", "prior_year_carryover_non_fiscal"),
     (r"^(?:\d+[.．、])?财政拨款结[余转]", "prior_year_carryover_fiscal"),
@@ -140,12 +145,14 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"本年收入合计|本年收入小计|当年收入小计|当年收入合计|^(一、)?本年收入$", "current_year_total"),
     (r"收入总计|^总计$|^收入合计$", "grand_total"),
     (r"其他资金", "other"),
+    (r"^合计$", "grand_total"),  # 重庆: 合计 on the first row, both sides, above the lines it adds up
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
     (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
     (r"年终结转|年末.*结转|年末结转|结转下年|结转结余下年", "year_end_carryover"),  # 广东: 结转结余下年
     (r"支出总计|^总计$|^支出合计$", "grand_total"),
     *layouts.SUMMARY_USE_ITEMS,
+    (r"^合计$", "grand_total"),
 ]
 # 决算 (final accounts) lines, tried before the lists above in a 决算 filing: there 年初结转和结余 is
 # the balance brought into the year, and two balancing lines appear (使用非财政拨款结余 / 结余分配).
@@ -354,6 +361,7 @@ class Normalized:
     year: int | None = None  # the filing's: which of a table's year rows (深圳 三公: 2025年 | 2026年) is its own
     unit_lines: list[UnitLine] = field(default_factory=list)
     unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
+    year: int | None = None  # the filing's budget year: a column of an earlier year's figures is a comparison
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
@@ -539,7 +547,8 @@ def _column_measure(rules: list[tuple[str, str]], path: str) -> str | None:
     return _match(rules, path) or ("total" if leaf == "小计" else None)
 
 
-_GLUED = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s].*)$")
+# (a name never starts with a decimal point or a thousands comma: 24995.94 is an amount, not 24995 + ".94")
+_GLUED = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?:\s*[-－—_、.．:：]\s*|\s+|(?=[^\d\s]))([^\d\s.,，．].*)$")
 
 
 def _codes_in(table: Table, col: int) -> bool:
@@ -603,6 +612,11 @@ def _block_measure(table: Table, keys: list[str], block: list[int]) -> str:
 
 def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], block_measure: str | None) -> None:
     code_cols, name_col = _code_columns(keys, table)
+    unit_cols = [i for i, k in enumerate(keys) if layouts.BY_UNIT_HEADER.match(k)]
+    if unit_cols and not any(re.search(r"科目|功能|经济", keys[i]) for i in code_cols):
+        # rows are units (024 苏州市审计局 / 024001 …): their codes (部门代码) are the units', never subject codes
+        code_cols = []
+        name_col = next((i for i in unit_cols if "名称" in keys[i]), unit_cols[-1])
     glued = _glued_column(table, name_col) if not code_cols else None
     if glued is not None:
         name_col = glued
@@ -624,6 +638,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         if i in code_cols or i == name_col or not k or re.search(r"序号|行次|栏次", k):
             continue
         m = _column_measure(rules, k)
+        if m is None and out.year and (y := layouts.PRIOR_YEAR_COLUMN.match(k)) and int(y.group("year")) < out.year:
+            m = "prior_year_budget"  # 重庆: 2025年预算数 beside 2026年预算数 / 总计 …
         b = basis_of(k, out.doc_type)
         if m and (m, b) not in seen:
             measure_cols.append((i, m))
@@ -642,9 +658,13 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     first_unit_line, first_line = len(out.unit_lines), len(out.lines)
     by_unit = not code_cols and glued is None and name_col is not None and bool(
         re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
+    if classification == "function" and code_cols and len(code_cols) == 1:
+        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
+        printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
+        if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
+            classification = "economic"
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
-    first_printed: dict[str | None, list[str]] = {}  # its amounts as printed the first time
     for row in table.body:
         vals = table.values(row)
         parts = [clean(vals[i]) for i in code_cols]
@@ -718,23 +738,22 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
-        printed = [clean(vals[c]) for c, _ in measure_cols]
-        if code in seen_rows and code is None and printed == first_printed.get(code):
-            # 佛山 决算: the 合计 reprinted atop a continuation page, the same figures — read once, checked equal
+        if code in seen_rows and code is None and _same_amounts(table, seen_rows[code], row, measure_cols):
+            # 合计 printed again with the same figures (西南大学: above the lines and below them): read, not a fact
             earlier = seen_rows[code]
-            out.problems.append(Problem(
-                check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
-                actual="合计",
-                message=f"{table.title or table.kind}: the 合计 row is printed again (table {first.table} row "
-                f"{first.row}) with the same figures as the first (table {earlier.table} row {earlier.row}) — a "
-                "total repeated on a continuation page; counted once, the repeat checked equal to it",
-            ))
+            if earlier.table != first.table:  # 佛山 决算: reprinted atop each continuation page — said, not hidden
+                out.problems.append(Problem(
+                    check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
+                    actual="合计",
+                    message=f"{table.title or table.kind}: the 合计 row is printed again (table {first.table} row "
+                    f"{first.row}) with the same figures as the first (table {earlier.table} row {earlier.row}) — a "
+                    "total repeated on a continuation page; counted once, the repeat checked equal to it",
+                ))
             for col, measure in measure_cols:
                 loc = Loc(first.table, first.row, col)
-                a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
-                if a is not None:
-                    out.lines.append(Line(table.kind, classification, None, name.strip() or label, measure, a, unit,
-                                          loc, True, bases[col]))
+                if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
+                    out.lines.append(Line(table.kind, classification, None, label, measure, a, unit, loc, True,
+                                          bases[col]))
             continue
         if code in seen_rows:
             earlier = seen_rows[code]
@@ -746,7 +765,6 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             ))
             continue
         seen_rows[code] = Loc(first.table, first.row, 0)
-        first_printed[code] = printed
         for col, measure in measure_cols:
             loc = Loc(first.table, first.row, col)
             a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
@@ -810,6 +828,15 @@ def _unit_rows(table: Table, keys: list[str], code_cols: list[int], name_col: in
                 layouts.SCOPE_SUFFIX.sub("", text).endswith(layouts.ORG_ENDINGS):
             rows.add((row[0].table, row[0].row))
     return col, item_col, rows, (not has_total and len(rows) == 1)
+
+
+def _same_amounts(table: Table, earlier: Loc, row: list[Cell], measure_cols: list[tuple[int, str]]) -> bool:
+    """Whether ``row`` prints the same amounts as the earlier row at ``earlier`` in every measured column."""
+    before = next((r for r in table.body if r and r[0].table == earlier.table and r[0].row == earlier.row), None)
+    if before is None:
+        return False
+    a, b = table.values(before), table.values(row)
+    return any(clean(b[c]) for c, _ in measure_cols) and all(clean(a[c]) == clean(b[c]) for c, _ in measure_cols)
 
 
 def _income_by_source(table: Table, unit: str, out: Normalized, keys: list[str]) -> None:
@@ -880,7 +907,7 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
         if not cols:
             continue
         # a side may print several label columns, each with its amounts (江苏: 功能分类 | 金额 | 支出用途 | 金额)
-        labels = [i for i in cols if re.search(r"项目|名称|科目", keys[i].split("/")[-1])] or [cols[0]]
+        labels = [i for i in cols if re.search(r"项目(?!支出)|名称|科目", keys[i].split("/")[-1])] or [cols[0]]
         for n, label_col in enumerate(labels):
             end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
             value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
@@ -892,6 +919,14 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
     in_class: str | None = None  # the 类 (its code) whose 款/项 lines follow (浙江 prints them under it)
     final = out.doc_type == "final_accounts"
+    by_use: dict[int, str] = {}  # expense columns by use beside the total (layouts.SUMMARY_EXPENSE_MEASURES)
+    if table.kind == "summary" and side == "expense" and len(value_cols) > 1:
+        named = next((table.values(r) for r in table.body[:3] if not clean(table.values(r)[label_col])
+                      and any(clean(table.values(r)[c]) for c in value_cols)), None)
+        for col in value_cols:
+            below = clean(named[col]) if named else ""
+            if m := _match(layouts.SUMMARY_EXPENSE_MEASURES, below or keys[col].split("/")[-1]):
+                by_use[col] = m
     for row in table.body:
         vals = table.values(row)
         label = vals[label_col].strip()
@@ -942,7 +977,7 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             if table.kind == "fiscal_summary" and side == "expense":
                 measure = _match(FISCAL_EXPENSE_MEASURES, keys[col]) or "total"
             else:
-                measure = "amount"
+                measure = by_use.get(col, "amount")
             basis = basis_of(keys[col], out.doc_type)
             if measure == "amount" and basis in taken:
                 continue  # one amount per line and basis (the 预算数 column; a 决算's 决算数 beside its 预算数)
@@ -954,7 +989,7 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
                 "function_class", "function_detail") else label, subject_code, measure, a, unit, loc, basis))
             if measure == "amount":
                 taken.add(basis)
-                if not final:
+                if not final and not by_use:
                     break
 
 
@@ -1020,12 +1055,22 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             elif cat in ("vehicle_purchase", "vehicle_operation", "vehicles") and "车" not in k and "购置" not in k \
                     and "运行" not in k:
                 continue
+            prior = (y := layouts.PRIOR_YEAR_GROUP.match(k)) and out.year and int(y.group("year")) < out.year
             for r, row in enumerate(table.body):
                 vals = table.values(row)
                 if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",) or \
                         (own_rows is not None and r not in own_rows):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
+                if prior:  # the year before's figures, printed for comparison: not this filing's 三公 facts
+                    if clean(vals[i]):
+                        out.problems.append(Problem(
+                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                            actual=vals[i].strip(),
+                            message=f"{table.title or table.kind}: {table.header[i]} is the {y.group('year')} budget "
+                            f"printed beside {out.year}'s for comparison; the 三公 facts are {out.year}'s (the "
+                            f"{y.group('year')} figures are that year's filing's)"))
+                    continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is None:
                     continue

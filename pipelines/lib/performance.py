@@ -88,6 +88,10 @@ COLUMNS: list[tuple[str, re.Pattern[str]]] = [
     ("fiscal_funds", re.compile(r"财政资金$|财政拨款$")),
     ("other_funds", re.compile(r"其他资金$")),
     ("objective", re.compile(r"^(?:年度)?绩效目标$|^年度目标$")),
+    # the 浙江 项目支出绩效表: 单位名称 | 项目名称 | 金额 | (项目总体)绩效目标, one project a row
+    ("implementer", re.compile(r"^单位名称$")),
+    ("annual_funds", re.compile(r"^金额$")),
+    ("objective", re.compile(r"^项目总体绩效目标$")),
 ]
 INDICATOR_HEADER = re.compile(r"^(?:一级指标|二级指标|三级指标)$")
 # a 成本指标 whose value is an amount gives the project's cost
@@ -304,6 +308,8 @@ class _State:
             return
         if keys[0][0] in ("合计", "总计") or (len(cells) == 1 and IGNORED.search(keys[0][0])):
             return
+        if all(re.fullmatch(r"\*+|\d{1,2}", k) for k, _ in keys):
+            return  # the 栏次 row (** ** 1 2 3), repeated on every page
         # 4. label | value rows (项目名称 | … | 项目性质 | …) and rows of objective labels
         labelled = _label_row(cells, keys)
         if labelled is not None:
@@ -363,14 +369,16 @@ class _State:
             name = got["project_name"]
             code_name = _CODE_NAME.match(name)
             bare = code_name.group(2).strip() if code_name else name
-            if self.current is None or self.current.name != bare:
+            other_unit = got.get("implementer") and self.current is not None and \
+                got["implementer"] != self.current.attributes.get("implementer")
+            if self.current is None or self.current.name != bare or other_unit:
                 self.start(r)
                 self.name(self.current, name)
-                for attribute in ("total_funds", "fiscal_funds", "other_funds"):
+                for attribute in ("total_funds", "annual_funds", "fiscal_funds", "other_funds", "implementer"):
                     if got.get(attribute):
                         self.current.attributes[attribute] = got[attribute]
                         self.current.printed.append((attribute, got[attribute]))
-                        if self.unit:
+                        if self.unit and attribute.endswith("_funds"):
                             self.current.units[attribute] = self.unit
                 if got.get("objective"):
                     self.current.objective = got["objective"]

@@ -134,6 +134,23 @@ def test_huzhou_summary_prints_kuan_and_xiang_by_name_under_their_class(zj):
     assert _check(item, "summary_sums").status == "passed"  # Σ 类 only: the detail lines are not added
 
 
+def test_huzhou_project_performance_table_gives_one_project_a_row(zj):
+    # p.39-40 表11 项目支出绩效表 (单位名称 | 项目名称 | 金额 | 项目总体绩效目标): 17 projects, 171,462.41 in all (the
+    # 项目支出预算表's 合计); 综合交通运行保障 twice, for two units: 7,108.06 and 1,333.45
+    item = zj("huzhou")
+    projects = _rows(item, "projects")
+    assert len(projects) == 17
+    assert sum(r["cost_wan"] for r in projects) == D("171462.41")
+    got = {(r["implementer"], r["project_name"]): r["cost_wan"] for r in projects}
+    assert got[("湖州市交通运输局", "综合交通运行保障")] == D("7108.06")
+    assert got[("湖州市交通运输行政执法队", "综合交通运行保障")] == D("1333.45")
+    assert got[("湖州市公路与运输管理中心", "公路综合建设养护")] == D("70252.12")
+    assert got[("湖州市水上应急救援中心", "湖州航区骨干航道养护")] == D("5499.85")
+    assert next(r for r in projects if r["project_name"] == "湖州航区骨干航道养护")["objective"] == "按计划完成2026年实施项目。"
+    assert {r["cost_basis"] for r in projects} == {"annual_funds"}
+    assert not _rows(item, "performance_indicators")  # the table prints no indicators: none are made up
+
+
 def test_huzhou_coverage(zj):
     item = zj("huzhou")
     assert _coverage(item) >= D("100.0")
@@ -189,6 +206,19 @@ def test_hangzhou_three_public_and_income_by_unit(zj):
     assert not _rows(item, "budget_lines", table_kind="income")  # per-unit rows are checked, not stored
     gaps = item.frames["coverage_gaps"]
     assert not [r for r in gaps.iter_rows(named=True) if "表2" in (r["reason"] or "") or r["source_table"] == 2]
+
+
+def test_hangzhou_projects(zj):
+    # p.39-40 表11 项目支出绩效表: 31 projects; 杭州市北郊监狱 狱政设施建设 12,898.00; 杭州市法律援助中心 法律援助 317.82
+    item = zj("hangzhou")
+    projects = _rows(item, "projects")
+    assert len(projects) == 31
+    got = {(r["implementer"], r["project_name"]): r["cost_wan"] for r in projects}
+    assert got[("杭州市北郊监狱", "狱政设施建设")] == D("12898.00")
+    assert got[("杭州市法律援助中心", "法律援助")] == D("317.82")
+    assert got[("杭州市司法局", "法治杭州建设")] == D("69.00")
+    # Σ of the 31 amounts is 28,506.18; 表10 and 表3 print 28,506.17 for 项目支出 (rounding of the parts)
+    assert sum(r["cost_wan"] for r in projects) == D("28506.18")
 
 
 def test_hangzhou_coverage_and_what_is_left_out(zj):
