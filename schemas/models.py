@@ -49,8 +49,9 @@ SUMMARY_ITEMS = [
     "year_end_carryover",
     "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
     # 决算 (final accounts) lines
+    "year_start_carryover", "use_of_non_fiscal_balance",
     "of_which_donations",  # 西南大学: 其中：捐赠收入 under 其他收入
-    "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",
+    "balance_distribution",
     "year_end_carryover_general_public", "year_end_carryover_gov_fund", "year_end_carryover_soe_capital",
     "year_start_carryover_general_public", "year_start_carryover_gov_fund", "year_start_carryover_soe_capital",
 ]

@@ -224,7 +224,8 @@ def _hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
     if absent:
         return c.not_run(absent)
     for group in _by_basis(lines):
-        # a kind printed once by function and once by economic class (深圳 一般公共预算支出表 按功能分类 / 按经济分类)
+        # a kind printed by function and by economic class (福州 一般公共预算支出表 and …经济分类情况表): two
+        # hierarchies, each adding up to the 合计 on its own
         by_class: dict[str, list[Line]] = defaultdict(list)
         for x in group:
             by_class[x.classification].append(x)
@@ -249,15 +250,20 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
             if len(code) > 3:
                 children[code[:-2]].append(x)
         all_codes = set(codes)
+        printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
         for parent_code, kids in children.items():
             p = codes.get(parent_code)
+            if p is None and parent_code not in printed:
+                continue  # the parent is not printed at all (泉州 prints its 项 lines only): nothing to compare
             # a parent printed blank with non-blank children is a real gap: compare against 0
             expected = term(p.amount, p.unit) if p else Term(ZERO, ZERO)
             where = str(p.loc) if p else f"code {parent_code}"
             c.compare(expected, [term(k.amount, k.unit) for k in kids],
                       location=where, unit=unit_of.get(measure, "万元"),
                       what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
-        classes = [x for code, x in codes.items() if len(code) == 3]
+        # the top printed level: the 类, or lines whose 类 and 款 are not printed at all (泉州: 项 lines only)
+        classes = [x for code, x in codes.items()
+                   if len(code) == 3 or not any(code[:n] in printed for n in range(3, len(code), 2))]
         if measure in totals and classes:
             t = totals[measure]
             c.compare(term(t.amount, t.unit), [term(k.amount, k.unit) for k in classes], location=str(t.loc),
@@ -297,8 +303,10 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
             # 上海: 合计 | 财政拨款收入 | 事业收入 | 其他收入 — no 本年收入 subtotal, no carry-over column
             identities = [("total", PARTS_FOR["income_current"][1])]
         elif "current_year_total" not in measures_seen:
-            # 广州/深圳: 合计 | the sources | 上年结转结余 — no 本年收入 subtotal, the carry-over beside the sources
-            identities = [("total", [*PARTS_FOR["income_current"][1], "prior_year_carryover"])]
+            # 福州/泉州: 合计 | 一般公共预算拨款收入 | 政府性基金… | … | 上年结转结余 — the sources and the carry-over
+            # side by side, no 本年收入 subtotal
+            identities = [("total", [*PARTS_FOR["income_current"][1], "prior_year_carryover"]),
+                          PARTS_FOR["income_carryover"]]
     for total_m, part_ms in identities:
         present_parts = [m for m in part_ms if m in measures_seen]
         if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed

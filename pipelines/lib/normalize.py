@@ -150,6 +150,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
     (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
     (r"年终结转|年末.*结转|年末结转|结转下年|结转结余下年", "year_end_carryover"),  # 广东: 结转结余下年
+    (r"结余分配", "balance_distribution"),  # 湖南's budget 收支总表 prints it (blank) beside 结转下年
     (r"支出总计|^总计$|^支出合计$", "grand_total"),
     *layouts.SUMMARY_USE_ITEMS,
     (r"^合计$", "grand_total"),
@@ -361,6 +362,8 @@ class Normalized:
     year: int | None = None  # the filing's: which of a table's year rows (深圳 三公: 2025年 | 2026年) is its own
     unit_lines: list[UnitLine] = field(default_factory=list)
     unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
+    list_totals: list = field(default_factory=list)  # (table, (row, text)): a project list's unlabelled 合计
+    list_projects: dict = field(default_factory=dict)  # a 绩效目标 table's title → its projects, across tables
     year: int | None = None  # the filing's budget year: a column of an earlier year's figures is a comparison
 
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -454,6 +457,11 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
             _performance_table(table, table.unit or filing.unit, out)
         elif table.kind == "procurement" and filing.doc_type == "budget":
             _procurement_table(table, unit, out)
+    for table, total in out.list_totals:  # a project list's 合计 against all of the list's projects
+        problem = performance.list_total_problem(table.title or table.kind, table.index, total,
+                                                 out.list_projects.get(key_title(table.title), []))
+        if problem:
+            out.problems.append(Problem(problem[0], table.kind, *problem[1:]))
     out.stated = narrative_figures(filing)
     if out.projects and all(p.project_seq is None for p in out.projects):
         for n, p in enumerate(out.projects, start=1):  # unnumbered forms: numbered in the order printed
@@ -698,6 +706,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
         if not code_cols and name_col is None and glued is None and code is None and unit_col is None:
+            if not any(clean(vals[c]) for c, _ in measure_cols):
+                continue  # an empty row (上海: a wide table's last column spilled onto a page of its own, blank)
             is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
         if code is None and not is_total and unit_col is not None and label:
             r_id = (row[0].table, row[0].row) if row else None
@@ -1111,11 +1121,18 @@ def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
                 None)
 
 
+def key_title(title: str | None) -> str:
+    return clean(title or "")
+
+
 def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:
     """A 绩效目标 table of any template (see ``performance.py``): projects with their form, indicators."""
     parsed = performance.parse(table, unit)
     for check, location, actual, message in parsed.problems:
         out.problems.append(Problem(check, table.kind, location, actual, message))
+    if parsed.list_total is not None:
+        out.list_totals.append((table, parsed.list_total))
+    out.list_projects.setdefault(key_title(table.title), []).extend(parsed.projects)
     for p in parsed.projects:
         indicators = [
             Indicator(p.seq, p.name, p.objective, x.level1, x.level2, x.level3, x.description, x.target_value,

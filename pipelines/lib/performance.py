@@ -185,6 +185,7 @@ class Indicator:
 class Parsed:
     projects: list[Project] = field(default_factory=list)
     problems: list[tuple[str, str, str, str]] = field(default_factory=list)  # (check, location, actual, message)
+    list_total: tuple[int, str] | None = None  # (row, text) of a project list's unlabelled 合计
 
 
 def _match(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
@@ -254,6 +255,7 @@ class _State:
         self.funds_head: dict[int, str] = {}  # column → the funds head printed in it (项目资金总额 | 年度资金…)
         self.unread: list[tuple[int, str]] = []
         self.after_header = False  # the previous row was a header row (a second header row may follow)
+        self.list_total: tuple[int, str] | None = None  # (row, text) of a list's 合计 printed before its projects
 
     # ---------------------------------------------------------------- projects
 
@@ -365,6 +367,9 @@ class _State:
             got.setdefault(role, c.text.strip())
         if got.get("project_name") and key(got["project_name"]) in ("合计", "总计"):
             return
+        if got and set(got) <= {"annual_funds", "total_funds"} and self.current is None:
+            self.list_total = (r, got.get("annual_funds") or got["total_funds"])  # a list's unlabelled 合计 row
+            return
         if got.get("project_name"):
             name = got["project_name"]
             code_name = _CODE_NAME.match(name)
@@ -453,7 +458,26 @@ class _State:
             kept.append(p)
             out.problems.extend(_funds_sum(p, label))
         out.projects = kept
+        out.list_total = self.list_total
         return out
+
+
+def list_total_problem(label: str, table: int, total: tuple[int, str], projects: list[Project]):
+    """The 合计 a project list prints above its rows (浙江 项目支出绩效表) against the Σ of its projects (the list
+    may run on into the next ruled table: ``projects`` are all of the list's); None when they agree."""
+    row, text = total
+    try:
+        printed = parse_amount(text)
+        parts = [parse_amount(p.attributes.get("annual_funds") or p.attributes.get("total_funds") or "")
+                 for p in projects]
+    except BadNumber:
+        parts = [None]
+    added = sum((a.value for a in parts if a is not None), Decimal(0))
+    if printed is not None and None not in parts and added == printed.value:
+        return None
+    return ("project_funds_sum", f"table {table} row {row}", f"{added:,.2f}",
+            f"{label}: row {row} prints {text} (the projects' 合计, unlabelled) but the {len(projects)} projects "
+            f"add up to {added:,.2f}; the projects were loaded as printed")
 
 
 def _funds_sum(p: Project, label: str) -> list[tuple[str, str, str, str]]:

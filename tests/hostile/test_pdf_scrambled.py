@@ -59,3 +59,7 @@ def test_a_scrambled_text_layer_is_read_by_position_exactly_as_the_clean_file(sc
     for name, frame in _facts(clean).items():
         assert frame.equals(_facts(got)[name]), name
     assert got.document["n_tables"] == clean.document["n_tables"]
+    # … and says what it saw, naming the pages; the clean file says nothing of the kind
+    said = [f.message for f in got.findings if f.check == "content_readable"]
+    assert len(said) == 1 and "drawn out of reading order" in said[0] and "page(s) 1, 2, 3" in said[0]
+    assert not [f for f in clean.findings if f.check == "content_readable"]

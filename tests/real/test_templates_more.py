@@ -398,3 +398,16 @@ def test_shanghai_putuo_unit_budget(processed):
     assert (t["total"], t["overseas_travel"], t["reception"], t["office_operation"]) == (
         Decimal("867.50"), Decimal("839.00"), Decimal("28.50"), Decimal("213.28"))
     assert _coverage(item) >= Decimal("100.0")
+
+
+@pytest.mark.parametrize("name", ["quanzhou", "fuzhou", "sh_shujuju", "suzhou", "wuxi"])
+def test_layouts_that_add_up_raise_no_sum_or_duplicate_warning(processed, name):
+    """泉州 prints 项 lines only (no 类/款 rows): no parent is compared with 0; 福州 prints 一般公共预算支出 by function
+    and by economic class: each adds up to its own 合计; 福州/泉州's 收入总表 has no 本年收入 subtotal: 合计 = the
+    sources + 上年结转; 上海数据局's income table spills a blank 其他收入 column onto a page of its own: no 合计
+    'printed twice'.  Every figure of these tables adds up as printed, so nothing may be reported."""
+    item = processed(name)
+    noisy = [f.message for f in item.findings if f.check in ("hierarchy_sum", "measures_sum", "subject_unique")]
+    assert noisy == []
+    sums = [r for r in item.checks if r.check in ("hierarchy_sum", "measures_sum") and r.status == "passed"]
+    assert sum(r.compared for r in sums) >= 20  # the checks ran and compared, they were not skipped

@@ -149,6 +149,18 @@ def test_huzhou_project_performance_table_gives_one_project_a_row(zj):
     assert next(r for r in projects if r["project_name"] == "湖州航区骨干航道养护")["objective"] == "按计划完成2026年实施项目。"
     assert {r["cost_basis"] for r in projects} == {"annual_funds"}
     assert not _rows(item, "performance_indicators")  # the table prints no indicators: none are made up
+    # the unlabelled 171,462.41 row above the list (p.39) is its 合计: checked against all 17, across both tables
+    assert not [f for f in item.findings if f.check in ("project_funds_sum", "performance_row_unread")]
+
+
+def test_a_project_lists_total_that_disagrees_is_reported():
+    from pipelines.lib.performance import Project, list_total_problem
+
+    projects = [Project(None, name, 18, row, attributes={"annual_funds": amount})
+                for row, (name, amount) in enumerate([("综合交通建设管理", "136.80"), ("综合交通运行保障", "7,108.06")])]
+    assert list_total_problem("表11", 18, (2, "7,244.86"), projects) is None
+    problem = list_total_problem("表11", 18, (2, "7,244.87"), projects)
+    assert problem[0] == "project_funds_sum" and "add up to 7,244.86" in problem[3]
 
 
 def test_huzhou_coverage(zj):
