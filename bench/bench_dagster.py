@@ -7,7 +7,7 @@ copy is a new document), then times:
   1. `yusuan ingest DIR` (the CLI, in a subprocess);
   2. Dagster as an operator runs it: the inbox sensor ticks once (adds N partitions, requests one batched run per
      200 filings), then `dagster asset materialize --partition-range` for each requested run (the default
-     multiprocess executor, a real DAGSTER_HOME), then the SQL models and exports.
+     in-process executor of pipelines/defs/executor.py, a real DAGSTER_HOME), then the SQL models and exports.
 Prints seconds, filings/s and the Dagster / CLI ratio (target: ≤ 2×).
 """
 

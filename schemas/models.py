@@ -87,6 +87,11 @@ class BudgetLine(_Amounts):
     subject_level: pl.Int8 = pa.Field(isin=[1, 2, 3])
     parent_code: str = pa.Field(nullable=True, str_matches=CODE)
     measure: str = pa.Field(isin=BUDGET_MEASURES)
+    # cross-classified tables: the row's codes in the other classification columns ('50101|30101'); None elsewhere
+    cross_code: str = pa.Field(nullable=True, str_matches=r"^(\d{3}(\d{2}){0,2})?(\|(\d{3}(\d{2}){0,2})?)*$")
+    cross_name: str = pa.Field(nullable=True)
+    section: pl.Int16 = pa.Field(nullable=True, ge=1)  # a table printing its subjects once per unit: the run
+    section_name: str = pa.Field(nullable=True)  # the unit of that run, where the table names it
 
     class Config:
         strict = True

@@ -1,7 +1,8 @@
 """Resources: the DuckDB warehouse (dagster-duckdb) and the inbox the sensor watches.
 
 Every path comes from a resource, so the per-filing assets hold no process-global state and run the
-same under the multiprocess executor here or dagster-k8s / dagster-celery on a cluster.
+same under the in-process executor here (``executor.py``), the multiprocess one, or dagster-k8s / dagster-celery
+on a cluster.
 """
 
 

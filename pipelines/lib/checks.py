@@ -237,13 +237,24 @@ def _hierarchy(kind: str, lines: list[Line], absent: str | None) -> CheckResult:
 def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
     unit_of = {}
     by_measure: dict[str, dict[str, Line]] = defaultdict(dict)
+    # a cross-classified table (or one printed per unit) gives a subject several lines, its parts: summed per code
+    parts_of: dict[tuple[str, str], list[Line]] = defaultdict(list)
     totals: dict[str, Line] = {}
     for x in lines:
         unit_of[x.measure] = x.unit
-        if x.is_total:
+        if x.is_total and x.section is None:  # a unit's subtotal row (西安) is no table total
             totals.setdefault(x.measure, x)
+        elif x.subject_code and (x.cross_code is not None or x.section is not None):
+            by_measure[x.measure].setdefault(x.subject_code, x)
+            parts_of[(x.measure, x.subject_code)].append(x)
         elif x.subject_code and x.subject_code not in by_measure[x.measure]:
             by_measure[x.measure][x.subject_code] = x
+
+    def value(measure: str, x: Line) -> Term:
+        parts = parts_of.get((measure, x.subject_code)) or [x]
+        terms = [term(p.amount, p.unit) for p in parts]
+        return Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
+
     for measure, codes in by_measure.items():
         children: dict[str, list[Line]] = defaultdict(list)
         for code, x in codes.items():
@@ -256,9 +267,9 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
             if p is None and parent_code not in printed:
                 continue  # the parent is not printed at all (泉州 prints its 项 lines only): nothing to compare
             # a parent printed blank with non-blank children is a real gap: compare against 0
-            expected = term(p.amount, p.unit) if p else Term(ZERO, ZERO)
+            expected = value(measure, p) if p else Term(ZERO, ZERO)
             where = str(p.loc) if p else f"code {parent_code}"
-            c.compare(expected, [term(k.amount, k.unit) for k in kids],
+            c.compare(expected, [value(measure, k) for k in kids],
                       location=where, unit=unit_of.get(measure, "万元"),
                       what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
         # the top printed level: the 类, or lines whose 类 and 款 are not printed at all (泉州: 项 lines only)
@@ -266,7 +277,7 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
                    if len(code) == 3 or not any(code[:n] in printed for n in range(3, len(code), 2))]
         if measure in totals and classes:
             t = totals[measure]
-            c.compare(term(t.amount, t.unit), [term(k.amount, k.unit) for k in classes], location=str(t.loc),
+            c.compare(term(t.amount, t.unit), [value(measure, k) for k in classes], location=str(t.loc),
                       unit=t.unit, what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
         elif measure in totals and not all_codes:
             pass
@@ -311,6 +322,9 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
         present_parts = [m for m in part_ms if m in measures_seen]
         if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed
             present_parts = [m for m in present_parts if m not in ("personnel", "public_operating")]
+        if {"fiscal_appropriation", "general_public"} <= set(present_parts):
+            # 财政拨款 printed with its three funds under it (烟台): the funds are inside it, not beside it
+            present_parts = [m for m in present_parts if m not in ("general_public", "gov_fund", "soe_capital")]
         if "fiscal_special_account" in present_parts:  # 教育收费 | 其他专户收入 are inside 财政专户 where printed
             present_parts = [m for m in present_parts if not m.startswith("fiscal_special_account_")]
         if total_m not in measures_seen or not present_parts:
@@ -401,7 +415,7 @@ def _summary(lines: list[SummaryLine], present: set, declared_empty: set) -> lis
 
 
 def _total(lines: list[Line], measure: str) -> Line | None:
-    return next((x for x in lines if x.is_total and x.measure == measure), None)
+    return next((x for x in lines if x.is_total and x.section is None and x.measure == measure), None)
 
 
 def _cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set) -> list[CheckResult]:
@@ -516,7 +530,7 @@ def _narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
     s_idx, _ = _summary_index(norm.summary, "summary")
     own = "final" if norm.doc_type == "final_accounts" else "budget"  # the figures the narrative speaks of
     three = _three_public_totals(norm.three_public, own)
-    basic = {x.measure: x for x in by_kind["basic_expenditure"] if x.is_total}
+    basic = {x.measure: x for x in by_kind["basic_expenditure"] if x.is_total and x.section is None}
 
     def from_summary(side):
         return s_idx.get((side, "current_year_total", "amount")) or s_idx.get((side, "grand_total", "amount"))
@@ -644,7 +658,7 @@ PARTS_FOR = {
     "income": ("total", ["current_year_total", "prior_year_carryover"]),
     "income_current": (
         "current_year_total",
-        ["fiscal_appropriation", "gov_fund", "soe_capital", "fiscal_special_account",
+        ["fiscal_appropriation", "general_public", "gov_fund", "soe_capital", "fiscal_special_account",
          "fiscal_special_account_education_fees", "fiscal_special_account_other", "business", "operating",
          "superior_subsidy", "affiliate_remittance", "other"],
     ),
@@ -732,7 +746,8 @@ def _narrative_execution(filing: Filing, norm: Normalized) -> CheckResult:
     for x in norm.three_public:
         if x.fund_source == "total":
             three.setdefault((x.category, x.basis), x)
-    totals = {x.table_kind: x for x in norm.lines if x.is_total and x.measure == "total" and x.basis == "final"}
+    totals = {x.table_kind: x for x in norm.lines
+              if x.is_total and x.section is None and x.measure == "total" and x.basis == "final"}
     for p in filing.paragraphs:
         text = p.text.replace(" ", "")
         if "完成" not in text or "决算" not in text:

@@ -321,6 +321,9 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
     for line in reversed(before):
         if _NOTE_ROW.match(key(line)):
             continue
+        if layouts.TITLE_SUBTITLE.match(key(line)):  # （2026年度） under the title: the table's year, not its title
+            meta.year = meta.year or int(_TITLE_YEAR.search(key(line)).group(1))
+            continue
         line_meta = Meta()
         if parse_meta(line, line_meta):
             _merge_meta(meta, line_meta)

@@ -32,6 +32,10 @@ BUDGET_LINES = {
     "amount_yuan": YUAN,
     "amount_wan": WAN,
     **PROVENANCE,
+    "cross_code": pl.String,  # a cross-classified table: the row's codes in its other classification columns
+    "cross_name": pl.String,
+    "section": pl.Int16,  # a table printing its subjects over again (one run per unit): the run, 1, 2, …
+    "section_name": pl.String,  # the unit of the run, where the table names it (西安: 125001 西安市安全生产宣传教育中心)
 }
 
 BUDGET_SUMMARY = {

@@ -116,8 +116,8 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 # Income by fund (广州 收入总体情况表: 财政拨款收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算; 深圳: …拨款),
-# tried before normalize.MEASURES["income"]: as in 浙江 (PATH_FIRST_MEASURES), 一般公共预算 stays fiscal_appropriation
-# and the other two funds are gov_fund / soe_capital beside it.
+# tried before normalize.MEASURES["income"]: gov_fund / soe_capital (under a 财政拨款 group PATH_FIRST_MEASURES makes
+# the 一般公共预算 column general_public, as for 烟台; a bare 一般公共预算 column stays fiscal_appropriation, 浙江).
 INCOME_FUND_MEASURES: list[tuple[str, str]] = [
     (r"^政府性基金(?:预算)?(?:拨款|资金)?$", "gov_fund"),
     (r"^国有资本经营(?:预算)?(?:拨款|资金)?$", "soe_capital"),
@@ -165,7 +165,25 @@ PATH_FIRST_MEASURES: list[tuple[str, str]] = [
     (r"^上年结转[^/]*/国有资本经营", "prior_year_carryover_soe_capital"),
     (r"^上年结转[^/]*/(?:财政专户|专户资金)", "prior_year_carryover_fiscal_special_account"),
     (r"^上年结转[^/]*/单位资金", "prior_year_carryover_other"),
+    # 财政拨款 parts by fund under its group (烟台 收入总体情况表: 财政拨款收入 / 一般公共预算收入)
+    (r"财政拨款[^/]*/一般公共预算", "general_public"),
+    (r"财政拨款[^/]*/政府性基金", "gov_fund"),
+    (r"财政拨款[^/]*/国有资本", "soe_capital"),
 ]
+
+# A subtitle printed under a table's title that is not the title (北京 预算13表 部门整体支出绩效目标表 / （2026年度））:
+# passed over when the title is looked for above a table.
+TITLE_SUBTITLE = re.compile(r"^[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
+
+# The header of a column printing a second classification's code and name in one cell, beside the subject's own
+# (北京 预算03表 支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目; 预算06表 政府 | 部门经济分类科目):
+# a cross-classified table whose rows become lines with ``cross_code`` / ``cross_name`` (docs/warehouse.md).
+CROSS_CLASSIFICATION_HEADER = r"分类科目|经济科目|功能科目"
+
+# A row naming one of the department's units inside a subject table, before that unit's own subject rows, with the
+# unit's subtotal (西安 部门综合预算: 125001 西安市安全生产监督管理局 | 2,080.32 …): its code is no subject code (3, 5
+# or 7 digits) but a unit code.  The rows under it are that unit's section (budget_lines.section / section_name).
+UNIT_ROW_CODE = re.compile(r"^(?:\d{6}|\d{8,12})$")
 
 # The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
 SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$|^预算$"  # 广东: 部门预算支出经济科目 | 预算

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "insert into core.department_aliases select county, alias, department, matched_by, document_id, "
             "recorded_at from core.department_aliases_v3",
             "drop table core.department_aliases_v3",
+        ),
+    ),
+    Migration(
+        5,
+        "Cross-classified tables (issue #11): staging.budget_lines.cross_code / cross_name (a row's codes in the "
+        "table's other classification columns) and section / section_name (a table printing its subjects once per "
+        "unit, the unit named or not).  Existing rows came from tables with one classification, printed once: all "
+        "four stay null.",
+        (
+            "alter table staging.budget_lines add column if not exists cross_code varchar",
+            "alter table staging.budget_lines add column if not exists cross_name varchar",
+            "alter table staging.budget_lines add column if not exists section smallint",
+            "alter table staging.budget_lines add column if not exists section_name varchar",
         ),
     ),
 )

@@ -31,7 +31,15 @@ from pipelines.lib.numbers import (
     parse_amount,
     stated_amounts,
 )
-from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
+from pipelines.lib.subjects import (
+    CODE,
+    ECONOMIC_CLASSES,
+    FUNCTION_CLASSES,
+    function_class_code,
+    level,
+    parent,
+    strip_ordinal,
+)
 
 SUBJECT_KINDS = {
     "income": "function",
@@ -222,6 +230,14 @@ class Line:
     loc: Loc
     is_total: bool = False
     basis: str = "budget"  # budget 预算数 | adjusted_budget 调整预算数 | final 决算数
+    # A cross-classified table (北京 支出总表: function × 政府经济分类 × 部门经济分类; 烟台 基本支出表: 部门经济 ×
+    # 政府经济) gives each row its codes in the other classification columns too, joined by '|' in printed order.
+    cross_code: str | None = None
+    cross_name: str | None = None
+    # A table that prints its subjects over again, one run per unit without the unit's name (北京 预算05表):
+    # the run's number (1, 2, …); None where the table prints each subject once.
+    section: int | None = None
+    section_name: str | None = None  # the unit a run belongs to, where the table prints it (西安: 125001 西安市…中心)
 
 
 @dataclass(slots=True)
@@ -380,7 +396,8 @@ class Normalized:
             {"document_id": d, "table_kind": x.table_kind, "classification": x.classification,
              "subject_code": x.subject_code, "subject_name": x.subject_name,
              "subject_level": level(x.subject_code), "parent_code": parent(x.subject_code),
-             "measure": x.measure, "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
+             "measure": x.measure, "basis": x.basis, "cross_code": x.cross_code, "cross_name": x.cross_name,
+             "section": x.section, "section_name": x.section_name, **prov(x.amount, x.unit, x.loc)}
             for x in self.lines if not x.is_total
         ]
         summary = [
@@ -618,6 +635,95 @@ def _block_measure(table: Table, keys: list[str], block: list[int]) -> str:
     return found or "total"
 
 
+_SPLIT_CODE = re.compile(r"(^|/)(类|款|项)$")
+
+
+def _cross_groups(table: Table, keys: list[str], code_cols: list[int], name_col: int | None,
+                  glued: int | None) -> list[tuple[list[int], int | None, bool]]:
+    """The table's *other* classification columns, beside the subject's own (a cross-classified table):
+    ``(code columns, name column, glued)`` per classification, in printed order.
+
+    Three printings are known (``layouts.CROSS_CLASSIFICATION_HEADER`` names the header words): a second run of
+    split 类|款 columns with its name column after it (烟台: 部门经济科目 类 款 名称 | 政府经济科目 类 款 名称), a second
+    编码 column with its 名称 beside it, and columns printing code and name in one cell (北京 预算03表:
+    ``2040601-行政运行 | 50101-工资奖金津补贴 | 30101-基本工资``)."""
+    own = set(code_cols) | {name_col, glued}
+    groups: list[tuple[list[int], int | None, bool]] = []
+    taken: set[int] = set()
+    split = [i for i, k in enumerate(keys) if _SPLIT_CODE.search(k) and i not in own]
+    editors = [i for i, k in enumerate(keys) if ("编码" in k or "代码" in k) and i not in own and i not in split]
+    runs: list[list[int]] = []
+    for i in sorted(split + editors):
+        if runs and i == runs[-1][-1] + 1 and i in split and runs[-1][-1] in split:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        after = run[-1] + 1
+        name = after if after < len(keys) and after not in own and re.search(r"名称|科目", keys[after]) and \
+            not _SPLIT_CODE.search(keys[after]) else None
+        groups.append((run, name, False))
+        taken |= set(run) | ({name} if name is not None else set())
+    if glued is not None or (code_cols and name_col is not None):
+        for col in range(table.n_cols):
+            if col in own or col in taken or not re.search(layouts.CROSS_CLASSIFICATION_HEADER, keys[col]):
+                continue
+            texts = [table.values(r)[col].strip() for r in table.body[:60]]
+            texts = [t for t in texts if t and not re.search(r"合计|总计", clean(t))]
+            if len(texts) >= 2 and sum(bool(_GLUED.match(t)) for t in texts) >= 0.6 * len(texts):
+                groups.append(([col], col, True))
+    return sorted(groups, key=lambda g: g[0][0])
+
+
+def _cross_of(vals: list[str], groups: list[tuple[list[int], int | None, bool]],
+              contexts: list[list[str]]) -> tuple[str | None, str | None]:
+    """A row's codes and names in the other classification columns (``50101|30101``, ``工资奖金津补贴|基本工资``)."""
+    codes: list[str] = []
+    names: list[str] = []
+    for (cols, name_col, glued), context in zip(groups, contexts, strict=True):
+        if glued:
+            g = _GLUED.match(vals[cols[0]].strip())
+            code, name = (g.group(1), g.group(2).strip()) if g else (None, vals[cols[0]].strip())
+        else:
+            parts = [clean(vals[i]) for i in cols]
+            code = _join_code(parts, context)
+            name = vals[name_col].strip() if name_col is not None else ""
+        codes.append(code or "")
+        names.append(name)
+    if not any(codes) and not any(names):
+        return None, None
+    return "|".join(codes), "|".join(names)
+
+
+def _prints_subjects_again(table: Table, code_cols: list[int], glued: int | None) -> bool:
+    """Whether a table prints its subjects over again, run after run (北京 预算05表 lists the department's rows, then
+    each unit's, without the unit's name): a code printed again after other codes, where the order starts over.
+    A row printed twice in a row stays a duplicate (a finding), not a new run."""
+    col = glued if glued is not None else (code_cols[0] if len(code_cols) == 1 else None)
+    if col is None:
+        return False
+    codes = []
+    for row in table.body:
+        text = table.values(row)[col].strip()
+        g = _GLUED.match(text) if glued is not None else None
+        code = g.group(1) if g else clean(text)
+        if CODE.match(code):
+            codes.append(code)
+    restarts = [i for i in range(1, len(codes)) if codes[i] < codes[i - 1]]
+    return bool(restarts) and any(codes[i] in codes[:i] for i in restarts)
+
+
+def _unit_row(vals: list[str], code_cols: list[int], name_col: int | None) -> str | None:
+    """The unit a row names, where a subject table prints a unit's row before its subjects (``layouts.UNIT_ROW_CODE``:
+    a unit code, not a subject code, beside an organisation's name)."""
+    if len(code_cols) != 1 or name_col is None:
+        return None
+    name = vals[name_col].strip()
+    if layouts.UNIT_ROW_CODE.match(clean(vals[code_cols[0]])) and clean(name).endswith(layouts.ORG_ENDINGS):
+        return name
+    return None
+
+
 def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], block_measure: str | None) -> None:
     code_cols, name_col = _code_columns(keys, table)
     unit_cols = [i for i, k in enumerate(keys) if layouts.BY_UNIT_HEADER.match(k)]
@@ -639,11 +745,13 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     if block_measure:
         # one amount per block: the subject's own figure, a part (人员经费 | 公用经费) of the 基本支出
         rules = [(pattern, block_measure) for pattern, _ in SINGLE_AMOUNT]
+    cross = _cross_groups(table, keys, code_cols, name_col, glued) if table.kind != "income" else []
+    cross_cols = {i for cols, name, _ in cross for i in (*cols, name) if i is not None}
     measure_cols: list[tuple[int, str]] = []
     bases: dict[int, str] = {}
     seen: set[tuple[str, str]] = set()
     for i, k in enumerate(keys):
-        if i in code_cols or i == name_col or not k or re.search(r"序号|行次|栏次", k):
+        if i in code_cols or i == name_col or i in cross_cols or not k or re.search(r"序号|行次|栏次", k):
             continue
         m = _column_measure(rules, k)
         if m is None and out.year and (y := layouts.PRIOR_YEAR_COLUMN.match(k)) and int(y.group("year")) < out.year:
@@ -671,10 +779,34 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
         if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
             classification = "economic"
+    # a table printing names only (杭州 原点财通): its 类 rows take their national class code by name (the
+    # classes' names are stable and shipped in subjects.py / sql/seeds/subject_classes.csv); 款/项 rows cannot
+    names_only = not code_cols and glued is None and name_col is not None and not by_unit
+    classes = FUNCTION_CLASSES if classification == "function" else ECONOMIC_CLASSES
+    by_name: list[str] = []
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
-    seen_rows: dict[str | None, Loc] = {}  # a subject (or 合计) printed twice would double every sum
+    seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
+    cross_contexts = [["", ""] for _ in cross]
+    section, previous_code, first_line = 1, None, len(out.lines)
+    named = any(_unit_row(table.values(r), code_cols, name_col) is not None for r in table.body)
+    section_name: str | None = None  # the unit of the current section, where the table names its units
+    sectioned = not cross and not named and _prints_subjects_again(table, code_cols, glued)
     for row in table.body:
         vals = table.values(row)
+        if named and (unit_name := _unit_row(vals, code_cols, name_col)) is not None:
+            # a unit's row (西安: 125001 西安市安全生产宣传教育中心 461.80 …): its subtotal, then its own subject rows
+            section, section_name, previous_code = (section + 1 if section_name else 1), unit_name, None
+            seen_rows = {k: v for k, v in seen_rows.items() if k[0] is None and k[2] is None}
+            context[:] = ["", ""]
+            for c in cross_contexts:
+                c[:] = ["", ""]
+            first = row[0] if row else Cell("", 0, 0)
+            for col, measure in measure_cols:
+                loc = Loc(first.table, first.row, col)
+                if (a := _amount(vals[col], table, loc, out, f"{unit_name} / {measure}", unit)) is not None:
+                    out.lines.append(Line(table.kind, classification, None, unit_name, measure, a, unit, loc, True,
+                                          bases[col], None, None, section, unit_name))
+            continue
         parts = [clean(vals[i]) for i in code_cols]
         code = _join_code(parts, context) if code_cols else None
         if code is None and len(parts) == 1 and re.fullmatch(r"\d{2}", parts[0]) and context[0]:
@@ -728,6 +860,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                         if item is None:  # a unit's own figure: checked with the others against the 合计
                             out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
                 continue
+        if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
+            code = class_code
+            by_name.append(f"{label} → {class_code}")
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
@@ -744,13 +879,21 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 out.problems.append(Problem(
                     check="subject_code_present", table_kind=table.kind,
                     location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
-                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code",
+                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code"
+                    + (" (the table prints names only)" if names_only else ""),
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
-        if code in seen_rows and code is None and _same_amounts(table, seen_rows[code], row, measure_cols):
+        cross_code, cross_name = _cross_of(vals, cross, cross_contexts) if cross and not is_total else (None, None)
+        if sectioned and not is_total and previous_code and code < previous_code:
+            # the subjects start over (北京 预算05表: each unit's rows after the department's, no unit name printed)
+            section += 1
+            seen_rows = {k: v for k, v in seen_rows.items() if k[0] is None}
+        previous_code = code if not is_total else previous_code
+        key = (code, cross_code, section if section > 1 or section_name else None)
+        if key in seen_rows and code is None and _same_amounts(table, seen_rows[key], row, measure_cols):
             # 合计 printed again with the same figures (西南大学: above the lines and below them): read, not a fact
-            earlier = seen_rows[code]
+            earlier = seen_rows[key]
             if earlier.table != first.table:  # 佛山 决算: reprinted atop each continuation page — said, not hidden
                 out.problems.append(Problem(
                     check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
@@ -765,8 +908,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                     out.lines.append(Line(table.kind, classification, None, label, measure, a, unit, loc, True,
                                           bases[col]))
             continue
-        if code in seen_rows:
-            earlier = seen_rows[code]
+        if key in seen_rows:
+            earlier = seen_rows[key]
             out.problems.append(Problem(
                 check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
                 actual=code or "合计",
@@ -774,16 +917,30 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 f"row {earlier.row} and table {first.table} row {first.row}); the second was kept out",
             ))
             continue
-        seen_rows[code] = Loc(first.table, first.row, 0)
+        seen_rows[key] = Loc(first.table, first.row, 0)
         for col, measure in measure_cols:
             loc = Loc(first.table, first.row, col)
             a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
             if a is None:
                 continue
             out.lines.append(Line(table.kind, classification, None if is_total else code, name.strip() or label,
-                                  measure, a, unit, loc, is_total, bases[col]))
+                                  measure, a, unit, loc, is_total, bases[col], cross_code, cross_name,
+                                  section if (section > 1 or section_name) and not is_total else None,
+                                  section_name if not is_total else None))
             if (by_unit or unit_col is not None) and is_total and not unit_is_total:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+    if by_name:
+        out.problems.append(Problem(
+            check="subject_code_present", table_kind=table.kind, location=f"table {table.index}",
+            actual="; ".join(by_name),
+            message=f"{table.title or table.kind}: the table prints subject names without codes; its 类 rows took "
+            f"their national class code by exact name ({', '.join(by_name)}), its 款/项 rows (names that stand "
+            "under several 款) were left out",
+        ))
+    if section > 1:
+        for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known
+            if x.loc.table in table.parts and x.section is None and not x.is_total:
+                x.section = 1
     if len(out.unit_lines) > first_unit_line:
         _drop_whole_department(out, first_unit_line, first_line)
 

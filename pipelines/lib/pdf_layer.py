@@ -169,6 +169,7 @@ def _page_matrix(page: pdfium.PdfPage) -> tuple[tuple, float, float]:
 
 
 _RGBA = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _colour(getter, obj: int) -> tuple[int, int, int, int] | None:
@@ -180,7 +181,7 @@ def _colour(getter, obj: int) -> tuple[int, int, int, int] | None:
 
 def _near_white(rgba: tuple | None) -> bool:
     """pdf_reader's old rule for rules drawn in white: every channel ≥ 98 %."""
-    return rgba is not None and all(v >= 250 for v in rgba[:3])
+    return rgba is not None and rgba[0] >= 250 and rgba[1] >= 250 and rgba[2] >= 250
 
 
 def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
@@ -215,10 +216,16 @@ class _Walk:
         self.areas: list[tuple[float, float, float, float, tuple | None, int]] = []
         self.edges: list[tuple[str, float, float, float, float]] = []
         self._m = _Matrix()
+        self._modes = (_I(), _I())
+        self._point = (ctypes.c_float(), ctypes.c_float())
 
     def objects(self, page: int, form: int | None, base: tuple) -> None:
         n = _form_count(form) if form else _count_objects(page)
         m = self._m
+        ctm = self.ctm
+        # top level: a path's matrix times the identity is the matrix itself (exactly), so skip that product
+        top = base == _IDENTITY
+        texts, path = self.texts, self.path
         for i in range(n):
             obj = _form_object(form, i) if form else _get_object(page, i)
             if not obj:
@@ -228,16 +235,17 @@ class _Walk:
             if kind == _TEXT:
                 mode = _render_mode(obj)
                 colour = _colour(_stroke_color if mode in _STROKE_ONLY_MODES else _fill_color, obj)
-                self.texts[obj] = (mode, colour, self.z, base)
+                texts[obj] = (mode, colour, self.z, base)
             elif kind == _PATH:
                 _obj_matrix(obj, m)
-                self.path(obj, _mul(_mul((m.a, m.b, m.c, m.d, m.e, m.f), base), self.ctm))
+                mat = (m.a, m.b, m.c, m.d, m.e, m.f)
+                path(obj, _mul(mat if top else _mul(mat, base), ctm))
             elif kind in (_IMAGE, _SHADING):
                 self.images += kind == _IMAGE
                 b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
                 if _obj_bounds(obj, *b):
                     # bounds are in the enclosing (form) space; an image's colours are unknown
-                    box = _transform_box(_mul(base, self.ctm), *(v.value for v in b))
+                    box = _transform_box(_mul(base, ctm), *(v.value for v in b))
                     self.areas.append((*box, None, self.z))
             elif kind == _FORM:
                 _obj_matrix(obj, m)
@@ -245,7 +253,7 @@ class _Walk:
 
     def path(self, obj: int, dev: tuple) -> None:
         """One path object: its subpaths classified as pdfminer does (line, rectangle, curve), their edges."""
-        fill_mode, stroke_flag = _I(), _I()
+        fill_mode, stroke_flag = self._modes
         _draw_mode(obj, fill_mode, stroke_flag)
         fill, stroke = bool(fill_mode.value), bool(stroke_flag.value)
         if not (fill or stroke):
@@ -254,43 +262,49 @@ class _Walk:
         fill_rgba = _colour(_fill_color, obj) if fill else None
         stroke_rgba = _colour(_stroke_color, obj)
         a, b, c, d, e, f = dev
-        fx, fy = ctypes.c_float(), ctypes.c_float()
+        fx, fy = self._point
+        get_segment, segment_type, segment_point = _get_segment, _segment_type, _segment_point
         subpaths: list[tuple[str, list[tuple[float, float]]]] = []
         ops: list[str] = []
         pts: list[tuple[float, float]] = []
         bez = 0
         n = _count_segments(obj)
-        segs = [_get_segment(obj, i) for i in range(n)]
-        types = [_segment_type(seg) for seg in segs] + [_MOVETO]
-        for i, seg in enumerate(segs):
-            _segment_point(seg, fx, fy)
-            x, y = fx.value, fy.value
-            p = (a * x + c * y + e, b * x + d * y + f)
-            t = types[i]
+        seg = get_segment(obj, 0) if n > 0 else None
+        t = segment_type(seg) if n > 0 else _MOVETO
+        for i in range(n):
+            # this segment's type is known; the next one's decides whether this one ends a subpath
+            if i + 1 < n:
+                nxt = get_segment(obj, i + 1)
+                t_next = segment_type(nxt)
+            else:
+                nxt, t_next = None, _MOVETO
             if t == _MOVETO:
+                segment_point(seg, fx, fy)
+                x, y = fx.value, fy.value
                 if ops:
                     subpaths.append(("".join(ops), pts))
-                ops, pts, bez = ["m"], [p], 0
-                continue
-            if not ops:
-                continue
-            if t == _BEZIERTO:
-                bez += 1
-                if bez % 3:
-                    continue  # control points: pdfminer keeps a curve's end point only
-                op = "c"
-            else:
-                op = "l"
-            # PDFium marks the closing of a subpath on its last point
-            if types[i + 1] == _MOVETO and _segment_close(seg):
-                if p != pts[0]:
-                    ops.append(op)
-                    pts.append(p)
-                ops.append("h")  # pdfminer's 'h': back to the start
-                pts.append(pts[0])
-            else:
-                ops.append(op)
-                pts.append(p)
+                ops, pts, bez = ["m"], [(a * x + c * y + e, b * x + d * y + f)], 0
+            elif ops:
+                if t == _BEZIERTO:
+                    bez += 1
+                    op = "c" if not bez % 3 else None  # control points: pdfminer keeps a curve's end point only
+                else:
+                    op = "l"
+                if op is not None:
+                    segment_point(seg, fx, fy)
+                    x, y = fx.value, fy.value
+                    p = (a * x + c * y + e, b * x + d * y + f)
+                    # PDFium marks the closing of a subpath on its last point
+                    if t_next == _MOVETO and _segment_close(seg):
+                        if p != pts[0]:
+                            ops.append(op)
+                            pts.append(p)
+                        ops.append("h")  # pdfminer's 'h': back to the start
+                        pts.append(pts[0])
+                    else:
+                        ops.append(op)
+                        pts.append(p)
+            seg, t = nxt, t_next
         if ops:
             subpaths.append(("".join(ops), pts))
         if fill and fill_rgba is not None and fill_rgba[3]:
@@ -301,8 +315,10 @@ class _Walk:
                 self.areas.append((min(xs), min(ys), max(xs), max(ys), rgb, self.z))
         visible_line = not _near_white(stroke_rgba)
         visible_area = (fill and not _near_white(fill_rgba)) or (stroke and not _near_white(stroke_rgba))
-        for shape, sp in subpaths:
-            _subpath_edges(shape, sp, visible_line, visible_area, self.edges, self.height)
+        if visible_line or visible_area:
+            edges, height = self.edges, self.height
+            for shape, sp in subpaths:
+                _subpath_edges(shape, sp, visible_line, visible_area, edges, height)
 
 
 _MIN_AREA = 2.0  # points: a filled shape thinner than this is a rule, not a background
@@ -405,6 +421,8 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
     descents: dict = {}  # (font, size) -> descent
     area_colours: dict = {"areas": {a[4] for a in walk.areas if a[4] is not None}}  # + colour -> risky
     ca, cb, cc, cd, ce, cf = ctm
+    plain = ca == 1.0 and cb == 0.0 and cc == 0.0 and cd == 1.0
+    simple = False
     texts, areas = walk.texts, walk.areas
     char_object, char_origin, loose_box = _char_object, _char_origin, _loose_box
     append = out.append
@@ -430,6 +448,9 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
                 upright = abs(a) >= abs(b)
                 ux = (1.0 if a >= 0 else -1.0) if upright else 0.0
                 uy = 0.0 if upright else (1.0 if b >= 0 else -1.0)
+                # the common case, left-to-right text on a page without /Rotate: the products below by
+                # 1 and 0 are exact, so they are left out (the same floats, up to the sign of a zero)
+                simple = plain and ux == 1.0
         if props is None:
             hidden += 1
             continue
@@ -438,12 +459,18 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
         char_origin(tp, i, ox, oy)
         loose_box(tp, i, box)
         x, y = ox.value, oy.value
-        adv = box.right - box.left if upright else box.top - box.bottom
-        # pdfminer's glyph box: origin to advance, from the descent to one em above it
-        px0, py0 = x + cfd, y + dfd
-        px1, py1 = x + ux * adv + cf1, y + uy * adv + df1
-        X0, Y0 = ca * px0 + cc * py0 + ce, cb * px0 + cd * py0 + cf
-        X1, Y1 = ca * px1 + cc * py1 + ce, cb * px1 + cd * py1 + cf
+        if simple:
+            X0 = x + cfd + ce
+            X1 = x + (box.right - box.left) + cf1 + ce
+            Y0 = y + dfd + cf
+            Y1 = y + df1 + cf
+        else:
+            adv = box.right - box.left if upright else box.top - box.bottom
+            # pdfminer's glyph box: origin to advance, from the descent to one em above it
+            px0, py0 = x + cfd, y + dfd
+            px1, py1 = x + ux * adv + cf1, y + uy * adv + df1
+            X0, Y0 = ca * px0 + cc * py0 + ce, cb * px0 + cd * py0 + cf
+            X1, Y1 = ca * px1 + cc * py1 + ce, cb * px1 + cd * py1 + cf
         if X1 < X0:
             X0, X1 = X1, X0
         if Y1 < Y0:

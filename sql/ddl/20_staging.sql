@@ -17,7 +17,11 @@ create table if not exists staging.budget_lines (
     amount_text varchar,
     source_table integer,
     source_row integer,
-    source_col integer
+    source_col integer,
+    cross_code varchar,  -- a cross-classified table: the row's codes in its other classification columns, '|'-joined
+    cross_name varchar,
+    section smallint,  -- a table printing its subjects over again (one run per unit): the run, 1, 2, …
+    section_name varchar  -- the unit of the run where the table names it (西安: 西安市安全生产宣传教育中心)
 );
 
 create table if not exists staging.budget_summary (

@@ -147,7 +147,8 @@ def test_beijing_three_public_to_six_decimals(processed):
 def test_beijing_general_public_expenditure_by_function(processed):
     # p.11 预算05表: 2040601 行政运行 12,482.549431 12,333.173431 11,347.459612 985.713819 149.376000
     item = processed("bj_tables")
-    df = _facts(item, "budget_lines", table_kind="general_public_expenditure", subject_code="2040601")
+    # the table prints the department's rows, then each unit's (no unit named): this is the first run
+    df = _facts(item, "budget_lines", table_kind="general_public_expenditure", subject_code="2040601", section=1)
     got = {r["measure"]: r["amount_wan"] for r in df.iter_rows(named=True)}
     assert got["total"] == Decimal("12482.549431")
     assert got["basic"] == Decimal("12333.173431")

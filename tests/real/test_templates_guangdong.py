@@ -71,9 +71,9 @@ def test_guangzhou_income_by_unit(gd):
     assert own["广州市党员干部纪法教育管理中心"] == Decimal("2304.26")
     assert len(own) == 18
     assert sum(own.values()) == Decimal("174177.85")  # the units add up to the printed 合计
-    # 财政拨款收入 / 一般公共预算 (as in 浙江, the 一般公共预算 column is fiscal_appropriation; the other funds beside it)
+    # 财政拨款收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算: general_public, gov_fund, soe_capital
     gp = {r["unit_name"]: r["amount_wan"] for r in _rows(item, "unit_lines", table_kind="income",
-                                                          measure="fiscal_appropriation")}
+                                                          measure="general_public")}
     assert gp["广州市司法局"] == Decimal("28424.27")
     gf = {r["unit_name"]: r["amount_wan"] for r in _rows(item, "unit_lines", table_kind="income", measure="gov_fund")}
     assert gf["广东省广州女子监狱"] == Decimal("0.00")

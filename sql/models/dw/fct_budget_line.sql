@@ -41,7 +41,11 @@ select
     lines.amount_text,
     lines.source_table,
     lines.source_row,
-    lines.source_col
+    lines.source_col,
+    lines.cross_code,
+    lines.cross_name,
+    lines.section,
+    lines.section_name
 
 from lines
 inner join documents using (document_id)

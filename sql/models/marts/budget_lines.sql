@@ -30,6 +30,10 @@ select
     lines.source_row,
     -- extras beyond the contract
     lines.source_col,
+    lines.cross_code,
+    lines.cross_name,
+    lines.section,
+    lines.section_name,
     lines.amount_text,
     lines.parent_code,
     lines.doc_type,

@@ -1,0 +1,190 @@
+"""Cross-classified and many-table templates (北京 预算01–13表, 山东 烟台 公开表1–12, 陕西 西安 部门综合预算), read cell
+by cell: figures typed by hand from the PDFs.
+
+Every expected figure below was typed from the PDF's page text (pypdfium2 ``get_text_range``), not from yusuan's
+output; the page is named beside each.  Each PDF is read once per session (``processed``).
+
+What these templates print beyond the seed's layout:
+
+- 北京 预算03表 支出总表 crosses three classifications on one row (支出功能分类 × 政府支出经济分类 × 部门支出经济分类),
+  预算06表 two (政府 × 部门经济分类): a line keeps the row's subject and its other codes (``cross_code``).
+- 北京 预算05表 prints the department's rows, then each unit's, one run after another without naming the unit
+  (``section`` 1, 2, …).
+- 烟台 公开表6 crosses 部门经济分类 (类 款) with 政府经济分类 (类 款); 公开表7 prints 2025年预算数 beside 2026年预算数.
+- 西安 prints each unit's row (125001 西安市安全生产监督管理局 …) with its subtotal, then that unit's subjects.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipelines.lib.stages import process
+from tests.real.real_samples import REAL
+
+FILES = {
+    "bj": REAL / "北京市" / "北京市本级" / "beijing_shiji_sifaju_2026_budget_tables.pdf",
+    "yantai": REAL / "山东省" / "烟台市" / "shandong_yantai_caizhengju_2026_budget.pdf",
+    "xian_ajj": REAL / "陕西省" / "西安市" / "shaanxi_xian_anjianju_2019_budget_tables.pdf",
+    "xian_xfj": REAL / "陕西省" / "西安市" / "shaanxi_xian_xinfangju_2026_budget.pdf",
+}
+_CACHE: dict = {}
+pytestmark = pytest.mark.real
+
+D = Decimal
+
+
+@pytest.fixture(scope="session")
+def processed():
+    def get(name: str):
+        if name not in _CACHE:
+            _CACHE[name] = process(FILES[name], root=REAL)
+        return _CACHE[name]
+
+    return get
+
+
+def _lines(item, **where) -> list[dict]:
+    rows = item.frames["budget_lines"].iter_rows(named=True)
+    return [r for r in rows if all(r[k] == v for k, v in where.items())]
+
+
+def _one(item, **where) -> D:
+    rows = _lines(item, **where)
+    assert len(rows) == 1, (where, rows)
+    return rows[0]["amount_wan"]
+
+
+def _coverage(item) -> D:
+    cov = item.frames["coverage"]
+    printed, read = sum(cov["printed"].to_list()), sum(cov["read"].to_list())
+    assert printed > 0
+    return D(100) * read / printed
+
+
+# --- 北京 (预算01表 …, 6 decimals, cross-classified) --------------------------------------------------------------
+
+def test_beijing_expenditure_crosses_function_and_both_economic_classifications(processed):
+    item = processed("bj")
+    exp = dict(table_kind="expenditure", measure="total")
+    # p.4 预算03表: 2040601-行政运行 50101-工资奖金津补贴 30101-基本工资 2,164.528800 2,164.528800
+    assert _one(item, subject_code="2040601", cross_code="50101|30101", **exp) == D("2164.528800")
+    assert _one(item, subject_code="2040601", cross_code="50101|30101", table_kind="expenditure",
+                measure="basic") == D("2164.528800")
+    # p.4: 2040601-行政运行 50101-工资奖金津补贴 30103-奖金 2,597.963100
+    assert _one(item, subject_code="2040601", cross_code="50101|30103", **exp) == D("2597.963100")
+    [row] = _lines(item, subject_code="2040601", cross_code="50101|30103", **exp)
+    assert row["subject_name"] == "行政运行" and row["cross_name"] == "工资奖金津补贴|奖金"
+    # p.8: 2299999-其他支出 59999-其他支出 39999-其他支出 197.249000 (项目支出 197.249000)
+    assert _one(item, subject_code="2299999", cross_code="59999|39999", table_kind="expenditure",
+                measure="project") == D("197.249000")
+    # p.8: 合 计 29,956.265460 19,170.497196 10,785.768264 — every crossed row read: the lines add up to it
+    total = sum(r["amount_wan"] for r in _lines(item, **exp))
+    assert total == D("29956.265460")
+    assert sum(r["amount_wan"] for r in _lines(item, table_kind="expenditure", measure="basic")) == D("19170.497196")
+    assert sum(r["amount_wan"] for r in _lines(item, table_kind="expenditure", measure="project")) == D(
+        "10785.768264")
+
+
+def test_beijing_general_public_expenditure_prints_each_unit_as_a_section(processed):
+    item = processed("bj")
+    gp = dict(table_kind="general_public_expenditure", measure="total", subject_code="2040650")
+    # p.12 预算05表: 2040650 事业运行 1,304.738115 | … 541.415043 | … 383.809407 (three units' runs, no unit named)
+    got = {r["section"]: r["amount_wan"] for r in _lines(item, **gp)}
+    assert sorted(got.values()) == [D("383.809407"), D("541.415043"), D("1304.738115")]
+    assert all(s and s > 1 for s in got)  # not in the department's own (first) run
+    # p.11: the first run's 2299999 其他支出 197.249000; p.12: 2101103 公务员医疗补助 18.556260 then 11.349252
+    assert _one(item, table_kind="general_public_expenditure", measure="total", subject_code="2299999") == D(
+        "197.249000")
+    assert sorted(r["amount_wan"] for r in _lines(item, table_kind="general_public_expenditure", measure="total",
+                                                   subject_code="2101103")) == [D("11.349252"), D("18.556260")]
+    # p.12: 合 计 29,844.198694 19,108.430430 17,458.125556 1,650.304874 10,735.768264
+    for measure, printed in (("total", "29844.198694"), ("basic", "19108.430430"), ("personnel", "17458.125556"),
+                             ("public_operating", "1650.304874"), ("project", "10735.768264")):
+        lines = _lines(item, table_kind="general_public_expenditure", measure=measure)
+        assert sum(r["amount_wan"] for r in lines) == D(printed), measure
+
+
+def test_beijing_basic_expenditure_by_government_and_department_economic_class(processed):
+    item = processed("bj")
+    basic = dict(table_kind="basic_expenditure", classification="economic")
+    # p.13 预算06表: 50101-工资奖金津补贴 30102-津贴补贴 4,924.771872 4,924.771872
+    assert _one(item, subject_code="50101", cross_code="30102", measure="personnel", **basic) == D("4924.771872")
+    # p.13: 50201-办公经费 3021101-差旅费 72.860000 (公用经费) — a 7-digit department economic code
+    assert _one(item, subject_code="50201", cross_code="3021101", measure="public_operating", **basic) == D(
+        "72.860000")
+    # p.15: 50999-其他对个人和家庭的补助 30399-其他对个人和家庭的补助 777.300000
+    assert _one(item, subject_code="50999", cross_code="30399", measure="total", **basic) == D("777.300000")
+    # p.15: 合 计 19,108.430430 17,458.125556 1,650.304874
+    for measure, printed in (("total", "19108.430430"), ("personnel", "17458.125556"),
+                             ("public_operating", "1650.304874")):
+        assert sum(r["amount_wan"] for r in _lines(item, measure=measure, **basic)) == D(printed), measure
+
+
+def test_beijing_three_public_and_income_by_fund(processed):
+    item = processed("bj")
+    # p.18 预算09表: 102.109787 48.237000 2.813064 51.059723 15.420000 35.639723
+    got = {r["category"]: r["amount_wan"] for r in item.frames["three_public"].iter_rows(named=True)}
+    assert got["subtotal"] == D("102.109787") and got["vehicle_purchase"] == D("15.420000")
+    assert got["subtotal"] == got["overseas_travel"] + got["reception"] + got["vehicles"]
+    # p.18 is the 三公 table, p.47 预算13表 部门整体支出绩效目标表 (its 预算支出总额 23,083.340436) is not a spending table
+    assert not _lines(item, table_kind="general_public_expenditure", amount_wan=D("23083.340436"))
+
+
+def test_beijing_coverage(processed):
+    assert _coverage(processed("bj")) >= 98
+
+
+# --- 山东 烟台 (公开表1 …, split 类 款 项, 部门经济 × 政府经济) -------------------------------------------------------
+
+def test_yantai_general_public_expenditure_by_function(processed):
+    item = processed("yantai")
+    gp = dict(table_kind="general_public_expenditure")
+    # p.17 公开表5: 01 行政运行 2,990.74 2,990.74 2,506.26 484.47 (under 201 06)
+    assert _one(item, subject_code="2010601", measure="total", **gp) == D("2990.74")
+    assert _one(item, subject_code="2010601", measure="personnel", **gp) == D("2506.26")
+    assert _one(item, subject_code="2010601", measure="public_operating", **gp) == D("484.47")
+    # p.17: 201 一般公共服务支出 7,231.78 4,200.21 3,549.18 651.04 3,031.57
+    assert _one(item, subject_code="201", measure="project", **gp) == D("3031.57")
+    # p.18: 03 公务员医疗补助 84.50 (210 11 03)
+    assert _one(item, subject_code="2101103", measure="total", **gp) == D("84.50")
+    # p.17: 合 计 9,069.47 — the classes add up to it
+    classes = _lines(item, measure="total", subject_level=1, **gp)
+    assert sum(r["amount_wan"] for r in classes) == D("9069.47")
+
+
+def test_yantai_basic_expenditure_crosses_department_and_government_economic_class(processed):
+    item = processed("yantai")
+    basic = dict(table_kind="basic_expenditure", measure="personnel")
+    # p.19 公开表6: 301 01 基本工资 501 01 工资奖金津补贴 830.34 | 301 01 基本工资 505 01 工资福利支出 349.22
+    assert _one(item, subject_code="30101", cross_code="50101", **basic) == D("830.34")
+    assert _one(item, subject_code="30101", cross_code="50501", **basic) == D("349.22")
+    # p.19: 301 工资福利支出 501 机关工资福利支出 3,479.46 | 301 … 505 对事业单位经常性补助 1,423.81
+    assert _one(item, subject_code="301", cross_code="501", **basic) == D("3479.46")
+    assert _one(item, subject_code="301", cross_code="505", **basic) == D("1423.81")
+    # p.20: 302 商品和服务支出 502 机关商品和服务支出 491.04 (日常公用支出)
+    assert _one(item, subject_code="302", cross_code="502", table_kind="basic_expenditure",
+                measure="public_operating") == D("491.04")
+    # p.19: 合计 6,012.90 5,355.29 657.61; its 类 rows 3,479.46 + 1,423.81 + 452.03 (p.20) = 5,355.30: the
+    # publisher rounds each line, so the printed total is a cent off their sum (within rounding, not a defect)
+    top = sorted(r["amount_wan"] for r in _lines(item, **basic) if r["subject_level"] == 1)
+    assert top == [D("452.03"), D("1423.81"), D("3479.46")]
+    assert abs(sum(top) - D("5355.29")) <= D("0.01")
+
+
+def test_yantai_three_public_keeps_last_years_budget_apart(processed):
+    item = processed("yantai")
+    rows = list(item.frames["three_public"].iter_rows(named=True))
+    # p.21 公开表7, 2026年预算数: 23.40 13.00 5.40 (blank) 5.40 5.00 — the filing's own figures
+    assert {r["category"]: r["amount_wan"] for r in rows} == {
+        "total": D("23.40"), "overseas_travel": D("13.00"), "vehicles": D("5.40"), "vehicle_operation": D("5.40"),
+        "reception": D("5.00")}
+    assert {r["basis"] for r in rows} == {"budget"}
+    # p.21, 2025年预算数 printed beside them: 10.40 (blank) 5.40 (blank) 5.40 5.00 — not facts of 2026, each named
+    prior = [f for f in item.frames["findings"].iter_rows(named=True) if f["check"] == "three_public_prior_year"]
+    assert sorted(D(f["actual"]) for f in prior) == [D("5.00"), D("5.40"), D("5.40"), D("10.40")]
+
+
+def test_yantai_coverage(processed):
+    assert _coverage(processed("yantai")) >= 98
