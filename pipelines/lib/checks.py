@@ -423,8 +423,11 @@ def _cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set
     s_idx, s_classes = _summary_index(norm.summary, "summary")
     f_idx, _ = _summary_index(norm.summary, "fiscal_summary")
     # 收支总表 expense by class = 支出总表 类 rows
-    exp_classes = {x.subject_code: x for x in by_kind["expenditure"]
-                   if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3}
+    # (the first table of the kind: a 财政拨款支出表 printed after the 支出总表 is an expenditure table too — 西南大学)
+    exp_classes: dict[str, Line] = {}
+    for x in by_kind["expenditure"]:
+        if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3:
+            exp_classes.setdefault(x.subject_code, x)
     if s_classes.get("amount") and exp_classes:
         seen = set()
         for s in s_classes["amount"]:
