@@ -238,6 +238,7 @@ class Line:
     # the run's number (1, 2, …); None where the table prints each subject once.
     section: int | None = None
     section_name: str | None = None  # the unit a run belongs to, where the table prints it (西安: 125001 西安市…中心)
+    logical: int | None = None  # the logical table it was read from (its first part's index)
 
 
 @dataclass(slots=True)
@@ -929,6 +930,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                   section_name if not is_total else None))
             if (by_unit or unit_col is not None) and is_total and not unit_is_total:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+    for x in out.lines[first_line:]:
+        x.logical = table.index
     if by_name:
         out.problems.append(Problem(
             check="subject_code_present", table_kind=table.kind, location=f"table {table.index}",
@@ -1105,7 +1108,8 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             continue
         subject_code = None
         if side == "income":
-            item = (final and _match(FINAL_SUMMARY_INCOME_ITEMS, key)) or _match(SUMMARY_INCOME_ITEMS, key)
+            item = (final and _match(FINAL_SUMMARY_INCOME_ITEMS, key)) or _match(SUMMARY_INCOME_ITEMS, key) or \
+                _match(SUMMARY_INCOME_ITEMS, strip_ordinal(key))  # 西安: 1、财政拨款 (1)一般公共预算拨款收入
             if item in ("prior_year_carryover", "year_start_carryover"):
                 in_carryover = item
             elif in_carryover and item in ("general_public_budget", "gov_fund_budget", "soe_capital_budget"):
@@ -1213,6 +1217,19 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
         own_rows = _own_year_rows(table, keys, out)
+        # a row of sub-headings printed in the body under a cut header (西安: 小计 | 公务用车购置经费 | 公务用车运行维护
+        # under three columns whose header reads alike): it names those columns, it is no data row
+        for r, row in enumerate(table.body[:2]):
+            vals = table.values(row)
+            texts = {i: clean(v) for i, v in enumerate(vals) if clean(v)}
+            if texts and not any(re.search(r"\d", t) for t in texts.values()) and \
+                    all(_match(THREE_PUBLIC_CATEGORIES, t) for t in texts.values()):
+                label_rows.add(r)
+                for n, (i, cat, k) in enumerate(header_cats):
+                    if i in texts and cat is not None:
+                        sub_cat = _match(THREE_PUBLIC_CATEGORIES, texts[i])
+                        header_cats[n] = (i, "vehicles" if sub_cat == "subtotal" and "车" in k else sub_cat,
+                                          f"{k}/{texts[i]}")
         total_row = _by_unit_total_row(table, keys)
         for i, cat, k in header_cats:
             if cat is None:
@@ -1223,12 +1240,23 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     and "运行" not in k:
                 continue
             prior = (y := layouts.PRIOR_YEAR_GROUP.match(k)) and out.year and int(y.group("year")) < out.year
+            change = layouts.CHANGE_GROUP.match(k)
+            if not prior and layouts.PRIOR_GROUP_WORDS.match(k):  # 上年 / …: the year before, unnamed
+                change = True
             for r, row in enumerate(table.body):
                 vals = table.values(row)
                 if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",) or \
                         (own_rows is not None and r not in own_rows):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
+                if change and not prior:  # the year before or the change on it (layouts): a comparison
+                    if clean(vals[i]):
+                        out.problems.append(Problem(
+                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                            actual=vals[i].strip(),
+                            message=f"{table.title or table.kind}: {table.header[i]} is the year before's figure or "
+                            f"the change on it, printed for comparison; the 三公 facts are the year's own columns"))
+                    continue
                 if prior:  # the year before's figures, printed for comparison: not this filing's 三公 facts
                     if clean(vals[i]):
                         out.problems.append(Problem(
@@ -1272,10 +1300,12 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
 
 def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
     """The body index of the 合计 row of a table printed by unit (its first column lists units), else None."""
-    if not keys or not re.search(layouts.UNIT_COLUMN_HEADER, keys[0]):
+    # the unit column leads, or follows a 单位编码 column (西安: 单位编码 | 单位名称 | …)
+    col = next((i for i, k in enumerate(keys[:2]) if re.search(layouts.UNIT_COLUMN_HEADER, k)), None)
+    if col is None or (col == 1 and not re.search(r"编码|代码", keys[0])):
         return None
-    return next((r for r, row in enumerate(table.body) if re.fullmatch(r"合计|总计", clean(table.values(row)[0]))),
-                None)
+    return next((r for r, row in enumerate(table.body)
+                 if any(re.fullmatch(r"合计|总计", clean(v)) for v in table.values(row)[:col + 1])), None)
 
 
 def key_title(title: str | None) -> str:
