@@ -31,6 +31,7 @@ BUDGET_MEASURES = [
     "prior_year_budget",  # 重庆: 2025年预算数 beside 2026年预算数
     "business_education_fees",  # 西南大学 收入预算表: 事业收入 / 其中：教育收费
     "project_capital_construction",  # 西南大学 决算: 项目支出 / 其中：基本建设资金支出
+    "of_which_special_funds", "prior_year_own_account_balance",  # 西安 收入总表 (docs/warehouse.md)
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]

@@ -26,4 +26,6 @@ fi
 home=$(mktemp -d) && printf 'telemetry:\n  enabled: false\n' > "$home/dagster.yaml"
 VIRTUAL_ENV=$PWD/.venv DAGSTER_HOME=$home .venv/bin/dg check defs
 bash scripts/wheel_test.sh
-.venv/bin/python -m pytest "$@"
+# One pytest worker per core (pytest-xdist); a test file stays on one worker so its module fixtures are built
+# once. YUSUAN_TEST_WORKERS=0 runs everything in this process (e.g. under a debugger).
+.venv/bin/python -m pytest -n "${YUSUAN_TEST_WORKERS:-auto}" --dist loadfile "$@"

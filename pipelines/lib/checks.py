@@ -246,12 +246,12 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
             totals.setdefault(x.measure, x)
         elif x.subject_code and (x.cross_code is not None or x.section is not None):
             by_measure[x.measure].setdefault(x.subject_code, x)
-            parts_of[(x.measure, x.subject_code)].append(x)
+            parts_of[(x.measure, x.subject_code, x.logical)].append(x)
         elif x.subject_code and x.subject_code not in by_measure[x.measure]:
             by_measure[x.measure][x.subject_code] = x
 
     def value(measure: str, x: Line) -> Term:
-        parts = parts_of.get((measure, x.subject_code)) or [x]
+        parts = parts_of.get((measure, x.subject_code, x.logical)) or [x]
         terms = [term(p.amount, p.unit) for p in parts]
         return Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
 
@@ -418,8 +418,11 @@ def _cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set
     s_idx, s_classes = _summary_index(norm.summary, "summary")
     f_idx, _ = _summary_index(norm.summary, "fiscal_summary")
     # 收支总表 expense by class = 支出总表 类 rows
-    exp_classes = {x.subject_code: x for x in by_kind["expenditure"]
-                   if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3}
+    # (the first table of the kind: a 财政拨款支出表 printed after the 支出总表 is an expenditure table too — 西南大学)
+    exp_classes: dict[str, Line] = {}
+    for x in by_kind["expenditure"]:
+        if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3:
+            exp_classes.setdefault(x.subject_code, x)
     if s_classes.get("amount") and exp_classes:
         seen = set()
         for s in s_classes["amount"]:
@@ -644,7 +647,7 @@ PARTS_FOR = {
     "general_public_expenditure": ("total", ["basic", "project"]),
     "gov_fund_expenditure": ("total", ["basic", "project"]),
     "soe_capital_expenditure": ("total", ["basic", "project"]),
-    "basic_expenditure": ("total", ["personnel", "public_operating"]),
+    "basic_expenditure": ("total", ["personnel", "public_operating", "project"]),  # 西安: 专项业务经费 beside them
 }
 
 
@@ -770,10 +773,15 @@ def _unit_rows(norm: Normalized) -> CheckResult:
     A row that repeats the 合计 in every column is the department as a whole (printed before its units): it is
     compared with the 合计, not added."""
     c = _Checker("unit_rows_sum", None)
-    tables: dict[str, list] = defaultdict(list)
+    tables: dict[str, list[list]] = defaultdict(list)
     for x in norm.unit_rows:
-        tables[x.table_kind].append(x)
-    for kind, cells in tables.items():
+        groups = tables[x.table_kind]
+        # two tables of one kind (西安 收入总表 and 支出总表, both by unit): a second 合计 starts the next table
+        if not groups or (x.is_total and any(y.is_total and y.measure == x.measure and y.loc.row != x.loc.row
+                                             for y in groups[-1])):
+            groups.append([])
+        groups[-1].append(x)
+    for kind, cells in ((k, g) for k, gs in tables.items() for g in gs):
         totals = {x.measure: x for x in cells if x.is_total}
         rows: dict[tuple[int, int], list] = defaultdict(list)
         for x in cells:

@@ -108,6 +108,8 @@ _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("soe_capital_expenditure", re.compile(r"国有资本经营")),
     ("basic_expenditure", re.compile(r"基本支出")),
     ("project_expenditure", re.compile(r"项目(?:支出|预算)(?!绩效)")),
+    ("project_expenditure", re.compile(r"专项业务经费支出表")),  # 西安: its projects by unit, no subject codes
+    ("unknown", re.compile(r"结转资金支出表|财拨结转支出表")),  # 西安: carried-over spending by project, not modelled
     ("general_public_expenditure", re.compile(r"一般公共预算.*支出|一般公共预算.*拨款.*表")),
     ("fiscal_summary", re.compile(r"财政拨款收支|财政拨款收入支出")),
     ("summary", re.compile(r"收支|收入支出")),
@@ -333,6 +335,8 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
         stripped = _strip_unit(line)
         if (cut := _SPLIT_BEFORE.search(stripped)) and cut.start() > 0:
             stripped = stripped[: cut.start()].strip()
+        if layouts.NOT_A_TITLE.match(key(stripped)):
+            return ""  # a 绩效 form's own words above its continuation (layouts.NOT_A_TITLE): no title
         if _title_like(stripped):
             _merge_meta(meta, line_meta)
             return stripped

@@ -184,7 +184,8 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
                     label = _row_label(values)
                 column = table.header[cell.col] if cell.col < len(table.header) else ""
                 reason = cell_reason.get(where) or row_reason.get((cell.table, cell.row))
-                if reason and "has amounts but no subject code" in reason and no_codes:
+                if reason and "has amounts but no subject code" in reason and (
+                        no_codes or "prints names only" in reason):
                     reason = (f"{table.title or table.kind}: the table prints subject names without codes (row "
                               f"{label!r}); yusuan keys budget lines by code and does not guess one from a name")
                 if reason is None:

@@ -121,7 +121,12 @@ COMPARISON_MEASURES: list[tuple[str, str]] = [
 # prior_year_budget when the year it names is before the filing's (a lone 2026年预算数 stays this year's figure).
 PRIOR_YEAR_COLUMN = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预算数?$")
 # The same year over a group of columns (重庆 三公: 2025年预算数 / 合计 | 因公出国… beside 2026年预算数 / …).
-PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预算数?(?:/|$)")
+PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:(?:年初)?预算数?)?(?:/|$)")  # 西安: 2018年 / …
+
+# A group of columns printing the change on the year before (西安 三公: 2018年 | 2019年 | 增减变化情况): a comparison,
+# no 三公 fact of the filing's year (each of its cells gets a finding instead).
+PRIOR_GROUP_WORDS = re.compile(r"^(?:上年|上年度)(?:预算数?)?(?:/|$)")  # 西安 信访局 三公: 上年 | 当年 | 增减变化情况
+CHANGE_GROUP = re.compile(r"^(?:增减变化情况|增减变化|增减情况|比上年增减)(?:/|$)")
 
 # Roles read from a column's whole header path before its last segment (the group above says which variant).
 PATH_FIRST_MEASURES: list[tuple[str, str]] = [
@@ -134,6 +139,9 @@ PATH_FIRST_MEASURES: list[tuple[str, str]] = [
     (r"^上年结转[^/]*/国有资本经营", "prior_year_carryover_soe_capital"),
     (r"^上年结转[^/]*/(?:财政专户|专户资金)", "prior_year_carryover_fiscal_special_account"),
     (r"^上年结转[^/]*/单位资金", "prior_year_carryover_other"),
+    # 西安 收入总表: 其中：专项资金列入部门预算项目 (a part of 一般公共预算拨款), 上年实户资金余额 (the units' own accounts)
+    (r"其中[:：]?专项资金", "of_which_special_funds"),
+    (r"上年实户资金余额", "prior_year_own_account_balance"),
     # 财政拨款 parts by fund under its group (烟台 收入总体情况表: 财政拨款收入 / 一般公共预算收入)
     (r"财政拨款[^/]*/一般公共预算", "general_public"),
     (r"财政拨款[^/]*/政府性基金", "gov_fund"),
@@ -143,6 +151,14 @@ PATH_FIRST_MEASURES: list[tuple[str, str]] = [
 # A subtitle printed under a table's title that is not the title (北京 预算13表 部门整体支出绩效目标表 / （2026年度））:
 # passed over when the title is looked for above a table.
 TITLE_SUBTITLE = re.compile(r"^[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
+
+# Lines above a table that are no title: the words of a 绩效目标 form's own cells, printed vertically or cut by a
+# page break (西安 部门整体支出绩效目标表: "目标", "标", "时效指标" above its continuation on the next page; the
+# indicator header "一级指标 二级指标 指标内容 指标值").  A part with such a "title" continues the table before it.
+NOT_A_TITLE = re.compile(
+    r"^(?:年度)?(?:绩效)?(?:目标|标|指|指标|(?:产出|效益|满意度|成本|时效|数量|质量|社会效益|经济效益|生态效益|"
+    r"可持续影响|服务对象满意度)指标)$|^(?:(?:一级|二级|三级)指标|指标内容|指标值|指标名称)+$"
+)
 
 # The header of a column printing a second classification's code and name in one cell, beside the subject's own
 # (北京 预算03表 支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目; 预算06表 政府 | 部门经济分类科目):

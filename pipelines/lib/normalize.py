@@ -30,7 +30,15 @@ from pipelines.lib.numbers import (
     parse_amount,
     stated_amounts,
 )
-from pipelines.lib.subjects import CODE, function_class_code, level, parent, strip_ordinal
+from pipelines.lib.subjects import (
+    CODE,
+    ECONOMIC_CLASSES,
+    FUNCTION_CLASSES,
+    function_class_code,
+    level,
+    parent,
+    strip_ordinal,
+)
 
 SUBJECT_KINDS = {
     "income": "function",
@@ -225,6 +233,7 @@ class Line:
     # the run's number (1, 2, …); None where the table prints each subject once.
     section: int | None = None
     section_name: str | None = None  # the unit a run belongs to, where the table prints it (西安: 125001 西安市…中心)
+    logical: int | None = None  # the logical table it was read from (its first part's index)
 
 
 @dataclass(slots=True)
@@ -740,6 +749,11 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
         if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
             classification = "economic"
+    # a table printing names only (杭州 原点财通): its 类 rows take their national class code by name (the
+    # classes' names are stable and shipped in subjects.py / sql/seeds/subject_classes.csv); 款/项 rows cannot
+    names_only = not code_cols and glued is None and name_col is not None and not by_unit
+    classes = FUNCTION_CLASSES if classification == "function" else ECONOMIC_CLASSES
+    by_name: list[str] = []
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     cross_contexts = [["", ""] for _ in cross]
@@ -793,6 +807,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             if not any(clean(vals[c]) for c, _ in measure_cols):
                 continue  # an empty row (上海: a wide table's last column spilled onto a page of its own, blank)
             is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
+        if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
+            code = class_code
+            by_name.append(f"{label} → {class_code}")
         if code is None and not is_total:
             if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
                 continue
@@ -809,7 +826,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                 out.problems.append(Problem(
                     check="subject_code_present", table_kind=table.kind,
                     location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
-                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code",
+                    message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code"
+                    + (" (the table prints names only)" if names_only else ""),
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
@@ -849,6 +867,16 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                   section_name if not is_total else None))
             if by_unit and is_total:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+    for x in out.lines[first_line:]:
+        x.logical = table.index
+    if by_name:
+        out.problems.append(Problem(
+            check="subject_code_present", table_kind=table.kind, location=f"table {table.index}",
+            actual="; ".join(by_name),
+            message=f"{table.title or table.kind}: the table prints subject names without codes; its 类 rows took "
+            f"their national class code by exact name ({', '.join(by_name)}), its 款/项 rows (names that stand "
+            "under several 款) were left out",
+        ))
     if section > 1:
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known
             if x.loc.table in table.parts and x.section is None and not x.is_total:
@@ -963,7 +991,8 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             continue
         subject_code = None
         if side == "income":
-            item = (final and _match(FINAL_SUMMARY_INCOME_ITEMS, key)) or _match(SUMMARY_INCOME_ITEMS, key)
+            item = (final and _match(FINAL_SUMMARY_INCOME_ITEMS, key)) or _match(SUMMARY_INCOME_ITEMS, key) or \
+                _match(SUMMARY_INCOME_ITEMS, strip_ordinal(key))  # 西安: 1、财政拨款 (1)一般公共预算拨款收入
             if item in ("prior_year_carryover", "year_start_carryover"):
                 in_carryover = item
             elif in_carryover and item in ("general_public_budget", "gov_fund_budget", "soe_capital_budget"):
@@ -1040,6 +1069,19 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                    for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
+        # a row of sub-headings printed in the body under a cut header (西安: 小计 | 公务用车购置经费 | 公务用车运行维护
+        # under three columns whose header reads alike): it names those columns, it is no data row
+        for r, row in enumerate(table.body[:2]):
+            vals = table.values(row)
+            texts = {i: clean(v) for i, v in enumerate(vals) if clean(v)}
+            if texts and not any(re.search(r"\d", t) for t in texts.values()) and \
+                    all(_match(THREE_PUBLIC_CATEGORIES, t) for t in texts.values()):
+                label_rows.add(r)
+                for n, (i, cat, k) in enumerate(header_cats):
+                    if i in texts and cat is not None:
+                        sub_cat = _match(THREE_PUBLIC_CATEGORIES, texts[i])
+                        header_cats[n] = (i, "vehicles" if sub_cat == "subtotal" and "车" in k else sub_cat,
+                                          f"{k}/{texts[i]}")
         total_row = _by_unit_total_row(table, keys)
         for i, cat, k in header_cats:
             if cat is None:
@@ -1050,11 +1092,22 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     and "运行" not in k:
                 continue
             prior = (y := layouts.PRIOR_YEAR_GROUP.match(k)) and out.year and int(y.group("year")) < out.year
+            change = layouts.CHANGE_GROUP.match(k)
+            if not prior and layouts.PRIOR_GROUP_WORDS.match(k):  # 上年 / …: the year before, unnamed
+                change = True
             for r, row in enumerate(table.body):
                 vals = table.values(row)
                 if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
+                if change and not prior:  # the year before or the change on it (layouts): a comparison
+                    if clean(vals[i]):
+                        out.problems.append(Problem(
+                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                            actual=vals[i].strip(),
+                            message=f"{table.title or table.kind}: {table.header[i]} is the year before's figure or "
+                            f"the change on it, printed for comparison; the 三公 facts are the year's own columns"))
+                    continue
                 if prior:  # the year before's figures, printed for comparison: not this filing's 三公 facts
                     if clean(vals[i]):
                         out.problems.append(Problem(
@@ -1097,10 +1150,12 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
 
 def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
     """The body index of the 合计 row of a table printed by unit (its first column lists units), else None."""
-    if not keys or not re.search(layouts.UNIT_COLUMN_HEADER, keys[0]):
+    # the unit column leads, or follows a 单位编码 column (西安: 单位编码 | 单位名称 | …)
+    col = next((i for i, k in enumerate(keys[:2]) if re.search(layouts.UNIT_COLUMN_HEADER, k)), None)
+    if col is None or (col == 1 and not re.search(r"编码|代码", keys[0])):
         return None
-    return next((r for r, row in enumerate(table.body) if re.fullmatch(r"合计|总计", clean(table.values(row)[0]))),
-                None)
+    return next((r for r, row in enumerate(table.body)
+                 if any(re.fullmatch(r"合计|总计", clean(v)) for v in table.values(row)[:col + 1])), None)
 
 
 def key_title(title: str | None) -> str:

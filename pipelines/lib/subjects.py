@@ -62,7 +62,7 @@ ECONOMIC_CLASSES: dict[str, str] = {
 }
 
 CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
-_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十百零〇]+[)）、.．]\s*|^\d+[、.．]\s*")
+_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十百零〇]+[)）、.．]\s*|^\d+[、.．]\s*|^[（(]\d+[)）]\s*")
 
 
 def level(code: str) -> int:
@@ -83,4 +83,5 @@ def strip_ordinal(label: str) -> str:
 def function_class_code(label: str) -> str | None:
     """The 类 code of a 收支总表 expense line, from its printed name (ordinal and spaces ignored)."""
     name = "".join(strip_ordinal(label).split())
-    return FUNCTION_CLASSES.get(name)
+    # 西安 收支总表 prints the class without its last word (8、社会保障和就业, 23、灾害防治及应急管理)
+    return FUNCTION_CLASSES.get(name) or (FUNCTION_CLASSES.get(name + "支出") if not name.endswith("支出") else None)

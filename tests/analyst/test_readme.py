@@ -4,7 +4,8 @@ The copy is the tracked files (git ls-files) with the venv linked in, so `.venv/
 reader; the demo's steps (ingest data/samples, export) are run as scripts/demo.sh runs them, minus the pip install.
 Every `.venv/bin/…` line of the README's bash blocks runs, and every statement of its SQL block goes through
 `yusuan sql`; the placeholders `path/to/filing.docx` and `path/to/filings/` become a sample filing and its folder.
-Left out: ./scripts/demo.sh and ./scripts/test.sh (their own tests and CI), and `dg dev` (a server).
+Left out: ./scripts/demo.sh and ./scripts/test.sh (their own tests and CI), `dg dev` (a server) and `pip install`
+(it would install the throw-away copy into the shared venv).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import pytest
 from tests.analyst.conftest import N_SAMPLES, ROOT
 
 README = ROOT / "README.md"
+# Not run: `dg dev` is a server, and a `pip install` would re-point the shared venv (linked into the copy) at the
+# throw-away copy, breaking every later import of the package.
+SETUP_LINES = (".venv/bin/dg ", ".venv/bin/pip ")
 SAMPLE = "data/samples/河北省/邯郸市/魏县/2023/201_中国共产党魏县委员会办公室_2023.docx"
 
 
@@ -31,7 +35,7 @@ def commands() -> list[str]:
     out = []
     for block in blocks("bash"):
         for line in block.splitlines():
-            if line.startswith(".venv/bin/") and not line.startswith(".venv/bin/dg "):
+            if line.startswith(".venv/bin/") and not line.startswith(SETUP_LINES):
                 out.append(line.replace("path/to/filing.docx", SAMPLE).replace("path/to/filings/", "data/samples/"))
     return out
 

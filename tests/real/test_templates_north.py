@@ -188,3 +188,79 @@ def test_yantai_three_public_keeps_last_years_budget_apart(processed):
 
 def test_yantai_coverage(processed):
     assert _coverage(processed("yantai")) >= 98
+
+
+# --- 陕西 西安 部门综合预算 (each unit's row, then its subjects; 部门经济 × 政府经济) ---------------------------------------
+
+def test_xian_anjianju_function_table_by_unit(processed):
+    item = processed("xian_ajj")
+    gp = dict(table_kind="general_public_expenditure", measure="total")
+    # p.7 表5: 125001 西安市安全生产监督管理局 … 2240101 行政运行 853.04 786.21 66.83
+    [row] = _lines(item, subject_code="2240101", **gp)
+    assert row["amount_wan"] == D("853.04") and row["section_name"] == "西安市安全生产监督管理局"
+    # p.7–8: 2240106 安全监管 1,008.45 (监督管理局) | 413.58 (宣传教育中心) | 747.66 (执法监察支队) …
+    by_unit = {r["section_name"]: r["amount_wan"] for r in _lines(item, subject_code="2240106", **gp)}
+    assert by_unit["西安市安全生产监督管理局"] == D("1008.45")
+    assert by_unit["西安市安全生产宣传教育中心"] == D("413.58")
+    # p.7: 208 社会保障和就业支出 115.11 83.06 32.05 (监督管理局's 类 line)
+    assert _one(item, subject_code="208", section_name="西安市安全生产监督管理局", **gp) == D("115.11")
+    # p.7: 合计 3,643.37 — the units' 类 lines add up to it
+    assert sum(r["amount_wan"] for r in _lines(item, subject_level=1, **gp)) == D("3643.37")
+
+
+def test_xian_anjianju_economic_table_crosses_department_and_government_class(processed):
+    item = processed("xian_ajj")
+    # 表6 (按支出经济分类科目): 30101 基本工资 50101 工资奖金津补贴 237.03 (监督管理局)
+    rows = [r for r in _lines(item, subject_code="30101", cross_code="50101", measure="total")
+            if r["section_name"] == "西安市安全生产监督管理局"]
+    assert [r["amount_wan"] for r in rows][:1] == [D("237.03")]
+    # 宣传教育中心's 30101 基本工资 is crossed with 50501 工资福利支出: 68.47
+    rows = [r for r in _lines(item, subject_code="30101", cross_code="50501", measure="total")
+            if r["section_name"] == "西安市安全生产宣传教育中心"]
+    assert [r["amount_wan"] for r in rows][:1] == [D("68.47")]
+
+
+def test_xian_anjianju_three_public_is_this_years_total_row(processed):
+    item = processed("xian_ajj")
+    got = {r["category"]: r["amount_wan"] for r in item.frames["three_public"].iter_rows(named=True)}
+    # p.32 表13, 合计 row, 2019年: 83.74 28.38 4.38 24.00 24.00 19.06 36.30 (2018年 and 增减变化 beside it)
+    assert got == {"total": D("83.74"), "subtotal": D("28.38"), "reception": D("4.38"), "vehicles": D("24.00"),
+                   "vehicle_operation": D("24.00"), "meeting": D("19.06"), "training": D("36.30")}
+    assert item.frames["three_public"].height == 7  # units' rows checked, 2018 and the change kept out
+    # no 绩效 project named after a page-break fragment ('目标')
+    assert "目标" not in item.frames["projects"]["project_name"].to_list()
+
+
+def test_xian_anjianju_coverage(processed):
+    assert _coverage(processed("xian_ajj")) >= 90
+
+
+def test_xian_xinfangju_function_and_economic_tables_in_yuan(processed):
+    item = processed("xian_xfj")
+    gp = dict(table_kind="general_public_expenditure")
+    # p.23 表5 (单位：元): 2014001 行政运行 13,733,180.94 12,653,513.74 1,079,667.20
+    rows = _lines(item, subject_code="2014001", measure="total", **gp)
+    assert [r["amount_yuan"] for r in rows] == [D("13733180.94")]
+    # p.23: 201 一般公共服务支出 … 专项业务经费支出 8,936,120.00; 2210203 购房补贴 746,101.56
+    assert [r["amount_yuan"] for r in _lines(item, subject_code="201", measure="project", **gp)] == [D("8936120.00")]
+    assert [r["amount_yuan"] for r in _lines(item, subject_code="2210203", measure="total", **gp)] == [
+        D("746101.56")]
+    # p.24 表6: 30102 津贴补贴 50101 工资奖金津补贴 3,719,022.18
+    rows = _lines(item, subject_code="30102", cross_code="50101", measure="total")
+    assert [r["amount_yuan"] for r in rows][:1] == [D("3719022.18")]
+
+
+def test_xian_xinfangju_three_public_is_this_years_total_row(processed):
+    item = processed("xian_xfj")
+    got = {r["category"]: r["amount_yuan"] for r in item.frames["three_public"].iter_rows(named=True)}
+    # 表13 (单位：元), 合计 row, 当年 columns: 320,800.00 | 101,000.00 | (出国 blank) | 10,000.00 | 91,000.00 |
+    # (购置 blank) | 91,000.00 | (会议费 blank) | 219,800.00 — 上年 (242,000.00 …) and 增减变化情况 printed beside it
+    assert got == {"total": D("320800.00"), "subtotal": D("101000.00"), "reception": D("10000.00"),
+                   "vehicles": D("91000.00"), "vehicle_operation": D("91000.00"), "training": D("219800.00")}
+    prior = [f for f in item.frames["findings"].iter_rows(named=True) if f["check"] == "three_public_prior_year"]
+    assert D("242000.00") in {D(f["actual"].replace(",", "")) for f in prior}
+
+
+def test_xian_xinfangju_coverage(processed):
+    # the 上年 and 增减变化情况 columns of 表13 are comparisons, left out with a finding each
+    assert _coverage(processed("xian_xfj")) >= 85

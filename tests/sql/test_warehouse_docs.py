@@ -21,8 +21,11 @@ def sections() -> dict[str, str]:
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
 
 
-@pytest.fixture
-def filled(con):
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """One warehouse for the module: every test here only reads it (the doc's queries are SELECTs)."""
+    con = warehouse.connect(tmp_path_factory.mktemp("docs") / "warehouse.duckdb")
+    warehouse.apply_ddl(con)
     frames = weixian_2023_frames()
     warehouse.load_document(con, weixian_doc("2022", year=2022), frames)
     changed = frames["three_public"].with_columns(amount_wan=frames["three_public"]["amount_wan"] * 2)
@@ -30,7 +33,8 @@ def filled(con):
     warehouse.load_document(con, weixian_doc("2023-v2"), weixian_2023_frames(three_public=changed))
     warehouse.load_document(con, weixian_doc("2023-final", doc_type="final_accounts"), weixian_2023_final_frames())
     warehouse.rebuild_models(con)
-    return con
+    yield con
+    con.close()
 
 
 def test_the_doc_has_at_least_five_example_queries():
