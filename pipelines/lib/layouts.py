@@ -151,6 +151,12 @@ PRIOR_YEAR_COLUMN = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预�
 # The same year over a group of columns (重庆 三公: 2025年预算数 / 合计 | 因公出国… beside 2026年预算数 / …).
 PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:(?:年初)?预算数?)?(?:/|$)")  # 西安: 2018年 / …
 
+# A 收支总表 expense label column by economic class, printed beside the function classes on the same rows (西安:
+# 支出功能分类科目（按大类） | 部门预算支出经济分类科目（按大类） | 政府预算支出经济分类科目（按大类）): budget_summary holds one
+# expense line per printed row and measure, so these are left out, each cell with a finding (the 经济分类 tables print
+# the same spending line by line).
+SUMMARY_SIDE_BY_SIDE_ECONOMIC = r"经济分类"
+
 # A group of columns printing the change on the year before (西安 三公: 2018年 | 2019年 | 增减变化情况): a comparison,
 # no 三公 fact of the filing's year (each of its cells gets a finding instead).
 PRIOR_GROUP_WORDS = re.compile(r"^(?:上年|上年度)(?:预算数?)?(?:/|$)")  # 西安 信访局 三公: 上年 | 当年 | 增减变化情况

@@ -1081,8 +1081,28 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
         for n, label_col in enumerate(labels):
             end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
             value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
+            if n and side == "expense" and re.search(layouts.SUMMARY_SIDE_BY_SIDE_ECONOMIC, keys[label_col]):
+                _summary_by_economic_class(table, label_col, value_cols, keys, out)
+                continue
             if value_cols:
                 _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
+
+
+def _summary_by_economic_class(table: Table, label_col: int, value_cols: list[int], keys: list[str],
+                               out: Normalized) -> None:
+    """A 收支总表's expense by economic class, printed beside its function classes (layouts.SUMMARY_SIDE_BY_SIDE_
+    ECONOMIC): each amount left out with a finding that says where the same spending is read."""
+    for row in table.body:
+        vals = table.values(row)
+        for col in value_cols:
+            if clean(vals[col]) and not re.search(r"合计|总计|结转|结余", clean(vals[label_col])):
+                out.problems.append(Problem(
+                    check="summary_item_known", table_kind=table.kind,
+                    location=str(Loc(row[0].table, row[0].row, col)), actual=vals[col].strip(),
+                    message=f"{table.title or table.kind}: {vals[label_col].strip() or '(no label)'} "
+                    f"{vals[col].strip()} is spending by economic class ({table.header[label_col]}), printed beside "
+                    "the function classes on the same rows; the summary keeps the function classes, the 经济分类 "
+                    "tables print this spending line by line"))
 
 
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
