@@ -11,7 +11,7 @@ What "printed amounts" are is defined once, in ``pipelines/lib/coverage.py`` (ev
 every recognised budget table, codes, row numbers and percentages excluded) and stored per table in
 ``quality.coverage``; the cells left out, with why, are in ``quality.coverage_gaps`` (``--gaps N`` prints the
 N most common reasons).  "read" counts cells that became lines (facts, and 合计 rows read and checked);
-"facts" counts the rows loaded into staging.budget_lines / budget_summary / three_public.
+"facts" counts the rows loaded into staging.budget_lines / budget_summary / three_public / unit_lines.
 """
 
 from __future__ import annotations
@@ -42,13 +42,14 @@ def report(db: Path, gaps: int) -> None:
     con = warehouse.connect(db, read_only=True)
     doc_cols = _columns(con, "core.documents")
     scope = "scope" if "scope" in doc_cols else "null"
+    unit_lines = " union all select document_id from staging.unit_lines" if _columns(con, "staging.unit_lines") else ""
     rows = con.execute(f"""
         with cov as (select document_id, sum(printed) as printed, sum("read") as got
                      from quality.coverage group by document_id),
              facts as (select document_id, count(*) as n from (
                  select document_id from staging.budget_lines union all
                  select document_id from staging.budget_summary union all
-                 select document_id from staging.three_public) group by document_id)
+                 select document_id from staging.three_public{unit_lines}) group by document_id)
         select d.source_path, d.status, d.department_name, d.year, d.doc_type, {scope} as scope,
                coalesce(cov.printed, 0), coalesce(cov.got, 0), coalesce(facts.n, 0), d.error
         from core.documents d left join cov using (document_id) left join facts using (document_id)

@@ -23,6 +23,9 @@ BUDGET_MEASURES = [
     "excl_capital_construction", "prior_year_execution_excl_capital_construction",  # 扣除(中央)基建…后
     "change_on_prior_year_excl_capital_construction",
     "general_public", "gov_fund", "soe_capital",  # 基本支出 by fund source (烟台, 广州)
+    # 广东: 财政专户 in its parts (收入); 深圳 支出总表: 政府采购 and the parts reserved for small firms
+    "fiscal_special_account_education_fees", "fiscal_special_account_other",
+    "procurement", "procurement_reserved_sme", "procurement_reserved_small_micro",
     "fiscal_appropriation_funding",  # 湖南: 本级财政拨款 / 其中:经费拨款 (docs/warehouse.md)
     "prior_year_carryover_general_public", "prior_year_carryover_gov_fund", "prior_year_carryover_soe_capital",
     "prior_year_carryover_fiscal_special_account", "prior_year_carryover_other",  # 浙江: 上年结转结余 by fund
@@ -40,13 +43,16 @@ SUMMARY_ITEMS = [
     "fiscal_special_account", "business",
     "operating", "superior_subsidy", "affiliate_remittance", "other", "current_year_total",
     "prior_year_carryover", "prior_year_carryover_general_public", "prior_year_carryover_gov_fund",
-    "prior_year_carryover_soe_capital", "grand_total", "function_class",
+    "prior_year_carryover_soe_capital",
+    "prior_year_carryover_fiscal", "prior_year_carryover_non_fiscal",  # 深圳: 1.财政拨款结余、结转 2.非财政拨款…
+    "grand_total", "function_class",
     "function_detail",  # a 款/项 line a 收支总表 prints by name under its 类 (浙江); subject_code is the 类's
     "year_end_carryover",
     "basic", "project", "reserve",  # expense lines by use (江苏 收支总表: 基本支出, 项目支出, 单位预留机动经费)
     # 决算 (final accounts) lines
+    "year_start_carryover", "use_of_non_fiscal_balance",
     "of_which_donations",  # 西南大学: 其中：捐赠收入 under 其他收入
-    "year_start_carryover", "use_of_non_fiscal_balance", "balance_distribution",
+    "balance_distribution",
     "year_end_carryover_general_public", "year_end_carryover_gov_fund", "year_end_carryover_soe_capital",
     "year_start_carryover_general_public", "year_start_carryover_gov_fund", "year_start_carryover_soe_capital",
 ]
@@ -192,6 +198,19 @@ class ProcurementLine(_Amounts):
         unique = ["document_id", "source_table", "source_row", "source_col"]
 
 
+class UnitLineModel(_Amounts):
+    """An amount of a row named by spending unit (资金使用单位) rather than subject code (docs/warehouse.md)."""
+
+    table_kind: str = pa.Field(isin=TABLE_KINDS)
+    unit_name: str = pa.Field(nullable=True)
+    item_name: str = pa.Field(nullable=True)
+    measure: str = pa.Field(isin=BUDGET_MEASURES)
+
+    class Config:
+        strict = True
+        unique = ["document_id", "source_table", "source_row", "source_col"]
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "budget_lines": BudgetLine,
     "budget_summary": SummaryLine,
@@ -200,4 +219,5 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "projects": Project,
     "narrative_figures": NarrativeFigure,
     "procurement": ProcurementLine,
+    "unit_lines": UnitLineModel,
 }

@@ -123,6 +123,11 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
         present_parts = [m for m in part_ms if m in measures_seen]
         if "basic" in present_parts:  # 人员 and 公用 are inside 基本支出 where both are printed
             present_parts = [m for m in present_parts if m not in ("personnel", "public_operating")]
+        if {"fiscal_appropriation", "general_public"} <= set(present_parts):
+            # 财政拨款 printed with its three funds under it (烟台): the funds are inside it, not beside it
+            present_parts = [m for m in present_parts if m not in ("general_public", "gov_fund", "soe_capital")]
+        if "fiscal_special_account" in present_parts:  # 教育收费 | 其他专户收入 are inside 财政专户 where printed
+            present_parts = [m for m in present_parts if not m.startswith("fiscal_special_account_")]
         if total_m not in measures_seen or not present_parts:
             continue
         for (_, _), ms in rows.items():
@@ -240,7 +245,11 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     pairs: list[tuple[str, Line | SummaryLine | None, Line | SummaryLine | None]] = []
     cur_in = s_idx.get(("income", "current_year_total", "amount"))
     inc = _total(by_kind["income"], "current_year_total") or _total(by_kind["income"], "total")
-    pairs.append(("收入总表 合计 = 收支总表 本年收入合计", cur_in, inc))
+    if _total(by_kind["income"], "current_year_total") is None and _total(by_kind["income"], "prior_year_carryover"):
+        # 广州/珠海: the 收入总表's 合计 includes 上年结转结余: it is the 收支总表's 收入总计
+        pairs.append(("收入总表 合计 = 收支总表 收入总计", s_idx.get(("income", "grand_total", "amount")), inc))
+    else:
+        pairs.append(("收入总表 合计 = 收支总表 本年收入合计", cur_in, inc))
     cur_ex = s_idx.get(("expense", "current_year_total", "amount"))
     pairs.append(("支出总表 合计 = 收支总表 本年支出合计", cur_ex, _total(by_kind["expenditure"], "total")))
     gp_fs = f_idx.get(("expense", "current_year_total", "general_public"))
@@ -304,7 +313,8 @@ PARTS_FOR = {
     "income": ("total", ["current_year_total", "prior_year_carryover"]),
     "income_current": (
         "current_year_total",
-        ["fiscal_appropriation", "gov_fund", "soe_capital", "fiscal_special_account", "business", "operating",
+        ["fiscal_appropriation", "general_public", "gov_fund", "soe_capital", "fiscal_special_account",
+         "fiscal_special_account_education_fees", "fiscal_special_account_other", "business", "operating",
          "superior_subsidy", "affiliate_remittance", "other"],
     ),
     "income_carryover": (  # 浙江: 上年结转结余 / 小计 | 一般公共预算 | 政府性基金预算 | … | 单位资金

@@ -6,6 +6,7 @@ it compares with and the changes it claims (narrative_claims), and a 决算's ex
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from decimal import Decimal
 
 from pipelines.lib.checks import ZERO, CheckResult, Finding, Term, _Checker, _fmt, term
@@ -14,13 +15,31 @@ from pipelines.lib.model import Filing
 from pipelines.lib.normalize import Line, Normalized, ThreePublicLine
 
 
+def _three_public_totals(lines: list[ThreePublicLine], basis: str) -> dict[str, Term]:
+    """Each 三公 category's figure of one basis: its fund_source ``total`` where printed, else (深圳 prints only
+    一般公共预算 | 政府性基金预算 | 国有资本经营预算 columns) the sum of its funds — for checking, never stored."""
+    out: dict[str, Term] = {}
+    parts: dict[str, list[Term]] = defaultdict(list)
+    for x in lines:
+        if x.basis != basis:
+            continue
+        if x.fund_source == "total":
+            out.setdefault(x.category, term(x.amount, x.unit))
+        else:
+            parts[x.category].append(term(x.amount, x.unit))
+    for cat, terms in parts.items():
+        if cat not in out:
+            out[cat] = Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
+    return out
+
+
 def narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
     c = _Checker("narrative_vs_tables", "narrative")
     if not norm.stated:
         return c.not_run("the narrative states no figures yusuan recognises")
     s_idx, _ = _summary_index(norm.summary, "summary")
     own = "final" if norm.doc_type == "final_accounts" else "budget"  # the figures the narrative speaks of
-    three = {x.category: x for x in norm.three_public if x.fund_source == "total" and x.basis == own}
+    three = _three_public_totals(norm.three_public, own)
     basic = {x.measure: x for x in by_kind["basic_expenditure"] if x.is_total and x.section is None}
 
     def from_summary(side):
@@ -51,7 +70,7 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
                 continue
             table_term = Term(ZERO, ZERO)  # the 三公 table prints a blank where the text says 0
         else:
-            table_term = term(line.amount, line.unit)
+            table_term = line if isinstance(line, Term) else term(line.amount, line.unit)
         exp = s.stated_wan
         decimals = max(0, -exp.normalize().as_tuple().exponent)
         stated = Term(exp, Decimal(1).scaleb(-decimals) / 2)

@@ -466,7 +466,7 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
         not subject_like and sum(w in bk for w in ("因公出国", "公务接待", "公务用车")) >= 2
     ):
         return ["three_public"]
-    if "采购" in hk:
+    if "采购" in hk and not ("基本支出" in hk and "项目支出" in hk):  # 深圳 支出总表: 政府采购 columns beside the uses
         return ["procurement"]
     if any(w in hk for w in ("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")):
         return ["org_structure"]
@@ -635,6 +635,8 @@ def _decide_kind(p: _Parsed) -> None:
         p.kind = t
     elif t is not None and (not hints or t in hints or t in layouts.TITLE_DECIDES):
         p.kind = t
+    elif t in layouts.TITLE_OVER_HEADER and len(hints) == 1 and hints[0] in layouts.TITLE_OVER_HEADER[t]:
+        p.kind = t  # 深圳 基本支出总表: spending by its fund sources, whose columns read like an income table
     elif hints:
         p.kind = hints[0]
         if t is not None:

@@ -157,6 +157,19 @@ PROCUREMENT = {
     **PROVENANCE,
 }
 
+# Rows named by spending unit instead of subject code (a relation beyond the contract; docs/warehouse.md).
+UNIT_LINES = {
+    "document_id": pl.String,
+    "table_kind": pl.String,
+    "unit_name": pl.String,  # the spending unit (资金使用单位 / 预算单位) as printed; NULL above the first unit
+    "item_name": pl.String,  # the item under the unit as printed (工资福利支出); NULL on the unit's own row
+    "measure": pl.String,
+    "basis": pl.String,
+    "amount_yuan": YUAN,
+    "amount_wan": WAN,
+    **PROVENANCE,
+}
+
 # Self-coverage (pipelines/lib/coverage.py says what is counted): per logical budget table, and per left-out cell.
 COVERAGE = {
     "document_id": pl.String,
@@ -197,6 +210,7 @@ FRAMES = {
     "check_results": CHECK_RESULTS,
     "narrative_figures": NARRATIVE_FIGURES,
     "procurement": PROCUREMENT,
+    "unit_lines": UNIT_LINES,
     "coverage": COVERAGE,
     "coverage_gaps": COVERAGE_GAPS,
 }

@@ -78,6 +78,10 @@ ABBREVIATIONS = (
 EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
     # 江苏 支出预算总表: 合计 | 基本支出 | 项目支出 | 单位预留机动经费 | 结转下年资金 (one row, no codes)
     "expenditure": [
+        # 深圳 支出总表: 2026年政府采购项目 / 小计 | 其中：…预留给中小企业的… | 其中：…预留给小型、微型企业的…
+        (r"预留给小型|小型、?微型企业|小微企业", "procurement_reserved_small_micro"),
+        (r"预留给中小企业|中小企业", "procurement_reserved_sme"),
+        (r"政府采购", "procurement"),
         (r"单位预留机动|预留机动", "reserve"),
         (r"结转下年", "carryover_to_next_year"),
         (r"基本支出", "basic"),
@@ -90,6 +94,7 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"合计|总计", "total"),
     ],
     "basic_expenditure": [
+        (r"^财政拨款/(?:合计|小计)$", "fiscal_appropriation"),  # 广东: 总计 | 财政拨款 / 合计 | / 一般公共预算 …
         (r"人员经费|人员支出", "personnel"),
         (r"^人员类$", "personnel"),  # 湖南 长沙: 经济科目名称 | 总计 | 人员类 | 公用经费
         (r"公用经费|公用支出", "public_operating"),
@@ -101,8 +106,31 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"国有资本", "soe_capital"),
         (r"财政专户", "fiscal_special_account"),
         (r"财政拨款", "fiscal_appropriation"),
+        # … and by the unit's own funds (深圳 基本支出总表: 单位资金 / 事业收入 …, 上年结余、结转; 广东: 其他资金)
+        (r"事业单位经营|经营收入", "operating"),
+        (r"事业收入", "business"),
+        (r"上级补助", "superior_subsidy"),
+        (r"附属单位上缴", "affiliate_remittance"),
+        (r"上年结转|上年结余", "prior_year_carryover"),
+        (r"其他收入|^其他资金$", "other"),
     ],
 }
+# Income by fund (广州 收入总体情况表: 财政拨款收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算; 深圳: …拨款),
+# tried before normalize.MEASURES["income"]: gov_fund / soe_capital (under a 财政拨款 group PATH_FIRST_MEASURES makes
+# the 一般公共预算 column general_public, as for 烟台; a bare 一般公共预算 column stays fiscal_appropriation, 浙江).
+INCOME_FUND_MEASURES: list[tuple[str, str]] = [
+    (r"^政府性基金(?:预算)?(?:拨款|资金)?$", "gov_fund"),
+    (r"^国有资本经营(?:预算)?(?:拨款|资金)?$", "soe_capital"),
+    (r"上年结余", "prior_year_carryover"),  # 深圳: 上年结余、结转
+]
+# A subject table whose title says it is by economic class though its kind is by function (深圳
+# 一般公共预算支出表（按经济分类）beside its 按功能分类 twin): its lines are economic.
+ECONOMIC_TITLE = r"按经济分类|经济分类科目"
+# Tables that list their rows by spending unit (资金使用单位 / 预算单位), or by unit and the items under it, instead
+# of (or beside) subject codes: the header of that column.  Their rows go to staging.unit_lines (docs/warehouse.md).
+UNIT_LABEL_HEADER = r"资金使用单位|^支出项目类别$|^(?:单位|部门|预算单位)(?:名称)?$"
+# …and where that header names units only (no 类别; UNIT_COLUMN_HEADER below): every row of it is a unit.
+UNITS_ONLY_HEADER = r"^(?:单位|部门|预算单位)(?:名称)?$"
 # Parts printed as "其中" under a column, read before the column's own role (their measure is not one of the sum's
 # parts: 经费拨款 is inside 本级财政拨款).  湖南 长沙 收入总体情况表: 本级财政拨款 / 金额 | 其中:经费拨款.
 PART_MEASURES: dict[str, list[tuple[str, str]]] = {
@@ -123,6 +151,12 @@ PRIOR_YEAR_COLUMN = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预�
 # The same year over a group of columns (重庆 三公: 2025年预算数 / 合计 | 因公出国… beside 2026年预算数 / …).
 PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:(?:年初)?预算数?)?(?:/|$)")  # 西安: 2018年 / …
 
+# A 收支总表 expense label column by economic class, printed beside the function classes on the same rows (西安:
+# 支出功能分类科目（按大类） | 部门预算支出经济分类科目（按大类） | 政府预算支出经济分类科目（按大类）): budget_summary holds one
+# expense line per printed row and measure, so these are left out, each cell with a finding (the 经济分类 tables print
+# the same spending line by line).
+SUMMARY_SIDE_BY_SIDE_ECONOMIC = r"经济分类"
+
 # A group of columns printing the change on the year before (西安 三公: 2018年 | 2019年 | 增减变化情况): a comparison,
 # no 三公 fact of the filing's year (each of its cells gets a finding instead).
 PRIOR_GROUP_WORDS = re.compile(r"^(?:上年|上年度)(?:预算数?)?(?:/|$)")  # 西安 信访局 三公: 上年 | 当年 | 增减变化情况
@@ -130,6 +164,9 @@ CHANGE_GROUP = re.compile(r"^(?:增减变化情况|增减变化|增减情况|比
 
 # Roles read from a column's whole header path before its last segment (the group above says which variant).
 PATH_FIRST_MEASURES: list[tuple[str, str]] = [
+    # 财政专户拨款收入 printed in its two parts (广州/珠海 收入总体情况表: 教育收费 | 其他专户收入拨款)
+    (r"^财政专户[^/]*/教育收费", "fiscal_special_account_education_fees"),
+    (r"^财政专户[^/]*/其他专户", "fiscal_special_account_other"),
     (r"扣除.*增减额", "change_on_prior_year_excl_capital_construction"),
     # 浙江 收入预算总表: 本年收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算 …, and the carry-over by fund
     (r"^本年收入/政府性基金", "gov_fund"),
@@ -171,7 +208,7 @@ CROSS_CLASSIFICATION_HEADER = r"分类科目|经济科目|功能科目"
 UNIT_ROW_CODE = re.compile(r"^(?:\d{6}|\d{8,12})$")
 
 # The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
-SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$"
+SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$|^预算$"  # 广东: 部门预算支出经济科目 | 预算
 
 # 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费) — summary items.
 SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
@@ -180,6 +217,25 @@ SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
     (r"^(?:[一二三四五六七八九十]+、)?(?:单位)?预留机动经费$", "reserve"),
 ]
 
+# 三公 tables printed one column per category and fund (深圳: 因公出国(境)费 / 一般公共预算 | / 政府性基金预算 …): the
+# last header segment names the fund, the segment above it the category.
+THREE_PUBLIC_FUND_LEAF: list[tuple[str, str]] = [
+    (r"^一般公共预算|^公共财政", "general_public"),
+    (r"^政府性基金", "gov_fund"),
+    (r"^国有资本", "soe_capital"),
+]
+# A column naming the year of each row (深圳 三公: 年度 | 2025年, 2026年, 增减变化金额): only the filing's own year
+# is its figure.
+YEAR_ROW_HEADER = r"^年度$|^年份$"
+
+# Where the title's kind overrules what the header looks like: spending tables printed by fund source (深圳
+# 基本支出总表 / 项目支出总表: 总计 | 财政拨款 / 一般公共预算拨款 … | 单位资金 / 事业收入 …) have a 收入总表's columns, and a
+# project table may print each project's 绩效目标 in a column (广东 部门预算项目支出及其他支出预算表) — the title says
+# what the rows are.  title kind → the header kinds it overrules.
+TITLE_OVER_HEADER: dict[str, tuple[str, ...]] = {
+    "basic_expenditure": ("income",),
+    "project_expenditure": ("income", "performance_target"),
+}
 # 收支总表 expense side printed by use beside its total (上海 单位预算: 本年支出 / 预算数 / 合计 | 基本支出 (人员经费 |
 # 公用经费, named on a row under the header) | 项目支出): each column its measure; the total stays 'amount'.
 SUMMARY_EXPENSE_MEASURES: list[tuple[str, str]] = [

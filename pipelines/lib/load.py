@@ -36,6 +36,7 @@ FRAME_TABLES = {
     "table_cells": "raw.table_cells",
     "check_results": "quality.check_results",
     "procurement": "staging.procurement",
+    "unit_lines": "staging.unit_lines",
     "coverage": "quality.coverage",
     "coverage_gaps": "quality.coverage_gaps",
 }

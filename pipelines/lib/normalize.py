@@ -12,6 +12,7 @@ an amount and does not parse becomes a finding, never an exception.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -84,6 +85,7 @@ for _k in ("general_public_expenditure", "gov_fund_expenditure", "soe_capital_ex
                     (r"项目支出|专项业务", "project"), (r"合计|总计", "total")]
 MEASURES["office_operation"] = [(r"合计|总计", "total")]
 MEASURES.update(layouts.EXTRA_MEASURES)
+MEASURES["income"] = [*layouts.INCOME_FUND_MEASURES, *MEASURES["income"]]
 for _k, _rules in layouts.PART_MEASURES.items():
     MEASURES[_k] = [*_rules, *MEASURES[_k]]
 MEASURES["income"] = [*layouts.INCOME_EXTRA_MEASURES, *MEASURES["income"]]
@@ -119,7 +121,7 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"接待", "reception"),
     (r"小计", "subtotal"),
     (r"三公", "subtotal"),  # “三公”经费 (广州's row), “三公”经费财政拨款预算总额 (北京's column): the 三公 sum
-    (r"合计", "total"),
+    (r"合计|总计", "total"),  # 深圳: 总计 / 一般公共预算
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
 FUND_SOURCES = [
@@ -132,9 +134,12 @@ FUND_SOURCES = [
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"使用非财政拨款结余|用事业基金弥补收支差额|使用事业基金", "use_of_non_fiscal_balance"),  # 西南大学 预算 too
     (r"^其中[:：]?捐赠收入$", "of_which_donations"),  # 西南大学: under 其他收入, a part of it (not added again)
-    (r"上年结转|年初.*结转|年初结转", "prior_year_carryover"),
+    # 深圳: 上年结余、结转 / 1.财政拨款结余、结转 / 2.非财政拨款结余、结转 — its two parts
+    (r"^(?:\d+[.．、])?非财政拨款结[余转]", "prior_year_carryover_non_fiscal"),
+    (r"^(?:\d+[.．、])?财政拨款结[余转]", "prior_year_carryover_fiscal"),
+    (r"上年结转|年初.*结转|年初结转|^上年结余", "prior_year_carryover"),  # 深圳: 上年结余、结转
     # 上海: "一、财政拨款收入" heads its three funds (1. 一般公共预算资金 2. 政府性基金 3. 国有资本经营预算)
-    (r"^(一、)?(本级)?财政拨款(收入)?$", "fiscal_appropriation"),  # 湖南: 一、本级财政拨款收入
+    (r"^(一、)?(本级)?(?:财政|预算)拨款(收入)?$", "fiscal_appropriation"),  # 湖南: 一、本级财政拨款收入; 广东: 一、预算拨款
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "gov_fund_budget"),
     (r"国有资本经营", "soe_capital_budget"),
@@ -152,7 +157,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
     (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
-    (r"年终结转|年末.*结转|年末结转|结转下年", "year_end_carryover"),
+    (r"年终结转|年末.*结转|年末结转|结转下年|结转结余下年", "year_end_carryover"),  # 广东: 结转结余下年
     (r"结余分配", "balance_distribution"),  # 湖南's budget 收支总表 prints it (blank) beside 结转下年
     (r"支出总计|^总计$|^支出合计$", "grand_total"),
     *layouts.SUMMARY_USE_ITEMS,
@@ -334,6 +339,21 @@ class Problem:
 
 
 @dataclass(slots=True)
+class UnitLine:
+    """An amount of a row named by spending unit (资金使用单位, 预算单位) rather than by subject code — the unit's own
+    row (``item_name`` None) or an item printed under it (广东 部门预算基本支出预算表: 工资福利支出 under each unit)."""
+
+    table_kind: str
+    unit_name: str | None
+    item_name: str | None
+    measure: str
+    amount: Amount
+    unit: str
+    loc: Loc
+    basis: str = "budget"
+
+
+@dataclass(slots=True)
 class ProcurementLine:
     """A line of a 政府采购预算表: its printed labels (the group lines above it carried down) and amount."""
 
@@ -356,6 +376,8 @@ class Normalized:
     problems: list[Problem] = field(default_factory=list)
     doc_type: str = "budget"  # the filing's: decides the basis of columns that name none
     procurement: list[ProcurementLine] = field(default_factory=list)
+    year: int | None = None  # the filing's: which of a table's year rows (深圳 三公: 2025年 | 2026年) is its own
+    unit_lines: list[UnitLine] = field(default_factory=list)
     unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
     list_totals: list = field(default_factory=list)  # (table, (row, text)): a project list's unlabelled 合计
     list_projects: dict = field(default_factory=dict)  # a 绩效目标 table's title → its projects, across tables
@@ -418,6 +440,10 @@ class Normalized:
             "procurement": _frame([
                 {"document_id": d, "basis": "budget", "item": x.item, "is_total": x.is_total,
                  **prov(x.amount, x.unit, x.loc)} for x in self.procurement], F.PROCUREMENT),
+            "unit_lines": _frame([
+                {"document_id": d, "table_kind": x.table_kind, "unit_name": x.unit_name, "item_name": x.item_name,
+                 "measure": x.measure, "basis": x.basis, **prov(x.amount, x.unit, x.loc)} for x in self.unit_lines],
+                F.UNIT_LINES),
         }
 
 
@@ -742,6 +768,11 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols = [(single[0], "total")]
             bases[single[0]] = basis_of(keys[single[0]], out.doc_type)
     classification = SUBJECT_KINDS[table.kind]
+    if re.search(layouts.ECONOMIC_TITLE, clean(table.title or "")):
+        classification = "economic"
+    unit_col, item_col, unit_rows, unit_is_total = _unit_rows(table, keys, code_cols, name_col, glued)
+    current_unit: str | None = None
+    first_unit_line, first_line = len(out.unit_lines), len(out.lines)
     by_unit = not code_cols and glued is None and name_col is not None and bool(
         re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
     if classification == "function" and code_cols and len(code_cols) == 1:
@@ -798,15 +829,38 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             ))
             continue
         name = glued_name or (vals[name_col].strip() if name_col is not None else "")
+        # the row's own name beside its unit (杭州: 单位名称 | 项目名称 | 金额): an item of that unit
+        own_name = vals[item_col].strip() if item_col is not None else ""
+        if unit_col is not None and code is None and clean(vals[unit_col]) and not clean(own_name):
+            name = vals[unit_col].strip()
         if not clean(name) and code is None:  # 合计 printed in another text column (陕西: under 政府经济科目名称)
             name = next((v for i, v in enumerate(vals) if v.strip() and not re.match(r"^[\d,.\-%]+$", clean(v))),
                         "")
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
         is_total = code is None and bool(re.search(r"合计|总计", label))
-        if not code_cols and name_col is None and glued is None and code is None:
+        if not code_cols and name_col is None and glued is None and code is None and unit_col is None:
             if not any(clean(vals[c]) for c, _ in measure_cols):
                 continue  # an empty row (上海: a wide table's last column spilled onto a page of its own, blank)
             is_total, label = True, "合计"  # a table of one row and no subject column (江苏 支出预算总表): the total
+        if code is None and not is_total and unit_col is not None and label:
+            r_id = (row[0].table, row[0].row) if row else None
+            if r_id in unit_rows:
+                current_unit = name.strip()
+            elif clean(own_name) and clean(vals[unit_col]):
+                current_unit = vals[unit_col].strip()
+            if r_id in unit_rows and unit_is_total:
+                is_total = True  # the filing's only unit, printed where a 合计 row would be (深圳 本级)
+            elif r_id in unit_rows or not (code_cols or glued is not None):
+                item = None if r_id in unit_rows else (own_name or name.strip())
+                for col, measure in measure_cols:
+                    loc = Loc(row[0].table, row[0].row, col)
+                    a = _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)
+                    if a is not None:
+                        out.unit_lines.append(UnitLine(table.kind, current_unit, item, measure, a, unit, loc,
+                                                       bases[col]))
+                        if item is None:  # a unit's own figure: checked with the others against the 合计
+                            out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
+                continue
         if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
             code = class_code
             by_name.append(f"{label} → {class_code}")
@@ -840,6 +894,15 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         key = (code, cross_code, section if section > 1 or section_name else None)
         if key in seen_rows and code is None and _same_amounts(table, seen_rows[key], row, measure_cols):
             # 合计 printed again with the same figures (西南大学: above the lines and below them): read, not a fact
+            earlier = seen_rows[key]
+            if earlier.table != first.table:  # 佛山 决算: reprinted atop each continuation page — said, not hidden
+                out.problems.append(Problem(
+                    check="subject_unique", table_kind=table.kind, location=str(Loc(first.table, first.row, 0)),
+                    actual="合计",
+                    message=f"{table.title or table.kind}: the 合计 row is printed again (table {first.table} row "
+                    f"{first.row}) with the same figures as the first (table {earlier.table} row {earlier.row}) — a "
+                    "total repeated on a continuation page; counted once, the repeat checked equal to it",
+                ))
             for col, measure in measure_cols:
                 loc = Loc(first.table, first.row, col)
                 if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
@@ -865,7 +928,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                   measure, a, unit, loc, is_total, bases[col], cross_code, cross_name,
                                   section if (section > 1 or section_name) and not is_total else None,
                                   section_name if not is_total else None))
-            if by_unit and is_total:
+            if (by_unit or unit_col is not None) and is_total and not unit_is_total:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
     for x in out.lines[first_line:]:
         x.logical = table.index
@@ -881,6 +944,60 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known
             if x.loc.table in table.parts and x.section is None and not x.is_total:
                 x.section = 1
+    if len(out.unit_lines) > first_unit_line:
+        _drop_whole_department(out, first_unit_line, first_line)
+
+
+def _drop_whole_department(out: Normalized, first_unit_line: int, first_line: int) -> None:
+    """A unit row repeating the table's 合计 in every column is the department as a whole, printed before its units
+    (杭州: 合计, 杭州市司法局, then 杭州市司法局 本级 and each unit): not stored again in unit_lines (it is checked,
+    with the units, against the 合计 — checks.unit_rows_sum)."""
+    totals = {x.measure: x.amount.value for x in out.lines[first_line:] if x.is_total}
+    rows: dict[tuple[int, int], list[UnitLine]] = defaultdict(list)
+    for x in out.unit_lines[first_unit_line:]:
+        if x.item_name is None:
+            rows[(x.loc.table, x.loc.row)].append(x)
+    whole = {key for key, xs in rows.items()
+             if totals and len(xs) == len(totals) and all(totals.get(x.measure) == x.amount.value for x in xs)}
+    if whole:
+        out.unit_lines[first_unit_line:] = [x for x in out.unit_lines[first_unit_line:]
+                                            if (x.loc.table, x.loc.row) not in whole]
+
+
+def _unit_rows(table: Table, keys: list[str], code_cols: list[int], name_col: int | None,
+               glued: int | None) -> tuple[int | None, int | None, set[tuple[int, int]], bool]:
+    """A table naming its rows by spending unit (layouts.UNIT_LABEL_HEADER): that column, the column naming each
+    row's own item beside it (科目名称, 项目名称), the rows that are units (not 合计, not a code's row, no item of
+    their own, and — where the column also lists items under each unit — named like an organisation), and whether
+    the only unit stands where a 合计 row would (no 合计 printed, one unit)."""
+    col = next((i for i, k in enumerate(keys) if i not in code_cols and re.search(layouts.UNIT_LABEL_HEADER, k)), None)
+    if col is None:
+        return None, None, set(), False
+    item_col = name_col if name_col not in (None, col) else next(
+        (i for i, k in enumerate(keys) if i != col and i not in code_cols and "名称" in k), None)
+    units_only = bool(re.search(layouts.UNITS_ONLY_HEADER, keys[col]))
+    rows: set[tuple[int, int]] = set()
+    has_total = False
+    for row in table.body:
+        if not row:
+            continue
+        vals = table.values(row)
+        text = clean(vals[col])
+        if not text:
+            continue
+        if re.search(r"合计|总计", text):
+            has_total = True
+            continue
+        if code_cols and any(clean(vals[i]) for i in code_cols):
+            continue
+        if glued is not None and _GLUED.match(vals[glued].strip()):
+            continue
+        if item_col is not None and clean(vals[item_col]):
+            continue  # the row's own name beside its unit: an item of that unit, not the unit's row
+        if units_only or code_cols or glued is not None or \
+                layouts.SCOPE_SUFFIX.sub("", text).endswith(layouts.ORG_ENDINGS):
+            rows.add((row[0].table, row[0].row))
+    return col, item_col, rows, (not has_total and len(rows) == 1)
 
 
 def _same_amounts(table: Table, earlier: Loc, row: list[Cell], measure_cols: list[tuple[int, str]]) -> bool:
@@ -964,8 +1081,28 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
         for n, label_col in enumerate(labels):
             end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
             value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
+            if n and side == "expense" and re.search(layouts.SUMMARY_SIDE_BY_SIDE_ECONOMIC, keys[label_col]):
+                _summary_by_economic_class(table, label_col, value_cols, keys, out)
+                continue
             if value_cols:
                 _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
+
+
+def _summary_by_economic_class(table: Table, label_col: int, value_cols: list[int], keys: list[str],
+                               out: Normalized) -> None:
+    """A 收支总表's expense by economic class, printed beside its function classes (layouts.SUMMARY_SIDE_BY_SIDE_
+    ECONOMIC): each amount left out with a finding that says where the same spending is read."""
+    for row in table.body:
+        vals = table.values(row)
+        for col in value_cols:
+            if clean(vals[col]) and not re.search(r"合计|总计|结转|结余", clean(vals[label_col])):
+                out.problems.append(Problem(
+                    check="summary_item_known", table_kind=table.kind,
+                    location=str(Loc(row[0].table, row[0].row, col)), actual=vals[col].strip(),
+                    message=f"{table.title or table.kind}: {vals[label_col].strip() or '(no label)'} "
+                    f"{vals[col].strip()} is spending by economic class ({table.header[label_col]}), printed beside "
+                    "the function classes on the same rows; the summary keeps the function classes, the 经济分类 "
+                    "tables print this spending line by line"))
 
 
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
@@ -1061,14 +1198,45 @@ def _basis_rows(table: Table, keys: list[str], doc_type: str) -> tuple[dict[int,
     return bases, label_rows
 
 
+def _own_year_rows(table: Table, keys: list[str], out: Normalized) -> set[int] | None:
+    """Where a table prints one row per year (深圳 三公: 年度 2025年 | 2026年 | 增减变化金额), the rows of the filing's
+    own year; every other row gets a problem saying why it is not loaded.  None where the table has no year column."""
+    col = next((i for i, k in enumerate(keys) if re.search(layouts.YEAR_ROW_HEADER, k)), None)
+    if col is None:
+        return None
+    own: set[int] = set()
+    name = table.title or table.kind
+    for r, row in enumerate(table.body):
+        label = table.values(row)[col].strip()
+        m = re.search(r"((?:19|20)\d{2})", label)
+        if m and out.year is not None and int(m.group(1)) == out.year:
+            own.add(r)
+            continue
+        if not label or not row:
+            continue
+        why = (f"the row {label!r} prints the {m.group(1)} figures beside this filing's {out.year} ones; each year's "
+               "三公 comes from that year's own filing (marts.three_public_trend compares the years), so it is not "
+               "loaded") if m else (
+               f"the row {label!r} is the change between the years printed above it, which marts.three_public_trend "
+               "computes from each year's filing; it is not loaded")
+        out.problems.append(Problem(check="year_row", table_kind=table.kind,
+                                    location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
+                                    message=f"{name}: {why}"))
+    return own
+
+
 def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     keys = _keys(table)
     bases, label_rows = _basis_rows(table, keys, out.doc_type)
     # wide layout: the categories are columns; vertical: they are rows
-    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, k.split("/")[-1] if "/" in k else k), k)
-                   for i, k in enumerate(keys)]
+    # a column whose last segment is a fund (深圳: 因公出国(境)费 / 一般公共预算): category above, fund below
+    funds = {i: f for i, k in enumerate(keys) if "/" in k and (f := _match(layouts.THREE_PUBLIC_FUND_LEAF,
+                                                                             k.split("/")[-1]))}
+    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, (k.rsplit("/", 1)[0] if i in funds else k).split("/")[-1]),
+                    k.rsplit("/", 1)[0] if i in funds else k) for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
+        own_rows = _own_year_rows(table, keys, out)
         # a row of sub-headings printed in the body under a cut header (西安: 小计 | 公务用车购置经费 | 公务用车运行维护
         # under three columns whose header reads alike): it names those columns, it is no data row
         for r, row in enumerate(table.body[:2]):
@@ -1097,7 +1265,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                 change = True
             for r, row in enumerate(table.body):
                 vals = table.values(row)
-                if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",):
+                if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",) or \
+                        (own_rows is not None and r not in own_rows):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
                 if change and not prior:  # the year before or the change on it (layouts): a comparison
@@ -1125,7 +1294,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                                                  r == total_row))
                     if r != total_row:
                         continue
-                out.three_public.append(ThreePublicLine(cat, table.header[i], "total", a, unit, loc, bases[i]))
+                out.three_public.append(ThreePublicLine(cat, table.header[i], funds.get(i, "total"), a, unit, loc,
+                                                        bases[i]))
         return
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]

@@ -28,3 +28,20 @@ create table if not exists staging.procurement (
     source_row integer,
     source_col integer
 );
+
+-- Rows named by spending unit (资金使用单位 / 预算单位) instead of subject code: the unit's own row (item_name NULL)
+-- or an item printed under it (广东 部门预算基本支出预算表: 工资福利支出 under each unit).  docs/warehouse.md.
+create table if not exists staging.unit_lines (
+    document_id varchar not null,
+    table_kind varchar not null,
+    unit_name varchar,
+    item_name varchar,
+    measure varchar not null,
+    basis varchar not null default 'budget',
+    amount_yuan decimal(18, 2),
+    amount_wan decimal(18, 6),
+    amount_text varchar,
+    source_table integer,
+    source_row integer,
+    source_col integer
+);

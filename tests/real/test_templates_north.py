@@ -232,7 +232,9 @@ def test_xian_anjianju_three_public_is_this_years_total_row(processed):
 
 
 def test_xian_anjianju_coverage(processed):
-    assert _coverage(processed("xian_ajj")) >= 90
+    # left out, each with a finding: 表13's 2018年 and 增减变化情况 columns, the 收支总表's economic-class columns
+    # printed beside its function classes, the 收入/支出总表's 部门预算 合计 column
+    assert _coverage(processed("xian_ajj")) >= 88
 
 
 def test_xian_xinfangju_function_and_economic_tables_in_yuan(processed):
@@ -262,5 +264,6 @@ def test_xian_xinfangju_three_public_is_this_years_total_row(processed):
 
 
 def test_xian_xinfangju_coverage(processed):
-    # the 上年 and 增减变化情况 columns of 表13 are comparisons, left out with a finding each
-    assert _coverage(processed("xian_xfj")) >= 85
+    # the 上年 and 增减变化情况 columns of 表13 are comparisons, the 收支总表's economic-class columns stand beside its
+    # function classes on the same rows: left out with a finding each
+    assert _coverage(processed("xian_xfj")) >= 80
