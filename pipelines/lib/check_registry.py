@@ -37,7 +37,7 @@ CHECKS: tuple[Check, ...] = (
     Check("cells_readable", "every amount cell was read, every table recognised, every content readable",
           findings=("amount_parses", "amount_fits", "amount_unit", "footnote_marker", "subject_code_present",
                     "subject_unique", "summary_item_known", "table_recognised", "content_readable",
-                    "three_public_prior_year"),
+                    "three_public_prior_year", "year_row"),
           source="normalize"),
     Check("empty_note_consistent", "a table declared empty prints no amounts"),
     Check("schema", "the frames pass their pandera models: types, code patterns, enumerations, grain",
