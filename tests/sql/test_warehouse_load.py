@@ -49,6 +49,7 @@ def test_ddl_applies_twice_and_seeds_the_national_classes(con):
 _DUCKDB_TYPES = {
     pl.String: "VARCHAR",
     pl.Int8: "TINYINT",
+    pl.Int16: "SMALLINT",
     pl.Int32: "INTEGER",
     pl.Boolean: "BOOLEAN",
     pl.Decimal(18, 2): "DECIMAL(18,2)",
