@@ -10,8 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.lib.stages import process
-from tests.real.real_samples import REAL
+from tests.real.real_samples import REAL, processed_real
 
 JS = REAL / "江苏省" / "省本级"
 FILES = {
@@ -27,18 +26,12 @@ FILES = {
     "quanzhou": REAL / "福建省" / "泉州市" / "fujian_quanzhou_zfbgs_2026_unit_budget.pdf",
     "xinfang": REAL / "中央" / "国家信访局" / "central_guojiaxinfangju_2026_budget.pdf",
 }
-_CACHE: dict = {}
 pytestmark = pytest.mark.real
 
 
 @pytest.fixture(scope="session")
 def processed():
-    def get(name: str):
-        if name not in _CACHE:
-            _CACHE[name] = process(FILES[name], root=REAL)
-        return _CACHE[name]
-
-    return get
+    return lambda name: processed_real(FILES[name])
 
 
 def _facts(item, frame: str, **where) -> dict:

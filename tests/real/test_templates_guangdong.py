@@ -15,8 +15,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.lib.stages import process
-from tests.real.real_samples import REAL
+from tests.real.real_samples import REAL, processed_real
+from tests.real.real_samples import rows as _rows
 
 GD = REAL / "广东省"
 FILES = {
@@ -26,23 +26,16 @@ FILES = {
     "fs": GD / "佛山市" / "guangdong_foshan_guidaojiaotongju_2019_final.pdf",
 }
 pytestmark = pytest.mark.real
-_CACHE: dict = {}
 
 
 @pytest.fixture(scope="module")
 def gd():
     def get(name: str):
-        if name not in _CACHE:
-            item = process(FILES[name], root=REAL)
-            assert item.document["status"] == "loaded", item.document["error"]
-            _CACHE[name] = item
-        return _CACHE[name]
+        item = processed_real(FILES[name])
+        assert item.document["status"] == "loaded", item.document["error"]
+        return item
 
     return get
-
-
-def _rows(item, frame: str, **where) -> list[dict]:
-    return [r for r in item.frames[frame].iter_rows(named=True) if all(r[k] == v for k, v in where.items())]
 
 
 def _lines(item, table_kind: str) -> dict:

@@ -10,8 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.lib.stages import process
-from tests.real.real_samples import REAL
+from tests.real.real_samples import REAL, processed_real
 
 FILES = {
     "suzhou": REAL / "江苏省" / "苏州市" / "jiangsu_suzhou_shenjiju_2026_budget.pdf",
@@ -26,18 +25,12 @@ FILES = {
     "shenzhen": REAL / "广东省" / "深圳市" / "guangdong_shenzhen_minzhengju_2026_budget.pdf",
     "xian_xinfang": REAL / "陕西省" / "西安市" / "shaanxi_xian_xinfangju_2026_budget.pdf",
 }
-_CACHE: dict = {}
 pytestmark = pytest.mark.real
 
 
 @pytest.fixture(scope="session")
 def processed():
-    def get(name: str):
-        if name not in _CACHE:
-            _CACHE[name] = process(FILES[name], root=REAL)
-        return _CACHE[name]
-
-    return get
+    return lambda name: processed_real(FILES[name])
 
 
 # --- a scope printed after the name is scope, not name ----------------------------------------------------------

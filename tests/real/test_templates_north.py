@@ -20,8 +20,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.lib.stages import process
-from tests.real.real_samples import REAL
+from tests.real.real_samples import REAL, processed_real, rows
 
 FILES = {
     "bj": REAL / "北京市" / "北京市本级" / "beijing_shiji_sifaju_2026_budget_tables.pdf",
@@ -29,7 +28,6 @@ FILES = {
     "xian_ajj": REAL / "陕西省" / "西安市" / "shaanxi_xian_anjianju_2019_budget_tables.pdf",
     "xian_xfj": REAL / "陕西省" / "西安市" / "shaanxi_xian_xinfangju_2026_budget.pdf",
 }
-_CACHE: dict = {}
 pytestmark = pytest.mark.real
 
 D = Decimal
@@ -37,17 +35,11 @@ D = Decimal
 
 @pytest.fixture(scope="session")
 def processed():
-    def get(name: str):
-        if name not in _CACHE:
-            _CACHE[name] = process(FILES[name], root=REAL)
-        return _CACHE[name]
-
-    return get
+    return lambda name: processed_real(FILES[name])
 
 
 def _lines(item, **where) -> list[dict]:
-    rows = item.frames["budget_lines"].iter_rows(named=True)
-    return [r for r in rows if all(r[k] == v for k, v in where.items())]
+    return rows(item, "budget_lines", **where)
 
 
 def _one(item, **where) -> D:

@@ -14,34 +14,21 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.lib.stages import process
-from tests.real.real_samples import REAL
+from tests.real.real_samples import REAL, processed_real
+from tests.real.real_samples import rows as _rows
 
 FILES = {
     "hangzhou": REAL / "浙江省" / "杭州市" / "zhejiang_hangzhou_sifaju_2026_budget.pdf",
     "huzhou": REAL / "浙江省" / "湖州市" / "zhejiang_huzhou_jiaotongju_2026_budget.pdf",
     "changsha": REAL / "湖南省" / "长沙市" / "hunan_changsha_gonganju_2025_budget.pdf",
 }
-_CACHE: dict = {}
 pytestmark = pytest.mark.real
 D = Decimal
 
 
 @pytest.fixture(scope="session")
 def zj():
-    def get(name: str):
-        if name not in _CACHE:
-            _CACHE[name] = process(FILES[name], root=REAL)
-        return _CACHE[name]
-
-    return get
-
-
-def _rows(item, frame: str, **where) -> list[dict]:
-    df = item.frames[frame]
-    for k, v in where.items():
-        df = df.filter(df[k] == v)
-    return list(df.iter_rows(named=True))
+    return lambda name: processed_real(FILES[name])
 
 
 def _lines(item, kind: str, code: str) -> dict[str, Decimal]:
