@@ -13,3 +13,19 @@
     {{ alias }}.department_code,
     {{ alias }}.department_name
 {%- endmacro %}
+
+{#- A filing's subject lines, each counted once.  A filing can print the same line (kind, code,
+    measure, basis, cross-classification, unit run) in two tables: 江苏's city template prints the
+    支出总表's lines again in its 财政拨款支出表 (both `expenditure`), many templates print the 基本支出表
+    again as 一般公共预算基本支出表.  fct_budget_line keeps both (each traced to its table); a sum over a
+    kind takes the first printed table's figure, so it does not count the line twice. -#}
+{% macro lines_counted_once(relation) -%}
+    (
+        select * from {{ relation }}
+        qualify dense_rank() over (
+            partition by document_id, table_kind, classification, subject_code, measure, basis,
+                cross_code, section
+            order by source_table nulls first
+        ) = 1
+    )
+{%- endmacro %}

@@ -286,3 +286,25 @@ def test_every_mart_amount_is_an_exact_decimal(con):
     for table, column, kind in amounts:
         expected = "DECIMAL(18,6)" if column.endswith("_wan") else "DECIMAL(18,2)"
         assert kind == expected, (table, column)
+
+
+def test_a_line_printed_in_two_tables_of_its_kind_counts_once(con):
+    # 江苏 city filings print the 支出总表's lines again in the 财政拨款支出表, both `expenditure` (无锡市商务局
+    # 2026: 合计 17,466.65 on p.11, 公开03表 支出总表, and on p.15, 公开05表 财政拨款支出表（功能科目）): the marts'
+    # sums take the first printed table only.
+    warehouse.load_document(con, weixian_doc("201-2022", year=2022),
+                            {"budget_lines": expenditure([("201", "一般公共服务支出", "1500.00")])})
+    first = lines("expenditure", "function", "total",
+                  [("201", "一般公共服务支出", "1974.41"), ("20101", "人大事务", "1974.41")])
+    again = [{**row, "source_table": 9} for row in first]
+    warehouse.load_document(con, weixian_doc("201-2023"), {"budget_lines": frame("budget_lines", first + again)})
+    warehouse.rebuild_models(con)
+    assert count(con, "marts.budget_lines") == 1 + 4  # every printed line stays, traced to its table
+    assert con.execute(
+        "select subject_code, amount_wan, prior_amount_wan, change_wan from marts.yoy_change "
+        "where year = 2023 and measure = 'total' order by 1"
+    ).fetchall() == [("201", D("1974.41"), D("1500.00"), D("474.41")), ("20101", D("1974.41"), D("0"), D("1974.41"))]
+    # no 收支总表: the ranking's total is the 类 lines of the 支出总表, once
+    assert con.execute(
+        "select total_wan, prior_total_wan from marts.department_ranking where year = 2023"
+    ).fetchall() == [(D("1974.41"), D("1500.00"))]

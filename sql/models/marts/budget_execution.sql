@@ -25,7 +25,7 @@ facts as (
         document_id, department_key, year, doc_type, scope, basis, table_kind,
         subject_code, any_value(subject_name) as subject_name, null::varchar as side,
         null::varchar as item, null::varchar as category, measure, sum(amount_wan) as amount_wan
-    from {{ ref("fct_budget_line") }}
+    from {{ lines_counted_once(ref("fct_budget_line")) }} as counted_once
     where subject_code is not null
     group by all
 

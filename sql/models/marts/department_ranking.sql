@@ -26,7 +26,7 @@ summary_totals as (
 line_totals as (
 
     select document_id, sum(amount_wan)::decimal(18, 6) as total_wan
-    from {{ ref("fct_budget_line") }}
+    from {{ lines_counted_once(ref("fct_budget_line")) }} as counted_once
     where table_kind = 'expenditure' and measure = 'total' and subject_level = 1
     group by document_id
 

@@ -23,7 +23,7 @@ lines as (
         any_value(document_id) as document_id,
         sum(amount_wan)::decimal(18, 6) as amount_wan
 
-    from {{ ref("fct_budget_line") }}
+    from {{ lines_counted_once(ref("fct_budget_line")) }} as counted_once
     where subject_code is not null
     group by department_key, doc_type, scope, basis, table_kind, subject_code, measure, year
 
