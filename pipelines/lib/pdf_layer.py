@@ -196,8 +196,20 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
         chars, hidden = _chars(tp, n, walk, ctm, height)
     finally:
         textpage.close()
-    return PageLayer(number, width, height, chars, walk.edges, walk.painted, hidden, max(n, 0),
-                     len(walk.texts), walk.images)
+    n_texts = len(walk.texts) if n > 0 else _drawing_texts(walk.texts)
+    return PageLayer(number, width, height, chars, walk.edges, walk.painted, hidden, max(n, 0), n_texts, walk.images)
+
+
+def _drawing_texts(texts) -> int:
+    """How many of a page's text objects draw something: LibreOffice writes an empty text object (bounds of
+    zero area) for each blank paragraph, so a last page holding only blank paragraphs draws no text at all —
+    it is not a page whose text cannot be read."""
+    b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
+    drawing = 0
+    for obj in texts:
+        if _obj_bounds(obj, *b) and (b[2].value > b[0].value or b[3].value > b[1].value):
+            drawing += 1
+    return drawing
 
 
 class _Walk:
