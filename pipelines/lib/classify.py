@@ -717,7 +717,24 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
     if prev.kind == "performance_target" and prev.body and p.title_kind is None:
         # indicator rows go on; whatever kind their words suggest (总费用 …), a new 绩效目标 table has a title
         return not any(key(c.text) == "一级指标" for row in p.raw.rows[:1] for c in row)
-    return p.kind == "unknown" or (blank and prev.kind != "performance_target")
+    return p.kind == "unknown" or (blank and prev.kind != "performance_target") or _same_columns(prev_p.raw, p.raw)
+
+
+def _same_columns(a: RawTable, b: RawTable, tolerance: float = 2.0) -> bool:
+    """Whether two PDF table parts stand on the same column grid: every column starts at the same x (within
+    ``tolerance`` points).  A part heading the next page on its predecessor's grid, with no title and nothing
+    above it, goes on with that table even when its first rows read like a header of another kind (a 收入支出
+    决算总表's 五、事业收入 / 六、经营收入 … rows, blank in their amount columns, carried over the break)."""
+    def starts(raw: RawTable) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for row in raw.rows:
+            for c in row:
+                if c.bbox is not None and c.col_span == 1:
+                    out[c.col] = min(out.get(c.col, c.bbox[0]), c.bbox[0])
+        return out
+
+    sa, sb = starts(a), starts(b)
+    return len(sa) == a.n_cols and sa.keys() == sb.keys() and all(abs(sa[k] - sb[k]) <= tolerance for k in sa)
 
 
 def _reparse(raws: list[RawTable]) -> Table:
