@@ -72,6 +72,10 @@ CANDIDATES = [
     Geometry(297, 36, 2, 12),
     Geometry(280, 42, 2, 12),
     Geometry(297, 45, 2, 12),
+    Geometry(280, 34, 2, 12),
+    Geometry(297, 38, 2, 12),
+    Geometry(280, 48, 2, 12),
+    Geometry(297, 51, 2, 12),
 ]
 
 
