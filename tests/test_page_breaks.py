@@ -10,8 +10,8 @@ renders are made again.
 
 Each test below recomputes from the PDFs' own pages which rows stand next to a break
 (:func:`pipelines.samples.render_breaks.rows_at_breaks`), checks that the renders put at a break at least
-the rows the manifest claims (the rows no candidate page size reached are listed there: 102 of
-1,667 with the six candidates so far, most in the reference's 绩效目标 tables), and that each render gives
+the rows the manifest claims (the rows no candidate page size reached are listed there: 59 of
+1,777 with the ten candidates so far, most in the reference's 绩效目标 tables), and that each render gives
 exactly the .docx's facts, table rows equal to the .docx's row for row.
 """
 
