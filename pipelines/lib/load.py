@@ -153,6 +153,23 @@ def _insert_frames(
 
 
 @contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``begin`` … ``commit``; on any error (or an interrupt) roll back and re-raise.
+
+    After a failed write or commit there may be nothing left to roll back, and a broken connection cannot:
+    the error that failed it (a full disk, say) is the one to tell, so the rollback's own error is dropped.
+    """
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.rollback()
+        raise
+
+
+@contextmanager
 def _registered(
     con: duckdb.DuckDBPyConnection, document_id: str, frames: Mapping[str, pl.DataFrame]
 ) -> Iterator[dict[str, str | None]]:
@@ -234,13 +251,11 @@ def _load(
 ) -> LoadResult:
     document_id = doc["document_id"]
     now = datetime.now(UTC)
-    con.begin()
-    try:
+    with _transaction(con):
         existing = document_status(con, document_id)
         _record_file(con, doc, now)
         if existing in ("loaded", "superseded"):
-            con.commit()  # only the path it was seen at is new
-            return LoadResult(document_id, "unchanged", existing)
+            return LoadResult(document_id, "unchanged", existing)  # only the path it was seen at is new
         if existing == "rejected":
             keys = [key for key in DOCUMENT_KEYS if key not in ("document_id", "error")]
             assignments = ", ".join(f"{key} = ?" for key in keys)
@@ -255,11 +270,6 @@ def _load(
         _insert_frames(con, document_id, views, replace=existing is not None)
         _record_alias(con, doc, now)
         superseded, restated = supersede_older(con, doc, now)
-        con.commit()
-    except Exception:
-        with suppress(duckdb.Error):  # after a failed write or commit there may be nothing to roll back:
-            con.rollback()            # the error that failed it (a full disk, say) is the one to tell
-        raise
     return LoadResult(document_id, "loaded", "loaded", heights, tuple(superseded), restated)
 
 
@@ -307,19 +317,13 @@ def load_batch(
     with ExitStack() as stack:
         views = [stack.enter_context(_registered(con, doc["document_id"], frames)) for doc, frames, _ in checked]
         shared = _Shared(con)
-        con.begin()
-        try:
+        with _transaction(con):
             for (doc, frames, rejected), view in zip(checked, views, strict=True):
                 if rejected:
                     outcomes.append(_reject(shared, doc, view))
                 else:
                     heights = {name: frame.height for name, frame in frames.items()}
                     outcomes.append(_load(shared, doc, view, heights).outcome)
-            con.commit()
-        except BaseException:
-            with suppress(duckdb.Error):  # a broken connection: the error that broke it says more
-                con.rollback()
-            raise
     return outcomes
 
 
@@ -364,8 +368,7 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
                 views.append((name, f"_incoming_{name}_{uuid.uuid4().hex[:8]}"))
                 register_frame(con, views[-1][1], frame)
         now = datetime.now(UTC)
-        con.begin()
-        try:
+        with _transaction(con):
             for doc, _, rejected in batch:
                 _insert_document(con, doc if rejected else {**doc, "error": None},
                                  "rejected" if rejected else "loaded", now)
@@ -376,11 +379,6 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
                 if not rejected:  # what _load does after its inserts, filing after filing
                     _record_alias(con, doc, now)
                     supersede_older(con, doc, now)
-            con.commit()
-        except BaseException:
-            with suppress(duckdb.Error):
-                con.rollback()
-            raise
     finally:
         for _, view in views:
             con.unregister(view)
@@ -413,13 +411,11 @@ def record_rejection(
 def _reject(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], views: Mapping[str, str | None]) -> str:
     document_id = doc["document_id"]
     now = datetime.now(UTC)
-    con.begin()
-    try:
+    with _transaction(con):
         existing = document_status(con, document_id)
         _record_file(con, doc, now)
         if existing in ("loaded", "superseded"):
-            con.commit()  # only the path it was seen at is new
-            return existing
+            return existing  # only the path it was seen at is new
         if existing == "rejected":
             assignments = ", ".join(f"{key} = ?" for key in DOCUMENT_KEYS if key != "document_id")
             values = [doc[key] for key in DOCUMENT_KEYS if key != "document_id"]
@@ -430,11 +426,6 @@ def _reject(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], views: Mapping[
         else:
             _insert_document(con, doc, "rejected", now)
         _insert_frames(con, document_id, views, replace=existing is not None)
-        con.commit()
-    except Exception:
-        with suppress(duckdb.Error):  # as in _load: keep the error that failed the write
-            con.rollback()
-        raise
     return "rejected"
 
 
