@@ -32,7 +32,7 @@ from lxml import etree
 
 from pipelines.lib import safe_io
 from pipelines.lib.docx_visible import HeadingStyles as _Styles
-from pipelines.lib.docx_visible import keep_visible
+from pipelines.lib.docx_visible import int_val, keep_visible
 from pipelines.lib.errors import RejectedFile
 from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
 
@@ -141,15 +141,6 @@ def _children(el: etree._Element, tag: str):
             yield from _children(child, tag)
 
 
-def _int_val(el: etree._Element | None, default: int) -> int:
-    if el is None:
-        return default
-    try:
-        return int(el.get(VAL, default))
-    except (TypeError, ValueError):
-        return default
-
-
 class _Reader:
     def __init__(self, styles: _Styles):
         self.styles = styles
@@ -229,7 +220,7 @@ class _Reader:
                 styled = True
             else:
                 lvl = ppr.find(OUTLINE_LVL)
-                if lvl is not None and 0 <= _int_val(lvl, 9) <= 8:
+                if lvl is not None and 0 <= int_val(lvl, 9) <= 8:
                     styled = True
         self.add_paragraph(paragraph_text(p), styled)
         if self.text_boxes:
@@ -299,8 +290,8 @@ class _Reader:
                 if tag == TC:
                     tcs = (child,)
                 elif tag == TR_PR:
-                    entry[0] = _int_val(child.find(GRID_BEFORE), 0)
-                    entry[1] = _int_val(child.find(GRID_AFTER), 0)
+                    entry[0] = int_val(child.find(GRID_BEFORE), 0)
+                    entry[1] = int_val(child.find(GRID_AFTER), 0)
                     continue
                 elif tag == SDT:
                     tcs = tuple(_sdt_cells(child))
@@ -313,7 +304,7 @@ class _Reader:
                     vmerge = hmerge = None
                     tcpr = tc.find(TC_PR)
                     if tcpr is not None:
-                        span = _int_val(tcpr.find(GRID_SPAN), 1)
+                        span = int_val(tcpr.find(GRID_SPAN), 1)
                         vm = tcpr.find(V_MERGE)
                         if vm is not None:
                             vmerge = vm.get(VAL) or "continue"
@@ -409,7 +400,7 @@ def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
             trow = [0, 0, cells]
             trs.append(trow)
         elif tag == gs_:
-            cell[0] = _int_val(el, 1)
+            cell[0] = int_val(el, 1)
         elif tag == vm_:
             cell[1] = el.get(VAL) or "continue"
         elif tag == TAB or tag == PTAB:
@@ -420,9 +411,9 @@ def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
         elif tag == NO_BREAK_HYPHEN:
             parts.append("-")
         elif tag == GRID_BEFORE:
-            trow[0] = _int_val(el, 0)
+            trow[0] = int_val(el, 0)
         elif tag == GRID_AFTER:
-            trow[1] = _int_val(el, 0)
+            trow[1] = int_val(el, 0)
         elif tag == H_MERGE:
             cell[2] = el.get(VAL) or "continue"
         elif tag == TBL and el is tbl:

@@ -241,7 +241,8 @@ def _has_content_beyond_structure(tbl: etree._Element) -> bool:
 # -- heading styles ----------------------------------------------------------------------------
 
 
-def _int_val(el: etree._Element | None, default: int) -> int:
+def int_val(el: etree._Element | None, default: int) -> int:
+    """An element's integer ``w:val`` (``default`` when the element or its value is absent or not a number)."""
     if el is None:
         return default
     try:
@@ -326,7 +327,7 @@ class HeadingStyles:
             name_el = st.find(W + "name")
             name = (name_el.get(VAL) if name_el is not None else "") or ""
             lvl_el = st.find(f"{PPR}/{W}outlineLvl")
-            lvl = _int_val(lvl_el, 9) if lvl_el is not None else None
+            lvl = int_val(lvl_el, 9) if lvl_el is not None else None
             based = st.find(W + "basedOn")
             info[sid] = (name, lvl, based.get(VAL) if based is not None else None)
         return info
