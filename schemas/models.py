@@ -61,7 +61,7 @@ CATEGORIES = [
     "vehicle_purchase", "vehicle_operation", "reception", "meeting", "training", "office_operation",
 ]
 FUND_SOURCES = ["total", "general_public", "gov_fund", "soe_capital"]
-BASES = ["budget", "adjusted_budget", "final"]  # 预算数 | 调整预算数 | 决算数
+BASES = ["budget", "adjusted_budget", "final", "prior_year_budget", "change_on_prior_year"]  # 预算数 | 调整预算数 | 决算数 | 上年预算数 | 比上年增减 (printed beside, docs/warehouse.md)
 
 Yuan = Annotated[pl.Decimal, 18, 2]
 Wan = Annotated[pl.Decimal, 18, 6]

@@ -58,11 +58,15 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
 
     for measure, codes in by_measure.items():
         children: dict[str, list[Line]] = defaultdict(list)
-        for code, x in codes.items():
-            if len(code) > 3:
-                children[code[:-2]].append(x)
         all_codes = set(codes)
         printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
+        for code, x in codes.items():
+            if len(code) > 3:
+                # under its nearest printed ancestor: 西安 prints 3010201 津贴补贴 under 301 without a 30102 line
+                up = code[:-2]
+                while up not in printed and len(up) > 3:
+                    up = up[:-2]
+                children[up if up in printed else code[:-2]].append(x)
         for parent_code, kids in children.items():
             p = codes.get(parent_code)
             if p is None and parent_code not in printed:
@@ -324,7 +328,9 @@ PARTS_FOR = {
     ),
     "expenditure": ("total", ["basic", "project", "reserve", "operating", "remit_to_superior",
                               "subsidy_to_affiliates", "personnel", "public_operating"]),
-    "general_public_expenditure": ("total", ["basic", "project"]),
+    # 西安 一般公共预算支出明细表: 人员经费 | 公用经费 | 专项业务经费 (no 基本支出 column; where it is printed, 人员 and
+    # 公用 are inside it and left out of the sum)
+    "general_public_expenditure": ("total", ["basic", "project", "personnel", "public_operating"]),
     "gov_fund_expenditure": ("total", ["basic", "project"]),
     "soe_capital_expenditure": ("total", ["basic", "project"]),
     "basic_expenditure": ("total", ["personnel", "public_operating", "project"]),  # 西安: 专项业务经费 beside them

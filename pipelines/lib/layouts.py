@@ -235,6 +235,9 @@ YEAR_ROW_HEADER = r"^年度$|^年份$"
 TITLE_OVER_HEADER: dict[str, tuple[str, ...]] = {
     "basic_expenditure": ("income",),
     "project_expenditure": ("income", "performance_target"),
+    # 西安 一般公共预算支出明细表（按支出经济分类科目）: all of 一般公共预算 by economic class, 人员经费 | 公用经费 |
+    # 专项业务经费 beside each other — a 基本支出表's columns, but 专项业务经费 is no 基本支出: the title says what it is
+    "general_public_expenditure": ("basic_expenditure",),
 }
 # 收支总表 expense side printed by use beside its total (上海 单位预算: 本年支出 / 预算数 / 合计 | 基本支出 (人员经费 |
 # 公用经费, named on a row under the header) | 项目支出): each column its measure; the total stays 'amount'.

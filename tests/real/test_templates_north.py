@@ -212,15 +212,38 @@ def test_xian_anjianju_economic_table_crosses_department_and_government_class(pr
     assert [r["amount_wan"] for r in rows][:1] == [D("68.47")]
 
 
+def _three_public(item, basis: str, unit: str = "amount_wan") -> dict:
+    return {r["category"]: r[unit] for r in item.frames["three_public"].iter_rows(named=True)
+            if r["basis"] == basis and r["fund_source"] == "total"}
+
+
 def test_xian_anjianju_three_public_is_this_years_total_row(processed):
     item = processed("xian_ajj")
-    got = {r["category"]: r["amount_wan"] for r in item.frames["three_public"].iter_rows(named=True)}
     # p.32 表13, 合计 row, 2019年: 83.74 28.38 4.38 24.00 24.00 19.06 36.30 (2018年 and 增减变化 beside it)
-    assert got == {"total": D("83.74"), "subtotal": D("28.38"), "reception": D("4.38"), "vehicles": D("24.00"),
-                   "vehicle_operation": D("24.00"), "meeting": D("19.06"), "training": D("36.30")}
-    assert item.frames["three_public"].height == 7  # units' rows checked, 2018 and the change kept out
+    assert _three_public(item, "budget") == {
+        "total": D("83.74"), "subtotal": D("28.38"), "reception": D("4.38"), "vehicles": D("24.00"),
+        "vehicle_operation": D("24.00"), "meeting": D("19.06"), "training": D("36.30")}
     # no 绩效 project named after a page-break fragment ('目标')
     assert "目标" not in item.frames["projects"]["project_name"].to_list()
+
+
+def test_xian_anjianju_three_public_2018_and_change_columns(processed):
+    item = processed("xian_ajj")
+    # p.32 表13, 合计 row: 2018年 24.08 2.86 2.86 21.22 21.22 4.32 29.79 | 增减变化情况 59.66 25.52 1.52 2.78 2.78 14.74
+    # 6.51 (合计 | 小计 | 接待 | 用车小计 | 运行维护 | 会议费 | 培训费; 出国 and 购置 blank)
+    assert _three_public(item, "prior_year_budget") == {
+        "total": D("24.08"), "subtotal": D("2.86"), "reception": D("2.86"), "vehicles": D("21.22"),
+        "vehicle_operation": D("21.22"), "meeting": D("4.32"), "training": D("29.79")}
+    assert _three_public(item, "change_on_prior_year") == {
+        "total": D("59.66"), "subtotal": D("25.52"), "reception": D("1.52"), "vehicles": D("2.78"),
+        "vehicle_operation": D("2.78"), "meeting": D("14.74"), "training": D("6.51")}
+    # 7 facts per basis from the 合计 row; the 125 / 125001… unit rows are checked against it, not stored
+    assert item.frames["three_public"].height == 21
+    # the publisher's 2018 figures do not add up (合计 24.08 against 小计 2.86 + 会议费 4.32 + 培训费 29.79 = 36.97;
+    # 小计 2.86 against 接待 2.86 + 用车 21.22): reported under their basis, the 2019 columns add up
+    three = [f.message for r in item.checks if r.check == "three_public_sum" for f in r.findings]
+    assert any("prior_year_budget" in m and "24.08" in m for m in three)
+    assert not [m for m in three if "prior_year_budget" not in m and "change_on_prior_year" not in m]
 
 
 def test_xian_anjianju_coverage(processed):
@@ -244,15 +267,58 @@ def test_xian_xinfangju_function_and_economic_tables_in_yuan(processed):
     assert [r["amount_yuan"] for r in rows][:1] == [D("3719022.18")]
 
 
-def test_xian_xinfangju_three_public_is_this_years_total_row(processed):
+def test_xian_xinfangju_three_public_this_year_last_year_and_change(processed):
     item = processed("xian_xfj")
-    got = {r["category"]: r["amount_yuan"] for r in item.frames["three_public"].iter_rows(named=True)}
     # 表13 (单位：元), 合计 row, 当年 columns: 320,800.00 | 101,000.00 | (出国 blank) | 10,000.00 | 91,000.00 |
-    # (购置 blank) | 91,000.00 | (会议费 blank) | 219,800.00 — 上年 (242,000.00 …) and 增减变化情况 printed beside it
-    assert got == {"total": D("320800.00"), "subtotal": D("101000.00"), "reception": D("10000.00"),
-                   "vehicles": D("91000.00"), "vehicle_operation": D("91000.00"), "training": D("219800.00")}
-    prior = [f for f in item.frames["findings"].iter_rows(named=True) if f["check"] == "three_public_prior_year"]
-    assert D("242000.00") in {D(f["actual"].replace(",", "")) for f in prior}
+    # (购置 blank) | 91,000.00 | (会议费 blank) | 219,800.00
+    assert _three_public(item, "budget", "amount_yuan") == {
+        "total": D("320800.00"), "subtotal": D("101000.00"), "reception": D("10000.00"), "vehicles": D("91000.00"),
+        "vehicle_operation": D("91000.00"), "training": D("219800.00")}
+    # 上年: 242,000.00 | 120,000.00 | 20,000.00 | 100,000.00 | 100,000.00 | 122,000.00 — the narrative (p.14) agrees:
+    # 公务接待费1.00万元，较上年减少1.00万元; 培训费21.98万元，较上年增加9.78万元
+    assert _three_public(item, "prior_year_budget", "amount_yuan") == {
+        "total": D("242000.00"), "subtotal": D("120000.00"), "reception": D("20000.00"), "vehicles": D("100000.00"),
+        "vehicle_operation": D("100000.00"), "training": D("122000.00")}
+    # 增减变化情况: 78,800.00 | -19,000.00 | -10,000.00 | -9,000.00 | -9,000.00 | 97,800.00
+    assert _three_public(item, "change_on_prior_year", "amount_yuan") == {
+        "total": D("78800.00"), "subtotal": D("-19000.00"), "reception": D("-10000.00"), "vehicles": D("-9000.00"),
+        "vehicle_operation": D("-9000.00"), "training": D("97800.00")}
+    assert not [r for r in item.checks if r.check == "three_public_sum" and r.findings]
+    assert not [f for f in item.frames["findings"].iter_rows(named=True) if f["check"] == "three_public_prior_year"]
+
+
+def test_xian_economic_detail_of_all_general_public_spending_is_general_public_expenditure(processed):
+    item = processed("xian_xfj")
+    gp = dict(table_kind="general_public_expenditure", classification="economic")
+    # p.24 表6 一般公共预算支出明细表（按支出经济分类科目）: 302 商品和服务支出 9,919,499.20 | 600,012.00 | 1,153,367.20 |
+    # 8,166,120.00 (合计 | 人员经费支出 | 公用经费支出 | 专项业务经费支出) — 专项 spending, so no 基本支出表
+    rows = {r["measure"]: r["amount_yuan"] for r in _lines(item, subject_code="302", **gp)}
+    assert rows == {"total": D("9919499.20"), "personnel": D("600012.00"), "public_operating": D("1153367.20"),
+                    "project": D("8166120.00")}
+    # 30102 津贴补贴 50101 工资奖金津补贴 3,719,022.18
+    assert [r["amount_yuan"] for r in _lines(item, subject_code="30102", measure="total", **gp)] == [
+        D("3719022.18")]
+    assert not _lines(item, table_kind="basic_expenditure", measure="project")
+    # p.26 表7 基本支出明细表（按支出功能分类科目）: 201 一般公共服务支出 13,733,180.94 12,653,513.74 1,079,667.20 — by
+    # function, so its classes add up on their own (not with 表8's economic classes)
+    basic = {r["measure"]: r["amount_yuan"] for r in _lines(item, subject_code="201", table_kind="basic_expenditure")}
+    assert basic == {"total": D("13733180.94"), "personnel": D("12653513.74"), "public_operating": D("1079667.20")}
+    assert {r["classification"] for r in _lines(item, subject_code="201", table_kind="basic_expenditure")} == {
+        "function"}
+    for check in ("measures_sum", "hierarchy_sum"):
+        failed = [r for r in item.checks if r.check == check and r.status == "failed"]
+        assert not failed, [f.message for r in failed for f in r.findings][:3]
+
+
+def test_xian_anjianju_general_public_checks_pass_with_three_level_economic_codes(processed):
+    item = processed("xian_ajj")
+    # p.10 表6: 301 工资福利支出 970.84 with 30101 237.03, 3010201 津贴补贴 317.69, 3010202 改革性补贴 34.76 … — no
+    # 30102 line: the 7-digit codes count under 301
+    gp = dict(table_kind="general_public_expenditure", classification="economic", measure="total")
+    assert [r["amount_wan"] for r in _lines(item, subject_code="3010201", **gp)][:1] == [D("317.69")]
+    for check in ("measures_sum", "hierarchy_sum"):
+        failed = [r for r in item.checks if r.check == check and r.status == "failed"]
+        assert not failed, [f.message for r in failed for f in r.findings][:3]
 
 
 def test_xian_xinfangju_coverage(processed):
