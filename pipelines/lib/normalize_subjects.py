@@ -196,11 +196,16 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     first_unit_line, first_line = len(out.unit_lines), len(out.lines)
     by_unit = not code_cols and glued is None and name_col is not None and bool(
         re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
-    if classification == "function" and code_cols and len(code_cols) == 1:
-        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
+    if code_cols and len(code_cols) == 1:
+        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …), or a
+        # 基本支出表 by function class (西安 一般公共预算基本支出明细表（按支出功能分类科目）: 201 一般公共服务支出 …)
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
-        if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
+        economic = sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed)
+        if classification == "function" and printed and economic > len(printed) / 2:
             classification = "economic"
+        elif classification == "economic" and printed and economic < len(printed) / 2 and re.search(
+                layouts.FUNCTION_TITLE, clean(table.title or "")):
+            classification = "function"
     # a table printing names only (杭州 原点财通): its 类 rows take their national class code by name (the
     # classes' names are stable and shipped in subjects.py / sql/seeds/subject_classes.csv); 款/项 rows cannot
     names_only = not code_cols and glued is None and name_col is not None and not by_unit
