@@ -73,6 +73,7 @@ def cmd_check(args) -> int:
     by_kind = Counter(item.frames["budget_lines"]["table_kind"].to_list()) if "budget_lines" in item.frames \
         else Counter()
     for block in (view.header_lines(f, d), view.table_lines(f.tables, cov),
+                  view.gap_lines(item.frames.get("coverage_gaps"), f.tables, every=not args.summary),
                   ["  facts: " + ", ".join(f"{k} {v}" for k, v in counts.items())]
                   + (["  budget lines by table_kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()))]
                      if by_kind else []),

@@ -22,6 +22,7 @@ from pipelines.lib.checks import LABELS, Finding
 from pipelines.lib.model import Table
 
 _LOCATION = re.compile(r"^table (\d+)(?:\s+(.*))?$")
+_ROW_NAMED = re.compile(r" \(row '[^']*'\)")
 OVERVIEW_FROM = 10  # findings: from this many on, an overview of the groups comes before the list
 COVERAGE_WARN = 98.0  # the self-coverage under which the filing gets a coverage finding (issue #11)
 
@@ -128,9 +129,45 @@ def table_lines(tables: list[Table], coverage: dict[int, dict]) -> Iterator[str]
         if printed:
             pct = 100 * got / printed
             tail = "" if pct >= COVERAGE_WARN else (
-                f" — under {COVERAGE_WARN:.0f} %: the coverage finding below names every amount left out and why")
+                f" — under {COVERAGE_WARN:.0f} %: each amount left out is listed below with why")
             yield f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct:.1f} %)" \
                 + tail
+
+
+def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]:
+    """The amounts printed in recognised tables that did not become facts, by table, one line per row.
+
+    ``gaps`` is the filing's ``coverage_gaps`` frame (the rows of ``quality.coverage_gaps``)."""
+    if gaps is None or gaps.height == 0:
+        return
+    by_index = {t.index: t for t in tables}
+    rows = gaps.sort("source_table", "source_row", "source_col").iter_rows(named=True)
+    tables_seen: dict[int, dict[tuple, list[dict]]] = {}
+    for g in rows:
+        tables_seen.setdefault(g["source_table"], {}).setdefault((g["source_row"], g["row_label"]), []).append(g)
+    yield f"  amounts left out ({gaps.height}, in quality.coverage_gaps once loaded), by table and row:"
+    for index, by_row in tables_seen.items():
+        t = by_index.get(index)
+        n = sum(len(v) for v in by_row.values())
+        yield f"    {_table_label(by_index, index, 80)} · {_plural(n, 'amount')} in {_plural(len(by_row), 'row')}"
+        prefix = f"{t.title}: " if t is not None and t.title else None
+        before: list[str] = []
+        for (row, label), cells in (by_row.items() if every else list(by_row.items())[:1]):
+            printed = ", ".join(f"{c['column'] or '?'} {c['text']}" for c in cells)
+            reasons: list[str] = []
+            for c in cells:
+                why = c["reason"][len(prefix):] if prefix and c["reason"].startswith(prefix) else c["reason"]
+                why = _ROW_NAMED.sub("", why)  # the row is named on the line above
+                if why not in reasons:
+                    reasons.append(why)
+            yield f"      row {row} {label or ''}: {printed}"
+            if reasons != before:  # a run of rows left out for one reason says it once
+                yield from (f"          — {why}" for why in reasons[:3])
+                if len(reasons) > 3:
+                    yield f"          — and {len(reasons) - 3} more reasons"
+            before = reasons
+        if not every and len(by_row) > 1:
+            yield f"      … {_plural(len(by_row) - 1, 'more row')} (every row: run without --summary)"
 
 
 def check_lines(results) -> Iterator[str]:
@@ -163,9 +200,9 @@ def finding_lines(findings: list[Finding], tables: list[Table], *, every: bool =
     if len(findings) >= OVERVIEW_FROM or not every:
         yield f"  by check and table ({_plural(len(groups), 'group')}):"
         for g in groups:
-            first = g.findings[0][1].message
+            first = g.findings[0][1].message.split("; left out: ")[0]
             yield f"    {len(g.findings):>4}  {g.severity:<7} {g.check:<24} {_table_label(by_index, g.table)}"
-            yield f"          e.g. {first[:150]}"
+            yield f"          e.g. {fit(first, 150).rstrip()}"
     if not every:
         yield "  (every finding: run without --summary)"
         return
@@ -174,4 +211,7 @@ def finding_lines(findings: list[Finding], tables: list[Table], *, every: bool =
         yield f"    {g.check} · {_table_label(by_index, g.table, 80)} · {_plural(len(g.findings), g.severity)}"
         for where, f in g.findings:
             at = f"{where}: " if where and where != "document" else ""
-            yield f"      [{f.severity}] {at}{f.message}"
+            message = f.message
+            if f.check == "coverage" and "; left out: " in message:  # the cells are listed under 'amounts left out'
+                message = message.split("; left out: ")[0] + "; the amounts left out are listed above"
+            yield f"      [{f.severity}] {at}{message}"

@@ -50,3 +50,15 @@ def test_a_filing_without_a_department_code_says_so_in_words_and_warnings_do_not
     checks = [line for line in out if line.startswith("    findings ") or line.startswith("    FAILED ")]
     assert checks and all(line.startswith("    findings ") for line in checks)
     assert not any("[warning]" in line for line in out), "--summary lists groups, not each finding"
+
+
+def test_every_amount_left_out_is_listed_under_its_table_and_the_coverage_finding_stays_short(capsys):
+    item = processed_real(XINFANG)
+    _, out = _run(capsys)
+    gaps = item.frames["coverage_gaps"]
+    (head,) = [line for line in out if line.startswith("  amounts left out (")]
+    assert int(re.search(r"\((\d+),", head).group(1)) == gaps.height > 0
+    per_table = [int(m.group(1)) for line in out if (m := re.search(r"· (\d+) amounts? in \d+ rows?$", line))]
+    assert sum(per_table) == gaps.height
+    (cov,) = [line for line in out if line.strip().startswith("[warning] only ")]
+    assert len(cov) < 300 and cov.endswith("the amounts left out are listed above")

@@ -61,3 +61,35 @@ def test_cjk_text_is_cut_and_padded_by_the_columns_a_terminal_gives_it():
     assert fit("部门", 6) == "部门  "
     cut = fit("部门综合预算收支总表", 9)
     assert width(cut) == 9 and cut.startswith("部门综合") and "…" in cut
+
+
+def test_amounts_left_out_are_listed_by_table_and_row_with_a_reason_said_once_per_run():
+    import polars as pl
+
+    from pipelines.lib.check_view import gap_lines
+
+    why = "表3：支出总表: the table prints subject names without codes (row '{}'); yusuan keys lines by code"
+    gaps = pl.DataFrame([
+        {"source_table": 3, "source_row": 5, "source_col": 1, "text": "0.19", "row_label": "社会工作事务",
+         "column": "总计", "reason": why.format("社会工作事务")},
+        {"source_table": 3, "source_row": 5, "source_col": 4, "text": "0.19", "row_label": "社会工作事务",
+         "column": "项目支出", "reason": why.format("社会工作事务")},
+        {"source_table": 3, "source_row": 6, "source_col": 1, "text": "12.00", "row_label": "司法",
+         "column": "总计", "reason": why.format("司法")},
+        {"source_table": 3, "source_row": 7, "source_col": 1, "text": "1.00", "row_label": "合计",
+         "column": "金额", "reason": "the column '金额' has no role yusuan knows"},
+    ])
+    tables = [Table(3, "expenditure", "表3：支出总表", "万元", [], [], 0, page=26)]
+    out = list(gap_lines(gaps, tables))
+    assert out == [
+        "  amounts left out (4, in quality.coverage_gaps once loaded), by table and row:",
+        "    #3 p.26 表3：支出总表 · 4 amounts in 3 rows",
+        "      row 5 社会工作事务: 总计 0.19, 项目支出 0.19",
+        "          — the table prints subject names without codes; yusuan keys lines by code",
+        "      row 6 司法: 总计 12.00",
+        "      row 7 合计: 金额 1.00",
+        "          — the column '金额' has no role yusuan knows",
+    ]
+    brief = list(gap_lines(gaps, tables, every=False))
+    assert brief[-1] == "      … 2 more rows (every row: run without --summary)"
+    assert list(gap_lines(gaps.clear(), tables)) == []
