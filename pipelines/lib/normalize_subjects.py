@@ -170,6 +170,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     cross = _cross_groups(table, keys, code_cols, name_col, glued) if table.kind != "income" else []
     cross_cols = {i for cols, name, _ in cross for i in (*cols, name) if i is not None}
     measure_cols: list[tuple[int, str]] = []
+    # a second total column (西安 2019 收入总表: 总计 beside 部门预算 / 合计): in a table printed by unit, read and checked
+    # Σ units = 合计 like the first, not stored
+    twin_cols: list[tuple[int, str]] = []
     bases: dict[int, str] = {}
     seen: set[tuple[str, str]] = set()
     for i, k in enumerate(keys):
@@ -183,6 +186,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols.append((i, m))
             bases[i] = b
             seen.add((m, b))
+        elif m == "total" and (m, b) in seen and re.search(r"(?:^|/)(?:合计|小计)$", k):
+            twin_cols.append((i, f"{m}/{i}"))  # 西安 2019: 总计 | 部门预算 / 合计 — the same total again
     if not measure_cols:
         single = [i for i, k in enumerate(keys) if i not in code_cols and i != name_col and SINGLE_AMOUNT_RE.search(k)]
         if len(single) == 1:
@@ -286,6 +291,10 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                                        bases[col]))
                         if item is None:  # a unit's own figure: checked with the others against the 合计
                             out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
+                for col, measure in twin_cols if item is None else ():
+                    loc = Loc(row[0].table, row[0].row, col)
+                    if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
+                        out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
                 continue
         if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
             code = class_code
@@ -355,6 +364,10 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                   section if (section > 1 or section_name) and not is_total else None,
                                   section_name if not is_total else None))
             if (by_unit or unit_col is not None) and is_total and not unit_is_total:
+                out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+        for col, measure in twin_cols if (by_unit or unit_col is not None) and is_total and not unit_is_total else ():
+            loc = Loc(first.table, first.row, col)
+            if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
     for x in out.lines[first_line:]:
         x.logical = table.index

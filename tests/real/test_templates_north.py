@@ -316,8 +316,12 @@ def test_xian_anjianju_summary_income_lines_and_labels_cut_at_the_column_edge(pr
 
 
 def test_xian_anjianju_coverage(processed):
-    # 987 of 997 (99.0 %); left out: the 收入/支出总表's 部门预算 / 合计 column beside 总计 (10 cells)
-    assert _coverage(processed("xian_ajj")) >= 98
+    # every amount read (997 of 997): the 收入总表 prints 总计 and 部门预算 / 合计 side by side (p.4: 合计 3,695.91 |
+    # 3,695.91; 125001 2,123.93 | 2,123.93 …) — the second is checked like the first (Σ units = 合计), stored once
+    item = processed("xian_ajj")
+    assert _coverage(item) == 100 and item.frames["coverage_gaps"].height == 0
+    units = [r for r in item.checks if r.check == "unit_rows_sum"]
+    assert units and all(r.status == "passed" for r in units), [f.message for r in units for f in r.findings]
 
 
 def test_xian_xinfangju_function_and_economic_tables_in_yuan(processed):
