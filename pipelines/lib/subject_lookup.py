@@ -121,4 +121,4 @@ class NameWalk:
                 return Match(code, f"→ {code}")
             tried.append(parent or "the 类 names")
         self.context[1] = ""  # the row may be a 款 of its own: the rows below it are not matched under the 款 above
-        return Match(None, f"{name!r} is in yusuan's subject list under none of " + ", ".join(tried))
+        return Match(None, f"{name!r} is not in yusuan's subject list under " + " or ".join(tried))
