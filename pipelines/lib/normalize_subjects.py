@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pipelines.lib import layouts
+from pipelines.lib import layouts, subject_lookup
 from pipelines.lib.model import Cell, Table
 from pipelines.lib.normalize_cells import (
     _GLUED,
@@ -31,7 +31,7 @@ from pipelines.lib.normalize_rules import (
     basis_of,
 )
 from pipelines.lib.numbers import clean
-from pipelines.lib.subjects import CODE, ECONOMIC_CLASSES, FUNCTION_CLASSES, strip_ordinal
+from pipelines.lib.subjects import CODE, ECONOMIC_CLASSES, FUNCTION_CLASSES
 
 
 def _subject_table(table: Table, unit: str, out: Normalized) -> None:
@@ -211,11 +211,13 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         elif classification == "economic" and printed and economic < len(printed) / 2 and re.search(
                 layouts.FUNCTION_TITLE, clean(table.title or "")):
             classification = "function"
-    # a table printing names only (杭州 原点财通): its 类 rows take their national class code by name (the
-    # classes' names are stable and shipped in subjects.py / sql/seeds/subject_classes.csv); 款/项 rows cannot
+    # a table printing names only (杭州 原点财通): each row takes its code from the shipped subject list by its exact
+    # name under the 类 / 款 above it (subject_lookup); a name the list does not hold under that parent stays a finding
     names_only = not code_cols and glued is None and name_col is not None and not by_unit
     classes = FUNCTION_CLASSES if classification == "function" else ECONOMIC_CLASSES
+    walk = subject_lookup.NameWalk(subject_lookup.shipped(), classification, classes, out.year) if names_only else None
     by_name: list[str] = []
+    not_found: dict[tuple[int, int], str] = {}  # row → why its name gave no code
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     cross_contexts = [["", ""] for _ in cross]
@@ -296,11 +298,16 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                     if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
                         out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
                 continue
-        if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
-            code = class_code
-            by_name.append(f"{label} → {class_code}")
+        if (code is None and not is_total and walk is not None and label not in ("", "无")
+                and not re.search(r"栏次|^\d+$|^\*+$", label)):
+            found = walk.match(label)
+            if found.code:
+                code = found.code
+                by_name.append(f"{Loc(row[0].table, row[0].row, 0) if row else '?'}: {label} → {found.code}")
+            elif row:
+                not_found[(row[0].table, row[0].row)] = found.why
         if code is None and not is_total:
-            if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
+            if not label or label in ("无",) or re.search(r"栏次|^\d+$|^\*+$", label):  # ** 1 2 …: 栏次 unlabelled
                 continue
             if by_unit:  # a unit's row (浙江 收入预算总表 by 单位名称): read and checked against the 合计
                 for col, measure in measure_cols:
@@ -316,7 +323,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                     check="subject_code_present", table_kind=table.kind,
                     location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
                     message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code"
-                    + (" (the table prints names only)" if names_only else ""),
+                    + (f" (the table prints names only, and {not_found[(row[0].table, row[0].row)]})"
+                       if (row[0].table, row[0].row) in not_found else
+                       " (the table prints names only)" if names_only else ""),
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
@@ -375,9 +384,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         out.problems.append(Problem(
             check="subject_code_present", table_kind=table.kind, location=f"table {table.index}",
             actual="; ".join(by_name),
-            message=f"{table.title or table.kind}: the table prints subject names without codes; its 类 rows took "
-            f"their national class code by exact name ({', '.join(by_name)}), its 款/项 rows (names that stand "
-            "under several 款) were left out",
+            message=f"{table.title or table.kind}: the table prints subject names without codes; {len(by_name)} "
+            "rows took their code from yusuan's subject list (pipelines/lib/data/subjects.csv) by exact name under "
+            f"the 类 / 款 above them: {'; '.join(by_name)}",
         ))
     if section > 1:
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known
