@@ -163,7 +163,7 @@ INCOME_ITEMS = ["general_public_budget", "gov_fund_budget", "soe_capital_budget"
                 "fiscal_special_account", "business", "operating", "superior_subsidy", "affiliate_remittance", "other"]
 
 
-ECONOMIC_USES = ("basic", "project", "remit_to_superior", "operating", "subsidy_to_affiliates")
+ECONOMIC_USES = ("basic", "project", "reserve", "remit_to_superior", "operating", "subsidy_to_affiliates")
 
 
 def _economic_columns(c: _Checker, kind: str, lines: list[SummaryLine], cur_ex: Term | None, m_exp: str) -> None:
