@@ -121,6 +121,16 @@ def test_the_shipped_list_is_in_the_package_and_says_where_each_row_comes_from()
                 assert (ROOT / e.source).is_file(), e.source
         else:
             assert "entered by hand" in e.source
+    # hand entries never contradict a filing: one name under one parent has one code, or codes of different years
+    # (a code renumbered, 2089901 → 2089999); a same-year pair would be an error in the list, not an ambiguity
+    years: dict[tuple[str, str, str], dict[str, set[int | None]]] = {}
+    for e in entries:
+        key = (e.classification, e.code[:-2] if len(e.code) > 3 else "", normalized_name(e.name))
+        years.setdefault(key, {}).setdefault(e.code, set()).add(e.year)
+    for key, codes in years.items():
+        if len(codes) > 1:
+            printed = [y for ys in codes.values() for y in ys]
+            assert len(printed) == len(set(printed)), (key, codes)
     # the shipped list, read through importlib.resources, is the file
     shipped = subject_lookup.shipped()
     assert shipped.under("function", "20406", "行政运行") == {"2040601"}
