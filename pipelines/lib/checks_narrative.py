@@ -129,8 +129,10 @@ def _summary_items(filing: Filing, norm: Normalized, c: _Checker) -> None:
     # a PDF gives a paragraph per printed line, so a figure's 万元 may open the next one
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(p.text for p in filing.paragraphs)))
     seen: set[str] = set()
+    own = "final" if norm.doc_type == "final_accounts" else "budget"  # a 决算 prints its 预算数 beside the 决算数
     for x in norm.summary:
-        if x.table_kind != "summary" or x.measure != "amount" or x.item in _ITEMS_NOT_NAMED or x.subject_code:
+        if (x.table_kind != "summary" or x.measure != "amount" or x.basis != own or x.item in _ITEMS_NOT_NAMED
+                or x.subject_code):
             continue
         name = _ITEM_NUMBERING.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", x.item_name)))
         if len(name) < _ITEM_MIN_CHARS or name in seen:
