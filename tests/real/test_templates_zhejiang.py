@@ -287,8 +287,10 @@ def test_hangzhou_kuan_and_xiang_take_their_codes_by_name_under_their_parent(zj)
     assert {k: len(v) for k, v in printed.items()} == {
         "expenditure": 40, "general_public_expenditure": 39, "basic_expenditure": 43}
     # each table says which codes were looked up by name, and where
-    said = [f.message for f in item.findings if "by exact name" in f.message]
-    assert len(said) == 3 and "2040701" in said[0] and "行政运行 → 2040801" in said[0]
+    said = [f for f in item.findings if "by exact name" in f.message]
+    assert [f.location for f in said] == ["table 3", "table 7", "table 9"]
+    assert "40 rows took their code" in said[0].message and "公共安全支出" not in said[0].message  # 3 examples
+    assert "行政运行 → 2040701" in said[0].actual and "table 4 row 0: 信息化建设 → 2040707" in said[0].actual
     # 合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 on all three tables (within the publisher's rounding)
     assert not [f for f in item.findings if f.check in ("hierarchy_sum", "measures_sum")]
     held = [r for r in item.checks if r.check == "hierarchy_sum" and r.table_kind in (
