@@ -52,9 +52,16 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]], filing: Filing |
     # column (or no total in it) the sentence is not compared
     f_idx, _ = _summary_index(norm.summary, "fiscal_summary")
 
+    fiscal_headers = " ".join(h for t in (filing.tables if filing else []) if t.kind == "fiscal_summary"
+                              for h in t.header)
+
     def from_fiscal(measure):
-        return (f_idx.get(("expense", "current_year_total", measure))
-                or f_idx.get(("expense", "grand_total", measure)))
+        total = (f_idx.get(("expense", "current_year_total", measure))
+                 or f_idx.get(("expense", "grand_total", measure)))
+        if total is None and measure in _FUND_COLUMNS and re.search(_FUND_COLUMNS[measure], fiscal_headers) and (
+                from_fiscal("total") is not None):
+            return Term(ZERO, ZERO)  # the fund's column is printed, its 合计 blank: nothing of that fund
+        return total
 
     targets = {
         "income_total": (from_summary("income"), "收支总表 本年收入合计"),
@@ -108,6 +115,10 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]], filing: Filing |
             f.message = (f"the narrative says {_fmt(exp)} 万元 for {label} (“{s.sentence[:80]}”), the table prints "
                          f"{_fmt(table_term.wan)} 万元 (difference {_fmt(exp - table_term.wan)} 万元)")
     return c.done()
+
+
+# a fund's column of the 财政拨款收支总表 (its header), where a blank 合计 means the fund spends nothing
+_FUND_COLUMNS = {"gov_fund": r"政府性基金", "soe_capital": r"国有资本经营"}
 
 
 # A 收支总表 line the narrative names with its amount (使用非财政拨款结余18,953.78万元, 上年结转81,714.17万元,
