@@ -147,7 +147,8 @@ def _row_label(values: list[str]) -> str:
 def measure(filing: Filing, norm: Normalized) -> Coverage:
     """Coverage of one filing (see the module docstring for what is counted)."""
     read: set[tuple[int, int, int]] = set()
-    for x in (*norm.lines, *norm.summary, *norm.three_public, *norm.unit_lines, *norm.unit_rows):
+    for x in (*norm.lines, *norm.summary, *norm.three_public, *norm.unit_lines, *norm.unit_rows,
+              *norm.summary_repeats):
         read.add((x.loc.table, x.loc.row, x.loc.col))
     read_cols = {(t, c) for t, _, c in read}
     coded_tables = {x.loc.table for x in norm.lines if x.subject_code}
