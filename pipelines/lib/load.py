@@ -23,23 +23,10 @@ from pipelines.lib.db import (
 )
 from pipelines.lib.frames import FRAMES
 from pipelines.lib.restatements import supersede_older
+from pipelines.schemas.models import RELATIONS
 
-# frame name (frames.FRAMES) -> the table that keeps it
-FRAME_TABLES = {
-    "budget_lines": "staging.budget_lines",
-    "budget_summary": "staging.budget_summary",
-    "three_public": "staging.three_public",
-    "performance_indicators": "staging.performance_indicators",
-    "projects": "staging.projects",
-    "narrative_figures": "staging.narrative_figures",
-    "findings": "quality.findings",
-    "table_cells": "raw.table_cells",
-    "check_results": "quality.check_results",
-    "procurement": "staging.procurement",
-    "unit_lines": "staging.unit_lines",
-    "coverage": "quality.coverage",
-    "coverage_gaps": "quality.coverage_gaps",
-}
+# frame name (frames.FRAMES) -> the table that keeps it (schemas/models.py RELATIONS)
+FRAME_TABLES = {r.frame: r.table for r in RELATIONS}
 
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are
