@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# the tables one identity is checked in (checks.validate runs hierarchy_sum and measures_sum on each)
-LINE_KINDS = ("income", "expenditure", "general_public_expenditure", "gov_fund_expenditure",
-              "soe_capital_expenditure", "basic_expenditure")
+# LINE_KINDS: the tables checks.validate runs hierarchy_sum and measures_sum on
+from pipelines.lib.vocab import LINE_KINDS
 
 
 @dataclass(frozen=True)
