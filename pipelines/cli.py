@@ -49,7 +49,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from pipelines.lib.checks import LABELS
+    from pipelines.lib import check_view as view
     from pipelines.lib.stages import NOT_FACTS, printable_path, process
 
     path = Path(args.file)
@@ -67,42 +67,21 @@ def cmd_check(args) -> int:
         print(f"  REJECTED: {d['error']}")
         return 1
     f = item.filing
-    print(f"  department: {f.department_code or '-'} {f.department_name or '?'}   year: {f.year or '?'}   "
-          f"type: {f.doc_type} ({f.scope})   unit: {f.unit or '?'}   format: {f.file_type}"
-          + (f"   pages: {f.pages}" if f.pages else ""))
-    print(f"  document_id: {d['document_id']}")
     cov = {r["source_table"]: r for r in item.frames["coverage"].iter_rows(named=True)} if "coverage" in item.frames \
         else {}
-    print(f"\n  {len(f.tables)} tables:")
-    for t in f.tables:
-        flag = "  (empty by declaration)" if t.empty_declared else ""
-        title = (t.title or "—")[:40]
-        c = cov.get(t.index)
-        read = f"  {c['read']}/{c['printed']} amounts read" if c else ""
-        print(f"    #{t.index:<3} {t.kind:<27} {title:<40} {t.unit or '':<3} {len(t.body):>4} rows{read}{flag}")
-    if cov:
-        printed = sum(c["printed"] for c in cov.values())
-        got = sum(c["read"] for c in cov.values())
-        pct = f"{100 * got / printed:.1f} %" if printed else "-"
-        print(f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct})")
     counts = {k: df.height for k, df in item.frames.items() if k not in NOT_FACTS}
-    by_kind = Counter()
-    if "budget_lines" in item.frames:
-        by_kind.update(item.frames["budget_lines"]["table_kind"].to_list())
-    print("\n  facts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    if by_kind:
-        print("  budget lines by table_kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
-    print("\n  checks:")
-    for r in item.checks:
-        where = LABELS.get(r.table_kind, r.table_kind or "filing")
-        if r.status == "not_run":
-            print(f"    not run  {r.check:<22} {where}: {r.reason}")
-        else:
-            extra = f", {r.within_rounding} within rounding" if r.within_rounding else ""
-            print(f"    {r.status:<8} {r.check:<22} {where}: {r.compared} compared{extra}, {len(r.findings)} finding(s)")
-    print(f"\n  {len(item.findings)} finding(s):")
-    for x in item.findings:
-        print(f"    [{x.severity}] {x.check} @ {x.location}: {x.message}")
+    by_kind = Counter(item.frames["budget_lines"]["table_kind"].to_list()) if "budget_lines" in item.frames \
+        else Counter()
+    for block in (view.header_lines(f, d), view.table_lines(f.tables, cov),
+                  view.gap_lines(item.frames.get("coverage_gaps"), f.tables, every=not args.summary),
+                  ["  facts: " + ", ".join(f"{k} {v}" for k, v in counts.items())]
+                  + (["  budget lines by table_kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()))]
+                     if by_kind else []),
+                  view.check_lines(item.checks),
+                  view.finding_lines(item.findings, f.tables, every=not args.summary)):
+        print()
+        for line in block:
+            print(line)
     if item.rejected:
         print(f"\n  REJECTED: {d['error']}")
         return 1
@@ -359,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.set_defaults(func=cmd_ingest)
     c = sub.add_parser("check", help="extract and validate one filing without touching the warehouse")
     c.add_argument("file")
+    c.add_argument("--summary", action="store_true",
+                   help="group the findings by check and table without listing each one")
     c.set_defaults(func=cmd_check)
     e = sub.add_parser("export", help="write every marts.* relation to Parquet")
     e.add_argument("--db")

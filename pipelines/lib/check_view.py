@@ -1,0 +1,217 @@
+"""What ``yusuan check FILE`` prints: one filing as a budget analyst reads it.
+
+The contract asks ``check`` to print what it found and every finding.  A real filing can carry a
+hundred findings, most of them one cause repeated on every row of one table; printed one per line
+they bury the two that matter.  So the findings are grouped by check and table: an overview of the
+groups first (how many, what the first one says), then every finding under its group's heading,
+with the table's number as the warehouse keeps it (``source_table``), its page and printed title.
+
+Words follow what an analyst needs to decide: a check whose findings are all warnings did not
+*fail* the filing (it loads); only an ``error`` rejects it.  Nothing here reads the warehouse.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from pipelines.lib.checks import LABELS, Finding
+from pipelines.lib.model import Table
+
+_LOCATION = re.compile(r"^table (\d+)(?:\s+(.*))?$")
+_ROW_NAMED = re.compile(r" \(row '[^']*'\)")
+OVERVIEW_FROM = 10  # findings: from this many on, an overview of the groups comes before the list
+COVERAGE_WARN = 98.0  # the self-coverage under which the filing gets a coverage finding (issue #11)
+
+
+@dataclass
+class Group:
+    """The findings of one check on one table (or on the filing as a whole)."""
+
+    check: str
+    table: int | None
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (where inside the table, finding)
+
+    @property
+    def severity(self) -> str:
+        return "error" if any(f.severity == "error" for _, f in self.findings) else "warning"
+
+
+def split_location(location: str) -> tuple[int | None, str]:
+    """``'table 8 row 1 col 2'`` → ``(8, 'row 1 col 2')``; ``'document'`` → ``(None, 'document')``."""
+    m = _LOCATION.match(location or "")
+    if not m:
+        return None, location or ""
+    return int(m.group(1)), m.group(2) or ""
+
+
+def group_findings(findings: list[Finding]) -> list[Group]:
+    """Findings grouped by (check, table), in the order each group first appears; errors' groups first."""
+    groups: dict[tuple[str, int | None], Group] = {}
+    for f in findings:
+        table, where = split_location(f.location)
+        g = groups.setdefault((f.check, table), Group(f.check, table))
+        g.findings.append((where, f))
+    return sorted(groups.values(), key=lambda g: g.severity != "error")
+
+
+def _table_label(tables: dict[int, Table], index: int | None, columns: int = 60) -> str:
+    if index is None:
+        return "the filing"
+    t = tables.get(index)
+    if t is None:
+        return f"#{index}"
+    page = f" p.{t.page}" if t.page else ""
+    return f"#{index}{page} {fit(t.title or '(no title)', columns).rstrip()}"
+
+
+def width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit(text: str, columns: int) -> str:
+    """``text`` cut to at most ``columns`` terminal columns (with '…' where cut) and padded to exactly that."""
+    if width(text) > columns:
+        out, used = [], 0
+        for c in text:
+            w = width(c)
+            if used + w > columns - 1:
+                break
+            out.append(c)
+            used += w
+        text = "".join(out) + "…"
+    return text + " " * (columns - width(text))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _status_word(r) -> str:
+    """An analyst's word for a check's outcome: only an error fails a filing; warnings are findings."""
+    if r.status == "not_run":
+        return "not run"
+    if r.status == "failed":
+        return "FAILED" if any(f.severity == "error" for f in r.findings) else "findings"
+    return r.status
+
+
+def header_lines(filing, document: dict) -> Iterator[str]:
+    code = filing.department_code
+    kind = {"budget": "预算 budget", "final_accounts": "决算 final accounts"}.get(filing.doc_type, filing.doc_type)
+    scope = {"department": "部门 department", "unit": "单位 unit"}.get(filing.scope, filing.scope)
+    pages = f", {filing.pages} pages" if filing.pages else ""
+    yield (f"  {filing.department_name or '(department not found)'} · {filing.year or '(year not found)'} · "
+           f"{kind} · {scope} · amounts in {filing.unit or '(unit not printed)'} · {filing.file_type}{pages}")
+    if filing.printed_name and filing.printed_name != filing.department_name:
+        yield f"  printed as: {filing.printed_name}"
+    yield ("  department code: " + (code if code else "none printed (the warehouse keys this department "
+                                                       "by its name)"))
+    yield f"  document_id: {document['document_id']}"
+
+
+def table_lines(tables: list[Table], coverage: dict[int, dict]) -> Iterator[str]:
+    yield f"  {_plural(len(tables), 'table')} (# = source_table in the warehouse; p. = the page it starts on):"
+    yield f"    {'#':>3} {'page':>4}  {'kind':<27} {fit('title', 56)} unit  rows  amounts read"
+    for t in tables:
+        c = coverage.get(t.index)
+        read = f"{c['read']:>5} / {c['printed']}" if c else ""
+        flag = "  (empty by declaration)" if t.empty_declared else ""
+        yield (f"    {t.index:>3} {t.page or '':>4}  {t.kind:<27} {fit(t.title or '—', 56)} "
+               f"{t.unit or '':<4} {len(t.body):>4}  {read}{flag}")
+    if coverage:
+        printed = sum(c["printed"] for c in coverage.values())
+        got = sum(c["read"] for c in coverage.values())
+        if printed:
+            pct = 100 * got / printed
+            tail = "" if pct >= COVERAGE_WARN else (
+                f" — under {COVERAGE_WARN:.0f} %: each amount left out is listed below with why")
+            yield f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct:.1f} %)" \
+                + tail
+
+
+def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]:
+    """The amounts printed in recognised tables that did not become facts, by table, one line per row.
+
+    ``gaps`` is the filing's ``coverage_gaps`` frame (the rows of ``quality.coverage_gaps``)."""
+    if gaps is None or gaps.height == 0:
+        return
+    by_index = {t.index: t for t in tables}
+    rows = gaps.sort("source_table", "source_row", "source_col").iter_rows(named=True)
+    tables_seen: dict[int, dict[tuple, list[dict]]] = {}
+    for g in rows:
+        tables_seen.setdefault(g["source_table"], {}).setdefault((g["source_row"], g["row_label"]), []).append(g)
+    yield f"  amounts left out ({gaps.height}, in quality.coverage_gaps once loaded), by table and row:"
+    for index, by_row in tables_seen.items():
+        t = by_index.get(index)
+        n = sum(len(v) for v in by_row.values())
+        yield f"    {_table_label(by_index, index, 80)} · {_plural(n, 'amount')} in {_plural(len(by_row), 'row')}"
+        prefix = f"{t.title}: " if t is not None and t.title else None
+        before: list[str] = []
+        for (row, label), cells in (by_row.items() if every else list(by_row.items())[:1]):
+            printed = ", ".join(f"{c['column'] or '?'} {c['text']}" for c in cells)
+            reasons: list[str] = []
+            for c in cells:
+                why = c["reason"][len(prefix):] if prefix and c["reason"].startswith(prefix) else c["reason"]
+                why = _ROW_NAMED.sub("", why)  # the row is named on the line above
+                if why not in reasons:
+                    reasons.append(why)
+            yield f"      row {row} {label or ''}: {printed}"
+            if reasons != before:  # a run of rows left out for one reason says it once
+                yield from (f"          — {why}" for why in reasons[:3])
+                if len(reasons) > 3:
+                    yield f"          — and {len(reasons) - 3} more reasons"
+            before = reasons
+        if not every and len(by_row) > 1:
+            yield f"      … {_plural(len(by_row) - 1, 'more row')} (every row: run without --summary)"
+
+
+def check_lines(results) -> Iterator[str]:
+    words = Counter(_status_word(r) for r in results)
+    order = ("FAILED", "findings", "passed", "not run")
+    yield "  checks: " + " · ".join(f"{words[w]} {w}" for w in order if words[w])
+    for w in order:
+        for r in results:
+            if _status_word(r) != w:
+                continue
+            where = LABELS.get(r.table_kind, r.table_kind or "filing")
+            if w == "not run":
+                yield f"    {w:<9} {r.check:<22} {where}: {r.reason}"
+            else:
+                extra = f", {r.within_rounding} within rounding" if r.within_rounding else ""
+                yield (f"    {w:<9} {r.check:<22} {where}: {r.compared} compared{extra}, "
+                       f"{_plural(len(r.findings), 'finding')}")
+
+
+def finding_lines(findings: list[Finding], tables: list[Table], *, every: bool = True) -> Iterator[str]:
+    by_index = {t.index: t for t in tables}
+    severities = Counter(f.severity for f in findings)
+    if not findings:
+        yield "  no findings"
+        return
+    verdict = ("the filing would be REJECTED" if severities["error"] else "the filing would load")
+    yield (f"  {_plural(len(findings), 'finding')}: {_plural(severities['error'], 'error')}, "
+           f"{_plural(severities['warning'], 'warning')} — {verdict}")
+    groups = group_findings(findings)
+    if len(findings) >= OVERVIEW_FROM or not every:
+        yield f"  by check and table ({_plural(len(groups), 'group')}):"
+        for g in groups:
+            first = g.findings[0][1].message.split("; left out: ")[0]
+            yield f"    {len(g.findings):>4}  {g.severity:<7} {g.check:<24} {_table_label(by_index, g.table)}"
+            yield f"          e.g. {fit(first, 150).rstrip()}"
+    if not every:
+        yield "  (every finding: run without --summary)"
+        return
+    yield "  every finding, by check and table:"
+    for g in groups:
+        yield f"    {g.check} · {_table_label(by_index, g.table, 80)} · {_plural(len(g.findings), g.severity)}"
+        for where, f in g.findings:
+            at = f"{where}: " if where and where != "document" else ""
+            message = f.message
+            if f.check == "coverage" and "; left out: " in message:  # the cells are listed under 'amounts left out'
+                message = message.split("; left out: ")[0] + "; the amounts left out are listed above"
+            yield f"      [{f.severity}] {at}{message}"

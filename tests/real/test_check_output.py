@@ -1,0 +1,64 @@
+"""``yusuan check`` on a real filing with many findings, as a new user runs it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipelines.cli import main
+from tests.real.real_samples import REAL, processed_real
+
+pytestmark = pytest.mark.real
+
+XINFANG = REAL / "陕西省" / "西安市" / "shaanxi_xian_xinfangju_2026_budget.pdf"
+
+
+
+
+def _run(capsys, *args: str) -> tuple[int, list[str]]:
+    code = main(["check", *args, str(XINFANG)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_check_lists_every_finding_once_grouped_under_its_table(capsys):
+    item = processed_real(XINFANG)
+    code, out = _run(capsys)
+    assert code == 0
+    listed = [line.strip() for line in out if line.strip().startswith("[warning]") or line.strip().startswith("[error]")]
+    assert len(listed) == len(item.findings) >= 20
+    headings = [line for line in out if re.match(r"^    \S+ · (#\d+|the filing)", line)]
+    counts = [int(re.search(r"· (\d+) (warning|error)s?$", h).group(1)) for h in headings]
+    assert sum(counts) == len(item.findings)
+    assert len(headings) < len(item.findings) / 3, "one heading per check and table, not per row"
+
+
+def test_tables_are_numbered_as_the_warehouse_keeps_them_with_their_pages(capsys):
+    item = processed_real(XINFANG)
+    _, out = _run(capsys, "--summary")
+    rows = {int(m.group(1)): m.group(2) for line in out if (m := re.match(r"^\s+(\d+)\s+(\d*)\s{2}[a-z_]+\s", line))}
+    assert rows == {t.index: str(t.page or "") for t in item.filing.tables}
+    # the page is the PDF's: the text layer of page 19 opens "单位：元 表1 部门综合预算收支总表"
+    assert {t.kind: t.page for t in item.filing.tables if t.title.endswith("部门综合预算收支总表")} == {"summary": 19}
+
+
+def test_a_filing_without_a_department_code_says_so_in_words_and_warnings_do_not_read_as_failures(capsys):
+    _, out = _run(capsys, "--summary")
+    assert out[2].startswith("  西安市信访局 · 2026 · 预算 budget · 部门 department · amounts in 元 · pdf, 43 pages")
+    assert "  department code: none printed (the warehouse keys this department by its name)" in out
+    assert not any("department: -" in line for line in out)
+    checks = [line for line in out if line.startswith("    findings ") or line.startswith("    FAILED ")]
+    assert checks and all(line.startswith("    findings ") for line in checks)
+    assert not any("[warning]" in line for line in out), "--summary lists groups, not each finding"
+
+
+def test_every_amount_left_out_is_listed_under_its_table_and_the_coverage_finding_stays_short(capsys):
+    item = processed_real(XINFANG)
+    _, out = _run(capsys)
+    gaps = item.frames["coverage_gaps"]
+    (head,) = [line for line in out if line.startswith("  amounts left out (")]
+    assert int(re.search(r"\((\d+),", head).group(1)) == gaps.height > 0
+    per_table = [int(m.group(1)) for line in out if (m := re.search(r"· (\d+) amounts? in \d+ rows?$", line))]
+    assert sum(per_table) == gaps.height
+    (cov,) = [line for line in out if line.strip().startswith("[warning] only ")]
+    assert len(cov) < 300 and cov.endswith("the amounts left out are listed above")
