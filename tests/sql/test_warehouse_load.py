@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -12,7 +13,7 @@ import polars as pl
 import pytest
 from wh_filings import count, doc_id, frame, lines, weixian_2023_frames, weixian_doc
 
-from pipelines.lib import ddl, warehouse
+from pipelines.lib import ddl, vocab, warehouse
 from pipelines.lib.frames import FRAMES
 
 STAGED = [
@@ -385,3 +386,31 @@ def test_a_file_named_like_a_schema_is_refused(tmp_path):
     with pytest.raises(ValueError, match="named like one of its schemas"):
         warehouse.connect(tmp_path / "marts.duckdb")
     assert not (tmp_path / "marts.duckdb").exists()
+
+
+# The hand-written DDL of the tables that are not frames (core.*) lists allowed values too: each list must be its
+# vocabulary's (the frames' lists are generated from the models, whose isin come from the same enums).
+_CHECKED_VOCABULARIES = {
+    ("core", "documents", "doc_type"): vocab.DocType,
+    ("core", "documents", "scope"): vocab.Scope,
+    ("core", "documents", "unit"): vocab.Unit,
+    ("core", "documents", "status"): vocab.DocStatus,
+    ("core", "restatements", "change_kind"): vocab.ChangeKind,
+    ("core", "department_aliases", "matched_by"): vocab.MatchedBy,
+    ("quality", "findings", "severity"): vocab.Severity,
+    ("quality", "check_results", "status"): vocab.CheckStatus,
+}
+
+
+def test_every_check_constraint_lists_its_vocabulary(con):
+    rows = con.execute(
+        "select schema_name, table_name, constraint_column_names, expression from duckdb_constraints() "
+        "where constraint_type = 'CHECK' and database_name = current_database()").fetchall()
+    seen = set()
+    for schema, table, (column,), expression in rows:
+        key = (schema, table, column)
+        assert key in _CHECKED_VOCABULARIES, f"{key} has a check constraint no vocabulary is declared for"
+        allowed = set(re.findall(r"'([^']*)'", expression))
+        assert allowed == set(vocab.codes(_CHECKED_VOCABULARIES[key])), key
+        seen.add(key)
+    assert seen == set(_CHECKED_VOCABULARIES)
