@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
 
-from pipelines.lib import pdf_layer, pdf_reader  # noqa: E402
+from pipelines.lib import pdf_document, pdf_layer, pdf_page, pdf_reader, pdf_tables  # noqa: E402
 from pipelines.lib.errors import RejectedFile  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples_pdf"
@@ -67,16 +67,16 @@ def parts(data: bytes) -> dict[str, float]:
         layer = pdf_layer.read_page(page, i + 1)
         t["pdfium layer"] += time.perf_counter() - s
         s = time.perf_counter()
-        pdf_layer.find_tables(layer.edges, **pdf_reader.TABLE_SETTINGS)
+        pdf_tables.find_tables(layer.edges, **pdf_page.TABLE_SETTINGS)
         t["find tables"] += time.perf_counter() - s
         layers.append(layer)
         page.close()
     doc.close()
     s = time.perf_counter()
     pdf_reader._check_text(layers, data)
-    pages = [pdf_reader._read_page(layer) for layer in layers]
-    pdf_reader._assemble(pages, len(layers))
-    # _read_page finds the tables again: count that part once, under find tables
+    pages = [pdf_page.build_page(layer) for layer in layers]
+    pdf_document.assemble(pages, len(layers))
+    # build_page finds the tables again: count that part once, under find tables
     t["cells, lines, paragraphs"] = time.perf_counter() - s - t["find tables"]
     return t
 

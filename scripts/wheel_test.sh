@@ -31,6 +31,7 @@ grep -q "pipelines/sql/ddl/.*\.sql" <<< "$listing" || fail "no DDL (.sql) in $wh
 grep -q "pipelines/sql/dbt_project.yml" <<< "$listing" || fail "no dbt project in $wheel"
 grep -q "pipelines/schemas/models.py" <<< "$listing" || fail "no pandera models in $wheel"
 grep -q "pipelines/lib/queries/superseded_by.sql" <<< "$listing" || fail "no loader queries (.sql) in $wheel"
+grep -q "pipelines/lib/data/subjects.csv" <<< "$listing" || fail "no subject list (lib/data/subjects.csv) in $wheel"
 if grep -q "pipelines/samples/" <<< "$listing"; then fail "the sample generator is in $wheel"; fi
 tops=$(.venv/bin/python - "$wheel" <<'EOF'
 import sys, zipfile

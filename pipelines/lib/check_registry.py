@@ -1,7 +1,7 @@
 """Every check a filing goes through, declared once: its name, what it promises, its severity, the table kinds
 it reads and the names its findings carry.
 
-``checks.py`` (the arithmetic and the narrative), ``normalize.py`` (cells it could not read), ``coverage.py`` and
+``checks.py`` (the arithmetic and the narrative), ``normalize*.py`` (cells it could not read), ``coverage.py`` and
 the pandera step (``stages.py``) produce :class:`~pipelines.lib.checks.CheckResult` rows and findings under these
 names; the Dagster asset checks (``pipelines/defs/filings.py``) are generated from :data:`CHECKS`, and
 :func:`filing_outcomes` turns one filing's results and findings into one outcome per check — so a check's

@@ -153,7 +153,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results += arithmetic.summary(norm.summary, present, declared_empty)
     results += arithmetic.cross_tables(norm, lines_by_kind, present)
     results.append(arithmetic.three_public(norm.three_public, present, declared_empty))
-    results.append(narrative.narrative(norm, lines_by_kind))
+    results.append(narrative.narrative(norm, lines_by_kind, filing))
     results.append(narrative.narrative_claims(filing))
     results += narrative.final_accounts(filing, norm)
     results.append(_empty_but_printed(filing, norm))

@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from pipelines.lib import transform, warehouse
+from pipelines.lib import coverage, transform, warehouse
 from pipelines.lib.stages import (
     INTERNAL,
     NOT_FACTS,
@@ -81,6 +82,7 @@ class Summary:
     skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
     no_county: dict[str, list[str]] = field(default_factory=dict)  # folder path -> its files, for files with no county
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # lock files, dot folders, FIFOs: (path, why)
+    low_coverage: list[tuple[str, str]] = field(default_factory=list)  # (path, '45.7 %'): under coverage.THRESHOLD
     # where the time went (bench/bench_scale.py), in CPU seconds (a shared machine stretches wall time, not these):
     # reading+normalizing+validating, summed over the workers; loading and the SQL models, serial in this process
     extract_cpu: float = 0.0
@@ -112,6 +114,11 @@ class Summary:
             out += [f"  {p}: {why}" for p, why in self.passed_over[:20]]
             if len(self.passed_over) > 20:
                 out.append(f"  … and {len(self.passed_over) - 20} more")
+        if self.low_coverage:
+            out.append(f"{len(self.low_coverage)} filing(s) loaded with under {coverage.THRESHOLD} % of their printed "
+                       "amounts read — `yusuan check FILE` lists each amount left out and why (so does "
+                       "quality.coverage_gaps):")
+            out += [f"  {pct:>7}  {p}" for p, pct in self.low_coverage]
         if self.rejected:
             out.append(f"\n{len(self.rejected)} file(s) rejected — nothing of them was loaded; "
                        "fix each as its reason says and ingest again:")
@@ -404,7 +411,14 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     warn = sum(1 for f in item.findings if f.severity == "warning")
     d = item.document
     lines = sum(df.height for k, df in item.frames.items() if k not in NOT_FACTS)
-    return f"{printable(d['department_name'] or '')} {d['year']} — {lines} facts, {warn} warning(s){_note(item, path)}"
+    read = ""
+    if "coverage" in item.frames and (printed := item.frames["coverage"]["printed"].sum()):
+        pct = (Decimal(100) * int(item.frames["coverage"]["read"].sum()) / int(printed)).quantize(Decimal("0.1"))
+        read = f", {pct} % of printed amounts read"
+        if pct < coverage.THRESHOLD:  # as the coverage check rounds it
+            s.low_coverage.append((printable_path(path), f"{pct} %"))
+    return (f"{printable(d['department_name'] or '')} {d['year']} — {lines} facts, {warn} warning(s){read}"
+            f"{_note(item, path)}")
 
 
 def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summary, county: str | None,

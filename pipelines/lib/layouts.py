@@ -73,7 +73,7 @@ ABBREVIATIONS = (
 )
 
 # ---------------------------------------------------------------------------------------------------------------
-# Column roles beyond the seed's (normalize.MEASURES holds the seed's; these extend it per table kind).
+# Column roles beyond the seed's (normalize_rules.MEASURES holds the seed's; these extend it per table kind).
 
 EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
     # 江苏 支出预算总表: 合计 | 基本支出 | 项目支出 | 单位预留机动经费 | 结转下年资金 (one row, no codes)
@@ -116,7 +116,7 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 # Income by fund (广州 收入总体情况表: 财政拨款收入 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算; 深圳: …拨款),
-# tried before normalize.MEASURES["income"]: gov_fund / soe_capital (under a 财政拨款 group PATH_FIRST_MEASURES makes
+# tried before normalize_rules.MEASURES["income"]: gov_fund / soe_capital (under a 财政拨款 group PATH_FIRST_MEASURES makes
 # the 一般公共预算 column general_public, as for 烟台; a bare 一般公共预算 column stays fiscal_appropriation, 浙江).
 INCOME_FUND_MEASURES: list[tuple[str, str]] = [
     (r"^政府性基金(?:预算)?(?:拨款|资金)?$", "gov_fund"),

@@ -15,13 +15,8 @@ top-left of the page as displayed, so ``/Rotate`` and a MediaBox not at 0,0 are 
   pdfplumber derives them from pdfminer's lines, rectangles and curves (a rectangle gives its four
   sides, a line itself, a curve each segment between its points).
 
-:func:`find_tables` is pdfplumber's ``find_tables`` with the ``lines`` strategy (snap, join,
-intersections, smallest cells, corner-connected groups), rewritten on plain tuples with indexes, so
-its cost is linear in the edges and cells of a page rather than quadratic.
-
-PDFium is called through its C API (``pypdfium2.raw``'s library) with prototypes that pass and
-return plain addresses: a few million calls per province-wide batch, where ctypes' pointer wrapping
-would cost more than PDFium itself.
+``pdf_tables.find_tables`` finds the ruled tables in those edges.  PDFium's C functions come from
+``pdf_pdfium``.
 """
 
 from __future__ import annotations
@@ -33,79 +28,8 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-# ---------------------------------------------------------------------------------------------
-# The C functions, with address-typed prototypes
+from pipelines.lib import pdf_pdfium as C
 
-
-def _lib() -> ctypes.CDLL:
-    try:
-        from pypdfium2_raw.bindings import _libs
-
-        return _libs["pdfium"]
-    except (ImportError, KeyError):  # pragma: no cover - a pypdfium2 that loads PDFium differently
-        return ctypes.CDLL(pdfium_c.__file__.rsplit("/", 1)[0] + "/libpdfium.so")
-
-
-_L = _lib()
-_P = ctypes.c_void_p
-_I = ctypes.c_int
-_D = ctypes.POINTER(ctypes.c_double)
-_F = ctypes.POINTER(ctypes.c_float)
-_U = ctypes.POINTER(ctypes.c_uint)
-
-
-def _fn(name: str, restype, *argtypes):
-    f = _L[name]  # a fresh function object: pypdfium2's own prototypes stay as they are
-    f.restype = restype
-    f.argtypes = argtypes
-    return f
-
-
-class _Matrix(ctypes.Structure):
-    _fields_ = [(k, ctypes.c_float) for k in "abcdef"]
-
-
-class _RectF(ctypes.Structure):
-    _fields_ = [(k, ctypes.c_float) for k in ("left", "top", "right", "bottom")]
-
-
-_count_chars = _fn("FPDFText_CountChars", _I, _P)
-_get_text = _fn("FPDFText_GetText", _I, _P, _I, _I, ctypes.c_void_p)
-_get_unicode = _fn("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
-_is_generated = _fn("FPDFText_IsGenerated", _I, _P, _I)
-_char_origin = _fn("FPDFText_GetCharOrigin", _I, _P, _I, _D, _D)
-_loose_box = _fn("FPDFText_GetLooseCharBox", _I, _P, _I, ctypes.POINTER(_RectF))
-_char_object = _fn("FPDFText_GetTextObject", _P, _P, _I)
-_char_matrix = _fn("FPDFText_GetMatrix", _I, _P, _I, ctypes.POINTER(_Matrix))
-_char_font_size = _fn("FPDFText_GetFontSize", ctypes.c_double, _P, _I)
-_text_font = _fn("FPDFTextObj_GetFont", _P, _P)
-_font_descent = _fn("FPDFFont_GetDescent", _I, _P, ctypes.c_float, _F)
-_obj_text = _fn("FPDFTextObj_GetText", ctypes.c_ulong, _P, _P, ctypes.c_void_p, ctypes.c_ulong)
-_render_mode = _fn("FPDFTextObj_GetTextRenderMode", _I, _P)
-_count_objects = _fn("FPDFPage_CountObjects", _I, _P)
-_get_object = _fn("FPDFPage_GetObject", _P, _P, _I)
-_form_count = _fn("FPDFFormObj_CountObjects", _I, _P)
-_form_object = _fn("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
-_obj_type = _fn("FPDFPageObj_GetType", _I, _P)
-_obj_matrix = _fn("FPDFPageObj_GetMatrix", _I, _P, ctypes.POINTER(_Matrix))
-_obj_bounds = _fn("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
-_fill_color = _fn("FPDFPageObj_GetFillColor", _I, _P, _U, _U, _U, _U)
-_stroke_color = _fn("FPDFPageObj_GetStrokeColor", _I, _P, _U, _U, _U, _U)
-_draw_mode = _fn("FPDFPath_GetDrawMode", _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
-_count_segments = _fn("FPDFPath_CountSegments", _I, _P)
-_get_segment = _fn("FPDFPath_GetPathSegment", _P, _P, _I)
-_segment_point = _fn("FPDFPathSegment_GetPoint", _I, _P, _F, _F)
-_segment_type = _fn("FPDFPathSegment_GetType", _I, _P)
-_segment_close = _fn("FPDFPathSegment_GetClose", _I, _P)
-
-_TEXT, _PATH, _IMAGE, _SHADING, _FORM = (
-    pdfium_c.FPDF_PAGEOBJ_TEXT,
-    pdfium_c.FPDF_PAGEOBJ_PATH,
-    pdfium_c.FPDF_PAGEOBJ_IMAGE,
-    pdfium_c.FPDF_PAGEOBJ_SHADING,
-    pdfium_c.FPDF_PAGEOBJ_FORM,
-)
-_MOVETO, _LINETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 # Render modes that paint nothing: 3 invisible (OCR layers, hidden copies), 7 add to the clip only.
 _UNPAINTED_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP}
 _STROKE_ONLY_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_STROKE_CLIP}
@@ -192,7 +116,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
         tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         walk = _Walk(ctm, height, tp)
         walk.objects(ctypes.cast(page.raw, ctypes.c_void_p).value, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
-        n = _count_chars(tp)
+        n = C.count_chars(tp)
         chars, hidden = _chars(tp, n, walk, ctm, height)
     finally:
         textpage.close()
@@ -207,7 +131,7 @@ def _drawing_texts(texts) -> int:
     b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
     drawing = 0
     for obj in texts:
-        if _obj_bounds(obj, *b) and (b[2].value > b[0].value or b[3].value > b[1].value):
+        if C.obj_bounds(obj, *b) and (b[2].value > b[0].value or b[3].value > b[1].value):
             drawing += 1
     return drawing
 
@@ -227,77 +151,77 @@ class _Walk:
         # filled areas a glyph can sit on: (x0, y0, x1, y1) in device space (y up), rgb or None, z
         self.areas: list[tuple[float, float, float, float, tuple | None, int]] = []
         self.edges: list[tuple[str, float, float, float, float]] = []
-        self._m = _Matrix()
-        self._modes = (_I(), _I())
+        self._m = C.Matrix()
+        self._modes = (ctypes.c_int(), ctypes.c_int())
         self._point = (ctypes.c_float(), ctypes.c_float())
 
     def objects(self, page: int, form: int | None, base: tuple) -> None:
-        n = _form_count(form) if form else _count_objects(page)
+        n = C.form_count(form) if form else C.count_objects(page)
         m = self._m
         ctm = self.ctm
         # top level: a path's matrix times the identity is the matrix itself (exactly), so skip that product
         top = base == _IDENTITY
         texts, path = self.texts, self.path
         for i in range(n):
-            obj = _form_object(form, i) if form else _get_object(page, i)
+            obj = C.form_object(form, i) if form else C.get_object(page, i)
             if not obj:
                 continue
-            kind = _obj_type(obj)
+            kind = C.obj_type(obj)
             self.z += 1
-            if kind == _TEXT:
-                mode = _render_mode(obj)
-                colour = _colour(_stroke_color if mode in _STROKE_ONLY_MODES else _fill_color, obj)
+            if kind == C.TEXT:
+                mode = C.render_mode(obj)
+                colour = _colour(C.stroke_color if mode in _STROKE_ONLY_MODES else C.fill_color, obj)
                 texts[obj] = (mode, colour, self.z, base)
-            elif kind == _PATH:
-                _obj_matrix(obj, m)
+            elif kind == C.PATH:
+                C.obj_matrix(obj, m)
                 mat = (m.a, m.b, m.c, m.d, m.e, m.f)
                 path(obj, _mul(mat if top else _mul(mat, base), ctm))
-            elif kind in (_IMAGE, _SHADING):
-                self.images += kind == _IMAGE
+            elif kind in (C.IMAGE, C.SHADING):
+                self.images += kind == C.IMAGE
                 b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
-                if _obj_bounds(obj, *b):
+                if C.obj_bounds(obj, *b):
                     # bounds are in the enclosing (form) space; an image's colours are unknown
                     box = _transform_box(_mul(base, ctm), *(v.value for v in b))
                     self.areas.append((*box, None, self.z))
-            elif kind == _FORM:
-                _obj_matrix(obj, m)
+            elif kind == C.FORM:
+                C.obj_matrix(obj, m)
                 self.objects(page, obj, _mul((m.a, m.b, m.c, m.d, m.e, m.f), base))
 
     def path(self, obj: int, dev: tuple) -> None:
         """One path object: its subpaths classified as pdfminer does (line, rectangle, curve), their edges."""
         fill_mode, stroke_flag = self._modes
-        _draw_mode(obj, fill_mode, stroke_flag)
+        C.draw_mode(obj, fill_mode, stroke_flag)
         fill, stroke = bool(fill_mode.value), bool(stroke_flag.value)
         if not (fill or stroke):
             return
         self.painted = True
-        fill_rgba = _colour(_fill_color, obj) if fill else None
-        stroke_rgba = _colour(_stroke_color, obj)
+        fill_rgba = _colour(C.fill_color, obj) if fill else None
+        stroke_rgba = _colour(C.stroke_color, obj)
         a, b, c, d, e, f = dev
         fx, fy = self._point
-        get_segment, segment_type, segment_point = _get_segment, _segment_type, _segment_point
+        get_segment, segment_type, segment_point = C.get_segment, C.segment_type, C.segment_point
         subpaths: list[tuple[str, list[tuple[float, float]]]] = []
         ops: list[str] = []
         pts: list[tuple[float, float]] = []
         bez = 0
-        n = _count_segments(obj)
+        n = C.count_segments(obj)
         seg = get_segment(obj, 0) if n > 0 else None
-        t = segment_type(seg) if n > 0 else _MOVETO
+        t = segment_type(seg) if n > 0 else C.MOVETO
         for i in range(n):
             # this segment's type is known; the next one's decides whether this one ends a subpath
             if i + 1 < n:
                 nxt = get_segment(obj, i + 1)
                 t_next = segment_type(nxt)
             else:
-                nxt, t_next = None, _MOVETO
-            if t == _MOVETO:
+                nxt, t_next = None, C.MOVETO
+            if t == C.MOVETO:
                 segment_point(seg, fx, fy)
                 x, y = fx.value, fy.value
                 if ops:
                     subpaths.append(("".join(ops), pts))
                 ops, pts, bez = ["m"], [(a * x + c * y + e, b * x + d * y + f)], 0
             elif ops:
-                if t == _BEZIERTO:
+                if t == C.BEZIERTO:
                     bez += 1
                     op = "c" if not bez % 3 else None  # control points: pdfminer keeps a curve's end point only
                 else:
@@ -307,7 +231,7 @@ class _Walk:
                     x, y = fx.value, fy.value
                     p = (a * x + c * y + e, b * x + d * y + f)
                     # PDFium marks the closing of a subpath on its last point
-                    if t_next == _MOVETO and _segment_close(seg):
+                    if t_next == C.MOVETO and C.segment_close(seg):
                         if p != pts[0]:
                             ops.append(op)
                             pts.append(p)
@@ -383,13 +307,13 @@ def _subpath_edges(shape: str, pts: list, visible_line: bool, visible_area: bool
 
 def _blank(obj: int, tp: int) -> bool:
     """Whether PDFium's text of a text object is empty or spaces only."""
-    size = _obj_text(obj, tp, None, 0)  # bytes of UTF-16 with the final NUL
+    size = C.obj_text(obj, tp, None, 0)  # bytes of UTF-16 with the final NUL
     if size <= 2:
         return True
     if size > 34:
         return False
     buf = (ctypes.c_uint16 * (size // 2))()
-    _obj_text(obj, tp, buf, size)
+    C.obj_text(obj, tp, buf, size)
     return not bytes(buf).decode("utf-16-le", "replace").strip("\x00 \u3000\xa0")
 
 
@@ -400,7 +324,7 @@ def _blanks(walk: _Walk, inked: set, ctm: tuple) -> list[tuple[float, float, flo
     out = []
     b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
     for obj, (mode, _, _, base) in walk.texts.items():
-        if obj in inked or mode in _UNPAINTED_MODES or not _obj_bounds(obj, *b):
+        if obj in inked or mode in _UNPAINTED_MODES or not C.obj_bounds(obj, *b):
             continue
         left, bottom, right, top = (v.value for v in b)
         if top - bottom < 0.5 and _blank(obj, walk.textpage):  # no ink: spaces only, on their baseline
@@ -410,12 +334,12 @@ def _blanks(walk: _Walk, inked: set, ctm: tuple) -> list[tuple[float, float, flo
 
 def _page_text(tp: int, n: int) -> str:
     buf = (ctypes.c_uint16 * (n + 1))()
-    got = _get_text(tp, 0, n, buf)
+    got = C.get_text(tp, 0, n, buf)
     text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
     if len(text) == n:
         return text
     # characters outside the BMP take two code units: ask for them one by one
-    return "".join(chr(_get_unicode(tp, i)) for i in range(n))
+    return "".join(chr(C.get_unicode(tp, i)) for i in range(n))
 
 
 def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[list[Char], int]:
@@ -426,8 +350,8 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
     out: list[Char] = []
     hidden = 0
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    box = _RectF()
-    mat = _Matrix()
+    box = C.RectF()
+    mat = C.Matrix()
     info: dict = {}  # text object -> its properties, or None when it paints nothing
     inked: set = set()  # text objects with a character other than a space
     descents: dict = {}  # (font, size) -> descent
@@ -436,14 +360,14 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
     plain = ca == 1.0 and cb == 0.0 and cc == 0.0 and cd == 1.0
     simple = False
     texts, areas = walk.texts, walk.areas
-    char_object, char_origin, loose_box = _char_object, _char_origin, _loose_box
+    char_object, char_origin, loose_box = C.char_object, C.char_origin, C.loose_box
     append = out.append
     last_obj = -1
     props = None
     for i in range(n):
         t = text[i]
         if t == " ":
-            if _is_generated(tp, i):
+            if C.is_generated(tp, i):
                 continue  # a space PDFium guessed from a gap; pdf_reader judges gaps itself
         elif t in "\r\n":
             continue
@@ -522,7 +446,7 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
     return out
 
 
-def _object_props(tp: int, i: int, obj: int | None, mat: _Matrix, texts: dict, area_colours: dict, descents: dict):
+def _object_props(tp: int, i: int, obj: int | None, mat: C.Matrix, texts: dict, area_colours: dict, descents: dict):
     """Per text object: matrix, font descent (em), size, and what to check of its colour; None when it
     paints nothing (render mode 3 or 7, or fully transparent)."""
     if not obj:
@@ -530,15 +454,15 @@ def _object_props(tp: int, i: int, obj: int | None, mat: _Matrix, texts: dict, a
     mode, colour, z, _ = texts.get(obj, (0, None, 0, None))
     if mode in _UNPAINTED_MODES or (colour is not None and colour[3] == 0):
         return None
-    _char_matrix(tp, i, mat)
-    fs = _char_font_size(tp, i)
-    font = _text_font(obj)
+    C.char_matrix(tp, i, mat)
+    fs = C.char_font_size(tp, i)
+    font = C.text_font(obj)
     desc = descents.get((font, fs))
     if desc is None:
         desc = 0.0
         if font and fs:
             out = ctypes.c_float()
-            if _font_descent(font, ctypes.c_float(fs), out):
+            if C.font_descent(font, ctypes.c_float(fs), out):
                 desc = out.value / fs
         descents[(font, fs)] = desc
     check = None
@@ -573,170 +497,4 @@ def _shows(check: tuple, x0: float, y0: float, x1: float, y1: float, areas: list
     return not _same(colour, under)
 
 
-# ---------------------------------------------------------------------------------------------
-# Tables: pdfplumber's "lines" strategy
-
-
-def find_tables(
-    edges: list[tuple[str, float, float, float, float]],
-    snap: float = 3,
-    join: float = 3,
-    min_length: float = 3,
-    tolerance: float = 3,
-) -> list[tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]]:
-    """(bbox, cells) of each ruled table, as pdfplumber's ``find_tables`` finds them with
-    ``vertical_strategy=horizontal_strategy='lines'`` and these tolerances."""
-    v = [e for e in edges if e[0] == "v" and e[4] - e[2] >= 1]
-    h = [e for e in edges if e[0] == "h" and e[3] - e[1] >= 1]
-    v = _merge(v, 1, snap, join)
-    h = _merge(h, 2, snap, join)
-    v = [e for e in v if e[4] - e[2] >= min_length]
-    h = [e for e in h if e[3] - e[1] >= min_length]
-    cells = _cells(v, h, tolerance)
-    return [(_bbox(group), group) for group in _groups(cells)]
-
-
-def _merge(edges: list, axis: int, snap: float, join: float) -> list:
-    """Snap edges lying within ``snap`` of one another onto their mean, then join collinear ones."""
-    if not edges:
-        return []
-    # cluster the distinct positions (pdfplumber's cluster_list: a chain of gaps ≤ snap)
-    values = sorted({e[axis] for e in edges})
-    cluster_of: dict[float, int] = {}
-    k = 0
-    last = values[0]
-    for val in values:
-        if val > last + snap:
-            k += 1
-        cluster_of[val] = k
-        last = val
-    sums: dict[int, list[float]] = {}
-    for e in edges:
-        s = sums.setdefault(cluster_of[e[axis]], [0.0, 0])
-        s[0] += e[axis]
-        s[1] += 1
-    mean = {key: s[0] / s[1] for key, s in sums.items()}
-    groups: dict[float, list] = {}
-    # pdfplumber moves each edge onto its cluster's mean, keeping the order within each cluster
-    by_cluster: dict[int, list] = {}
-    for e in edges:
-        by_cluster.setdefault(cluster_of[e[axis]], []).append(e)
-    for key in sorted(by_cluster):
-        pos = mean[key]
-        for e in by_cluster[key]:
-            if axis == 1:  # vertical: x moves
-                moved = ("v", pos, e[2], pos + (e[3] - e[1]), e[4])
-            else:
-                moved = ("h", e[1], pos, e[3], pos + (e[4] - e[2]))
-            groups.setdefault(pos, []).append(moved)
-    out = []
-    lo, hi = (2, 4) if axis == 1 else (1, 3)
-    for pos in sorted(groups):
-        items = sorted(groups[pos], key=lambda e: e[lo])
-        joined = [list(items[0])]
-        for e in items[1:]:
-            cur = joined[-1]
-            if e[lo] <= cur[hi] + join:
-                if e[hi] > cur[hi]:
-                    cur[hi] = e[hi]
-            else:
-                joined.append(list(e))
-        out.extend(tuple(j) for j in joined)
-    return out
-
-
-def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, float]]:
-    """pdfplumber's intersections_to_cells: from each intersection, the smallest cell whose four
-    corners are intersections joined by common edges."""
-    if not v or not h:
-        return []
-    points: dict[tuple[float, float], tuple[set, set]] = {}
-    hs = sorted(range(len(h)), key=lambda j: (h[j][2], h[j][1]))
-    h_tops = [h[j][2] for j in hs]
-    for vi in sorted(range(len(v)), key=lambda k: (v[k][1], v[k][2])):
-        _, x, vtop, _, vbottom = v[vi]
-        lo = bisect.bisect_left(h_tops, vtop - tol)
-        hi = bisect.bisect_right(h_tops, vbottom + tol)
-        for j in hs[lo:hi]:
-            _, hx0, htop, hx1, _ = h[j]
-            if hx0 - tol <= x <= hx1 + tol:
-                vertex = (x, htop)
-                entry = points.get(vertex)
-                if entry is None:
-                    entry = points[vertex] = (set(), set())
-                # edges are identified by their box, as pdfplumber compares them
-                entry[0].add(v[vi][1:])
-                entry[1].add(h[j][1:])
-    ordered = sorted(points)
-    by_x: dict[float, list] = {}
-    by_y: dict[float, list] = {}
-    at: dict[tuple[float, float], tuple[int, int]] = {}  # point -> its place in its column and its row
-    for p in ordered:
-        col = by_x.setdefault(p[0], [])
-        row = by_y.setdefault(p[1], [])
-        at[p] = (len(col), len(row))
-        col.append(p)
-        row.append(p)
-
-    def v_connects(p, q) -> bool:
-        return not points[p][0].isdisjoint(points[q][0])
-
-    def h_connects(p, q) -> bool:
-        return not points[p][1].isdisjoint(points[q][1])
-
-    cells = []
-    for pt in ordered:
-        k_col, k_row = at[pt]
-        below = by_x[pt[0]][k_col + 1 :]  # columns are sorted by y, rows by x
-        right = by_y[pt[1]][k_row + 1 :]
-        found = None
-        for b in below:
-            if not v_connects(pt, b):
-                continue
-            for r in right:
-                if not h_connects(pt, r):
-                    continue
-                corner = (r[0], b[1])
-                if corner in points and v_connects(corner, r) and h_connects(corner, b):
-                    found = (pt[0], pt[1], corner[0], corner[1])
-                    break
-            if found:
-                break
-        if found:
-            cells.append(found)
-    return cells
-
-
-def _groups(cells: list) -> list[list]:
-    """pdfplumber's cells_to_tables: cells sharing a corner form one table (in its order)."""
-    remaining = list(cells)
-    tables = []
-    corners: set = set()
-    current: list = []
-    while remaining:
-        before = len(current)
-        keep = []
-        for cell in remaining:
-            x0, top, x1, bottom = cell
-            cc = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(c in corners for c in cc):
-                corners.update(cc)
-                current.append(cell)
-            else:
-                keep.append(cell)
-        remaining = keep
-        if len(current) == before:
-            tables.append(current)
-            corners = set()
-            current = []
-    if current:
-        tables.append(current)
-    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
-    return [t for t in tables if len(t) > 1]
-
-
-def _bbox(cells: list) -> tuple[float, float, float, float]:
-    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
-
-
-__all__ = ["Char", "PageLayer", "find_tables", "read_page"]
+__all__ = ["Char", "PageLayer", "read_page"]

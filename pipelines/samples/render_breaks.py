@@ -1,17 +1,22 @@
 """Render the sample .docx files at many page geometries so that every table row meets a page break.
 
-    python -m pipelines.samples.render_breaks [--out data/samples_pdf_breaks] [--candidates N]
+    python -m pipelines.samples.render_breaks [--out data/samples_pdf_breaks] [--candidates N] [--add-targeted]
 
 A PDF printed from a .docx breaks its tables wherever the page ends: a class row, a row whose 类/款/项
 codes sit in separate cells, a name wrapped over two lines, a 绩效目标 row can each land at the bottom of
 one page or the top of the next, or be cut in two.  This script prints each sample with LibreOffice at
 candidate page sizes and margins (the document is unchanged except its ``w:pgSz`` / ``w:pgMar``), reads
 each PDF back, finds which rows stand next to a break (:func:`rows_at_breaks`), and keeps the fewest
-renders that together put every row of every table at a break at least once (greedy set cover).  The
-kept PDFs and ``manifest.json`` (the sha256 of each source .docx, the geometry, the rows each render puts
-at a break) are committed; ``tests/real/test_page_breaks.py`` re-reads them, recomputes the coverage from
-the pages and checks the facts equal the .docx's, and fails when a .docx changed since its renders were
-made.  Needs ``soffice`` and a CJK font (``apt-get install libreoffice-writer-nogui fonts-noto-cjk``).
+renders that together put the most rows of every table at a break (greedy set cover).  The rows no
+candidate reaches get a break placed on them (:func:`plan_breaks`, :func:`targeted`): on a page tall enough
+for any table, each table starts a new page below a spacer paragraph, and the spacer's height, computed from
+a first render's row positions, moves the chosen row across the page bottom.  The kept PDFs and
+``manifest.json`` (the sha256 of each source .docx, the geometry and spacers, the rows each render puts at a
+break) are committed; ``tests/test_page_breaks.py`` re-reads them, recomputes the coverage from the pages,
+checks every row stands at a break in some render and the facts equal the .docx's, and fails when a .docx
+changed since its renders were made.  A render whose tables differ from the .docx's (a row lost or changed at
+a break) is reported as a reader fault and makes the run exit 1.
+Needs ``soffice`` and a CJK font (``apt-get install libreoffice-writer-nogui fonts-noto-cjk``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from lxml import etree
 
 from pipelines.lib.classify import key
 from pipelines.lib.model import Filing
@@ -88,8 +95,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def with_geometry(docx: Path, geometry: Geometry, target: Path) -> None:
-    """A copy of ``docx`` whose every section has the given page size and margins; nothing else changes."""
+def with_geometry(docx: Path, geometry: Geometry, target: Path, spacers: dict[int, int] | None = None) -> None:
+    """A copy of ``docx`` whose every section has the given page size and margins.
+
+    With ``spacers`` ({n: twips}), the paragraphs leading into the n-th top-level table (its title, 单位 line)
+    start a new page below an empty paragraph exactly ``twips`` high, so the table's rows sit on that page
+    at positions known from a first render.  Nothing else changes: no text, no table.
+    """
     with zipfile.ZipFile(docx) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item.filename)
@@ -97,11 +109,40 @@ def with_geometry(docx: Path, geometry: Geometry, target: Path) -> None:
                 text, n = _SECT.subn(geometry.sect(), data.decode("utf-8"))
                 if n == 0:
                     raise SystemExit(f"{docx}: no w:pgSz/w:pgMar to change")
-                data = text.encode("utf-8")
+                data = _with_spacers(text.encode("utf-8"), spacers) if spacers else text.encode("utf-8")
             dst.writestr(item, data)
 
 
-def render(docxs: list[Path], geometry: Geometry, out_dir: Path, profile: str) -> list[Path]:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _with_spacers(document_xml: bytes, spacers: dict[int, int]) -> bytes:
+    root = etree.fromstring(document_xml)
+    body = root.find(f"{_W}body")
+    tables = [k for k in body if k.tag == f"{_W}tbl"]
+    for n, tbl in enumerate(tables):
+        if n not in spacers:
+            continue
+        # right after the table before it (or at the top): the title and 单位 lines go down with the table
+        anchor = tbl
+        while (prev := anchor.getprevious()) is not None and prev.tag != f"{_W}tbl":
+            anchor = prev
+        anchor.addprevious(_spacer(spacers[n]))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _spacer(twips: int) -> etree._Element:
+    p = etree.Element(f"{_W}p")
+    ppr = etree.SubElement(p, f"{_W}pPr")
+    etree.SubElement(ppr, f"{_W}pageBreakBefore")
+    spacing = etree.SubElement(ppr, f"{_W}spacing")
+    for name, value in (("before", "0"), ("after", "0"), ("line", str(max(twips, 20))), ("lineRule", "exact")):
+        spacing.set(f"{_W}{name}", value)
+    return p
+
+
+def render(docxs: list[Path], geometry: Geometry, out_dir: Path, profile: str,
+           spacers: dict[Path, dict[int, int]] | None = None) -> list[Path]:
     """One soffice run converting every .docx at one geometry; returns the PDFs in the order given."""
     soffice = shutil.which("soffice")
     if soffice is None:
@@ -110,7 +151,7 @@ def render(docxs: list[Path], geometry: Geometry, out_dir: Path, profile: str) -
         staged = []
         for i, docx in enumerate(docxs):
             staged_path = Path(tmp) / f"{i:02d}.docx"
-            with_geometry(docx, geometry, staged_path)
+            with_geometry(docx, geometry, staged_path, (spacers or {}).get(docx))
             staged.append(staged_path)
         out_dir.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -188,49 +229,200 @@ def all_rows(docx: Filing) -> set[tuple[int, int]]:
 
 
 # --------------------------------------------------------------------------------------------------
+# Targeted renders: a break put on a chosen row
+#
+# The candidate page sizes leave a few rows in the middle of a page in every render (short tables, rows whose
+# offsets from the page top happen to avoid every candidate height).  For those the break is placed, not
+# hoped for: on a page tall enough to hold any sample table whole, every top-level table starts a new page
+# below a spacer paragraph; a first render with a 10 pt spacer gives each row's position on its page, and a
+# spacer taller by (page bottom − the middle of row b) moves row b across the page bottom while row b − 1
+# stays above it, so both stand at the break.  One render places one break in every table at once; a table
+# with k breaks wanted needs k renders.
+
+TALL = Geometry(297, 600, 2, 12)
+BASE_SPACER = 200  # twips: the spacer of the render the rows' positions are read from
+PT_PER_MM = 72 / 25.4
+
+
+def top_level_ordinals(docx: Filing) -> dict[int, int]:
+    """Each physical table's index → the ordinal of the top-level ``w:tbl`` it is (or is nested in)."""
+    out, n = {}, -1
+    for raw in docx.raw.tables:
+        if not raw.nested:
+            n += 1
+        out[raw.index] = n
+    return out
+
+
+def plan_breaks(docx: Filing, base: Filing, rows: set[tuple[int, int]],
+                geometry: Geometry = TALL) -> tuple[list[dict[int, int]], list[tuple[int, int]]]:
+    """(spacers for each targeted render, rows no spacer can reach) to put each of ``rows`` at a break.
+
+    ``base`` is the PDF of ``docx`` rendered at ``geometry`` with a :data:`BASE_SPACER` above every top-level
+    table.  A break before row b puts rows b − 1 and b at it, so two wanted neighbours share one break.
+    """
+    ordinal = top_level_ordinals(docx)
+    page_bottom = (geometry.height - geometry.margin_y) * PT_PER_MM
+    queues: dict[int, list[int]] = {}
+    unreachable: list[tuple[int, int]] = []
+    done: set[tuple[int, int]] = set()
+    for t, i in sorted(rows):
+        if (t, i) in done:
+            continue
+        body = base.tables[t].body
+        b = i + 1 if (t, i + 1) in rows and i + 1 < len(body) else i
+        part = _physical(docx, t, b)
+        first = next(j for j in range(len(body)) if _physical(docx, t, j) == part)
+        cells = [c for c in body[b] if c.bbox is not None and c.page is not None]
+        start = {c.page for c in body[first] if c.page is not None}
+        # the spacer moves a table's rows on the page it starts; a row printed on a later page is out of reach
+        if not cells or {c.page for c in cells} != start or len(start) != 1:
+            unreachable.append((t, i))
+            continue
+        n = ordinal[part]
+        middle = (min(c.bbox[1] for c in cells) + max(c.bbox[3] for c in cells)) / 2
+        queues.setdefault(n, []).append(BASE_SPACER + round((page_bottom - middle) * 20))
+        done |= {(t, b - 1), (t, b)}
+    rounds = max((len(q) for q in queues.values()), default=0)
+    return [{n: q[k] for n, q in queues.items() if k < len(q)} for k in range(rounds)], unreachable
+
+
+def _physical(docx: Filing, t: int, i: int) -> int:
+    """The physical table of body row ``i`` of logical table ``t``."""
+    return docx.tables[t].body[i][0].table
+
+
+def targeted(docxs: list[Path], wanted: dict[Path, set[tuple[int, int]]], docx_filings: dict[Path, Filing],
+             work: Path, profile: str, rel: dict[Path, str]) -> tuple[dict[Path, list[tuple[str, dict, set]]], list[str]]:
+    """Render breaks onto the ``wanted`` rows of each .docx: {docx: [(name, spacers, rows at breaks), …]}, faults.
+
+    A fault is a render whose tables do not equal the .docx's row for row: a row lost or changed at a break.
+    """
+    from pipelines.lib.stages import process
+
+    docxs = [d for d in docxs if wanted.get(d)]
+    faults: list[str] = []
+    kept: dict[Path, list[tuple[str, dict, set]]] = {d: [] for d in docxs}
+    if not docxs:
+        return kept, faults
+    base_name = f"{TALL.name}-base"
+    every = {d: dict.fromkeys(set(top_level_ordinals(docx_filings[d]).values()), BASE_SPACER) for d in docxs}
+    pdfs = render(docxs, TALL, work / base_name, profile, every)
+    plans: dict[Path, list[dict[int, int]]] = {}
+    for d, pdf in zip(docxs, pdfs, strict=True):
+        base = process(pdf, root=work).filing
+        got, diffs = rows_at_breaks(base, docx_filings[d])
+        faults += [f"{rel[d]} at {base_name}: {x}" for x in diffs]
+        if diffs:
+            continue
+        plans[d], unreachable = plan_breaks(docx_filings[d], base, wanted[d] - got)
+        if got & wanted[d]:
+            kept[d].append((base_name, every[d], got))
+        if unreachable:
+            print(f"{rel[d]}: no spacer reaches rows {unreachable}", file=sys.stderr)
+    for k in range(max((len(p) for p in plans.values()), default=0)):
+        name = f"{TALL.name}-break{k + 1}"
+        batch = [d for d in docxs if k < len(plans.get(d, []))]
+        spacers = {d: {**every[d], **plans[d][k]} for d in batch}
+        for d, pdf in zip(batch, render(batch, TALL, work / name, profile, spacers), strict=True):
+            got, diffs = rows_at_breaks(process(pdf, root=work).filing, docx_filings[d])
+            faults += [f"{rel[d]} at {name}: {x}" for x in diffs]
+            kept[d].append((name, spacers[d], got))
+            print(f"{name:>22} {rel[d]:<60} {len(got & wanted[d]):>3} of {len(wanted[d])} wanted rows at breaks"
+                  + (f"  ({len(diffs)} tables differ)" if diffs else ""), file=sys.stderr)
+    return kept, faults
+
+
+# --------------------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Render candidates, keep the fewest renders that cover every row, write them and the manifest."""
+    """Render candidates, keep the fewest renders that cover every row, place breaks on the rows they leave
+    out, write the kept PDFs and the manifest."""
     from pipelines.lib.stages import process
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, default=SAMPLES)
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--candidates", type=int, default=3)
+    parser.add_argument("--candidates", type=int, default=len(CANDIDATES))
     parser.add_argument("--work", type=Path, default=None, help="keep the candidate renders here and reuse them")
     parser.add_argument("--only", nargs="*", default=None, help="file stems of the samples to render (default: all)")
+    parser.add_argument("--add-targeted", action="store_true",
+                        help="keep the renders in --out and add targeted renders for the rows its manifest "
+                             "lists as uncovered (no candidate is rendered again)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     docxs = [d for d in sorted(args.samples.rglob("*.docx")) if not args.only or d.stem in args.only]
     rel = {d: d.relative_to(args.samples).as_posix() for d in docxs}
     docx_filings = {d: process(d, root=args.samples).filing for d in docxs}
     work = args.work or Path(tempfile.mkdtemp(prefix="yusuan_breaks_"))
-    covers: dict[tuple[str, Path], set] = {}
+    faults: list[str] = []
+    left: dict[Path, set[tuple[int, int]]] = {}
     with tempfile.TemporaryDirectory(prefix="yusuan_lo_") as profile:
-        for g in candidates(args.candidates):
-            done = [work / g.name / (d.stem + ".pdf") for d in docxs]
-            pdfs = done if all(p.is_file() for p in done) else render(docxs, g, work / g.name, profile)
-            for d, pdf in zip(docxs, pdfs, strict=True):
-                got, diffs = rows_at_breaks(process(pdf, root=work).filing, docx_filings[d])
-                covers[(g.name, d)] = got
-                print(f"{g.name:>16} {rel[d]:<60} {len(got):>4} rows at breaks"
-                      + (f"  ({len(diffs)} tables differ)" if diffs else ""), file=sys.stderr)
+        if args.add_targeted:
+            manifest = json.loads((args.out / "manifest.json").read_text())
+            manifest["renders"] = [r for r in manifest["renders"] if "spacers" not in r]
+            for d in docxs:
+                left[d] = {tuple(x) for x in manifest["uncovered"].get(rel[d], [])}
+        else:
+            manifest = _candidates(args, docxs, docx_filings, rel, work, profile, left, faults)
+        kept, found = targeted(docxs, left, docx_filings, work, profile, rel)
+        faults += found
+        for d, renders in kept.items():
+            for name, spacers, got in renders:
+                gain = got & left[d]
+                if not gain:
+                    continue
+                left[d] -= gain
+                target = args.out / name / rel[d].replace(".docx", ".pdf")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(work / name / (d.stem + ".pdf"), target)
+                manifest["renders"].append({
+                    "docx": rel[d], "docx_sha256": sha256(d), "geometry": TALL.__dict__,
+                    "spacers": {str(n): tw for n, tw in sorted(spacers.items()) if tw != BASE_SPACER},
+                    "pdf": target.relative_to(args.out).as_posix(), "rows_at_breaks": len(got),
+                })
+    manifest["uncovered"] = {rel[d]: sorted(left.get(d, ())) for d in docxs}
+    (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    if args.work is None:
+        shutil.rmtree(work)
+    total = sum(len(all_rows(f)) for f in docx_filings.values())
+    missed = sum(len(x) for x in manifest["uncovered"].values())
+    print(f"{len(manifest['renders'])} renders kept in {time.perf_counter() - started:.0f}s: "
+          f"{total - missed} of {total} table rows at a break at least once", file=sys.stderr)
+    for f in faults:
+        print(f"READER FAULT: {f}", file=sys.stderr)
+    return 1 if faults else 0
+
+
+def _candidates(args, docxs, docx_filings, rel, work, profile, left, faults) -> dict:
+    """Render every candidate geometry, keep the fewest renders covering the most rows (greedy set cover)."""
+    from pipelines.lib.stages import process
+
+    covers: dict[tuple[str, Path], set] = {}
+    for g in candidates(args.candidates):
+        done = [work / g.name / (d.stem + ".pdf") for d in docxs]
+        pdfs = done if all(p.is_file() for p in done) else render(docxs, g, work / g.name, profile)
+        for d, pdf in zip(docxs, pdfs, strict=True):
+            got, diffs = rows_at_breaks(process(pdf, root=work).filing, docx_filings[d])
+            covers[(g.name, d)] = got
+            faults += [f"{rel[d]} at {g.name}: {x}" for x in diffs]
+            print(f"{g.name:>16} {rel[d]:<60} {len(got):>4} rows at breaks"
+                  + (f"  ({len(diffs)} tables differ)" if diffs else ""), file=sys.stderr)
     manifest: dict = {"generator": "python -m pipelines.samples.render_breaks", "renders": [], "uncovered": {}}
     if args.out.exists():
         shutil.rmtree(args.out)
     for d in docxs:
         need = all_rows(docx_filings[d])
         chosen: list[str] = []
-        left = set(need)
-        while left:
-            best = max((g.name for g in candidates(args.candidates)), key=lambda n: len(covers[(n, d)] & left))
-            gain = covers[(best, d)] & left
+        left[d] = set(need)
+        while left[d]:
+            best = max((g.name for g in candidates(args.candidates)), key=lambda n: len(covers[(n, d)] & left[d]))
+            gain = covers[(best, d)] & left[d]
             if not gain:
-                print(f"{rel[d]}: {len(left)} rows never land at a break in any candidate", file=sys.stderr)
                 break
             chosen.append(best)
-            left -= gain
+            left[d] -= gain
         for name in chosen:
             target = args.out / name / rel[d].replace(".docx", ".pdf")
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -240,14 +432,9 @@ def main(argv: list[str] | None = None) -> int:
                 "docx": rel[d], "docx_sha256": sha256(d), "geometry": geometry.__dict__,
                 "pdf": target.relative_to(args.out).as_posix(), "rows_at_breaks": len(covers[(name, d)]),
             })
-        manifest["uncovered"][rel[d]] = sorted(left)
-        print(f"{rel[d]}: {len(chosen)} renders put {len(need) - len(left)} of {len(need)} rows at a break",
-              file=sys.stderr)
-    (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    if args.work is None:
-        shutil.rmtree(work)
-    print(f"{len(manifest['renders'])} renders kept in {time.perf_counter() - started:.0f}s", file=sys.stderr)
-    return 0
+        print(f"{rel[d]}: {len(chosen)} candidate renders put {len(need) - len(left[d])} of {len(need)} rows "
+              "at a break", file=sys.stderr)
+    return manifest
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipelines.lib import pdf_layer, pdf_reader
+from pipelines.lib import pdf_layer, pdf_page, pdf_tables
 
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "data" / "samples_pdf" / "河北省" / "邯郸市" / "魏县" / "2022"
@@ -36,9 +36,9 @@ MODES = {
 
 def _amount_starts(layer: pdf_layer.PageLayer) -> list[pdf_layer.Char]:
     """The first character of every number printed in a ruled table of the page."""
-    tables = [bbox for bbox, _cells in pdf_layer.find_tables(layer.edges, **pdf_reader.TABLE_SETTINGS)]
+    tables = [bbox for bbox, _cells in pdf_tables.find_tables(layer.edges, **pdf_page.TABLE_SETTINGS)]
     starts = []
-    for line in pdf_reader._cluster_lines([c for c in layer.chars if c.text.strip()]):
+    for line in pdf_page.cluster_lines([c for c in layer.chars if c.text.strip()]):
         prev = None
         for ch in line:
             if ch.text.isdigit() and (prev is None or not (prev.text.isdigit() or prev.text in ",.")

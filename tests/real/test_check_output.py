@@ -62,3 +62,15 @@ def test_every_amount_left_out_is_listed_under_its_table_and_the_coverage_findin
     assert sum(per_table) == gaps.height
     (cov,) = [line for line in out if line.strip().startswith("[warning] only ")]
     assert len(cov) < 300 and cov.endswith("the amounts left out are listed above")
+
+
+def test_ingest_names_each_filing_read_under_98_percent_with_the_coverage_checks_figure():
+    from pipelines.lib.ingest import Summary, _report
+
+    s = Summary()
+    for path in (XINFANG, REAL / "江苏省" / "苏州市" / "jiangsu_suzhou_shenjiju_2026_budget.pdf"):
+        _report(processed_real(path), "loaded", path, s)
+    (cov,) = [f for f in processed_real(XINFANG).findings if f.check == "coverage"]
+    assert [(p.endswith(XINFANG.name), pct) for p, pct in s.low_coverage] == [(True, cov.actual)]
+    text = "\n".join(s.lines())
+    assert "1 filing(s) loaded with under 98 % of their printed amounts read — `yusuan check FILE`" in text

@@ -1,0 +1,415 @@
+"""One physical table: its title, metadata rows, header rows and header paths, 栏次 row, body and notes, and the
+kind its title and header agree on (``_decide_kind``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.lib import layouts
+from pipelines.lib.classify_meta import (
+    _SPLIT_BEFORE,
+    _TITLE_YEAR,
+    _UNIT_RE,
+    Meta,
+    _find_unit,
+    _strip_unit,
+    parse_meta,
+)
+from pipelines.lib.classify_text import key, kind_from_title, squash
+from pipelines.lib.model import Cell, RawTable
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+_NUMBER = re.compile(r"^[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+_SUBJECT_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_HEADER_WORDS = {
+    "项目", "预算数", "金额", "合计", "小计", "科目编码", "科目名称", "类", "款", "项", "编码", "名称", "行次",
+    "序号", "决算数", "执行数", "本年预算数", "预算", "决算", "单位名称", "项目名称", "数量", "单价", "价值",
+}
+_NOTE_ROW = re.compile(r"^(?:注|备注|说明)\s*[:：\d(（]")
+_EMPTY_NOTE = re.compile(r"空表|为空|无数据|无相关数据|本表无|无此项|没有.{0,30}(?:预算|支出|收入|经费|资金)|不涉及")
+
+
+def _row_keys(row: list[Cell]) -> list[str]:
+    return [key(c.text) for c in row]
+
+
+def _is_number(k: str) -> bool:
+    return bool(_NUMBER.match(k))
+
+
+def _is_data_row(keys: list[str]) -> bool:
+    return any(_is_number(k) for k in keys if k)
+
+
+def _is_lanci_row(keys: list[str]) -> bool:
+    """The 栏次 row that numbers the columns (栏次 | 1 | 2 | …), or bare consecutive numbers (``**`` marks
+    the label columns in 陕西's Excel template: ``** | ** | 1 | 2 | 3``)."""
+    nonempty = [k for k in keys if k and k.strip("*")]
+    if not nonempty:
+        return False
+    if nonempty[0] in ("栏次", "栏号") or "栏次" in nonempty:
+        return True
+    if len(nonempty) >= 3 and all(k.isdigit() for k in nonempty):
+        nums = [int(k) for k in nonempty]
+        return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] in (0, 1)
+    return False
+
+
+def _title_like(line: str) -> bool:
+    k = key(line)
+    return bool(k) and len(k) <= 80 and "。" not in k and not k.endswith((":", "：")) and not _is_number(k)
+
+
+# ---------------------------------------------------------------------------------------------
+# One physical table
+
+
+@dataclass
+class _Parsed:
+    raw: RawTable
+    title: str = ""
+    title_in_table: bool = False
+    meta: Meta = field(default_factory=Meta)
+    header_rows: list[int] = field(default_factory=list)
+    lanci_row: int | None = None
+    header: list[str] = field(default_factory=list)
+    body: list[list[Cell]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    kind: str = "unknown"
+    title_kind: str | None = None
+    hints: list[str] = field(default_factory=list)
+    unit: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _title_from_before(before: list[str], meta: Meta) -> str:
+    for line in reversed(before):
+        if _NOTE_ROW.match(key(line)):
+            continue
+        if layouts.TITLE_SUBTITLE.match(key(line)):  # （2026年度） under the title: the table's year, not its title
+            meta.year = meta.year or int(_TITLE_YEAR.search(key(line)).group(1))
+            continue
+        line_meta = Meta()
+        if parse_meta(line, line_meta):
+            _merge_meta(meta, line_meta)
+            continue
+        # A title printed on one line with its unit ("部门收支总表    单位：万元") or its department
+        # ("收支预算总表部门：中共江苏省委办公厅"): the title is what comes before the label.
+        stripped = _strip_unit(line)
+        if (cut := _SPLIT_BEFORE.search(stripped)) and cut.start() > 0:
+            stripped = stripped[: cut.start()].strip()
+        if layouts.NOT_A_TITLE.match(key(stripped)):
+            return ""  # a 绩效 form's own words above its continuation (layouts.NOT_A_TITLE): no title
+        if _title_like(stripped):
+            _merge_meta(meta, line_meta)
+            return stripped
+        return ""
+    return ""
+
+
+def _merge_meta(into: Meta, src: Meta) -> None:
+    into.code = into.code or src.code
+    into.name = into.name or src.name
+    into.year = into.year or src.year
+    into.unit = into.unit or src.unit
+
+
+def _header_extent(rows: list[list[Cell]], start: int, n_cols: int) -> list[int]:
+    """Indices of the header rows starting at ``start`` (0 to 3 of them)."""
+    if start >= len(rows):
+        return []
+    keys0 = _row_keys(rows[start])
+    if not any(keys0) or _is_data_row(keys0) or _is_lanci_row(keys0):
+        return []
+    out = [start]
+    # Rows a header cell spans down into are header rows too.
+    span_end = max((c.row + c.row_span for c in rows[start]), default=start + 1)
+    r = start + 1
+    while r < len(rows) and len(out) < 3:
+        keys = _row_keys(rows[r])
+        if not any(keys) or _is_data_row(keys) or _is_lanci_row(keys):
+            break
+        prev = rows[out[-1]]
+        covered = r < span_end
+        has_parent = any(c.col_span > 1 for c in prev)
+        prev_gaps = _has_gaps(prev, n_cols)
+        vocab = all(k in _HEADER_WORDS for k in keys if k)
+        if not (covered or has_parent or prev_gaps or vocab):
+            break
+        out.append(r)
+        span_end = max(span_end, max((c.row + c.row_span for c in rows[r]), default=r + 1))
+        r += 1
+    return out
+
+
+def _has_gaps(row: list[Cell], n_cols: int) -> bool:
+    covered = 0
+    for c in row:
+        if c.text.strip():
+            covered += c.col_span
+    return covered < n_cols
+
+
+def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -> list[str]:
+    if not header_rows:
+        return [""] * n_cols
+    h0, h1 = header_rows[0], header_rows[-1] + 1
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(h1 - h0)]
+    for r in header_rows:
+        for c in rows[r]:
+            for rr in range(max(c.row, h0), min(c.row + max(c.row_span, 1), h1)):
+                for cc in range(max(c.col, 0), min(c.col + max(c.col_span, 1), n_cols)):
+                    grid[rr - h0][cc] = c
+    _fill_unmerged_parents(grid)
+    paths = []
+    for cc in range(n_cols):
+        parts: list[str] = []
+        seen: set[int] = set()
+        for rr in range(h1 - h0):
+            c = grid[rr][cc]
+            if c is None or id(c) in seen:
+                continue
+            seen.add(id(c))
+            t = squash(c.text)
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        paths.append(" / ".join(parts))
+    return paths
+
+
+def _fill_unmerged_parents(grid: list[list[Cell | None]]) -> None:
+    """A parent printed once over blank, unmerged cells (Excel exports, PDFs) covers its children.
+
+    ``收入 | (blank)`` over ``项目 | 预算数`` reads ``收入 / 预算数`` for the second column.  Only
+    when both the parent's own column and the blank column have a child below, so a vertical
+    header such as ``合计`` never swallows the blank cell beside it.
+    """
+    n_rows = len(grid)
+
+    def has_child(i: int, c: int) -> bool:
+        above = grid[i][c]
+        return any(grid[j][c] is not None and grid[j][c] is not above and grid[j][c].text.strip()
+                   for j in range(i + 1, n_rows))
+
+    for i in range(n_rows - 1):
+        row = grid[i]
+        for c in range(1, len(row)):
+            cell = row[c]
+            if cell is not None and cell.text.strip():
+                continue
+            left = row[c - 1]
+            if left is None or not left.text.strip() or not has_child(i, c):
+                continue
+            if has_child(i, left.col if 0 <= left.col < len(row) else c - 1):
+                row[c] = left
+
+
+def _UNITS_LISTED(hk: str, bk: str) -> bool:
+    """序号 | 单位名称 | 备注 with rows like 上海市普陀区财政局（本级） / 预算不单列，并入本级: no amounts."""
+    money = any(w in hk for w in ("合计", "金额", "支出", "收入", "预算数", "决算数"))
+    return "单位名称" in hk and not money and any(w in hk + bk for w in ("备注", "本级", "单列", "单位构成"))
+
+
+def _function_codes(body: list[list[Cell]]) -> bool:
+    """Whether the leading code column holds function codes (2xx…) and no economic ones (3xx/5xx…)."""
+    codes = [key(r[0].text) for r in body[:40] if r and _SUBJECT_CODE.match(key(r[0].text))]
+    return len(codes) >= 2 and all(c.startswith("2") for c in codes)
+
+
+def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
+    """Kinds the header (and the first body column) is compatible with, most likely first."""
+    hks = [key(h) for h in header]
+    hk = "|".join(hks)
+    first_col = "|".join(key(r[0].text) for r in body[:40] if r)
+    bk = "|".join(key(c.text) for r in body[:40] for c in r[:3])
+    if any(w in hk for w in ("一级指标", "二级指标", "三级指标", "指标值")) or first_col.startswith("绩效目标"):
+        return ["performance_target"]
+    subject_like = any(w in hk for w in ("科目", "经济分类", "功能分类"))
+    if any(w in hk for w in ("三公", "因公出国", "公务接待", "公务用车")) or (
+        not subject_like and sum(w in bk for w in ("因公出国", "公务接待", "公务用车")) >= 2
+    ):
+        return ["three_public"]
+    if "采购" in hk and not ("基本支出" in hk and "项目支出" in hk):  # 深圳 支出总表: 政府采购 columns beside the uses
+        return ["procurement"]
+    if any(w in hk for w in ("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")):
+        return ["org_structure"]
+    if _UNITS_LISTED(hk, bk) and not subject_like:
+        return ["org_structure"]  # a 决算's 部门决算单位构成: the units it covers, untitled
+    if not subject_like and ("资产总额" in bk or ("房屋" in bk and "车辆" in bk)):
+        return ["assets"]
+    tops = [h.split("/")[0] for h in hks]
+    two_sided = (any(t.startswith("收入") for t in tops) and any(t.startswith("支出") for t in tops)) or sum(
+        h.split("/")[-1] in ("项目", "项目名称", "收入项目", "支出项目") for h in hks
+    ) >= 2
+    if two_sided:
+        if any(w in hk for w in ("政府性基金", "国有资本经营", "一般公共预算")):
+            return ["fiscal_summary"]
+        if any(w in bk for w in ("事业收入", "财政专户", "上级补助", "经营收入", "附属单位")):
+            return ["summary"]
+        if "财政拨款结转" in bk:
+            return ["fiscal_summary"]
+        return ["summary", "fiscal_summary"]
+    if not subject_like and "绩效目标" in hk:
+        return ["performance_target"]  # 浙江 项目支出绩效表: 单位名称 | 项目名称 | 金额 | (项目总体)绩效目标
+    leaves = {h.split("/")[-1] for h in hks}
+    if not subject_like and {"单位名称", "项目名称"} <= leaves:
+        return ["project_expenditure"]  # projects by unit (浙江 表10: … | 财政拨款收入 / 一般公共预算 | 单位资金)
+    function_coded = any(w in hk for w in ("功能分类", "功能科目"))  # a function table that splits 基本 into 人员/公用
+    # … or whose codes say so (浙江 一般公共预算支出表: 科目编码 | 基本支出 / 人员经费 | 公用经费 | 项目支出, codes 2xx)
+    function_coded = function_coded or _function_codes(body)
+    if not function_coded and (("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk):
+        return ["basic_expenditure"]
+    if "本年收入" in hk or "事业收入" in hk or "财政拨款收入" in hk or ("上年结转" in hk and "收入" in hk):
+        return ["income"]
+    if any(w in hk for w in ("经营支出", "上缴上级", "上解上级", "对附属单位补助")):
+        return ["expenditure"]
+    if "基本支出" in hk and "项目支出" in hk:
+        # Shanghai prints the fund above the columns (政府性基金预算支出 / 合计 …); Hebei does not.
+        for word, kind in (("政府性基金", "gov_fund_expenditure"), ("国有资本经营", "soe_capital_expenditure"),
+                           ("一般公共预算", "general_public_expenditure")):
+            if word in hk:
+                return [kind]
+        return ["general_public_expenditure", "gov_fund_expenditure", "soe_capital_expenditure", "expenditure"]
+    return []
+
+
+def _parse_physical(raw: RawTable) -> _Parsed:
+    out = _Parsed(raw=raw)
+    rows = raw.rows
+    n = raw.n_cols
+    meta = out.meta
+    title = _title_from_before(raw.before, meta)
+    pending_header: list[str] = []
+    r = 0
+    while r < len(rows) and not any(c.text.strip() for c in rows[r]):
+        r += 1
+    # Title inside the table: a first row with one cell spanning (nearly) the whole grid.
+    if r < len(rows):
+        nonempty = [c for c in rows[r] if c.text.strip()]
+        if len(nonempty) == 1 and n > 1 and nonempty[0].col_span >= max(2, n - 1):
+            cell_meta = Meta()
+            text = nonempty[0].text
+            if parse_meta(text, cell_meta):
+                pass  # a merged metadata row, handled below
+            elif (cut := _SPLIT_BEFORE.search(text)) and cut.start() > 0 and kind_from_title(text[: cut.start()]):
+                # title, 部门：…, 单位：… and the column headings run together in one merged cell (an Excel sheet
+                # printed to PDF): split them; the headings name the columns when the table prints none
+                title = text[: cut.start()].strip()
+                out.title_in_table = True
+                rest = text[cut.start():]
+                words = _UNIT_RE.sub(" ", rest).split()
+                parse_meta(words[0], meta)  # 部门：<name>
+                meta.unit = meta.unit or _find_unit(rest)
+                pending_header = [w for w in words[1:] if ":" not in w and "：" not in w]
+                r += 1
+            elif _title_like(_strip_unit(text)) and (kind_from_title(text) or not title):
+                title = _strip_unit(text)
+                out.title_in_table = True
+                _merge_meta(meta, cell_meta)
+                r += 1
+    # Metadata rows.
+    while r < len(rows):
+        cells = [c for c in rows[r] if c.text.strip()]
+        if not cells:
+            r += 1
+            continue
+        row_meta = Meta()
+        if all(parse_meta(c.text, row_meta) for c in cells):
+            _merge_meta(meta, row_meta)
+            r += 1
+            continue
+        break
+    out.title = title
+    out.header_rows = _header_extent(rows, r, n)
+    body_start = out.header_rows[-1] + 1 if out.header_rows else r
+    if body_start < len(rows) and _is_lanci_row(_row_keys(rows[body_start])):
+        out.lanci_row = body_start
+        body_start += 1
+    out.header = _header_paths(rows, out.header_rows, n)
+    body = [row for row in rows[body_start:] if row]
+    if pending_header and not any(out.header):
+        _header_from_words(out.header, body, pending_header)
+    # Notes printed as the table's last rows.
+    while body:
+        nonempty = [c for c in body[-1] if c.text.strip()]
+        if len(nonempty) == 1 and _NOTE_ROW.match(key(nonempty[0].text)):
+            out.notes.insert(0, nonempty[0].text.strip())
+            body.pop()
+        else:
+            break
+    out.body = body
+    out.notes = [*out.notes, *raw.after]
+    out.title_kind = kind_from_title(title) if title else None
+    # Performance tables put the header (一级指标…) below the project/objective rows.
+    if out.title_kind == "performance_target" or any(key(c.text) == "一级指标" for row in rows[:8] for c in row):
+        _performance_layout(out, rows, r)
+    out.hints = _header_kinds(out.header, out.body)
+    unit = meta.unit
+    if unit is None:
+        for h in out.header:
+            unit = _find_unit(h)
+            if unit:
+                break
+    out.unit = unit
+    return out
+
+
+def _header_from_words(header: list[str], body: list[list[Cell]], words: list[str]) -> None:
+    """Column headings printed as words (``功能科目编码 功能科目名称 金额``) onto the columns the body fills."""
+    words = [key(w) for w in words]
+    while words and (_is_number(words[-1]) or words[-1] in ("合计", "总计", "计")):
+        words = words[:-1]  # a 合计 row glued onto the headings (合 计 broken in two); its cells are lost with it
+    if words and words[-1].endswith("合"):
+        words[-1] = words[-1][:-1]
+    cols = sorted({c.col for row in body for c in row if c.text.strip() and 0 <= c.col < len(header)})
+    if words and len(words) == len(cols):
+        for col, word in zip(cols, words, strict=True):
+            header[col] = word
+
+
+def _performance_layout(out: _Parsed, rows: list[list[Cell]], start: int) -> None:
+    for r in range(start, min(len(rows), start + 12)):
+        if any(key(c.text) == "一级指标" for c in rows[r]):
+            out.header_rows = [r]
+            out.lanci_row = None
+            out.header = _header_paths(rows, [r], out.raw.n_cols)
+            # the header row stays in the body: normalize reads the rows above it (the project's form) and
+            # any further 一级指标 rows (several projects in one ruled table) in order
+            out.body = [row for row in rows[start:] if row]
+            return
+    # No indicator header: an objective-only table (绩效目标 | 1.目标内容…).
+    out.header_rows = []
+    out.lanci_row = None
+    out.header = [""] * out.raw.n_cols
+    out.body = [row for row in rows[start:] if row]
+
+
+# Titles that name their kind beyond doubt even where the header looks like another kind's: the 决算's
+# 政府性基金 / 国有资本经营 收入支出决算表 print 本年收入 beside 本年支出 (an income-like header).
+_TITLE_OVER_HEADER = re.compile(r"(政府性?基金|国有资本经营).*收入支出(决算)?表")
+
+
+def _decide_kind(p: _Parsed) -> None:
+    t, hints = p.title_kind, p.hints
+    label = f"table {p.raw.index + 1}" + (f" ({p.title})" if p.title else "")
+    if t == "unknown":
+        p.kind = "unknown"  # a table we recognise by name but do not model (政府购买服务…)
+    elif t is not None and _TITLE_OVER_HEADER.search(key(p.title)):
+        p.kind = t
+    elif t is not None and (not hints or t in hints or t in layouts.TITLE_DECIDES):
+        p.kind = t
+    elif t in layouts.TITLE_OVER_HEADER and len(hints) == 1 and hints[0] in layouts.TITLE_OVER_HEADER[t]:
+        p.kind = t  # 深圳 基本支出总表: spending by its fund sources, whose columns read like an income table
+    elif hints:
+        p.kind = hints[0]
+        if t is not None:
+            p.problems.append(f"{label}: the title says {t} but the header is that of {p.kind}; classified as {p.kind}")
+        elif len(hints) > 1:
+            p.problems.append(f"{label}: no title; the header fits {', '.join(hints)}; assumed {p.kind}")
+    else:
+        p.kind = "unknown"
+    if p.kind == "unknown":
+        p.problems.append(f"{label}: not a table kind yusuan knows; kept as unknown with its cells intact")

@@ -1,0 +1,163 @@
+"""三公 tables, wide (categories as columns) or vertical (categories as rows): ``ThreePublicLine`` per category
+and fund source; rows of another year and columns of comparison become problems, not facts."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.lib import layouts
+from pipelines.lib.model import Table
+from pipelines.lib.normalize_cells import _amount, _keys
+from pipelines.lib.normalize_records import Loc, Normalized, Problem, ThreePublicLine, UnitRow
+from pipelines.lib.normalize_rules import (
+    BASIS_SPELLINGS,
+    FUND_SOURCES,
+    THREE_PUBLIC_CATEGORIES,
+    _match,
+    basis_of,
+)
+from pipelines.lib.numbers import clean
+
+
+def _basis_rows(table: Table, keys: list[str], doc_type: str) -> tuple[dict[int, str], set[int]]:
+    """Each column's basis, from its header and from rows that only label columns 预算数 / 决算数
+    (上海's 决算 prints that row under the header, in the body); the label rows' indices."""
+    bases = {i: basis_of(k, doc_type) for i, k in enumerate(keys)}
+    label_rows: set[int] = set()
+    for r, row in enumerate(table.body[:4]):
+        vals = [clean(v) for v in table.values(row)]
+        named = {i: _match(BASIS_SPELLINGS, v) for i, v in enumerate(vals) if v}
+        if named and all(named.values()):
+            label_rows.add(r)
+            bases.update({i: b for i, b in named.items() if b})
+    return bases, label_rows
+
+
+def _own_year_rows(table: Table, keys: list[str], out: Normalized) -> set[int] | None:
+    """Where a table prints one row per year (深圳 三公: 年度 2025年 | 2026年 | 增减变化金额), the rows of the filing's
+    own year; every other row gets a problem saying why it is not loaded.  None where the table has no year column."""
+    col = next((i for i, k in enumerate(keys) if re.search(layouts.YEAR_ROW_HEADER, k)), None)
+    if col is None:
+        return None
+    own: set[int] = set()
+    name = table.title or table.kind
+    for r, row in enumerate(table.body):
+        label = table.values(row)[col].strip()
+        m = re.search(r"((?:19|20)\d{2})", label)
+        if m and out.year is not None and int(m.group(1)) == out.year:
+            own.add(r)
+            continue
+        if not label or not row:
+            continue
+        why = (f"the row {label!r} prints the {m.group(1)} figures beside this filing's {out.year} ones; each year's "
+               "三公 comes from that year's own filing (marts.three_public_trend compares the years), so it is not "
+               "loaded") if m else (
+               f"the row {label!r} is the change between the years printed above it, which marts.three_public_trend "
+               "computes from each year's filing; it is not loaded")
+        out.problems.append(Problem(check="year_row", table_kind=table.kind,
+                                    location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
+                                    message=f"{name}: {why}"))
+    return own
+
+
+def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
+    keys = _keys(table)
+    bases, label_rows = _basis_rows(table, keys, out.doc_type)
+    # wide layout: the categories are columns; vertical: they are rows
+    # a column whose last segment is a fund (深圳: 因公出国(境)费 / 一般公共预算): category above, fund below
+    funds = {i: f for i, k in enumerate(keys) if "/" in k and (f := _match(layouts.THREE_PUBLIC_FUND_LEAF,
+                                                                             k.split("/")[-1]))}
+    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, (k.rsplit("/", 1)[0] if i in funds else k).split("/")[-1]),
+                    k.rsplit("/", 1)[0] if i in funds else k) for i, k in enumerate(keys)]
+    wide = sum(1 for _, c, _ in header_cats if c) >= 3
+    if wide:
+        own_rows = _own_year_rows(table, keys, out)
+        # a row of sub-headings printed in the body under a cut header (西安: 小计 | 公务用车购置经费 | 公务用车运行维护
+        # under three columns whose header reads alike): it names those columns, it is no data row
+        for r, row in enumerate(table.body[:2]):
+            vals = table.values(row)
+            texts = {i: clean(v) for i, v in enumerate(vals) if clean(v)}
+            if texts and not any(re.search(r"\d", t) for t in texts.values()) and \
+                    all(_match(THREE_PUBLIC_CATEGORIES, t) for t in texts.values()):
+                label_rows.add(r)
+                for n, (i, cat, k) in enumerate(header_cats):
+                    if i in texts and cat is not None:
+                        sub_cat = _match(THREE_PUBLIC_CATEGORIES, texts[i])
+                        header_cats[n] = (i, "vehicles" if sub_cat == "subtotal" and "车" in k else sub_cat,
+                                          f"{k}/{texts[i]}")
+        total_row = _by_unit_total_row(table, keys)
+        for i, cat, k in header_cats:
+            if cat is None:
+                continue
+            if cat == "subtotal" and re.search(r"用车|车", k):
+                cat = "vehicles"
+            elif cat in ("vehicle_purchase", "vehicle_operation", "vehicles") and "车" not in k and "购置" not in k \
+                    and "运行" not in k:
+                continue
+            prior = (y := layouts.PRIOR_YEAR_GROUP.match(k)) and out.year and int(y.group("year")) < out.year
+            change = layouts.CHANGE_GROUP.match(k)
+            if not prior and layouts.PRIOR_GROUP_WORDS.match(k):  # 上年 / …: the year before, unnamed
+                change = True
+            for r, row in enumerate(table.body):
+                vals = table.values(row)
+                if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",) or \
+                        (own_rows is not None and r not in own_rows):
+                    continue
+                loc = Loc(row[0].table, row[0].row, i)
+                if change and not prior:  # the year before or the change on it (layouts): a comparison
+                    if clean(vals[i]):
+                        out.problems.append(Problem(
+                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                            actual=vals[i].strip(),
+                            message=f"{table.title or table.kind}: {table.header[i]} is the year before's figure or "
+                            f"the change on it, printed for comparison; the 三公 facts are the year's own columns"))
+                    continue
+                if prior:  # the year before's figures, printed for comparison: not this filing's 三公 facts
+                    if clean(vals[i]):
+                        out.problems.append(Problem(
+                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                            actual=vals[i].strip(),
+                            message=f"{table.title or table.kind}: {table.header[i]} is the {y.group('year')} budget "
+                            f"printed beside {out.year}'s for comparison; the 三公 facts are {out.year}'s (the "
+                            f"{y.group('year')} figures are that year's filing's)"))
+                    continue
+                a = _amount(vals[i], table, loc, out, k, unit)
+                if a is None:
+                    continue
+                if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
+                    out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}", a, unit, loc,
+                                                 r == total_row))
+                    if r != total_row:
+                        continue
+                out.three_public.append(ThreePublicLine(cat, table.header[i], funds.get(i, "total"), a, unit, loc,
+                                                        bases[i]))
+        return
+    label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
+    fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
+    fund_cols = [(i, f) for i, f in fund_cols if f and not re.search(r"序号|行次", keys[i])]
+    for r, row in enumerate(table.body):
+        vals = table.values(row)
+        label = vals[label_col].strip()
+        key = clean(label)
+        if not key or r in label_rows:
+            continue
+        cat = _match(THREE_PUBLIC_CATEGORIES, key.replace("其中:", "").replace("其中：", ""))
+        if cat is None:
+            continue
+        if cat == "subtotal" and "用车" in key:
+            cat = "vehicles"
+        for col, fund in fund_cols:
+            loc = Loc(row[0].table, row[0].row, col)
+            a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
+            if a is not None:
+                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
+
+
+def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
+    """The body index of the 合计 row of a table printed by unit (its first column lists units), else None."""
+    # the unit column leads, or follows a 单位编码 column (西安: 单位编码 | 单位名称 | …)
+    col = next((i for i, k in enumerate(keys[:2]) if re.search(layouts.UNIT_COLUMN_HEADER, k)), None)
+    if col is None or (col == 1 and not re.search(r"编码|代码", keys[0])):
+        return None
+    return next((r for r, row in enumerate(table.body)
+                 if any(re.fullmatch(r"合计|总计", clean(v)) for v in table.values(row)[:col + 1])), None)

@@ -1,0 +1,234 @@
+"""One page of a PDF filing: its ruled tables with their cells filled, and the text lines outside them.
+
+``pdf_reader`` reads each page's layer (``pdf_layer.read_page``: characters with boxes, ruling edges); this module
+finds the tables on it (``pdf_tables.find_tables``), gives every character to the cell that holds its centre, and
+groups the rest into visual lines (:class:`Line`), which ``pdf_document`` joins into paragraphs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipelines.lib import pdf_layer, pdf_tables
+
+# The filings rule their tables with thin filled rectangles or lines; text-based strategies would
+# invent columns from the alignment of numbers, so only drawn edges count (pdfplumber's "lines"
+# strategy with these tolerances, in points; see pdf_tables.find_tables).
+TABLE_SETTINGS = {"snap": 3, "join": 3, "tolerance": 3, "min_length": 3}
+
+_EPS = 0.01  # points: below the precision of PDFium's single-precision coordinates
+_WIDE_PUNCT = set("“”‘’…—·")
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+    page_width: float
+    page_height: float
+
+
+@dataclass(slots=True)
+class PCell:
+    text: str
+    bbox: tuple[float, float, float, float]
+    # Where the text sits, to tell text cut by a page break from text that simply ends.
+    first_x0: float = 0.0  # left end of the first text line
+    first_w: float = 0.0  # width of the first word: one Chinese character, or a run of Latin letters/digits
+    last_x1: float = 0.0  # right end of the last text line
+
+
+@dataclass(slots=True)
+class PTable:
+    page: int
+    bbox: tuple[float, float, float, float]
+    cells: list[PCell]
+    xs: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    tables: list[PTable]
+
+
+def build_page(page: pdf_layer.PageLayer) -> Page:
+    """Find the ruled tables of one page, fill their cells, and collect the remaining text lines."""
+    # _line_text drops the same glyph painted twice at one spot (fake bold).
+    chars = page.chars
+    tables: list[PTable] = []
+    if page.painted:
+        for bbox, cells in pdf_tables.find_tables(page.edges, **TABLE_SETTINGS):
+            if len(cells) < 2:
+                continue  # a lone framed box is a text frame, not a table
+            tables.append(PTable(page.number, bbox, [PCell("", b) for b in cells]))
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+
+    free: list[pdf_layer.Char] = []
+    in_cell: dict[tuple[int, int], list[pdf_layer.Char]] = {}
+    finders = [_CellFinder(t) for t in tables]
+    for ch in chars:
+        cx = (ch.x0 + ch.x1) / 2
+        cy = (ch.top + ch.bottom) / 2
+        placed = False
+        for ti, table in enumerate(tables):
+            x0, top, x1, bottom = table.bbox
+            if not (x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1):
+                continue
+            ci = finders[ti].find(cx, cy)
+            if ci is not None:
+                in_cell.setdefault((ti, ci), []).append(ch)
+            placed = True  # inside a table but between cells: rules drawn over text; not narrative
+            break
+        if not placed:
+            free.append(ch)
+    for (ti, ci), cs in in_cell.items():
+        cell = tables[ti].cells[ci]
+        grouped = cluster_lines(cs)
+        cell.text = join_lines([_line_text(line) for line in grouped])
+        inked = [v for v in ([c for c in line if c.text.strip()] for line in grouped) if v]
+        if inked:
+            cell.first_x0 = inked[0][0].x0
+            cell.first_w = _first_word_width(inked[0])
+            cell.last_x1 = max(c.x1 for c in inked[-1])
+    tables = [t for t in tables if any(c.text for c in t.cells) or len(t.cells) > 2]
+    lines = []
+    for group in cluster_lines(free):
+        text = _line_text(group)
+        if not text:
+            continue
+        sizes = Counter(round(c.size, 1) for c in group if c.text.strip())
+        lines.append(
+            Line(
+                text,
+                min(c.x0 for c in group),
+                max(c.x1 for c in group),
+                min(c.top for c in group),
+                max(c.bottom for c in group),
+                sizes.most_common(1)[0][0] if sizes else 0.0,
+                page.number,
+                page.width,
+                page.height,
+            )
+        )
+    return Page(page.number, page.width, page.height, lines, tables)
+
+
+class _CellFinder:
+    """The first cell (in the table's order) holding a point, found through the table's grid lines
+    instead of a scan of every cell: one lookup per character."""
+
+    def __init__(self, table: PTable) -> None:
+        self.cells = [c.bbox for c in table.cells]
+        self.xs = sorted({v for b in self.cells for v in (b[0], b[2])})
+        self.ys = sorted({v for b in self.cells for v in (b[1], b[3])})
+        self.slots: dict[tuple[int, int], int] = {}
+        for ci, (x0, top, x1, bottom) in enumerate(self.cells):
+            for i in range(bisect.bisect_left(self.xs, x0), bisect.bisect_left(self.xs, x1)):
+                for j in range(bisect.bisect_left(self.ys, top), bisect.bisect_left(self.ys, bottom)):
+                    self.slots.setdefault((i, j), ci)
+
+    def find(self, x: float, y: float) -> int | None:
+        i = bisect.bisect_right(self.xs, x) - 1
+        j = bisect.bisect_right(self.ys, y) - 1
+        on_line = (0 <= i and self.xs[i] == x) or (0 <= j and self.ys[j] == y)
+        if on_line:  # on a cell edge: it belongs to the first cell that has it, as the scan found it
+            return next(
+                (ci for ci, (x0, top, x1, bottom) in enumerate(self.cells) if x0 <= x <= x1 and top <= y <= bottom),
+                None,
+            )
+        return self.slots.get((i, j))
+
+
+def cluster_lines(chars: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
+    """Group characters into visual lines: a character whose middle falls inside a line's band joins it."""
+    lines: list[list[pdf_layer.Char]] = []
+    bands: list[list[float]] = []
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        mid = (ch.top + ch.bottom) / 2
+        placed = False
+        for k in range(len(bands) - 1, -1, -1):
+            if bands[k][0] <= mid <= bands[k][1]:
+                lines[k].append(ch)
+                placed = True
+                break
+            if bands[k][1] < ch.top - 50:
+                break  # sorted by top: bands this far above cannot take it
+        if not placed:
+            lines.append([ch])
+            bands.append([ch.top, ch.bottom])
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+    return lines
+
+
+def _first_word_width(chars: list[pdf_layer.Char]) -> float:
+    """Width of what a line break cannot split at the start of a line: a Latin word or number, else one glyph."""
+    if not (chars[0].text.isascii() and chars[0].text.isalnum()):
+        return chars[0].x1 - chars[0].x0
+    end = chars[0].x1
+    for ch in chars[1:]:
+        if not (ch.text.isascii() and (ch.text.isalnum() or ch.text in ".,%")):
+            break
+        end = ch.x1
+    return end - chars[0].x0
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in _WIDE_PUNCT
+
+
+def _line_text(chars: list[pdf_layer.Char]) -> str:
+    """Text of one visual line: spaces the file contains, plus one where a gap separates Latin words or
+    numbers, or where a wide gap splits the line into chunks; never invented between Chinese characters."""
+    out: list[str] = []
+    prev: pdf_layer.Char | None = None
+    pending_space = False
+    for ch in chars:
+        t = ch.text
+        if not t.strip():
+            pending_space = pending_space or prev is not None
+            continue
+        if prev is not None:
+            if t == prev.text and abs(ch.x0 - prev.x0) < 0.5:
+                continue  # the same glyph painted twice (fake bold)
+            gap = ch.x0 - prev.x1
+            size = max(ch.size, prev.size, 1.0)
+            a, b = prev.text[-1], t[0]
+            # _EPS: PDFium's coordinates are single precision; a gap of exactly one em is no gap
+            if gap > size + _EPS:
+                out.append(" ")  # separate chunks on one line: 编制部门：… 单位：元
+            elif pending_space:
+                out.append(" ")  # a space the file spells out, as a .docx would keep it
+            elif gap > 0.3 * size + _EPS and not (_wide(a) and _wide(b)):
+                out.append(" ")  # letter-spaced Chinese gets no invented spaces
+        out.append(t)
+        prev = ch
+        pending_space = False
+    return "".join(out).strip()
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped lines: no space at a Chinese boundary or inside numbers; a space between Latin words."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            out += " "
+        out += part
+    return out
+

@@ -1,0 +1,173 @@
+"""pdfplumber's ``find_tables`` with the ``lines`` strategy (snap, join, intersections, smallest cells,
+corner-connected groups), rewritten on plain tuples with indexes, so its cost is linear in the edges and cells
+of a page rather than quadratic.  The edges are ``pdf_layer``'s: (orientation 'h'|'v', x0, top, x1, bottom).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+
+def find_tables(
+    edges: list[tuple[str, float, float, float, float]],
+    snap: float = 3,
+    join: float = 3,
+    min_length: float = 3,
+    tolerance: float = 3,
+) -> list[tuple[tuple[float, float, float, float], list[tuple[float, float, float, float]]]]:
+    """(bbox, cells) of each ruled table, as pdfplumber's ``find_tables`` finds them with
+    ``vertical_strategy=horizontal_strategy='lines'`` and these tolerances."""
+    v = [e for e in edges if e[0] == "v" and e[4] - e[2] >= 1]
+    h = [e for e in edges if e[0] == "h" and e[3] - e[1] >= 1]
+    v = _merge(v, 1, snap, join)
+    h = _merge(h, 2, snap, join)
+    v = [e for e in v if e[4] - e[2] >= min_length]
+    h = [e for e in h if e[3] - e[1] >= min_length]
+    cells = _cells(v, h, tolerance)
+    return [(_bbox(group), group) for group in _groups(cells)]
+
+
+def _merge(edges: list, axis: int, snap: float, join: float) -> list:
+    """Snap edges lying within ``snap`` of one another onto their mean, then join collinear ones."""
+    if not edges:
+        return []
+    # cluster the distinct positions (pdfplumber's cluster_list: a chain of gaps ≤ snap)
+    values = sorted({e[axis] for e in edges})
+    cluster_of: dict[float, int] = {}
+    k = 0
+    last = values[0]
+    for val in values:
+        if val > last + snap:
+            k += 1
+        cluster_of[val] = k
+        last = val
+    sums: dict[int, list[float]] = {}
+    for e in edges:
+        s = sums.setdefault(cluster_of[e[axis]], [0.0, 0])
+        s[0] += e[axis]
+        s[1] += 1
+    mean = {key: s[0] / s[1] for key, s in sums.items()}
+    groups: dict[float, list] = {}
+    # pdfplumber moves each edge onto its cluster's mean, keeping the order within each cluster
+    by_cluster: dict[int, list] = {}
+    for e in edges:
+        by_cluster.setdefault(cluster_of[e[axis]], []).append(e)
+    for key in sorted(by_cluster):
+        pos = mean[key]
+        for e in by_cluster[key]:
+            if axis == 1:  # vertical: x moves
+                moved = ("v", pos, e[2], pos + (e[3] - e[1]), e[4])
+            else:
+                moved = ("h", e[1], pos, e[3], pos + (e[4] - e[2]))
+            groups.setdefault(pos, []).append(moved)
+    out = []
+    lo, hi = (2, 4) if axis == 1 else (1, 3)
+    for pos in sorted(groups):
+        items = sorted(groups[pos], key=lambda e: e[lo])
+        joined = [list(items[0])]
+        for e in items[1:]:
+            cur = joined[-1]
+            if e[lo] <= cur[hi] + join:
+                if e[hi] > cur[hi]:
+                    cur[hi] = e[hi]
+            else:
+                joined.append(list(e))
+        out.extend(tuple(j) for j in joined)
+    return out
+
+
+def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's intersections_to_cells: from each intersection, the smallest cell whose four
+    corners are intersections joined by common edges."""
+    if not v or not h:
+        return []
+    points: dict[tuple[float, float], tuple[set, set]] = {}
+    hs = sorted(range(len(h)), key=lambda j: (h[j][2], h[j][1]))
+    h_tops = [h[j][2] for j in hs]
+    for vi in sorted(range(len(v)), key=lambda k: (v[k][1], v[k][2])):
+        _, x, vtop, _, vbottom = v[vi]
+        lo = bisect.bisect_left(h_tops, vtop - tol)
+        hi = bisect.bisect_right(h_tops, vbottom + tol)
+        for j in hs[lo:hi]:
+            _, hx0, htop, hx1, _ = h[j]
+            if hx0 - tol <= x <= hx1 + tol:
+                vertex = (x, htop)
+                entry = points.get(vertex)
+                if entry is None:
+                    entry = points[vertex] = (set(), set())
+                # edges are identified by their box, as pdfplumber compares them
+                entry[0].add(v[vi][1:])
+                entry[1].add(h[j][1:])
+    ordered = sorted(points)
+    by_x: dict[float, list] = {}
+    by_y: dict[float, list] = {}
+    at: dict[tuple[float, float], tuple[int, int]] = {}  # point -> its place in its column and its row
+    for p in ordered:
+        col = by_x.setdefault(p[0], [])
+        row = by_y.setdefault(p[1], [])
+        at[p] = (len(col), len(row))
+        col.append(p)
+        row.append(p)
+
+    def v_connects(p, q) -> bool:
+        return not points[p][0].isdisjoint(points[q][0])
+
+    def h_connects(p, q) -> bool:
+        return not points[p][1].isdisjoint(points[q][1])
+
+    cells = []
+    for pt in ordered:
+        k_col, k_row = at[pt]
+        below = by_x[pt[0]][k_col + 1 :]  # columns are sorted by y, rows by x
+        right = by_y[pt[1]][k_row + 1 :]
+        found = None
+        for b in below:
+            if not v_connects(pt, b):
+                continue
+            for r in right:
+                if not h_connects(pt, r):
+                    continue
+                corner = (r[0], b[1])
+                if corner in points and v_connects(corner, r) and h_connects(corner, b):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _groups(cells: list) -> list[list]:
+    """pdfplumber's cells_to_tables: cells sharing a corner form one table (in its order)."""
+    remaining = list(cells)
+    tables = []
+    corners: set = set()
+    current: list = []
+    while remaining:
+        before = len(current)
+        keep = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            cc = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or any(c in corners for c in cc):
+                corners.update(cc)
+                current.append(cell)
+            else:
+                keep.append(cell)
+        remaining = keep
+        if len(current) == before:
+            tables.append(current)
+            corners = set()
+            current = []
+    if current:
+        tables.append(current)
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+def _bbox(cells: list) -> tuple[float, float, float, float]:
+    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+
+
+__all__ = ["find_tables"]
