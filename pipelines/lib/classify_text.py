@@ -7,27 +7,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-BUDGET_KINDS = (
-    "summary",
-    "income",
-    "expenditure",
-    "fiscal_summary",
-    "general_public_expenditure",
-    "basic_expenditure",
-    "gov_fund_expenditure",
-    "soe_capital_expenditure",
-    "three_public",
-)
-KINDS = (
-    *BUDGET_KINDS,
-    "performance_target",
-    "procurement",
-    "assets",
-    "org_structure",
-    "project_expenditure",
-    "office_operation",
-    "unknown",
-)
+from pipelines.lib.vocab import TableKind, codes
+
+# The kinds a table is classified as: every TableKind but the narrative, which is text (vocab.py)
+KINDS = tuple(kind for kind in codes(TableKind) if kind != TableKind.narrative)
 
 # Traditional characters seen in titles, headers and labels (台安, plpkl, 沅陵 filings).
 _T2S_PAIRS = (
