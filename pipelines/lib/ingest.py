@@ -4,8 +4,9 @@ A bad filing is recorded as rejected with its reason and the batch goes on; even
 costs one file, not the batch (:func:`stages.process` never raises).  Each filing is loaded in one
 transaction, so a crash or a SIGKILL leaves every filing either fully in or not at all (DuckDB
 replays its write-ahead log on the next open and drops the unfinished transaction).  The models
-are rebuilt at the end of every run, even when nothing new was loaded, so the run after a crash
-brings the marts up to date.
+are brought up to date at the end of every run (:func:`model_runs.refresh`): built unless nothing they
+read changed since their last successful build, so the run after a crash or a failed build (even one
+that loads nothing) brings the marts up to date.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib import coverage, transform, warehouse
+from pipelines.lib import coverage, model_runs, transform, warehouse
 from pipelines.lib.stages import (
     INTERNAL,
     NOT_FACTS,
@@ -88,6 +89,7 @@ class Summary:
     extract_cpu: float = 0.0
     load_cpu: float = 0.0
     models_cpu: float = 0.0
+    models: str = ""  # built | up to date (model_runs.refresh)
 
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
@@ -445,7 +447,7 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
                 echo(f"[{n:>{width}}/{len(files)}] {status:<9} {printable_path(path)}: {detail}")
     start = time.process_time()
     try:
-        warehouse.rebuild_models(con)
+        s.models = model_runs.refresh(con)  # no build when nothing the models read changed since the last one
         s.models_cpu = time.process_time() - start
     except transform.ModelBuildFailed as err:
         ctrl_c.check()
