@@ -2,6 +2,9 @@
 ``raw``, ``staging``, ``quality``, ``dw`` and ``marts``) run in file-name order, and the seeds of
 ``sql/seeds/*.csv`` (the national subject classes), after migrating a warehouse an older yusuan built
 (:mod:`pipelines.lib.migrations`).
+
+``sql/ddl/20_frames.sql`` (the tables of the per-filing frames) is generated from the pandera models of
+``schemas/models.py`` by :func:`write_frames_ddl` (``yusuan docs --dictionary``); the other files are written by hand.
 """
 
 
