@@ -73,7 +73,8 @@ def _document():
 
 
 def _basis():
-    return pa.Field(isin=BASES, metadata=_BASIS, description="budget 预算数 | adjusted_budget 调整预算数 | final 决算数")
+    return pa.Field(isin=BASES, metadata=_BASIS, description="budget 预算数 | adjusted_budget 调整预算数 | final 决算数 | "
+                    "prior_year_budget 上年预算数, change_on_prior_year 比上年增减 (printed beside)")
 
 
 class BudgetLine(pa.DataFrameModel):
@@ -130,7 +131,7 @@ class SummaryLine(pa.DataFrameModel):
 
     class Config:
         strict = True
-        unique = ["document_id", "table_kind", "side", "source_table", "source_row", "measure"]
+        unique = ["document_id", "table_kind", "side", "source_table", "source_row", "source_col", "measure"]
 
 
 class ThreePublicLine(pa.DataFrameModel):

@@ -150,7 +150,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
         absent = _absent(kind, present, declared_empty, lines_by_kind[kind])
         results.append(arithmetic.hierarchy(kind, lines_by_kind[kind], absent))
         results.append(arithmetic.measures(kind, lines_by_kind[kind], absent))
-    results += arithmetic.summary(norm.summary, present, declared_empty)
+    results += arithmetic.summary(norm.summary, present, declared_empty, norm.summary_repeats)
     results += arithmetic.cross_tables(norm, lines_by_kind, present)
     results.append(arithmetic.three_public(norm.three_public, present, declared_empty))
     results.append(narrative.narrative(norm, lines_by_kind, filing))

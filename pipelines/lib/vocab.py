@@ -57,6 +57,8 @@ class Basis(Vocabulary):
     budget = "budget", "预算数"
     adjusted_budget = "adjusted_budget", "调整预算数"
     final = "final", "决算数"
+    prior_year_budget = "prior_year_budget", "上年预算数（本年表中并列印出，供比较）"
+    change_on_prior_year = "change_on_prior_year", "比上年增减额（本年表中印出）"
 
 
 class BudgetSource(Vocabulary):
@@ -170,6 +172,7 @@ class LineMeasure(Vocabulary):
     project_capital_construction = "project_capital_construction", "项目支出（其中：基本建设资金支出）"
     of_which_special_funds = "of_which_special_funds", "其中：专项资金列入部门预算的项目（一般公共预算拨款的一部分）"
     prior_year_own_account_balance = "prior_year_own_account_balance", "上年实户资金余额（单位实有账户资金）"
+    use_of_non_fiscal_balance = "use_of_non_fiscal_balance", "使用非财政拨款结余（用事业基金弥补收支差额）"
 
 
 class SummaryMeasure(Vocabulary):
@@ -182,6 +185,9 @@ class SummaryMeasure(Vocabulary):
     project = "project", "项目支出"
     personnel = "personnel", "人员经费"
     public_operating = "public_operating", "公用经费"
+    remit_to_superior = "remit_to_superior", "上缴上级支出"
+    operating = "operating", "事业单位经营支出"
+    subsidy_to_affiliates = "subsidy_to_affiliates", "对附属单位补助支出"
 
 
 class Side(Vocabulary):
@@ -224,6 +230,13 @@ class SummaryItem(Vocabulary):
     year_start_carryover_general_public = "year_start_carryover_general_public", "年初结转和结余（一般公共预算）"
     year_start_carryover_gov_fund = "year_start_carryover_gov_fund", "年初结转和结余（政府性基金预算）"
     year_start_carryover_soe_capital = "year_start_carryover_soe_capital", "年初结转和结余（国有资本经营预算）"
+    department_budget = "department_budget", "一、部门预算（本年部门预算合计，列于各项之上）"
+    prior_year_own_account_balance = "prior_year_own_account_balance", "上年实户资金余额（单位实有账户资金）"
+    of_which_special_funds = "of_which_special_funds", "其中：专项资金列入部门预算的项目（一般公共预算拨款的一部分）"
+    economic_class = "economic_class", "部门预算支出经济分类（类级，与功能分类并列印出；measure 为其所属用途）"
+    gov_economic_class = "gov_economic_class", "政府预算支出经济分类（类级，与功能分类并列印出）"
+    remit_to_superior = "remit_to_superior", "上缴上级支出"
+    subsidy_to_affiliates = "subsidy_to_affiliates", "对附属单位补助支出"
 
 
 class Category(Vocabulary):

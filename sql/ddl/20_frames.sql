@@ -16,7 +16,7 @@ create table if not exists staging.budget_lines (
     subject_level tinyint,  -- 1 = 3 digits, 2 = 5, 3 = 7
     parent_code varchar,
     measure varchar not null,
-    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数
+    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数 | prior_year_budget 上年预算数, change_on_prior_year 比上年增减 (printed beside)
     amount_yuan decimal(18, 2),
     amount_wan decimal(18, 6),
     amount_text varchar,
@@ -38,7 +38,7 @@ create table if not exists staging.budget_summary (
     item_name varchar,
     subject_code varchar,
     measure varchar not null,
-    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数
+    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数 | prior_year_budget 上年预算数, change_on_prior_year 比上年增减 (printed beside)
     amount_yuan decimal(18, 2),
     amount_wan decimal(18, 6),
     amount_text varchar,
@@ -53,7 +53,7 @@ create table if not exists staging.three_public (
     category varchar not null,
     category_label varchar,
     fund_source varchar not null,
-    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数
+    basis varchar not null default 'budget',  -- budget 预算数 | adjusted_budget 调整预算数 | final 决算数 | prior_year_budget 上年预算数, change_on_prior_year 比上年增减 (printed beside)
     amount_yuan decimal(18, 2),
     amount_wan decimal(18, 6),
     amount_text varchar,

@@ -90,3 +90,14 @@ def test_a_narrative_figure_that_disagrees_with_the_table_is_a_finding():
 def test_a_line_named_inside_a_larger_phrase_is_not_compared(path):
     item = processed_real(path)
     assert _narrative(item.findings) == [], [f.message for f in _narrative(item.findings)]
+
+
+def test_office_running_costs_are_bounded_by_the_public_costs_where_no_table_prints_them():
+    item = processed_real(REAL / "山东省" / "烟台市" / "shandong_yantai_caizhengju_2026_budget.pdf")
+    # p.30: 2026年本部门机关运行经费安排484.47万元; no table prints 机关运行经费. p.19 基本支出表: 合计 6,012.90 |
+    # 5,355.29 | 657.61 (公用经费); p.17: 行政运行 … 2,506.26 | 484.47 — the 行政单位' part, not the 合计
+    assert _narrative(item.findings) == [], [f.message for f in _narrative(item.findings)]
+    found = _narrative(_rechecked(item, "机关运行经费安排484.47万元", "机关运行经费安排684.47万元").findings)
+    assert len(found) == 1, found
+    assert found[0].message.startswith("the narrative says 684.47 万元 for 机关运行经费")
+    assert "more than the 657.61 万元 the 基本支出表 prints as 公用经费合计" in found[0].message
