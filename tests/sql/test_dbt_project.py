@@ -75,7 +75,7 @@ def test_vocabularies_are_the_validators_lists():
     assert vocab["fund_source"] == schemas.FUND_SOURCES
     assert vocab["basis"] == schemas.BASES
     # typed here: a few values and terms as the dictionary has always printed them
-    assert vocab["basis"] == ["budget", "adjusted_budget", "final"]
+    assert vocab["basis"][:3] == ["budget", "adjusted_budget", "final"]
     assert vocab["check_status"] == ["passed", "failed", "not_run"]
     assert dictionary.vocabularies()["category"]["vehicle_operation"] == "公务用车运行费"
     # every value has a Chinese term
