@@ -303,7 +303,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             found = walk.match(label)
             if found.code:
                 code = found.code
-                by_name.append(f"{Loc(row[0].table, row[0].row, 0) if row else '?'}: {label} → {found.code}")
+                by_name.append(f"table {row[0].table} row {row[0].row}: {label} → {found.code}" if row else label)
             elif row:
                 not_found[(row[0].table, row[0].row)] = found.why
         if code is None and not is_total:
@@ -386,7 +386,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             actual="; ".join(by_name),
             message=f"{table.title or table.kind}: the table prints subject names without codes; {len(by_name)} "
             "rows took their code from yusuan's subject list (pipelines/lib/data/subjects.csv) by exact name under "
-            f"the 类 / 款 above them: {'; '.join(by_name)}",
+            f"the 类 / 款 above them ({'; '.join(x.split(': ', 1)[-1] for x in by_name[:3])}"
+            + ("; … — every row with its location in the finding's actual value)" if len(by_name) > 3 else ")"),
         ))
     if section > 1:
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known

@@ -96,6 +96,7 @@ class TableKind(Vocabulary):
     org_structure = "org_structure", "机构设置情况表（不读取）"
     project_expenditure = "project_expenditure", "项目支出表（不读取）"
     office_operation = "office_operation", "机关运行经费表"
+    contents = "contents", "目录（报表目录：表1 … 是否空表；不是预算表）"
     unknown = "unknown", "未识别的表（不读取）"
     narrative = "narrative", "情况说明（文字部分，不是表）"
 
