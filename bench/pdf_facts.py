@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def _rows(df) -> list:
 def record(path: Path) -> dict:
     """One file's output, as JSON-able parts."""
     p = stages.process(path)
-    doc = {k: str(v) for k, v in p.document.items() if k not in ("ingested_at", "source_path")}
+    doc = {k: str(v) for k, v in asdict(p.document).items() if k not in ("ingested_at", "source_path")}
     out: dict = {"document": doc}
     raw = p.filing.raw if p.filing is not None else None
     out["raw"] = None if raw is None else {
