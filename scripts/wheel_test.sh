@@ -31,6 +31,7 @@ grep -q "pipelines/sql/ddl/.*\.sql" <<< "$listing" || fail "no DDL (.sql) in $wh
 grep -q "pipelines/sql/dbt_project.yml" <<< "$listing" || fail "no dbt project in $wheel"
 grep -q "pipelines/schemas/models.py" <<< "$listing" || fail "no pandera models in $wheel"
 grep -q "pipelines/lib/queries/superseded_by.sql" <<< "$listing" || fail "no loader queries (.sql) in $wheel"
+grep -q "pipelines/lib/data/subjects.csv" <<< "$listing" || fail "no subject list (lib/data/subjects.csv) in $wheel"
 if grep -q "pipelines/samples/" <<< "$listing"; then fail "the sample generator is in $wheel"; fi
 tops=$(.venv/bin/python - "$wheel" <<'EOF'
 import sys, zipfile
@@ -65,6 +66,9 @@ cp "$sample" "$work/inbox/河北省/邯郸市/魏县/2023/"
 cd "$work/run"
 where=$("$env/bin/python" -c "import pipelines; print(pipelines.__file__)")
 case $where in "$env"/*) ;; *) fail "the wheel venv imports yusuan from $where, not from the installed wheel";; esac
+# the subject list (names-only tables) is read through importlib.resources from the installed package
+"$env/bin/python" -c "from pipelines.lib.subject_lookup import shipped; assert shipped().under('function', '20406', '行政运行') == {'2040601'}" \
+  >> "$log" 2>&1 || fail "the installed wheel cannot read its subject list (pipelines/lib/data/subjects.csv)"
 db=$work/run/warehouse.duckdb
 YUSUAN_DB=$db "$env/bin/yusuan" ingest "$work/inbox" >> "$log" 2>&1 \
   || { tail -20 "$log"; fail "yusuan ingest from the installed wheel failed (log: $log)"; }

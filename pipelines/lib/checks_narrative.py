@@ -6,6 +6,7 @@ it compares with and the changes it claims (narrative_claims), and a 决算's ex
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 
@@ -33,10 +34,12 @@ def _three_public_totals(lines: list[ThreePublicLine], basis: str) -> dict[str, 
     return out
 
 
-def narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
+def narrative(norm: Normalized, by_kind: dict[str, list[Line]], filing: Filing | None = None) -> CheckResult:
     c = _Checker("narrative_vs_tables", "narrative")
+    if filing is not None:
+        _summary_items(filing, norm, c)
     if not norm.stated:
-        return c.not_run("the narrative states no figures yusuan recognises")
+        return c.done() if c.r.compared else c.not_run("the narrative states no figures yusuan recognises")
     s_idx, _ = _summary_index(norm.summary, "summary")
     own = "final" if norm.doc_type == "final_accounts" else "budget"  # the figures the narrative speaks of
     three = _three_public_totals(norm.three_public, own)
@@ -45,9 +48,28 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
     def from_summary(side):
         return s_idx.get((side, "current_year_total", "amount")) or s_idx.get((side, "grand_total", "amount"))
 
+    # one fund's spending against that fund's column of the 财政拨款收支总表; where the table prints no such
+    # column (or no total in it) the sentence is not compared
+    f_idx, _ = _summary_index(norm.summary, "fiscal_summary")
+
+    fiscal_headers = " ".join(h for t in (filing.tables if filing else []) if t.kind == "fiscal_summary"
+                              for h in t.header)
+
+    def from_fiscal(measure):
+        total = (f_idx.get(("expense", "current_year_total", measure))
+                 or f_idx.get(("expense", "grand_total", measure)))
+        if total is None and measure in _FUND_COLUMNS and re.search(_FUND_COLUMNS[measure], fiscal_headers) and (
+                from_fiscal("total") is not None):
+            return Term(ZERO, ZERO)  # the fund's column is printed, its 合计 blank: nothing of that fund
+        return total
+
     targets = {
         "income_total": (from_summary("income"), "收支总表 本年收入合计"),
         "expense_total": (from_summary("expense"), "收支总表 本年支出合计"),
+        "fiscal_expense_total": (from_fiscal("total"), "财政拨款收支总表 支出合计"),
+        "general_public_expense": (from_fiscal("general_public"), "财政拨款收支总表 一般公共预算支出合计"),
+        "gov_fund_expense": (from_fiscal("gov_fund"), "财政拨款收支总表 政府性基金预算支出合计"),
+        "soe_capital_expense": (from_fiscal("soe_capital"), "财政拨款收支总表 国有资本经营预算支出合计"),
         "personnel": (basic.get("personnel"), "基本支出表 人员经费合计"),
         "public_operating": (basic.get("public_operating"), "基本支出表 公用经费合计"),
         "office_operation": (three.get("office_operation") or basic.get("public_operating"),
@@ -74,6 +96,17 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
         exp = s.stated_wan
         decimals = max(0, -exp.normalize().as_tuple().exponent)
         stated = Term(exp, Decimal(1).scaleb(-decimals) / 2)
+        if s.figure == "office_operation" and "office_operation" not in three:
+            # no table prints 机关运行经费: it is the 行政单位' part of the 公用经费 (烟台: 484.47 of 657.61, the
+            # 行政运行 line's), so the 基本支出表's 公用经费合计 bounds it but need not equal it
+            c.r.compared += 1
+            if exp > table_term.wan + table_term.half + stated.half:
+                c.r.status = "failed"
+                c.r.findings.append(Finding(
+                    "warning", c.r.check, c.r.table_kind, f"narrative: {s.sentence[:60]}", f"≤ {_fmt(table_term.wan)}",
+                    _fmt(exp), f"the narrative says {_fmt(exp)} 万元 for 机关运行经费 (“{s.sentence[:80]}”), more than "
+                    f"the {_fmt(table_term.wan)} 万元 the 基本支出表 prints as 公用经费合计, of which it is a part"))
+            continue
         before = len(c.r.findings)
         c.compare(table_term, [stated], location=f"narrative: {s.sentence[:60]}",
                   what=f"情况说明 states {_fmt(exp)} 万元 for {label}")
@@ -82,6 +115,54 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]]) -> CheckResult:
             f.message = (f"the narrative says {_fmt(exp)} 万元 for {label} (“{s.sentence[:80]}”), the table prints "
                          f"{_fmt(table_term.wan)} 万元 (difference {_fmt(exp - table_term.wan)} 万元)")
     return c.done()
+
+
+# a fund's column of the 财政拨款收支总表 (its header), where a blank 合计 means the fund spends nothing
+_FUND_COLUMNS = {"gov_fund": r"政府性基金", "soe_capital": r"国有资本经营"}
+
+
+# A 收支总表 line the narrative names with its amount (使用非财政拨款结余18,953.78万元, 上年结转81,714.17万元,
+# 事业收入124,020.47万元): its numbering and a 其中 dropped, the name must stand right before the amount.
+_ITEM_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|其中[:：])+")
+# the totals are the income_total / expense_total figures; function lines share their names with projects and
+# 款/项 of other tables; a name this short is too common to trust
+_ITEMS_NOT_NAMED = ("current_year_total", "grand_total", "function_class", "function_detail")
+_ITEM_MIN_CHARS = 4
+# a name right after one fund's name, a kind of spending or 含 speaks of a part of something else (财政拨款基本支出
+# 预算, 机关运行经费财政拨款预算, 项目…（含上年结转750.00万元）), not of the 收支总表 line
+_ITEM_PART_OF = re.compile(r"(?:财政拨款|拨款|一般公共预算|政府性基金(?:预算)?|国有资本经营(?:预算)?|经费|含|包括)$")
+
+
+def _summary_items(filing: Filing, norm: Normalized, c: _Checker) -> None:
+    """Every "<收支总表 line name> X万元" of the narrative against that line: a narrative figure that disagrees
+    with the table (西南大学 2021 says 使用非财政拨款结余 18,953.73 万元 in one paragraph, 18,953.78 in the next;
+    the table prints 18,953.78) is a finding, wherever in the text it stands."""
+    # a PDF gives a paragraph per printed line, so a figure's 万元 may open the next one
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(p.text for p in filing.paragraphs)))
+    seen: set[str] = set()
+    own = "final" if norm.doc_type == "final_accounts" else "budget"  # a 决算 prints its 预算数 beside the 决算数
+    for x in norm.summary:
+        if (x.table_kind != "summary" or x.measure != "amount" or x.basis != own or x.item in _ITEMS_NOT_NAMED
+                or x.subject_code):
+            continue
+        name = _ITEM_NUMBERING.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", x.item_name)))
+        if len(name) < _ITEM_MIN_CHARS or name in seen:
+            continue
+        seen.add(name)
+        table_term = term(x.amount, x.unit)
+        for m in re.finditer(re.escape(name) + r"(?:为|是|共计|合计)?(?P<amt>\d[\d,]*(?:\.\d+)?)万元", text):
+            if _ITEM_PART_OF.search(text, 0, m.start()):
+                continue
+            stated = _stated(m.group("amt"))
+            sentence = text[max(0, m.start() - 30):m.end()]
+            before = len(c.r.findings)
+            c.compare(table_term, [stated], location=f"narrative: {sentence[-60:]}",
+                      what=f"情况说明 states {_fmt(stated.wan)} 万元 for 收支总表 {name}")
+            if len(c.r.findings) > before:
+                f = c.r.findings[-1]
+                f.message = (f"the narrative says {_fmt(stated.wan)} 万元 for 收支总表 {name} (“…{sentence}”), the "
+                             f"table prints {_fmt(table_term.wan)} 万元 (difference "
+                             f"{_fmt(stated.wan - table_term.wan)} 万元)")
 
 
 _COMPARED_YEAR = re.compile(r"(?:比|与|较|同)(?:上年[（(])?(\d{4})年")

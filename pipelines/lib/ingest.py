@@ -4,8 +4,9 @@ A bad filing is recorded as rejected with its reason and the batch goes on; even
 costs one file, not the batch (:func:`processing.process` never raises).  Each filing is loaded in one
 transaction, so a crash or a SIGKILL leaves every filing either fully in or not at all (DuckDB
 replays its write-ahead log on the next open and drops the unfinished transaction).  The models
-are rebuilt at the end of every run, even when nothing new was loaded, so the run after a crash
-brings the marts up to date.
+are brought up to date at the end of every run (:func:`model_runs.refresh`): built unless nothing they
+read changed since their last successful build, so the run after a crash or a failed build (even one
+that loads nothing) brings the marts up to date.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from pipelines.lib import transform, warehouse
+from pipelines.lib import coverage, model_runs, transform, warehouse
 from pipelines.lib.discovery import REGION_SUFFIXES, SUFFIXES, discover, not_filings, passed_over
 from pipelines.lib.loading import fault, is_fault, load_group
 from pipelines.lib.messages import INTERNAL, printable, printable_path
@@ -48,11 +50,13 @@ class Summary:
     skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
     no_county: dict[str, list[str]] = field(default_factory=dict)  # folder path -> its files, for files with no county
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # lock files, dot folders, FIFOs: (path, why)
+    low_coverage: list[tuple[str, str]] = field(default_factory=list)  # (path, '45.7 %'): under coverage.THRESHOLD
     # where the time went (bench/bench_scale.py), in CPU seconds (a shared machine stretches wall time, not these):
     # reading+normalizing+validating, summed over the workers; loading and the SQL models, serial in this process
     extract_cpu: float = 0.0
     load_cpu: float = 0.0
     models_cpu: float = 0.0
+    models: str = ""  # built | up to date (model_runs.refresh)
 
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
@@ -79,6 +83,11 @@ class Summary:
             out += [f"  {p}: {why}" for p, why in self.passed_over[:20]]
             if len(self.passed_over) > 20:
                 out.append(f"  … and {len(self.passed_over) - 20} more")
+        if self.low_coverage:
+            out.append(f"{len(self.low_coverage)} filing(s) loaded with under {coverage.THRESHOLD} % of their printed "
+                       "amounts read — `yusuan check FILE` lists each amount left out and why (so does "
+                       "quality.coverage_gaps):")
+            out += [f"  {pct:>7}  {p}" for p, pct in self.low_coverage]
         if self.rejected:
             out.append(f"\n{len(self.rejected)} file(s) rejected — nothing of them was loaded; "
                        "fix each as its reason says and ingest again:")
@@ -200,7 +209,14 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     warn = sum(1 for f in item.findings if f.severity == "warning")
     d = item.document
     lines = sum(df.height for k, df in item.frames.items() if k not in NOT_FACTS)
-    return f"{printable(d.department_name or '')} {d.year} — {lines} facts, {warn} warning(s){_note(item, path)}"
+    read = ""
+    if "coverage" in item.frames and (printed := item.frames["coverage"]["printed"].sum()):
+        pct = (Decimal(100) * int(item.frames["coverage"]["read"].sum()) / int(printed)).quantize(Decimal("0.1"))
+        read = f", {pct} % of printed amounts read"
+        if pct < coverage.THRESHOLD:  # as the coverage check rounds it
+            s.low_coverage.append((printable_path(path), f"{pct} %"))
+    return (f"{printable(d.department_name or '')} {d.year} — {lines} facts, {warn} warning(s){read}"
+            f"{_note(item, path)}")
 
 
 def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summary, county: str | None,
@@ -227,7 +243,7 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
                 echo(f"[{n:>{width}}/{len(files)}] {status:<9} {printable_path(path)}: {detail}")
     start = time.process_time()
     try:
-        warehouse.rebuild_models(con)
+        s.models = model_runs.refresh(con)  # no build when nothing the models read changed since the last one
         s.models_cpu = time.process_time() - start
     except transform.ModelBuildFailed as err:
         ctrl_c.check()

@@ -116,6 +116,12 @@ def _performance_table(table: Table, unit: str | None, out: Normalized) -> None:
 NARRATIVE_PATTERNS: list[tuple[str, str]] = [
     ("income_total", r"收入预算(共计|合计|总额|为)"),
     ("expense_total", r"支出预算(共计|合计|总额|为)"),
+    # one fund's appropriation spending (上海: 财政拨款支出预算中，一般公共预算拨款支出预算X万元；政府性基金拨款支出
+    # 预算0万元；国有资本经营预算拨款支出预算为0万元), checked against that fund's column of the 财政拨款收支总表
+    ("fiscal_expense_total", r"财政拨款支出预算(共计|合计|总额|为)?"),
+    ("general_public_expense", r"一般公共预算(财政)?拨款支出预算(共计|合计|总额|为)?"),
+    ("gov_fund_expense", r"政府性基金(预算)?(财政)?拨款支出预算(共计|合计|总额|为)?"),
+    ("soe_capital_expense", r"国有资本经营预算(财政)?拨款支出预算(共计|合计|总额|为)?"),
     ("personnel", r"人员经费(支出预算)?"),
     ("public_operating", r"(日常)?公用经费(支出预算)?"),
     ("office_operation", r"机关运行经费(共计安排|预算|为|安排)"),
@@ -127,6 +133,15 @@ NARRATIVE_PATTERNS: list[tuple[str, str]] = [
     ("reception", r"公务接待费"),
     ("change_on_prior_year", r"比(上年|\d{4}年(预算)?)(增加|减少|增长|下降)"),
 ]
+
+
+# A total's phrase right after one fund's or one kind's name speaks of that part, not of the total
+# (国有资本经营预算拨款支出预算为0万元 is no 支出预算为 of the whole department).
+NARRATIVE_PART_BEFORE = r"(财政拨款|拨款|一般公共预算|政府性基金(预算)?|国有资本经营(预算)?|基本|项目|事业|经营|其他)$"
+NARRATIVE_PARTS_OF = ("income_total", "expense_total", "fiscal_expense_total")
+# figures whose amount must follow the phrase at once: a fund's phrase may head a clause about another fund
+# (财政拨款支出预算中，一般公共预算拨款支出预算X万元)
+NARRATIVE_ADJACENT = ("fiscal_expense_total", "general_public_expense", "gov_fund_expense", "soe_capital_expense")
 
 
 def narrative_figures(filing: Filing) -> list[StatedFigure]:
@@ -144,11 +159,13 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
             for figure, pattern in NARRATIVE_PATTERNS:
                 if figure in seen:
                     continue
-                m = re.search(pattern, clause)
+                m = next((m for m in re.finditer(pattern, clause)
+                          if figure not in NARRATIVE_PARTS_OF or not re.search(NARRATIVE_PART_BEFORE, clause[:m.start()])),
+                         None)
                 if not m:
                     continue
                 after = [a for a in amounts if a[0] >= m.start()]
-                if not after:
+                if not after or (figure in NARRATIVE_ADJACENT and clause[m.end():after[0][0]].strip(" ：:")):
                     continue
                 value = after[0][1]
                 if figure == "change_on_prior_year" and re.search(r"减少|下降", m.group(0)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pipelines.lib import layouts
+from pipelines.lib import layouts, subject_lookup
 from pipelines.lib.model import Cell, Table
 from pipelines.lib.normalize_cells import (
     _GLUED,
@@ -31,7 +31,7 @@ from pipelines.lib.normalize_rules import (
     basis_of,
 )
 from pipelines.lib.numbers import clean
-from pipelines.lib.subjects import CODE, ECONOMIC_CLASSES, FUNCTION_CLASSES, strip_ordinal
+from pipelines.lib.subjects import CODE, ECONOMIC_CLASSES, FUNCTION_CLASSES
 
 
 def _subject_table(table: Table, unit: str, out: Normalized) -> None:
@@ -170,6 +170,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     cross = _cross_groups(table, keys, code_cols, name_col, glued) if table.kind != "income" else []
     cross_cols = {i for cols, name, _ in cross for i in (*cols, name) if i is not None}
     measure_cols: list[tuple[int, str]] = []
+    # a second total column (西安 2019 收入总表: 总计 beside 部门预算 / 合计): in a table printed by unit, read and checked
+    # Σ units = 合计 like the first, not stored
+    twin_cols: list[tuple[int, str]] = []
     bases: dict[int, str] = {}
     seen: set[tuple[str, str]] = set()
     for i, k in enumerate(keys):
@@ -183,6 +186,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols.append((i, m))
             bases[i] = b
             seen.add((m, b))
+        elif m == "total" and (m, b) in seen and re.search(r"(?:^|/)(?:合计|小计)$", k):
+            twin_cols.append((i, f"{m}/{i}"))  # 西安 2019: 总计 | 部门预算 / 合计 — the same total again
     if not measure_cols:
         single = [i for i, k in enumerate(keys) if i not in code_cols and i != name_col and SINGLE_AMOUNT_RE.search(k)]
         if len(single) == 1:
@@ -196,16 +201,23 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     first_unit_line, first_line = len(out.unit_lines), len(out.lines)
     by_unit = not code_cols and glued is None and name_col is not None and bool(
         re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
-    if classification == "function" and code_cols and len(code_cols) == 1:
-        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
+    if code_cols and len(code_cols) == 1:
+        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …), or a
+        # 基本支出表 by function class (西安 一般公共预算基本支出明细表（按支出功能分类科目）: 201 一般公共服务支出 …)
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
-        if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
+        economic = sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed)
+        if classification == "function" and printed and economic > len(printed) / 2:
             classification = "economic"
-    # a table printing names only (杭州 原点财通): its 类 rows take their national class code by name (the
-    # classes' names are stable and shipped in subjects.py / sql/seeds/subject_classes.csv); 款/项 rows cannot
+        elif classification == "economic" and printed and economic < len(printed) / 2 and re.search(
+                layouts.FUNCTION_TITLE, clean(table.title or "")):
+            classification = "function"
+    # a table printing names only (杭州 原点财通): each row takes its code from the shipped subject list by its exact
+    # name under the 类 / 款 above it (subject_lookup); a name the list does not hold under that parent stays a finding
     names_only = not code_cols and glued is None and name_col is not None and not by_unit
     classes = FUNCTION_CLASSES if classification == "function" else ECONOMIC_CLASSES
+    walk = subject_lookup.NameWalk(subject_lookup.shipped(), classification, classes, out.year) if names_only else None
     by_name: list[str] = []
+    not_found: dict[tuple[int, int], str] = {}  # row → why its name gave no code
     context = ["", ""]  # the last 类 and 款 seen, for split code columns that print only the new part
     seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     cross_contexts = [["", ""] for _ in cross]
@@ -281,12 +293,21 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                                        bases[col]))
                         if item is None:  # a unit's own figure: checked with the others against the 合计
                             out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
+                for col, measure in twin_cols if item is None else ():
+                    loc = Loc(row[0].table, row[0].row, col)
+                    if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
+                        out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
                 continue
-        if code is None and not is_total and names_only and (class_code := classes.get(strip_ordinal(label))):
-            code = class_code
-            by_name.append(f"{label} → {class_code}")
+        if (code is None and not is_total and walk is not None and label not in ("", "无")
+                and not re.search(r"栏次|^\d+$|^\*+$", label)):
+            found = walk.match(label)
+            if found.code:
+                code = found.code
+                by_name.append(f"table {row[0].table} row {row[0].row}: {label} → {found.code}" if row else label)
+            elif row:
+                not_found[(row[0].table, row[0].row)] = found.why
         if code is None and not is_total:
-            if not label or label in ("无",) or re.search(r"栏次|^\d+$", label):
+            if not label or label in ("无",) or re.search(r"栏次|^\d+$|^\*+$", label):  # ** 1 2 …: 栏次 unlabelled
                 continue
             if by_unit:  # a unit's row (浙江 收入预算总表 by 单位名称): read and checked against the 合计
                 for col, measure in measure_cols:
@@ -302,7 +323,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                     check="subject_code_present", table_kind=table.kind,
                     location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
                     message=f"{table.title or table.kind}: row {label!r} has amounts but no subject code"
-                    + (" (the table prints names only)" if names_only else ""),
+                    + (f" (the table prints names only, and {not_found[(row[0].table, row[0].row)]})"
+                       if (row[0].table, row[0].row) in not_found else
+                       " (the table prints names only)" if names_only else ""),
                 ))
             continue
         first = row[0] if row else Cell("", 0, 0)
@@ -351,15 +374,20 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                   section_name if not is_total else None))
             if (by_unit or unit_col is not None) and is_total and not unit_is_total:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+        for col, measure in twin_cols if (by_unit or unit_col is not None) and is_total and not unit_is_total else ():
+            loc = Loc(first.table, first.row, col)
+            if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
+                out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
     for x in out.lines[first_line:]:
         x.logical = table.index
     if by_name:
         out.problems.append(Problem(
             check="subject_code_present", table_kind=table.kind, location=f"table {table.index}",
             actual="; ".join(by_name),
-            message=f"{table.title or table.kind}: the table prints subject names without codes; its 类 rows took "
-            f"their national class code by exact name ({', '.join(by_name)}), its 款/项 rows (names that stand "
-            "under several 款) were left out",
+            message=f"{table.title or table.kind}: the table prints subject names without codes; {len(by_name)} "
+            "rows took their code from yusuan's subject list (pipelines/lib/data/subjects.csv) by exact name under "
+            f"the 类 / 款 above them ({'; '.join(x.split(': ', 1)[-1] for x in by_name[:3])}"
+            + ("; … — every row with its location in the finding's actual value)" if len(by_name) > 3 else ")"),
         ))
     if section > 1:
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known

@@ -394,5 +394,11 @@ def rebuild_models(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None)
     if tests is None:
         tests = settings.load().model_tests
     exclude = None if tests else ["resource_type:test"]
-    result = build(database_path(con), exclude=exclude)
+    from pipelines.lib import model_runs  # it builds on this module
+
+    path = database_path(con)
+    sources = sorted(f"{s.schema}.{s.identifier}" for s in manifest(path).sources.values())
+    seen = model_runs.fingerprint(con, sources)
+    result = build(path, exclude=exclude)
+    model_runs.record(con, seen, tests)  # the ingest after this one skips the build if nothing changes
     return {name: int(con.execute(f"select count(*) from {name}").fetchall()[0][0]) for name in result.models}

@@ -1,6 +1,6 @@
 """A synthetic 决算 (final accounts) of 魏县教育局 for 2023, consistent with its shipped 2023 budget.
 
-The budget (``synthetic._EDU_2023``) planned 4274.47 万元; the 决算 reports what was spent, line by
+The budget (``synthetic_filings._EDU_2023``) planned 4274.47 万元; the 决算 reports what was spent, line by
 line, with the national 决算 tables (收入支出决算总表 … 财政拨款“三公”经费支出决算表) and the
 narrative's execution sentences ("年初预算为…万元，支出决算为…万元，完成年初预算的…%").  Every
 outturn figure below is typed by hand (plausible execution: wages and pensions as budgeted, a
@@ -21,10 +21,12 @@ from pathlib import Path
 from pipelines.samples import synthetic
 from pipelines.samples.docx_writer import DocInfo
 from pipelines.samples.rendering import Block, parse_rendering
-from pipelines.samples.synthetic import ECONOMIC_NAMES, SYNTHETIC_NOTE, ZERO, Sangong, _Out
+from pipelines.samples.synthetic import _Out
+from pipelines.samples.synthetic_filings import _EDU_2023
+from pipelines.samples.synthetic_model import ECONOMIC_NAMES, SYNTHETIC_NOTE, ZERO, Sangong
 
 D = Decimal
-BUDGET = synthetic._EDU_2023
+BUDGET = _EDU_2023
 
 # What was spent, 万元, typed by hand.  Economic items of basic spending:
 FINAL_ECONOMIC: tuple[tuple[str, Decimal], ...] = tuple(sorted({
