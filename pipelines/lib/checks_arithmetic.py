@@ -285,7 +285,14 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     else:
         pairs.append(("收入总表 合计 = 收支总表 本年收入合计", cur_in, inc))
     cur_ex = s_idx.get(("expense", "current_year_total", "amount"))
-    pairs.append(("支出总表 合计 = 收支总表 本年支出合计", cur_ex, _total(by_kind["expenditure"], "total")))
+    if _total(by_kind["expenditure"], "prior_year_carryover") or _total(by_kind["expenditure"],
+                                                                        "prior_year_own_account_balance"):
+        # 西安: a 支出总表 by fund source, 上年结转 and the units' own accounts among them: its 合计 is the money to
+        # spend, the 收支总表's 支出总计 (本年支出 + 结转下年)
+        pairs.append(("支出总表 合计 = 收支总表 支出总计", s_idx.get(("expense", "grand_total", "amount")),
+                      _total(by_kind["expenditure"], "total")))
+    else:
+        pairs.append(("支出总表 合计 = 收支总表 本年支出合计", cur_ex, _total(by_kind["expenditure"], "total")))
     gp_fs = f_idx.get(("expense", "current_year_total", "general_public"))
     pairs.append(("一般公共预算支出表 合计 = 财政拨款收支总表 一般公共预算 本年支出合计", gp_fs,
                   _total(by_kind["general_public_expenditure"], "total")))

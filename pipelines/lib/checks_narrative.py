@@ -61,15 +61,18 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]], filing: Filing |
         if total is None and measure in _FUND_COLUMNS and re.search(_FUND_COLUMNS[measure], fiscal_headers) and (
                 from_fiscal("total") is not None):
             return Term(ZERO, ZERO)  # the fund's column is printed, its 合计 blank: nothing of that fund
+        if total is None and measure in _FUND_TABLES:  # no such column (江苏: by kind only): the fund's own table
+            total = next((x for x in by_kind[_FUND_TABLES[measure]]
+                          if x.is_total and x.section is None and x.measure == "total" and x.basis == own), None)
         return total
 
     targets = {
         "income_total": (from_summary("income"), "收支总表 本年收入合计"),
         "expense_total": (from_summary("expense"), "收支总表 本年支出合计"),
         "fiscal_expense_total": (from_fiscal("total"), "财政拨款收支总表 支出合计"),
-        "general_public_expense": (from_fiscal("general_public"), "财政拨款收支总表 一般公共预算支出合计"),
-        "gov_fund_expense": (from_fiscal("gov_fund"), "财政拨款收支总表 政府性基金预算支出合计"),
-        "soe_capital_expense": (from_fiscal("soe_capital"), "财政拨款收支总表 国有资本经营预算支出合计"),
+        "general_public_expense": (from_fiscal("general_public"), "一般公共预算支出合计"),
+        "gov_fund_expense": (from_fiscal("gov_fund"), "政府性基金预算支出合计"),
+        "soe_capital_expense": (from_fiscal("soe_capital"), "国有资本经营预算支出合计"),
         "personnel": (basic.get("personnel"), "基本支出表 人员经费合计"),
         "public_operating": (basic.get("public_operating"), "基本支出表 公用经费合计"),
         "office_operation": (three.get("office_operation") or basic.get("public_operating"),
@@ -119,6 +122,9 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]], filing: Filing |
 
 # a fund's column of the 财政拨款收支总表 (its header), where a blank 合计 means the fund spends nothing
 _FUND_COLUMNS = {"gov_fund": r"政府性基金", "soe_capital": r"国有资本经营"}
+# …or, where that table prints no fund columns, the 合计 of the fund's own 支出表
+_FUND_TABLES = {"general_public": "general_public_expenditure", "gov_fund": "gov_fund_expenditure",
+                "soe_capital": "soe_capital_expenditure"}
 
 
 # A 收支总表 line the narrative names with its amount (使用非财政拨款结余18,953.78万元, 上年结转81,714.17万元,

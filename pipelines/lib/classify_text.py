@@ -26,6 +26,7 @@ KINDS = (
     "org_structure",
     "project_expenditure",
     "office_operation",
+    "contents",  # the filing's list of its tables (目录 / 报表目录: 表1 … 是否空表): no budget table
     "unknown",
 )
 
@@ -79,6 +80,7 @@ def key(text: str) -> str:
 # Titles
 
 _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("contents", re.compile(r"^(?:报表)?目录$")),  # 西安: 报表 | 报表名称 | 是否空表 | 公开空表理由
     ("three_public", re.compile(r"三公")),
     ("office_operation", re.compile(r"机关运行经费")),  # 江苏: 一般公共预算机关运行经费支出预算表, by economic code
     ("performance_target", re.compile(r"绩效(?:目标|指标|自评)")),

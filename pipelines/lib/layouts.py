@@ -91,6 +91,14 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"对附属单位补助", "subsidy_to_affiliates"),
         (r"人员经费|人员支出", "personnel"),  # 杭州: 基本支出 / 人员支出 | 日常公用支出, no 基本支出 subtotal
         (r"公用经费|公用支出", "public_operating"),
+        # 西安 部门综合预算支出总表: the spending of each unit by fund source, as its 收入总表 prints the income (部门预算
+        # / 合计 | 一般公共预算拨款 / 小计 | 其中：专项资金… | 政府性基金拨款 | 事业收入 | … | 上年结转)
+        (r"(?:^|/)(?:一般)?公共预算拨款", "fiscal_appropriation"),
+        (r"(?:^|/)政府性基金拨款", "gov_fund"),
+        (r"(?:^|/)国有资本经营预算(?:拨款|收入)", "soe_capital"),
+        (r"(?:^|/)事业收入$", "business"),
+        (r"(?:^|/)其他收入$", "other"),
+        (r"(?:^|/)上年结转$", "prior_year_carryover"),
         (r"合计|总计", "total"),
     ],
     "basic_expenditure": [
@@ -196,7 +204,7 @@ TITLE_SUBTITLE = re.compile(r"^[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
 # indicator header "一级指标 二级指标 指标内容 指标值").  A part with such a "title" continues the table before it.
 NOT_A_TITLE = re.compile(
     r"^(?:年度)?(?:绩效)?(?:目标|标|指|指标|(?:产出|效益|满意度|成本|时效|数量|质量|社会效益|经济效益|生态效益|"
-    r"可持续影响|服务对象满意度)指标)$|^(?:(?:一级|二级|三级)指标|指标内容|指标值|指标名称)+$"
+    r"可持续影响|服务对象满意度)(?:指标)?)$|^(?:(?:一级|二级|三级)指标|指标内容|指标值|指标名称)+$"
 )
 
 # The header of a column printing a second classification's code and name in one cell, beside the subject's own
@@ -269,6 +277,7 @@ CHANGE_ROW = r"增减|变化|比上年"
 # what the rows are.  title kind → the header kinds it overrules.
 TITLE_OVER_HEADER: dict[str, tuple[str, ...]] = {
     "basic_expenditure": ("income",),
+    "expenditure": ("income",),  # 西安 部门综合预算支出总表: each unit's spending by fund source
     "project_expenditure": ("income", "performance_target"),
     # 西安 一般公共预算支出明细表（按支出经济分类科目）: all of 一般公共预算 by economic class, 人员经费 | 公用经费 |
     # 专项业务经费 beside each other — a 基本支出表's columns, but 专项业务经费 is no 基本支出: the title says what it is

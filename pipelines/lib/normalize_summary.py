@@ -47,7 +47,9 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
                 _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
 
 
-_OVERFLOW = re.compile(r"^(?P<words>[^\d\s,.\-]+)\s*(?P<amount>-?[\d,]+(?:\.\d+)?)?$")
+# the end of a label cut at its column's edge and printed in the amount cell beside it (CJK words or a closing
+# parenthesis), with or without the amount after it
+_OVERFLOW = re.compile(r"^(?P<words>[\u4e00-\u9fff）)]+)\s*(?P<amount>-?[\d,]+(?:\.\d+)?)?$")
 
 
 def _summary_by_economic_class(table: Table, unit: str, label_col: int, value_cols: list[int],
@@ -170,7 +172,10 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             if measure == "amount" and basis in taken:
                 continue  # one amount per line and basis (the 预算数 column; a 决算's 决算数 beside its 预算数)
             loc = Loc(row[0].table, row[0].row, col)
-            a = _amount(vals[col], table, loc, out, f"{label}", unit)
+            text = vals[col].strip()
+            if (m := _OVERFLOW.match(text)) and key:  # 西安 2019: "二、文化旅游体育与传" | "媒" — the label's end
+                text = m.group("amount") or ""
+            a = _amount(text, table, loc, out, f"{label}", unit)
             if a is None:
                 continue
             out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item in (

@@ -59,12 +59,12 @@ def test_the_narrative_checks_still_fire_on_that_filing():
     # a fund's figure that disagrees with its column of the 财政拨款收支总表
     found = _narrative(_rechecked(item, "一般公共预算拨款支出预算47,145万元", "一般公共预算拨款支出预算47,245万元").findings)
     assert len(found) == 1, found
-    assert "the narrative says 47245.00 万元 for 财政拨款收支总表 一般公共预算支出合计" in found[0].message
+    assert "the narrative says 47245.00 万元 for 一般公共预算支出合计" in found[0].message
     assert "the table prints 47145.21 万元" in found[0].message
     # a fund the text gives an amount while its column is blank
     found = _narrative(_rechecked(item, "政府性基金拨款支出预算0万元", "政府性基金拨款支出预算10万元").findings)
     assert len(found) == 1, found
-    assert found[0].message.startswith("the narrative says 10.00 万元 for 财政拨款收支总表 政府性基金预算支出合计")
+    assert found[0].message.startswith("the narrative says 10.00 万元 for 政府性基金预算支出合计")
     assert "the table prints 0.00 万元" in found[0].message
     # the department's total that disagrees with the 收支总表 (p.7: 支出总计 471,452,100 元)
     found = _narrative(_rechecked(item, "支出预算47,145万元，其中", "支出预算为47,045万元，其中").findings)
@@ -106,3 +106,16 @@ def test_office_running_costs_are_bounded_by_the_public_costs_where_no_table_pri
     assert len(found) == 1, found
     assert found[0].message.startswith("the narrative says 684.47 万元 for 机关运行经费")
     assert "more than the 657.61 万元 the 基本支出表 prints as 公用经费合计" in found[0].message
+
+
+def test_a_funds_spending_is_checked_against_its_own_table_where_the_fiscal_summary_has_no_fund_columns():
+    item = processed_real(REAL / "江苏省" / "省本级" / "jiangsu_shengji_jcy_2017_budget.pdf")
+    # 江苏's 财政拨款收支总表 prints its spending by kind (基本/项目/单位预留机动经费) in one column; the text's
+    # 一般公共预算财政拨款支出预算17981.68 万元 (p.21) is the 合计 of 八、一般公共预算支出预算表 (p.14: 合计 17,981.68)
+    stated = {r["figure"]: r["stated_wan"] for r in rows(item, "narrative_figures")}
+    assert stated["general_public_expense"] == Decimal("17981.68")
+    assert _narrative(item.findings) == []
+    found = _narrative(_rechecked(item, "财政拨款支出预算17981.68", "财政拨款支出预算17991.68").findings)
+    assert len(found) == 1, found
+    assert found[0].message.startswith("the narrative says 17991.68 万元 for 一般公共预算支出合计")
+    assert "the table prints 17981.68 万元" in found[0].message
