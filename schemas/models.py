@@ -107,7 +107,8 @@ class BudgetLine(_Amounts):
 class SummaryLine(_Amounts):
     """A line of the 收支总表 or 财政拨款收支总表."""
 
-    table_kind: str = pa.Field(isin=["summary", "fiscal_summary", "income"])  # income: by source, no codes (江苏)
+    table_kind: str = pa.Field(isin=["summary", "fiscal_summary", "income",  # income: by source, no codes (江苏)
+                                     "gov_fund_summary"])  # 西安 政府性基金收支表 (docs/warehouse.md)
     side: str = pa.Field(isin=["income", "expense"])
     item: str = pa.Field(isin=SUMMARY_ITEMS)
     item_name: str

@@ -37,7 +37,7 @@ from pipelines.lib.numbers import BadNumber, clean, parse_amount
 # Table kinds whose numeric cells are amounts yusuan promises to read.
 COUNTED_KINDS = (
     "summary", "income", "expenditure", "fiscal_summary", "general_public_expenditure", "basic_expenditure",
-    "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation",
+    "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation", "gov_fund_summary",
 )
 THRESHOLD = Decimal("98")
 SUBJECT_TABLES = ("income", "expenditure", "general_public_expenditure", "basic_expenditure", "gov_fund_expenditure",
