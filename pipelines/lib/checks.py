@@ -29,6 +29,7 @@ LABELS = {
     "general_public_expenditure": "一般公共预算支出表", "basic_expenditure": "基本支出表",
     "gov_fund_expenditure": "政府性基金预算支出表", "soe_capital_expenditure": "国有资本经营预算支出表",
     "three_public": "“三公”经费表", "narrative": "情况说明", "office_operation": "机关运行经费表",
+    "gov_fund_summary": "政府性基金收支表",
 }
 ZERO = Decimal(0)
 

@@ -227,7 +227,8 @@ def classify(raw: RawDocument) -> Filing:
         tables.append(table)
         last = (table, p) if not p.raw.nested else None
     for t in tables:
-        t.empty_declared = _is_empty_declared(t.notes, t.body)
+        # (a 目录's 是否空表 | 公开空表理由 columns speak of the other tables, not of itself)
+        t.empty_declared = t.kind != "contents" and _is_empty_declared(t.notes, t.body)
 
     # Department and year (layouts.py says where a filing names itself, in which order; see identify()).
     name, code, year, notes = identify(raw, parsed, tables)

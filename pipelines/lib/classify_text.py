@@ -71,6 +71,7 @@ _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付")),
     ("assets", re.compile(r"国有资产|固定资产|资产(?:占用|使用|配置|情况)")),
     ("org_structure", re.compile(r"机构设置|机构情况")),
+    ("gov_fund_summary", re.compile(r"政府性?基金.*收支(?:总)?表")),  # 西安; a 决算's 收入支出决算表 stays below
     ("gov_fund_expenditure", re.compile(r"政府性?基金")),
     ("soe_capital_expenditure", re.compile(r"国有资本经营")),
     ("basic_expenditure", re.compile(r"基本支出")),

@@ -278,6 +278,9 @@ CHANGE_ROW = r"增减|变化|比上年"
 TITLE_OVER_HEADER: dict[str, tuple[str, ...]] = {
     "basic_expenditure": ("income",),
     "expenditure": ("income",),  # 西安 部门综合预算支出总表: each unit's spending by fund source
+    # 西安 部门综合预算政府性基金收支表: the 收支总表's layout for the 政府性基金 alone — its own kind, so its lines never
+    # stand beside the 收支总表's as if they were the whole budget's
+    "gov_fund_summary": ("summary", "fiscal_summary"),
     "project_expenditure": ("income", "performance_target"),
     # 西安 一般公共预算支出明细表（按支出经济分类科目）: all of 一般公共预算 by economic class, 人员经费 | 公用经费 |
     # 专项业务经费 beside each other — a 基本支出表's columns, but 专项业务经费 is no 基本支出: the title says what it is

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -101,6 +102,7 @@ _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _TEXT, _PATH, _IMAGE, _SHADING, _FORM = C.TEXT, C.PATH, C.IMAGE, C.SHADING, C.FORM
 _MOVETO, _BEZIERTO = C.MOVETO, C.BEZIERTO
 _new_char = tuple.__new__  # Char(...) without the Python-level __new__ of a named tuple
+_BY_TOP, _BY_X0 = itemgetter(3), itemgetter(1)  # a Char's top, x0
 
 
 def _colour(getter, obj: C.Handle) -> tuple[int, int, int, int] | None:
@@ -182,6 +184,8 @@ class _Walk:
         top = base == _IDENTITY
         texts, path = self.texts, self.path
         obj_type, render_mode, fill_color, stroke_color = C.obj_type, C.render_mode, C.fill_color, C.stroke_color
+        red, green, blue, alpha = _RGBA
+        rr, rg, rb, ra = _RGBA_REFS
         for i in range(n):
             obj = C.form_object(form, ctypes.c_ulong(i)) if form is not None else C.get_object(page, i)
             if not obj:
@@ -190,7 +194,11 @@ class _Walk:
             self.z += 1
             if kind == _TEXT:
                 mode = render_mode(obj)
-                colour = _colour(stroke_color if mode in _STROKE_ONLY_MODES else fill_color, obj)
+                # _colour, written out: a page of Word or WPS output has a text object per character
+                if (stroke_color if mode in _STROKE_ONLY_MODES else fill_color)(obj, rr, rg, rb, ra):
+                    colour = (red.value, green.value, blue.value, alpha.value)
+                else:
+                    colour = None
                 texts[obj.value] = (mode, colour, self.z, base, obj)
             elif kind == _PATH:
                 C.obj_matrix(obj, m_ref)
@@ -376,6 +384,7 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
     box = C.RectF()
     r_ox, r_oy, r_box = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(box)
     mat = C.Matrix()
+    mat_ref = (mat, ctypes.byref(mat))
     info: dict = {}  # text object -> its properties, or None when it paints nothing
     inked: set = set()  # text objects with a character other than a space
     descents: dict = {}  # (font, size) -> descent
@@ -401,7 +410,7 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
             last_obj = obj
             props = info.get(obj, False)
             if props is False:
-                props = info[obj] = _object_props(tp, i, handle, mat, texts, area_colours, descents)
+                props = info[obj] = _object_props(tp, i, handle, mat_ref, texts, area_colours, descents)
             if props is not None:
                 a, b, c, d, desc, fs, check = props
                 cfd, dfd = c * fs * desc, d * fs * desc
@@ -452,15 +461,18 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
 
     PDFium keeps one space of a run and reports the rest nowhere; only the run's extent is known (to
     the origin of its last space, so it reaches about half an em further)."""
-    lines = sorted(chars, key=lambda c: c.top)
+    lines = sorted(chars, key=_BY_TOP)
     tops = [c.top for c in lines]
+    # a character holding the baseline starts at most its height above it: look that far up (at most 100 pt),
+    # not through every character of the 100 pt above
+    reach = min(100.0, max((c.bottom - c.top for c in lines), default=0.0) + 1.0)
     out = []
     for x0, y, x1, _ in blanks:
         ty = height - y
-        lo = bisect.bisect_left(tops, ty - 100)
+        lo = bisect.bisect_left(tops, ty - reach)
         row = sorted(
             (c for c in lines[lo : bisect.bisect_right(tops, ty + 1)] if c.top <= ty <= c.bottom and c.text.strip()),
-            key=lambda c: c.x0,
+            key=_BY_X0,
         )
         for p, q in zip(row, row[1:], strict=False):
             if q.x0 - p.x1 <= -0.5:
@@ -472,7 +484,7 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
 
 
 def _object_props(
-    tp: ctypes.c_void_p, i: int, obj: C.Handle, mat: C.Matrix, texts: dict, area_colours: dict, descents: dict
+    tp: ctypes.c_void_p, i: int, obj: C.Handle, mat_ref: tuple, texts: dict, area_colours: dict, descents: dict
 ):
     """Per text object: matrix, font descent (em), size, and what to check of its colour; None when it
     paints nothing (render mode 3 or 7, or fully transparent)."""
@@ -481,7 +493,8 @@ def _object_props(
     mode, colour, z, _, _ = texts.get(obj.value, (0, None, 0, None, None))
     if mode in _UNPAINTED_MODES or (colour is not None and colour[3] == 0):
         return None
-    C.char_matrix(tp, i, ctypes.byref(mat))
+    mat, ref = mat_ref  # the matrix and a byref of it, made once a page
+    C.char_matrix(tp, i, ref)
     fs = C.char_font_size(tp, i)
     font = C.text_font(obj)
     key = (font.value, fs)

@@ -90,6 +90,7 @@ class TableKind(Vocabulary):
     gov_fund_expenditure = "gov_fund_expenditure", "政府性基金预算财政拨款支出表"
     soe_capital_expenditure = "soe_capital_expenditure", "国有资本经营预算财政拨款支出表"
     three_public = "three_public", "财政拨款“三公”经费支出表"
+    gov_fund_summary = "gov_fund_summary", "政府性基金收支表（收支总表的格式，仅政府性基金）"
     performance_target = "performance_target", "项目绩效目标表"
     procurement = "procurement", "政府采购预算表"
     assets = "assets", "国有资产占用情况表（不读取）"
@@ -115,6 +116,7 @@ class SummaryTableKind(Vocabulary):
     summary = "summary", "收支总表"
     fiscal_summary = "fiscal_summary", "财政拨款收支总表"
     income = "income", "收入总表（按来源，无科目编码）"
+    gov_fund_summary = "gov_fund_summary", "政府性基金收支表（收支总表的格式，仅政府性基金）"
 
 
 class OtherTableKind(Vocabulary):
@@ -360,11 +362,12 @@ def terms() -> dict[str, dict[str, str]]:
 
 
 # Groups of table kinds, named once (plain ``str`` codes, so they print and bind like the data they match).
-# The nine standard tables: a filing with none of them is not a budget filing (classify, checks).
+# The budget tables: a filing with none of them is not a budget filing (classify, checks).
 BUDGET_KINDS: tuple[str, ...] = codes_of(
     TableKind.summary, TableKind.income, TableKind.expenditure, TableKind.fiscal_summary,
     TableKind.general_public_expenditure, TableKind.basic_expenditure, TableKind.gov_fund_expenditure,
     TableKind.soe_capital_expenditure, TableKind.three_public,
+    TableKind.gov_fund_summary,  # 西安 部门综合预算政府性基金收支表: a 收支总表 of the 政府性基金 alone
 )
 # Tables of subject-coded lines (staging.budget_lines.table_kind; coverage's subject tables).
 SUBJECT_KINDS: tuple[str, ...] = tuple(codes(LineTableKind))
@@ -373,7 +376,7 @@ LINE_KINDS: tuple[str, ...] = codes_of(
     TableKind.income, TableKind.expenditure, TableKind.general_public_expenditure, TableKind.gov_fund_expenditure,
     TableKind.soe_capital_expenditure, TableKind.basic_expenditure,
 )
-# Tables whose amounts yusuan promises to read (coverage): the nine standard tables and 机关运行经费.
+# Tables whose amounts yusuan promises to read (coverage): the budget tables and 机关运行经费.
 COUNTED_KINDS: tuple[str, ...] = (*BUDGET_KINDS, TableKind.office_operation.value)
 
 for _part in (LineTableKind, SummaryTableKind, OtherTableKind):

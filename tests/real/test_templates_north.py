@@ -431,4 +431,4 @@ def test_xian_xinfangju_coverage(processed):
     # p.14–15 培训费明细表 prints its header again on the next page: one table (kept unread), not two; p.18 报表目录
     # lists the tables
     assert [t.title for t in item.filing.tables if t.kind == "unknown"].count("培训费明细表") == 1
-    assert [t.kind for t in item.filing.tables if t.title == "报表目录"] == ["contents"]
+    assert [(t.kind, t.empty_declared) for t in item.filing.tables if t.title == "报表目录"] == [("contents", False)]
