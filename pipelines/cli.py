@@ -18,7 +18,8 @@ def _db(args) -> Path:
 
 
 def cmd_ingest(args) -> int:
-    from pipelines.lib.ingest import ModelsFailed, WarehouseFault, ingest
+    from pipelines.lib.ingest import ModelsFailed, ingest
+    from pipelines.lib.loading import WarehouseFault
     from pipelines.lib.warehouse import WarehouseInUse
 
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -64,7 +65,7 @@ def cmd_check(args) -> int:
     d = item.document
     print(printable_path(path))
     if item.filing is None:
-        print(f"  REJECTED: {d['error']}")
+        print(f"  REJECTED: {d.error}")
         return 1
     f = item.filing
     cov = {r["source_table"]: r for r in item.frames["coverage"].iter_rows(named=True)} if "coverage" in item.frames \
@@ -83,7 +84,7 @@ def cmd_check(args) -> int:
         for line in block:
             print(line)
     if item.rejected:
-        print(f"\n  REJECTED: {d['error']}")
+        print(f"\n  REJECTED: {d.error}")
         return 1
     return 0
 
@@ -173,6 +174,10 @@ def cmd_docs(args) -> int:
     from pipelines.lib import dictionary
 
     if args.dictionary:
+        if not args.dictionary_out:  # the files generated from the one source of each relation and vocabulary
+            from pipelines.lib import ddl
+            print(f"vocabularies written: {dictionary.write_vocabularies()}")
+            print(f"tables of the frames written: {ddl.write_frames_ddl()}")
         path = dictionary.write(Path(args.dictionary_out) if args.dictionary_out else None)
         print(f"data dictionary written: {path}")
         return 0
@@ -352,7 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
                    f"{DEFAULT_DB})")
     d.add_argument("--out", default="data/docs", help="folder for index.html (default data/docs)")
     d.add_argument("--dictionary", action="store_true",
-                   help="instead, regenerate the Markdown data dictionary (docs/dictionary.md) from the YAML")
+                   help="instead, regenerate the files derived from the models and vocabularies (sql/ddl/20_frames.sql, "
+                        "the vocabularies of sql/dbt_project.yml) and the data dictionary (docs/dictionary.md)")
     d.add_argument("--dictionary-out", help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_docs)
     h = sub.add_parser("report", help="write a static HTML report per county and per department, with charts")

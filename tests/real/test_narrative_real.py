@@ -34,7 +34,7 @@ def _rechecked(item, old: str, new: str):
             p.text = p.text.replace(old, new)
             edited += 1
     assert edited, f"no paragraph holds {old!r}"
-    return validate(filing, normalize(filing, item.document["document_id"]))
+    return validate(filing, normalize(filing, item.document.document_id))
 
 
 def test_one_funds_spending_is_compared_with_that_funds_figure_not_with_the_total():

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.real
 def gd():
     def get(name: str):
         item = processed_real(FILES[name])
-        assert item.document["status"] == "loaded", item.document["error"]
+        assert item.document.status == "loaded", item.document.error
         return item
 
     return get

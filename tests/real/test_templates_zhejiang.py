@@ -51,8 +51,8 @@ def _check(item, name: str):
 ])
 def test_identity(zj, name, department, year):
     item = zj(name)
-    assert item.document["status"] == "loaded", item.document["error"]
-    assert (item.document["department_name"], item.document["year"], item.document["doc_type"]) == (
+    assert item.document.status == "loaded", item.document.error
+    assert (item.document.department_name, item.document.year, item.document.doc_type) == (
         department, year, "budget")
 
 
