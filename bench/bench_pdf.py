@@ -1,13 +1,19 @@
 """PDF reading speed against the text-layer floor, on the shipped sample PDFs and the real filings.
 
-Prints, for one corpus in one run (one core, best of --repeat):
+Prints, for one corpus in one run (one core, CPU seconds, best of --repeat; the machine is shared, and CPU
+seconds are what a busy machine does not stretch):
 
-- floor:   pypdfium2 (PDFium, C) opening each page and giving every character with its box —
-           the least any reader of these files must do;
+- floor:   pypdfium2 (PDFium, C) opening each page and giving every character with its box;
+- floor+lines: the same, plus the ruling lines the table finder needs — every path object's matrix and every
+           path segment's type and point (into forms) — the least any reader of these tables must do (issue #13:
+           "characters with boxes, plus the ruling lines");
 - yusuan:  ``pdf_reader.read_pdf`` (checks, characters, ruling lines, tables, paragraphs);
-- ratio:   yusuan / floor (the target is ≤ 3×);
-- a breakdown of yusuan's time: opening and checking the file, the PDFium layer (characters and
-  paths), finding tables, and everything pdf_reader builds on top (cells, lines, paragraphs);
+- ratio:   yusuan / floor+lines (the target is ≤ 3×), and yusuan / floor;
+- where yusuan's time goes, by phase: opening the file; PDFium loading each page and its text page (which the
+  floor pays too); the walk over page objects (paths → ruling edges, each text object's render mode and
+  colour); the characters (PDFium's text, origin and box of each, its text object's matrix, size and font;
+  hidden glyphs left out); finding tables; and the cells, lines and paragraphs pdf_reader builds on top — with
+  the ctypes calls each phase makes, which is what stands between yusuan and the floor;
 - for comparison, the old path: pdfplumber's ``extract_words`` + ``find_tables`` alone (if installed).
 
 Run: .venv/bin/python bench/bench_pdf.py [--repeat N] [--no-pdfplumber] [PDF ...]
@@ -27,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
 
-from pipelines.lib import pdf_document, pdf_layer, pdf_page, pdf_reader, pdf_tables  # noqa: E402
+from pipelines.lib import pdf_document, pdf_layer, pdf_page, pdf_pdfium, pdf_reader, pdf_tables  # noqa: E402
 from pipelines.lib.errors import RejectedFile  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples_pdf"
@@ -53,32 +59,120 @@ def floor(data: bytes) -> int:
     return n
 
 
-def parts(data: bytes) -> dict[str, float]:
-    """yusuan's read, timed by part (the same calls read_pdf makes)."""
-    t = {}
-    start = time.perf_counter()
-    doc = pdf_reader._open(data)
-    t["open"] = time.perf_counter() - start
-    layers = []
-    t["pdfium layer"] = t["find tables"] = 0.0
+def floor_lines(data: bytes) -> int:
+    """:func:`floor`, plus the raw material of the ruling lines: every path object's matrix and every path
+    segment's type and point, into form objects.  Returns the characters and segments."""
+    doc = pdfium.PdfDocument(data)
+    n = 0
+    box = [ctypes.c_double() for _ in range(4)]
+    x, y = ctypes.c_float(), ctypes.c_float()
+    matrix = pdfium_c.FS_MATRIX()
+
+    def objects(count: int, get) -> int:
+        segments = 0
+        for k in range(count):
+            obj = get(k)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+                for j in range(pdfium_c.FPDFPath_CountSegments(obj)):
+                    seg = pdfium_c.FPDFPath_GetPathSegment(obj, j)
+                    pdfium_c.FPDFPathSegment_GetType(seg)
+                    pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+                    segments += 1
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+                segments += objects(pdfium_c.FPDFFormObj_CountObjects(obj),
+                                    lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j))
+        return segments
+
     for i in range(len(doc)):
         page = doc[i]
-        s = time.perf_counter()
-        layer = pdf_layer.read_page(page, i + 1)
-        t["pdfium layer"] += time.perf_counter() - s
-        s = time.perf_counter()
-        pdf_tables.find_tables(layer.edges, **pdf_page.TABLE_SETTINGS)
-        t["find tables"] += time.perf_counter() - s
-        layers.append(layer)
+        tp = page.get_textpage()
+        count = tp.count_chars()
+        tp.get_text_range(0, count)
+        for k in range(count):
+            pdfium_c.FPDFText_GetCharBox(tp.raw, k, *box)
+        n += count + objects(pdfium_c.FPDFPage_CountObjects(page.raw),
+                             lambda j, raw=page.raw: pdfium_c.FPDFPage_GetObject(raw, j))
+        tp.close()
         page.close()
     doc.close()
-    s = time.perf_counter()
+    return n
+
+
+class _Calls:
+    """Counts the calls into PDFium that pdf_layer makes (pdf_pdfium's functions wrapped while counting)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.saved: dict = {}
+
+    def __enter__(self) -> _Calls:
+        for name, f in vars(pdf_pdfium).items():
+            if isinstance(f, ctypes._CFuncPtr):
+                self.saved[name] = f
+
+                def counted(*args, _f=f):
+                    self.n += 1
+                    return _f(*args)
+
+                setattr(pdf_pdfium, name, counted)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for name, f in self.saved.items():
+            setattr(pdf_pdfium, name, f)
+
+
+def parts(data: bytes, clock=time.process_time, calls: _Calls | None = None) -> dict[str, float]:
+    """yusuan's read, timed by phase (the same calls read_pdf and pdf_layer.read_page make); with ``calls``, the
+    number of calls into PDFium by phase instead of the time."""
+    if calls is not None:
+        clock = lambda: calls.n  # noqa: E731 - count calls where the time is read
+    t = dict.fromkeys(PHASES, 0.0)
+    start = clock()
+    doc = pdf_reader._open(data)
+    t["open"] = clock() - start
+    layers = []
+    for i in range(len(doc)):
+        s = clock()
+        page = doc[i]
+        ctm, width, height = pdf_layer._page_matrix(page)
+        textpage = page.get_textpage()
+        tp = ctypes.cast(textpage.raw, ctypes.c_void_p)
+        s2 = clock()
+        t["load page + text page"] += s2 - s
+        walk = pdf_layer._Walk(ctm, height, tp)
+        walk.objects(ctypes.cast(page.raw, ctypes.c_void_p), None, pdf_layer._IDENTITY)
+        s3 = clock()
+        t["page objects (paths, text paint)"] += s3 - s2
+        n = pdf_pdfium.count_chars(tp)
+        chars, hidden = pdf_layer._chars(tp, n, walk, ctm, height)
+        s4 = clock()
+        t["characters"] += s4 - s3
+        textpage.close()
+        page.close()
+        n_texts = len(walk.texts) if n > 0 else pdf_layer._drawing_texts(walk.texts)
+        layer = pdf_layer.PageLayer(i + 1, width, height, chars, walk.edges, walk.painted, hidden, max(n, 0),
+                                    n_texts, walk.images)
+        s5 = clock()
+        pdf_tables.find_tables(layer.edges, **pdf_page.TABLE_SETTINGS)
+        t["find tables"] += clock() - s5
+        layers.append(layer)
+    doc.close()
+    s = clock()
     pdf_reader._check_text(layers, data)
+    [pdf_reader._drawn_out_of_order(layer.chars) for layer in layers]
     pages = [pdf_page.build_page(layer) for layer in layers]
     pdf_document.assemble(pages, len(layers))
     # build_page finds the tables again: count that part once, under find tables
-    t["cells, lines, paragraphs"] = time.perf_counter() - s - t["find tables"]
+    t["cells, lines, paragraphs"] = clock() - s - t["find tables"]
     return t
+
+
+PHASES = ("open", "load page + text page", "page objects (paths, text paint)", "characters", "find tables",
+          "cells, lines, paragraphs")
 
 
 def pdfplumber_path(data: bytes) -> None:
@@ -92,12 +186,12 @@ def pdfplumber_path(data: bytes) -> None:
             page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
 
-def best(fn, data: bytes, repeat: int) -> float:
+def best(fn, data: bytes, repeat: int, clock=time.perf_counter) -> float:
     times = []
     for _ in range(max(repeat, 1)):
-        s = time.perf_counter()
+        s = clock()
         fn(data)
-        times.append(time.perf_counter() - s)
+        times.append(clock() - s)
     return min(times)
 
 
@@ -105,8 +199,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--wall", action="store_true", help="wall-clock seconds instead of CPU seconds")
     parser.add_argument("--no-pdfplumber", action="store_true", help="skip the old path (slow: ~1 min)")
     args = parser.parse_args()
+    clock = time.perf_counter if args.wall else time.process_time
     pdfs = args.pdfs or sorted(SAMPLES.rglob("*.pdf")) + sorted(REAL.rglob("*.pdf"))
     if not pdfs:
         print(f"no PDFs given and none under {SAMPLES} or {REAL}", file=sys.stderr)
@@ -117,9 +213,11 @@ def main() -> int:
         old = not args.no_pdfplumber
     except ImportError:
         old = False
-    total = {"pages": 0, "chars": 0, "floor": 0.0, "yusuan": 0.0, "old": 0.0}
-    breakdown: dict[str, float] = {}
-    print(f"{'file':<48} {'pages':>5} {'floor':>7} {'yusuan':>7} {'ratio':>6}" + (f" {'pdfplumber':>10}" if old else ""))
+    total = {"pages": 0, "chars": 0, "floor": 0.0, "lines": 0.0, "yusuan": 0.0, "old": 0.0}
+    breakdown = dict.fromkeys(PHASES, 0.0)
+    calls = dict.fromkeys(PHASES, 0)
+    print(f"{'file':<48} {'pages':>5} {'floor':>7} {'+lines':>7} {'yusuan':>7} {'ratio':>6}"
+          + (f" {'pdfplumber':>10}" if old else ""))
     for path in pdfs:
         data = path.read_bytes()
         try:
@@ -129,32 +227,45 @@ def main() -> int:
             continue
         n_pages = len(pdfium.PdfDocument(data))
         chars = floor(data)
-        f = best(floor, data, args.repeat)
-        y = best(pdf_reader.read_pdf, data, args.repeat)
-        for k, v in parts(data).items():
-            breakdown[k] = breakdown.get(k, 0.0) + v
-        o = best(pdfplumber_path, data, 1) if old else 0.0
+        f = best(floor, data, args.repeat, clock)
+        fl = best(floor_lines, data, args.repeat, clock)
+        y = best(pdf_reader.read_pdf, data, args.repeat, clock)
+        times = [parts(data, clock) for _ in range(max(args.repeat, 1))]
+        for k in PHASES:
+            breakdown[k] += min(t[k] for t in times)
+        with _Calls() as counter:
+            for k, v in parts(data, clock, counter).items():
+                calls[k] += v
+        o = best(pdfplumber_path, data, 1, clock) if old else 0.0
         total["pages"] += n_pages
         total["chars"] += chars
         total["floor"] += f
+        total["lines"] += fl
         total["yusuan"] += y
         total["old"] += o
-        line = (f"{path.name[:48]:<48} {n_pages:>5} {f * 1000 / n_pages:>6.1f}m {y * 1000 / n_pages:>6.1f}m "
-                f"{y / f:>5.1f}×")
+        line = (f"{path.name[:48]:<48} {n_pages:>5} {f * 1000 / n_pages:>6.2f}m {fl * 1000 / n_pages:>6.2f}m "
+                f"{y * 1000 / n_pages:>6.2f}m {y / fl:>5.2f}×")
         print(line + (f" {o * 1000 / n_pages:>9.1f}m" if old else ""))
     pages = total["pages"] or 1
+    unit = "wall-clock" if args.wall else "CPU"
     print()
-    print(f"corpus: {len(pdfs)} PDFs, {total['pages']} pages, {total['chars']} characters (one core, best of {args.repeat})")
-    print(f"  floor  (pypdfium2: every character with its box)   {total['floor'] * 1000 / pages:6.2f} ms/page")
-    print(f"  yusuan (pdf_reader.read_pdf)                        {total['yusuan'] * 1000 / pages:6.2f} ms/page")
-    print(f"  ratio  yusuan / floor                               {total['yusuan'] / total['floor']:6.2f}×  (target ≤ 3×)")
+    print(f"corpus: {len(pdfs)} PDFs, {total['pages']} pages, {total['chars']} characters "
+          f"(one core, {unit} seconds, best of {args.repeat})")
+    print(f"  floor  (pypdfium2: every character with its box)        {total['floor'] * 1000 / pages:6.2f} ms/page")
+    print(f"  floor + ruling lines (every path segment's point too)    {total['lines'] * 1000 / pages:6.2f} ms/page")
+    print(f"  yusuan (pdf_reader.read_pdf)                             {total['yusuan'] * 1000 / pages:6.2f} ms/page")
+    print(f"  ratio  yusuan / (floor + ruling lines)                   {total['yusuan'] / total['lines']:6.2f}×  "
+          "(target ≤ 3×)")
+    print(f"  ratio  yusuan / floor (characters only)                  {total['yusuan'] / total['floor']:6.2f}×")
     if old:
-        print(f"  old path: pdfplumber extract_words + find_tables   {total['old'] * 1000 / pages:6.2f} ms/page "
+        print(f"  old path: pdfplumber extract_words + find_tables        {total['old'] * 1000 / pages:6.2f} ms/page "
               f"({total['old'] / total['yusuan']:.1f}× yusuan's whole read)")
     whole = sum(breakdown.values()) or 1.0
-    print("  where yusuan's time goes:")
-    for k, v in breakdown.items():
-        print(f"    {k:<28} {v * 1000 / pages:6.2f} ms/page  {100 * v / whole:5.1f} %")
+    print("  where yusuan's time goes (best of each phase), with the calls into PDFium each phase makes:")
+    for k in PHASES:
+        v = breakdown[k]
+        print(f"    {k:<34} {v * 1000 / pages:6.2f} ms/page  {100 * v / whole:5.1f} %  "
+              f"{calls[k] / pages:7.0f} PDFium calls/page")
     return 0
 
 

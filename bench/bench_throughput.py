@@ -179,6 +179,21 @@ def pdf_numbers(limit: int) -> list[tuple[str, int, float, float]]:
     return out
 
 
+def pdf_lines_floor(limit: int) -> float:
+    """ms/page of bench_pdf.floor_lines (every character with its box, plus every path segment's type and point:
+    issue #13's "characters with boxes, plus the ruling lines") on the same real PDFs as :func:`pdf_numbers`."""
+    import bench_pdf
+
+    from pipelines.lib.pdf_reader import read_pdf
+
+    total = pages = 0
+    for path in sorted(REAL.glob("**/*.pdf"))[:limit]:
+        data = path.read_bytes()
+        pages += read_pdf(data).pages or 1
+        total += bench_pdf.best(bench_pdf.floor_lines, data, 2)
+    return total * 1000 / (pages or 1)
+
+
 def profile_ingest(inbox: Path, db: Path) -> str:
     """Where an in-process --jobs 1 ingest spends its time, by stage."""
     from pipelines.lib.ingest import ingest
@@ -281,6 +296,9 @@ def main() -> int:
         floor = sum(r[1] * r[3] for r in rows) / pages
         print(f"\nPDF ({len(rows)} real filings, {pages} pages): read_pdf {ours:.1f} ms/page, "
               f"pypdfium2 floor {floor:.1f} ms/page, ratio {ours / floor:.1f} (target ≤ 3)")
+        lines = pdf_lines_floor(args.pdfs)
+        print(f"    floor + the ruling lines (bench_pdf.floor_lines: every path segment's point too) {lines:.1f} ms/page, "
+              f"ratio {ours / lines:.1f} (target ≤ 3; bench/bench_pdf.py gives CPU seconds and the phases)")
     return 0
 
 

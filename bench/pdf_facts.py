@@ -1,6 +1,7 @@
-"""Record, or compare against a record, everything yusuan makes of each PDF: the reader's RawDocument
-(every cell's text, grid position and spans, every paragraph, before/after lines) and the facts, findings
-and check results of the whole stage (``stages.process``).
+"""Record, or compare against a record, everything yusuan makes of each PDF: every page's text layer
+(``pdf_layer.read_page``: each character with its box to the last bit, the ruling edges, the counts), the
+reader's RawDocument (every cell's text, grid position and spans, every paragraph, before/after lines) and the
+facts, findings and check results of the whole stage (``stages.process``).
 
 It is the proof that a change of the PDF reader changes no fact: record with the old reader, compare
 with the new one, on the shipped samples and the real filings.
@@ -20,6 +21,7 @@ import argparse
 import hashlib
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +31,7 @@ from pipelines.lib import stages  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples_pdf"
 REAL = ROOT.parent / "shared" / "real_samples"
-PARTS = ("raw", "document", "facts", "findings", "check_results", "table_cells")
+PARTS = ("raw", "document", "facts", "findings", "check_results", "table_cells", "layer")
 
 
 def corpus() -> list[Path]:
@@ -50,10 +52,33 @@ def _rows(df) -> list:
     return [[str(v) for v in row] for row in df.sort(df.columns).iter_rows()] if df is not None else []
 
 
+def layer(path: Path) -> list:
+    """Every page's text layer as pdf_layer reads it (JSON keeps each float exactly: it writes its repr)."""
+    import pypdfium2 as pdfium
+
+    from pipelines.lib import pdf_layer
+
+    pages = []
+    doc = pdfium.PdfDocument(path.read_bytes())
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                got = pdf_layer.read_page(page, i + 1)
+            finally:
+                page.close()
+            pages.append([got.number, got.width, got.height, [list(c) for c in got.chars],
+                          [list(e) for e in got.edges], got.painted, got.hidden, got.n_chars, got.n_text_objects,
+                          got.n_images])
+    finally:
+        doc.close()
+    return pages
+
+
 def record(path: Path) -> dict:
     """One file's output, as JSON-able parts."""
     p = stages.process(path)
-    doc = {k: str(v) for k, v in p.document.items() if k not in ("ingested_at", "source_path")}
+    doc = {k: str(v) for k, v in asdict(p.document).items() if k not in ("ingested_at", "source_path")}
     out: dict = {"document": doc}
     raw = p.filing.raw if p.filing is not None else None
     out["raw"] = None if raw is None else {
@@ -69,6 +94,7 @@ def record(path: Path) -> dict:
     out["facts"] = facts
     for name in ("findings", "check_results", "table_cells"):
         out[name] = _rows(p.frames.get(name))
+    out["layer"] = layer(path)
     return out
 
 
@@ -117,6 +143,8 @@ def _compare(then: dict, now: dict, digests: dict) -> int:
         full = isinstance(old["document"], dict)  # a full record, else digests
         bad = []
         for part in PARTS:
+            if part not in old:
+                continue  # a record made before this part was recorded
             if full:
                 if old[part] != now[k][part]:
                     bad.append(part)

@@ -18,7 +18,8 @@ def _db(args) -> Path:
 
 
 def cmd_ingest(args) -> int:
-    from pipelines.lib.ingest import ModelsFailed, WarehouseFault, ingest
+    from pipelines.lib.ingest import ModelsFailed, ingest
+    from pipelines.lib.loading import WarehouseFault
     from pipelines.lib.warehouse import WarehouseInUse
 
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -64,7 +65,7 @@ def cmd_check(args) -> int:
     d = item.document
     print(printable_path(path))
     if item.filing is None:
-        print(f"  REJECTED: {d['error']}")
+        print(f"  REJECTED: {d.error}")
         return 1
     f = item.filing
     cov = {r["source_table"]: r for r in item.frames["coverage"].iter_rows(named=True)} if "coverage" in item.frames \
@@ -83,7 +84,7 @@ def cmd_check(args) -> int:
         for line in block:
             print(line)
     if item.rejected:
-        print(f"\n  REJECTED: {d['error']}")
+        print(f"\n  REJECTED: {d.error}")
         return 1
     return 0
 

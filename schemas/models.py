@@ -35,6 +35,7 @@ BUDGET_MEASURES = [
     "business_education_fees",  # 西南大学 收入预算表: 事业收入 / 其中：教育收费
     "project_capital_construction",  # 西南大学 决算: 项目支出 / 其中：基本建设资金支出
     "of_which_special_funds", "prior_year_own_account_balance",  # 西安 收入总表 (docs/warehouse.md)
+    "use_of_non_fiscal_balance",  # 西安 收入总表: 使用非财政拨款结余 / 用事业基金弥补收支差额
 ]
 TABLE_KINDS = ["income", "expenditure", "general_public_expenditure", "basic_expenditure",
                "gov_fund_expenditure", "soe_capital_expenditure", "office_operation"]
@@ -55,13 +56,17 @@ SUMMARY_ITEMS = [
     "balance_distribution",
     "year_end_carryover_general_public", "year_end_carryover_gov_fund", "year_end_carryover_soe_capital",
     "year_start_carryover_general_public", "year_start_carryover_gov_fund", "year_start_carryover_soe_capital",
+    # 西安 收支总表 (docs/warehouse.md): its heading line, income lines, and expense by economic class beside the
+    # function classes (the department's uses and classes, the government's classes)
+    "department_budget", "prior_year_own_account_balance", "of_which_special_funds",
+    "economic_class", "gov_economic_class", "remit_to_superior", "subsidy_to_affiliates",
 ]
 CATEGORIES = [
     "total", "subtotal", "overseas_travel", "overseas_travel_research", "overseas_travel_other", "vehicles",
     "vehicle_purchase", "vehicle_operation", "reception", "meeting", "training", "office_operation",
 ]
 FUND_SOURCES = ["total", "general_public", "gov_fund", "soe_capital"]
-BASES = ["budget", "adjusted_budget", "final"]  # 预算数 | 调整预算数 | 决算数
+BASES = ["budget", "adjusted_budget", "final", "prior_year_budget", "change_on_prior_year"]  # 预算数 | 调整预算数 | 决算数 | 上年预算数 | 比上年增减 (printed beside, docs/warehouse.md)
 
 Yuan = Annotated[pl.Decimal, 18, 2]
 Wan = Annotated[pl.Decimal, 18, 6]
@@ -102,17 +107,19 @@ class BudgetLine(_Amounts):
 class SummaryLine(_Amounts):
     """A line of the 收支总表 or 财政拨款收支总表."""
 
-    table_kind: str = pa.Field(isin=["summary", "fiscal_summary", "income"])  # income: by source, no codes (江苏)
+    table_kind: str = pa.Field(isin=["summary", "fiscal_summary", "income",  # income: by source, no codes (江苏)
+                                     "gov_fund_summary"])  # 西安 政府性基金收支表 (docs/warehouse.md)
     side: str = pa.Field(isin=["income", "expense"])
     item: str = pa.Field(isin=SUMMARY_ITEMS)
     item_name: str
     subject_code: str = pa.Field(nullable=True, str_matches=r"^\d{3}$")
     measure: str = pa.Field(isin=["amount", "total", "general_public", "gov_fund", "soe_capital",
-                                  "basic", "project", "personnel", "public_operating"])  # 上海 单位 收支总表 by use
+                                  "basic", "project", "personnel", "public_operating",
+                                  "remit_to_superior", "operating", "subsidy_to_affiliates"])  # 上海 单位 收支总表 by use
 
     class Config:
         strict = True
-        unique = ["document_id", "table_kind", "side", "source_table", "source_row", "measure"]
+        unique = ["document_id", "table_kind", "side", "source_table", "source_row", "source_col", "measure"]
 
 
 class ThreePublicLine(_Amounts):

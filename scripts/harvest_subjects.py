@@ -62,7 +62,11 @@ def _from_filings() -> dict[tuple[str, str, str], tuple[str, int | None]]:
                 print(f"skipped {path}: {err}", file=sys.stderr)
                 continue
             out = normalize(filing, "harvest")
+            # a names-only table's codes were looked up in this very list: they are not printed pairs
+            looked_up = {p.location for p in out.problems if "took their code from yusuan's subject list" in p.message}
             for line in out.lines:
+                if f"table {line.logical}" in looked_up:
+                    continue
                 code, name = line.subject_code, normalized_name(line.subject_name or "")
                 if not code or not CODE.match(code) or not name or re.search(r"\d", name):
                     continue

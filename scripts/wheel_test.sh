@@ -66,6 +66,9 @@ cp "$sample" "$work/inbox/河北省/邯郸市/魏县/2023/"
 cd "$work/run"
 where=$("$env/bin/python" -c "import pipelines; print(pipelines.__file__)")
 case $where in "$env"/*) ;; *) fail "the wheel venv imports yusuan from $where, not from the installed wheel";; esac
+# the subject list (names-only tables) is read through importlib.resources from the installed package
+"$env/bin/python" -c "from pipelines.lib.subject_lookup import shipped; assert shipped().under('function', '20406', '行政运行') == {'2040601'}" \
+  >> "$log" 2>&1 || fail "the installed wheel cannot read its subject list (pipelines/lib/data/subjects.csv)"
 db=$work/run/warehouse.duckdb
 YUSUAN_DB=$db "$env/bin/yusuan" ingest "$work/inbox" >> "$log" 2>&1 \
   || { tail -20 "$log"; fail "yusuan ingest from the installed wheel failed (log: $log)"; }

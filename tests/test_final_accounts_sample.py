@@ -27,8 +27,8 @@ def final():
 
 def test_it_is_a_final_of_the_department(final):
     d = final.document
-    assert (d["status"], d["doc_type"], d["scope"]) == ("loaded", "final_accounts", "department")
-    assert (d["department_code"], d["department_name"], d["year"]) == ("305", "魏县教育局", 2023)
+    assert (d.status, d.doc_type, d.scope) == ("loaded", "final_accounts", "department")
+    assert (d.department_code, d.department_name, d.year) == ("305", "魏县教育局", 2023)
     assert final.findings == []  # every 决算 identity holds, the narrative agrees with the tables
 
 

@@ -79,7 +79,7 @@ def test_the_renders_are_of_the_current_samples():
 def test_a_render_gives_the_facts_of_its_docx(pdf):
     (docx_rel,) = {r["docx"] for r in MANIFEST["renders"] if r["pdf"] == pdf}
     docx, rendered = processed(SAMPLES / docx_rel), processed(RENDERS / pdf)
-    assert rendered.document["status"] == "loaded", rendered.document["error"]
+    assert rendered.document.status == "loaded", rendered.document.error
     for frame in FACT_COLUMNS:
         expected, got = facts(docx, frame), facts(rendered, frame)
         assert sorted(expected - got, key=str) == [], f"{frame}: facts the PDF lost"
@@ -108,7 +108,7 @@ def test_a_spaced_copy_reads_as_its_docx(tmp_path):
         n_tables = sum(not t.nested for t in sample.filing.raw.tables)
         with_geometry(SAMPLES / docx_rel, TALL, copy, dict.fromkeys(range(n_tables), 3000))
         spaced = process(copy, root=tmp_path)
-        assert spaced.document["status"] == "loaded"
+        assert spaced.document.status == "loaded"
         assert len(spaced.filing.raw.tables) == len(sample.filing.raw.tables)
         with zipfile.ZipFile(copy) as z:
             xml = z.read("word/document.xml").decode()

@@ -20,8 +20,10 @@ import duckdb
 import pytest
 
 from pipelines.lib import warehouse
-from pipelines.lib.ingest import _chunks, ingest, load_processed
+from pipelines.lib.ingest import ingest
+from pipelines.lib.loading import load_processed
 from pipelines.lib.stages import discover, process
+from pipelines.lib.workers import _chunks
 from tests.hostile.warehouse_state import REPO, snapshot, subprocess_env, yusuan_command
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"

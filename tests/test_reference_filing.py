@@ -26,9 +26,9 @@ def amount(df: pl.DataFrame, **where) -> tuple[Decimal, Decimal]:
 
 def test_metadata(ref):
     d = ref.document
-    assert (d["department_code"], d["department_name"], d["year"], d["unit"]) == (
+    assert (d.department_code, d.department_name, d.year, d.unit) == (
         "201", "中国共产党魏县委员会办公室", 2023, "万元")
-    assert (d["region"], d["county"], d["status"]) == ("河北省/邯郸市/魏县", "魏县", "loaded")
+    assert (d.region, d.county, d.status) == ("河北省/邯郸市/魏县", "魏县", "loaded")
 
 
 @pytest.mark.parametrize(

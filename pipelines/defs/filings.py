@@ -20,7 +20,8 @@ from pipelines.defs.resources import Inbox, warehouse_connection
 from pipelines.lib import settings
 from pipelines.lib import warehouse as wh
 from pipelines.lib.check_registry import CHECKS, filing_outcomes, owner
-from pipelines.lib.ingest import auto_jobs, load_group, processed_chunks
+from pipelines.lib.loading import load_group
+from pipelines.lib.workers import auto_jobs, processed_chunks
 
 filings = dg.DynamicPartitionsDefinition(name="filings")
 

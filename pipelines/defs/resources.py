@@ -18,7 +18,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.lib import settings
-from pipelines.lib.stages import discover
+from pipelines.lib.discovery import discover
 from pipelines.lib.warehouse import CONNECTION_CONFIG, lock_holder
 
 

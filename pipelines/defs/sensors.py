@@ -13,7 +13,7 @@ import dagster as dg
 from pipelines.defs.filings import FILE, filings, ingest_filings
 from pipelines.defs.resources import Inbox, file_key, warehouse_path
 from pipelines.lib import warehouse as wh
-from pipelines.lib.stages import region_of
+from pipelines.lib.discovery import region_of
 
 BATCH = 500  # filings per run: one run's overhead amortised, while a failure still only redoes a batch
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"

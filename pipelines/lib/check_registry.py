@@ -2,7 +2,7 @@
 it reads and the names its findings carry.
 
 ``checks.py`` (the arithmetic and the narrative), ``normalize*.py`` (cells it could not read), ``coverage.py`` and
-the pandera step (``stages.py``) produce :class:`~pipelines.lib.checks.CheckResult` rows and findings under these
+the pandera step (``processing.py``) produce :class:`~pipelines.lib.checks.CheckResult` rows and findings under these
 names; the Dagster asset checks (``pipelines/defs/filings.py``) are generated from :data:`CHECKS`, and
 :func:`filing_outcomes` turns one filing's results and findings into one outcome per check — so a check's
 counters count filings, and a finding is counted under the check that declares its name, never another's.

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from pipelines.lib.checks import LABELS, Finding
 from pipelines.lib.model import Table
+from pipelines.lib.record import FilingRecord
 
 _LOCATION = re.compile(r"^table (\d+)(?:\s+(.*))?$")
 _ROW_NAMED = re.compile(r" \(row '[^']*'\)")
@@ -100,7 +101,7 @@ def _status_word(r) -> str:
     return r.status
 
 
-def header_lines(filing, document: dict) -> Iterator[str]:
+def header_lines(filing, document: FilingRecord) -> Iterator[str]:
     code = filing.department_code
     kind = {"budget": "预算 budget", "final_accounts": "决算 final accounts"}.get(filing.doc_type, filing.doc_type)
     scope = {"department": "部门 department", "unit": "单位 unit"}.get(filing.scope, filing.scope)
@@ -111,7 +112,7 @@ def header_lines(filing, document: dict) -> Iterator[str]:
         yield f"  printed as: {filing.printed_name}"
     yield ("  department code: " + (code if code else "none printed (the warehouse keys this department "
                                                        "by its name)"))
-    yield f"  document_id: {document['document_id']}"
+    yield f"  document_id: {document.document_id}"
 
 
 def table_lines(tables: list[Table], coverage: dict[int, dict]) -> Iterator[str]:

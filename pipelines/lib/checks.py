@@ -32,6 +32,7 @@ LABELS = {
     "general_public_expenditure": "一般公共预算支出表", "basic_expenditure": "基本支出表",
     "gov_fund_expenditure": "政府性基金预算支出表", "soe_capital_expenditure": "国有资本经营预算支出表",
     "three_public": "“三公”经费表", "narrative": "情况说明", "office_operation": "机关运行经费表",
+    "gov_fund_summary": "政府性基金收支表",
 }
 ZERO = Decimal(0)
 
@@ -153,7 +154,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
         absent = _absent(kind, present, declared_empty, lines_by_kind[kind])
         results.append(arithmetic.hierarchy(kind, lines_by_kind[kind], absent))
         results.append(arithmetic.measures(kind, lines_by_kind[kind], absent))
-    results += arithmetic.summary(norm.summary, present, declared_empty)
+    results += arithmetic.summary(norm.summary, present, declared_empty, norm.summary_repeats)
     results += arithmetic.cross_tables(norm, lines_by_kind, present)
     results.append(arithmetic.three_public(norm.three_public, present, declared_empty))
     results.append(narrative.narrative(norm, lines_by_kind, filing))

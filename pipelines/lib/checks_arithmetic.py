@@ -58,11 +58,15 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
 
     for measure, codes in by_measure.items():
         children: dict[str, list[Line]] = defaultdict(list)
-        for code, x in codes.items():
-            if len(code) > 3:
-                children[code[:-2]].append(x)
         all_codes = set(codes)
         printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
+        for code, x in codes.items():
+            if len(code) > 3:
+                # under its nearest printed ancestor: 西安 prints 3010201 津贴补贴 under 301 without a 30102 line
+                up = code[:-2]
+                while up not in printed and len(up) > 3:
+                    up = up[:-2]
+                children[up if up in printed else code[:-2]].append(x)
         for parent_code, kids in children.items():
             p = codes.get(parent_code)
             if p is None and parent_code not in printed:
@@ -117,7 +121,7 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
         elif "current_year_total" not in measures_seen:
             # 福州/泉州: 合计 | 一般公共预算拨款收入 | 政府性基金… | … | 上年结转结余 — the sources and the carry-over
             # side by side, no 本年收入 subtotal
-            identities = [("total", [*PARTS_FOR["income_current"][1], "prior_year_carryover"]),
+            identities = [("total", [*PARTS_FOR["income_current"][1], *PARTS_FOR["income"][1][1:]]),
                           PARTS_FOR["income_carryover"]]
     for total_m, part_ms in identities:
         present_parts = [m for m in part_ms if m in measures_seen]
@@ -159,7 +163,28 @@ INCOME_ITEMS = ["general_public_budget", "gov_fund_budget", "soe_capital_budget"
                 "fiscal_special_account", "business", "operating", "superior_subsidy", "affiliate_remittance", "other"]
 
 
-def summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list[CheckResult]:
+ECONOMIC_USES = ("basic", "project", "reserve", "remit_to_superior", "operating", "subsidy_to_affiliates")
+
+
+def _economic_columns(c: _Checker, kind: str, lines: list[SummaryLine], cur_ex: Term | None, m_exp: str) -> None:
+    """西安's 收支总表 prints its expense by economic class beside the function classes: the government's classes
+    add up to 本年支出合计, and so do the department's uses, each use the sum of its classes."""
+    mine = [x for x in lines if x.table_kind == kind and x.side == "expense"]
+    gov = [x for x in mine if x.item == "gov_economic_class" and x.measure == m_exp]
+    uses = {x.item: x for x in mine if x.item in ECONOMIC_USES and x.measure == m_exp}
+    for what, parts in (("Σ 政府预算支出经济分类", gov), ("Σ 部门预算支出 by use", list(uses.values()))):
+        if cur_ex and parts:
+            c.compare(cur_ex, [term(x.amount, x.unit) for x in parts], location=cur_ex.where,
+                      what=f"{LABELS[kind]} 本年支出合计 = {what}")
+    for use, x in uses.items():
+        classes = [y for y in mine if y.item == "economic_class" and y.measure == use]
+        if classes:
+            c.compare(term(x.amount, x.unit, str(x.loc)), [term(y.amount, y.unit) for y in classes], location=str(x.loc),
+                      what=f"{LABELS[kind]} {x.item_name} = Σ its economic classes")
+
+
+def summary(lines: list[SummaryLine], present: set, declared_empty: set,
+            repeated: list[SummaryLine] = ()) -> list[CheckResult]:
     out = []
     for kind in ("summary", "fiscal_summary"):
         c = _Checker("summary_sums", kind)
@@ -173,7 +198,8 @@ def summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list
             x = idx.get((side, item, measure))
             return term(x.amount, x.unit, str(x.loc)) if x else None
 
-        carried = ("prior_year_carryover", "year_start_carryover", "use_of_non_fiscal_balance")
+        carried = ("prior_year_carryover", "year_start_carryover", "use_of_non_fiscal_balance",
+                   "prior_year_own_account_balance")  # 西安: 上年实户资金余额, the units' own accounts
         cur_in = t("income", "current_year_total") or (
             t("income", "grand_total") if not any(("income", i, "amount") in idx for i in carried) else None)
         names = INCOME_ITEMS
@@ -191,6 +217,14 @@ def summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list
         if cur_ex and classes.get(m_exp):
             c.compare(cur_ex, [term(x.amount, x.unit) for x in classes[m_exp]], location=cur_ex.where,
                       what=f"{LABELS[kind]} 本年支出合计 = Σ expense by function class")
+        _economic_columns(c, kind, lines, cur_ex, m_exp)
+        # a line printed again on its row under another classification's column (西安: 本年支出合计, 结转下年 and
+        # 支出总计 under each of its three expense columns): equal to the line read from the first column
+        first = {(x.side, x.item, x.loc.table, x.loc.row): x for x in lines if x.table_kind == kind}
+        for x in repeated:
+            if x.table_kind == kind and (y := first.get((x.side, x.item, x.loc.table, x.loc.row))):
+                c.compare(term(y.amount, y.unit, str(y.loc)), [term(x.amount, x.unit)], location=str(x.loc),
+                          what=f"{LABELS[kind]} {x.item_name} printed again beside the function classes")
         for side, carries in (("income", carried), ("expense", ("year_end_carryover", "balance_distribution"))):
             m = "amount" if side == "income" else m_exp
             grand, cur = t(side, "grand_total", m), t(side, "current_year_total", m)
@@ -204,8 +238,8 @@ def summary(lines: list[SummaryLine], present: set, declared_empty: set) -> list
         if kind == "fiscal_summary":
             rows: dict[tuple, dict[str, SummaryLine]] = defaultdict(dict)
             for x in lines:
-                if x.table_kind == kind and x.side == "expense":
-                    rows[(x.loc.table, x.loc.row)][x.measure] = x
+                if x.table_kind == kind and x.side == "expense":  # a line's columns (西安: 3 lines on one row)
+                    rows[(x.loc.table, x.loc.row, x.item, x.subject_code)][x.measure] = x
             for ms in rows.values():
                 if "total" in ms and len(ms) > 1:
                     parts = [term(ms[m].amount, ms[m].unit) for m in ("general_public", "gov_fund", "soe_capital") if m in ms]
@@ -251,7 +285,14 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     else:
         pairs.append(("收入总表 合计 = 收支总表 本年收入合计", cur_in, inc))
     cur_ex = s_idx.get(("expense", "current_year_total", "amount"))
-    pairs.append(("支出总表 合计 = 收支总表 本年支出合计", cur_ex, _total(by_kind["expenditure"], "total")))
+    if _total(by_kind["expenditure"], "prior_year_carryover") or _total(by_kind["expenditure"],
+                                                                        "prior_year_own_account_balance"):
+        # 西安: a 支出总表 by fund source, 上年结转 and the units' own accounts among them: its 合计 is the money to
+        # spend, the 收支总表's 支出总计 (本年支出 + 结转下年)
+        pairs.append(("支出总表 合计 = 收支总表 支出总计", s_idx.get(("expense", "grand_total", "amount")),
+                      _total(by_kind["expenditure"], "total")))
+    else:
+        pairs.append(("支出总表 合计 = 收支总表 本年支出合计", cur_ex, _total(by_kind["expenditure"], "total")))
     gp_fs = f_idx.get(("expense", "current_year_total", "general_public"))
     pairs.append(("一般公共预算支出表 合计 = 财政拨款收支总表 一般公共预算 本年支出合计", gp_fs,
                   _total(by_kind["general_public_expenditure"], "total")))
@@ -310,7 +351,9 @@ def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set
 
 
 PARTS_FOR = {
-    "income": ("total", ["current_year_total", "prior_year_carryover"]),
+    # 西安: 上年实户资金余额 (the units' own accounts) and 用事业基金弥补收支差额 beside 上年结转
+    "income": ("total", ["current_year_total", "prior_year_carryover", "prior_year_own_account_balance",
+                         "use_of_non_fiscal_balance"]),
     "income_current": (
         "current_year_total",
         ["fiscal_appropriation", "general_public", "gov_fund", "soe_capital", "fiscal_special_account",
@@ -324,7 +367,9 @@ PARTS_FOR = {
     ),
     "expenditure": ("total", ["basic", "project", "reserve", "operating", "remit_to_superior",
                               "subsidy_to_affiliates", "personnel", "public_operating"]),
-    "general_public_expenditure": ("total", ["basic", "project"]),
+    # 西安 一般公共预算支出明细表: 人员经费 | 公用经费 | 专项业务经费 (no 基本支出 column; where it is printed, 人员 and
+    # 公用 are inside it and left out of the sum)
+    "general_public_expenditure": ("total", ["basic", "project", "personnel", "public_operating"]),
     "gov_fund_expenditure": ("total", ["basic", "project"]),
     "soe_capital_expenditure": ("total", ["basic", "project"]),
     "basic_expenditure": ("total", ["personnel", "public_operating", "project"]),  # 西安: 专项业务经费 beside them
@@ -370,7 +415,8 @@ def unit_rows(norm: Normalized) -> CheckResult:
     for x in norm.unit_rows:
         groups = tables[x.table_kind]
         # two tables of one kind (西安 收入总表 and 支出总表, both by unit): a second 合计 starts the next table
-        if not groups or (x.is_total and any(y.is_total and y.measure == x.measure and y.loc.row != x.loc.row
+        if not groups or (x.is_total and any(y.is_total and y.measure == x.measure and
+                                             (y.loc.table, y.loc.row) != (x.loc.table, x.loc.row)
                                              for y in groups[-1])):
             groups.append([])
         groups[-1].append(x)

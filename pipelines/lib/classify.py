@@ -79,10 +79,12 @@ def _continues(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
         return False
     if prev.kind == "performance_target" and not any(prev.header) and p.header_rows and p.kind == "performance_target":
         return True
-    if p.raw.n_cols != prev.n_cols or prev.kind == "unknown":
+    if p.raw.n_cols != prev.n_cols:
         return False
-    if p.header_rows and [key(h) for h in p.header] == [key(h) for h in prev.header]:
-        return True
+    if p.header_rows and [key(h) for h in p.header] == [key(h) for h in prev.header] and any(prev.header):
+        return True  # its header printed again (西安 培训费明细表, a table yusuan keeps unread: one table all the same)
+    if prev.kind == "unknown":
+        return False
     # A table broken by Word without its header repeated: nothing at all between the parts.
     return not p.header_rows and not p.raw.before and not p.title and bool(p.body)
 
@@ -101,10 +103,23 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
         return False
     if p.raw.nested or prev_p.raw.nested or p.raw.index != prev.parts[-1] + 1:
         return False
-    if p.raw.before or p.title or p.raw.n_cols != prev_p.raw.n_cols or prev.kind == "unknown":
+    form = prev.kind == "performance_target" and bool(prev.body) and p.title_kind is None
+    # above a 绩效目标 form's next page stand only the form's own words, printed vertically or cut by the break
+    # (西安 2019: 年 / 度 / 绩, 产出指标, 一级指标 二级指标 指标内容 指标值): no title, nothing of another table
+    margin = form and all(len(key(t)) <= 2 or layouts.NOT_A_TITLE.match(key(t)) for t in p.raw.before)
+    if prev.kind == "unknown":
+        # a table yusuan keeps unread, going on over the next page on its grid (北京 预算11表 政府购买服务明细表): one
+        # table, one finding
+        return p.kind == "unknown" and not p.raw.before and not p.title and p.raw.n_cols == prev_p.raw.n_cols \
+            and _same_columns(prev_p.raw, p.raw)
+    if (p.raw.before and not margin) or p.title:
+        return False
+    if p.raw.n_cols != prev_p.raw.n_cols and not form:
+        # a 绩效目标 form's next page may stand on another grid (西安 2019: its 指标N：… rows in 2, 3 or 4 columns
+        # as the merged cells fall); any other part goes on only on the same grid
         return False
     blank = not any(c.text.strip() for row in prev.body for c in row)  # a header row's empty lower half
-    if prev.kind == "performance_target" and prev.body and p.title_kind is None:
+    if form:
         # indicator rows go on; whatever kind their words suggest (总费用 …), a new 绩效目标 table has a title
         return not any(key(c.text) == "一级指标" for row in p.raw.rows[:1] for c in row)
     return p.kind == "unknown" or (blank and prev.kind != "performance_target") or _same_columns(prev_p.raw, p.raw)
@@ -211,7 +226,8 @@ def classify(raw: RawDocument) -> Filing:
         tables.append(table)
         last = (table, p) if not p.raw.nested else None
     for t in tables:
-        t.empty_declared = _is_empty_declared(t.notes, t.body)
+        # (a 目录's 是否空表 | 公开空表理由 columns speak of the other tables, not of itself)
+        t.empty_declared = t.kind != "contents" and _is_empty_declared(t.notes, t.body)
 
     # Department and year (layouts.py says where a filing names itself, in which order; see identify()).
     name, code, year, notes = identify(raw, parsed, tables)

@@ -401,7 +401,7 @@ def _decide_kind(p: _Parsed) -> None:
         p.kind = t
     elif t is not None and (not hints or t in hints or t in layouts.TITLE_DECIDES):
         p.kind = t
-    elif t in layouts.TITLE_OVER_HEADER and len(hints) == 1 and hints[0] in layouts.TITLE_OVER_HEADER[t]:
+    elif t in layouts.TITLE_OVER_HEADER and hints and all(h in layouts.TITLE_OVER_HEADER[t] for h in hints):
         p.kind = t  # 深圳 基本支出总表: spending by its fund sources, whose columns read like an income table
     elif hints:
         p.kind = hints[0]

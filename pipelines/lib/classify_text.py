@@ -17,6 +17,7 @@ BUDGET_KINDS = (
     "gov_fund_expenditure",
     "soe_capital_expenditure",
     "three_public",
+    "gov_fund_summary",  # 西安 部门综合预算政府性基金收支表: a 收支总表 of the 政府性基金 alone
 )
 KINDS = (
     *BUDGET_KINDS,
@@ -26,6 +27,7 @@ KINDS = (
     "org_structure",
     "project_expenditure",
     "office_operation",
+    "contents",  # the filing's list of its tables (目录 / 报表目录: 表1 … 是否空表): no budget table
     "unknown",
 )
 
@@ -79,6 +81,7 @@ def key(text: str) -> str:
 # Titles
 
 _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("contents", re.compile(r"^(?:报表)?目录$")),  # 西安: 报表 | 报表名称 | 是否空表 | 公开空表理由
     ("three_public", re.compile(r"三公")),
     ("office_operation", re.compile(r"机关运行经费")),  # 江苏: 一般公共预算机关运行经费支出预算表, by economic code
     ("performance_target", re.compile(r"绩效(?:目标|指标|自评)")),
@@ -87,6 +90,7 @@ _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付")),
     ("assets", re.compile(r"国有资产|固定资产|资产(?:占用|使用|配置|情况)")),
     ("org_structure", re.compile(r"机构设置|机构情况")),
+    ("gov_fund_summary", re.compile(r"政府性?基金.*收支(?:总)?表")),  # 西安; a 决算's 收入支出决算表 stays below
     ("gov_fund_expenditure", re.compile(r"政府性?基金")),
     ("soe_capital_expenditure", re.compile(r"国有资本经营")),
     ("basic_expenditure", re.compile(r"基本支出")),

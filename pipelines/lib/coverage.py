@@ -37,7 +37,7 @@ from pipelines.lib.numbers import BadNumber, clean, parse_amount
 # Table kinds whose numeric cells are amounts yusuan promises to read.
 COUNTED_KINDS = (
     "summary", "income", "expenditure", "fiscal_summary", "general_public_expenditure", "basic_expenditure",
-    "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation",
+    "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation", "gov_fund_summary",
 )
 THRESHOLD = Decimal("98")
 SUBJECT_TABLES = ("income", "expenditure", "general_public_expenditure", "basic_expenditure", "gov_fund_expenditure",
@@ -147,7 +147,8 @@ def _row_label(values: list[str]) -> str:
 def measure(filing: Filing, norm: Normalized) -> Coverage:
     """Coverage of one filing (see the module docstring for what is counted)."""
     read: set[tuple[int, int, int]] = set()
-    for x in (*norm.lines, *norm.summary, *norm.three_public, *norm.unit_lines, *norm.unit_rows):
+    for x in (*norm.lines, *norm.summary, *norm.three_public, *norm.unit_lines, *norm.unit_rows,
+              *norm.summary_repeats):
         read.add((x.loc.table, x.loc.row, x.loc.col))
     read_cols = {(t, c) for t, _, c in read}
     coded_tables = {x.loc.table for x in norm.lines if x.subject_code}
@@ -186,8 +187,11 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
                 reason = cell_reason.get(where) or row_reason.get((cell.table, cell.row))
                 if reason and "has amounts but no subject code" in reason and (
                         no_codes or "prints names only" in reason):
+                    why = re.search(r"(is not in yusuan's subject list under [^)]*|stands for \d+ codes under [^)]*)",
+                                    reason)
                     reason = (f"{table.title or table.kind}: the table prints subject names without codes (row "
-                              f"{label!r}); yusuan keys budget lines by code and does not guess one from a name")
+                              f"{label!r}) and its name {why.group(1) if why else 'gave no code'}; yusuan keys budget "
+                              "lines by code and does not guess one (pipelines/lib/data/subjects.csv lists the names)")
                 if reason is None:
                     if not clean(column):
                         reason = "the column has no header yusuan could read"

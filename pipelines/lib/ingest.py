@@ -1,7 +1,7 @@
 """``yusuan ingest``: discover filings, process each, load each in its own transaction, rebuild the models.
 
 A bad filing is recorded as rejected with its reason and the batch goes on; even a bug in a reader
-costs one file, not the batch (:func:`stages.process` never raises).  Each filing is loaded in one
+costs one file, not the batch (:func:`processing.process` never raises).  Each filing is loaded in one
 transaction, so a crash or a SIGKILL leaves every filing either fully in or not at all (DuckDB
 replays its write-ahead log on the next open and drops the unfinished transaction).  The models
 are brought up to date at the end of every run (:func:`model_runs.refresh`): built unless nothing they
@@ -11,63 +11,30 @@ that loads nothing) brings the marts up to date.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import signal
-import threading
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 from pipelines.lib import coverage, model_runs, transform, warehouse
-from pipelines.lib.stages import (
-    INTERNAL,
-    NOT_FACTS,
-    REGION_SUFFIXES,
-    SUFFIXES,
-    Processed,
-    discover,
-    passed_over,
-    printable,
-    printable_path,
-    process_batch,
-)
+from pipelines.lib.discovery import REGION_SUFFIXES, SUFFIXES, discover, not_filings, passed_over
+from pipelines.lib.loading import fault, is_fault, load_group
+from pipelines.lib.messages import INTERNAL, printable, printable_path
+from pipelines.lib.processing import NOT_FACTS
+from pipelines.lib.record import Processed
+from pipelines.lib.workers import auto_jobs, processed_chunks
 
 _SUFFIXES_OF = {"docx": (".docx", ".docm", ".dotx", ".dotm"), "pdf": (".pdf",)}
 
 
 class ModelsFailed(RuntimeError):
     """Every filing was loaded, but rebuilding the SQL models (dw, marts) failed."""
-
-
-class WarehouseFault(RuntimeError):
-    """Writing to the warehouse failed for a reason outside any filing: a full disk, an I/O error."""
-
-
-# How DuckDB words a failed write or commit (a commit that cannot write its log is a TransactionException).
-_FAULT_WORDS = ("could not write", "failed to commit", "no space left", "file too large", "input/output error",
-                "disk quota", "read-only file system", "could not fsync", "could not read", "could not truncate")
-
-
-def is_fault(err: BaseException) -> bool:
-    """Is ``err`` the disk's or the database's fault rather than a filing's?"""
-    return isinstance(err, duckdb.IOException | duckdb.FatalException) or (
-        isinstance(err, duckdb.Error) and any(w in str(err).lower() for w in _FAULT_WORDS))
-
-
-def fault(err: BaseException, db: object = "the warehouse") -> WarehouseFault:
-    """The message for a failed write: what failed, that no filing is to blame, what to do."""
-    return WarehouseFault(
-        f"writing to {db} failed: {str(err).splitlines()[0][:300]} — a full disk or an I/O error, not a "
-        "problem with any filing. Filings loaded before stay loaded; the ones being written were not loaded "
-        "and none was marked rejected. Free space (or fix the disk) and run the same ingest again")
 
 
 @dataclass
@@ -130,177 +97,6 @@ class Summary:
                 out.append("  (a reason starting with \"yusuan failed\" is a bug in yusuan: please report it "
                            "with the file)")
         return out
-
-
-def load_processed(con: duckdb.DuckDBPyConnection, item: Processed) -> str:
-    """Load one processed file; returns 'loaded', 'unchanged' or 'rejected'.
-
-    When the warehouse refuses a filing that validated (a bug, or data the schema cannot hold), the
-    filing is recorded as rejected saying so, and the batch goes on.  Only a failure to record
-    even that (the database itself is broken) is raised.
-    """
-    frames = item.frames  # every frame process() makes has a table; an unknown one is the loader's error
-    doc = {k: v for k, v in item.document.items() if k in warehouse.DOCUMENT_KEYS}
-    if item.rejected:
-        _record_rejection(con, doc, frames.get("findings"))
-        return "rejected"
-    try:
-        return warehouse.load_document(con, doc, frames).outcome
-    except (duckdb.Error, ValueError, TypeError) as err:
-        if isinstance(err, duckdb.InterruptException):
-            raise KeyboardInterrupt from err  # Ctrl-C inside a query: stop, do not blame the filing
-        if is_fault(err):
-            raise  # the disk or the database, not this filing
-        reason = (f"{INTERNAL} while writing it to the warehouse ({type(err).__name__}: "
-                  f"{str(err).splitlines()[0][:200]}); nothing of it was loaded — report it with the file attached")
-        item.document.update(status="rejected", error=reason)
-        item.reject_kind = "internal"
-        _record_rejection(con, {**doc, "error": reason})
-        return "rejected"
-
-
-def _record_rejection(con: duckdb.DuckDBPyConnection, doc: dict, findings=None) -> None:
-    """Record a rejection; if the warehouse refuses what was read (an odd unit or year), keep the file's
-    identity and its reason only — a rejected file must never go unrecorded."""
-    try:
-        warehouse.record_rejection(con, doc, findings)
-    except ValueError:
-        keep = ("document_id", "file_name", "source_path", "region", "county", "error", "file_type")
-        warehouse.record_rejection(con, {k: doc.get(k) for k in keep})
-
-
-def load_group(con: duckdb.DuckDBPyConnection, items: list[Processed]) -> list[str]:
-    """Load several processed files with one commit; each one's status as :func:`load_processed` gives it.
-
-    Each filing stays all in or not at all: the group is one transaction, and when the warehouse refuses
-    any filing of it, the whole group is rolled back and its filings are loaded again one by one (one
-    transaction each), so the filing at fault is rejected alone and the others are loaded.
-    """
-    if len(items) > 1:
-        batch = [({k: v for k, v in item.document.items() if k in warehouse.DOCUMENT_KEYS}, item.frames,
-                  item.rejected) for item in items]
-        try:
-            return warehouse.load_batch(con, batch)
-        except (duckdb.Error, ValueError, TypeError, KeyError) as err:
-            if isinstance(err, duckdb.InterruptException):
-                raise KeyboardInterrupt from err
-            if is_fault(err):
-                raise
-    return [load_processed(con, item) for item in items]
-
-
-def default_jobs() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def auto_jobs(n_files: int) -> int:
-    """Workers for ``n_files`` when none were asked for: every core, but one per 8 files at most — starting a
-    worker (a Python with polars, pandera and the readers imported) costs about what reading 8 filings does."""
-    return max(1, min(default_jobs(), n_files // 8))
-
-
-CHUNK = 16  # filings a worker reads and validates together (one pandera run) and the loader commits together
-
-
-def _chunks(files: list[tuple[Path, Path]], jobs: int) -> list[list[tuple[Path, Path]]]:
-    """Consecutive runs of files: up to CHUNK each, smaller when there are few files, so every worker gets some."""
-    size = max(1, min(CHUNK, -(-len(files) // (2 * max(jobs, 1)))))
-    return [files[i:i + size] for i in range(0, len(files), size)]
-
-
-def _worker_init(parent: int) -> None:
-    """In each worker: leave Ctrl-C to the parent (it stops the pool), and exit when the parent is gone
-    (killed with SIGKILL, it cannot stop us: a worker must not outlive it, reading files for nobody)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
-
-
-def _work(files: list[tuple[Path, Path]], county: str | None) -> tuple[list[Processed], float]:
-    """One chunk, in a worker, and the CPU seconds it took.  The filing's tables, paragraphs and raw cells stay
-    here — the frames (raw.table_cells included) hold what the loader needs, and pickling those objects cost
-    the two processes ~20 ms a filing; ``Processed.filing`` keeps the metadata."""
-    start = time.process_time()
-    items = process_batch(files, county)
-    for item in items:
-        if item.filing is not None:
-            item.filing = replace(item.filing, tables=[], paragraphs=[], raw=None)
-    return items, time.process_time() - start
-
-
-def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
-                     summary: Summary | None = None) -> Iterator[list[Processed]]:
-    """Read, normalize and validate ``files`` (from :func:`discover`), a chunk at a time, in order.
-
-    With ``jobs`` > 1 the chunks are processed by that many worker processes, at most two chunks per worker
-    ahead of the caller, so memory stays bounded however many files there are; the caller (the loader)
-    gets them in the files' order.  Close the generator (``contextlib.closing``) to stop the workers when
-    the caller stops early, e.g. on Ctrl-C.  ``summary.extract_cpu`` adds up the chunks' CPU seconds.
-    """
-    s = summary if summary is not None else Summary()
-    chunks = _chunks(files, jobs)
-    if jobs <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            start = time.process_time()
-            items = process_batch(chunk, county)
-            s.extract_cpu += time.process_time() - start
-            yield items
-        return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
-    ahead = deque()
-    todo = iter(chunks)
-    finished = False
-    try:
-        for chunk in todo:
-            ahead.append(pool.submit(_work, chunk, county))
-            if len(ahead) >= 2 * jobs:
-                break
-        while ahead:
-            items, seconds = ahead.popleft().result()
-            s.extract_cpu += seconds
-            chunk = next(todo, None)
-            if chunk is not None:
-                ahead.append(pool.submit(_work, chunk, county))
-            yield items
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _stop(pool)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now (Ctrl-C, an error in the loader): nothing they are reading is wanted."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        if proc.is_alive():
-            proc.terminate()
-    for proc in processes:
-        proc.join(timeout=5)
-
-
-def _not_filings(paths: list[Path]) -> list[str]:
-    """Files under the given folders that discovery passes over for their extension (.rar, .wps, .txt …)."""
-    out = []
-    for p in paths:
-        if Path(p).is_dir():
-            out += [printable_path(f.relative_to(p)) for f in sorted(Path(p).rglob("*"))
-                    if f.is_file() and f.suffix.lower() not in SUFFIXES and not f.name.startswith(("~$", "."))
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                    and not f.name.upper().startswith("README")]  # a folder's own notes are not missed filings
-    return out
 
 
 def _note(item: Processed, path: Path) -> str:
@@ -379,7 +175,7 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
     files = discover(paths)
     s.files = len(files)
     jobs = auto_jobs(len(files)) if jobs is None else jobs
-    s.skipped = _not_filings(paths)
+    s.skipped = not_filings(paths)
     s.passed_over = passed_over(paths)
     # A FIFO or device named on the command line is refused, never opened: counted as rejected (exit 1).
     s.rejected += [(shown, why) for p in paths if not Path(p).is_dir()
@@ -401,11 +197,11 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
 def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     """Count one file's outcome in ``s``; returns its detail for the progress line."""
     s.findings.update(f.severity for f in item.findings)
-    if item.document.get("county") is None:
+    if item.document.county is None:
         s.no_county.setdefault(printable_path(path.parent), []).append(printable_path(path))
     if status == "rejected":
-        s.rejected.append((printable_path(path), item.document["error"]))
-        return item.document["error"]
+        s.rejected.append((printable_path(path), item.document.error))
+        return item.document.error
     if status == "unchanged":
         s.unchanged += 1
     else:
@@ -419,7 +215,7 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
         read = f", {pct} % of printed amounts read"
         if pct < coverage.THRESHOLD:  # as the coverage check rounds it
             s.low_coverage.append((printable_path(path), f"{pct} %"))
-    return (f"{printable(d['department_name'] or '')} {d['year']} — {lines} facts, {warn} warning(s){read}"
+    return (f"{printable(d.department_name or '')} {d.year} — {lines} facts, {warn} warning(s){read}"
             f"{_note(item, path)}")
 
 

@@ -91,6 +91,14 @@ EXTRA_MEASURES: dict[str, list[tuple[str, str]]] = {
         (r"对附属单位补助", "subsidy_to_affiliates"),
         (r"人员经费|人员支出", "personnel"),  # 杭州: 基本支出 / 人员支出 | 日常公用支出, no 基本支出 subtotal
         (r"公用经费|公用支出", "public_operating"),
+        # 西安 部门综合预算支出总表: the spending of each unit by fund source, as its 收入总表 prints the income (部门预算
+        # / 合计 | 一般公共预算拨款 / 小计 | 其中：专项资金… | 政府性基金拨款 | 事业收入 | … | 上年结转)
+        (r"(?:^|/)(?:一般)?公共预算拨款", "fiscal_appropriation"),
+        (r"(?:^|/)政府性基金拨款", "gov_fund"),
+        (r"(?:^|/)国有资本经营预算(?:拨款|收入)", "soe_capital"),
+        (r"(?:^|/)事业收入$", "business"),
+        (r"(?:^|/)其他收入$", "other"),
+        (r"(?:^|/)上年结转$", "prior_year_carryover"),
         (r"合计|总计", "total"),
     ],
     "basic_expenditure": [
@@ -126,6 +134,9 @@ INCOME_FUND_MEASURES: list[tuple[str, str]] = [
 # A subject table whose title says it is by economic class though its kind is by function (深圳
 # 一般公共预算支出表（按经济分类）beside its 按功能分类 twin): its lines are economic.
 ECONOMIC_TITLE = r"按经济分类|经济分类科目"
+# …and a kind by economic class whose title and codes say it is by function (西安 一般公共预算基本支出明细表（按支出
+# 功能分类科目）: 201 一般公共服务支出 …): its lines are function lines, added up apart from the economic twin's.
+FUNCTION_TITLE = r"按(?:支出)?功能分类|功能分类科目"
 # Tables that list their rows by spending unit (资金使用单位 / 预算单位), or by unit and the items under it, instead
 # of (or beside) subject codes: the header of that column.  Their rows go to staging.unit_lines (docs/warehouse.md).
 UNIT_LABEL_HEADER = r"资金使用单位|^支出项目类别$|^(?:单位|部门|预算单位)(?:名称)?$"
@@ -152,13 +163,12 @@ PRIOR_YEAR_COLUMN = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:年初)?预�
 PRIOR_YEAR_GROUP = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?:(?:年初)?预算数?)?(?:/|$)")  # 西安: 2018年 / …
 
 # A 收支总表 expense label column by economic class, printed beside the function classes on the same rows (西安:
-# 支出功能分类科目（按大类） | 部门预算支出经济分类科目（按大类） | 政府预算支出经济分类科目（按大类）): budget_summary holds one
-# expense line per printed row and measure, so these are left out, each cell with a finding (the 经济分类 tables print
-# the same spending line by line).
+# 支出功能分类科目（按大类） | 部门预算支出经济分类科目（按大类） | 政府预算支出经济分类科目（按大类）): its lines are read by
+# SUMMARY_ECONOMIC_USES below.
 SUMMARY_SIDE_BY_SIDE_ECONOMIC = r"经济分类"
 
-# A group of columns printing the change on the year before (西安 三公: 2018年 | 2019年 | 增减变化情况): a comparison,
-# no 三公 fact of the filing's year (each of its cells gets a finding instead).
+# A group of columns printing the year before or the change on it (西安 三公: 2018年 | 2019年 | 增减变化情况): 三公
+# lines of basis prior_year_budget / change_on_prior_year, not the filing's own figures (docs/warehouse.md).
 PRIOR_GROUP_WORDS = re.compile(r"^(?:上年|上年度)(?:预算数?)?(?:/|$)")  # 西安 信访局 三公: 上年 | 当年 | 增减变化情况
 CHANGE_GROUP = re.compile(r"^(?:增减变化情况|增减变化|增减情况|比上年增减)(?:/|$)")
 
@@ -194,7 +204,7 @@ TITLE_SUBTITLE = re.compile(r"^[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$")
 # indicator header "一级指标 二级指标 指标内容 指标值").  A part with such a "title" continues the table before it.
 NOT_A_TITLE = re.compile(
     r"^(?:年度)?(?:绩效)?(?:目标|标|指|指标|(?:产出|效益|满意度|成本|时效|数量|质量|社会效益|经济效益|生态效益|"
-    r"可持续影响|服务对象满意度)指标)$|^(?:(?:一级|二级|三级)指标|指标内容|指标值|指标名称)+$"
+    r"可持续影响|服务对象满意度)(?:指标)?)$|^(?:(?:一级|二级|三级)指标|指标内容|指标值|指标名称)+$"
 )
 
 # The header of a column printing a second classification's code and name in one cell, beside the subject's own
@@ -209,6 +219,37 @@ UNIT_ROW_CODE = re.compile(r"^(?:\d{6}|\d{8,12})$")
 
 # The header of a table's only amount column (江苏 金额, 北京 预算数, 机关运行经费支出, 决算数).
 SINGLE_AMOUNT_HEADER = r"金额|预算数|预算金额|本年预算|决算数|机关运行经费|^合计$|^预算$"  # 广东: 部门预算支出经济科目 | 预算
+
+# 收支总表 lines that head a side with its sum, above the lines they add up (西安: 一、部门预算 on every column, over
+# 1、财政拨款 … / the function classes; 财政拨款收支总表: 一、财政拨款) — summary items of both sides.
+SUMMARY_HEADING_ITEMS: list[tuple[str, str]] = [
+    (r"^一、部门预算$", "department_budget"),
+    (r"^一、财政拨款$", "fiscal_appropriation"),
+]
+# 收支总表 income lines of the 西安 family: the units' own accounts (上年实户资金余额), the parts of 上年结转 (其中：财政
+# 拨款资金结转 | 非财政拨款资金结余), the part of 一般公共预算拨款 for special funds (其中：专项资金列入部门预算的项目).
+SUMMARY_INCOME_EXTRA_ITEMS: list[tuple[str, str]] = [
+    (r"上年实户资金余额", "prior_year_own_account_balance"),
+    (r"下级单位上缴", "affiliate_remittance"),  # 西安 2019: 5、下级单位上缴收入 (附属单位上缴收入 in 2026)
+    (r"^(?:其中[:：])?非财政拨款(?:资金)?结[余转]", "prior_year_carryover_non_fiscal"),
+    (r"^(?:其中[:：])?财政拨款(?:资金)?结[余转]", "prior_year_carryover_fiscal"),
+    (r"^其中[:：]?专项资金", "of_which_special_funds"),
+]
+# A 收支总表's expense side printed a second and third time by economic class on the same rows (西安: 支出功能分类科目
+# （按大类） | 部门预算支出经济分类科目（按大类） | 政府预算支出经济分类科目（按大类）).  The department's column lists its
+# uses, each with its economic classes under it (1、人员经费和公用经费支出 (1)工资福利支出 …; 2、专项业务经费支出 …): the
+# uses are these items, the classes item economic_class (code by name, subjects.ECONOMIC_CLASSES) with the use as
+# their measure.  The government's column lists 政府预算支出经济分类 classes (1、机关工资福利支出 …): item
+# gov_economic_class (subjects.GOV_ECONOMIC_CLASSES).  Their heading and total lines repeat the function column's.
+SUMMARY_ECONOMIC_USES: list[tuple[str, str]] = [
+    (r"^人员经费和公用经费(?:支出)?$|^基本支出$", "basic"),
+    (r"^专项业务经费(?:支出)?$|^项目支出$", "project"),
+    (r"^上缴上级支出$", "remit_to_superior"),
+    (r"^事业单位经营支出$", "operating"),
+    (r"^对附属单位补助支出$", "subsidy_to_affiliates"),
+]
+SUMMARY_GOV_ECONOMIC_HEADER = r"政府预算支出经济分类|政府经济分类"
+SUMMARY_DEPT_ECONOMIC_HEADER = r"部门预算支出经济分类|部门经济分类"
 
 # 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费) — summary items.
 SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
@@ -227,6 +268,8 @@ THREE_PUBLIC_FUND_LEAF: list[tuple[str, str]] = [
 # A column naming the year of each row (深圳 三公: 年度 | 2025年, 2026年, 增减变化金额): only the filing's own year
 # is its figure.
 YEAR_ROW_HEADER = r"^年度$|^年份$"
+# …and the row printing the change between the years (深圳: 增减变化金额).
+CHANGE_ROW = r"增减|变化|比上年"
 
 # Where the title's kind overrules what the header looks like: spending tables printed by fund source (深圳
 # 基本支出总表 / 项目支出总表: 总计 | 财政拨款 / 一般公共预算拨款 … | 单位资金 / 事业收入 …) have a 收入总表's columns, and a
@@ -234,7 +277,14 @@ YEAR_ROW_HEADER = r"^年度$|^年份$"
 # what the rows are.  title kind → the header kinds it overrules.
 TITLE_OVER_HEADER: dict[str, tuple[str, ...]] = {
     "basic_expenditure": ("income",),
+    "expenditure": ("income",),  # 西安 部门综合预算支出总表: each unit's spending by fund source
+    # 西安 部门综合预算政府性基金收支表: the 收支总表's layout for the 政府性基金 alone — its own kind, so its lines never
+    # stand beside the 收支总表's as if they were the whole budget's
+    "gov_fund_summary": ("summary", "fiscal_summary"),
     "project_expenditure": ("income", "performance_target"),
+    # 西安 一般公共预算支出明细表（按支出经济分类科目）: all of 一般公共预算 by economic class, 人员经费 | 公用经费 |
+    # 专项业务经费 beside each other — a 基本支出表's columns, but 专项业务经费 is no 基本支出: the title says what it is
+    "general_public_expenditure": ("basic_expenditure",),
 }
 # 收支总表 expense side printed by use beside its total (上海 单位预算: 本年支出 / 预算数 / 合计 | 基本支出 (人员经费 |
 # 公用经费, named on a row under the header) | 项目支出): each column its measure; the total stays 'amount'.
@@ -250,6 +300,10 @@ SUMMARY_EXPENSE_MEASURES: list[tuple[str, str]] = [
 # an "of which" column (西南大学: 事业收入 / 其中：教育收费).  Tried before the contract's rules.
 INCOME_EXTRA_MEASURES: list[tuple[str, str]] = [
     (r"其中[:：]?教育收费|^教育收费", "business_education_fees"),
+    # 西安 收入总表: 使用非财政拨款结余 / 用事业基金弥补收支差额 beside 上年结转; 2019 支出总表 prints 公共预算拨款 for
+    # 一般公共预算拨款
+    (r"使用非财政拨款结余|用事业基金弥补收支差额", "use_of_non_fiscal_balance"),
+    (r"(?:^|/)公共预算拨款(?:/小计)?$", "fiscal_appropriation"),
     (r"^(?!.*财政拨款[^/]*/).*政府性基金", "gov_fund"),
     (r"^(?!.*财政拨款[^/]*/).*国有资本经营", "soe_capital"),
 ]

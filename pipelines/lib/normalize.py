@@ -54,7 +54,7 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
         unit = table.unit or filing.unit or "万元"
         if table.kind in SUBJECT_KINDS:
             _subject_table(table, unit, out)
-        elif table.kind in ("summary", "fiscal_summary"):
+        elif table.kind in ("summary", "fiscal_summary", "gov_fund_summary"):
             _summary_table(table, unit, out)
         elif table.kind == "three_public":
             # 三公 tables are printed in 万元 nearly everywhere, even where tables 1–8 are in 元

@@ -187,6 +187,9 @@ class Normalized:
     year: int | None = None  # the filing's: which of a table's year rows (深圳 三公: 2025年 | 2026年) is its own
     unit_lines: list[UnitLine] = field(default_factory=list)
     unit_rows: list[UnitRow] = field(default_factory=list)  # read and checked, not stored
+    # a 收支总表 line printed again on the same row by another classification (西安: 本年支出合计 under each of its
+    # three expense columns): read and checked equal to the stored line, not stored twice
+    summary_repeats: list[SummaryLine] = field(default_factory=list)
     list_totals: list = field(default_factory=list)  # (table, (row, text)): a project list's unlabelled 合计
     list_projects: dict = field(default_factory=dict)  # a 绩效目标 table's title → its projects, across tables
     year: int | None = None  # the filing's budget year: a column of an earlier year's figures is a comparison

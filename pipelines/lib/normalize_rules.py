@@ -102,6 +102,8 @@ FUND_SOURCES = [
 ]
 
 SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
+    *layouts.SUMMARY_HEADING_ITEMS,
+    *layouts.SUMMARY_INCOME_EXTRA_ITEMS,
     (r"使用非财政拨款结余|用事业基金弥补收支差额|使用事业基金", "use_of_non_fiscal_balance"),  # 西南大学 预算 too
     (r"^其中[:：]?捐赠收入$", "of_which_donations"),  # 西南大学: under 其他收入, a part of it (not added again)
     # 深圳: 上年结余、结转 / 1.财政拨款结余、结转 / 2.非财政拨款结余、结转 — its two parts
@@ -126,6 +128,7 @@ SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
     (r"^合计$", "grand_total"),  # 重庆: 合计 on the first row, both sides, above the lines it adds up
 ]
 SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
+    *layouts.SUMMARY_HEADING_ITEMS,
     (r"本年支出合计|本年支出小计|当年支出小计|当年支出合计|^(一、)?本年支出$", "current_year_total"),
     (r"年终结转|年末.*结转|年末结转|结转下年|结转结余下年", "year_end_carryover"),  # 广东: 结转结余下年
     (r"结余分配", "balance_distribution"),  # 湖南's budget 收支总表 prints it (blank) beside 结转下年
@@ -136,12 +139,15 @@ SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
 # 决算 (final accounts) lines, tried before the lists above in a 决算 filing: there 年初结转和结余 is
 # the balance brought into the year, and two balancing lines appear (使用非财政拨款结余 / 结余分配).
 FINAL_SUMMARY_INCOME_ITEMS: list[tuple[str, str]] = [
+    *layouts.SUMMARY_HEADING_ITEMS,
+    *layouts.SUMMARY_INCOME_EXTRA_ITEMS,
     (r"使用非财政拨款结余|用事业基金弥补收支差额|使用事业基金", "use_of_non_fiscal_balance"),
     (r"^年初.*结转和?结余|^年初.*结转|^上年结转和?结余", "year_start_carryover"),
     (r"^本年收入合计$|^本年收入小计$", "current_year_total"),
     (r"^合计$|^总计$|^收入总计$", "grand_total"),  # 西南大学: 合计 under the carry-overs is the grand total
 ]
 FINAL_SUMMARY_EXPENSE_ITEMS: list[tuple[str, str]] = [
+    *layouts.SUMMARY_HEADING_ITEMS,
     (r"结余分配", "balance_distribution"),
     (r"^年末.*结转和?结余|^年末.*结转|^年终结转", "year_end_carryover"),
     (r"^本年支出合计$|^本年支出小计$", "current_year_total"),

@@ -170,6 +170,9 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     cross = _cross_groups(table, keys, code_cols, name_col, glued) if table.kind != "income" else []
     cross_cols = {i for cols, name, _ in cross for i in (*cols, name) if i is not None}
     measure_cols: list[tuple[int, str]] = []
+    # a second total column (西安 2019 收入总表: 总计 beside 部门预算 / 合计): in a table printed by unit, read and checked
+    # Σ units = 合计 like the first, not stored
+    twin_cols: list[tuple[int, str]] = []
     bases: dict[int, str] = {}
     seen: set[tuple[str, str]] = set()
     for i, k in enumerate(keys):
@@ -183,6 +186,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             measure_cols.append((i, m))
             bases[i] = b
             seen.add((m, b))
+        elif m == "total" and (m, b) in seen and re.search(r"(?:^|/)(?:合计|小计)$", k):
+            twin_cols.append((i, f"{m}/{i}"))  # 西安 2019: 总计 | 部门预算 / 合计 — the same total again
     if not measure_cols:
         single = [i for i, k in enumerate(keys) if i not in code_cols and i != name_col and SINGLE_AMOUNT_RE.search(k)]
         if len(single) == 1:
@@ -196,11 +201,16 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     first_unit_line, first_line = len(out.unit_lines), len(out.lines)
     by_unit = not code_cols and glued is None and name_col is not None and bool(
         re.search(layouts.UNIT_COLUMN_HEADER, keys[name_col]))
-    if classification == "function" and code_cols and len(code_cols) == 1:
-        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …)
+    if code_cols and len(code_cols) == 1:
+        # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …), or a
+        # 基本支出表 by function class (西安 一般公共预算基本支出明细表（按支出功能分类科目）: 201 一般公共服务支出 …)
         printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
-        if printed and sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed) > len(printed) / 2:
+        economic = sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed)
+        if classification == "function" and printed and economic > len(printed) / 2:
             classification = "economic"
+        elif classification == "economic" and printed and economic < len(printed) / 2 and re.search(
+                layouts.FUNCTION_TITLE, clean(table.title or "")):
+            classification = "function"
     # a table printing names only (杭州 原点财通): each row takes its code from the shipped subject list by its exact
     # name under the 类 / 款 above it (subject_lookup); a name the list does not hold under that parent stays a finding
     names_only = not code_cols and glued is None and name_col is not None and not by_unit
@@ -283,13 +293,17 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                                        bases[col]))
                         if item is None:  # a unit's own figure: checked with the others against the 合计
                             out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
+                for col, measure in twin_cols if item is None else ():
+                    loc = Loc(row[0].table, row[0].row, col)
+                    if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
+                        out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
                 continue
         if (code is None and not is_total and walk is not None and label not in ("", "无")
                 and not re.search(r"栏次|^\d+$|^\*+$", label)):
             found = walk.match(label)
             if found.code:
                 code = found.code
-                by_name.append(f"{Loc(row[0].table, row[0].row, 0) if row else '?'}: {label} → {found.code}")
+                by_name.append(f"table {row[0].table} row {row[0].row}: {label} → {found.code}" if row else label)
             elif row:
                 not_found[(row[0].table, row[0].row)] = found.why
         if code is None and not is_total:
@@ -360,6 +374,10 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                                   section_name if not is_total else None))
             if (by_unit or unit_col is not None) and is_total and not unit_is_total:
                 out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
+        for col, measure in twin_cols if (by_unit or unit_col is not None) and is_total and not unit_is_total else ():
+            loc = Loc(first.table, first.row, col)
+            if (a := _amount(vals[col], table, loc, out, f"{label} / {measure}", unit)) is not None:
+                out.unit_rows.append(UnitRow(table.kind, label, measure, a, unit, loc, True))
     for x in out.lines[first_line:]:
         x.logical = table.index
     if by_name:
@@ -368,7 +386,8 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             actual="; ".join(by_name),
             message=f"{table.title or table.kind}: the table prints subject names without codes; {len(by_name)} "
             "rows took their code from yusuan's subject list (pipelines/lib/data/subjects.csv) by exact name under "
-            f"the 类 / 款 above them: {'; '.join(by_name)}",
+            f"the 类 / 款 above them ({'; '.join(x.split(': ', 1)[-1] for x in by_name[:3])}"
+            + ("; … — every row with its location in the finding's actual value)" if len(by_name) > 3 else ")"),
         ))
     if section > 1:
         for x in out.lines[first_line:]:  # the first run is a section too, once a second one is known

@@ -19,7 +19,7 @@ from pipelines.lib.normalize_rules import (
     basis_of,
 )
 from pipelines.lib.numbers import clean
-from pipelines.lib.subjects import function_class_code, strip_ordinal
+from pipelines.lib.subjects import economic_class_code, function_class_code, strip_ordinal
 
 
 def _summary_table(table: Table, unit: str, out: Normalized) -> None:
@@ -41,27 +41,67 @@ def _summary_table(table: Table, unit: str, out: Normalized) -> None:
             end = labels[n + 1] if n + 1 < len(labels) else cols[-1] + 1
             value_cols = [i for i in cols if label_col < i < end and not re.search(r"行次|序号", keys[i])]
             if n and side == "expense" and re.search(layouts.SUMMARY_SIDE_BY_SIDE_ECONOMIC, keys[label_col]):
-                _summary_by_economic_class(table, label_col, value_cols, keys, out)
+                _summary_by_economic_class(table, unit, label_col, value_cols, out)
                 continue
             if value_cols:
                 _summary_side(table, unit, out, side, label_col, value_cols, keys, labels[0])
 
 
-def _summary_by_economic_class(table: Table, label_col: int, value_cols: list[int], keys: list[str],
+# the end of a label cut at its column's edge and printed in the amount cell beside it (CJK words or a closing
+# parenthesis), with or without the amount after it
+_OVERFLOW = re.compile(r"^(?P<words>[\u4e00-\u9fff）)]+)\s*(?P<amount>-?[\d,]+(?:\.\d+)?)?$")
+
+
+def _summary_by_economic_class(table: Table, unit: str, label_col: int, value_cols: list[int],
                                out: Normalized) -> None:
     """A 收支总表's expense by economic class, printed beside its function classes (layouts.SUMMARY_SIDE_BY_SIDE_
-    ECONOMIC): each amount left out with a finding that says where the same spending is read."""
+    ECONOMIC, SUMMARY_ECONOMIC_USES): the department's uses with their economic classes under them, or the
+    government's economic classes; the heading and total lines repeat the function column's (checked, not stored)."""
+    header = clean(table.header[label_col])
+    names = [strip_ordinal(clean(table.values(r)[label_col])) for r in table.body]
+    government = bool(re.search(layouts.SUMMARY_GOV_ECONOMIC_HEADER, header)) or (
+        not re.search(layouts.SUMMARY_DEPT_ECONOMIC_HEADER, header)
+        and any(n.startswith("机关") and economic_class_code(n, True) for n in names))
+    measure_total = "total" if table.kind == "fiscal_summary" else "amount"
+    use: str | None = None  # the department's use whose classes follow (人员经费和公用经费支出 → basic)
     for row in table.body:
         vals = table.values(row)
-        for col in value_cols:
-            if clean(vals[col]) and not re.search(r"合计|总计|结转|结余", clean(vals[label_col])):
-                out.problems.append(Problem(
-                    check="summary_item_known", table_kind=table.kind,
-                    location=str(Loc(row[0].table, row[0].row, col)), actual=vals[col].strip(),
-                    message=f"{table.title or table.kind}: {vals[label_col].strip() or '(no label)'} "
-                    f"{vals[col].strip()} is spending by economic class ({table.header[label_col]}), printed beside "
-                    "the function classes on the same rows; the summary keeps the function classes, the 经济分类 "
-                    "tables print this spending line by line"))
+        label = vals[label_col].strip()
+        col = next((c for c in value_cols if clean(vals[c])), None)
+        text = vals[col].strip() if col is not None else ""
+        if (m := _OVERFLOW.match(text)) and label:
+            # a label cut at the column's edge, its last characters printed in the amount cell (西安 2019, printed
+            # from Excel: "1、人员经费和公用经费支" | "出 2,022.39"): the words go back to the label
+            label, text = label + m.group("words"), m.group("amount") or ""
+            col = col if text else None
+        key = clean(label)
+        if not key:
+            continue
+        loc = Loc(row[0].table, row[0].row, col if col is not None else label_col)
+        repeated = _match(SUMMARY_EXPENSE_ITEMS, key)
+        if repeated and repeated not in [m for _, m in layouts.SUMMARY_USE_ITEMS]:
+            # 一、部门预算, 本年支出合计, 结转下年, 支出总计: the function column's line again
+            if col is not None and (a := _amount(text, table, loc, out, label, unit)) is not None:
+                out.summary_repeats.append(SummaryLine(table.kind, "expense", repeated, label, None, measure_total,
+                                                       a, unit, loc))
+            continue
+        name = strip_ordinal(key)
+        if not government and (u := _match(layouts.SUMMARY_ECONOMIC_USES, name)):
+            use, item, code, measure = u, u, None, measure_total
+        else:
+            item = "gov_economic_class" if government else "economic_class"
+            code, measure = economic_class_code(name, government), (measure_total if government else use or measure_total)
+        if col is None:
+            continue
+        if code is None and item in ("economic_class", "gov_economic_class"):
+            out.problems.append(Problem(
+                check="summary_item_known", table_kind=table.kind, location=str(loc), actual=label,
+                message=f"{table.title or table.kind}: {label} {text} ({table.header[label_col]}) is no "
+                "economic class yusuan knows by name; kept out"))
+            continue
+        a = _amount(text, table, loc, out, label, unit)
+        if a is not None:
+            out.summary.append(SummaryLine(table.kind, "expense", item, name, code, measure, a, unit, loc))
 
 
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
@@ -132,7 +172,10 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             if measure == "amount" and basis in taken:
                 continue  # one amount per line and basis (the 预算数 column; a 决算's 决算数 beside its 预算数)
             loc = Loc(row[0].table, row[0].row, col)
-            a = _amount(vals[col], table, loc, out, f"{label}", unit)
+            text = vals[col].strip()
+            if (m := _OVERFLOW.match(text)) and key:  # 西安 2019: "二、文化旅游体育与传" | "媒" — the label's end
+                text = m.group("amount") or ""
+            a = _amount(text, table, loc, out, f"{label}", unit)
             if a is None:
                 continue
             out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item in (

@@ -1,5 +1,6 @@
 """三公 tables, wide (categories as columns) or vertical (categories as rows): ``ThreePublicLine`` per category
-and fund source; rows of another year and columns of comparison become problems, not facts."""
+and fund source; the year before's budget and the change on it, printed beside the year's own figures (as columns
+or as rows), are lines of basis ``prior_year_budget`` / ``change_on_prior_year``."""
 
 from __future__ import annotations
 
@@ -33,31 +34,35 @@ def _basis_rows(table: Table, keys: list[str], doc_type: str) -> tuple[dict[int,
     return bases, label_rows
 
 
-def _own_year_rows(table: Table, keys: list[str], out: Normalized) -> set[int] | None:
-    """Where a table prints one row per year (深圳 三公: 年度 2025年 | 2026年 | 增减变化金额), the rows of the filing's
-    own year; every other row gets a problem saying why it is not loaded.  None where the table has no year column."""
+def _year_rows(table: Table, keys: list[str], out: Normalized) -> dict[int, str] | None:
+    """Where a table prints one row per year (深圳 三公: 年度 2025年 | 2026年 | 增减变化金额), each row's basis: the
+    filing's own year its columns' own, the year before ``prior_year_budget``, the change row ``change_on_prior_year``
+    (docs/warehouse.md); any other row gets a problem saying why it is not loaded.  None where the table has no year
+    column."""
     col = next((i for i, k in enumerate(keys) if re.search(layouts.YEAR_ROW_HEADER, k)), None)
     if col is None:
         return None
-    own: set[int] = set()
+    rows: dict[int, str] = {}
     name = table.title or table.kind
     for r, row in enumerate(table.body):
         label = table.values(row)[col].strip()
         m = re.search(r"((?:19|20)\d{2})", label)
         if m and out.year is not None and int(m.group(1)) == out.year:
-            own.add(r)
+            rows[r] = "own"
             continue
         if not label or not row:
             continue
+        if out.doc_type == "budget" and out.year is not None and (
+                (m and int(m.group(1)) == out.year - 1) or (not m and re.search(layouts.CHANGE_ROW, clean(label)))):
+            rows[r] = "prior_year_budget" if m else "change_on_prior_year"
+            continue
         why = (f"the row {label!r} prints the {m.group(1)} figures beside this filing's {out.year} ones; each year's "
                "三公 comes from that year's own filing (marts.three_public_trend compares the years), so it is not "
-               "loaded") if m else (
-               f"the row {label!r} is the change between the years printed above it, which marts.three_public_trend "
-               "computes from each year's filing; it is not loaded")
+               "loaded") if m else f"the row {label!r} names no year yusuan can place; it is not loaded"
         out.problems.append(Problem(check="year_row", table_kind=table.kind,
                                     location=str(Loc(row[0].table, row[0].row, 0)), actual=label,
                                     message=f"{name}: {why}"))
-    return own
+    return rows
 
 
 def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
@@ -71,7 +76,7 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     k.rsplit("/", 1)[0] if i in funds else k) for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
-        own_rows = _own_year_rows(table, keys, out)
+        year_rows = _year_rows(table, keys, out)
         # a row of sub-headings printed in the body under a cut header (西安: 小计 | 公务用车购置经费 | 公务用车运行维护
         # under three columns whose header reads alike): it names those columns, it is no data row
         for r, row in enumerate(table.body[:2]):
@@ -94,43 +99,41 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             elif cat in ("vehicle_purchase", "vehicle_operation", "vehicles") and "车" not in k and "购置" not in k \
                     and "运行" not in k:
                 continue
-            prior = (y := layouts.PRIOR_YEAR_GROUP.match(k)) and out.year and int(y.group("year")) < out.year
-            change = layouts.CHANGE_GROUP.match(k)
-            if not prior and layouts.PRIOR_GROUP_WORDS.match(k):  # 上年 / …: the year before, unnamed
-                change = True
+            # a group of columns printing the year before's budget or the change on it (西安: 2018年 | 2019年 |
+            # 增减变化情况, 上年 | 当年 | 增减变化情况): facts of their own basis (docs/warehouse.md)
+            y = layouts.PRIOR_YEAR_GROUP.match(k)
+            column_basis = bases[i]
+            if layouts.CHANGE_GROUP.match(k):
+                column_basis = "change_on_prior_year"
+            elif (y and out.year and int(y.group("year")) < out.year) or (not y and layouts.PRIOR_GROUP_WORDS.match(k)):
+                column_basis = "prior_year_budget"
             for r, row in enumerate(table.body):
                 vals = table.values(row)
                 if r in label_rows or not any(clean(v) for v in vals) or clean(vals[0]) in ("无",) or \
-                        (own_rows is not None and r not in own_rows):
+                        (year_rows is not None and r not in year_rows):
                     continue
                 loc = Loc(row[0].table, row[0].row, i)
-                if change and not prior:  # the year before or the change on it (layouts): a comparison
+                basis = year_rows[r] if year_rows and year_rows[r] != "own" else column_basis
+                if basis in ("prior_year_budget", "change_on_prior_year") and (
+                        out.doc_type != "budget" or (y and out.year and int(y.group("year")) < out.year - 1)):
+                    # a 决算's comparison, or a year before the year before: no basis names it
                     if clean(vals[i]):
                         out.problems.append(Problem(
                             check="three_public_prior_year", table_kind=table.kind, location=str(loc),
                             actual=vals[i].strip(),
-                            message=f"{table.title or table.kind}: {table.header[i]} is the year before's figure or "
-                            f"the change on it, printed for comparison; the 三公 facts are the year's own columns"))
-                    continue
-                if prior:  # the year before's figures, printed for comparison: not this filing's 三公 facts
-                    if clean(vals[i]):
-                        out.problems.append(Problem(
-                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
-                            actual=vals[i].strip(),
-                            message=f"{table.title or table.kind}: {table.header[i]} is the {y.group('year')} budget "
-                            f"printed beside {out.year}'s for comparison; the 三公 facts are {out.year}'s (the "
-                            f"{y.group('year')} figures are that year's filing's)"))
+                            message=f"{table.title or table.kind}: {table.header[i]} is an earlier year's figure or "
+                            "the change on it, printed for comparison; the 三公 facts are the year's own columns"))
                     continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is None:
                     continue
                 if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
-                    out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}", a, unit, loc,
+                    out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}/{basis}", a, unit, loc,
                                                  r == total_row))
                     if r != total_row:
                         continue
                 out.three_public.append(ThreePublicLine(cat, table.header[i], funds.get(i, "total"), a, unit, loc,
-                                                        bases[i]))
+                                                        basis))
         return
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]

@@ -24,6 +24,8 @@ from __future__ import annotations
 import bisect
 import ctypes
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -40,9 +42,11 @@ _SAME_COLOUR = 8  # of 255 per channel: a glyph this close to its background can
 # What a page gives
 
 
-@dataclass(slots=True)
-class Char:
-    """One visible character, in top-down page coordinates (pdfplumber's ``x0, x1, top, bottom``)."""
+class Char(NamedTuple):
+    """One visible character, in top-down page coordinates (pdfplumber's ``x0, x1, top, bottom``).
+
+    A named tuple: a page has hundreds of them and the layer makes them with ``tuple.__new__`` (C), a third of
+    what a dataclass's ``__init__`` (Python) costs per character."""
 
     text: str
     x0: float
@@ -93,14 +97,28 @@ def _page_matrix(page: pdfium.PdfPage) -> tuple[tuple, float, float]:
 
 
 _RGBA = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+_RGBA_REFS = tuple(ctypes.byref(v) for v in _RGBA)
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_TEXT, _PATH, _IMAGE, _SHADING, _FORM = C.TEXT, C.PATH, C.IMAGE, C.SHADING, C.FORM
+_MOVETO, _BEZIERTO = C.MOVETO, C.BEZIERTO
+_new_char = tuple.__new__  # Char(...) without the Python-level __new__ of a named tuple
+_BY_TOP, _BY_X0 = itemgetter(3), itemgetter(1)  # a Char's top, x0
 
 
-def _colour(getter, obj: int) -> tuple[int, int, int, int] | None:
-    r, g, b, a = _RGBA
-    if not getter(obj, r, g, b, a):
+def _colour(getter, obj: C.Handle) -> tuple[int, int, int, int] | None:
+    rr, rg, rb, ra = _RGBA_REFS
+    if not getter(obj, rr, rg, rb, ra):
         return None
+    r, g, b, a = _RGBA
     return r.value, g.value, b.value, a.value
+
+
+def _bounds(obj: C.Handle) -> tuple[float, float, float, float] | None:
+    """(left, bottom, right, top) of a page object, or None."""
+    b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
+    if not C.obj_bounds(obj, *(ctypes.byref(v) for v in b)):
+        return None
+    return b[0].value, b[1].value, b[2].value, b[3].value
 
 
 def _near_white(rgba: tuple | None) -> bool:
@@ -113,9 +131,9 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
     ctm, width, height = _page_matrix(page)
     textpage = page.get_textpage()
     try:
-        tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        tp = ctypes.cast(textpage.raw, ctypes.c_void_p)
         walk = _Walk(ctm, height, tp)
-        walk.objects(ctypes.cast(page.raw, ctypes.c_void_p).value, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+        walk.objects(ctypes.cast(page.raw, ctypes.c_void_p), None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
         n = C.count_chars(tp)
         chars, hidden = _chars(tp, n, walk, ctm, height)
     finally:
@@ -128,10 +146,10 @@ def _drawing_texts(texts) -> int:
     """How many of a page's text objects draw something: LibreOffice writes an empty text object (bounds of
     zero area) for each blank paragraph, so a last page holding only blank paragraphs draws no text at all —
     it is not a page whose text cannot be read."""
-    b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
     drawing = 0
-    for obj in texts:
-        if C.obj_bounds(obj, *b) and (b[2].value > b[0].value or b[3].value > b[1].value):
+    for *_, obj in texts.values():
+        b = _bounds(obj)
+        if b and (b[2] > b[0] or b[3] > b[1]):
             drawing += 1
     return drawing
 
@@ -140,57 +158,67 @@ class _Walk:
     """Every page object in painting order, into forms: how text objects paint, the areas filled
     under them, and the ruling edges."""
 
-    def __init__(self, ctm: tuple, height: float, textpage: int) -> None:
+    def __init__(self, ctm: tuple, height: float, textpage: ctypes.c_void_p) -> None:
         self.ctm = ctm
         self.textpage = textpage
         self.height = height
         self.z = 0
         self.images = 0
         self.painted = False
-        self.texts: dict[int, tuple] = {}  # text object -> (render mode, rgba, z, form matrix)
+        self.texts: dict[int, tuple] = {}  # text object's address -> (render mode, rgba, z, form matrix, handle)
         # filled areas a glyph can sit on: (x0, y0, x1, y1) in device space (y up), rgb or None, z
         self.areas: list[tuple[float, float, float, float, tuple | None, int]] = []
         self.edges: list[tuple[str, float, float, float, float]] = []
         self._m = C.Matrix()
+        self._m_ref = ctypes.byref(self._m)
         self._modes = (ctypes.c_int(), ctypes.c_int())
+        self._modes_ref = tuple(ctypes.byref(v) for v in self._modes)
         self._point = (ctypes.c_float(), ctypes.c_float())
+        self._point_ref = tuple(ctypes.byref(v) for v in self._point)
 
-    def objects(self, page: int, form: int | None, base: tuple) -> None:
-        n = C.form_count(form) if form else C.count_objects(page)
-        m = self._m
+    def objects(self, page: ctypes.c_void_p, form: C.Handle | None, base: tuple) -> None:
+        n = C.form_count(form) if form is not None else C.count_objects(page)
+        m, m_ref = self._m, self._m_ref
         ctm = self.ctm
         # top level: a path's matrix times the identity is the matrix itself (exactly), so skip that product
         top = base == _IDENTITY
         texts, path = self.texts, self.path
+        obj_type, render_mode, fill_color, stroke_color = C.obj_type, C.render_mode, C.fill_color, C.stroke_color
+        red, green, blue, alpha = _RGBA
+        rr, rg, rb, ra = _RGBA_REFS
         for i in range(n):
-            obj = C.form_object(form, i) if form else C.get_object(page, i)
+            obj = C.form_object(form, ctypes.c_ulong(i)) if form is not None else C.get_object(page, i)
             if not obj:
                 continue
-            kind = C.obj_type(obj)
+            kind = obj_type(obj)
             self.z += 1
-            if kind == C.TEXT:
-                mode = C.render_mode(obj)
-                colour = _colour(C.stroke_color if mode in _STROKE_ONLY_MODES else C.fill_color, obj)
-                texts[obj] = (mode, colour, self.z, base)
-            elif kind == C.PATH:
-                C.obj_matrix(obj, m)
+            if kind == _TEXT:
+                mode = render_mode(obj)
+                # _colour, written out: a page of Word or WPS output has a text object per character
+                if (stroke_color if mode in _STROKE_ONLY_MODES else fill_color)(obj, rr, rg, rb, ra):
+                    colour = (red.value, green.value, blue.value, alpha.value)
+                else:
+                    colour = None
+                texts[obj.value] = (mode, colour, self.z, base, obj)
+            elif kind == _PATH:
+                C.obj_matrix(obj, m_ref)
                 mat = (m.a, m.b, m.c, m.d, m.e, m.f)
                 path(obj, _mul(mat if top else _mul(mat, base), ctm))
-            elif kind in (C.IMAGE, C.SHADING):
-                self.images += kind == C.IMAGE
-                b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
-                if C.obj_bounds(obj, *b):
+            elif kind in (_IMAGE, _SHADING):
+                self.images += kind == _IMAGE
+                b = _bounds(obj)
+                if b:
                     # bounds are in the enclosing (form) space; an image's colours are unknown
-                    box = _transform_box(_mul(base, ctm), *(v.value for v in b))
+                    box = _transform_box(_mul(base, ctm), *b)
                     self.areas.append((*box, None, self.z))
-            elif kind == C.FORM:
-                C.obj_matrix(obj, m)
+            elif kind == _FORM:
+                C.obj_matrix(obj, m_ref)
                 self.objects(page, obj, _mul((m.a, m.b, m.c, m.d, m.e, m.f), base))
 
-    def path(self, obj: int, dev: tuple) -> None:
+    def path(self, obj: C.Handle, dev: tuple) -> None:
         """One path object: its subpaths classified as pdfminer does (line, rectangle, curve), their edges."""
         fill_mode, stroke_flag = self._modes
-        C.draw_mode(obj, fill_mode, stroke_flag)
+        C.draw_mode(obj, *self._modes_ref)
         fill, stroke = bool(fill_mode.value), bool(stroke_flag.value)
         if not (fill or stroke):
             return
@@ -199,6 +227,7 @@ class _Walk:
         stroke_rgba = _colour(C.stroke_color, obj)
         a, b, c, d, e, f = dev
         fx, fy = self._point
+        rfx, rfy = self._point_ref
         get_segment, segment_type, segment_point = C.get_segment, C.segment_type, C.segment_point
         subpaths: list[tuple[str, list[tuple[float, float]]]] = []
         ops: list[str] = []
@@ -206,32 +235,32 @@ class _Walk:
         bez = 0
         n = C.count_segments(obj)
         seg = get_segment(obj, 0) if n > 0 else None
-        t = segment_type(seg) if n > 0 else C.MOVETO
+        t = segment_type(seg) if n > 0 else _MOVETO
         for i in range(n):
             # this segment's type is known; the next one's decides whether this one ends a subpath
             if i + 1 < n:
                 nxt = get_segment(obj, i + 1)
                 t_next = segment_type(nxt)
             else:
-                nxt, t_next = None, C.MOVETO
-            if t == C.MOVETO:
-                segment_point(seg, fx, fy)
+                nxt, t_next = None, _MOVETO
+            if t == _MOVETO:
+                segment_point(seg, rfx, rfy)
                 x, y = fx.value, fy.value
                 if ops:
                     subpaths.append(("".join(ops), pts))
                 ops, pts, bez = ["m"], [(a * x + c * y + e, b * x + d * y + f)], 0
             elif ops:
-                if t == C.BEZIERTO:
+                if t == _BEZIERTO:
                     bez += 1
                     op = "c" if not bez % 3 else None  # control points: pdfminer keeps a curve's end point only
                 else:
                     op = "l"
                 if op is not None:
-                    segment_point(seg, fx, fy)
+                    segment_point(seg, rfx, rfy)
                     x, y = fx.value, fy.value
                     p = (a * x + c * y + e, b * x + d * y + f)
                     # PDFium marks the closing of a subpath on its last point
-                    if t_next == C.MOVETO and C.segment_close(seg):
+                    if t_next == _MOVETO and C.segment_close(seg):
                         if p != pts[0]:
                             ops.append(op)
                             pts.append(p)
@@ -305,15 +334,15 @@ def _subpath_edges(shape: str, pts: list, visible_line: bool, visible_area: bool
             edges.append(("h", min(x0, x1), height - y0, max(x0, x1), height - y0))
 
 
-def _blank(obj: int, tp: int) -> bool:
+def _blank(obj: C.Handle, tp: ctypes.c_void_p) -> bool:
     """Whether PDFium's text of a text object is empty or spaces only."""
-    size = C.obj_text(obj, tp, None, 0)  # bytes of UTF-16 with the final NUL
+    size = C.obj_text(obj, tp, None, ctypes.c_ulong(0))  # bytes of UTF-16 with the final NUL
     if size <= 2:
         return True
     if size > 34:
         return False
     buf = (ctypes.c_uint16 * (size // 2))()
-    C.obj_text(obj, tp, buf, size)
+    C.obj_text(obj, tp, buf, ctypes.c_ulong(size))
     return not bytes(buf).decode("utf-16-le", "replace").strip("\x00 \u3000\xa0")
 
 
@@ -322,17 +351,19 @@ def _blanks(walk: _Walk, inked: set, ctm: tuple) -> list[tuple[float, float, flo
     of its text: (x0, y, x1, y) along their baseline in device space.  pdfminer read them, and
     pdf_reader keeps a space the file spells out."""
     out = []
-    b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
-    for obj, (mode, _, _, base) in walk.texts.items():
-        if obj in inked or mode in _UNPAINTED_MODES or not C.obj_bounds(obj, *b):
+    for key, (mode, _, _, base, obj) in walk.texts.items():
+        if key in inked or mode in _UNPAINTED_MODES:
             continue
-        left, bottom, right, top = (v.value for v in b)
+        b = _bounds(obj)
+        if b is None:
+            continue
+        left, bottom, right, top = b
         if top - bottom < 0.5 and _blank(obj, walk.textpage):  # no ink: spaces only, on their baseline
             out.append(_transform_box(_mul(base, ctm), left, bottom, right, bottom))
     return out
 
 
-def _page_text(tp: int, n: int) -> str:
+def _page_text(tp: ctypes.c_void_p, n: int) -> str:
     buf = (ctypes.c_uint16 * (n + 1))()
     got = C.get_text(tp, 0, n, buf)
     text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
@@ -342,7 +373,7 @@ def _page_text(tp: int, n: int) -> str:
     return "".join(chr(C.get_unicode(tp, i)) for i in range(n))
 
 
-def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[list[Char], int]:
+def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[list[Char], int]:
     """Every character a viewer shows, with pdfminer's box; and how many were left out."""
     if n <= 0:
         return [], 0
@@ -351,7 +382,9 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
     hidden = 0
     ox, oy = ctypes.c_double(), ctypes.c_double()
     box = C.RectF()
+    r_ox, r_oy, r_box = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(box)
     mat = C.Matrix()
+    mat_ref = (mat, ctypes.byref(mat))
     info: dict = {}  # text object -> its properties, or None when it paints nothing
     inked: set = set()  # text objects with a character other than a space
     descents: dict = {}  # (font, size) -> descent
@@ -360,23 +393,24 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
     plain = ca == 1.0 and cb == 0.0 and cc == 0.0 and cd == 1.0
     simple = False
     texts, areas = walk.texts, walk.areas
-    char_object, char_origin, loose_box = C.char_object, C.char_origin, C.loose_box
+    char_object, char_origin, loose_box, is_generated = C.char_object, C.char_origin, C.loose_box, C.is_generated
     append = out.append
     last_obj = -1
     props = None
     for i in range(n):
         t = text[i]
         if t == " ":
-            if C.is_generated(tp, i):
+            if is_generated(tp, i):
                 continue  # a space PDFium guessed from a gap; pdf_reader judges gaps itself
         elif t in "\r\n":
             continue
-        obj = char_object(tp, i)
+        handle = char_object(tp, i)
+        obj = handle.value
         if obj != last_obj:
             last_obj = obj
             props = info.get(obj, False)
             if props is False:
-                props = info[obj] = _object_props(tp, i, obj, mat, texts, area_colours, descents)
+                props = info[obj] = _object_props(tp, i, handle, mat_ref, texts, area_colours, descents)
             if props is not None:
                 a, b, c, d, desc, fs, check = props
                 cfd, dfd = c * fs * desc, d * fs * desc
@@ -392,8 +426,8 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
             continue
         if t != " ":
             inked.add(obj)
-        char_origin(tp, i, ox, oy)
-        loose_box(tp, i, box)
+        char_origin(tp, i, r_ox, r_oy)
+        loose_box(tp, i, r_box)
         x, y = ox.value, oy.value
         if simple:
             X0 = x + cfd + ce
@@ -414,7 +448,7 @@ def _chars(tp: int, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[lis
         if check is not None and not _shows(check, X0, Y0, X1, Y1, areas):
             hidden += 1
             continue
-        append(Char(t, X0, X1, height - Y1, height - Y0, Y1 - Y0))
+        append(_new_char(Char, (t, X0, X1, height - Y1, height - Y0, Y1 - Y0)))
     if len(inked) < len(walk.texts):
         blanks = _blanks(walk, inked, ctm)
         if blanks:
@@ -427,15 +461,18 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
 
     PDFium keeps one space of a run and reports the rest nowhere; only the run's extent is known (to
     the origin of its last space, so it reaches about half an em further)."""
-    lines = sorted(chars, key=lambda c: c.top)
+    lines = sorted(chars, key=_BY_TOP)
     tops = [c.top for c in lines]
+    # a character holding the baseline starts at most its height above it: look that far up (at most 100 pt),
+    # not through every character of the 100 pt above
+    reach = min(100.0, max((c.bottom - c.top for c in lines), default=0.0) + 1.0)
     out = []
     for x0, y, x1, _ in blanks:
         ty = height - y
-        lo = bisect.bisect_left(tops, ty - 100)
+        lo = bisect.bisect_left(tops, ty - reach)
         row = sorted(
             (c for c in lines[lo : bisect.bisect_right(tops, ty + 1)] if c.top <= ty <= c.bottom and c.text.strip()),
-            key=lambda c: c.x0,
+            key=_BY_X0,
         )
         for p, q in zip(row, row[1:], strict=False):
             if q.x0 - p.x1 <= -0.5:
@@ -446,25 +483,29 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
     return out
 
 
-def _object_props(tp: int, i: int, obj: int | None, mat: C.Matrix, texts: dict, area_colours: dict, descents: dict):
+def _object_props(
+    tp: ctypes.c_void_p, i: int, obj: C.Handle, mat_ref: tuple, texts: dict, area_colours: dict, descents: dict
+):
     """Per text object: matrix, font descent (em), size, and what to check of its colour; None when it
     paints nothing (render mode 3 or 7, or fully transparent)."""
     if not obj:
         return None
-    mode, colour, z, _ = texts.get(obj, (0, None, 0, None))
+    mode, colour, z, _, _ = texts.get(obj.value, (0, None, 0, None, None))
     if mode in _UNPAINTED_MODES or (colour is not None and colour[3] == 0):
         return None
-    C.char_matrix(tp, i, mat)
+    mat, ref = mat_ref  # the matrix and a byref of it, made once a page
+    C.char_matrix(tp, i, ref)
     fs = C.char_font_size(tp, i)
     font = C.text_font(obj)
-    desc = descents.get((font, fs))
+    key = (font.value, fs)
+    desc = descents.get(key)
     if desc is None:
         desc = 0.0
         if font and fs:
             out = ctypes.c_float()
-            if C.font_descent(font, ctypes.c_float(fs), out):
+            if C.font_descent(font, ctypes.c_float(fs), ctypes.byref(out)):
                 desc = out.value / fs
-        descents[(font, fs)] = desc
+        descents[key] = desc
     check = None
     if colour is not None:
         rgb = colour[:3]

@@ -11,6 +11,7 @@ import bisect
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from pipelines.lib import pdf_layer, pdf_tables
 
@@ -78,21 +79,24 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
 
     free: list[pdf_layer.Char] = []
     in_cell: dict[tuple[int, int], list[pdf_layer.Char]] = {}
-    finders = [_CellFinder(t) for t in tables]
-    for ch in chars:
-        cx = (ch.x0 + ch.x1) / 2
-        cy = (ch.top + ch.bottom) / 2
-        placed = False
-        for ti, table in enumerate(tables):
-            x0, top, x1, bottom = table.bbox
-            if not (x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1):
-                continue
-            ci = finders[ti].find(cx, cy)
-            if ci is not None:
-                in_cell.setdefault((ti, ci), []).append(ch)
-            placed = True  # inside a table but between cells: rules drawn over text; not narrative
-            break
-        if not placed:
+    # each table's box grown by a point, and its cell finder
+    boxes = [
+        (t.bbox[0] - 1, t.bbox[1] - 1, t.bbox[2] + 1, t.bbox[3] + 1, _CellFinder(t).find, ti)
+        for ti, t in enumerate(tables)
+    ]
+    if not boxes:
+        free = list(chars)
+    for ch in chars if boxes else ():
+        _, x0, x1, top, bottom, _ = ch
+        cx = (x0 + x1) / 2
+        cy = (top + bottom) / 2
+        for bx0, btop, bx1, bbottom, find, ti in boxes:
+            if bx0 <= cx <= bx1 and btop <= cy <= bbottom:
+                ci = find(cx, cy)
+                if ci is not None:
+                    in_cell.setdefault((ti, ci), []).append(ch)
+                break  # inside a table but between cells: rules drawn over text; not narrative
+        else:
             free.append(ch)
     for (ti, ci), cs in in_cell.items():
         cell = tables[ti].cells[ci]
@@ -155,23 +159,30 @@ class _CellFinder:
 def cluster_lines(chars: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
     """Group characters into visual lines: a character whose middle falls inside a line's band joins it."""
     lines: list[list[pdf_layer.Char]] = []
-    bands: list[list[float]] = []
-    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
-        mid = (ch.top + ch.bottom) / 2
-        placed = False
-        for k in range(len(bands) - 1, -1, -1):
-            if bands[k][0] <= mid <= bands[k][1]:
+    bands: list[tuple[float, float]] = []
+    for ch in sorted(chars, key=_BY_TOP_X0):
+        top, bottom = ch[3], ch[4]
+        mid = (top + bottom) / 2
+        k = len(bands) - 1
+        while k >= 0:
+            band_top, band_bottom = bands[k]
+            if band_top <= mid <= band_bottom:
                 lines[k].append(ch)
-                placed = True
                 break
-            if bands[k][1] < ch.top - 50:
-                break  # sorted by top: bands this far above cannot take it
-        if not placed:
+            if band_bottom < top - 50:
+                k = -1  # sorted by top: bands this far above cannot take it
+                break
+            k -= 1
+        if k < 0:
             lines.append([ch])
-            bands.append([ch.top, ch.bottom])
+            bands.append((top, bottom))
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        line.sort(key=_BY_X0)
     return lines
+
+
+_BY_TOP_X0 = itemgetter(3, 1)  # a Char's (top, x0)
+_BY_X0 = itemgetter(1)
 
 
 def _first_word_width(chars: list[pdf_layer.Char]) -> float:
@@ -205,7 +216,12 @@ def _line_text(chars: list[pdf_layer.Char]) -> str:
             if t == prev.text and abs(ch.x0 - prev.x0) < 0.5:
                 continue  # the same glyph painted twice (fake bold)
             gap = ch.x0 - prev.x1
-            size = max(ch.size, prev.size, 1.0)
+            # max(ch.size, prev.size, 1.0), written out (max is a call per character)
+            size = ch.size
+            if prev.size > size:
+                size = prev.size
+            if 1.0 > size:
+                size = 1.0
             a, b = prev.text[-1], t[0]
             # _EPS: PDFium's coordinates are single precision; a gap of exactly one em is no gap
             if gap > size + _EPS:

@@ -131,7 +131,9 @@ def _drawn_out_of_order(chars: list[pdf_layer.Char]) -> bool:
         return False
     jumps = 0
     for a, b in zip(inked, inked[1:], strict=False):
-        h = max(a.bottom - a.top, 1.0)
+        h = a.bottom - a.top
+        if 1.0 > h:  # max(h, 1.0), written out
+            h = 1.0
         if abs(a.top - b.top) >= h / 2 or b.x0 < a.x0 - h / 5:
             jumps += 1
     return jumps > SCRAMBLED_ORDER * (len(inked) - 1)

@@ -110,8 +110,8 @@ class NameWalk:
             if level == 1 and not codes and (c := self.classes.get(normalized_name(name))):
                 codes = {c}
             if len(codes) > 1:
-                return Match(None, f"{name!r} stands for {len(codes)} codes under {parent or 'no parent'} "
-                             f"({', '.join(sorted(codes))}); not guessed")
+                return Match(None, f"{name!r} stands for {len(codes)} codes under {parent or 'no parent'}: "
+                             f"{' and '.join(sorted(codes))}, not guessed")
             if codes:
                 code = next(iter(codes))
                 if level == 1:

@@ -61,6 +61,36 @@ ECONOMIC_CLASSES: dict[str, str] = {
     "其他支出": "399",
 }
 
+# 政府预算支出经济分类科目, its classes (类), as 西安's 收支总表 prints them by name beside the function classes; the
+# 2026 template names 503/504 机关资本性支出 / 机关资本性支出（基本建设）, the 2019 one （一） / （二）.
+GOV_ECONOMIC_CLASSES: dict[str, str] = {
+    "机关工资福利支出": "501",
+    "机关商品和服务支出": "502",
+    "机关资本性支出（一）": "503",
+    "机关资本性支出": "503",
+    "机关资本性支出（二）": "504",
+    "机关资本性支出（基本建设）": "504",
+    "对事业单位经常性补助": "505",
+    "对事业单位资本性补助": "506",
+    "对企业补助": "507",
+    "对企业资本性支出": "508",
+    "对个人和家庭的补助": "509",
+    "对社会保障基金补助": "510",
+    "债务利息及费用支出": "511",
+    "债务还本支出": "512",
+    "转移性支出": "513",
+    "预备费及预留": "514",
+    "其他支出": "599",
+}
+
+
+def economic_class_code(label: str, government: bool = False) -> str | None:
+    """The 类 code of a 收支总表 line by economic class, from its printed name (ordinal, spaces and the width of
+    parentheses ignored; 对个人和家庭补助 = 对个人和家庭的补助)."""
+    name = "".join(strip_ordinal(label).split()).replace("(", "（").replace(")", "）")
+    classes = GOV_ECONOMIC_CLASSES if government else ECONOMIC_CLASSES
+    return classes.get(name) or classes.get(name.replace("个人和家庭补助", "个人和家庭的补助"))
+
 CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十百零〇]+[)）、.．]\s*|^\d+[、.．]\s*|^[（(]\d+[)）]\s*")
 

@@ -16,6 +16,7 @@ break) are committed; ``tests/test_page_breaks.py`` re-reads them, recomputes th
 checks every row stands at a break in some render and the facts equal the .docx's, and fails when a .docx
 changed since its renders were made.  A render whose tables differ from the .docx's (a row lost or changed at
 a break) is reported as a reader fault and makes the run exit 1.
+
 Needs ``soffice`` and a CJK font (``apt-get install libreoffice-writer-nogui fonts-noto-cjk``).
 """
 

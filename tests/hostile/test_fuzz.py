@@ -62,7 +62,7 @@ def _disguise(xml: str, rng: random.Random, *, full_width: bool, spaces: bool, z
 
 def _facts(data: bytes):
     item = process(Path("/inbox/reference.docx"), data=data)
-    assert item.reject_kind != "internal", item.document["error"]
+    assert item.reject_kind != "internal", item.document.error
     lines = item.frames.get("budget_lines")
     rows = sorted(lines.select("table_kind", "subject_code", "measure", "amount_yuan").rows()) if lines is not None \
         else []
@@ -90,7 +90,7 @@ def test_disguised_numbers_and_blank_rows_change_no_fact(seed, full_width, space
     data = B.rewrite_docx(B.REFERENCE.read_bytes(),
                           lambda name, content: xml.encode("utf-8") if name == "word/document.xml" else content)
     item, facts = _facts(data)
-    assert item.document["status"] == "loaded", item.document["error"]
+    assert item.document.status == "loaded", item.document.error
     assert facts == plain
     assert [(f.check, f.location) for f in item.findings] == plain_findings
 
@@ -123,6 +123,6 @@ def test_ill_formed_grids_in_an_identifiable_filing_never_break_process(rows_and
     data = build_docx([p(title, heading=True), p("201中国共产党魏县委员会办公室"), p("预算年度：2023"),
                        p("单位：万元"), tbl(rows, n_cols=n_cols)])
     item = process(Path("/inbox/fuzz.docx"), data=data)
-    assert item.reject_kind != "internal", item.document["error"]
+    assert item.reject_kind != "internal", item.document.error
     if item.rejected:
-        assert isinstance(item.document["error"], str) and len(item.document["error"]) > 15
+        assert isinstance(item.document.error, str) and len(item.document.error) > 15

@@ -62,9 +62,9 @@ INVISIBLE = {
 @pytest.mark.parametrize("case", INVISIBLE)
 def test_what_word_does_not_show_changes_no_fact(case, clean, tmp_path):
     item = _process(tmp_path, INVISIBLE[case](REFERENCE.read_bytes()))
-    assert item.document["status"] == "loaded", item.document["error"]
+    assert item.document.status == "loaded", item.document.error
     for key in ("department_code", "department_name", "year", "doc_type", "unit"):
-        assert item.document[key] == clean.document[key], key
+        assert getattr(item.document, key) == getattr(clean.document, key), key
     assert facts(item) == facts(clean)
     assert [f for f in item.findings] == [f for f in clean.findings]
 
@@ -85,7 +85,7 @@ def test_a_hidden_copy_of_last_years_filing_supersedes_nothing(tmp_path):
 @pytest.mark.parametrize("marker", ["superscript run", "①", "¹"])
 def test_footnote_markers_stay_out_of_the_amounts(marker, clean, tmp_path):
     item = _process(tmp_path, H.footnote_markers(marker)(REFERENCE.read_bytes()))
-    assert item.document["status"] == "loaded"
+    assert item.document.status == "loaded"
     assert facts(item, drop=("amount_text",)) == facts(clean, drop=("amount_text",))
     notes = [f for f in item.findings if f.check == "footnote_marker"]
     shown = "¹" if marker == "superscript run" else marker
@@ -97,7 +97,7 @@ def test_footnote_markers_stay_out_of_the_amounts(marker, clean, tmp_path):
 
 def test_a_unit_printed_in_a_cell_is_converted_exactly(clean, tmp_path):
     item = _process(tmp_path, H.replace_cell("291.31", "2913100元")(REFERENCE.read_bytes()))
-    assert item.document["status"] == "loaded"
+    assert item.document.status == "loaded"
     assert facts(item, drop=("amount_text",)) == facts(clean, drop=("amount_text",))
     assert [(f.check, f.location, f.actual, f.message) for f in item.findings] == [(
         "amount_unit", "table 1 row 6 col 3", "2913100元",
@@ -110,7 +110,7 @@ def test_a_unit_printed_in_a_cell_is_converted_exactly(clean, tmp_path):
 @pytest.mark.parametrize("huge", ["1000000000000", "1" * 30, "123456789012345678901234567890.12"])
 def test_an_amount_no_column_holds_is_a_finding_on_its_cell(huge, clean, tmp_path):
     item = _process(tmp_path, H.replace_cell("291.31", huge)(REFERENCE.read_bytes()))
-    assert item.document["status"] == "loaded", item.document["error"]
+    assert item.document.status == "loaded", item.document.error
     [note] = [f for f in item.findings if f.check == "amount_fits"]
     assert (note.location, note.actual) == ("table 1 row 6 col 3", huge)
     assert "it was not loaded, the rest of the table was" in note.message
@@ -134,4 +134,4 @@ def test_imported_html_is_a_finding_not_a_silent_loss(clean, tmp_path):
 def test_two_entries_of_one_name_are_refused(tmp_path):
     item = _process(tmp_path, H.duplicate_entry(OTHER_DEPT.read_bytes())(REFERENCE.read_bytes()))
     assert item.reject_kind == "duplicate_part"
-    assert "two entries named 'word/document.xml'" in item.document["error"]
+    assert "two entries named 'word/document.xml'" in item.document.error

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from pipelines.lib import warehouse
-from pipelines.lib.ingest import load_processed
+from pipelines.lib.loading import load_processed
 from pipelines.lib.stages import process
 from tests.hostile import builders as B
 from tests.real.real_samples import REAL_PDFS
@@ -117,12 +117,12 @@ def _check(name: str, data: bytes, suffix: str, con: duckdb.DuckDBPyConnection) 
     """None when the mutant is handled cleanly, else what went wrong."""
     item = process(Path(f"/inbox/{name}{suffix}"), data=data)
     if item.reject_kind == "internal":
-        return f"{name}: {item.document['error']}"
-    if item.rejected and not (isinstance(item.document["error"], str) and len(item.document["error"]) > 15):
-        return f"{name}: rejected without a reason: {item.document['error']!r}"
+        return f"{name}: {item.document.error}"
+    if item.rejected and not (isinstance(item.document.error, str) and len(item.document.error) > 15):
+        return f"{name}: rejected without a reason: {item.document.error!r}"
     status = load_processed(con, item)
     if item.reject_kind == "internal":
-        return f"{name}: the warehouse refused it: {item.document['error']}"
+        return f"{name}: the warehouse refused it: {item.document.error}"
     if status not in ("loaded", "unchanged", "rejected"):
         return f"{name}: load says {status!r}"
     return None

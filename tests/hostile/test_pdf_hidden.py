@@ -26,7 +26,7 @@ def _facts(p: stages.Processed) -> dict:
 @pytest.fixture(scope="module")
 def clean() -> stages.Processed:
     p = stages.process(H.SAMPLE)
-    assert not p.rejected, p.document["error"]
+    assert not p.rejected, p.document.error
     return p
 
 
@@ -47,7 +47,7 @@ def test_the_clean_sample_reads_its_printed_figures(clean):
 def test_a_minus_a_viewer_does_not_show_changes_no_fact(tmp_path, clean, mode):
     hostile, n = _read(tmp_path, mode)
     assert n > 500  # every amount of every table got one
-    assert not hostile.rejected, hostile.document["error"]
+    assert not hostile.rejected, hostile.document.error
     got, want = _facts(hostile), _facts(clean)
     assert got.keys() == want.keys()
     for name in want:

@@ -48,9 +48,9 @@ def test_the_built_pdf_really_has_its_text_out_of_order(scrambled):
 
 def test_a_scrambled_text_layer_is_read_by_position_exactly_as_the_clean_file(scrambled):
     _, got = scrambled
-    assert not got.rejected, got.document["error"]
+    assert not got.rejected, got.document.error
     # typed from the sample (表一 部门预算收支总表): 202 魏县人民政府办公室, 预算年度：2022, 本年收入合计 837.01 万元
-    assert (got.document["department_name"], got.document["year"]) == ("魏县人民政府办公室", 2022)
+    assert (got.document.department_name, got.document.year) == ("魏县人民政府办公室", 2022)
     lines = got.frames["budget_lines"]
     line_201 = lines.filter((lines["subject_code"] == "201") & (lines["table_kind"] == "expenditure"))
     assert Decimal("714.85") in line_201["amount_wan"].to_list()
@@ -58,7 +58,7 @@ def test_a_scrambled_text_layer_is_read_by_position_exactly_as_the_clean_file(sc
     assert {k: v.height for k, v in _facts(got).items()} == {k: v.height for k, v in _facts(clean).items()}
     for name, frame in _facts(clean).items():
         assert frame.equals(_facts(got)[name]), name
-    assert got.document["n_tables"] == clean.document["n_tables"]
+    assert got.document.n_tables == clean.document.n_tables
     # … and says what it saw, naming the pages; the clean file says nothing of the kind
     said = [f.message for f in got.findings if f.check == "content_readable"]
     assert len(said) == 1 and "drawn out of reading order" in said[0] and "page(s) 1, 2, 3" in said[0]

@@ -12,25 +12,32 @@ from tests.real.real_samples import REAL, processed_real
 pytestmark = pytest.mark.real
 
 XINFANG = REAL / "陕西省" / "西安市" / "shaanxi_xian_xinfangju_2026_budget.pdf"
+# the one filing still read under 98 % (3 of its 142 amounts left out), and with the most findings (14; 西安 信访局
+# had 106 until its columns were read, 杭州 115 until its names were coded, 北京 27 until its pages were joined)
+UNDER_98 = MANY_FINDINGS = REAL / "江苏省" / "省本级" / "jiangsu_shengji_swbgt_2019_budget_tables.pdf"
 
 
 
 
-def _run(capsys, *args: str) -> tuple[int, list[str]]:
-    code = main(["check", *args, str(XINFANG)])
+def _run(capsys, *args: str, path=XINFANG) -> tuple[int, list[str]]:
+    code = main(["check", *args, str(path)])
     return code, capsys.readouterr().out.splitlines()
 
 
 def test_check_lists_every_finding_once_grouped_under_its_table(capsys):
-    item = processed_real(XINFANG)
-    code, out = _run(capsys)
+    item = processed_real(MANY_FINDINGS)
+    code, out = _run(capsys, path=MANY_FINDINGS)
     assert code == 0
     listed = [line.strip() for line in out if line.strip().startswith("[warning]") or line.strip().startswith("[error]")]
-    assert len(listed) == len(item.findings) >= 20
+    assert len(listed) == len(item.findings) >= 10
     headings = [line for line in out if re.match(r"^    \S+ · (#\d+|the filing)", line)]
     counts = [int(re.search(r"· (\d+) (warning|error)s?$", h).group(1)) for h in headings]
     assert sum(counts) == len(item.findings)
-    assert len(headings) < len(item.findings) / 3, "one heading per check and table, not per row"
+    # one heading per check and table, not per row (the real filings no longer print many findings in one table,
+    # so the groups are at most as many as the (check, table) pairs named)
+    groups = {(f.check, m.group(1) if (m := re.match(r"table (\d+)", f.location or "")) else None)
+              for f in item.findings}
+    assert len(headings) <= len(groups), "one heading per check and table, not per row"
 
 
 def test_tables_are_numbered_as_the_warehouse_keeps_them_with_their_pages(capsys):
@@ -53,8 +60,8 @@ def test_a_filing_without_a_department_code_says_so_in_words_and_warnings_do_not
 
 
 def test_every_amount_left_out_is_listed_under_its_table_and_the_coverage_finding_stays_short(capsys):
-    item = processed_real(XINFANG)
-    _, out = _run(capsys)
+    item = processed_real(UNDER_98)
+    _, out = _run(capsys, path=UNDER_98)
     gaps = item.frames["coverage_gaps"]
     (head,) = [line for line in out if line.startswith("  amounts left out (")]
     assert int(re.search(r"\((\d+),", head).group(1)) == gaps.height > 0
@@ -68,9 +75,9 @@ def test_ingest_names_each_filing_read_under_98_percent_with_the_coverage_checks
     from pipelines.lib.ingest import Summary, _report
 
     s = Summary()
-    for path in (XINFANG, REAL / "江苏省" / "苏州市" / "jiangsu_suzhou_shenjiju_2026_budget.pdf"):
+    for path in (UNDER_98, REAL / "江苏省" / "苏州市" / "jiangsu_suzhou_shenjiju_2026_budget.pdf"):
         _report(processed_real(path), "loaded", path, s)
-    (cov,) = [f for f in processed_real(XINFANG).findings if f.check == "coverage"]
-    assert [(p.endswith(XINFANG.name), pct) for p, pct in s.low_coverage] == [(True, cov.actual)]
+    (cov,) = [f for f in processed_real(UNDER_98).findings if f.check == "coverage"]
+    assert [(p.endswith(UNDER_98.name), pct) for p, pct in s.low_coverage] == [(True, cov.actual)]
     text = "\n".join(s.lines())
     assert "1 filing(s) loaded with under 98 % of their printed amounts read — `yusuan check FILE`" in text

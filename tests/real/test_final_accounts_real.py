@@ -58,9 +58,9 @@ def czj():
 
 
 def test_the_filing_is_a_department_final(czj):
-    assert czj.document["status"] == "loaded"
-    assert (czj.document["doc_type"], czj.document["scope"]) == ("final_accounts", "department")
-    assert (czj.document["department_name"], czj.document["year"]) == ("上海市普陀区财政局", 2024)
+    assert czj.document.status == "loaded"
+    assert (czj.document.doc_type, czj.document.scope) == ("final_accounts", "department")
+    assert (czj.document.department_name, czj.document.year) == ("上海市普陀区财政局", 2024)
 
 
 def test_summary_lines_with_carry_overs(czj):
@@ -150,7 +150,7 @@ def test_xinandaxue_final_balances_with_every_line():
     # = 本年支出 457,676.75 + 结余分配 4,970.88 + 年末结转和结余 106,848.91 (合计 569,496.54 both sides)
     item = process(REAL / "中央" / "教育部" / "chongqing_xinandaxue_2023_final.pdf", root=REAL)
     d = item.document
-    assert (d["status"], d["doc_type"], d["scope"], d["department_name"], d["year"]) == (
+    assert (d.status, d.doc_type, d.scope, d.department_name, d.year) == (
         "loaded", "final_accounts", "department", "西南大学", 2023)
     s = item.frames["budget_summary"].filter(table_kind="summary")
     got = {(r["side"], r["item"]): r["amount_wan"] for r in s.iter_rows(named=True) if r["subject_code"] is None}

@@ -97,7 +97,7 @@ def test_real_defects_surface_as_findings(real):
     assert ("empty_note_consistent", "table 21") in f24  # 三公 figures printed beside "故本表为空表"
     assert [x for x in f24 if x[0] == "subject_code_present"] == [
         ("subject_code_present", "table 19 row 5 col 1"), ("subject_code_present", "table 19 row 6 col 1")]  # 301|2, 301|7
-    assert real[2024].document["status"] == "loaded"
+    assert real[2024].document.status == "loaded"
 
     f26 = [f for f in real[2026].findings if f.check == "narrative_claims"]
     assert f26 and all(f.actual == "2026年" for f in f26)  # "比2026年预算增加793.14万元" in a 2026 budget

@@ -72,9 +72,9 @@ def test_the_pdf_gives_the_facts_of_the_docx(stem, frame):
 @pytest.mark.parametrize("stem", sorted(PAIRS))
 def test_the_pdf_loads_as_the_same_filing_with_every_table_recognised(stem):
     docx, pdf = (processed(p) for p in PAIRS[stem])
-    assert pdf.document["status"] == "loaded", pdf.document["error"]
+    assert pdf.document.status == "loaded", pdf.document.error
     fields = ("department_code", "department_name", "year", "unit", "doc_type")
-    assert {k: pdf.document[k] for k in fields} == {k: docx.document[k] for k in fields}
+    assert {k: getattr(pdf.document, k) for k in fields} == {k: getattr(docx.document, k) for k in fields}
     assert pdf.filing.problems == []
     assert [f for f in pdf.findings if f.check == "table_recognised"] == []
     assert [(t.kind, t.title, t.header) for t in pdf.filing.tables] == [

@@ -55,8 +55,8 @@ def _facts(item, frame: str, **where) -> dict:
 ])
 def test_department_and_year_come_from_where_the_filing_names_itself(processed, name, department, year):
     item = processed(name)
-    assert item.document["status"] == "loaded", item.document["error"]
-    assert (item.document["department_name"], item.document["year"]) == (department, year)
+    assert item.document.status == "loaded", item.document.error
+    assert (item.document.department_name, item.document.year) == (department, year)
 
 
 @pytest.mark.parametrize(("name", "department"), [
@@ -65,9 +65,9 @@ def test_department_and_year_come_from_where_the_filing_names_itself(processed, 
 ])
 def test_a_narrative_only_half_loads_as_the_filings_narrative(processed, name, department):
     item = processed(name)
-    assert item.document["status"] == "loaded", item.document["error"]
-    assert item.document["part"] == "narrative"
-    assert (item.document["department_name"], item.document["year"]) == (department, 2019)
+    assert item.document.status == "loaded", item.document.error
+    assert item.document.part == "narrative"
+    assert (item.document.department_name, item.document.year) == (department, 2019)
     assert item.frames["budget_lines"].height == 0
 
 

@@ -78,8 +78,13 @@ TITLES = {
     ],
     "assets": ["国有资产占用情况表", "国有资产使用情况表", "部门固定资产占用情况表"],
     "org_structure": ["部门机构设置情况"],
+    "contents": ["目录", "报表目录"],  # 西安: the list of tables (报表 | 报表名称 | 是否空表 | 公开空表理由)
     "unknown": ["政府购买服务支出表", "财政专户管理资金预算支出表", "专项资金预算汇总表"],
 }
+# 西安 部门综合预算: the 支出总表 prints spending by fund source, and the 一般公共预算支出明细表 by economic class holds
+# 基本 and 专项 spending — their titles name the kind whatever the header suggests (layouts.TITLE_OVER_HEADER)
+TITLES["expenditure"] += ["部门综合预算支出总表", "2019年部门综合预算支出总表"]
+TITLES["general_public_expenditure"] += ["部门综合预算一般公共预算支出明细表（按支出经济分类科目）"]
 
 
 @pytest.mark.parametrize(("kind", "title"), [(k, t) for k, ts in TITLES.items() for t in ts])

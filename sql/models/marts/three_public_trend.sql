@@ -19,7 +19,9 @@ three_public as (
         sum(amount_wan)::decimal(18, 6) as amount_wan
 
     from {{ ref("fct_three_public") }}
-    where fund_source = 'total'
+    -- the filing's own figures: the year before's budget and the change printed beside them are series of
+    -- another year (each year's 三公 comes from its own filing, the change is computed below)
+    where fund_source = 'total' and basis in ('budget', 'adjusted_budget', 'final')
     group by department_key, doc_type, scope, basis, category, year
 
 ),

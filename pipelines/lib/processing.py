@@ -1,0 +1,269 @@
+"""The processing stage, one file at a time and pure (no warehouse): read (sniff, docx/pdf reader, classify) →
+normalize → checks → pandera, into a :class:`~pipelines.lib.record.Processed` the load stage writes.
+
+    read_filing   bytes → Filing              (raises RejectedFile)
+    process       path  → Processed           (never raises for a bad file: the reason lands in
+                                               ``Processed.document.error``)
+    process_batch the same for several files, one pandera run per frame over them all
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from pipelines.lib import coverage
+from pipelines.lib import frames as F
+from pipelines.lib.checks import CheckResult, Finding, Validation, validate
+from pipelines.lib.discovery import read_regular_file, region_of
+from pipelines.lib.errors import RejectedFile
+from pipelines.lib.messages import (
+    OWN_SUFFIXES,
+    WHAT_IT_IS,
+    internal_reason,
+    join_reasons,
+    printable,
+    printable_path,
+    with_advice,
+)
+from pipelines.lib.model import Filing
+from pipelines.lib.normalize import normalize
+from pipelines.lib.record import FilingRecord, Processed
+from pipelines.schemas.models import MODELS
+
+# frames that are not budget facts
+NOT_FACTS = ("findings", "check_results", "table_cells", "coverage", "coverage_gaps")
+
+
+def read_filing(data: bytes, name: str = "") -> Filing:
+    """Bytes → classified Filing.  Raises :class:`RejectedFile` with an operator-readable reason."""
+    from pipelines.lib import classify, safe_io
+
+    kind = safe_io.sniff(data)
+    if kind == "docx":
+        from pipelines.lib.docx_reader import read_docx
+
+        raw = read_docx(data)
+    elif kind == "pdf":
+        from pipelines.lib.pdf_reader import read_pdf
+
+        raw = read_pdf(data)
+    else:
+        what, hint = WHAT_IT_IS.get(kind, WHAT_IT_IS["unknown"])
+        suffix = Path(name).suffix.lower()
+        # Name the disguise only where the content has an extension of its own and the name lies.
+        own = OWN_SUFFIXES.get(kind, ())
+        renamed = f", renamed {suffix}" if own and suffix and suffix not in own else ""
+        raise RejectedFile(f"this is {what}{renamed}; {hint}", kind=kind)
+    filing = classify.classify(raw)
+    filing.raw = raw
+    return filing
+
+
+def _schema_validate(frames: dict[str, pl.DataFrame], document_id: str) -> tuple[dict, list[Finding]]:
+    """pandera, lazily: rows that fail are dropped from the load and reported, never silently."""
+    findings: list[Finding] = []
+    kept = {}
+    for name, df in frames.items():
+        try:
+            kept[name] = MODELS[name].validate(df, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            cases = err.failure_cases
+            bad_rows = sorted({int(i) for i in cases["index"].drop_nulls().to_list()})
+            for case in cases.head(50).iter_rows(named=True):
+                row = df.row(int(case["index"]), named=True) if case["index"] is not None else {}
+                where = (f"table {row.get('source_table')} row {row.get('source_row')}" if row else name)
+                findings.append(Finding(
+                    "warning", "schema", row.get("table_kind") or name, where, case["check"],
+                    str(case["failure_case"]),
+                    f"{name}.{case['column']} = {case['failure_case']!r} fails {case['check']}; the row was not loaded",
+                ))
+            kept[name] = df.with_row_index("_i").filter(~pl.col("_i").is_in(bad_rows)).drop("_i")
+    return kept, findings
+
+
+def _schema_validate_batch(frames: list[dict[str, pl.DataFrame]],
+                           document_ids: list[str]) -> list[tuple[dict, list[Finding]] | None]:
+    """pandera once per frame name over the frames of many filings stacked, instead of once per filing.
+
+    pandera's cost is mostly per call (~20 ms a frame, whatever its size), so six small frames cost a
+    filing ~120 ms alone and a few ms in a batch.  Every check of the models is row-wise, or a
+    uniqueness whose key starts with ``document_id``, so a row fails in the stack exactly when it fails
+    in its own filing's frame.  A filing none of whose rows fails gets its frames back unchanged; every
+    other filing (a failing row, found by its position in the stack), any filing whose bytes another of
+    the batch shares (one document_id twice would collide in the uniqueness checks) and every filing when
+    a failure is not a row (a missing column, a wrong dtype) gets ``None``: validate it alone with
+    :func:`_schema_validate`, which makes its findings exactly what they always were.
+    """
+    n = len(frames)
+    result: list[tuple[dict, list[Finding]] | None] = [None] * n
+    seen: set[str] = set()
+    batch = []
+    for i, doc_id in enumerate(document_ids):
+        if doc_id not in seen and set(frames[i]) <= set(MODELS):
+            batch.append(i)
+        seen.add(doc_id)
+    if len(batch) < 2:
+        return result
+    failed: set[int] = set()
+    for name, model in MODELS.items():
+        members = [i for i in batch if name in frames[i]]
+        if not members:
+            continue
+        parts = [frames[i][name] for i in members]
+        try:
+            model.validate(pl.concat(parts, how="vertical", rechunk=False), lazy=True)
+        except pa.errors.SchemaErrors as err:
+            index = err.failure_cases["index"]
+            if index.null_count():
+                return [None] * n  # a failure of a whole frame: find whose, filing by filing
+            ends = list(accumulate(df.height for df in parts))
+            failed.update(members[bisect_right(ends, int(row))] for row in index.unique().to_list())
+    for i in batch:
+        if i not in failed:
+            result[i] = (dict(frames[i]), [])
+    return result
+
+
+@dataclass
+class _Normalized:
+    """A filing read, normalized and checked, its frames not yet schema-validated."""
+
+    doc: FilingRecord
+    path: Path
+    filing: Filing
+    validation: Validation
+    frames: dict[str, pl.DataFrame]
+    coverage: dict[str, pl.DataFrame] = field(default_factory=dict)  # quality.coverage frames (no pandera model)
+
+
+def process(path: Path, *, root: Path | None = None, county: str | None = None,
+            data: bytes | None = None) -> Processed:
+    """Read, normalize and validate one file.  A bad file gives a rejected document, not an exception."""
+    step = _normalized(Path(path), root, county, data)
+    return step if isinstance(step, Processed) else _validated([step])[0]
+
+
+def process_batch(files: list[tuple[Path, Path | None]], county: str | None = None) -> list[Processed]:
+    """:func:`process` for several files (``(path, root)`` pairs), in order, with one pandera run per frame
+    over the whole batch instead of one per filing (see :func:`_schema_validate_batch`).  The results are
+    the same as :func:`process` on each file alone."""
+    steps = [_normalized(Path(path), root, county, None) for path, root in files]
+    done = iter(_validated([s for s in steps if isinstance(s, _Normalized)]))
+    return [s if isinstance(s, Processed) else next(done) for s in steps]
+
+
+def _normalized(path: Path, root: Path | None, county: str | None, data: bytes | None) -> Processed | _Normalized:
+    """Read, normalize and check identities; a Processed when the file is rejected on the way."""
+    region, county = region_of(path, root, county)
+    # keyed by the hash of its path until its bytes are read (a file that cannot be read keeps that key)
+    doc = FilingRecord(hashlib.sha256(os.fsencode(path)).hexdigest(), printable(path.name), printable_path(path),
+                       region=region and printable_path(Path(region)), county=county and printable(county))
+    try:
+        if data is None:
+            data = read_regular_file(path)
+        doc = replace(doc, document_id=hashlib.sha256(data).hexdigest(), file_size=len(data))
+        filing = read_filing(data, path.name)
+    except RejectedFile as err:
+        return _rejected(doc, with_advice(err.reason, err.kind), err.kind)
+    except OSError as err:
+        return _rejected(doc, f"cannot read the file ({err.strerror or err}); check that it exists "
+                         "and that yusuan may read it", "unreadable")
+    except Exception as err:  # a reader bug must cost one file, not the batch
+        return _rejected(doc, internal_reason("reading", err), "internal")
+
+    doc = replace(doc, department_code=filing.department_code, department_name=filing.department_name,
+                  year=filing.year, doc_type=filing.doc_type, scope=filing.scope, unit=filing.unit,
+                  file_type=filing.file_type, pages=filing.pages, n_tables=len(filing.tables), part=filing.part,
+                  printed_name=filing.printed_name)  # load._record_alias keeps printed_name as an alias
+    try:
+        norm = normalize(filing, doc.document_id)
+        validation: Validation = validate(filing, norm)
+        frames = norm.frames()
+    except Exception as err:  # as above: reject this file, and say it is our fault
+        return _rejected(doc, internal_reason("normalizing and checking", err), "internal", filing)
+    cov = coverage.measure(filing, norm)
+    cov_result = cov.result()
+    validation.results.append(cov_result)
+    validation.findings.extend(cov_result.findings)
+    return _Normalized(doc, path, filing, validation, frames, cov.frames(doc.document_id))
+
+
+def _validated(steps: list[_Normalized]) -> list[Processed]:
+    """Schema-validate the steps' frames (together where possible) and finish each into a Processed."""
+    try:
+        batch = _schema_validate_batch([s.frames for s in steps], [s.doc.document_id for s in steps])
+    except Exception:  # frames that cannot even be stacked: validate each filing alone, as before
+        batch = [None] * len(steps)
+    out = []
+    for step, result in zip(steps, batch, strict=True):
+        try:
+            frames, schema_findings = result if result is not None else _schema_validate(
+                step.frames, step.doc.document_id)
+            out.append(_finish(step, frames, schema_findings))
+        except Exception as err:
+            out.append(_rejected(step.doc, internal_reason("normalizing and checking", err), "internal",
+                                 step.filing))
+    return out
+
+
+def _finish(step: _Normalized, frames: dict[str, pl.DataFrame], schema_findings: list[Finding]) -> Processed:
+    doc, filing, validation = step.doc, step.filing, step.validation
+    findings = validation.findings + schema_findings
+    errors = [f for f in findings if f.severity == "error"]
+    reject_kind = None
+    if errors:
+        doc = replace(doc, error=join_reasons([f.message.removeprefix("Rejected: ") for f in errors]))
+        reject_kind = "validation"
+    else:
+        doc = replace(doc, status="loaded")
+    frames["findings"] = pl.DataFrame([f.as_row(doc.document_id) for f in findings] or None, schema=F.FINDINGS)
+    frames["check_results"] = check_results_frame(validation.results, doc.document_id)
+    frames["table_cells"] = table_cells_frame(filing, doc.document_id)
+    frames.update(step.coverage)
+    return Processed(doc, frames, validation.results, findings, filing, reject_kind)
+
+
+def _rejected(doc: FilingRecord, reason: str, kind: str, filing: Filing | None = None) -> Processed:
+    """A rejected Processed, saying why."""
+    return Processed(replace(doc, error=reason, status="rejected"), filing=filing, reject_kind=kind)
+
+
+def table_cells_frame(filing: Filing, document_id: str) -> pl.DataFrame:
+    """Every cell the reader saw, with the kind and title of the logical table it belongs to."""
+    if filing.raw is None:
+        return pl.DataFrame(schema=F.TABLE_CELLS)
+    owner = {p: t for t in filing.tables for p in (t.parts or [t.index])}
+    cols: dict[str, list] = {k: [] for k in F.TABLE_CELLS}
+    for rt in filing.raw.tables:
+        t = owner.get(rt.index)
+        for row in rt.rows:
+            for c in row:
+                cols["source_table"].append(rt.index)
+                cols["logical_table"].append(t.index if t else None)
+                cols["table_kind"].append(t.kind if t else None)
+                cols["title"].append(t.title if t else None)
+                cols["source_row"].append(c.row)
+                cols["source_col"].append(c.col)
+                cols["row_span"].append(c.row_span)
+                cols["col_span"].append(c.col_span)
+                cols["text"].append(c.text)
+                cols["page"].append(c.page)
+    n = len(cols["text"])
+    cols["document_id"] = [document_id] * n
+    return pl.DataFrame(cols, schema=F.TABLE_CELLS)
+
+
+def check_results_frame(results: list[CheckResult], document_id: str) -> pl.DataFrame:
+    """One row per (check, table): passed / failed / not_run, with counts — the coverage of validation."""
+    rows = [{"document_id": document_id, "check": r.check, "table_kind": r.table_kind, "status": r.status,
+             "compared": r.compared, "within_rounding": r.within_rounding, "failures": len(r.findings),
+             "reason": r.reason} for r in results]
+    return pl.DataFrame(rows or None, schema=F.CHECK_RESULTS)
