@@ -174,6 +174,10 @@ def cmd_docs(args) -> int:
     from pipelines.lib import dictionary
 
     if args.dictionary:
+        if not args.dictionary_out:  # the files generated from the one source of each relation and vocabulary
+            from pipelines.lib import ddl
+            print(f"vocabularies written: {dictionary.write_vocabularies()}")
+            print(f"tables of the frames written: {ddl.write_frames_ddl()}")
         path = dictionary.write(Path(args.dictionary_out) if args.dictionary_out else None)
         print(f"data dictionary written: {path}")
         return 0
@@ -353,7 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
                    f"{DEFAULT_DB})")
     d.add_argument("--out", default="data/docs", help="folder for index.html (default data/docs)")
     d.add_argument("--dictionary", action="store_true",
-                   help="instead, regenerate the Markdown data dictionary (docs/dictionary.md) from the YAML")
+                   help="instead, regenerate the files derived from the models and vocabularies (sql/ddl/20_frames.sql, "
+                        "the vocabularies of sql/dbt_project.yml) and the data dictionary (docs/dictionary.md)")
     d.add_argument("--dictionary-out", help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_docs)
     h = sub.add_parser("report", help="write a static HTML report per county and per department, with charts")

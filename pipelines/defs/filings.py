@@ -22,6 +22,7 @@ from pipelines.lib import warehouse as wh
 from pipelines.lib.check_registry import CHECKS, filing_outcomes, owner
 from pipelines.lib.loading import load_group
 from pipelines.lib.workers import auto_jobs, processed_chunks
+from pipelines.schemas.models import RELATIONS
 
 filings = dg.DynamicPartitionsDefinition(name="filings")
 
@@ -29,8 +30,7 @@ FILE = dg.AssetKey(["raw", "filings"])
 
 # One asset check per check declared in pipelines.lib.check_registry, all on the filings asset.
 CHECK_SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
-STAGING_TABLES = ("table_cells", "budget_lines", "budget_summary", "three_public", "performance_indicators", "projects",
-                  "narrative_figures", "findings", "check_results")
+STAGING_TABLES = tuple(r.frame for r in RELATIONS)  # rows loaded per relation (schemas/models.py)
 
 # One key, not one per table: Dagster writes one event per key per partition, and at 30-70 ms an event
 # (SQLite run storage) nine keys made a 300-filing drop 3.6x slower than `yusuan ingest`, two keys 2.6x.

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# the tables one identity is checked in (checks.validate runs hierarchy_sum and measures_sum on each)
-LINE_KINDS = ("income", "expenditure", "general_public_expenditure", "gov_fund_expenditure",
-              "soe_capital_expenditure", "basic_expenditure")
+# LINE_KINDS: the tables checks.validate runs hierarchy_sum and measures_sum on
+from pipelines.lib.vocab import LINE_KINDS
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,11 @@ CHECKS: tuple[Check, ...] = (
     Check("cells_readable", "every amount cell was read, every table recognised, every content readable",
           findings=("amount_parses", "amount_fits", "amount_unit", "footnote_marker", "subject_code_present",
                     "subject_unique", "summary_item_known", "table_recognised", "content_readable",
-                    "three_public_prior_year", "year_row"),
+                    "three_public_prior_year", "year_row",
+                    # 绩效目标 tables (performance.py): a layout or row not read, a project without a name, funds that
+                    # do not add up
+                    "performance_table_layout", "performance_row_unread", "performance_project_name",
+                    "project_funds_sum"),
           source="normalize"),
     Check("empty_note_consistent", "a table declared empty prints no amounts"),
     Check("schema", "the frames pass their pandera models: types, code patterns, enumerations, grain",

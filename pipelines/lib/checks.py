@@ -22,11 +22,8 @@ from decimal import Decimal
 from pipelines.lib.model import Filing
 from pipelines.lib.normalize import Line, Normalized
 from pipelines.lib.numbers import Amount
+from pipelines.lib.vocab import BUDGET_KINDS
 
-BUDGET_KINDS = (
-    "summary", "income", "expenditure", "fiscal_summary", "general_public_expenditure",
-    "basic_expenditure", "gov_fund_expenditure", "soe_capital_expenditure", "three_public",
-)
 LABELS = {
     "summary": "收支总表", "income": "收入总表", "expenditure": "支出总表", "fiscal_summary": "财政拨款收支总表",
     "general_public_expenditure": "一般公共预算支出表", "basic_expenditure": "基本支出表",

@@ -27,8 +27,9 @@ from pipelines.lib.classify_identity import (
     plausible_name,
 )
 from pipelines.lib.classify_meta import Meta, parse_meta
-from pipelines.lib.classify_text import BUDGET_KINDS, KINDS, key, kind_from_title, squash
+from pipelines.lib.classify_text import KINDS, key, kind_from_title, squash
 from pipelines.lib.model import Cell, Filing, RawDocument, RawTable, Table
+from pipelines.lib.vocab import BUDGET_KINDS
 
 # What other modules import from here: the front door of classify; the rooms behind it are classify_text.py (kinds,
 # matching keys, titles), classify_meta.py (metadata lines), classify_header.py (one physical table) and

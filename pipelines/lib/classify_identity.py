@@ -11,8 +11,9 @@ from collections import Counter
 from pipelines.lib import layouts
 from pipelines.lib.classify_header import _Parsed
 from pipelines.lib.classify_meta import _PARA_DEPT_YEAR, _TITLE_YEAR, Meta, parse_meta
-from pipelines.lib.classify_text import BUDGET_KINDS, key, squash
+from pipelines.lib.classify_text import key, squash
 from pipelines.lib.model import RawDocument, Table
+from pipelines.lib.vocab import BUDGET_KINDS
 
 
 def plausible_name(text: str | None) -> str | None:

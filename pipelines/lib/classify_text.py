@@ -7,29 +7,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-BUDGET_KINDS = (
-    "summary",
-    "income",
-    "expenditure",
-    "fiscal_summary",
-    "general_public_expenditure",
-    "basic_expenditure",
-    "gov_fund_expenditure",
-    "soe_capital_expenditure",
-    "three_public",
-    "gov_fund_summary",  # 西安 部门综合预算政府性基金收支表: a 收支总表 of the 政府性基金 alone
-)
-KINDS = (
-    *BUDGET_KINDS,
-    "performance_target",
-    "procurement",
-    "assets",
-    "org_structure",
-    "project_expenditure",
-    "office_operation",
-    "contents",  # the filing's list of its tables (目录 / 报表目录: 表1 … 是否空表): no budget table
-    "unknown",
-)
+from pipelines.lib.vocab import TableKind, codes
+
+# The kinds a table is classified as: every TableKind but the narrative, which is text (vocab.py)
+KINDS = tuple(kind for kind in codes(TableKind) if kind != TableKind.narrative)
 
 # Traditional characters seen in titles, headers and labels (台安, plpkl, 沅陵 filings).
 _T2S_PAIRS = (

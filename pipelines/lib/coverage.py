@@ -28,20 +28,18 @@ from decimal import Decimal
 
 import polars as pl
 
+from pipelines.lib import vocab
 from pipelines.lib.checks import CheckResult, Finding
 from pipelines.lib.frames import COVERAGE, COVERAGE_GAPS
 from pipelines.lib.model import Filing, Table
 from pipelines.lib.normalize import Normalized
 from pipelines.lib.numbers import BadNumber, clean, parse_amount
 
-# Table kinds whose numeric cells are amounts yusuan promises to read.
-COUNTED_KINDS = (
-    "summary", "income", "expenditure", "fiscal_summary", "general_public_expenditure", "basic_expenditure",
-    "gov_fund_expenditure", "soe_capital_expenditure", "three_public", "office_operation", "gov_fund_summary",
-)
+# Table kinds whose numeric cells are amounts yusuan promises to read (vocab.COUNTED_KINDS), and those of
+# subject-coded lines (vocab.SUBJECT_KINDS).
+COUNTED_KINDS = vocab.COUNTED_KINDS
 THRESHOLD = Decimal("98")
-SUBJECT_TABLES = ("income", "expenditure", "general_public_expenditure", "basic_expenditure", "gov_fund_expenditure",
-                  "soe_capital_expenditure", "office_operation")
+SUBJECT_TABLES = vocab.SUBJECT_KINDS
 _CODE_HEADER = re.compile(r"编码|代码|(^|/)(类|款|项)$")
 _ROWNO_HEADER = re.compile(r"行次|序号|栏次|编号|^行$")
 _CODE_SHAPE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")

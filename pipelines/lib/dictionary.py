@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.lib import transform
+from pipelines.lib import transform, vocab
 
 _DOC_BLOCK = re.compile(r"{%\s*docs\s+(\w+)\s*%}(.*?){%\s*enddocs\s*%}", re.S)
 _DOC_REF = re.compile(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}")
@@ -49,6 +49,28 @@ def doc_blocks(root: Path | None = None) -> dict[str, str]:
         for name, text in _DOC_BLOCK.findall(path.read_text(encoding="utf-8")):
             blocks[name] = text.strip()
     return blocks
+
+
+_VARS_HEAD = ("  # GENERATED from pipelines/lib/vocab.py by `yusuan docs --dictionary`: edit vocab.py, not these lines "
+              "(tests/sql/test_dbt_project.py fails when they are stale).\n")
+
+
+def vocabularies_yaml() -> str:
+    """The ``vars:`` block that ends ``sql/dbt_project.yml``: every vocabulary of :mod:`pipelines.lib.vocab`."""
+    block = {"vars": {"vocabularies": {name: {m.value: m.term for m in members}
+                                       for name, members in vocab.VOCABULARIES.items()}}}
+    text = yaml.safe_dump(block, allow_unicode=True, sort_keys=False, width=10_000, indent=2)
+    head, rest = text.split("\n", 1)
+    return f"{head}\n{_VARS_HEAD}{rest}"
+
+
+def write_vocabularies(root: Path | None = None) -> Path:
+    """Rewrite the ``vars:`` block of ``sql/dbt_project.yml`` (its last block) from :mod:`pipelines.lib.vocab`."""
+    path = (root or transform.project_dir()) / "dbt_project.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nvars:\n") + 1
+    path.write_text(text[:start] + vocabularies_yaml(), encoding="utf-8")
+    return path
 
 
 def vocabularies(root: Path | None = None) -> dict[str, dict[str, str]]:

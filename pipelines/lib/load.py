@@ -23,23 +23,11 @@ from pipelines.lib.db import (
 )
 from pipelines.lib.frames import FRAMES
 from pipelines.lib.restatements import supersede_older
+from pipelines.lib.vocab import DocType, Scope, Unit, codes
+from pipelines.schemas.models import RELATIONS
 
-# frame name (frames.FRAMES) -> the table that keeps it
-FRAME_TABLES = {
-    "budget_lines": "staging.budget_lines",
-    "budget_summary": "staging.budget_summary",
-    "three_public": "staging.three_public",
-    "performance_indicators": "staging.performance_indicators",
-    "projects": "staging.projects",
-    "narrative_figures": "staging.narrative_figures",
-    "findings": "quality.findings",
-    "table_cells": "raw.table_cells",
-    "check_results": "quality.check_results",
-    "procurement": "staging.procurement",
-    "unit_lines": "staging.unit_lines",
-    "coverage": "quality.coverage",
-    "coverage_gaps": "quality.coverage_gaps",
-}
+# frame name (frames.FRAMES) -> the table that keeps it (schemas/models.py RELATIONS)
+FRAME_TABLES = {r.frame: r.table for r in RELATIONS}
 
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are
@@ -101,14 +89,12 @@ def _check_document(document: Mapping[str, Any]) -> dict[str, Any]:
         if not document.get(key):
             raise ValueError(f"document needs a non-empty {key!r}")
     doc = {key: document.get(key) for key in DOCUMENT_KEYS}
-    doc["doc_type"] = doc["doc_type"] or "budget"
-    if doc["doc_type"] not in ("budget", "final_accounts"):
-        raise ValueError(f"doc_type {doc['doc_type']!r} is not one of 'budget', 'final_accounts'")
-    doc["scope"] = doc["scope"] or "department"
-    if doc["scope"] not in ("department", "unit"):
-        raise ValueError(f"scope {doc['scope']!r} is not one of 'department', 'unit'")
-    if doc["unit"] not in (None, "万元", "元"):
-        raise ValueError(f"unit {doc['unit']!r} is not one of '万元', '元' (or None)")
+    doc["doc_type"] = doc["doc_type"] or DocType.budget.value
+    doc["scope"] = doc["scope"] or Scope.department.value
+    for key, allowed in (("doc_type", DocType), ("scope", Scope), ("unit", Unit)):
+        if doc[key] not in codes(allowed) and not (key == "unit" and doc[key] is None):
+            raise ValueError(f"{key} {doc[key]!r} is not one of {', '.join(repr(v) for v in codes(allowed))}"
+                             + (" (or None)" if key == "unit" else ""))
     if doc["year"] is not None and not isinstance(doc["year"], int):
         raise ValueError(f"year {doc['year']!r} is not an integer")
     if not re.fullmatch(r"[0-9a-f]{64}", str(doc["document_id"])):

@@ -61,6 +61,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "update core.restatements set scope = 'department' where scope is null",
             "update core.restatements set basis = 'budget' "
             "where basis is null and relation in ('budget_lines', 'budget_summary', 'three_public')",
+            # What a project's 绩效目标 form prints (docs/warehouse.md), added just before versioning: a version-1
+            # warehouse may lack these columns.  (The DDL used to add them with `alter table … if not exists`.)
+            *(f"alter table staging.projects add column if not exists {column} {kind}" for column, kind in (
+                ("cost_basis", "varchar"), ("project_code", "varchar"), ("supervisor", "varchar"),
+                ("implementer", "varchar"), ("nature", "varchar"), ("category", "varchar"),
+                ("total_funds_yuan", "decimal(18, 2)"), ("total_funds_wan", "decimal(18, 6)"),
+                ("annual_funds_yuan", "decimal(18, 2)"), ("annual_funds_wan", "decimal(18, 6)"),
+                ("fiscal_funds_yuan", "decimal(18, 2)"), ("fiscal_funds_wan", "decimal(18, 6)"),
+                ("objective", "varchar"), ("overall_objective", "varchar"), ("attributes", "varchar"))),
         ),
     ),
     Migration(

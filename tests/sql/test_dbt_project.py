@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from wh_filings import weixian_2023_frames, weixian_doc
 
-from pipelines.lib import dictionary, transform, warehouse
+from pipelines.lib import dictionary, transform, vocab, warehouse
 from pipelines.schemas import models as schemas
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +59,13 @@ def test_the_models_document_every_column_they_build(con):
         assert [c.name for c in by_name[name].columns] == built, name
 
 
+def test_vocabularies_are_written_from_the_vocab_module_and_current():
+    project = (transform.project_dir() / "dbt_project.yml").read_text(encoding="utf-8")
+    assert project.endswith("\n" + dictionary.vocabularies_yaml()), (
+        "the vocabularies of sql/dbt_project.yml are stale: run `yusuan docs --dictionary`")
+    assert dictionary.vocabularies() == vocab.terms()
+
+
 def test_vocabularies_are_the_validators_lists():
     vocab = {name: list(values) for name, values in dictionary.vocabularies().items()}
     assert vocab["line_table_kind"] == schemas.TABLE_KINDS
@@ -67,6 +74,10 @@ def test_vocabularies_are_the_validators_lists():
     assert vocab["category"] == schemas.CATEGORIES
     assert vocab["fund_source"] == schemas.FUND_SOURCES
     assert vocab["basis"] == schemas.BASES
+    # typed here: a few values and terms as the dictionary has always printed them
+    assert vocab["basis"][:3] == ["budget", "adjusted_budget", "final"]
+    assert vocab["check_status"] == ["passed", "failed", "not_run"]
+    assert dictionary.vocabularies()["category"]["vehicle_operation"] == "公务用车运行费"
     # every value has a Chinese term
     for name, values in dictionary.vocabularies().items():
         for value, term in values.items():

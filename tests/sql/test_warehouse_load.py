@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -12,7 +13,7 @@ import polars as pl
 import pytest
 from wh_filings import count, doc_id, frame, lines, weixian_2023_frames, weixian_doc
 
-from pipelines.lib import warehouse
+from pipelines.lib import ddl, vocab, warehouse
 from pipelines.lib.frames import FRAMES
 
 STAGED = [
@@ -66,6 +67,30 @@ def test_staging_tables_match_the_frame_specs(con, name):
         [schema, table],
     ).fetchall()
     assert dict(columns) == {col: _DUCKDB_TYPES[dtype] for col, dtype in FRAMES[name].items()}
+
+
+def test_the_tables_of_the_frames_are_generated_from_the_models_and_current():
+    text = (warehouse.DDL_DIR / ddl.FRAMES_DDL).read_text(encoding="utf-8")
+    assert text == ddl.frames_ddl(), "sql/ddl/20_frames.sql is stale: run `yusuan docs --dictionary`"
+    # typed here, not read from the generator: what the warehouse has always declared for these columns
+    assert "    basis varchar not null default 'budget',  -- budget 预算数" in text
+    assert "    severity varchar not null check (severity in ('error', 'warning', 'info'))," in text
+    assert '    "check" varchar not null,' in text
+    assert "    amount_yuan decimal(18, 2)," in text and "    cost_wan decimal(18, 6)," in text
+
+
+def test_the_constraints_the_models_declare_hold_in_the_warehouse(con):
+    doc = "0" * 64
+    con.execute("insert into quality.check_results (document_id, \"check\", status) values (?, 'schema', 'passed')",
+                [doc])
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("insert into quality.check_results (document_id, \"check\", status) values (?, 'schema', 'ok')",
+                    [doc])
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("insert into staging.budget_lines (document_id, table_kind) values (?, 'income')", [doc])
+    con.execute("insert into staging.three_public (document_id, category, fund_source) values (?, 'total', 'total')",
+                [doc])
+    assert con.execute("select basis from staging.three_public").fetchall() == [("budget",)]
 
 
 def test_loading_the_same_filing_twice_changes_nothing(con):
@@ -361,3 +386,31 @@ def test_a_file_named_like_a_schema_is_refused(tmp_path):
     with pytest.raises(ValueError, match="named like one of its schemas"):
         warehouse.connect(tmp_path / "marts.duckdb")
     assert not (tmp_path / "marts.duckdb").exists()
+
+
+# The hand-written DDL of the tables that are not frames (core.*) lists allowed values too: each list must be its
+# vocabulary's (the frames' lists are generated from the models, whose isin come from the same enums).
+_CHECKED_VOCABULARIES = {
+    ("core", "documents", "doc_type"): vocab.DocType,
+    ("core", "documents", "scope"): vocab.Scope,
+    ("core", "documents", "unit"): vocab.Unit,
+    ("core", "documents", "status"): vocab.DocStatus,
+    ("core", "restatements", "change_kind"): vocab.ChangeKind,
+    ("core", "department_aliases", "matched_by"): vocab.MatchedBy,
+    ("quality", "findings", "severity"): vocab.Severity,
+    ("quality", "check_results", "status"): vocab.CheckStatus,
+}
+
+
+def test_every_check_constraint_lists_its_vocabulary(con):
+    rows = con.execute(
+        "select schema_name, table_name, constraint_column_names, expression from duckdb_constraints() "
+        "where constraint_type = 'CHECK' and database_name = current_database()").fetchall()
+    seen = set()
+    for schema, table, (column,), expression in rows:
+        key = (schema, table, column)
+        assert key in _CHECKED_VOCABULARIES, f"{key} has a check constraint no vocabulary is declared for"
+        allowed = set(re.findall(r"'([^']*)'", expression))
+        assert allowed == set(vocab.codes(_CHECKED_VOCABULARIES[key])), key
+        seen.add(key)
+    assert seen == set(_CHECKED_VOCABULARIES)
