@@ -1,10 +1,10 @@
 """One asset per dbt model of ``sql/`` (dagster-dbt ``@dbt_assets``), its dbt tests as asset checks, and the export.
 
 Lineage: ``raw/filings`` (every dbt source: the tables the filing assets load) → ``dw/*`` → ``marts/*``
-→ ``exports/parquet``.  The step runs the same ``dbt build`` as ``yusuan ingest``
-(:func:`pipelines.lib.transform.build`, dbt's programmatic runner, in this process with the manifest
-parsed once) and reports each model as a materialization and each test as an asset check.  Writers
-share the ``warehouse`` pool, so dbt never waits for the file's lock.
+→ ``exports/parquet``.  The step builds the models as ``yusuan ingest`` does — all of them from dbt's compiled
+SQL (:mod:`pipelines.lib.model_runs`, compiled once per project version), a selection with ``dbt build
+--select`` (:func:`pipelines.lib.transform.build`) — and reports each model as a materialization and each
+dbt test as an asset check.  Writers share the ``warehouse`` pool, so a build never waits for the file's lock.
 """
 
 import json
@@ -19,7 +19,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.filings import FILE
 from pipelines.defs.resources import warehouse_path
-from pipelines.lib import settings, transform
+from pipelines.lib import model_runs, settings, transform
 from pipelines.lib import warehouse as wh
 
 MANIFEST = transform.manifest_path(warehouse_path())
@@ -70,7 +70,8 @@ def _dbt_name(key: dg.AssetKey) -> str:
 
 @dbt_assets(manifest=MANIFEST, dagster_dbt_translator=TRANSLATOR, name="sql_models", pool="warehouse")
 def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> Iterator[Any]:
-    """``dbt build`` of the selected models (and their tests) on the warehouse, as ``yusuan ingest`` runs it."""
+    """The selected models and their tests on the warehouse: all of them as ``yusuan ingest`` builds them (dbt's
+    compiled SQL, :mod:`pipelines.lib.model_runs`), a part of them with ``dbt build --select``."""
     with warehouse.get_connection() as con:
         wh.apply_ddl(con)  # the sources (core, staging, …) exist before dbt reads them
     path = str(Path(warehouse.database).resolve())
@@ -80,7 +81,16 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
     select = None if every else sorted(all_models[n].path.stem for n in selected if n in all_models)
     if not every and "dw.subject_seed" in selected:
         select = [*(select or []), "subject_classes"]
-    result = transform.build(path, select, raise_on_failure=False)
+    if every and model_runs.plan(path)["fast"]:
+        # every model: dbt's compiled SQL run here (pipelines.lib.model_runs), as `yusuan ingest` runs it — the
+        # same models and tests as `dbt build`, without importing dbt's runner in the run's process
+        with warehouse.get_connection() as con:
+            seen = model_runs.fingerprint(con, model_runs.plan(path)["sources"])
+            result = model_runs.run(con, model_runs.plan(path))
+            if not result.failed:
+                model_runs.record(con, seen, True)
+    else:
+        result = transform.build(path, select, raise_on_failure=False)
     checks = {spec.key.name: spec.key for spec in context.assets_def.check_specs}
     wanted_checks = set(context.selected_asset_check_keys)
     with warehouse.get_connection() as con:
