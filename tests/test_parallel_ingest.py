@@ -142,9 +142,13 @@ def test_workers_do_not_outlive_a_killed_or_interrupted_ingest(corpus, tmp_path,
     workers = _children(proc.pid)
     assert first.startswith("[") and len(workers) >= 2, first  # two workers (and multiprocessing's helper)
     proc.send_signal(sig)
-    rest = proc.stdout.read()
-    proc.stdout.close()
-    code = proc.wait(timeout=30)
+    try:
+        rest, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # a hang must fail this test, not stall the suite
+        proc.kill()
+        rest, _ = proc.communicate()
+        pytest.fail(f"yusuan ingest did not exit within 60 s of {sig.name}; it printed: {rest[-300:]}")
+    code = proc.returncode
     deadline = time.monotonic() + 10
     while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -120,11 +120,23 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now (Ctrl-C, an error in the loader): nothing they are reading is wanted."""
+    """Stop the workers now (Ctrl-C, an error in the loader): nothing they are reading is wanted.
+
+    A worker killed while it was sending a chunk back leaves half a message in the result pipe, and the pool's
+    manager thread waits for the rest; Python waits for that thread at exit, so ``yusuan ingest`` printed
+    "interrupted" and never ended.  With the workers gone, closing this process's copy of the pipe's write end
+    gives that thread end-of-file, and it stops."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets both
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
     for proc in processes:
         proc.join(timeout=5)
+    if manager is not None:
+        manager.join(timeout=2)
+        if manager.is_alive() and results is not None:
+            results._writer.close()
+            manager.join(timeout=5)
