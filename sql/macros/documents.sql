@@ -29,3 +29,11 @@
         ) = 1
     )
 {%- endmacro %}
+
+
+{#- The bases that are a filing's own figures (the contract's): 预算数, 调整预算数, 决算数. A 三公 table may also
+    print the year before's budget and the change on it (prior_year_budget, change_on_prior_year), which are the
+    year before's filing's business and live in marts.three_public_comparisons. -#}
+{% macro own_bases() -%}
+    'budget', 'adjusted_budget', 'final'
+{%- endmacro %}

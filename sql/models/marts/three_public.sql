@@ -1,4 +1,7 @@
--- 三公经费, one row per (document, category, fund source).
+-- 三公经费, one row per (document, category, fund source, basis): the filing's own figures only (the contract's
+-- bases budget | adjusted_budget | final). The year before's budget and the change on it, which some templates
+-- print beside the year's own figures, are in marts.three_public_comparisons, so that summing this relation
+-- never adds them in.
 with
 
 three_public as (
@@ -35,3 +38,4 @@ select
 
 from three_public
 inner join documents using (document_id)
+where three_public.basis in ({{ own_bases() }})
