@@ -1,8 +1,9 @@
 """The SQL models as a dbt project (``sql/``, shipped in the package as ``pipelines/sql``), run with dbt-duckdb.
 
-One path for the CLI, the tests and Dagster: :func:`build` runs ``dbt build`` (seeds, models and
-their tests) in this process through dbt's programmatic runner (``dbtRunner``); the Dagster assets
-(``pipelines/defs/models.py``) run the same project with the same manifest through dagster-dbt.
+:func:`build` runs ``dbt build`` (seeds, models and their tests) in this process through dbt's
+programmatic runner (``dbtRunner``); the Dagster assets (``pipelines/defs/models.py``) run the same
+project with the same manifest through dagster-dbt.  ``yusuan ingest`` runs the same models and tests
+from dbt's compiled SQL, and not at all when nothing changed (:mod:`pipelines.lib.model_runs`).
 
 - The project is read from the installed package (``importlib.resources``), never written to:
   dbt's artifacts (the parsed manifest, run results, logs) go to a cache folder keyed by the

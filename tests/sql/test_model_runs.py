@@ -77,3 +77,22 @@ def test_an_unknown_code_fails_its_accepted_values_test(con):
     con.execute("update staging.three_public set category = 'sangong' where category = 'reception'")
     with pytest.raises(transform.ModelBuildFailed, match="accepted_values_fct_three_public_category"):
         model_runs.refresh(con, tests=True)
+
+
+def test_a_second_ingest_of_the_same_files_does_not_build_the_models(tmp_path):
+    from pipelines.lib.ingest import ingest
+
+    folder = tmp_path / "河北省" / "邯郸市" / "魏县"
+    folder.mkdir(parents=True)
+    sample = ROOT / "data" / "samples" / "河北省" / "邯郸市" / "魏县" / "2023" / "201_中国共产党魏县委员会办公室_2023.docx"
+    (folder / sample.name).write_bytes(sample.read_bytes())
+    db = tmp_path / "warehouse.duckdb"
+    first = ingest([tmp_path], db, echo=lambda _line: None)
+    second = ingest([tmp_path], db, echo=lambda _line: None)
+    assert (first.loaded, first.models) == (1, "built")
+    assert (second.unchanged, second.models) == (1, "up to date")
+    con = warehouse.connect(db, read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.budget_lines").fetchall()[0][0] > 0
+    finally:
+        con.close()
