@@ -124,6 +124,42 @@ def test_beijing_three_public_and_income_by_fund(processed):
     assert not _lines(item, table_kind="general_public_expenditure", amount_wan=D("23083.340436"))
 
 
+def _indicators(item, code: str) -> set[tuple[str, str, str, str]]:
+    [project] = rows(item, "projects", project_code=code)
+    return {(r["indicator_level1"], r["indicator_level2"], r["indicator_level3"], r["target_value"])
+            for r in rows(item, "performance_indicators", project_seq=project["project_seq"])}
+
+
+def test_beijing_project_forms_pages_after_text_wrapped_over_the_break(processed):
+    item = processed("bj")
+    # 预算12表 项目支出绩效目标表 runs p.24–46; p.28 opens under the objective text wrapped from p.27 ("室，做好立法后
+    # 评估相关工作，…智力支撑。"), on the form's grid: the form goes on there, its projects are loaded
+    # p.30: 11000022T000000450611-矫正帮教业务工作 15.000000 15.000000 … 产出指标 质量指标 宣传品验收合格率 ＝ 100 %
+    # … 成本指标 经济成本指标 印发宣传制品成本 ≤ 13 万元
+    [p30] = rows(item, "projects", project_code="11000022T000000450611")
+    assert p30["project_name"] == "矫正帮教业务工作" and p30["total_funds_wan"] == D("15.000000")
+    assert p30["cost_wan"] == D("13") and p30["cost_basis"] == "cost_indicator"
+    got = _indicators(item, "11000022T000000450611")
+    assert ("产出指标", "质量指标", "宣传品验收合格率", "＝100%") in got
+    assert ("成本指标", "经济成本指标", "印发宣传制品成本", "≤13万元") in got
+    # p.44: 11000025T000003349983-司法行政网络安全体系建设项目 84.141952 84.141952 … 成本指标 经济成本指标 安全测评费
+    # ≤ 5 万元 … 效益指标 可持续影响指标 系统正常使用年限 ≥ 5 年 … (9 indicators on the page)
+    [p44] = rows(item, "projects", project_code="11000025T000003349983")
+    assert p44["project_name"] == "司法行政网络安全体系建设项目" and p44["total_funds_wan"] == D("84.141952")
+    assert p44["cost_wan"] == D("5")
+    got = _indicators(item, "11000025T000003349983")
+    assert ("成本指标", "经济成本指标", "安全测评费", "≤5万元") in got
+    assert ("效益指标", "可持续影响指标", "系统正常使用年限", "≥5年") in got
+    # p.45 opens a new project (11000025T000003567866, 327.340000) whose name and amount cells are unruled text:
+    # only its indicator columns form a table, so its rows (按阶段完成及时率 ＝ 100 %) are no one's, not p.44's
+    assert len(got) == 9 and not any(level3 == "按阶段完成及时率" for _, _, level3, _ in got)
+    # those indicator-only parts (p.27 11000022T000000444951, p.45–46 11000025T000003567866) stay unrecognised,
+    # each a finding; p.28's part (table 27) is no longer one, nor are the 16 parts after it
+    recognised = {f.location for f in item.findings if f.check == "table_recognised"}
+    assert recognised == {"table 19", "table 26", "table 44", "table 45"}  # 19: 预算11表 政府购买服务, kept unread
+    assert len(rows(item, "projects")) == 28  # p.24–46 print 30 project codes: less those two
+
+
 def test_beijing_coverage(processed):
     assert _coverage(processed("bj")) >= 98
 
