@@ -108,6 +108,10 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
     # above a 绩效目标 form's next page stand only the form's own words, printed vertically or cut by the break
     # (西安 2019: 年 / 度 / 绩, 产出指标, 一级指标 二级指标 指标内容 指标值): no title, nothing of another table
     margin = form and all(len(key(t)) <= 2 or layouts.NOT_A_TITLE.match(key(t)) for t in p.raw.before)
+    # or the text of a cell merged down over the break, drawn past the previous page's edge (北京 预算12表 p.27's part:
+    # "室，做好立法后 / 评估相关工作，…" above it): above a part on the form's own column grid with no title, lines
+    # are the form's own text, not another table's title
+    margin = margin or (form and not p.title and _same_columns(prev_p.raw, p.raw))
     if prev.kind == "unknown":
         # a table yusuan keeps unread, going on over the next page on its grid (北京 预算11表 政府购买服务明细表): one
         # table, one finding
@@ -131,16 +135,18 @@ def _same_columns(a: RawTable, b: RawTable, tolerance: float = 2.0) -> bool:
     ``tolerance`` points).  A part heading the next page on its predecessor's grid, with no title and nothing
     above it, goes on with that table even when its first rows read like a header of another kind (a 收入支出
     决算总表's 五、事业收入 / 六、经营收入 … rows, blank in their amount columns, carried over the break)."""
-    def starts(raw: RawTable) -> dict[int, float]:
-        out: dict[int, float] = {}
-        for row in raw.rows:
-            for c in row:
-                if c.bbox is not None and c.col_span == 1:
-                    out[c.col] = min(out.get(c.col, c.bbox[0]), c.bbox[0])
-        return out
-
-    sa, sb = starts(a), starts(b)
+    sa, sb = _starts(a), _starts(b)
     return len(sa) == a.n_cols and sa.keys() == sb.keys() and all(abs(sa[k] - sb[k]) <= tolerance for k in sa)
+
+
+def _starts(raw: RawTable) -> dict[int, float]:
+    """Where each column of a PDF table part starts (the leftmost x of its unspanned cells)."""
+    out: dict[int, float] = {}
+    for row in raw.rows:
+        for c in row:
+            if c.bbox is not None and c.col_span == 1:
+                out[c.col] = min(out.get(c.col, c.bbox[0]), c.bbox[0])
+    return out
 
 
 def _reparse(raws: list[RawTable]) -> Table:
@@ -218,9 +224,10 @@ def classify(raw: RawDocument) -> Filing:
             if any(c.text.strip() for row in last[0].body for c in row):
                 last[0].body.extend(row for row in p.raw.rows if any(c.text.strip() for c in row))
                 last[0].parts.append(p.raw.index)
+                last = (last[0], p)
             else:
                 tables[-1] = _reparse([by_index[i] for i in last[0].parts] + [p.raw])
-            last = (tables[-1], p)
+                last = (tables[-1], p)
             continue
         problems.extend(p.problems)
         table = _to_table(p)
