@@ -108,6 +108,10 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
     # above a 绩效目标 form's next page stand only the form's own words, printed vertically or cut by the break
     # (西安 2019: 年 / 度 / 绩, 产出指标, 一级指标 二级指标 指标内容 指标值): no title, nothing of another table
     margin = form and all(len(key(t)) <= 2 or layouts.NOT_A_TITLE.match(key(t)) for t in p.raw.before)
+    # or the text of a cell merged down over the break, drawn past the previous page's edge (北京 预算12表 p.27's part:
+    # "室，做好立法后 / 评估相关工作，…" above it): above a part on the form's own column grid with no title, lines
+    # are the form's own text, not another table's title
+    margin = margin or (form and not p.title and _same_columns(prev_p.raw, p.raw))
     if prev.kind == "unknown":
         # a table yusuan keeps unread, going on over the next page on its grid (北京 预算11表 政府购买服务明细表): one
         # table, one finding
@@ -120,10 +124,6 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
         # as the merged cells fall); any other part goes on only on the same grid
         return False
     blank = not any(c.text.strip() for row in prev.body for c in row)  # a header row's empty lower half
-    if form and _project_cut_off(prev, _right_offset(prev_p.raw, p.raw)):
-        # the indicator columns alone, the project's name and amount cells beside them unruled text: the rows may
-        # be a new project's (北京 预算12表 p.45, 11000025T000003567866), so no guess whose they are
-        return False
     if form:
         # indicator rows go on; whatever kind their words suggest (总费用 …), a new 绩效目标 table has a title
         return not any(key(c.text) == "一级指标" for row in p.raw.rows[:1] for c in row)
@@ -147,49 +147,6 @@ def _starts(raw: RawTable) -> dict[int, float]:
             if c.bbox is not None and c.col_span == 1:
                 out[c.col] = min(out.get(c.col, c.bbox[0]), c.bbox[0])
     return out
-
-
-def _right_offset(form: RawTable, part: RawTable, tolerance: float = 2.0) -> int:
-    """How many columns of a 绩效目标 form's grid stand left of a part drawn on its right-hand columns only, or 0.
-
-    A project's name, amounts and objective are merged cells running down over a page break; ruled without a top
-    edge on the next page they are no cells there, so the page's table is the indicator columns alone (北京 预算12表
-    项目支出绩效目标表: 11 columns, p.27's and p.45's parts 6 — 一级指标 … 绩效度量单位; the project's name and amounts
-    stand as text beside them).  Every column of the part must start where one of the form's last columns starts."""
-    k = form.n_cols - part.n_cols
-    sf, sp = _starts(form), _starts(part)
-    if k <= 0 or len(sp) != part.n_cols or len(sf) != form.n_cols:
-        return 0
-    return k if all(abs(sp[c] - sf[c + k]) <= tolerance for c in sp) else 0
-
-
-def _project_cut_off(form: Table, k: int) -> bool:
-    """Whether the k columns a right-hand part of a 绩效目标 form leaves out hold the project's name: a project form
-    (北京 预算12表: 项目名称 | 项目总额 | … | 一级指标 …), not a form of one objective (西安 部门整体支出绩效目标表,
-    whose next pages go on in its indicator columns)."""
-    from pipelines.lib.performance import _roles_from_paths  # here: performance imports classify
-
-    roles = _roles_from_paths(form.header)
-    return k > 0 and any(roles.get(c) == "project_name" for c in range(k))
-
-
-def _rejoins_form(form: tuple[Table, _Parsed] | None, last: tuple[Table, _Parsed] | None, p: _Parsed) -> bool:
-    """A 绩效目标 form's next project page after a page yusuan could not join (北京 预算12表, page 27: a project
-    running over the break, its merged cells unruled at the top so only the indicator columns form a table, its
-    objective's wrapped text above the page after).  The part goes on with the form when it stands on the form's
-    own column grid with no title of its own, the page just after a right-hand fragment of the form's grid, and
-    opens with no header of its own (no 一级指标 row).  The fragment stays unrecognised (its project's name and
-    amounts are text, not cells): a finding, not a guess."""
-    if form is None or last is None or last[0] is form[0] or last[0].kind != "unknown" or len(last[0].parts) != 1:
-        return False
-    frag, prev = last[1].raw, form[1].raw
-    if frag.index != form[0].parts[-1] + 1 or p.raw.index != frag.index + 1 or p.raw.nested or frag.nested:
-        return False
-    if None in (p.raw.page, frag.page, prev.page) or not (prev.page + 1 == frag.page == p.raw.page - 1):
-        return False
-    if p.title or p.title_kind is not None or p.raw.n_cols != prev.n_cols or not _same_columns(prev, p.raw):
-        return False
-    return _right_offset(prev, frag) > 0 and not any(key(c.text) == "一级指标" for row in p.raw.rows[:1] for c in row)
 
 
 def _reparse(raws: list[RawTable]) -> Table:
@@ -256,13 +213,11 @@ def classify(raw: RawDocument) -> Filing:
         _decide_kind(p)
     tables: list[Table] = []
     last: tuple[Table, _Parsed] | None = None
-    form: tuple[Table, _Parsed] | None = None  # the last 绩效目标 form and its last part (see _rejoins_form)
     by_index = {t.index: t for t in raw.tables}
     for p in parsed:
         if last is not None and _continues(last[0], last[1], p):
             _join(last[0], p)  # a continuation's own doubts (no title…) are moot
             last = (last[0], p)
-            form = last if last[0].kind == "performance_target" else form
             continue
         if last is not None and _runs_on(last[0], last[1], p):
             # a continuation's own doubts (no title, a header it does not have) are moot
@@ -273,19 +228,11 @@ def classify(raw: RawDocument) -> Filing:
             else:
                 tables[-1] = _reparse([by_index[i] for i in last[0].parts] + [p.raw])
                 last = (tables[-1], p)
-            if last[0].kind == "performance_target":
-                form = last
-            continue
-        if _rejoins_form(form, last, p):
-            form[0].body.extend(row for row in p.raw.rows if any(c.text.strip() for c in row))
-            form[0].parts.append(p.raw.index)
-            last = form = (form[0], p)
             continue
         problems.extend(p.problems)
         table = _to_table(p)
         tables.append(table)
         last = (table, p) if not p.raw.nested else None
-        form = last if last is not None and table.kind == "performance_target" else form
     for t in tables:
         # (a 目录's 是否空表 | 公开空表理由 columns speak of the other tables, not of itself)
         t.empty_declared = t.kind != "contents" and _is_empty_declared(t.notes, t.body)

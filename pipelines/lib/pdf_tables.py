@@ -23,6 +23,7 @@ def find_tables(
     h = _merge(h, 2, snap, join)
     v = [e for e in v if e[4] - e[2] >= min_length]
     h = [e for e in h if e[3] - e[1] >= min_length]
+    h = _close_cut_cells(v, h, tolerance)
     cells = _cells(v, h, tolerance)
     return [(_bbox(group), group) for group in _groups(cells)]
 
@@ -73,6 +74,36 @@ def _merge(edges: list, axis: int, snap: float, join: float) -> list:
             else:
                 joined.append(list(e))
         out.extend(tuple(j) for j in joined)
+    return out
+
+
+def _close_cut_cells(v: list, h: list, tol: float) -> list:
+    """Draw a table's top or bottom border on over the columns where a page break left it out.
+
+    Cells merged down over a page break are printed without their closing rule: on the next page a project's name,
+    amounts and objective stand in columns whose rules run down from the page's table top with no line across it,
+    while the indicator cells beside them are closed (北京 预算12表 项目支出绩效目标表, p.27 and p.45–46).  Without the
+    line, those columns form no cells and their text falls out of the table.  A horizontal edge is widened over the
+    vertical edges beyond its end that run exactly as the one at its end does (same top, same bottom): the same
+    table's columns, cut at the same border; any other edge is left as pdfplumber sees it."""
+    out = []
+    for e in h:
+        _, x0, y, x1, _ = e
+        for end, other in ((2, 4), (4, 2)):  # rules hanging down from a top border, or standing on a bottom one
+            at = [ve for ve in v if abs(ve[end] - y) <= tol]
+            for edge_x, step in ((x0, -1), (x1, 1)):
+                corner = [ve for ve in at if abs(ve[1] - edge_x) <= tol]
+                if not corner:
+                    continue
+                span = corner[0][other]
+                beyond = sorted((ve[1] for ve in at if (ve[1] - edge_x) * step > tol and abs(ve[other] - span) <= tol),
+                                key=lambda x: x * step)
+                if beyond:
+                    if step < 0:
+                        x0 = min(x0, beyond[-1])
+                    else:
+                        x1 = max(x1, beyond[-1])
+        out.append(e if (x0, x1) == (e[1], e[3]) else ("h", x0, y, x1, e[4]))
     return out
 
 

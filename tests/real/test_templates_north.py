@@ -132,8 +132,13 @@ def _indicators(item, code: str) -> set[tuple[str, str, str, str]]:
 
 def test_beijing_project_forms_pages_after_text_wrapped_over_the_break(processed):
     item = processed("bj")
-    # 预算12表 项目支出绩效目标表 runs p.24–46; p.28 opens under the objective text wrapped from p.27 ("室，做好立法后
-    # 评估相关工作，…智力支撑。"), on the form's grid: the form goes on there, its projects are loaded
+    # 预算12表 项目支出绩效目标表 runs p.24–46, one project's merged name / amount / objective cells over each page
+    # break: on p.27 they are ruled without a top edge and the objective text clipped at p.26's foot stands above
+    # the part ("室，做好立法后 / 评估相关工作，…").  The part still goes on with the form, and so do the pages after it.
+    # p.27: 11000022T000000444951-政府法治研究和法规规章汇编译审 95.949000 95.949000 … 产出指标 质量指标 印刷合格率 ≥ 95 %
+    [p27] = rows(item, "projects", project_code="11000022T000000444951")
+    assert p27["project_name"] == "政府法治研究和法规规章汇编译审" and p27["total_funds_wan"] == D("95.949000")
+    assert ("产出指标", "质量指标", "印刷合格率", "≥95%") in _indicators(item, "11000022T000000444951")
     # p.30: 11000022T000000450611-矫正帮教业务工作 15.000000 15.000000 … 产出指标 质量指标 宣传品验收合格率 ＝ 100 %
     # … 成本指标 经济成本指标 印发宣传制品成本 ≤ 13 万元
     [p30] = rows(item, "projects", project_code="11000022T000000450611")
@@ -150,14 +155,17 @@ def test_beijing_project_forms_pages_after_text_wrapped_over_the_break(processed
     got = _indicators(item, "11000025T000003349983")
     assert ("成本指标", "经济成本指标", "安全测评费", "≤5万元") in got
     assert ("效益指标", "可持续影响指标", "系统正常使用年限", "≥5年") in got
-    # p.45 opens a new project (11000025T000003567866, 327.340000) whose name and amount cells are unruled text:
-    # only its indicator columns form a table, so its rows (按阶段完成及时率 ＝ 100 %) are no one's, not p.44's
-    assert len(got) == 9 and not any(level3 == "按阶段完成及时率" for _, _, level3, _ in got)
-    # those indicator-only parts (p.27 11000022T000000444951, p.45–46 11000025T000003567866) stay unrecognised,
-    # each a finding; p.28's part (table 27) is no longer one, nor are the 16 parts after it
+    assert len(got) == 9
+    # p.45 opens the next project, its cells open at the foot: its rows are its own, not p.44's
+    # (11000025T000003567866 … 327.340000 327.340000 … 产出指标 时效指标 按阶段完成及时率 ＝ 100 %)
+    [p45] = rows(item, "projects", project_code="11000025T000003567866")
+    assert p45["total_funds_wan"] == D("327.340000")
+    assert ("产出指标", "时效指标", "按阶段完成及时率", "＝100%") in _indicators(item, "11000025T000003567866")
+    # p.24–46 print 30 project codes, each a project now; p.46's part, under the text clipped at p.45's foot read as
+    # a title ("327.340000 327.340000"), stays a finding (see the report)
+    assert len(rows(item, "projects")) == 30
     recognised = {f.location for f in item.findings if f.check == "table_recognised"}
-    assert recognised == {"table 19", "table 26", "table 44", "table 45"}  # 19: 预算11表 政府购买服务, kept unread
-    assert len(rows(item, "projects")) == 28  # p.24–46 print 30 project codes: less those two
+    assert recognised == {"table 19", "table 45"}  # 19: 预算11表 政府购买服务明细表, kept unread
 
 
 def test_beijing_coverage(processed):
