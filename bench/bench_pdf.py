@@ -40,8 +40,9 @@ SAMPLES = ROOT / "data" / "samples_pdf"
 REAL = ROOT.parent / "shared" / "real_samples"
 
 
-def floor(data: bytes) -> int:
-    """Open the document and every page; every character's text and box.  Returns the characters."""
+def _floor(data: bytes, extra=None) -> int:
+    """Open the document and every page; every character's text and box, and ``extra(page)`` where given.
+    Returns the characters plus what ``extra`` counts."""
     doc = pdfium.PdfDocument(data)
     n = 0
     box = [ctypes.c_double() for _ in range(4)]
@@ -52,19 +53,21 @@ def floor(data: bytes) -> int:
         tp.get_text_range(0, count)
         for k in range(count):
             pdfium_c.FPDFText_GetCharBox(tp.raw, k, *box)
-        n += count
+        n += count + (extra(page) if extra is not None else 0)
         tp.close()
         page.close()
     doc.close()
     return n
 
 
+def floor(data: bytes) -> int:
+    """Open the document and every page; every character's text and box.  Returns the characters."""
+    return _floor(data)
+
+
 def floor_lines(data: bytes) -> int:
     """:func:`floor`, plus the raw material of the ruling lines: every path object's matrix and every path
     segment's type and point, into form objects.  Returns the characters and segments."""
-    doc = pdfium.PdfDocument(data)
-    n = 0
-    box = [ctypes.c_double() for _ in range(4)]
     x, y = ctypes.c_float(), ctypes.c_float()
     matrix = pdfium_c.FS_MATRIX()
 
@@ -86,19 +89,8 @@ def floor_lines(data: bytes) -> int:
                                     lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j))
         return segments
 
-    for i in range(len(doc)):
-        page = doc[i]
-        tp = page.get_textpage()
-        count = tp.count_chars()
-        tp.get_text_range(0, count)
-        for k in range(count):
-            pdfium_c.FPDFText_GetCharBox(tp.raw, k, *box)
-        n += count + objects(pdfium_c.FPDFPage_CountObjects(page.raw),
-                             lambda j, raw=page.raw: pdfium_c.FPDFPage_GetObject(raw, j))
-        tp.close()
-        page.close()
-    doc.close()
-    return n
+    return _floor(data, lambda page: objects(pdfium_c.FPDFPage_CountObjects(page.raw),
+                                             lambda j, raw=page.raw: pdfium_c.FPDFPage_GetObject(raw, j)))
 
 
 class _Calls:

@@ -37,3 +37,46 @@
 {% macro own_bases() -%}
     'budget', 'adjusted_budget', 'final'
 {%- endmacro %}
+
+
+{#- The 三公 mart's rows whose basis is (or is not) one of the filing's own: marts.three_public and
+    marts.three_public_comparisons are the two halves of dw.fct_three_public, with the same columns. -#}
+{% macro three_public_rows(own) -%}
+with
+
+three_public as (
+
+    select * from {{ ref("fct_three_public") }}
+
+),
+
+documents as (
+
+    {{ documents(status=none) }}
+
+)
+
+select
+    {{ department_columns('documents') }},
+    three_public.year,
+    three_public.category,
+    three_public.fund_source,
+    three_public.amount_yuan,
+    three_public.amount_wan,
+    three_public.document_id,
+    -- extras beyond the contract
+    three_public.category_label,
+    three_public.source_table,
+    three_public.source_row,
+    three_public.source_col,
+    three_public.amount_text,
+    three_public.doc_type,
+    three_public.scope,
+    three_public.basis,
+    documents.region,
+    three_public.department_key
+
+from three_public
+inner join documents using (document_id)
+where three_public.basis {{ '' if own else 'not ' }}in ({{ own_bases() }})
+{%- endmacro %}
