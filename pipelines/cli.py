@@ -80,9 +80,10 @@ def cmd_check(args) -> int:
                      if by_kind else []),
                   view.check_lines(item.checks),
                   view.finding_lines(item.findings, f.tables, every=not args.summary)):
-        print()
-        for line in block:
-            print(line)
+        lines = list(block)
+        if lines:  # a filing with every amount read has no 'amounts left out' block
+            print()
+            print("\n".join(lines))
     if item.rejected:
         print(f"\n  REJECTED: {d.error}")
         return 1

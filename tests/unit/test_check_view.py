@@ -93,3 +93,15 @@ def test_amounts_left_out_are_listed_by_table_and_row_with_a_reason_said_once_pe
     brief = list(gap_lines(gaps, tables, every=False))
     assert brief[-1] == "      … 2 more rows (every row: run without --summary)"
     assert list(gap_lines(gaps.clear(), tables)) == []
+
+
+def test_check_on_a_filing_read_in_full_prints_no_empty_section(capsys):
+    from pathlib import Path
+
+    from pipelines.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "河北省" / "邯郸市" / "魏县" / "2023"
+    assert main(["check", str(sample / "305_魏县教育局_2023_决算.docx")]) == 0
+    out = capsys.readouterr().out
+    assert "amounts left out" not in out and "\n\n\n" not in out
+    assert "\n\n  facts: " in out and "\n\n  no findings" in out
