@@ -110,14 +110,21 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]], filing: Filing |
                     _fmt(exp), f"the narrative says {_fmt(exp)} 万元 for 机关运行经费 (“{s.sentence[:80]}”), more than "
                     f"the {_fmt(table_term.wan)} 万元 the 基本支出表 prints as 公用经费合计, of which it is a part"))
             continue
-        before = len(c.r.findings)
-        c.compare(table_term, [stated], location=f"narrative: {s.sentence[:60]}",
-                  what=f"情况说明 states {_fmt(exp)} 万元 for {label}")
-        if len(c.r.findings) > before:
-            f = c.r.findings[-1]
-            f.message = (f"the narrative says {_fmt(exp)} 万元 for {label} (“{s.sentence[:80]}”), the table prints "
-                         f"{_fmt(table_term.wan)} 万元 (difference {_fmt(exp - table_term.wan)} 万元)")
+        _stated_against_table(c, table_term, stated, label=label, quote=s.sentence[:80],
+                              location=f"narrative: {s.sentence[:60]}")
     return c.done()
+
+
+def _stated_against_table(c: _Checker, table_term: Term, stated: Term, *, label: str, quote: str,
+                          location: str) -> None:
+    """One figure of the text against the table's, with a finding an analyst reads as "the narrative says X,
+    the table prints Y" where they differ by more than the printed rounding."""
+    before = len(c.r.findings)
+    c.compare(table_term, [stated], location=location, what=f"情况说明 states {_fmt(stated.wan)} 万元 for {label}")
+    if len(c.r.findings) > before:
+        c.r.findings[-1].message = (
+            f"the narrative says {_fmt(stated.wan)} 万元 for {label} (“{quote}”), the table prints "
+            f"{_fmt(table_term.wan)} 万元 (difference {_fmt(stated.wan - table_term.wan)} 万元)")
 
 
 # a fund's column of the 财政拨款收支总表 (its header), where a blank 合计 means the fund spends nothing
@@ -161,14 +168,8 @@ def _summary_items(filing: Filing, norm: Normalized, c: _Checker) -> None:
                 continue
             stated = _stated(m.group("amt"))
             sentence = text[max(0, m.start() - 30):m.end()]
-            before = len(c.r.findings)
-            c.compare(table_term, [stated], location=f"narrative: {sentence[-60:]}",
-                      what=f"情况说明 states {_fmt(stated.wan)} 万元 for 收支总表 {name}")
-            if len(c.r.findings) > before:
-                f = c.r.findings[-1]
-                f.message = (f"the narrative says {_fmt(stated.wan)} 万元 for 收支总表 {name} (“…{sentence}”), the "
-                             f"table prints {_fmt(table_term.wan)} 万元 (difference "
-                             f"{_fmt(stated.wan - table_term.wan)} 万元)")
+            _stated_against_table(c, table_term, stated, label=f"收支总表 {name}", quote=f"…{sentence}",
+                                  location=f"narrative: {sentence[-60:]}")
 
 
 _COMPARED_YEAR = re.compile(r"(?:比|与|较|同)(?:上年[（(])?(\d{4})年")
