@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipelines.lib.checks import LABELS, Finding
+from pipelines.lib.coverage import THRESHOLD, percent
 from pipelines.lib.model import Table
 from pipelines.lib.record import FilingRecord
 
 _LOCATION = re.compile(r"^table (\d+)(?:\s+(.*))?$")
 _ROW_NAMED = re.compile(r" \(row '[^']*'\)")
 OVERVIEW_FROM = 10  # findings: from this many on, an overview of the groups comes before the list
-COVERAGE_WARN = 98.0  # the self-coverage under which the filing gets a coverage finding (issue #11)
 
 
 @dataclass
@@ -127,12 +127,9 @@ def table_lines(tables: list[Table], coverage: dict[int, dict]) -> Iterator[str]
     if coverage:
         printed = sum(c["printed"] for c in coverage.values())
         got = sum(c["read"] for c in coverage.values())
-        if printed:
-            pct = 100 * got / printed
-            tail = "" if pct >= COVERAGE_WARN else (
-                f" — under {COVERAGE_WARN:.0f} %: each amount left out is listed below with why")
-            yield f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct:.1f} %)" \
-                + tail
+        if (pct := percent(got, printed)) is not None:
+            tail = "" if pct >= THRESHOLD else f" — under {THRESHOLD} %: each amount left out is listed below with why"
+            yield f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct} %)" + tail
 
 
 def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]:

@@ -76,9 +76,7 @@ class Coverage:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.printed:
-            return None
-        return (Decimal(100) * self.read / self.printed).quantize(Decimal("0.1"))
+        return percent(self.read, self.printed)
 
     def frames(self, document_id: str) -> dict[str, pl.DataFrame]:
         tables = [{"document_id": document_id, **t} for t in self.tables]
@@ -107,6 +105,19 @@ class Coverage:
             f"({pct} %); left out: {shown}{more}",
         ))
         return r
+
+
+def percent(read: int, printed: int) -> Decimal | None:
+    """The share of printed amounts read, in % to one decimal, as the ``coverage`` check rounds it (``None`` when
+    nothing is printed); under :data:`THRESHOLD` the filing gets the check's warning."""
+    if not printed:
+        return None
+    return (Decimal(100) * read / printed).quantize(Decimal("0.1"))
+
+
+def of_frame(frame) -> Decimal | None:
+    """:func:`percent` of a filing's ``coverage`` frame (one row per table, with ``read`` and ``printed``)."""
+    return percent(int(frame["read"].sum()), int(frame["printed"].sum()))
 
 
 def _amount_like(text: str) -> bool:

@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -210,10 +209,9 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     d = item.document
     lines = sum(df.height for k, df in item.frames.items() if k not in NOT_FACTS)
     read = ""
-    if "coverage" in item.frames and (printed := item.frames["coverage"]["printed"].sum()):
-        pct = (Decimal(100) * int(item.frames["coverage"]["read"].sum()) / int(printed)).quantize(Decimal("0.1"))
+    if "coverage" in item.frames and (pct := coverage.of_frame(item.frames["coverage"])) is not None:
         read = f", {pct} % of printed amounts read"
-        if pct < coverage.THRESHOLD:  # as the coverage check rounds it
+        if pct < coverage.THRESHOLD:
             s.low_coverage.append((printable_path(path), f"{pct} %"))
     return (f"{printable(d.department_name or '')} {d.year} — {lines} facts, {warn} warning(s){read}"
             f"{_note(item, path)}")
