@@ -90,12 +90,13 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"运行|运维", "vehicle_operation"),
     (r"接待", "reception"),
     (r"小计", "subtotal"),
+    (r"^[“\"]?三公[”\"]?(?:经费)?(?:合计|总计)$", "total"),  # 寿县: “三公”经费合计 heads the columns, the 三公 total
     (r"三公", "subtotal"),  # “三公”经费 (广州's row), “三公”经费财政拨款预算总额 (北京's column): the 三公 sum
     (r"合计|总计", "total"),  # 深圳: 总计 / 一般公共预算
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
 FUND_SOURCES = [
-    (r"一般公共预算|公共财政", "general_public"),
+    (r"一般公共预算|公共财政|公共预算财政拨款", "general_public"),  # 江北: 本年预算数 | 其中:公共预算财政拨款
     (r"政府性基金", "gov_fund"),
     (r"国有资本", "soe_capital"),
     (r"合计|预算数|金额|本年预算|决算数|执行数", "total"),
