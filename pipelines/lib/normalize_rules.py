@@ -90,7 +90,6 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
     (r"运行|运维", "vehicle_operation"),
     (r"接待", "reception"),
     (r"小计", "subtotal"),
-    (r"^[“\"]?三公[”\"]?(?:经费)?(?:合计|总计)$", "total"),  # 寿县: “三公”经费合计 heads the columns, the 三公 total
     (r"三公", "subtotal"),  # “三公”经费 (广州's row), “三公”经费财政拨款预算总额 (北京's column): the 三公 sum
     (r"合计|总计", "total"),  # 深圳: 总计 / 一般公共预算
 ]

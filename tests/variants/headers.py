@@ -155,5 +155,8 @@ def three_public_by_fund(title: str, s: Style) -> Table:
 
 
 EXPECT_THREE = {(k, "budget", v) for k, v in THREE.items() if v}
+# “三公”经费合计 is the 三公 sum, category subtotal, as in 湖州 / 苏州 (where 会议费 and 培训费 stand beside it and a
+# table total would include them): no 'total' line
+EXPECT_THREE_SUBTOTAL = {("subtotal" if k == "total" else k, b, v) for k, b, v in EXPECT_THREE}
 EXPECT_THREE_FINAL = EXPECT_THREE | {(k, "final", v) for k, v in THREE_FINAL.items() if v}
 FUNCTION_CODES = [c for c, *_ in FUNCTION]

@@ -71,7 +71,7 @@ VARIANTS: dict[str, tuple] = {
          H.EXPECT_THREE | {("office_operation", "budget", F.D("15.20"))}),
     "三公 寿县 wide: “三公”经费合计 | 因公出国(境)费 | 公务用车…(小计 | 公务用车购置费 | 公务用车运行费) | 公务 接待费":
         ("three_public", lambda s: F.three_public(f"{F.YEAR}年一般公共预算“三公”经费支出预算表", s, "shou"), B, "three",
-         H.EXPECT_THREE),
+         H.EXPECT_THREE_SUBTOTAL),
     "三公 决算 wide: each category 预算数 | 决算数 (12 columns)":
         ("three_public", lambda s: F.three_public("财政拨款“三公”经费支出决算表", s, "final_wide"), FIN, "three",
          H.EXPECT_THREE_FINAL),
@@ -93,7 +93,7 @@ VARIANTS: dict[str, tuple] = {
          B, "three", H.EXPECT_THREE),
     "三公 by fund plpkl (traditional): 項 目 | 合計 | 一般公共預算 | 政府性基金預算 | 國有資本經營預算, 行政經費 first":
         ("three_public", lambda s: H.three_public_by_fund("部門預算財政撥款“三公”經費支出表", s), B, "three",
-         H.EXPECT_THREE | {("office_operation", "budget", F.D("15.20"))}),
+         H.EXPECT_THREE_SUBTOTAL | {("office_operation", "budget", F.D("15.20"))}),
 }
 
 
