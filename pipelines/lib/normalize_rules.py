@@ -8,6 +8,7 @@ its readers only look words up in them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipelines.lib import layouts
 
@@ -176,6 +177,11 @@ FISCAL_EXPENSE_MEASURES = [
 
 
 def _match(rules: list[tuple[str, str]], text: str) -> str | None:
+    return _first_match(tuple(rules), text)
+
+
+@lru_cache(maxsize=1 << 15)  # the same header keys and labels are matched against the same rules again and again
+def _first_match(rules: tuple[tuple[str, str], ...], text: str) -> str | None:
     for pattern, key in rules:
         if re.search(pattern, text):
             return key
