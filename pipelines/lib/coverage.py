@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from pipelines.lib import vocab
+from pipelines.lib import layouts, vocab
 from pipelines.lib.checks import CheckResult, Finding
 from pipelines.lib.frames import COVERAGE, COVERAGE_GAPS
 from pipelines.lib.model import Filing, Table
@@ -187,6 +187,8 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
         no_codes = table.kind in SUBJECT_TABLES and not any(part in coded_tables for part in table.parts)
         printed = got = 0
         for row, values in zip(table.body, body_values, strict=True):
+            if table.kind == "three_public" and layouts.COUNT_ROW.search(clean(_row_label(values))):
+                continue  # 团组数(个), 保有量(辆): counts, not amounts
             label = None
             for cell in row:
                 if cell.col in skip or not (0 <= cell.col < table.n_cols) or not _amount_like(cell.text):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from pipelines.lib import layouts
+from pipelines.lib.classify_text import simplified
 from pipelines.lib.model import Table
 from pipelines.lib.normalize_records import Loc, Normalized, Problem
 from pipelines.lib.normalize_rules import _match
@@ -59,7 +60,8 @@ def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit:
 
 
 def _keys(table: Table) -> list[str]:
-    return [clean(h) for h in table.header]
+    # roles are matched in simplified characters: plpkl prints 項 目 | 合計 | 一般公共預算 …
+    return [simplified(clean(h)) for h in table.header]
 
 
 def _code_columns(keys: list[str], table: Table | None = None) -> tuple[list[int], int | None]:

@@ -95,7 +95,7 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
 FUND_SOURCES = [
-    (r"一般公共预算|公共财政", "general_public"),
+    (r"一般公共预算|公共财政|公共预算财政拨款", "general_public"),  # 江北: 本年预算数 | 其中:公共预算财政拨款
     (r"政府性基金", "gov_fund"),
     (r"国有资本", "soe_capital"),
     (r"合计|预算数|金额|本年预算|决算数|执行数", "total"),
