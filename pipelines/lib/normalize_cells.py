@@ -18,6 +18,12 @@ from pipelines.lib.subjects import CODE
 def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit: str) -> Amount | None:
     """The cell's amount in the table's ``unit``; what is odd about it becomes a problem (a finding)."""
     name = table.title or table.kind
+    if layouts.CLASSIFIED.match(clean(text)):
+        out.problems.append(Problem(
+            check="amount_classified", table_kind=table.kind, location=str(loc), actual=text.strip(),
+            message=f"{name}: the cell for {what} is printed {text.strip()!r}: withheld as classified, so no amount "
+            "is loaded for it and the sums it stands in are not checked"))
+        return None
     try:
         a = parse_amount(text)
     except TooLarge:

@@ -130,6 +130,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is None:
+                    if layouts.CLASSIFIED.match(clean(vals[i])):
+                        out.withheld.add((cat, funds.get(i, "total"), basis))
                     continue
                 if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
                     out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}/{basis}", a, unit, loc,
@@ -156,6 +158,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
         for col, fund in fund_cols:
             loc = Loc(row[0].table, row[0].row, col)
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
+            if a is None and layouts.CLASSIFIED.match(clean(vals[col])):
+                out.withheld.add((cat, fund, bases[col]))
             if a is not None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
 

@@ -55,7 +55,7 @@ class Style:
     unit_label: str = "单位："
     thousands: bool = False
     zero: str = ""  # printed for no amount: '', '0', '0.00', '-', '—'
-    decimals: int = 2
+    decimals: int = 2  # -1: as few as the figure needs (30, 120.5, 1,505,000)
     meta: str = "lines"  # lines: 编制部门 / 单位 paragraphs | row: a Hebei metadata row | header: 单位 in a header cell
     final: bool = False
     dept_label: str = "编制部门："
@@ -65,7 +65,10 @@ class Style:
         if wan is None or wan == 0:
             return self.zero
         v = wan * 10000 if self.unit == "元" else wan
-        q = v.quantize(D(1).scaleb(-self.decimals))
+        if self.decimals < 0:
+            q = v.quantize(D(1)) if v == v.to_integral_value() else v.normalize()
+        else:
+            q = v.quantize(D(1).scaleb(-self.decimals))
         return f"{q:,}" if self.thousands else f"{q}"
 
     @property
@@ -303,11 +306,12 @@ def three_public(title: str, s: Style, layout: str = "wide") -> Table:
 # --------------------------------------------------------------------------------------------------------------
 # What each table must become, typed from the constants above (万元).
 
-def expect_function(measures: dict[str, int]) -> set[tuple[str, str, Decimal]]:
+def expect_function(measures: dict[str, int], zeros: bool = False) -> set[tuple[str, str, Decimal]]:
     """(subject_code, measure, amount_wan) of a function table; ``measures`` maps a measure to the index of its
-    figure in a FUNCTION row (2 total, 3 basic, 4 project)."""
-    return {(code, m, row[i]) for code, *rest in FUNCTION for row in [(code, *rest)]
-            for m, i in measures.items() if row[i]}
+    figure in a FUNCTION row (2 total, 3 basic, 4 project); ``zeros``: the filing prints 0 / 0.00 / - where it has no
+    amount, a row with 0 (CONTRACT.md: a blank cell is no row)."""
+    return {(code, m, row[i] or D(0)) for code, *rest in FUNCTION for row in [(code, *rest)]
+            for m, i in measures.items() if row[i] or zeros}
 
 
 EXPENDITURE = {"total": 2, "basic": 3, "project": 4}
