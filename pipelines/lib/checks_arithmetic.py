@@ -310,7 +310,8 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     return [c.done()]
 
 
-def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set) -> CheckResult:
+def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set,
+                 withheld: set = frozenset()) -> CheckResult:
     c = _Checker("three_public_sum", "three_public")
     if "three_public" not in present:
         return c.not_run("the filing has no “三公”经费表")
@@ -321,6 +322,7 @@ def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set
         # a 决算 prints 预算数 and 决算数 side by side: each basis adds up on its own
         fund = x.fund_source if x.basis == "budget" else f"{x.fund_source}, {x.basis}"
         by_fund[fund].setdefault(x.category, x)
+    held = {(cat, f if b == "budget" else f"{f}, {b}") for cat, f, b in withheld}
     rules = [
         ("subtotal", ["overseas_travel", "vehicles", "reception"], "“三公”经费小计 = 出国 + 用车 + 接待"),
         ("vehicles", ["vehicle_purchase", "vehicle_operation"], "公务用车购置及运行费 = 购置 + 运行"),
@@ -343,6 +345,8 @@ def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set
         for parent_cat, kids, what in checks:
             if parent_cat not in cats and not any(k in cats for k in kids):
                 continue
+            if any((k, fund) in held for k in (parent_cat, *kids)):
+                continue  # a 涉密 figure is no 0: nothing to compare
             if not any(k in cats for k in kids):
                 continue
             loc = cats[parent_cat].loc if parent_cat in cats else cats[next(k for k in kids if k in cats)].loc

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.lib import vocab
+from pipelines.lib import layouts, vocab
 from pipelines.lib.checks import CheckResult, Finding
 from pipelines.lib.frames import COVERAGE, COVERAGE_GAPS
 from pipelines.lib.model import Filing, Table
@@ -181,6 +181,8 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
         printed = got = 0
         for row in table.body:
             values = table.values(row)
+            if table.kind == "three_public" and layouts.COUNT_ROW.search(clean(_row_label(values))):
+                continue  # 团组数(个), 保有量(辆): counts, not amounts
             label = None
             for cell in row:
                 if cell.col in skip or not (0 <= cell.col < table.n_cols) or not _amount_like(cell.text):

@@ -192,6 +192,8 @@ class Normalized:
     summary_repeats: list[SummaryLine] = field(default_factory=list)
     list_totals: list = field(default_factory=list)  # (table, (row, text)): a project list's unlabelled 合计
     list_projects: dict = field(default_factory=dict)  # a 绩效目标 table's title → its projects, across tables
+    # 三公 cells printed 涉密: (category, fund_source, basis) — not compared as if they were 0
+    withheld: set = field(default_factory=set)
     year: int | None = None  # the filing's budget year: a column of an earlier year's figures is a comparison
 
     def frames(self) -> dict[str, pl.DataFrame]:

@@ -8,6 +8,7 @@ its readers only look words up in them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipelines.lib import layouts
 
@@ -95,7 +96,7 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
 FUND_SOURCES = [
-    (r"一般公共预算|公共财政", "general_public"),
+    (r"一般公共预算|公共财政|公共预算财政拨款", "general_public"),  # 江北: 本年预算数 | 其中:公共预算财政拨款
     (r"政府性基金", "gov_fund"),
     (r"国有资本", "soe_capital"),
     (r"合计|预算数|金额|本年预算|决算数|执行数", "total"),
@@ -176,6 +177,11 @@ FISCAL_EXPENSE_MEASURES = [
 
 
 def _match(rules: list[tuple[str, str]], text: str) -> str | None:
+    return _first_match(tuple(rules), text)
+
+
+@lru_cache(maxsize=1 << 15)  # the same header keys and labels are matched against the same rules again and again
+def _first_match(rules: tuple[tuple[str, str], ...], text: str) -> str | None:
     for pattern, key in rules:
         if re.search(pattern, text):
             return key

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from pipelines.lib import layouts
+from pipelines.lib.classify_text import simplified
 from pipelines.lib.model import Table
 from pipelines.lib.normalize_cells import _amount, _keys
 from pipelines.lib.normalize_records import Loc, Normalized, Problem, ThreePublicLine, UnitRow
@@ -72,8 +73,11 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     # a column whose last segment is a fund (深圳: 因公出国(境)费 / 一般公共预算): category above, fund below
     funds = {i: f for i, k in enumerate(keys) if "/" in k and (f := _match(layouts.THREE_PUBLIC_FUND_LEAF,
                                                                              k.split("/")[-1]))}
-    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, (k.rsplit("/", 1)[0] if i in funds else k).split("/")[-1]),
-                    k.rsplit("/", 1)[0] if i in funds else k) for i, k in enumerate(keys)]
+    # …or whose last segment names the figure (决算: 合计 / 预算数 | 合计 / 决算数 …): category above, basis below
+    leaf = set(funds) | {i for i, k in enumerate(keys) if "/" in k and _match(BASIS_SPELLINGS, k.split("/")[-1])
+                         and not _match(THREE_PUBLIC_CATEGORIES, k.split("/")[-1])}
+    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, (k.rsplit("/", 1)[0] if i in leaf else k).split("/")[-1]),
+                    k.rsplit("/", 1)[0] if i in leaf else k) for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
         year_rows = _year_rows(table, keys, out)
@@ -126,6 +130,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is None:
+                    if layouts.CLASSIFIED.match(clean(vals[i])):
+                        out.withheld.add((cat, funds.get(i, "total"), basis))
                     continue
                 if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
                     out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}/{basis}", a, unit, loc,
@@ -141,8 +147,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     for r, row in enumerate(table.body):
         vals = table.values(row)
         label = vals[label_col].strip()
-        key = clean(label)
-        if not key or r in label_rows:
+        key = simplified(clean(label))
+        if not key or r in label_rows or layouts.COUNT_ROW.search(key):
             continue
         cat = _match(THREE_PUBLIC_CATEGORIES, key.replace("其中:", "").replace("其中：", ""))
         if cat is None:
@@ -152,6 +158,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
         for col, fund in fund_cols:
             loc = Loc(row[0].table, row[0].row, col)
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
+            if a is None and layouts.CLASSIFIED.match(clean(vals[col])):
+                out.withheld.add((cat, fund, bases[col]))
             if a is not None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
 

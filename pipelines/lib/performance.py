@@ -25,6 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from pipelines.lib.classify import key
 from pipelines.lib.model import Cell, Table
@@ -189,6 +190,11 @@ class Parsed:
 
 
 def _match(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
+    return _first_match(tuple(rules), k)
+
+
+@lru_cache(maxsize=1 << 15)  # every row's labels are matched against the same rules
+def _first_match(rules: tuple[tuple[str, re.Pattern[str]], ...], k: str) -> str | None:
     for name, pattern in rules:
         if pattern.search(k):
             return name
