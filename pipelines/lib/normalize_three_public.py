@@ -144,6 +144,12 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
     fund_cols = [(i, f) for i, f in fund_cols if f and not re.search(r"序号|行次", keys[i])]
+    col_basis = {i: bases[i] for i, _ in fund_cols}
+    for i in col_basis:
+        y = layouts.COLUMN_YEAR.match(keys[i])
+        if y and out.year and int(y.group("year")) < out.year:
+            prior = out.doc_type == "budget" and int(y.group("year")) == out.year - 1 and bases[i] == "budget"
+            col_basis[i] = "prior_year_budget" if prior else None
     for r, row in enumerate(table.body):
         vals = table.values(row)
         label = vals[label_col].strip()
@@ -157,11 +163,19 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             cat = "vehicles"
         for col, fund in fund_cols:
             loc = Loc(row[0].table, row[0].row, col)
+            if col_basis[col] is None:  # an earlier year's 执行数 / 决算数: no basis names it
+                if clean(vals[col]):
+                    out.problems.append(Problem(
+                        check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                        actual=vals[col].strip(),
+                        message=f"{table.title or table.kind}: {table.header[col]} is an earlier year's figure, "
+                        "printed for comparison; the 三公 facts are the year's own columns"))
+                continue
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
             if a is None and layouts.CLASSIFIED.match(clean(vals[col])):
                 out.withheld.add((cat, fund, bases[col]))
             if a is not None:
-                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
+                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, col_basis[col]))
 
 
 def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:

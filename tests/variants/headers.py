@@ -14,6 +14,7 @@ from tests.variants.filings import (
     THREE,
     THREE_FINAL,
     TOTAL,
+    YEAR,
     C,
     D,
     Style,
@@ -160,3 +161,42 @@ EXPECT_THREE = {(k, "budget", v) for k, v in THREE.items() if v}
 EXPECT_THREE_SUBTOTAL = {("subtotal" if k == "total" else k, b, v) for k, b, v in EXPECT_THREE}
 EXPECT_THREE_FINAL = EXPECT_THREE | {(k, "final", v) for k, v in THREE_FINAL.items() if v}
 FUNCTION_CODES = [c for c, *_ in FUNCTION]
+
+
+def three_public_yueyang(title: str, s: Style) -> Table:
+    """岳阳: 项目 | 2024-执行数 | 2025-预算数 (年 lost to '-'): the year before's outturn beside the year's budget."""
+    a, t = s.amt, THREE
+    prior = {"total": D("13.00"), "overseas_travel": None, "reception": D("3.00"), "vehicles": D("10.00"),
+             "vehicle_operation": D("4.00"), "vehicle_purchase": D("6.00")}
+    rows = [("合计", "total"), ("1.因公出国(境)费", "overseas_travel"), ("2.公务接待费", "reception"),
+            ("3.公务用车购置及运行费", "vehicles"), ("其中:(1)公务用车运行维护费", "vehicle_operation"),
+            ("(2)公务用车购置", "vehicle_purchase")]
+    header = [["项目", f"{YEAR - 1}-执行数", f"{YEAR}-预算数"]]
+    return Table(title, header, [[label, a(prior[k]), a(t[k])] for label, k in rows])
+
+
+MEETING, TRAINING = D("3.00"), D("5.00")
+MEETING_FINAL, TRAINING_FINAL = D("2.50"), D("5.00")
+
+
+def three_public_zhashui(title: str, s: Style) -> Table:
+    """柞水 决算: 预算数 over 合计 | 因公出国(境)费 | 公务用车购置及运行费 (小计 | 购置费 | 运行费) | 公务接待费 | 会议费 |
+    培训费, and the same under 决算数 (16 columns); 合计 = 三公 + 会议费 + 培训费."""
+    a, t, f = s.amt, THREE, THREE_FINAL
+    top = [C("合计", vmerge="restart"), C("因公出国(境)费", vmerge="restart"), C("公务用车购置及运行费", span=3),
+           C("公务接待费", vmerge="restart"), C("会议费", vmerge="restart"), C("培训费", vmerge="restart")]
+    under = [C("", vmerge=V), C("", vmerge=V), "小计", "公务用车购置费", "公务用车运行费", *_under(1, 2, 3)]
+    header = [[C("预算数", span=8), C("决算数", span=8)], top * 2, under * 2]
+
+    def side(x, meeting, training):
+        return [a(x["total"] + meeting + training), a(x["overseas_travel"]), a(x["vehicles"]),
+                a(x["vehicle_purchase"]), a(x["vehicle_operation"]), a(x["reception"]), a(meeting), a(training)]
+    return Table(title, header, [side(t, MEETING, TRAINING) + side(f, MEETING_FINAL, TRAINING_FINAL)])
+
+
+EXPECT_THREE_ZHASHUI = (
+    {(k, "budget", v) for k, v in THREE.items() if v and k != "total"}
+    | {(k, "final", v) for k, v in THREE_FINAL.items() if v and k != "total"}
+    | {("total", "budget", THREE["total"] + MEETING + TRAINING), ("meeting", "budget", MEETING),
+       ("training", "budget", TRAINING), ("total", "final", THREE_FINAL["total"] + MEETING_FINAL + TRAINING_FINAL),
+       ("meeting", "final", MEETING_FINAL), ("training", "final", TRAINING_FINAL)})

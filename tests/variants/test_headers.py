@@ -94,7 +94,16 @@ VARIANTS: dict[str, tuple] = {
     "三公 by fund plpkl (traditional): 項 目 | 合計 | 一般公共預算 | 政府性基金預算 | 國有資本經營預算, 行政經費 first":
         ("three_public", lambda s: H.three_public_by_fund("部門預算財政撥款“三公”經費支出表", s), B, "three",
          H.EXPECT_THREE_SUBTOTAL | {("office_operation", "budget", F.D("15.20"))}),
+    "三公 决算 柞水: 预算数 ‖ 决算数 groups over 合计 | 出国 | 用车(小计 | 购置 | 运行) | 接待 | 会议费 | 培训费":
+        ("three_public", lambda s: H.three_public_zhashui("一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表", s), FIN,
+         "three", H.EXPECT_THREE_ZHASHUI),
+    "三公 vertical 岳阳: 项目 | 2024-执行数 | 2025-预算数 (年 printed as -)":
+        ("three_public", lambda s: H.three_public_yueyang(f"{F.YEAR}年度部门“三公”经费预算情况表", s), B, "three",
+         H.EXPECT_THREE),
 }
+# Variants whose table leaves amounts out on purpose, each with a finding that names why: id → (finding check, count).
+# 岳阳's 2024-执行数 column is the year before's outturn: no basis of a 2025 budget names it.
+NAMED_GAPS = {"三公 vertical 岳阳: 项目 | 2024-执行数 | 2025-预算数 (年 printed as -)": ("three_public_prior_year", 5)}
 
 
 def _plan() -> tuple[dict, dict]:
@@ -142,7 +151,13 @@ def test_header_variant(wh, vid):
         got = wh.three_public(file, table)
     assert got == expected
     printed, read = wh.coverage(file, table)
-    assert printed == read, wh.gaps(file, table)
+    if vid in NAMED_GAPS:
+        check, n = NAMED_GAPS[vid]
+        named = [f for f in wh.findings(file) if f[1] == check and f[3].startswith(f"table {table} ")]
+        assert (printed - read, len(named)) == (n, n)
+        assert {g[3] for g in wh.gaps(file, table)} == {f[4] for f in named}
+    else:
+        assert printed == read, wh.gaps(file, table)
 
 
 @pytest.mark.parametrize("file", sorted(FILINGS))
@@ -150,4 +165,7 @@ def test_each_header_filing_loads_without_findings(wh, file):
     _, status, _, year, doc_type, _, unit = wh.doc(file)
     assert (status, year, doc_type, unit) == ("loaded", F.YEAR, "final_accounts" if file.startswith("final") else
                                               "budget", "万元")
-    assert wh.findings(file) == []
+    named = {NAMED_GAPS[v][0] for v, (f, _) in WHERE.items() if f == file and v in NAMED_GAPS}
+    if named:  # the named gaps may take the filing under 98 %: its coverage warning lists them
+        named.add("coverage")
+    assert [f for f in wh.findings(file) if f[1] not in named] == []
