@@ -11,7 +11,8 @@ runs, because the machine is shared.  Prints ms/filing per stage, the worker tot
 python-docx.  ``--profile N`` adds a cProfile of one pass over the corpus (the N costliest functions,
 cumulative and by own time).
 
-The text caches (``functools.lru_cache`` on per-text functions: ``clean``, ``parse_amount``, rule matching …) stay
+The text caches (``functools.lru_cache`` on per-text functions — ``clean``, ``parse_amount`` … — and the ``_MEMO`` of rule
+matching) stay
 warm across filings as they do in a worker that reads many filings, and the corpus repeats the samples' texts;
 ``--cold`` empties them before every filing, the cost of a filing sharing no text with the ones before it.
 """
@@ -50,15 +51,18 @@ def python_docx(data: bytes) -> None:
 
 
 def text_caches() -> list:
-    """The per-text caches of yusuan's modules (a bounded ``lru_cache``; the load-once tables are left alone)."""
+    """How to empty the per-text caches of yusuan's modules: each bounded ``lru_cache`` (the load-once tables are
+    left alone) and each module-level ``_MEMO`` dict."""
     found = []
     for name, mod in list(sys.modules.items()):
         if not name.startswith("pipelines.lib"):
             continue
-        for obj in vars(mod).values():
+        for attr, obj in vars(mod).items():
             info = getattr(obj, "cache_info", None)
-            if callable(info) and info().maxsize not in (None, 1) and obj not in found:
-                found.append(obj)
+            if callable(info) and info().maxsize not in (None, 1) and obj.cache_clear not in found:
+                found.append(obj.cache_clear)
+            elif attr == "_MEMO" and isinstance(obj, dict):
+                found.append(obj.clear)
     return found
 
 
@@ -113,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             s = time.process_time()
             python_docx(data)
             best["python-docx"] = min(best["python-docx"], time.process_time() - s)
-            for c in caches:
-                c.cache_clear()
+            for clear in caches:
+                clear()
             for k, v in one_pass(data).items():
                 best[k] = min(best[k], v)
         for k in STAGES:

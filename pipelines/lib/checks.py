@@ -83,10 +83,16 @@ class Term:
 
 
 def term(a: Amount, unit: str, where: str = "") -> Term:
-    step = Decimal(1).scaleb(-a.decimals) / 2
-    if unit == "元":
-        step = step / 10000
+    step = _HALF_STEPS.get((a.decimals, unit))
+    if step is None:
+        step = Decimal(1).scaleb(-a.decimals) / 2
+        if unit == "元":
+            step = step / 10000
+        _HALF_STEPS[(a.decimals, unit)] = step
     return Term(a.wan(unit), step, where)
+
+
+_HALF_STEPS: dict[tuple[int, str], Decimal] = {}  # (decimals printed, unit) → half a printed step in 万元
 
 
 def _fmt(d: Decimal) -> str:

@@ -56,10 +56,10 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
         terms = [term(p.amount, p.unit) for p in parts]
         return Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
 
+    printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
     for measure, codes in by_measure.items():
         children: dict[str, list[Line]] = defaultdict(list)
         all_codes = set(codes)
-        printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
         for code, x in codes.items():
             if len(code) > 3:
                 # under its nearest printed ancestor: 西安 prints 3010201 津贴补贴 under 301 without a 30102 line

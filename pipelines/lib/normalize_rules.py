@@ -8,7 +8,6 @@ its readers only look words up in them.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from pipelines.lib import layouts
 
@@ -177,12 +176,24 @@ FISCAL_EXPENSE_MEASURES = [
 
 
 def _match(rules: list[tuple[str, str]], text: str) -> str | None:
-    return _first_match(tuple(rules), text)
-
-
-@lru_cache(maxsize=1 << 15)  # the same header keys and labels are matched against the same rules again and again
-def _first_match(rules: tuple[tuple[str, str], ...], text: str) -> str | None:
+    # The same header keys and labels are matched against the same rules again and again: remembered per rule
+    # list (held, so its id is not reused while remembered; its length guards against a list grown since).
+    memo = _MEMO.get(id(rules))
+    if memo is None or memo[0] is not rules or memo[1] != len(rules):
+        if len(_MEMO) >= 512:
+            _MEMO.clear()
+        memo = _MEMO[id(rules)] = (rules, len(rules), {})
+    found = memo[2]
+    if text in found:
+        return found[text]
+    result = None
     for pattern, key in rules:
         if re.search(pattern, text):
-            return key
-    return None
+            result = key
+            break
+    if len(found) < 4096:
+        found[text] = result
+    return result
+
+
+_MEMO: dict[int, tuple[list, int, dict[str, str | None]]] = {}
