@@ -4,7 +4,8 @@ Lineage: ``raw/filings`` (every dbt source: the tables the filing assets load) �
 → ``exports/parquet``.  The step builds the models as ``yusuan ingest`` does — all of them from dbt's compiled
 SQL (:mod:`pipelines.lib.model_runs`, compiled once per project version), a selection with ``dbt build
 --select`` (:func:`pipelines.lib.transform.build`) — and reports each model as a materialization and its dbt
-tests as one asset check, ``dbt_tests``, whose evaluation names every test that failed, its failing rows and why.  Writers share the ``warehouse`` pool, so a build never waits for the file's lock.
+tests as one asset check, ``dbt_tests``, whose evaluation names every test that failed, its failing rows and
+why.  Writers share the ``warehouse`` pool, so a build never waits for the file's lock.
 """
 
 import json
