@@ -83,10 +83,16 @@ class Term:
 
 
 def term(a: Amount, unit: str, where: str = "") -> Term:
-    step = Decimal(1).scaleb(-a.decimals) / 2
-    if unit == "元":
-        step = step / 10000
+    step = _HALF_STEPS.get((a.decimals, unit))
+    if step is None:
+        step = Decimal(1).scaleb(-a.decimals) / 2
+        if unit == "元":
+            step = step / 10000
+        _HALF_STEPS[(a.decimals, unit)] = step
     return Term(a.wan(unit), step, where)
+
+
+_HALF_STEPS: dict[tuple[int, str], Decimal] = {}  # (decimals printed, unit) → half a printed step in 万元
 
 
 def _fmt(d: Decimal) -> str:
@@ -153,7 +159,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
         results.append(arithmetic.measures(kind, lines_by_kind[kind], absent))
     results += arithmetic.summary(norm.summary, present, declared_empty, norm.summary_repeats)
     results += arithmetic.cross_tables(norm, lines_by_kind, present)
-    results.append(arithmetic.three_public(norm.three_public, present, declared_empty))
+    results.append(arithmetic.three_public(norm.three_public, present, declared_empty, norm.withheld))
     results.append(narrative.narrative(norm, lines_by_kind, filing))
     results.append(narrative.narrative_claims(filing))
     results += narrative.final_accounts(filing, norm)
@@ -166,7 +172,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     return Validation(results, findings)
 
 
-_DROPPED = ("subject_code_present", "subject_unique", "amount_parses")
+_DROPPED = ("subject_code_present", "subject_unique", "amount_parses", "amount_classified")
 
 
 def _link_dropped_rows(results: list[CheckResult], norm: Normalized) -> None:
@@ -241,6 +247,9 @@ def _readable(norm: Normalized, filing: Filing) -> CheckResult:
     c = _Checker("cells_readable", None)
     c.r.compared = 1
     for p in norm.problems:
+        if p.check == "amount_classified":  # read as printed: withheld, not unreadable
+            c.r.findings.append(Finding("info", p.check, p.table_kind, p.location, None, p.actual, p.message))
+            continue
         c.r.status = "failed"
         c.r.findings.append(Finding("warning", p.check, p.table_kind, p.location, None, p.actual, p.message))
     for note in (filing.raw.notes if filing.raw is not None else []):

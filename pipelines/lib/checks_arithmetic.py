@@ -56,10 +56,10 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
         terms = [term(p.amount, p.unit) for p in parts]
         return Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
 
+    printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
     for measure, codes in by_measure.items():
         children: dict[str, list[Line]] = defaultdict(list)
         all_codes = set(codes)
-        printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
         for code, x in codes.items():
             if len(code) > 3:
                 # under its nearest printed ancestor: 西安 prints 3010201 津贴补贴 under 301 without a 30102 line
@@ -260,8 +260,9 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     # 收支总表 expense by class = 支出总表 类 rows
     # (the first table of the kind: a 财政拨款支出表 printed after the 支出总表 is an expenditure table too — 西南大学)
     exp_classes: dict[str, Line] = {}
-    for x in by_kind["expenditure"]:
-        if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3:
+    for x in by_kind["expenditure"]:  # function classes only (fandezvous prints a 支出总表 by economic class)
+        if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3 and \
+                x.classification != "economic":
             exp_classes.setdefault(x.subject_code, x)
     if s_classes.get("amount") and exp_classes:
         seen = set()
@@ -310,7 +311,8 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     return [c.done()]
 
 
-def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set) -> CheckResult:
+def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set,
+                 withheld: set = frozenset()) -> CheckResult:
     c = _Checker("three_public_sum", "three_public")
     if "three_public" not in present:
         return c.not_run("the filing has no “三公”经费表")
@@ -321,6 +323,7 @@ def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set
         # a 决算 prints 预算数 and 决算数 side by side: each basis adds up on its own
         fund = x.fund_source if x.basis == "budget" else f"{x.fund_source}, {x.basis}"
         by_fund[fund].setdefault(x.category, x)
+    held = {(cat, f if b == "budget" else f"{f}, {b}") for cat, f, b in withheld}
     rules = [
         ("subtotal", ["overseas_travel", "vehicles", "reception"], "“三公”经费小计 = 出国 + 用车 + 接待"),
         ("vehicles", ["vehicle_purchase", "vehicle_operation"], "公务用车购置及运行费 = 购置 + 运行"),
@@ -343,6 +346,8 @@ def three_public(lines: list[ThreePublicLine], present: set, declared_empty: set
         for parent_cat, kids, what in checks:
             if parent_cat not in cats and not any(k in cats for k in kids):
                 continue
+            if any((k, fund) in held for k in (parent_cat, *kids)):
+                continue  # a 涉密 figure is no 0: nothing to compare
             if not any(k in cats for k in kids):
                 continue
             loc = cats[parent_cat].loc if parent_cat in cats else cats[next(k for k in kids if k in cats)].loc

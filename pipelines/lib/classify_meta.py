@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.lib.classify_text import _T2S
 
@@ -78,6 +79,33 @@ def parse_meta(text: str, meta: Meta | None = None, *, allow_code_name: bool = T
     ``单位：万元``/``金额单位：元``/``单位 : 万元``/``單位:萬``; several fields may share one line.
     """
     meta = meta if meta is not None else Meta()
+    assigned, other, all_meta = _read_meta(text, allow_code_name)
+    for name, value in assigned:  # what the text sets, applied as its own `meta.x = meta.x or value` would
+        setattr(meta, name, getattr(meta, name) or value)
+    meta.other.extend(other)
+    return all_meta
+
+
+class _Recording(Meta):
+    """A fresh Meta that remembers which fields were assigned (a field never assigned must stay as it was)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        self.__dict__.setdefault("_assigned", set()).add(name)
+        super().__setattr__(name, value)
+
+
+@lru_cache(maxsize=1 << 14)  # every cell of a table's head and every paragraph is read, some twice (classify, identify)
+def _read_meta(text: str, allow_code_name: bool) -> tuple[tuple[tuple[str, object], ...], tuple[str, ...], bool]:
+    """What ``text`` alone sets: the assigned fields with their values (``a or b`` chains, so applying them with
+    ``or`` onto a Meta equals reading the text into it), the ``other`` tokens, and whether all of it is meta."""
+    rec = _Recording()
+    rec.__dict__["_assigned"] = set()
+    all_meta = _parse_meta_into(text, rec, allow_code_name)
+    names = [n for n in ("code", "name", "year", "unit") if n in rec.__dict__["_assigned"]]
+    return tuple((n, getattr(rec, n)) for n in names), tuple(rec.other), all_meta
+
+
+def _parse_meta_into(text: str, meta: Meta, allow_code_name: bool) -> bool:
     tokens = _tokens(text)
     if not tokens:
         return False
@@ -87,7 +115,7 @@ def parse_meta(text: str, meta: Meta | None = None, *, allow_code_name: bool = T
         if m := _UNIT_RE.search(tok):
             meta.unit = meta.unit or _norm_unit(m.group(1))
             rest = (tok[: m.start()] + tok[m.end() :]).strip(" ()（）")
-            if rest and not parse_meta(rest, meta, allow_code_name=allow_code_name):
+            if rest and not _parse_meta_into(rest, meta, allow_code_name):
                 all_meta = False
         elif m := _YEAR_RE.search(tok):
             meta.year = meta.year or int(unicodedata.normalize("NFKC", m.group(1)))

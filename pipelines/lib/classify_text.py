@@ -51,6 +51,11 @@ def squash(text: str) -> str:
     return "".join(out)
 
 
+def simplified(text: str) -> str:
+    """Traditional characters of titles, headers and labels in their simplified form (項 目 → 项 目); nothing else."""
+    return text.translate(_T2S)
+
+
 @lru_cache(maxsize=1 << 16)  # cell texts repeat a lot ('', 合计, 0.00, 涉密…)
 def key(text: str) -> str:
     """Matching key: NFKC (full-width → ASCII), traditional → simplified, no whitespace, no quotes."""

@@ -25,14 +25,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import polars as pl
 
-from pipelines.lib import vocab
+from pipelines.lib import layouts, vocab
 from pipelines.lib.checks import CheckResult, Finding
 from pipelines.lib.frames import COVERAGE, COVERAGE_GAPS
 from pipelines.lib.model import Filing, Table
 from pipelines.lib.normalize import Normalized
+from pipelines.lib.normalize_records import empty_frame
 from pipelines.lib.numbers import BadNumber, clean, parse_amount
 
 # Table kinds whose numeric cells are amounts yusuan promises to read (vocab.COUNTED_KINDS), and those of
@@ -83,8 +85,8 @@ class Coverage:
         gaps = [{"document_id": document_id, "source_table": g.table, "source_row": g.row, "source_col": g.col,
                  "table_kind": g.kind, "text": g.text, "row_label": g.label, "column": g.column,
                  "reason": g.reason} for g in self.gaps]
-        return {"coverage": pl.DataFrame(tables or None, schema=COVERAGE),
-                "coverage_gaps": pl.DataFrame(gaps or None, schema=COVERAGE_GAPS)}
+        return {"coverage": pl.DataFrame(tables, schema=COVERAGE) if tables else empty_frame(COVERAGE),
+                "coverage_gaps": pl.DataFrame(gaps, schema=COVERAGE_GAPS) if gaps else empty_frame(COVERAGE_GAPS)}
 
     def result(self) -> CheckResult:
         """The ``coverage`` check: passed at or above the threshold, else a warning naming every gap."""
@@ -120,6 +122,7 @@ def of_frame(frame) -> Decimal | None:
     return percent(int(frame["read"].sum()), int(frame["printed"].sum()))
 
 
+@lru_cache(maxsize=1 << 15)  # every body cell of every counted table, and the row labels again
 def _amount_like(text: str) -> bool:
     t = clean(text)
     if not t or _PERCENT.search(t):
@@ -130,11 +133,14 @@ def _amount_like(text: str) -> bool:
         return False
 
 
-def _skipped_columns(table: Table) -> set[int]:
-    """Grid columns that hold codes or row numbers, not amounts."""
+def _skipped_columns(table: Table, body_values: list[list[str]] | None = None) -> set[int]:
+    """Grid columns that hold codes or row numbers, not amounts (``body_values``: ``table.values`` of each body row,
+    when the caller has them)."""
     out = {i for i, h in enumerate(table.header) if _CODE_HEADER.search(clean(h)) or _ROWNO_HEADER.search(clean(h))}
+    if body_values is None:
+        body_values = [table.values(row) for row in table.body]
     for col in range(min(3, table.n_cols)):
-        texts = [clean(v) for v in (table.values(row)[col] for row in table.body) if clean(v)]
+        texts = [t for t in (clean(values[col]) for values in body_values) if t]
         if not texts:
             continue
         if all(_CODE_SHAPE.match(t) for t in texts):
@@ -175,12 +181,14 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
     for table in filing.tables:
         if table.kind not in COUNTED_KINDS:
             continue
-        skip = _skipped_columns(table)
+        body_values = [table.values(row) for row in table.body]
+        skip = _skipped_columns(table, body_values)
         # a subject table whose rows carry no code at all (杭州 表3/表5/表6 print names only)
         no_codes = table.kind in SUBJECT_TABLES and not any(part in coded_tables for part in table.parts)
         printed = got = 0
-        for row in table.body:
-            values = table.values(row)
+        for row, values in zip(table.body, body_values, strict=True):
+            if table.kind == "three_public" and layouts.COUNT_ROW.search(clean(_row_label(values))):
+                continue  # 团组数(个), 保有量(辆): counts, not amounts
             label = None
             for cell in row:
                 if cell.col in skip or not (0 <= cell.col < table.n_cols) or not _amount_like(cell.text):

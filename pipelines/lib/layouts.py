@@ -265,6 +265,15 @@ THREE_PUBLIC_FUND_LEAF: list[tuple[str, str]] = [
     (r"^政府性基金", "gov_fund"),
     (r"^国有资本", "soe_capital"),
 ]
+# Rows of a 三公 table that count, not spend (桂林, 沅陵: 相关统计数 / 因公出国(境)团组数(个) / 公务用车保有量(辆) /
+# 国内公务接待批次(个)): their numbers are no amounts — neither 三公 lines nor printed amounts coverage counts.
+COUNT_ROW = re.compile(r"[（(](?:个|辆|人|人次|次|批|批次|台|套)[)）]$|团组数|人数|购置数|保有量|批次|相关统计数")
+# A cell printing that its amount is withheld as a state secret (涉密 in a 三公 or 绩效 table): no amount, no error —
+# an info finding, and the sums it stands in are not checked.
+CLASSIFIED = re.compile(r"^[（(]?(?:涉密|保密|涉及国家秘密)[)）]?$")
+# A vertical 三公 table's column naming its year (2017年预算数; 岳阳 prints 2016-执行数 | 2017-预算数, 年 lost): a year
+# before the filing's is a comparison — the year before's 预算数 basis prior_year_budget, anything else not loaded.
+COLUMN_YEAR = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*(?:年度?|-)")
 # A column naming the year of each row (深圳 三公: 年度 | 2025年, 2026年, 增减变化金额): only the filing's own year
 # is its figure.
 YEAR_ROW_HEADER = r"^年度$|^年份$"

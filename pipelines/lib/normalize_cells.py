@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from pipelines.lib import layouts
+from pipelines.lib.classify_text import simplified
 from pipelines.lib.model import Table
 from pipelines.lib.normalize_records import Loc, Normalized, Problem
 from pipelines.lib.normalize_rules import _match
@@ -17,6 +18,12 @@ from pipelines.lib.subjects import CODE
 def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit: str) -> Amount | None:
     """The cell's amount in the table's ``unit``; what is odd about it becomes a problem (a finding)."""
     name = table.title or table.kind
+    if layouts.CLASSIFIED.match(clean(text)):
+        out.problems.append(Problem(
+            check="amount_classified", table_kind=table.kind, location=str(loc), actual=text.strip(),
+            message=f"{name}: the cell for {what} is printed {text.strip()!r}: withheld as classified, so no amount "
+            "is loaded for it and the sums it stands in are not checked"))
+        return None
     try:
         a = parse_amount(text)
     except TooLarge:
@@ -59,7 +66,8 @@ def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit:
 
 
 def _keys(table: Table) -> list[str]:
-    return [clean(h) for h in table.header]
+    # roles are matched in simplified characters: plpkl prints 項 目 | 合計 | 一般公共預算 …
+    return [simplified(clean(h)) for h in table.header]
 
 
 def _code_columns(keys: list[str], table: Table | None = None) -> tuple[list[int], int | None]:

@@ -95,7 +95,7 @@ THREE_PUBLIC_CATEGORIES: list[tuple[str, str]] = [
 ]
 # in a wide 三公 table the vehicle group's 小计 column is the vehicle total, not the 三公 subtotal
 FUND_SOURCES = [
-    (r"一般公共预算|公共财政", "general_public"),
+    (r"一般公共预算|公共财政|公共预算财政拨款", "general_public"),  # 江北: 本年预算数 | 其中:公共预算财政拨款
     (r"政府性基金", "gov_fund"),
     (r"国有资本", "soe_capital"),
     (r"合计|预算数|金额|本年预算|决算数|执行数", "total"),
@@ -176,7 +176,24 @@ FISCAL_EXPENSE_MEASURES = [
 
 
 def _match(rules: list[tuple[str, str]], text: str) -> str | None:
+    # The same header keys and labels are matched against the same rules again and again: remembered per rule
+    # list (held, so its id is not reused while remembered; its length guards against a list grown since).
+    memo = _MEMO.get(id(rules))
+    if memo is None or memo[0] is not rules or memo[1] != len(rules):
+        if len(_MEMO) >= 512:
+            _MEMO.clear()
+        memo = _MEMO[id(rules)] = (rules, len(rules), {})
+    found = memo[2]
+    if text in found:
+        return found[text]
+    result = None
     for pattern, key in rules:
         if re.search(pattern, text):
-            return key
-    return None
+            result = key
+            break
+    if len(found) < 4096:
+        found[text] = result
+    return result
+
+
+_MEMO: dict[int, tuple[list, int, dict[str, str | None]]] = {}

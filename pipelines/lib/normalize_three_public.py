@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from pipelines.lib import layouts
+from pipelines.lib.classify_text import simplified
 from pipelines.lib.model import Table
 from pipelines.lib.normalize_cells import _amount, _keys
 from pipelines.lib.normalize_records import Loc, Normalized, Problem, ThreePublicLine, UnitRow
@@ -72,8 +73,11 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     # a column whose last segment is a fund (深圳: 因公出国(境)费 / 一般公共预算): category above, fund below
     funds = {i: f for i, k in enumerate(keys) if "/" in k and (f := _match(layouts.THREE_PUBLIC_FUND_LEAF,
                                                                              k.split("/")[-1]))}
-    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, (k.rsplit("/", 1)[0] if i in funds else k).split("/")[-1]),
-                    k.rsplit("/", 1)[0] if i in funds else k) for i, k in enumerate(keys)]
+    # …or whose last segment names the figure (决算: 合计 / 预算数 | 合计 / 决算数 …): category above, basis below
+    leaf = set(funds) | {i for i, k in enumerate(keys) if "/" in k and _match(BASIS_SPELLINGS, k.split("/")[-1])
+                         and not _match(THREE_PUBLIC_CATEGORIES, k.split("/")[-1])}
+    header_cats = [(i, _match(THREE_PUBLIC_CATEGORIES, (k.rsplit("/", 1)[0] if i in leaf else k).split("/")[-1]),
+                    k.rsplit("/", 1)[0] if i in leaf else k) for i, k in enumerate(keys)]
     wide = sum(1 for _, c, _ in header_cats if c) >= 3
     if wide:
         year_rows = _year_rows(table, keys, out)
@@ -126,6 +130,8 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                     continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is None:
+                    if layouts.CLASSIFIED.match(clean(vals[i])):
+                        out.withheld.add((cat, funds.get(i, "total"), basis))
                     continue
                 if total_row is not None:  # printed by unit: the 合计 row is the department's, the rest checked
                     out.unit_rows.append(UnitRow(table.kind, vals[0].strip(), f"{cat}/{i}/{basis}", a, unit, loc,
@@ -138,11 +144,17 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
     label_col = next((i for i, k in enumerate(keys) if re.search(r"项目", k)), 1 if len(keys) > 1 else 0)
     fund_cols = [(i, _match(FUND_SOURCES, k)) for i, k in enumerate(keys) if i != label_col]
     fund_cols = [(i, f) for i, f in fund_cols if f and not re.search(r"序号|行次", keys[i])]
+    col_basis = {i: bases[i] for i, _ in fund_cols}
+    for i in col_basis:
+        y = layouts.COLUMN_YEAR.match(keys[i])
+        if y and out.year and int(y.group("year")) < out.year:
+            prior = out.doc_type == "budget" and int(y.group("year")) == out.year - 1 and bases[i] == "budget"
+            col_basis[i] = "prior_year_budget" if prior else None
     for r, row in enumerate(table.body):
         vals = table.values(row)
         label = vals[label_col].strip()
-        key = clean(label)
-        if not key or r in label_rows:
+        key = simplified(clean(label))
+        if not key or r in label_rows or layouts.COUNT_ROW.search(key):
             continue
         cat = _match(THREE_PUBLIC_CATEGORIES, key.replace("其中:", "").replace("其中：", ""))
         if cat is None:
@@ -151,9 +163,19 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
             cat = "vehicles"
         for col, fund in fund_cols:
             loc = Loc(row[0].table, row[0].row, col)
+            if col_basis[col] is None:  # an earlier year's 执行数 / 决算数: no basis names it
+                if clean(vals[col]):
+                    out.problems.append(Problem(
+                        check="three_public_prior_year", table_kind=table.kind, location=str(loc),
+                        actual=vals[col].strip(),
+                        message=f"{table.title or table.kind}: {table.header[col]} is an earlier year's figure, "
+                        "printed for comparison; the 三公 facts are the year's own columns"))
+                continue
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
+            if a is None and layouts.CLASSIFIED.match(clean(vals[col])):
+                out.withheld.add((cat, fund, bases[col]))
             if a is not None:
-                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, bases[col]))
+                out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, col_basis[col]))
 
 
 def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:

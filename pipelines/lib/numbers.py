@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _DASHES = {"-", "—", "–", "－", "――", "——", "--", "/"}
@@ -61,6 +62,11 @@ def clean(text: str | None) -> str:
     """NFKC (full-width digits and punctuation to ASCII), no invisible characters, no whitespace at all."""
     if not text:
         return ""
+    return _clean(text)
+
+
+@lru_cache(maxsize=1 << 16)  # a cell's text is cleaned by every stage that reads it (~3 times), and texts repeat
+def _clean(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     return "".join(t.split())
 
@@ -74,6 +80,21 @@ def parse_amount(text: str | None) -> Amount | None:
     """
     if not text:
         return None
+    parsed = _parsed(text)
+    if isinstance(parsed, tuple):  # (exception class, message): a new exception each time, as before
+        raise parsed[0](parsed[1])
+    return parsed
+
+
+@lru_cache(maxsize=1 << 16)  # normalize, checks and coverage each parse the same cells; Amount is immutable
+def _parsed(text: str) -> Amount | tuple[type[BadNumber], str] | None:
+    try:
+        return _parse_amount(text)
+    except BadNumber as err:
+        return type(err), str(err)
+
+
+def _parse_amount(text: str) -> Amount | None:
     marker = ""
     s = text.translate(_INVISIBLE).strip()
     m = _TRAILING_MARKER.search(s)

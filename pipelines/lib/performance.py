@@ -189,10 +189,26 @@ class Parsed:
 
 
 def _match(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
+    # every row's labels are matched against the same few rule lists: remembered per list (see normalize_rules._match)
+    memo = _MEMO.get(id(rules))
+    if memo is None or memo[0] is not rules or memo[1] != len(rules):
+        if len(_MEMO) >= 512:
+            _MEMO.clear()
+        memo = _MEMO[id(rules)] = (rules, len(rules), {})
+    found = memo[2]
+    if k in found:
+        return found[k]
+    result = None
     for name, pattern in rules:
         if pattern.search(k):
-            return name
-    return None
+            result = name
+            break
+    if len(found) < 4096:
+        found[k] = result
+    return result
+
+
+_MEMO: dict[int, tuple[list, int, dict[str, str | None]]] = {}
 
 
 def _label_key(text: str) -> tuple[str, str | None]:

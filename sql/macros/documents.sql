@@ -14,19 +14,67 @@
     {{ alias }}.department_name
 {%- endmacro %}
 
-{#- A filing's subject lines, each counted once.  A filing can print the same line (kind, code,
-    measure, basis, cross-classification, unit run) in two tables: 江苏's city template prints the
-    支出总表's lines again in its 财政拨款支出表 (both `expenditure`), many templates print the 基本支出表
-    again as 一般公共预算基本支出表.  fct_budget_line keeps both (each traced to its table); a sum over a
-    kind takes the first printed table's figure, so it does not count the line twice. -#}
-{% macro lines_counted_once(relation) -%}
+{#- A filing's subject lines, each counted once, summed: one row per line of a filing (document, table_kind,
+    classification, subject_code, measure, basis, cross-classification, unit run) with its amount.  A filing can
+    print the same line in two tables: 江苏's city template prints the 支出总表's lines again in its 财政拨款支出表
+    (both `expenditure`), many templates print the 基本支出表 again as 一般公共预算基本支出表.  fct_budget_line keeps
+    both (each traced to its table); a sum over a kind takes the first printed table's figure (a table with no
+    number first), so it does not count the line twice.  `where` filters the fact rows first: it may name the
+    line's own columns and the filing's (document_id, department_key, year, doc_type, scope, subject_level).
+    Written for speed (docs/scaling.md): one aggregate counts the lines printed in one table only, nearly all of
+    them; only the few printed in two or more tables are summed again over their first table — the same rows as
+    `qualify dense_rank() over (partition by the line order by source_table nulls first) = 1`, without a window
+    over every line. -#}
+{% macro lines_counted_once(relation, where='true') -%}
     (
-        select * from {{ relation }}
-        qualify dense_rank() over (
-            partition by document_id, table_kind, classification, subject_code, measure, basis,
-                cross_code, section
-            order by source_table nulls first
-        ) = 1
+        with in_tables as (
+
+            select
+                document_id, department_key, year, doc_type, scope, table_kind, classification, subject_code,
+                subject_level, measure, basis, cross_code, section, subject_name, amount_wan,
+                coalesce(source_table::bigint, -2147483649) as table_order  -- a table with no number first
+            from {{ relation }}
+            where {{ where }}
+
+        ),
+
+        per_line as (
+
+            select
+                document_id, department_key, year, doc_type, scope, table_kind, classification, subject_code,
+                subject_level, measure, basis, cross_code, section,
+                min(table_order) as first_table,
+                max(table_order) as last_table,
+                any_value(subject_name) as subject_name,
+                sum(amount_wan) as amount_wan
+            from in_tables
+            group by all
+
+        )
+
+        select * exclude (first_table, last_table) from per_line where first_table = last_table
+
+        union all
+
+        select
+            in_tables.document_id, in_tables.department_key, in_tables.year, in_tables.doc_type, in_tables.scope,
+            in_tables.table_kind, in_tables.classification, in_tables.subject_code, in_tables.subject_level,
+            in_tables.measure, in_tables.basis, in_tables.cross_code, in_tables.section,
+            any_value(in_tables.subject_name) as subject_name,
+            sum(in_tables.amount_wan) as amount_wan
+        from in_tables
+        inner join per_line
+            on in_tables.document_id = per_line.document_id
+            and in_tables.table_kind is not distinct from per_line.table_kind
+            and in_tables.classification is not distinct from per_line.classification
+            and in_tables.subject_code is not distinct from per_line.subject_code
+            and in_tables.measure is not distinct from per_line.measure
+            and in_tables.basis is not distinct from per_line.basis
+            and in_tables.cross_code is not distinct from per_line.cross_code
+            and in_tables.section is not distinct from per_line.section
+            and in_tables.table_order = per_line.first_table
+        where per_line.first_table <> per_line.last_table
+        group by all
     )
 {%- endmacro %}
 

@@ -17,7 +17,27 @@ documents as (
 
 ),
 
--- every fact of loaded filings, in one shape: the key is (table_kind, subject_code, side, item,
+-- the filings a row of this mart reads: every loaded 决算, and the loaded budget filings of the same
+-- department, year and scope as one (the others meet no 决算: reading them would only cost time)
+read_filings as (
+
+    select document_id
+    from {{ ref("dim_document") }}
+    where status = 'loaded' and doc_type = 'final_accounts'
+
+    union all
+
+    select budgets.document_id
+    from {{ ref("dim_document") }} as budgets
+    semi join (
+        select department_key, year, scope from {{ ref("dim_document") }}
+        where status = 'loaded' and doc_type = 'final_accounts'
+    ) as finals using (department_key, year, scope)
+    where budgets.status = 'loaded' and budgets.doc_type = 'budget'
+
+),
+
+-- every fact of those filings, in one shape: the key is (table_kind, subject_code, side, item,
 -- category, measure); side and item are set for the 总表 lines, category for 三公
 facts as (
 
@@ -25,9 +45,9 @@ facts as (
         document_id, department_key, year, doc_type, scope, basis, table_kind,
         subject_code, any_value(subject_name) as subject_name, null::varchar as side,
         null::varchar as item, null::varchar as category, measure, sum(amount_wan) as amount_wan
-    from {{ lines_counted_once(ref("fct_budget_line")) }} as counted_once
-    where subject_code is not null
-    group by all
+    from {{ lines_counted_once(ref("fct_budget_line"), where="subject_code is not null
+        and document_id in (select document_id from read_filings)") }} as counted_once
+    group by document_id, department_key, year, doc_type, scope, basis, table_kind, subject_code, measure
 
     union all by name
 
@@ -36,6 +56,7 @@ facts as (
         subject_code, any_value(item_name) as subject_name, side, item, null::varchar as category,
         measure, sum(amount_wan) as amount_wan
     from {{ ref("fct_budget_summary") }}
+    where document_id in (select document_id from read_filings)
     group by all
 
     union all by name
@@ -45,6 +66,7 @@ facts as (
         null::varchar as subject_code, any_value(category_label) as subject_name,
         null::varchar as side, null::varchar as item, category, fund_source as measure, sum(amount_wan) as amount_wan
     from {{ ref("fct_three_public") }}
+    where document_id in (select document_id from read_filings)
     group by all
 
 ),

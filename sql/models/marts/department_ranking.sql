@@ -26,8 +26,8 @@ summary_totals as (
 line_totals as (
 
     select document_id, sum(amount_wan)::decimal(18, 6) as total_wan
-    from {{ lines_counted_once(ref("fct_budget_line")) }} as counted_once
-    where table_kind = 'expenditure' and measure = 'total' and subject_level = 1
+    from {{ lines_counted_once(ref("fct_budget_line"), where="table_kind = 'expenditure' and measure = 'total'
+        and subject_level = 1 and scope = 'department'") }} as counted_once
     group by document_id
 
 ),

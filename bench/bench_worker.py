@@ -1,0 +1,149 @@
+"""Where a worker's CPU goes per filing: read · classify · normalize · checks · coverage · frames, against
+python-docx merely reading the same files.
+
+    .venv/bin/python bench/bench_worker.py [--n 45] [--repeat 3] [--profile 25]
+
+Builds N distinct filings from the shipped samples (bench/corpus.py), then, per filing, times each stage of
+``processing._normalized`` in process (no pandera, no loading: those are the batch and serial side, see
+bench/bench_throughput.py) and python-docx reading every table's cells — the obvious alternative, which only
+reads.  Each figure is CPU ms per filing (``process_time``), per filing the best of ``--repeat`` interleaved
+runs, because the machine is shared.  Prints ms/filing per stage, the worker total and its ratio to
+python-docx.  ``--profile N`` adds a cProfile of one pass over the corpus (the N costliest functions,
+cumulative and by own time).
+
+The text caches (``functools.lru_cache`` on per-text functions — ``clean``, ``parse_amount`` … — and the ``_MEMO`` of rule
+matching) stay
+warm across filings as they do in a worker that reads many filings, and the corpus repeats the samples' texts;
+``--cold`` empties them before every filing, the cost of a filing sharing no text with the ones before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import make_corpus  # noqa: E402
+
+from pipelines.lib import classify as classify_mod  # noqa: E402
+from pipelines.lib import coverage, processing  # noqa: E402
+from pipelines.lib.checks import validate  # noqa: E402
+from pipelines.lib.docx_reader import read_docx  # noqa: E402
+from pipelines.lib.normalize import normalize  # noqa: E402
+
+STAGES = ("python-docx", "read_docx", "classify", "normalize", "checks", "coverage", "frames", "table_cells")
+
+
+def python_docx(data: bytes) -> None:
+    import docx
+
+    d = docx.Document(io.BytesIO(data))
+    [[[c.text for c in row.cells] for row in t.rows] for t in d.tables]
+
+
+def text_caches() -> list:
+    """How to empty the per-text caches of yusuan's modules: each bounded ``lru_cache`` (the load-once tables are
+    left alone) and each module-level ``_MEMO`` dict."""
+    found = []
+    for name, mod in list(sys.modules.items()):
+        if not name.startswith("pipelines.lib"):
+            continue
+        for attr, obj in vars(mod).items():
+            info = getattr(obj, "cache_info", None)
+            if callable(info) and info().maxsize not in (None, 1) and obj.cache_clear not in found:
+                found.append(obj.cache_clear)
+            elif attr == "_MEMO" and isinstance(obj, dict):
+                found.append(obj.clear)
+    return found
+
+
+def one_pass(data: bytes) -> dict[str, float]:
+    """CPU seconds of each worker stage on one filing, in the order ``processing._normalized`` runs them."""
+    t: dict[str, float] = {}
+    clock = time.process_time
+    s = clock()
+    raw = read_docx(data)
+    t["read_docx"] = clock() - s
+    s = clock()
+    filing = classify_mod.classify(raw)
+    filing.raw = raw
+    t["classify"] = clock() - s
+    s = clock()
+    norm = normalize(filing, "d" * 64)
+    t["normalize"] = clock() - s
+    s = clock()
+    validation = validate(filing, norm)
+    t["checks"] = clock() - s
+    s = clock()
+    cov = coverage.measure(filing, norm)
+    validation.results.append(cov.result())
+    cov.frames("d" * 64)
+    t["coverage"] = clock() - s
+    s = clock()
+    norm.frames()
+    t["frames"] = clock() - s
+    s = clock()
+    processing.table_cells_frame(filing, "d" * 64)
+    t["table_cells"] = clock() - s
+    return t
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=45, help="filings in the corpus (default 45: 5 copies of each sample)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cold", action="store_true", help="empty the text caches before every filing")
+    ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
+    args = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [p.read_bytes() for p in make_corpus(Path(tmp), args.n)]
+    one_pass(files[0])  # imports and lazy tables, not a filing's cost
+    python_docx(files[0])
+    caches = text_caches() if args.cold else []
+    total = dict.fromkeys(STAGES, 0.0)
+    for data in files:
+        best = dict.fromkeys(STAGES, float("inf"))
+        for _ in range(args.repeat):
+            s = time.process_time()
+            python_docx(data)
+            best["python-docx"] = min(best["python-docx"], time.process_time() - s)
+            for clear in caches:
+                clear()
+            for k, v in one_pass(data).items():
+                best[k] = min(best[k], v)
+        for k in STAGES:
+            total[k] += best[k]
+    n = len(files)
+    worker = sum(v for k, v in total.items() if k != "python-docx")
+    print(f"{n} filings, CPU ms per filing (per filing the best of {args.repeat} interleaved runs; text caches "
+          f"{f'emptied before each filing: {len(caches)}' if args.cold else 'warm'})")
+    for k in STAGES:
+        print(f"  {k:<12}{total[k] / n * 1e3:>8.2f}")
+    print(f"  {'worker':<12}{worker / n * 1e3:>8.2f}   (read_docx … table_cells; pandera and loading not included)")
+    print(f"worker / python-docx = {worker / total['python-docx']:.3f}")
+
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for data in files:
+            one_pass(data)
+        prof.disable()
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(prof, stream=out).sort_stats(order).print_stats(args.profile)
+            print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
