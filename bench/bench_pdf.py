@@ -135,7 +135,7 @@ def parts(data: bytes, clock=time.process_time, calls: _Calls | None = None) -> 
         tp = ctypes.cast(textpage.raw, ctypes.c_void_p)
         s2 = clock()
         t["load page + text page"] += s2 - s
-        walk = pdf_layer._Walk(ctm, height, tp)
+        walk = pdf_layer._Walk(ctm, height, tp, pdf_layer._transform_box(ctm, *pdf_layer._crop_box(page)))
         walk.objects(ctypes.cast(page.raw, ctypes.c_void_p), None, pdf_layer._IDENTITY)
         s3 = clock()
         t["page objects (paths, text paint)"] += s3 - s2

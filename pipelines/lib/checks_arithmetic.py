@@ -260,8 +260,9 @@ def cross_tables(norm: Normalized, by_kind: dict[str, list[Line]], present: set)
     # 收支总表 expense by class = 支出总表 类 rows
     # (the first table of the kind: a 财政拨款支出表 printed after the 支出总表 is an expenditure table too — 西南大学)
     exp_classes: dict[str, Line] = {}
-    for x in by_kind["expenditure"]:
-        if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3:
+    for x in by_kind["expenditure"]:  # function classes only (fandezvous prints a 支出总表 by economic class)
+        if not x.is_total and x.measure == "total" and x.subject_code and len(x.subject_code) == 3 and \
+                x.classification != "economic":
             exp_classes.setdefault(x.subject_code, x)
     if s_classes.get("amount") and exp_classes:
         seen = set()

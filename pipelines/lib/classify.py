@@ -26,7 +26,7 @@ from pipelines.lib.classify_identity import (
     is_narrative,
     plausible_name,
 )
-from pipelines.lib.classify_meta import Meta, parse_meta
+from pipelines.lib.classify_meta import Meta, _strip_unit, parse_meta
 from pipelines.lib.classify_text import KINDS, key, kind_from_title, squash
 from pipelines.lib.model import Cell, Filing, RawDocument, RawTable, Table
 from pipelines.lib.vocab import BUDGET_KINDS
@@ -130,6 +130,21 @@ def _runs_on(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
     return p.kind == "unknown" or (blank and prev.kind != "performance_target") or _same_columns(prev_p.raw, p.raw)
 
 
+def _printed_over(prev: Table, prev_p: _Parsed, p: _Parsed) -> bool:
+    """A PDF part on the next page holding the columns of the table before it that did not fit its pages: a
+    spreadsheet printed "down, then over" (上海 数据局 收入预算总表 p.10–11: its last column, 其他收入, alone on
+    the pages after the table's rows; the title drawn across the whole sheet is clipped away there, only its
+    单位：元 line stands above).  With no title and nothing above it but unit lines, printing no figure at all, it
+    is the table's: nothing of it is read, and it is no unknown table of its own."""
+    if p.raw.page is None or prev_p.raw.page is None or p.raw.page != prev_p.raw.page + 1:
+        return False
+    if p.raw.nested or prev_p.raw.nested or p.title or prev.kind == "unknown":
+        return False
+    if not p.raw.before or any(_strip_unit(line) for line in p.raw.before):
+        return False
+    return not any(ch.isdigit() for row in p.raw.rows for c in row for ch in c.text)
+
+
 def _same_columns(a: RawTable, b: RawTable, tolerance: float = 2.0) -> bool:
     """Whether two PDF table parts stand on the same column grid: every column starts at the same x (within
     ``tolerance`` points).  A part heading the next page on its predecessor's grid, with no title and nothing
@@ -217,6 +232,10 @@ def classify(raw: RawDocument) -> Filing:
     for p in parsed:
         if last is not None and _continues(last[0], last[1], p):
             _join(last[0], p)  # a continuation's own doubts (no title…) are moot
+            last = (last[0], p)
+            continue
+        if last is not None and _printed_over(last[0], last[1], p):
+            last[0].parts.append(p.raw.index)
             last = (last[0], p)
             continue
         if last is not None and _runs_on(last[0], last[1], p):

@@ -108,6 +108,9 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
     in_class: str | None = None  # the 类 (its code) whose 款/项 lines follow (浙江 prints them under it)
     final = out.doc_type == "final_accounts"
+    # a 收支总表 whose title says its expense side is by economic class (山东 2016 年收支预算总表(经济分类科目) beside its
+    # (功能分类科目) twin): its class lines are economic classes, coded by name
+    economic = side == "expense" and bool(re.search(layouts.ECONOMIC_TITLE, clean(table.title or "")))
     by_use: dict[int, str] = {}  # expense columns by use beside the total (layouts.SUMMARY_EXPENSE_MEASURES)
     if table.kind == "summary" and side == "expense" and len(value_cols) > 1:
         named = next((table.values(r) for r in table.body[:3] if not clean(table.values(r)[label_col])
@@ -145,6 +148,9 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             elif in_carryover and re.search(r"一般公共预算|政府性基金|国有资本经营", key) and not re.search(r"支出", key):
                 item = in_carryover + "_" + _match([(r"一般公共预算", "general_public"), (r"政府性基金", "gov_fund"),
                                                     (r"国有资本经营", "soe_capital")], key)
+            if item is None and economic and (subject_code := economic_class_code(label)
+                                              or economic_class_code(label, True)):
+                item = "economic_class" if economic_class_code(label) else "gov_economic_class"
             if item is None:
                 subject_code = function_class_code(label)
                 if subject_code is None and in_class:
@@ -179,7 +185,8 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
             if a is None:
                 continue
             out.summary.append(SummaryLine(table.kind, side, item, strip_ordinal(label) if item in (
-                "function_class", "function_detail") else label, subject_code, measure, a, unit, loc, basis))
+                "function_class", "function_detail", "economic_class", "gov_economic_class") else label, subject_code,
+                measure, a, unit, loc, basis))
             if measure == "amount":
                 taken.add(basis)
                 if not final and not by_use:

@@ -10,7 +10,10 @@ top-left of the page as displayed, so ``/Rotate`` and a MediaBox not at 0,0 are 
   width; from the baseline's descent to one em above), its font size, in content order.  A character
   a viewer does not show is never read: text render mode 3 (invisible) or 7 (clip only), a fill
   alpha of 0, or a colour equal to what lies under it (white on the page, or the colour of the filled
-  shape it is painted on).  ``hidden`` counts them.
+  shape it is painted on).  Nor is a line of text drawn wholly outside what the viewer paints: outside the
+  page's crop box, or outside its clip path (an exporter that draws a cell's whole text and clips it to the
+  cell, or a text frame's whole text on every page it spans and clips it to the page's part; see
+  :func:`_unclipped`).  ``hidden`` counts them.
 - ``edges``: the horizontal and vertical ruling edges of painted, non-white paths, exactly as
   pdfplumber derives them from pdfminer's lines, rectangles and curves (a rectangle gives its four
   sides, a line itself, a curve each segment between its points).
@@ -132,8 +135,8 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
     textpage = page.get_textpage()
     try:
         tp = ctypes.cast(textpage.raw, ctypes.c_void_p)
-        walk = _Walk(ctm, height, tp)
-        walk.objects(ctypes.cast(page.raw, ctypes.c_void_p), None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+        walk = _Walk(ctm, height, tp, _transform_box(ctm, *_crop_box(page)))
+        walk.objects(ctypes.cast(page.raw, ctypes.c_void_p), None, _IDENTITY)
         n = C.count_chars(tp)
         chars, hidden = _chars(tp, n, walk, ctm, height)
     finally:
@@ -142,12 +145,18 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
     return PageLayer(number, width, height, chars, walk.edges, walk.painted, hidden, max(n, 0), n_texts, walk.images)
 
 
+def _crop_box(page: pdfium.PdfPage) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of what a viewer shows of the page: its CropBox (the MediaBox when none)."""
+    x0, y0, x1, y1 = page.get_cropbox()
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
 def _drawing_texts(texts) -> int:
     """How many of a page's text objects draw something: LibreOffice writes an empty text object (bounds of
     zero area) for each blank paragraph, so a last page holding only blank paragraphs draws no text at all —
     it is not a page whose text cannot be read."""
     drawing = 0
-    for *_, obj in texts.values():
+    for _, _, _, _, obj, _ in texts.values():
         b = _bounds(obj)
         if b and (b[2] > b[0] or b[3] > b[1]):
             drawing += 1
@@ -158,10 +167,13 @@ class _Walk:
     """Every page object in painting order, into forms: how text objects paint, the areas filled
     under them, and the ruling edges."""
 
-    def __init__(self, ctm: tuple, height: float, textpage: ctypes.c_void_p) -> None:
+    def __init__(self, ctm: tuple, height: float, textpage: ctypes.c_void_p, shown: tuple | None = None) -> None:
         self.ctm = ctm
         self.textpage = textpage
         self.height = height
+        # what a viewer paints of the page, in device space (x0, y0, x1, y1), y up: its crop box
+        self.shown = shown if shown is not None else (-_FAR, -_FAR, _FAR, _FAR)
+        self._clips: dict = {}  # a clip path's identity -> its box in device space (see clip_box)
         self.z = 0
         self.images = 0
         self.painted = False
@@ -176,7 +188,10 @@ class _Walk:
         self._point = (ctypes.c_float(), ctypes.c_float())
         self._point_ref = tuple(ctypes.byref(v) for v in self._point)
 
-    def objects(self, page: ctypes.c_void_p, form: C.Handle | None, base: tuple) -> None:
+    def objects(self, page: ctypes.c_void_p, form: C.Handle | None, base: tuple, shown: tuple | None = None) -> None:
+        """The objects of the page, or of a form object (``base`` maps its space to the page's; ``shown`` is the
+        part of the page its enclosing forms' clip paths let show, in device space)."""
+        shown = self.shown if shown is None else shown
         n = C.form_count(form) if form is not None else C.count_objects(page)
         m, m_ref = self._m, self._m_ref
         ctm = self.ctm
@@ -199,7 +214,7 @@ class _Walk:
                     colour = (red.value, green.value, blue.value, alpha.value)
                 else:
                     colour = None
-                texts[obj.value] = (mode, colour, self.z, base, obj)
+                texts[obj.value] = (mode, colour, self.z, base, obj, shown)
             elif kind == _PATH:
                 C.obj_matrix(obj, m_ref)
                 mat = (m.a, m.b, m.c, m.d, m.e, m.f)
@@ -213,7 +228,43 @@ class _Walk:
                     self.areas.append((*box, None, self.z))
             elif kind == _FORM:
                 C.obj_matrix(obj, m_ref)
-                self.objects(page, obj, _mul((m.a, m.b, m.c, m.d, m.e, m.f), base))
+                inner = _mul((m.a, m.b, m.c, m.d, m.e, m.f), base)
+                self.objects(page, obj, inner, self.clip_box(obj, base, shown))
+
+    def clip_box(self, obj: C.Handle, base: tuple, shown: tuple) -> tuple:
+        """The box, in device space, a page object's clip path lets show of ``shown``: the intersection of the
+        bounding boxes of the clip's paths (a clip path is most often one or two rectangles; of any other
+        shape its bounding box is taken, so nothing it shows is missed).
+
+        Objects painted under one graphics state share one clip path in PDFium: the handle of a path's first
+        point is the same for them, so a page with a text object per character reads each clip once."""
+        clip = C.obj_clip(obj)
+        if not clip:
+            return shown
+        n = C.clip_count(clip)
+        if n <= 0:
+            return shown
+        segment = C.clip_segment
+        key = segment(clip, 0, 0).value if n == 1 else tuple([segment(clip, p, 0).value for p in range(n)])
+        if (base is not _IDENTITY and base != _IDENTITY) or shown is not self.shown:  # in a form: its matrix, clip
+            key = (key, base, shown)
+        box = self._clips.get(key)
+        if box is None:
+            x, y = self._point
+            rx, ry = self._point_ref
+            dev = _mul(base, self.ctm)
+            x0, y0, x1, y1 = shown
+            for p in range(n):
+                xs, ys = [], []
+                for k in range(C.clip_path_segments(clip, p)):
+                    C.segment_point(segment(clip, p, k), rx, ry)
+                    xs.append(x.value)
+                    ys.append(y.value)
+                if xs:
+                    bx0, by0, bx1, by1 = _transform_box(dev, min(xs), min(ys), max(xs), max(ys))
+                    x0, y0, x1, y1 = max(x0, bx0), max(y0, by0), min(x1, bx1), min(y1, by1)
+            box = self._clips[key] = (x0, y0, x1, y1)
+        return box
 
     def path(self, obj: C.Handle, dev: tuple) -> None:
         """One path object: its subpaths classified as pdfminer does (line, rectangle, curve), their edges."""
@@ -287,6 +338,7 @@ class _Walk:
 
 
 _MIN_AREA = 2.0  # points: a filled shape thinner than this is a rule, not a background
+_FAR = 1e9  # no bound
 
 
 def _transform_box(mat: tuple, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
@@ -351,7 +403,7 @@ def _blanks(walk: _Walk, inked: set, ctm: tuple) -> list[tuple[float, float, flo
     of its text: (x0, y, x1, y) along their baseline in device space.  pdfminer read them, and
     pdf_reader keeps a space the file spells out."""
     out = []
-    for key, (mode, _, _, base, obj) in walk.texts.items():
+    for key, (mode, _, _, base, obj, _) in walk.texts.items():
         if key in inked or mode in _UNPAINTED_MODES:
             continue
         b = _bounds(obj)
@@ -397,6 +449,8 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
     append = out.append
     last_obj = -1
     props = None
+    cut: list[tuple[int, tuple]] = []  # (index in out, clip box) of characters outside what their clip shows
+    clip_box = walk.clip_box
     for i in range(n):
         t = text[i]
         if t == " ":
@@ -410,9 +464,10 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
             last_obj = obj
             props = info.get(obj, False)
             if props is False:
-                props = info[obj] = _object_props(tp, i, handle, mat_ref, texts, area_colours, descents)
+                props = info[obj] = _object_props(tp, i, handle, mat_ref, texts, area_colours, descents, clip_box)
             if props is not None:
-                a, b, c, d, desc, fs, check = props
+                a, b, c, d, desc, fs, check, clip = props
+                kx0, ky0, kx1, ky1 = clip
                 cfd, dfd = c * fs * desc, d * fs * desc
                 cf1, df1 = c * fs * (desc + 1), d * fs * (desc + 1)
                 upright = abs(a) >= abs(b)
@@ -448,12 +503,53 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
         if check is not None and not _shows(check, X0, Y0, X1, Y1, areas):
             hidden += 1
             continue
+        cx, cy = (X0 + X1) * 0.5, (Y0 + Y1) * 0.5
+        if cx < kx0 or cx > kx1 or cy < ky0 or cy > ky1:
+            cut.append((len(out), clip))
         append(_new_char(Char, (t, X0, X1, height - Y1, height - Y0, Y1 - Y0)))
+    if cut:
+        out, dropped = _unclipped(out, cut, height)
+        hidden += dropped
     if len(inked) < len(walk.texts):
         blanks = _blanks(walk, inked, ctm)
         if blanks:
             out.extend(_spaces(out, blanks, height))
     return out, hidden
+
+
+# what can make or change a figure: never read where the viewer does not show it (a figure in brackets is negative,
+# but only with its opening bracket: a label's closing bracket, cut by its cell, is read — 西安 3、机关资本性支出（一）)
+_FIGURE_MARKS = frozenset("0123456789０１２３４５６７８９-−－–—+＋.．,，(（%％")
+
+
+def _unclipped(chars: list[Char], cut: list[tuple[int, tuple]], height: float) -> tuple[list[Char], int]:
+    """The characters without the lines of text their clip path hides, and how many were left out.
+
+    A character whose centre lies outside the box its clip path (and the crop box) lets show is left out when
+    nothing of its line shows there either: the lines of a cell's text an exporter drew past the cell's foot
+    and clipped, or a text frame's lines drawn again on the next page above its top.  A line the clip cuts
+    through (a label running on past its cell's edge, a centred heading wider than its cell) shows in part:
+    it is read whole, as before, so the label keeps its last characters — what the label says, not where the
+    cell cuts it off.  Never a figure's digit or sign, though: a minus or a digit the clip hides beside a figure
+    that shows would change the figure (the hostile PDFs of ``tests/hostile``)."""
+    by_clip: dict[tuple, list[int]] = {}
+    for i, clip in cut:
+        by_clip.setdefault(clip, []).append(i)
+    cut_at = {i for i, _ in cut}
+    drop: set[int] = set()
+    for (x0, y0, x1, y1), idxs in by_clip.items():
+        top, bottom = height - y1, height - y0
+        # the vertical middles and heights of the characters that show inside this clip's box
+        shown = [((c.top + c.bottom) * 0.5, c.bottom - c.top) for k, c in enumerate(chars)
+                 if k not in cut_at and x0 <= (c.x0 + c.x1) * 0.5 <= x1 and top <= (c.top + c.bottom) * 0.5 <= bottom]
+        for i in idxs:
+            c = chars[i]
+            mid, tall = (c.top + c.bottom) * 0.5, c.bottom - c.top
+            if c.text in _FIGURE_MARKS or not any(abs(mid - m) <= 0.5 * min(tall, h) for m, h in shown):
+                drop.add(i)
+    if not drop:
+        return chars, 0
+    return [c for k, c in enumerate(chars) if k not in drop], len(drop)
 
 
 def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
@@ -484,13 +580,14 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
 
 
 def _object_props(
-    tp: ctypes.c_void_p, i: int, obj: C.Handle, mat_ref: tuple, texts: dict, area_colours: dict, descents: dict
+    tp: ctypes.c_void_p, i: int, obj: C.Handle, mat_ref: tuple, texts: dict, area_colours: dict, descents: dict,
+    clip_box,
 ):
-    """Per text object: matrix, font descent (em), size, and what to check of its colour; None when it
-    paints nothing (render mode 3 or 7, or fully transparent)."""
+    """Per text object: matrix, font descent (em), size, what to check of its colour, and the box (device
+    space) its clip path lets show; None when it paints nothing (render mode 3 or 7, or fully transparent)."""
     if not obj:
         return None
-    mode, colour, z, _, _ = texts.get(obj.value, (0, None, 0, None, None))
+    mode, colour, z, base, _, shown = texts.get(obj.value, (0, None, 0, None, None, None))
     if mode in _UNPAINTED_MODES or (colour is not None and colour[3] == 0):
         return None
     mat, ref = mat_ref  # the matrix and a byref of it, made once a page
@@ -515,7 +612,8 @@ def _object_props(
             risky = area_colours[rgb] = _same(rgb, _WHITE) or any(_same(rgb, c) for c in area_colours["areas"])
         if risky:
             check = (rgb, z)
-    return mat.a, mat.b, mat.c, mat.d, desc, fs, check
+    clip = clip_box(obj, base, shown) if base is not None else (-_FAR, -_FAR, _FAR, _FAR)
+    return mat.a, mat.b, mat.c, mat.d, desc, fs, check, clip
 
 
 def _same(p: tuple, q: tuple) -> bool:

@@ -83,6 +83,10 @@ get_segment = _fn("FPDFPath_GetPathSegment", Handle)  # (h path, i)
 segment_point = _fn("FPDFPathSegment_GetPoint", _I)  # (h segment, &float x, &float y)
 segment_type = _fn("FPDFPathSegment_GetType", _I)  # (h segment)
 segment_close = _fn("FPDFPathSegment_GetClose", _I)  # (h segment)
+obj_clip = _fn("FPDFPageObj_GetClipPath", Handle)  # (h object) -> h clip path or NULL
+clip_count = _fn("FPDFClipPath_CountPaths", _I)  # (h clip path)
+clip_path_segments = _fn("FPDFClipPath_CountPathSegments", _I)  # (h clip path, i path)
+clip_segment = _fn("FPDFClipPath_GetPathSegment", Handle)  # (h clip path, i path, i segment)
 
 TEXT, PATH, IMAGE, SHADING, FORM = (
     pdfium_c.FPDF_PAGEOBJ_TEXT,

@@ -250,10 +250,10 @@ def project_title(title: str) -> tuple[int | None, str | None]:
 def parse(table: Table, unit: str | None) -> Parsed:
     """Every project and indicator of one logical 绩效目标 table; what it cannot read, as problems."""
     state = _State(table, unit)
-    for row in table.body:
-        cells = [c for c in row if c.text.strip()]
-        if cells:
-            state.row(cells)
+    rows = [(row, [c for c in row if c.text.strip()]) for row in table.body]
+    rows = [(row, cells) for row, cells in rows if cells]
+    for i, (row, cells) in enumerate(rows):
+        state.row(cells, opens=state.opens_at_foot(row, rows[i + 1][1] if i + 1 < len(rows) else None))
     return state.finish()
 
 
@@ -274,6 +274,8 @@ class _State:
         self.unread: list[tuple[int, str]] = []
         self.after_header = False  # the previous row was a header row (a second header row may follow)
         self.list_total: tuple[int, str] | None = None  # (row, text) of a list's 合计 printed before its projects
+        self.part: int | None = None  # the physical table (page's part) of the last row read
+        self.opened = False  # the current project's cells began at the previous page's foot, empty there
 
     # ---------------------------------------------------------------- projects
 
@@ -297,8 +299,23 @@ class _State:
 
     # ---------------------------------------------------------------- rows
 
-    def row(self, cells: list[Cell]) -> None:
+    def opens_at_foot(self, row: list[Cell], following: list[Cell] | None) -> bool:
+        """Whether this row, the last of its page's part, opens a new project whose merged cells print nothing
+        on this page: its name cell is a cell of its own, empty, and the next page's part begins with a name.
+
+        北京 预算12表 draws a merged cell's text once, centred over the whole cell; a cell cut by the page break
+        shows it on the page holding the most of it (p.26's foot: 法治政府建设宣传覆盖单位范围 ≥ 800 家 beside
+        empty 项目名称 / 金额 cells, whose 11000022T000000444951-政府法治研究和法规规章汇编译审 95.949000 stands on
+        p.27).  Read as blank cells carrying the project above on, the row was that project's."""
+        if following is None or following[0].table == row[0].table or not self.roles:
+            return False
+        named = {c.col for c in row if self.roles.get(c.col) == "project_name"}
+        return bool(named) and not any(c.text.strip() for c in row if c.col in named) and any(
+            self.roles.get(c.col) == "project_name" for c in following)
+
+    def row(self, cells: list[Cell], opens: bool = False) -> None:
         r = cells[0].row
+        new_part, self.part = cells[0].table != self.part and self.part is not None, cells[0].table
         keys = [_label_key(c.text) for c in cells]
         for k, u in keys:
             if u and GROUPS.match(k):
@@ -337,7 +354,10 @@ class _State:
             return
         # 5. an indicator row
         if self.roles:
-            self.indicator(r, cells, keys)
+            if opens:
+                self.start(r)
+                self.opened = True
+            self.indicator(r, cells, keys, new_part)
             return
         self.unread.append((r, " | ".join(c.text.strip() for c in cells)))
 
@@ -370,7 +390,7 @@ class _State:
         for label_cell, what in objective_labels:
             self.pending.append((label_cell, what))
 
-    def indicator(self, r: int, cells: list[Cell], keys: list[tuple[str, str | None]]) -> None:
+    def indicator(self, r: int, cells: list[Cell], keys: list[tuple[str, str | None]], new_part: bool = False) -> None:
         got: dict[str, str] = {}
         for c, (k, _) in zip(cells, keys, strict=True):
             role = self.roles.get(c.col)
@@ -394,8 +414,21 @@ class _State:
             bare = code_name.group(2).strip() if code_name else name
             other_unit = got.get("implementer") and self.current is not None and \
                 got["implementer"] != self.current.attributes.get("implementer")
-            if self.current is None or self.current.name != bare or other_unit:
-                self.start(r)
+            funds = [a for a in ("total_funds", "annual_funds", "fiscal_funds", "other_funds") if got.get(a)]
+            opened, self.opened = self.opened and new_part, False
+            if (new_part and not opened and self.current is not None and not code_name and not funds
+                    and self.current.attributes.get("project_code") and _funds_printed(self.current)):
+                # the rest of the project's merged cells, cut by the page break (北京 预算12表 p.45 → p.46:
+                # 11000025T000003567866-北京市公共 | 327.340000 … on p.45, 法律网络平台升级改造项目 with no code
+                # and no amount heading p.46's part): its name and objective go on
+                self.current.name += bare
+                self.current.attributes["project_name"] = self.current.name
+                if got.get("objective"):
+                    self.current.objective += got["objective"]
+                got.pop("objective", None)
+            elif self.current is None or self.current.name != bare or other_unit or opened:
+                if not opened:
+                    self.start(r)
                 self.name(self.current, name)
                 for attribute in ("total_funds", "annual_funds", "fiscal_funds", "other_funds", "implementer"):
                     if got.get(attribute):
@@ -478,6 +511,10 @@ class _State:
         out.projects = kept
         out.list_total = self.list_total
         return out
+
+
+def _funds_printed(p: Project) -> bool:
+    return any(a.endswith("_funds") for a in p.attributes)
 
 
 def list_total_problem(label: str, table: int, total: tuple[int, str], projects: list[Project]):

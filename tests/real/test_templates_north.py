@@ -133,8 +133,8 @@ def _indicators(item, code: str) -> set[tuple[str, str, str, str]]:
 def test_beijing_project_forms_pages_after_text_wrapped_over_the_break(processed):
     item = processed("bj")
     # 预算12表 项目支出绩效目标表 runs p.24–46, one project's merged name / amount / objective cells over each page
-    # break: on p.27 they are ruled without a top edge and the objective text clipped at p.26's foot stands above
-    # the part ("室，做好立法后 / 评估相关工作，…").  The part still goes on with the form, and so do the pages after it.
+    # break: on p.27 they are ruled without a top edge (the objective text p.26 draws past its foot, "室，做好立法后 /
+    # 评估相关工作，…", is clipped away there).  The part still goes on with the form, and so do the pages after it.
     # p.27: 11000022T000000444951-政府法治研究和法规规章汇编译审 95.949000 95.949000 … 产出指标 质量指标 印刷合格率 ≥ 95 %
     [p27] = rows(item, "projects", project_code="11000022T000000444951")
     assert p27["project_name"] == "政府法治研究和法规规章汇编译审" and p27["total_funds_wan"] == D("95.949000")
@@ -161,11 +161,40 @@ def test_beijing_project_forms_pages_after_text_wrapped_over_the_break(processed
     [p45] = rows(item, "projects", project_code="11000025T000003567866")
     assert p45["total_funds_wan"] == D("327.340000")
     assert ("产出指标", "时效指标", "按阶段完成及时率", "＝100%") in _indicators(item, "11000025T000003567866")
-    # p.24–46 print 30 project codes, each a project now; p.46's part, under the text clipped at p.45's foot read as
-    # a title ("327.340000 327.340000"), stays a finding (see the report)
+    # p.24–46 print 30 project codes, each a project; none is left without its code
     assert len(rows(item, "projects")) == 30
+    assert not [p for p in rows(item, "projects") if not p["project_code"]]
     recognised = {f.location for f in item.findings if f.check == "table_recognised"}
-    assert recognised == {"table 19", "table 45"}  # 19: 预算11表 政府购买服务明细表, kept unread
+    assert recognised == {"table 19"}  # 19: 预算11表 政府购买服务明细表, kept unread
+
+
+def test_beijing_project_cells_cut_by_a_page_break_and_the_text_their_clip_hides(processed):
+    item = processed("bj")
+    # The exporter draws a merged cell's whole text and clips it to the cell: on p.45 the objective's last lines
+    # lie past the table's foot (and past the page's), on p.46 the first ones above the part (and above the page),
+    # and the name cell's "11000025T0000035 67866-北京市公共" again above p.46's part.  A viewer shows none of it.
+    # p.45: 11000025T0000035 / 67866-北京市公共 | 327.340000 | 327.340000 | … 之间的有机衔
+    # p.46: 法律网络平台升级 / 改造项目 | (empty) | (empty) | 接，推动构建大调解工作格局；… and three indicators:
+    #   成本指标 经济成本指标 软件采购成本 ≤ 19.5 万元 | 成本指标 经济成本指标 软件开发成本 ≤ 502.5 万元 |
+    #   满意度指标 服务对象满意度指标 使用人员满意度 ≥ 90 %
+    [p] = rows(item, "projects", project_code="11000025T000003567866")
+    assert p["project_name"] == "北京市公共法律网络平台升级改造项目"
+    assert p["total_funds_wan"] == D("327.340000")
+    assert "之间的有机衔接，推动构建大调解工作格局" in p["objective"]
+    assert p["objective"].startswith("加强法律服务信息化") and p["objective"].endswith("全市法律服务能力和水平。")
+    assert p["objective"].count("加强法律服务信息化") == 1
+    got = _indicators(item, "11000025T000003567866")
+    assert {("成本指标", "经济成本指标", "软件采购成本", "≤19.5万元"), ("成本指标", "经济成本指标", "软件开发成本", "≤502.5万元"),
+            ("满意度指标", "服务对象满意度指标", "使用人员满意度", "≥90%")} <= got
+    assert len(got) == 6
+    # p.26's foot: a row whose project cells are new and empty — 效益指标 社会效益指标 法治政府建设宣传覆盖单位范围 ≥ 800 家
+    # — belongs to the project drawn on p.27 (11000022T000000444951-政府法治研究和法规规章汇编译审 95.949000), not to
+    # 11000022T000000444222-法援业务保障 above it (p.26: 3 indicators, the last 保障法律援助工作时长 ＝ 1 年)
+    wide = ("效益指标", "社会效益指标", "法治政府建设宣传覆盖单位范围", "≥800家")
+    assert wide in _indicators(item, "11000022T000000444951")
+    assert len(_indicators(item, "11000022T000000444951")) == 7
+    legal_aid = _indicators(item, "11000022T000000444222")
+    assert wide not in legal_aid and len(legal_aid) == 3
 
 
 def test_beijing_coverage(processed):

@@ -60,6 +60,9 @@ class Style:
     final: bool = False
     dept_label: str = "编制部门："
     form: str = ""  # a form number printed above the grid (公开01表)
+    scope: str = "部门"  # 部门 (the department with its units) | 单位 (one unit): the cover's 部门预算 / 单位预算
+    code: str = "301"  # the department code a Hebei metadata row prints before the name
+    year_word: str = "年"  # how the cover writes the year: 2025年; 岳阳 prints 2017-度 (年 lost)
 
     def amt(self, wan: Decimal | None) -> str:
         if wan is None or wan == 0:
@@ -80,7 +83,7 @@ class Style:
         return "决算年度" if self.final else "预算年度"
 
     def cover(self) -> str:
-        return f"{self.dept}{YEAR}年部门{'决算' if self.final else '预算'}"
+        return f"{self.dept}{YEAR}{self.year_word}{self.scope}{'决算' if self.final else '预算'}"
 
 
 @dataclass
@@ -106,7 +109,7 @@ def docx(tables: list[tuple[Table, Style]]) -> bytes:
         if s.meta == "lines":
             blocks += [p(f"{s.dept_label}{s.dept}"), p(f"{s.unit_label}{s.unit}")]
         elif s.meta == "row":  # 201魏县… | 预算年度：2025 | 单位：万元 across the grid
-            meta = [f"301{s.dept}", f"{s.year_label}：{YEAR}", f"{s.unit_label}{s.unit}"]
+            meta = [f"{s.code}{s.dept}", f"{s.year_label}：{YEAR}", f"{s.unit_label}{s.unit}"]
             base, extra = divmod(n, 3)
             rows.insert(0, [C(x, span=base + (1 if i < extra else 0)) for i, x in enumerate(meta)])
         else:  # the unit only in the grid's top-right cell (header), the department above

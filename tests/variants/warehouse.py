@@ -50,6 +50,7 @@ class Warehouse:
                          "where document_id = ? and source_table = ?", file, table)
 
     def lines(self, file: str, table: int, basis: str | None = "budget") -> set[tuple[str, str, Decimal]]:
+        """(subject_code, measure, amount_wan) of a table's budget lines of ``basis`` (None: any)."""
         rows = self.rows("select subject_code, measure, amount_wan, basis from staging.budget_lines "
                          "where document_id = ? and source_table = ?", file, table)
         return {(c, m, a) for c, m, a, b in rows if basis is None or b == basis}
