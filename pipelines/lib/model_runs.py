@@ -39,7 +39,7 @@ import duckdb
 from pipelines.lib import settings, transform
 from pipelines.lib.transform import BuildResult, ModelBuildFailed, NodeResult
 
-PLAN_FORMAT = 3  # bump when the plan's layout changes (cached plans of another format are compiled again)
+PLAN_FORMAT = 4  # bump when the plan's layout changes (cached plans of another format are compiled again)
 RECORD = "core.model_build"
 STATE = "core.model_build_documents"  # what each filing was at the last build (incremental builds diff it)
 INCREMENTAL_VAR = "yusuan_incremental"  # dbt var: compile the incremental models' department filters
@@ -85,7 +85,8 @@ def _named(the_plan: dict[str, Any], warehouse: str | Path) -> dict[str, Any]:
     ours, theirs = f'"{PLAN_DATABASE}".', f'"{transform._database_name(warehouse)}".'
     if ours == theirs:
         return the_plan
-    steps = [{**step, "sql": step["sql"].replace(ours, theirs)} for step in the_plan["steps"]]
+    steps = [{**step, **{key: step[key].replace(ours, theirs) for key in ("sql", "incremental_sql") if key in step}}
+             for step in the_plan["steps"]]
     return {**the_plan, "steps": steps}
 
 
