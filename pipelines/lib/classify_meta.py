@@ -30,11 +30,12 @@ _OTHER_META = re.compile(
     r"^(?:(?:截[止至](?:时间|日期)?|报送日期|填报日期)\s*[:：]|(?:公开\d+表|附?表[0-9一二三四五六七八九十]+(?:-\d+)?)$)"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# the year as titles print it: 2026年; 岳阳 prints 2017-度 for 2017年度 (年 lost to "-")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|-度)")
 _ORG_END = re.compile(
     r"(?:办公室|局|委员会|院|中心|所|站|队|处|部|会|校|馆|社|厅|署|委|办|镇|乡|街道|政府|公司|协会|学校|大学|医院|幼儿园|单位)$"
 )
-_PARA_DEPT_YEAR = re.compile(r"^(?:第.部分\s*)?(.{2,40}?)((?:19|20)\d{2})\s*年度?(?:部门|单位)?(?:预算|决算)")
+_PARA_DEPT_YEAR = re.compile(r"^(?:第.部分\s*)?(.{2,40}?)((?:19|20)\d{2})\s*(?:年度?|-度)(?:部门|单位)?(?:预算|决算)")
 
 
 @dataclass

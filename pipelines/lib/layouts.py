@@ -41,13 +41,14 @@ NOT_A_NAME_START = re.compile(r"^(?:我|本|该|其|纳入|列入|包括|根据|
 # Prefixes to strip before judging a name: "附件：", "附件2 ", "第一部分".
 NAME_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*|第[一二三四五六七八九十]+部分\s*)")
 
-# The cover: the year and the name around 部门预算 / 单位预算 / 部门决算 (either order), dates of publication removed.
+# The cover: the year and the name around 部门预算 / 单位预算 / 部门决算 (either order), dates of publication removed;
+# 岳阳 prints the year as 2017-度 (年 lost to "-").
 COVER_DOC = r"(?:(?:省级|市级|区级|县级|市本级)?(?:部门|单位)(?:综合)?(?:预算|决算)|(?:预算|决算))"
 COVER_PATTERNS = (
     # 2026年烟台市财政局部门预算 / 2026年度 福州市商务局 部门预算 / 2026年深圳市民政局（本级）部门预算
-    re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[^\d:：，。；]{2,40}?)" + COVER_DOC),
+    re.compile(r"(?P<year>(?:19|20)\d{2})\s*(?:年度?|-度)(?P<name>[^\d:：，。；]{2,40}?)" + COVER_DOC),
     # 西南大学2021年度部门预算 / 国家信访局2026年度部门预算 / 西安市信访局（汇总）2026年部门预算公开说明
-    re.compile(r"(?P<name>[^\d:：，。；]{2,40}?)(?P<year>(?:19|20)\d{2})\s*年度?" + COVER_DOC),
+    re.compile(r"(?P<name>[^\d:：，。；]{2,40}?)(?P<year>(?:19|20)\d{2})\s*(?:年度?|-度)" + COVER_DOC),
 )
 # A date of publication on a cover (2021年4月, 二〇二六年三月): not the budget year.
 PUBLICATION_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")

@@ -62,6 +62,7 @@ class Style:
     form: str = ""  # a form number printed above the grid (公开01表)
     scope: str = "部门"  # 部门 (the department with its units) | 单位 (one unit): the cover's 部门预算 / 单位预算
     code: str = "301"  # the department code a Hebei metadata row prints before the name
+    year_word: str = "年"  # how the cover writes the year: 2025年; 岳阳 prints 2017-度 (年 lost)
 
     def amt(self, wan: Decimal | None) -> str:
         if wan is None or wan == 0:
@@ -82,7 +83,7 @@ class Style:
         return "决算年度" if self.final else "预算年度"
 
     def cover(self) -> str:
-        return f"{self.dept}{YEAR}年{self.scope}{'决算' if self.final else '预算'}"
+        return f"{self.dept}{YEAR}{self.year_word}{self.scope}{'决算' if self.final else '预算'}"
 
 
 @dataclass

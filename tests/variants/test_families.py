@@ -60,6 +60,13 @@ def _plan() -> dict:
     filings["hebei"] = standard(hebei)[:3]
     sd = F.Style(dept=dept("山东", 0))
     filings["shandong"] = [(F.summary(f"{Y} 年收支预算总表(功能分类科目)", sd), sd), (SHANDONG_ECONOMIC, sd)]
+    yy = F.Style(dept=dept("岳阳", 0), year_word="-度")
+    filings["yueyang"] = [(F.three_public(f"{Y}-度部门“三公”经费预算情况表", yy, "wide"), yy)]
+    final_row = F.Style(dept=dept("终期", 0), final=True, meta="row")
+    filings["final_row"] = [(F.summary("收入支出决算总表", final_row), final_row),
+                            (F.expenditure("支出决算表", final_row), final_row)]
+    rd = F.Style(dept="魏县人大常委会代表工作委员会", code="105", meta="row")
+    filings["daibiao"] = standard(rd)[:2]
     fz = F.Style(dept=dept("汇总", 0))
     filings["fandezvous"] = [(F.summary("收支总表", fz), fz), (FANDEZVOUS_ALL, fz), (FANDEZVOUS_PERSONNEL, fz)]
     return filings
@@ -103,12 +110,15 @@ def test_unit_budget(wh):
     _clean(wh, "unit")
 
 
-def test_hebei_metadata_row_names_code_and_department(wh):
-    code, name = wh.con.execute("select department_code, department_name from core.documents where document_id = ?",
-                                [wh.doc("hebei")[0]]).fetchone()
-    assert (code, name) == ("920", "平山县下口镇财政所")
-    assert wh.lines("hebei", 2) == F.expect_function(F.EXPENDITURE)
-    _clean(wh, "hebei")
+@pytest.mark.parametrize(("file", "code", "name"), [
+    ("hebei", "920", "平山县下口镇财政所"),
+    ("daibiao", "105", "魏县人大常委会代表工作委员会"),  # 代表: a 表 that is no table's
+])
+def test_hebei_metadata_row_names_code_and_department(wh, file, code, name):
+    assert wh.con.execute("select department_code, department_name from core.documents where document_id = ?",
+                          [wh.doc(file)[0]]).fetchone() == (code, name)
+    assert wh.lines(file, 1) == F.expect_function(F.INCOME)
+    _clean(wh, file)
 
 
 def test_shandong_summary_by_function_and_by_economic_class(wh):
@@ -133,3 +143,20 @@ def test_fandezvous_tables_by_government_economic_class(wh):
     assert wh.lines("fandezvous", 2) == {("501", "total", D("95.10")), ("50101", "total", D("65.10")),
                                          ("50102", "total", D("30.00"))}
     _clean(wh, "fandezvous")
+
+
+def test_year_printed_with_its_year_word_lost(wh):
+    """岳阳 prints 2017-度 for 2017年度, on the cover and in the titles: the year is still read."""
+    _, status, name, year, doc_type, _, _ = wh.doc("yueyang")
+    assert (status, name, year, doc_type) == ("loaded", dept("岳阳", 0), Y, "budget")
+    assert wh.three_public("yueyang", 0) == {(k, "budget", v) for k, v in F.THREE.items() if v}
+    _clean(wh, "yueyang")
+
+
+def test_final_accounts_with_a_metadata_row(wh):
+    """A 决算 printing 301… | 决算年度：2025 | 单位：万元 over each table."""
+    _, status, _, year, doc_type, _, _ = wh.doc("final_row")
+    assert (status, year, doc_type) == ("loaded", Y, "final_accounts")
+    assert wh.summary("final_row", 0) == F.expect_summary(True)
+    assert wh.lines("final_row", 1, basis="final") == F.expect_function(F.EXPENDITURE)
+    _clean(wh, "final_row")
