@@ -116,10 +116,13 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
 def _name_wrapped(above: str, line: str) -> bool:
     """Whether ``line`` is the end of the department's name on the line above, wrapped in its cell (江苏 swbgt 2017:
     部门：中国共产党江苏省委员会办 单位：万元 / 公厅): a few characters naming no table, under a 部门：… line."""
-    above_meta = Meta()
+    above_meta, line_meta = Meta(), Meta()
     k = key(line)
-    return (parse_meta(above, above_meta) and above_meta.name is not None and 0 < len(k) <= 6
-            and not kind_from_title(k) and not _is_number(k))
+    if not (parse_meta(above, above_meta) and above_meta.name is not None and 0 < len(k) <= 6):
+        return False
+    parse_meta(line, line_meta)  # (单位:元) sets the unit though it is no labelled line of its own
+    return not (kind_from_title(k) or _is_number(k) or line_meta.unit or line_meta.name or line_meta.year
+                or line_meta.code)
 
 
 def _merge_meta(into: Meta, src: Meta) -> None:
