@@ -10,8 +10,9 @@ filings dropped at once cost one run, not 300 × Dagster's per-run overhead.
 
 
 import json
+import sys
 from collections import Counter, defaultdict
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -46,6 +47,27 @@ def _specs() -> list[dg.AssetSpec]:
     ]
 
 
+@contextmanager
+def _workers_without_the_main_script():
+    """While the step's worker processes start: no ``__main__`` file for them to run again.
+
+    The workers are spawned, and spawn runs the parent's main script again in each (as ``__mp_main__``): in a run
+    started by ``dagster asset materialize`` or ``dagster api execute_run`` that is the ``dagster`` script, which
+    imports Dagster's CLI — ~0.6 CPU s a worker for nothing (a worker needs the stages, not Dagster).  A main
+    started as a module (``python -m``) is imported by name and spawn already skips ``__main__`` modules.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 @dg.multi_asset(
     name="ingest_filings",
     specs=_specs(),
@@ -71,7 +93,8 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         paths.append((path, inbox.root))
     jobs = settings.load().jobs or auto_jobs(len(paths))
     n = 0
-    with warehouse_connection(warehouse, context.log) as con, closing(processed_chunks(paths, jobs=jobs)) as chunks:
+    with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
+          closing(processed_chunks(paths, jobs=jobs)) as chunks):
         wh.apply_ddl(con)
         for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
             for item, status in zip(items, load_group(con, items), strict=True):

@@ -1,10 +1,11 @@
-"""One asset per dbt model of ``sql/`` (dagster-dbt ``@dbt_assets``), its dbt tests as asset checks, and the export.
+"""One asset per dbt model of ``sql/`` (dagster-dbt ``@dbt_assets``), its dbt tests as one asset check, and the export.
 
 Lineage: ``raw/filings`` (every dbt source: the tables the filing assets load) → ``dw/*`` → ``marts/*``
 → ``exports/parquet``.  The step builds the models as ``yusuan ingest`` does — all of them from dbt's compiled
 SQL (:mod:`pipelines.lib.model_runs`, compiled once per project version), a selection with ``dbt build
---select`` (:func:`pipelines.lib.transform.build`) — and reports each model as a materialization and each
-dbt test as an asset check.  Writers share the ``warehouse`` pool, so a build never waits for the file's lock.
+--select`` (:func:`pipelines.lib.transform.build`) — and reports each model as a materialization and its dbt
+tests as one asset check, ``dbt_tests``, whose evaluation names every test that failed, its failing rows and
+why.  Writers share the ``warehouse`` pool, so a build never waits for the file's lock.
 """
 
 import json
@@ -39,7 +40,40 @@ class YusuanTranslator(DagsterDbtTranslator):
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
         return dg.AutomationCondition.eager()
 
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: Any) -> dg.AssetCheckSpec | None:
+        """One check per model, ``dbt_tests``, standing for all the dbt tests dagster-dbt attaches to it.
 
+        One asset check per dbt test cost the models run ~190 planned and ~190 evaluation events, each a few
+        SQLite commits — most of the run's CPU (bench/bench_dagster.py).  The model's check passes when all
+        its tests pass; its evaluation lists every test with its status, failing rows and dbt's message.
+        Called once per (model, test) by dagster-dbt, which keeps the last spec per check name: each call
+        returns the spec of every test seen so far for the model, so the last holds them all.
+        """
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        tests = self._tests.setdefault(asset_spec.key, {})
+        tests[unique_id] = spec
+        names = sorted(t.name for t in tests.values())
+        return dg.AssetCheckSpec(
+            DBT_TESTS, asset=asset_spec.key, blocking=any(t.blocking for t in tests.values()),
+            additional_deps=sorted({d.asset_key for t in tests.values() for d in t.additional_deps},
+                                   key=lambda k: k.path),
+            description=f"The model's {len(names)} dbt test(s) (grain, relationships, allowed values), run with "
+                        f"the build; passes when every one passes. The evaluation lists each test, its status and "
+                        f"failing rows.\n\n" + "\n".join(f"- `{n}`" for n in names),
+            metadata={"dbt_tests": dg.MetadataValue.json(sorted(tests))},
+        )
+
+    @property
+    def _tests(self) -> dict[dg.AssetKey, dict[str, dg.AssetCheckSpec]]:
+        if not hasattr(self, "_tests_by_model"):
+            self._tests_by_model: dict[dg.AssetKey, dict[str, dg.AssetCheckSpec]] = {}
+        return self._tests_by_model
+
+
+DBT_TESTS = "dbt_tests"
 TRANSLATOR = YusuanTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
@@ -68,6 +102,14 @@ def _dbt_name(key: dg.AssetKey) -> str:
     return ".".join(key.path)
 
 
+def _model_files() -> dict[str, str]:
+    """Every model (``marts.yoy_change``) → its file's stem, dbt's name for it in ``--select``.  From the manifest
+    JSON, not :func:`pipelines.lib.warehouse.models`: that asks dbt to parse the project (importing dbt and
+    reading its partial parse: ~3 CPU s of a models run that then builds from the compiled plan without dbt)."""
+    return {f"{n['schema']}.{n['alias']}": Path(n["original_file_path"]).stem
+            for n in _manifest_json()["nodes"].values() if n["resource_type"] == "model"}
+
+
 @dbt_assets(manifest=MANIFEST, dagster_dbt_translator=TRANSLATOR, name="sql_models", pool="warehouse")
 def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> Iterator[Any]:
     """The selected models and their tests on the warehouse: all of them as ``yusuan ingest`` builds them (dbt's
@@ -76,9 +118,9 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
         wh.apply_ddl(con)  # the sources (core, staging, …) exist before dbt reads them
     path = str(Path(warehouse.database).resolve())
     selected = {_dbt_name(k) for k in context.selected_asset_keys}
-    all_models = wh.models()
+    all_models = _model_files()
     every = selected >= set(all_models) | {"dw.subject_seed"}
-    select = None if every else sorted(all_models[n].path.stem for n in selected if n in all_models)
+    select = None if every else sorted(all_models[n] for n in selected if n in all_models)
     if not every and "dw.subject_seed" in selected:
         select = [*(select or []), "subject_classes"]
     if every and model_runs.plan(path)["fast"]:
@@ -91,8 +133,9 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
                 model_runs.record(con, seen, True)
     else:
         result = transform.build(path, select, raise_on_failure=False)
-    checks = {spec.key.name: spec.key for spec in context.assets_def.check_specs}
-    wanted_checks = set(context.selected_asset_check_keys)
+    wanted_checks = {key.asset_key for key in context.selected_asset_check_keys}
+    tests: dict[dg.AssetKey, list[transform.NodeResult]] = {}
+    test_model = {uid: key for key, specs in TRANSLATOR._tests.items() for uid in specs}
     with warehouse.get_connection() as con:
         for node in result.nodes:
             if node.resource_type in ("model", "seed") and node.status == "success":
@@ -100,15 +143,32 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
                 if key in context.selected_asset_keys:
                     rows = con.execute(f"select count(*) from {node.name}").fetchall()[0][0]
                     yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows})
-            elif node.resource_type == "test" and node.name in checks and checks[node.name] in wanted_checks:
-                key = checks[node.name]
-                yield dg.AssetCheckResult(
-                    asset_key=key.asset_key, check_name=key.name, passed=node.status == "pass",
-                    severity=dg.AssetCheckSeverity.ERROR,
-                    metadata={"status": node.status, "failing_rows": node.failures or 0},
-                )
+            elif node.resource_type == "test" and test_model.get(node.unique_id) in wanted_checks:
+                tests.setdefault(test_model[node.unique_id], []).append(node)
+    for key, nodes in tests.items():
+        yield _tests_result(key, nodes)
     if result.failed:
         raise transform.ModelBuildFailed(transform._failure_message(result), result.failed)
+
+
+def _tests_result(key: dg.AssetKey, nodes: list[transform.NodeResult]) -> dg.AssetCheckResult:
+    """The model's ``dbt_tests`` evaluation: passed when every test passed; what failed, by test, in its
+    description and metadata (a table for the UI, the same as JSON)."""
+    bad = [n for n in nodes if n.status != "pass"]
+    rows = [{"test": n.name, "status": n.status, "failing_rows": n.failures,
+             "message": (n.message or "").strip().splitlines()[0] if n.message else None} for n in nodes]
+    table = ["| test | status | failing rows | dbt says |", "|---|---|---|---|"] + [
+        f"| `{r['test']}` | {r['status']} | {r['failing_rows'] if r['failing_rows'] is not None else ''} | "
+        f"{r['message'] or ''} |" for r in sorted(rows, key=lambda r: (r["status"] == "pass", r["test"]))]
+    said = (f"all {len(nodes)} dbt tests pass" if not bad else f"{len(bad)} of {len(nodes)} dbt tests did not pass: "
+            + "; ".join(f"{n.name} {n.status}" + (f" ({n.failures} rows)" if n.failures else "") for n in bad))
+    return dg.AssetCheckResult(
+        asset_key=key, check_name=DBT_TESTS, passed=not bad,
+        severity=dg.AssetCheckSeverity.WARN if all(n.status == "warn" for n in bad) else dg.AssetCheckSeverity.ERROR,
+        description=said,
+        metadata={"tests": len(nodes), "not_passed": len(bad), "results": dg.MetadataValue.md("\n".join(table)),
+                  "failing_tests": dg.MetadataValue.json([r for r in rows if r["status"] != "pass"])},
+    )
 
 
 def _mart_keys() -> list[dg.AssetKey]:

@@ -1,5 +1,6 @@
 """The whole graph materialized in-process over the shipped samples into a temporary DuckDB."""
 
+import json
 from decimal import Decimal
 
 import dagster as dg
@@ -7,9 +8,24 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.filings import filings, ingest_filings
-from pipelines.defs.models import exports_parquet, sql_models
+from pipelines.defs.models import MANIFEST, exports_parquet, sql_models
 from pipelines.defs.resources import Inbox
 from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
+
+
+def dbt_tests_by_model() -> dict[tuple[str, ...], list[str]]:
+    """dbt's own record (manifest.json) of which model or seed each data test is attached to."""
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    out: dict[tuple[str, ...], list[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        attached = node.get("attached_node") or (node["depends_on"]["nodes"][0]
+                                                 if len(node["depends_on"]["nodes"]) == 1 else None)
+        if attached in manifest["nodes"]:  # a test of a source (the loader's tables) is no model's check
+            parent = manifest["nodes"][attached]
+            out.setdefault((parent["schema"], parent["alias"]), []).append(node["name"])
+    return out
 
 
 def run_graph(instance, inbox, db, out, monkeypatch):
@@ -52,6 +68,15 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
         assert n_yoy > 0
     assert (out / "manifest.json").exists()
     assert list(out.glob("budget_lines/year=2023/*.parquet"))
+    # the dbt tests: one check per model (`dbt_tests`), every test of dbt's manifest counted under its model
+    evaluations = runs[-1].get_asset_check_evaluations()
+    assert {c.check_name for c in evaluations} == {"dbt_tests"}
+    keys = [tuple(c.asset_key.path) for c in evaluations]
+    assert len(keys) == len(set(keys)) == len(dbt_tests_by_model())
+    assert set(keys) == set(dbt_tests_by_model())
+    assert {tuple(c.asset_key.path): c.metadata["tests"].value for c in evaluations} == \
+        {k: len(v) for k, v in dbt_tests_by_model().items()}
+    assert all(c.passed for c in evaluations)
 
 
 def test_rerun_is_idempotent_and_same_file_starts_nothing(instance, inbox, tmp_path, monkeypatch):
@@ -68,3 +93,22 @@ def test_rerun_is_idempotent_and_same_file_starts_nothing(instance, inbox, tmp_p
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from marts.budget_lines").fetchall() == before
         assert con.execute("select count(*) from core.documents").fetchall() == [(9,)]
+
+
+def test_a_failing_dbt_test_fails_its_models_check_naming_the_test(instance, inbox, tmp_path, monkeypatch):
+    db, out = tmp_path / "w.duckdb", tmp_path / "exports"
+    run_graph(instance, inbox, db, out, monkeypatch)
+    with duckdb.connect(str(db)) as con:  # a category the contract does not know
+        con.execute("update staging.three_public set category = 'sangong' where category = 'reception'")
+    resources = {"warehouse": DuckDBResource(database=str(db)), "inbox": Inbox(path=str(inbox))}
+    result = dg.materialize([sql_models], instance=instance, resources=resources, raise_on_error=False)
+    assert not result.success
+    by_model = {tuple(c.asset_key.path): c for c in result.get_asset_check_evaluations()}
+    failed = by_model[("dw", "fct_three_public")]
+    assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
+    [bad] = failed.metadata["failing_tests"].value
+    assert bad["test"].startswith("accepted_values_fct_three_public_category")
+    assert bad["status"] == "fail" and bad["failing_rows"] == 1  # the one value 'sangong'
+    assert bad["test"] in failed.description and bad["test"] in failed.metadata["results"].value
+    assert failed.metadata["tests"].value == len(dbt_tests_by_model()[("dw", "fct_three_public")])
+    assert by_model[("dw", "dim_document")].passed
