@@ -24,7 +24,7 @@ def plausible_name(text: str | None) -> str | None:
     if not (3 <= len(name) <= 40) or layouts.NOT_A_NAME_START.match(name):
         return None
     # a title's 表 is no name's, but 代表 is (人大常委会代表工作委员会, 代表联络处)
-    if re.search(r"[0-9０-９:：，,。；;%]|(?<!代)表|预算|决算|说明", name):
+    if re.search(r"[0-9０-９:：，,。；;%]|(?<!代)表|预算|决算|说明", layouts.BUDGET_IN_NAME.sub("", name)):
         return None
     bare = layouts.SCOPE_SUFFIX.sub("", name)
     return name if bare.endswith(layouts.ORG_ENDINGS) else None

@@ -67,6 +67,8 @@ def _plan() -> dict:
                             (F.expenditure("支出决算表", final_row), final_row)]
     rd = F.Style(dept="魏县人大常委会代表工作委员会", code="105", meta="row")
     filings["daibiao"] = standard(rd)[:2]
+    bs = F.Style(dept="魏县财政局预算编审中心", code="302", meta="row")
+    filings["bianshen"] = standard(bs)[:2]
     fz = F.Style(dept=dept("汇总", 0))
     filings["fandezvous"] = [(F.summary("收支总表", fz), fz), (FANDEZVOUS_ALL, fz), (FANDEZVOUS_PERSONNEL, fz)]
     return filings
@@ -113,6 +115,7 @@ def test_unit_budget(wh):
 @pytest.mark.parametrize(("file", "code", "name"), [
     ("hebei", "920", "平山县下口镇财政所"),
     ("daibiao", "105", "魏县人大常委会代表工作委员会"),  # 代表: a 表 that is no table's
+    ("bianshen", "302", "魏县财政局预算编审中心"),  # 预算 in a name, not a title's
 ])
 def test_hebei_metadata_row_names_code_and_department(wh, file, code, name):
     assert wh.con.execute("select department_code, department_name from core.documents where document_id = ?",

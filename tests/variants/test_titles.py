@@ -51,6 +51,17 @@ FINAL_TITLES: dict[str, list[str]] = {
                      "一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表", "“三公”经费、行政参公单位机关运行经费情况表"],
 }
 ORDER = list(BUDGET_TITLES)
+# The extra tables of E1: title → the kind yusuan gives it ('unknown': recognised by name, not modelled, kept as cells
+# with a table_recognised finding that says so).
+EXTRA_TITLES = {
+    "项目支出表": "project_expenditure", "一般公共预算项目支出表": "project_expenditure",
+    "一般公共预算项目预算表": "project_expenditure", "政府采购支出表": "procurement", "政府采购预算表(公开10表)": "procurement",
+    "政府采购表": "procurement", "政府购买服务支出表": "unknown", "项目支出绩效目标表": "performance_target",
+    "绩效目标申报表(公开11表)": "performance_target", "部门整体支出绩效目标表": "performance_target",
+    "重点项目绩效目标表": "performance_target", "财政项目支出绩效目标申报表": "performance_target",
+    "财政项目支出绩效目标填报表": "performance_target", "财政专户管理资金预算支出表": "unknown", "专项资金预算汇总表": "unknown",
+    "国有资产占用情况表": "assets", "国有资产使用情况表": "assets",
+}
 
 
 def table_for(kind: str, title: str, s: F.Style) -> F.Table:
@@ -89,6 +100,10 @@ def _plan() -> tuple[dict, list]:
 
 
 FILINGS, VARIANTS = _plan()
+_EXTRA_STYLE = F.Style(dept=dept("附表", 0))
+FILINGS["extra"] = [(F.summary("部门收支总表", _EXTRA_STYLE), _EXTRA_STYLE)] + [
+    (F.Table(title, [["项目名称", "金额"]], [["办公设备购置", "6.00"], ["合计", "6.00"]]), _EXTRA_STYLE)
+    for title in EXTRA_TITLES]
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +152,20 @@ def test_title_variant(wh, kind, title, final, file, table):
     assert printed == read, wh.gaps(file, table)
 
 
-@pytest.mark.parametrize("file", sorted(FILINGS))
+@pytest.mark.parametrize(("n", "title"), list(enumerate(EXTRA_TITLES, start=1)), ids=list(EXTRA_TITLES))
+def test_extra_table_title(wh, n, title):
+    kind = EXTRA_TITLES[title]
+    assert wh.con.execute("select distinct table_kind, title from raw.table_cells where document_id = ? "
+                          "and source_table = ?", [wh.doc("extra")[0], n]).fetchall() == [(kind, title)]
+    unrecognised = [f for f in wh.findings("extra") if f[1] == "table_recognised" and f[3] == f"table {n}"]
+    assert len(unrecognised) == (kind == "unknown")
+    if kind == "procurement":  # each line of a 政府采购 table with its amount, the 合计 row marked
+        assert set(wh.rows("select item, is_total, amount_wan from staging.procurement where document_id = ? "
+                           "and source_table = ?", "extra", n)) == {("办公设备购置", False, F.D("6.00")),
+                                                                    ("合计", True, F.D("6.00"))}
+
+
+@pytest.mark.parametrize("file", sorted(f for f in FILINGS if f != "extra"))
 def test_each_title_filing_loads_as_its_department_and_type_without_findings(wh, file):
     doc_id, status, name, year, doc_type, scope, unit = wh.doc(file)
     k = int(file[-2:])
