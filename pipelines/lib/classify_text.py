@@ -59,6 +59,8 @@ def simplified(text: str) -> str:
 @lru_cache(maxsize=1 << 16)  # cell texts repeat a lot ('', 合计, 0.00, 涉密…)
 def key(text: str) -> str:
     """Matching key: NFKC (full-width → ASCII), traditional → simplified, no whitespace, no quotes."""
+    if text.isascii():  # amounts and codes: NFKC, the zero-width and traditional characters leave ASCII as it is
+        return _QUOTES.sub("", "".join(text.split())) if ("'" in text or '"' in text) else "".join(text.split())
     text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).translate(_T2S)
     return _QUOTES.sub("", _WS.sub("", text))
 

@@ -32,7 +32,7 @@ from lxml import etree
 
 from pipelines.lib import safe_io
 from pipelines.lib.docx_visible import HeadingStyles as _Styles
-from pipelines.lib.docx_visible import int_val, keep_visible
+from pipelines.lib.docx_visible import int_val, keep_visible, shared_styles
 from pipelines.lib.errors import RejectedFile
 from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
 
@@ -500,7 +500,7 @@ def read_document_xml(
     if body is None:
         raise RejectedFile("the main document part has no <w:body>; the file is damaged", kind="malformed")
     keep_visible(root, styles_root)
-    reader = _Reader(_Styles(styles_root))
+    reader = _Reader(shared_styles(styles_root, _Styles))
     reader.force_slow = structured
     reader.alt_chunks = alt_chunks or {}
     reader.depth = _depth

@@ -103,22 +103,33 @@ def _check_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _insert_document(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], status: str, now: datetime) -> None:
+    _insert_documents(con, [(doc, status)], now)
+
+
+def _insert_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[dict[str, Any], str]], now: datetime) -> None:
+    """Insert ``(document, status)`` rows into ``core.documents``, all in one statement."""
     columns = [*DOCUMENT_KEYS, "status", "ingested_at", "status_changed_at"]
-    values = [doc[key] for key in DOCUMENT_KEYS] + [status, now, now]
-    placeholders = ", ".join("?" for _ in columns)
+    values = [v for doc, status in docs for v in [*(doc[key] for key in DOCUMENT_KEYS), status, now, now]]
+    row = "(" + ", ".join("?" for _ in columns) + ")"
     con.execute(
-        f"insert into core.documents ({', '.join(columns)}) values ({placeholders})", values
+        f"insert into core.documents ({', '.join(columns)}) values {', '.join(row for _ in docs)}", values
     ).fetchall()
 
 
 def _record_file(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime) -> None:
     """Remember the path this content was seen at (``core.files``), with its region and county."""
-    path = doc.get("source_path") or doc["file_name"]
+    _record_files(con, [doc], now)
+
+
+def _record_files(con: duckdb.DuckDBPyConnection, docs: list[dict[str, Any]], now: datetime) -> None:
+    """:func:`_record_file` for several documents (each at a different path or of different bytes), one statement."""
+    values = [v for doc in docs for v in (doc["document_id"], doc.get("source_path") or doc["file_name"],
+                                          doc["file_name"], doc.get("region"), doc.get("county"), now, now)]
     con.execute(
         "insert into core.files (document_id, path, file_name, region, county, first_seen_at, last_seen_at) "
-        "values (?, ?, ?, ?, ?, ?, ?) on conflict (document_id, path) do update set "
+        f"values {', '.join('(?, ?, ?, ?, ?, ?, ?)' for _ in docs)} on conflict (document_id, path) do update set "
         "last_seen_at = excluded.last_seen_at, region = excluded.region, county = excluded.county",
-        [doc["document_id"], path, doc["file_name"], doc.get("region"), doc.get("county"), now, now],
+        values,
     ).fetchall()
 
 
@@ -170,11 +181,7 @@ def _registered(
                 views[name] = None
                 continue
             # The loader owns document_id: the frame's own (if any) is overwritten.
-            frame = frame.with_columns(pl.lit(document_id, dtype=pl.String).alias("document_id"))
-            if name in ("budget_lines", "budget_summary", "three_public"):
-                # a caller that predates 决算 (no basis, or basis left null) gives budget figures
-                basis = pl.col("basis").fill_null("budget") if "basis" in frame.columns else pl.lit("budget")
-                frame = frame.with_columns(basis.cast(pl.String).alias("basis"))
+            frame = _with_basis(name, frame.with_columns(pl.lit(document_id, dtype=pl.String).alias("document_id")))
             views[name] = f"_incoming_{name}_{uuid.uuid4().hex[:8]}"
             register_frame(con, views[name], frame)
         yield views
@@ -182,6 +189,15 @@ def _registered(
         for view in views.values():
             if view is not None:
                 con.unregister(view)
+
+
+def _with_basis(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame of figures with its ``basis``: a caller that predates 决算 (no basis, or basis left null) gives
+    budget figures."""
+    if name in ("budget_lines", "budget_summary", "three_public"):
+        basis = pl.col("basis").fill_null("budget") if "basis" in frame.columns else pl.lit("budget")
+        frame = frame.with_columns(basis.cast(pl.String).alias("basis"))
+    return frame
 
 
 def _check_frames(frames: Mapping[str, pl.DataFrame]) -> None:
@@ -337,33 +353,34 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
     """New filings that cannot supersede each other, in one transaction: the document rows, then each frame of
     all of them stacked into one insert per table (not one per filing and table), then, filing after filing in
     order, what :func:`_load` does after its inserts (the department alias, supersession) — keep the two alike."""
-    parts: dict[str, list[pl.DataFrame]] = {}
+    parts: dict[str, list[tuple[str, pl.DataFrame]]] = {}
     for doc, frames, _ in batch:
         for name, frame in frames.items():
             if frame.height:
-                parts.setdefault(name, []).append(
-                    frame.with_columns(pl.lit(doc["document_id"], dtype=pl.String).alias("document_id")))
+                parts.setdefault(name, []).append((doc["document_id"], frame))
     views: list[tuple[str, str]] = []
     try:
-        for name, frames in parts.items():
-            try:
-                stacked = [pl.concat(frames, how="vertical")]
+        for name, pairs in parts.items():
+            try:  # the loader's document_id (a frame's own, if any, overwritten), one column for the stack
+                ids = pl.Series("document_id", [i for i, frame in pairs for _ in range(frame.height)], pl.String)
+                stacked = [pl.concat([frame for _, frame in pairs], how="vertical").with_columns(ids)]
             except pl.exceptions.PolarsError:  # frames with different columns: one insert each
-                stacked = frames
+                stacked = [frame.with_columns(pl.lit(i, dtype=pl.String).alias("document_id")) for i, frame in pairs]
             for frame in stacked:
                 views.append((name, f"_incoming_{name}_{uuid.uuid4().hex[:8]}"))
-                register_frame(con, views[-1][1], frame)
+                register_frame(con, views[-1][1], _with_basis(name, frame))
         now = datetime.now(UTC)
         with _transaction(con):
-            for doc, _, rejected in batch:
-                _insert_document(con, doc if rejected else {**doc, "error": None},
-                                 "rejected" if rejected else "loaded", now)
-                _record_file(con, doc, now)
+            _insert_documents(con, [(doc, "rejected") if rejected else ({**doc, "error": None}, "loaded")
+                                    for doc, _, rejected in batch], now)
+            _record_files(con, [doc for doc, _, _ in batch], now)
             for name, view in views:
                 con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
-            for doc, _, rejected in batch:
-                if not rejected:  # what _load does after its inserts, filing after filing
-                    _record_alias(con, doc, now)
+            loaded = [doc for doc, _, rejected in batch if not rejected]
+            _record_aliases(con, loaded, now)  # what _load does after its inserts, filing after filing
+            may = _may_supersede(con, loaded)
+            for doc in loaded:
+                if doc["document_id"] in may:
                     supersede_older(con, doc, now)
     finally:
         for _, view in views:
@@ -423,18 +440,39 @@ def _record_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: date
     ``matched_by`` 'abbreviation'), or where one canonical name ends with the other (江苏省委办公厅 in
     中共江苏省委办公厅, 'contained'); otherwise it is a department of its own ('printed').
     """
+    _record_aliases(con, [doc], now)
+
+
+def _record_aliases(con: duckdb.DuckDBPyConnection, docs: list[dict[str, Any]], now: datetime) -> None:
+    """:func:`_record_alias` for several filings in order (a later one sees the names the earlier ones added):
+    the known aliases of their counties read once, what is new inserted in one statement."""
+    docs = [doc for doc in docs if doc.get("department_name")]
+    if not docs:
+        return
+    counties = list(dict.fromkeys(doc.get("county") for doc in docs))
+    known: dict[str | None, list[tuple[str, str]]] = {county: [] for county in counties}
+    for county, alias, department in con.execute(
+        "select county, alias, department from core.department_aliases "
+        "where county in (select unnest(?::varchar[])) or (county is null and ?)",
+        [[c for c in counties if c is not None], None in known],
+    ).fetchall():
+        known[county].append((alias, department))
+    rows: list[list[Any]] = []
+    for doc in docs:
+        rows += _aliases_of(doc, known[doc.get("county")], now)
+    if rows:
+        con.execute(
+            "insert into core.department_aliases (county, alias, department, matched_by, document_id, recorded_at) "
+            f"values {', '.join('(?, ?, ?, ?, ?, ?)' for _ in rows)}", [v for row in rows for v in row]).fetchall()
+
+
+def _aliases_of(doc: dict[str, Any], known: list[tuple[str, str]], now: datetime) -> list[list[Any]]:
+    """The alias rows a filing adds to ``known`` (its county's (alias, department) pairs, appended to)."""
     from pipelines.lib.classify import canonical_name
 
-    name = doc.get("department_name")
-    if not name:
-        return
-    county = doc.get("county")
-    known = con.execute(
-        "select alias, department from core.department_aliases where county is not distinct from ?", [county]
-    ).fetchall()
+    name, county = doc["department_name"], doc.get("county")
     if any(alias == name for alias, _ in known):
-        _record_printed_alias(con, doc, None, now)
-        return
+        return _printed_alias(doc, None, known, now)
     mine = canonical_name(name)
     department, matched_by = name, "printed"
     for alias, dept in known:
@@ -444,26 +482,40 @@ def _record_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: date
             break
         if len(min(theirs, mine, key=len)) >= 4 and (theirs.endswith(mine) or mine.endswith(theirs)):
             department, matched_by = dept, "contained"
-    con.execute(
-        "insert into core.department_aliases (county, alias, department, matched_by, document_id, recorded_at) "
-        "values (?, ?, ?, ?, ?, ?)", [county, name, department, matched_by, doc["document_id"], now]).fetchall()
-    _record_printed_alias(con, doc, department, now)
+    known.append((name, department))
+    return [[county, name, department, matched_by, doc["document_id"], now],
+            *_printed_alias(doc, department, known, now)]
 
 
-def _record_printed_alias(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], department: str | None,
-                          now: datetime) -> None:
+def _printed_alias(doc: dict[str, Any], department: str | None, known: list[tuple[str, str]],
+                   now: datetime) -> list[list[Any]]:
     """The name as printed with its scope (泉州市人民政府办公室（本级）): an alias of the department it names,
     ``matched_by`` 'scope suffix' (the suffix is the filing's scope, not part of the name)."""
     printed, county = doc.get("printed_name"), doc.get("county")
     if not printed or printed == doc.get("department_name"):
-        return
+        return []
     if department is None:
-        row = con.execute("select department from core.department_aliases where county is not distinct from ? "
-                          "and alias = ?", [county, doc["department_name"]]).fetchall()
-        department = row[0][0] if row else doc["department_name"]
-    if con.execute("select 1 from core.department_aliases where county is not distinct from ? and alias = ?",
-                   [county, printed]).fetchall():
-        return
-    con.execute(
-        "insert into core.department_aliases (county, alias, department, matched_by, document_id, recorded_at) "
-        "values (?, ?, ?, 'scope suffix', ?, ?)", [county, printed, department, doc["document_id"], now]).fetchall()
+        department = next((dept for alias, dept in known if alias == doc["department_name"]), doc["department_name"])
+    if any(alias == printed for alias, _ in known):
+        return []
+    known.append((printed, department))
+    return [[county, printed, department, "scope suffix", doc["document_id"], now]]
+
+
+def _may_supersede(con: duckdb.DuckDBPyConnection, docs: list[dict[str, Any]]) -> set[str]:
+    """The document_ids of ``docs`` (new filings, none superseding another of them) for which some loaded filing
+    of the same county, year, doc_type, scope and part shares the department's code or name: a superset of those
+    :func:`supersede_older` finds anything for (``queries/superseded_by.sql``), in one query for all."""
+    keys = [doc for doc in docs if doc["year"] is not None
+            and (doc["department_code"] is not None or doc["department_name"] is not None)]
+    if not keys:
+        return set()
+    cols = ("document_id", "county", "department_code", "department_name", "year", "doc_type", "scope", "part")
+    rows = con.execute(
+        f"select distinct k.document_id from (values {', '.join('(?, ?, ?, ?, ?::integer, ?, ?, ?)' for _ in keys)})"
+        f" k({', '.join(cols)}) join core.documents d on d.status = 'loaded' and d.document_id <> k.document_id "
+        "and d.county is not distinct from k.county and d.year = k.year and d.doc_type = k.doc_type "
+        "and d.scope = k.scope and d.part is not distinct from k.part "
+        "and (d.department_code = k.department_code or d.department_name = k.department_name)",
+        [doc.get(c) for doc in keys for c in cols]).fetchall()
+    return {row[0] for row in rows}

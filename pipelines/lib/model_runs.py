@@ -11,8 +11,8 @@ when nothing the models read has changed since their last successful build.
    loading and the build, a failed build, or a model dropped by hand leaves no matching record, so the
    next ingest builds (even one that loads nothing);
 2. otherwise **runs the plan** (:func:`plan`): every model's and every data test's SQL exactly as dbt
-   compiles it for this warehouse (``dbt compile``, once per project version and warehouse name, cached
-   beside dbt's manifest), in dbt's build order — a model is ``create or replace table`` of its compiled
+   compiles it for this warehouse (``dbt compile``, once per project version for every warehouse name,
+   cached beside dbt's manifest), in dbt's build order — a model is ``create or replace table`` of its compiled
    select, a test counts the rows its compiled select returns.  As in ``dbt build``, a model downstream
    of a failed model or of a failed (error-severity) test is skipped and keeps its previous contents;
    failures raise :class:`~pipelines.lib.transform.ModelBuildFailed` naming each node.
@@ -38,29 +38,46 @@ import duckdb
 from pipelines.lib import settings, transform
 from pipelines.lib.transform import BuildResult, ModelBuildFailed, NodeResult
 
-PLAN_FORMAT = 2  # bump when the plan's layout changes (cached plans of another format are compiled again)
+PLAN_FORMAT = 3  # bump when the plan's layout changes (cached plans of another format are compiled again)
 RECORD = "core.model_build"
 
 
-def plan_path(warehouse: str | Path) -> Path:
-    return transform.artifacts_dir() / transform._database_name(warehouse) / "plan.json"
+# The database name the plan is compiled for, whatever the warehouse is called: dbt-duckdb writes the file's
+# stem into every relation (``"<stem>"."dw"."x"``), so a plan per name cost every new warehouse file name a
+# ``dbt compile`` (~6 CPU s).  The one plan is compiled for this name and :func:`plan` writes the warehouse's in.
+PLAN_DATABASE = "yusuan_compiled_plan"
+
+
+def plan_path(warehouse: str | Path | None = None) -> Path:
+    """The cached plan of this project version (one for every warehouse: ``warehouse`` is not needed)."""
+    return transform.artifacts_dir() / PLAN_DATABASE / "plan.json"
 
 
 def plan(warehouse: str | Path) -> dict[str, Any]:
-    """The compiled build of this project version for warehouses named like ``warehouse`` (cached)."""
-    path = plan_path(warehouse)
+    """The compiled build of this project version for ``warehouse`` (compiled once, cached, for any name)."""
+    path = plan_path()
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
         if cached.get("format") == PLAN_FORMAT and cached.get("project_version") == transform.project_version():
-            return cached
+            return _named(cached, warehouse)
     except (OSError, ValueError):
         pass
-    made = _compile(warehouse)
+    made = _compile(path.parent / f"{PLAN_DATABASE}.duckdb")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"plan-{os.getpid()}.json")
     tmp.write_text(json.dumps(made, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)  # concurrent ingests may compile at once: whole files only
-    return made
+    return _named(made, warehouse)
+
+
+def _named(the_plan: dict[str, Any], warehouse: str | Path) -> dict[str, Any]:
+    """The plan with the warehouse's database name where dbt wrote :data:`PLAN_DATABASE` (quoted, as dbt-duckdb
+    quotes it in every relation: the SQL is what ``dbt compile`` gives for that warehouse)."""
+    ours, theirs = f'"{PLAN_DATABASE}".', f'"{transform._database_name(warehouse)}".'
+    if ours == theirs:
+        return the_plan
+    steps = [{**step, "sql": step["sql"].replace(ours, theirs)} for step in the_plan["steps"]]
+    return {**the_plan, "steps": steps}
 
 
 def _compile(warehouse: str | Path) -> dict[str, Any]:
@@ -76,12 +93,15 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
     if not result.success:
         raise ModelBuildFailed(f"dbt compile failed: {result.exception}")
     compiled = {r.node.unique_id: r.node.compiled_code for r in result.result.results}
+    name = transform._database_name(warehouse)
+    # the database's name outside a relation (SQL naming the catalog) would not carry over to another warehouse
+    named_apart = any(sql.count(name) != sql.count(f'"{name}".') for sql in compiled.values())
     nodes = manifest.nodes
     names = {uid: transform._node_name(n) for uid, n in nodes.items() if n.resource_type in ("model", "seed")}
     sources = sorted(f"{s.schema}.{s.identifier}" for s in manifest.sources.values())
     models = {uid: n for uid, n in nodes.items() if n.resource_type == "model"}
     # only tables can be rebuilt here; anything else (a view, an incremental model) goes through dbt
-    fast = all(str(n.config.materialized) == "table" for n in models.values())
+    fast = all(str(n.config.materialized) == "table" for n in models.values()) and not named_apart
     sorter = graphlib.TopologicalSorter({uid: [d for d in n.depends_on.nodes if d in models]
                                          for uid, n in models.items()})
     order = list(sorter.static_order())

@@ -25,6 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from pipelines.lib.classify import key
 from pipelines.lib.model import Cell, Table
@@ -211,6 +212,7 @@ def _match(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
 _MEMO: dict[int, tuple[list, int, dict[str, str | None]]] = {}
 
 
+@lru_cache(maxsize=1 << 14)  # a form's labels repeat on every project (项目名称, 资金总额, 一级指标 …)
 def _label_key(text: str) -> tuple[str, str | None]:
     """The label's key without its unit and colon, and the unit it names: '项目资金（元）' → ('项目资金', '元')."""
     k = key(text).rstrip(":：")

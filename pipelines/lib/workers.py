@@ -1,6 +1,6 @@
-"""The processing stage over many files: worker processes, a chunk of filings each, handed back in the files'
-order with at most two chunks per worker ahead, so memory stays bounded however many files there are.  Used by
-``yusuan ingest`` and by the Dagster asset alike."""
+"""The processing stage over many files: worker processes, a task of one or two chunks of filings each, handed
+back chunk by chunk in the files' order with at most two tasks per worker ahead, so memory stays bounded however
+many files there are.  Used by ``yusuan ingest`` and by the Dagster asset alike."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from itertools import accumulate
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Protocol
@@ -41,13 +42,25 @@ def auto_jobs(n_files: int) -> int:
     return max(1, min(default_jobs(), n_files // 8))
 
 
-CHUNK = 16  # filings a worker reads and validates together (one pandera run) and the loader commits together
+CHUNK = 16  # filings the loader commits together (and hands back together)
+TASK = 2  # chunks a worker reads and validates together: one pandera run per frame over up to TASK * CHUNK filings
 
 
 def _chunks(files: list[tuple[Path, Path]], jobs: int) -> list[list[tuple[Path, Path]]]:
     """Consecutive runs of files: up to CHUNK each, smaller when there are few files, so every worker gets some."""
     size = max(1, min(CHUNK, -(-len(files) // (2 * max(jobs, 1)))))
     return [files[i:i + size] for i in range(0, len(files), size)]
+
+
+def _tasks(chunks: list[list[tuple[Path, Path]]], jobs: int) -> Iterator[list[list[tuple[Path, Path]]]]:
+    """Consecutive chunks, a worker's task each: TASK chunks while many are left (pandera costs ~5 ms a call and
+    column whatever the rows, so a bigger batch costs less a filing), then one at a time, so the workers finish
+    together and the loader is not left waiting for one big last task."""
+    i = 0
+    while i < len(chunks):
+        k = max(1, min(TASK, (len(chunks) - i) // (2 * max(jobs, 1))))
+        yield chunks[i:i + k]
+        i += k
 
 
 def _worker_init(parent: int) -> None:
@@ -63,54 +76,58 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
 
 
-def _work(files: list[tuple[Path, Path]], county: str | None) -> tuple[list[Processed], float]:
-    """One chunk, in a worker, and the CPU seconds it took.  The filing's tables, paragraphs and raw cells stay
-    here — the frames (raw.table_cells included) hold what the loader needs, and pickling those objects cost
-    the two processes ~20 ms a filing; ``Processed.filing`` keeps the metadata."""
+def _work(task: list[list[tuple[Path, Path]]], county: str | None) -> tuple[list[list[Processed]], float]:
+    """One task (a few chunks, processed as one batch), in a worker: each chunk's results, and the CPU seconds
+    it took.  The filing's tables, paragraphs and raw cells stay here — the frames (raw.table_cells included)
+    hold what the loader needs, and pickling those objects cost the two processes ~20 ms a filing;
+    ``Processed.filing`` keeps the metadata."""
     start = time.process_time()
-    items = process_batch(files, county)
+    items = process_batch([f for chunk in task for f in chunk], county)
     for item in items:
         if item.filing is not None:
             item.filing = replace(item.filing, tables=[], paragraphs=[], raw=None)
-    return items, time.process_time() - start
+    ends = list(accumulate(len(chunk) for chunk in task))
+    return [items[end - len(chunk):end] for chunk, end in zip(task, ends, strict=True)], time.process_time() - start
 
 
 def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
                      summary: CpuTally | None = None) -> Iterator[list[Processed]]:
     """Read, normalize and validate ``files`` (from :func:`discover`), a chunk at a time, in order.
 
-    With ``jobs`` > 1 the chunks are processed by that many worker processes, at most two chunks per worker
-    ahead of the caller, so memory stays bounded however many files there are; the caller (the loader)
-    gets them in the files' order.  Close the generator (``contextlib.closing``) to stop the workers when
+    With ``jobs`` > 1 the chunks are processed by that many worker processes, a task (:func:`_tasks`) at a
+    time and at most two tasks per worker ahead of the caller, so memory stays bounded however many files there
+    are; the caller (the loader) gets them in the files' order.  Close the generator (``contextlib.closing``) to stop the workers when
     the caller stops early, e.g. on Ctrl-C.  ``summary.extract_cpu`` adds up the chunks' CPU seconds
     (``ingest.Summary`` is such a tally).
     """
     s = summary if summary is not None else SimpleNamespace(extract_cpu=0.0)
     chunks = _chunks(files, jobs)
     if jobs <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
+        for task in _tasks(chunks, 1):
             start = time.process_time()
-            items = process_batch(chunk, county)
+            items = process_batch([f for chunk in task for f in chunk], county)
             s.extract_cpu += time.process_time() - start
-            yield items
+            for chunk in task:
+                yield items[:len(chunk)]
+                items = items[len(chunk):]
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init, initargs=(os.getpid(),))
     ahead = deque()
-    todo = iter(chunks)
+    todo = _tasks(chunks, jobs)
     finished = False
     try:
-        for chunk in todo:
-            ahead.append(pool.submit(_work, chunk, county))
+        for task in todo:
+            ahead.append(pool.submit(_work, task, county))
             if len(ahead) >= 2 * jobs:
                 break
         while ahead:
-            items, seconds = ahead.popleft().result()
+            done, seconds = ahead.popleft().result()
             s.extract_cpu += seconds
-            chunk = next(todo, None)
-            if chunk is not None:
-                ahead.append(pool.submit(_work, chunk, county))
-            yield items
+            task = next(todo, None)
+            if task is not None:
+                ahead.append(pool.submit(_work, task, county))
+            yield from done
         finished = True
     finally:
         if finished:
