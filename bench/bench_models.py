@@ -16,6 +16,9 @@ lines a filing), written in bulk (this bench times the models, not the loader). 
 
 A tenth of the filings get a 决算 beside their budget (outturn 90 %), so ``budget_execution`` has work.
 
+4. the ingest's model build (``model_runs.refresh``) after a batch touching two departments (one filing
+   republished, one new year): the full build against the incremental one, with and without the data tests.
+
 Then the same on the shipped samples' warehouse (a small batch) to give the per-ingest overhead.
 """
 
@@ -269,6 +272,57 @@ def compare(db: Path, label: str) -> None:
     con.close()
 
 
+def incremental(db: Path) -> None:
+    """The ingest's build (model_runs.refresh) after a batch touching two departments: full vs incremental."""
+    from pipelines.lib import model_runs
+
+    con = warehouse.connect(db)
+    con.execute("set enable_progress_bar = false").fetchall()
+    model_runs.plan(db)  # compiled once (cached), as after the first ingest
+    q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+
+    def build(**kw) -> tuple[float, float, dict]:
+        report: dict = {}
+        cpu, wall = time.process_time(), time.perf_counter()
+        model_runs.refresh(con, report=report, **kw)
+        return time.process_time() - cpu, time.perf_counter() - wall, report
+
+    # a batch: one department's budget republished (one amount changed: the old one superseded), another's next year
+    (a,), (b,) = q("select document_id from core.documents where doc_type = 'budget' order by document_id limit 2")
+    q(f"""create temp table _batch as select md5('v2-' || document_id) as new_id, document_id as old_id,
+          year + case when document_id = '{b}' then 100 else 0 end as new_year
+          from core.documents where document_id in ('{a}', '{b}')""")
+
+    def load_batch() -> None:
+        q("""insert into core.documents by name select d.* replace (b.new_id as document_id, b.new_year as year,
+             d.file_name || '.v2' as file_name) from core.documents d join _batch b on d.document_id = b.old_id""")
+        for table in ("budget_lines", "three_public", "budget_summary"):
+            q(f"""insert into staging.{table} by name select s.* replace (b.new_id as document_id,
+                  s.amount_wan + case when s.source_row = 3 then 1 else 0 end as amount_wan)
+                  from staging.{table} s join _batch b on s.document_id = b.old_id""")
+        q(f"update core.documents set status = 'superseded' where document_id = '{a}'")
+
+    for tests in (False, True):
+        build(force=True, tests=tests)  # the state before the batch
+        q("checkpoint")
+        q("begin")
+        load_batch()
+        q("commit")
+        inc_cpu, inc_wall, report = build(tests=tests)
+        full_cpu, full_wall, _ = build(force=True, tests=tests)
+        print(f"[bench] the ingest's model build after a batch touching {report['departments']} departments "
+              f"({'with' if tests else 'without'} the data tests): full {full_cpu:.2f} CPU s ({full_wall:.2f}s wall)"
+              f" -> {report['mode']} {inc_cpu:.2f} CPU s ({inc_wall:.2f}s wall), {full_cpu / inc_cpu:.0f}x less")
+        # undo the batch for the next round
+        q("begin")
+        q("delete from core.documents where document_id in (select new_id from _batch)")
+        for table in ("budget_lines", "three_public", "budget_summary"):
+            q(f"delete from staging.{table} where document_id in (select new_id from _batch)")
+        q(f"update core.documents set status = 'loaded' where document_id = '{a}'")
+        q("commit")
+    con.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_000_000, help="budget lines (default 2M)")
@@ -285,6 +339,7 @@ def main() -> None:
         con.close()
         print(f"bench warehouse: {n:,} budget lines, written in bulk in {load_s:.1f}s")
         compare(db, "bench")
+        incremental(db)
 
         # a small batch: the shipped samples (8 filings), as `yusuan ingest data/samples` leaves them
         from pipelines.lib.ingest import ingest

@@ -86,8 +86,11 @@ class _Parsed:
 
 
 def _title_from_before(before: list[str], meta: Meta) -> str:
-    for line in reversed(before):
+    for i in range(len(before) - 1, -1, -1):
+        line = before[i]
         if _NOTE_ROW.match(key(line)):
+            continue
+        if i > 0 and _name_wrapped(before[i - 1], line):
             continue
         if layouts.TITLE_SUBTITLE.match(key(line)):  # （2026年度） under the title: the table's year, not its title
             meta.year = meta.year or int(_TITLE_YEAR.search(key(line)).group(1))
@@ -108,6 +111,18 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
             return stripped
         return ""
     return ""
+
+
+def _name_wrapped(above: str, line: str) -> bool:
+    """Whether ``line`` is the end of the department's name on the line above, wrapped in its cell (江苏 swbgt 2017:
+    部门：中国共产党江苏省委员会办 单位：万元 / 公厅): a few characters naming no table, under a 部门：… line."""
+    above_meta, line_meta = Meta(), Meta()
+    k = key(line)
+    if not (parse_meta(above, above_meta) and above_meta.name is not None and 0 < len(k) <= 6):
+        return False
+    parse_meta(line, line_meta)  # (单位:元) sets the unit though it is no labelled line of its own
+    return not (kind_from_title(k) or _is_number(k) or line_meta.unit or line_meta.name or line_meta.year
+                or line_meta.code)
 
 
 def _merge_meta(into: Meta, src: Meta) -> None:
@@ -241,8 +256,11 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     if not subject_like and ("资产总额" in bk or ("房屋" in bk and "车辆" in bk)):
         return ["assets"]
     tops = [h.split("/")[0] for h in hks]
+    # a heading spanning two grid columns is one heading (江苏 2019 收入预算总表: 项目名称 over 一般公共预算资金 | 小计,
+    # then 金额 — one side, not a 收支总表's 项目 | 金额 | 项目 | 金额)
+    headings = [h for i, h in enumerate(hks) if i == 0 or h != hks[i - 1]]
     two_sided = (any(t.startswith("收入") for t in tops) and any(t.startswith("支出") for t in tops)) or sum(
-        h.split("/")[-1] in ("项目", "项目名称", "收入项目", "支出项目") for h in hks
+        h.split("/")[-1] in ("项目", "项目名称", "收入项目", "支出项目") for h in headings
     ) >= 2
     if two_sided:
         if any(w in hk for w in ("政府性基金", "国有资本经营", "一般公共预算")):

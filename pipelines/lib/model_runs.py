@@ -28,6 +28,7 @@ import graphlib
 import hashlib
 import json
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,8 +39,16 @@ import duckdb
 from pipelines.lib import settings, transform
 from pipelines.lib.transform import BuildResult, ModelBuildFailed, NodeResult
 
-PLAN_FORMAT = 3  # bump when the plan's layout changes (cached plans of another format are compiled again)
+PLAN_FORMAT = 4  # bump when the plan's layout changes (cached plans of another format are compiled again)
 RECORD = "core.model_build"
+STATE = "core.model_build_documents"  # what each filing was at the last build (incremental builds diff it)
+INCREMENTAL_VAR = "yusuan_incremental"  # dbt var: compile the incremental models' department filters
+CHANGED = "yusuan_changed_departments"  # temp table the filters read (macro only_changed_departments)
+DOCUMENTS_MODEL = "dw.dim_document"  # where a filing's department_key is defined
+# the filter macro only_changed_departments compiles to, between its markers: stripped for a full build
+_FILTER = re.compile(r"/\*<changed departments>\*/.*?/\*</changed departments>\*/", re.S)
+# an incremental build is worth it while a batch touches at most this share of the departments
+INCREMENTAL_SHARE = 1 / 3
 
 
 # The database name the plan is compiled for, whatever the warehouse is called: dbt-duckdb writes the file's
@@ -76,7 +85,8 @@ def _named(the_plan: dict[str, Any], warehouse: str | Path) -> dict[str, Any]:
     ours, theirs = f'"{PLAN_DATABASE}".', f'"{transform._database_name(warehouse)}".'
     if ours == theirs:
         return the_plan
-    steps = [{**step, "sql": step["sql"].replace(ours, theirs)} for step in the_plan["steps"]]
+    steps = [{**step, **{key: step[key].replace(ours, theirs) for key in ("sql", "incremental_sql") if key in step}}
+             for step in the_plan["steps"]]
     return {**the_plan, "steps": steps}
 
 
@@ -85,9 +95,9 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
     manifest = transform.manifest(warehouse)
     target = transform.artifacts_dir() / f"compile-{os.getpid()}"
     try:
-        result = transform._invoke(["compile", *transform._common_args(target, str(Path(warehouse).resolve())),
-                                    "--no-write-json", "--select", "resource_type:model", "resource_type:test"],
-                                   manifest)
+        args = transform._common_args(target, str(Path(warehouse).resolve()), {INCREMENTAL_VAR: True})
+        result = transform._invoke(["compile", *args, "--no-write-json",
+                                    "--select", "resource_type:model", "resource_type:test"], manifest)
     finally:
         shutil.rmtree(target, ignore_errors=True)
     if not result.success:
@@ -119,10 +129,19 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
                           "severity": str(node.config.severity).lower()})
 
     ready_tests()
+    read_by_incremental: set[str] = set()
     for uid in order:
         node = nodes[uid]
-        steps.append({"id": uid, "type": "model", "name": names[uid], "sql": compiled[uid],
-                      "parents": [d for d in node.depends_on.nodes if d in names or d in manifest.sources]})
+        # the full select is dbt's (the filters compile to nothing without the var); a model with filters is
+        # incremental: its rows of the changed departments are deleted and inserted again from the filtered select
+        full = _FILTER.sub("", compiled[uid])
+        step = {"id": uid, "type": "model", "name": names[uid], "sql": full,
+                "parents": [d for d in node.depends_on.nodes if d in names or d in manifest.sources]}
+        if full != compiled[uid]:
+            step["incremental_sql"] = compiled[uid]
+            read_by_incremental |= {f"{manifest.sources[d].schema}.{manifest.sources[d].identifier}"
+                                    for d in node.depends_on.nodes if d in manifest.sources}
+        steps.append(step)
         done.add(uid)
         ready_tests()
     if pending:  # a test on something that is never built: leave it to dbt
@@ -130,11 +149,18 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
     seeds = {uid: names[uid] for uid, n in nodes.items() if n.resource_type == "seed"}
     return {"format": PLAN_FORMAT, "project_version": transform.project_version(), "fast": fast,
             "sources": sources, "seeds": sorted(seeds.values()), "seed_ids": seeds,
-            "models": [names[u] for u in order], "steps": steps}
+            "models": [names[u] for u in order], "steps": steps,
+            # the tables whose rows per filing the state counts (core.documents is in the documents model's rows)
+            "incremental_sources": sorted(read_by_incremental - {"core.documents"})}
 
 
-def run(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool = True) -> BuildResult:
-    """Run the plan on ``con``'s warehouse: every model, and its tests when ``tests``; dbt build's semantics."""
+def run(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool = True,
+        incremental: bool = False) -> BuildResult:
+    """Run the plan on ``con``'s warehouse: every model, and its tests when ``tests``; dbt build's semantics.
+
+    ``incremental``: the incremental models replace only the rows of the departments in temp table
+    ``yusuan_changed_departments`` (:func:`changed_departments`), in one transaction each; the others are built
+    whole.  The tests always run over the whole tables."""
     state: dict[str, str] = {}  # model id -> broken (failed or skipped) | tested_bad (an error test failed)
     # the seeds (the national subject classes) are loaded from their csv by apply_ddl, before any build
     out = [NodeResult(uid, "seed", name, "success") for uid, name in the_plan["seed_ids"].items()]
@@ -146,7 +172,10 @@ def run(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool
                 out.append(NodeResult(uid, "model", name, "skipped"))
                 continue
             try:
-                con.execute(f"create or replace table {name} as {step['sql']}").fetchall()
+                if incremental and "incremental_sql" in step:
+                    _replace_changed(con, name, step["incremental_sql"])
+                else:
+                    con.execute(f"create or replace table {name} as {step['sql']}").fetchall()
             except duckdb.Error as err:
                 if isinstance(err, duckdb.InterruptException | duckdb.IOException | duckdb.FatalException):
                     raise
@@ -177,15 +206,66 @@ def run(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool
     return BuildResult(tuple(out))
 
 
+def _replace_changed(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+    """The rows of the changed departments deleted and inserted again, all or nothing."""
+    con.begin()
+    try:
+        con.execute(f"delete from {name} where department_key in (select department_key from temp.main.{CHANGED})"
+                    ).fetchall()
+        con.execute(f"insert into {name} {sql}").fetchall()
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _state_now(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any]) -> None:
+    """Temp table ``yusuan_documents_now``: each filing's department and a digest of what the incremental models
+    read of it — its row in the documents model (status, year, department key, …) and its row count in every
+    source they read (the loader appends a filing's rows or deletes them; it never edits one in place)."""
+    documents = next(s["sql"] for s in the_plan["steps"] if s["type"] == "model" and s["name"] == DOCUMENTS_MODEL)
+    counted = [t for t in the_plan["incremental_sources"]
+               if con.execute("select count(*) from information_schema.columns where table_catalog = "
+                              "current_database() and table_schema = ? and table_name = ? and column_name = "
+                              "'document_id'", t.split(".")).fetchall()[0][0]]
+    joins = "".join(f"\nleft join (select document_id, count(*) as n from {t} group by document_id) as c{i} "
+                    "using (document_id)" for i, t in enumerate(counted))
+    counts = "".join(f", c{i}.n" for i in range(len(counted)))
+    con.execute(f"create or replace temp table yusuan_documents_now as select documents.document_id, "
+                f"documents.department_key, hash(documents{counts}) as digest from ({documents}) as documents"
+                f"{joins}").fetchall()
+
+
+def changed_departments(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any]) -> int | None:
+    """Temp table ``yusuan_changed_departments``: the departments with a filing that is new, gone or different
+    since the last build (its state in ``core.model_build_documents``), under the key they had then and the
+    key they have now.  Their number, or None where a full build is due: no state recorded (first build,
+    or the last build was not the runner's), or more than a third of the departments changed."""
+    _state_now(con, the_plan)
+    if not _exists(con, [STATE]) or not con.execute(f"select count(*) from {STATE}").fetchall()[0][0]:
+        return None  # (a warehouse whose DDL predates the table gets it from apply_ddl at the next ingest)
+    con.execute(f"""create or replace temp table {CHANGED} as
+        select distinct department_key from (
+            (select document_id, department_key, digest from {STATE}
+             except select document_id, department_key, digest from yusuan_documents_now)
+            union all
+            (select document_id, department_key, digest from yusuan_documents_now
+             except select document_id, department_key, digest from {STATE}))""").fetchall()
+    changed, total = con.execute(f"select (select count(*) from {CHANGED}), (select count(distinct department_key) "
+                                 f"from (from {STATE} union all from yusuan_documents_now))").fetchall()[0]
+    return changed if changed <= max(1, total * INCREMENTAL_SHARE) else None
+
+
 def fingerprint(con: duckdb.DuckDBPyConnection, sources: list[str]) -> str:
     """What the models read, in a few milliseconds: every row of ``core.documents`` (status, supersession,
-    error — its timestamps left out, so the same filings give the same print however they were loaded)
+    error — its timestamps left out, so the same filings give the same print however they were loaded) and
+    of ``core.department_aliases`` (a name found to be another department's is corrected there, in place),
     and the row count of every other source.  The loader only appends to, or deletes a filing's rows from,
     the other sources, and every such write changes its filing's ``core.documents`` row or a count."""
     parts = []
     for table in sources:
         schema, name = table.split(".")
-        if table == "core.documents":
+        if table in ("core.documents", "core.department_aliases"):
             cols = [c for c, t in con.execute(
                 "select column_name, data_type from information_schema.columns where table_catalog = "
                 "current_database() and table_schema = ? and table_name = ? order by ordinal_position",
@@ -211,23 +291,37 @@ def last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, str, bool] | None:
     return rows[0] if rows else None
 
 
-def record(con: duckdb.DuckDBPyConnection, print_: str, tests: bool) -> None:
-    """Remember a successful build of every model: what it saw (:func:`fingerprint`) and whether tests ran."""
+def record(con: duckdb.DuckDBPyConnection, print_: str, tests: bool, *, state: bool = False) -> None:
+    """Remember a successful build of every model: what it saw (:func:`fingerprint`) and whether tests ran, and
+    with ``state`` each filing's state at it (temp table ``yusuan_documents_now`` of :func:`changed_departments`),
+    which the next incremental build diffs; without, no state is kept, so the next refresh builds in full."""
     con.begin()
     try:
         con.execute(f"delete from {RECORD}").fetchall()
         con.execute(f"insert into {RECORD} values (?, ?, ?, ?)",
                     [transform.project_version(), print_, tests, datetime.now(UTC)]).fetchall()
+        if _exists(con, [STATE]):
+            con.execute(f"delete from {STATE}").fetchall()
+        if state and _exists(con, [STATE]):
+            con.execute(f"insert into {STATE} select document_id, department_key, digest "
+                        "from yusuan_documents_now").fetchall()
         con.commit()
     except BaseException:
         con.rollback()
         raise
 
 
-def refresh(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None, force: bool = False) -> str:
+def refresh(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None, force: bool = False,
+            report: dict[str, Any] | None = None) -> str:
     """Bring the models up to date after an ingest: ``"up to date"`` (nothing they read changed since the
     last successful build: no build), or ``"built"``.  Raises ModelBuildFailed as ``rebuild_models`` does;
-    the record is then not updated, so the next ingest builds again.  ``tests`` as for ``rebuild_models``."""
+    the record is then not updated, so the next ingest builds again.  ``tests`` as for ``rebuild_models``.
+
+    The build is **incremental** when the last one was this runner's, of this project version, and the batch
+    touched at most a third of the departments (:func:`changed_departments`): the incremental models (those
+    whose SQL filters on macro ``only_changed_departments``) replace only those departments' rows, every other
+    model is built whole, every test runs.  Otherwise, and with ``force`` (``--full-refresh``), it is a full
+    build.  ``report`` (a dict) gets ``mode`` ("incremental" / "full") and ``departments`` (changed)."""
     if tests is None:
         tests = settings.load().model_tests
     path = transform.database_path(con)
@@ -237,11 +331,18 @@ def refresh(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None, force:
     if (not force and last is not None and last[0] == the_plan["project_version"] and last[1] == print_
             and (last[2] or not tests) and _exists(con, the_plan["models"] + the_plan["seeds"])):
         return "up to date"
-    if the_plan["fast"] and _exists(con, the_plan["seeds"]):  # the seeds: loaded by apply_ddl from the csv
-        result = run(con, the_plan, tests=tests)
+    fast = the_plan["fast"] and _exists(con, the_plan["seeds"])  # the seeds: loaded by apply_ddl from the csv
+    changed = None
+    if fast:
+        changed = changed_departments(con, the_plan)  # also the state to record
+        if force or last is None or last[0] != the_plan["project_version"] or not _exists(con, the_plan["models"]):
+            changed = None
+        result = run(con, the_plan, tests=tests, incremental=changed is not None)
     else:
         result = transform.build(path, exclude=None if tests else ["resource_type:test"], raise_on_failure=False)
     if result.failed:
         raise ModelBuildFailed(transform._failure_message(result), result.failed)
-    record(con, print_, tests)
+    record(con, print_, tests, state=fast)
+    if report is not None:
+        report.update(mode="full" if changed is None else "incremental", departments=changed)
     return "built"

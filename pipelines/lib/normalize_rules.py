@@ -188,7 +188,10 @@ def _match(rules: list[tuple[str, str]], text: str) -> str | None:
         return found[text]
     result = None
     for pattern, key in rules:
-        if re.search(pattern, text):
+        rx = _COMPILED.get(pattern)
+        if rx is None:
+            rx = _COMPILED[pattern] = re.compile(pattern)
+        if rx.search(text):
             result = key
             break
     if len(found) < 4096:
@@ -197,3 +200,4 @@ def _match(rules: list[tuple[str, str]], text: str) -> str | None:
 
 
 _MEMO: dict[int, tuple[list, int, dict[str, str | None]]] = {}
+_COMPILED: dict[str, re.Pattern[str]] = {}  # what re.search would look up in its own cache, without the lookup

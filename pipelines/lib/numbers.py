@@ -67,6 +67,8 @@ def clean(text: str | None) -> str:
 
 @lru_cache(maxsize=1 << 16)  # a cell's text is cleaned by every stage that reads it (~3 times), and texts repeat
 def _clean(text: str) -> str:
+    if text.isascii():  # NFKC and the invisible characters (all outside ASCII) leave it as it is
+        return "".join(text.split())
     t = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     return "".join(t.split())
 

@@ -121,7 +121,7 @@ def artifacts_dir() -> Path:
     return path
 
 
-def _common_args(target_path: Path, warehouse: str | None) -> list[str]:
+def _common_args(target_path: Path, warehouse: str | None, extra_vars: dict[str, Any] | None = None) -> list[str]:
     args = [
         "--project-dir", str(project_dir()),
         "--profiles-dir", str(project_dir()),
@@ -132,7 +132,8 @@ def _common_args(target_path: Path, warehouse: str | None) -> list[str]:
         from pipelines.lib.db import STORAGE_COMPATIBILITY_VERSION
 
         args += ["--vars", json.dumps({"warehouse": warehouse,
-                                       "storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION})]
+                                       "storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION,
+                                       **(extra_vars or {})})]
     return args
 
 

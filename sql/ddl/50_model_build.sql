@@ -8,3 +8,13 @@ create table if not exists core.model_build (
     tests boolean not null,  -- the data tests ran (and none failed)
     built_at timestamptz not null
 );
+
+-- Each filing as the last build of yusuan ingest's runner saw it: its department and a digest of what the
+-- incremental models read of it (its dw.dim_document row, its row count in each staging table they read).
+-- The next build diffs it with the filings now and rebuilds only the departments that differ
+-- (pipelines.lib.model_runs.changed_departments); empty = the next build is a full one.
+create table if not exists core.model_build_documents (
+    document_id varchar not null,
+    department_key varchar not null,
+    digest ubigint not null
+);

@@ -1,10 +1,22 @@
 {#- The documents a model reads: dw.dim_document, by default only the loaded (current) filings.
     Facts keep loaded filings only; superseded and rejected ones stay in staging and core. -#}
-{% macro documents(status='loaded') -%}
+{% macro documents(status='loaded', changed_only=false) -%}
     select * from {{ ref('dim_document') }}
-    {%- if status %}
-    where status = '{{ status }}'
-    {%- endif %}
+    where {% if status %}status = '{{ status }}'{% else %}true{% endif %}
+    {%- if changed_only %} {{ only_changed_departments() }}{% endif %}
+{%- endmacro %}
+
+{#- Incremental models (docs/warehouse.md, "Incremental build"): a model whose every row belongs to one
+    department (it has department_key) and is computed from that department's filings only may read through
+    this filter.  dbt compiles it to nothing: `dbt build` builds the whole model.  The ingest's runner
+    (pipelines.lib.model_runs) compiles the project with var `yusuan_incremental` and keeps each filter
+    between two markers: it deletes the rows of the departments a batch touched and inserts them again from
+    the filtered select (the departments in temp table yusuan_changed_departments), or strips the filters
+    (between the markers) for a full build — the same select dbt builds. -#}
+{% macro only_changed_departments(column='department_key') -%}
+    {%- if var('yusuan_incremental', false) -%}
+    /*<changed departments>*/ and {{ column }} in (select department_key from temp.main.yusuan_changed_departments) /*</changed departments>*/
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The county and department columns every mart opens with, from the documents CTE. -#}
@@ -100,7 +112,7 @@ three_public as (
 
 documents as (
 
-    {{ documents(status=none) }}
+    {{ documents(status=none, changed_only=true) }}
 
 )
 

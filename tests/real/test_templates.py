@@ -16,6 +16,7 @@ JS = REAL / "江苏省" / "省本级"
 FILES = {
     "js_swbgt_2017": JS / "jiangsu_shengji_swbgt_2017_budget_tables.pdf",
     "js_swbgt_2018": JS / "jiangsu_shengji_swbgt_2018_budget_tables.pdf",
+    "js_swbgt_2019": JS / "jiangsu_shengji_swbgt_2019_budget_tables.pdf",
     "js_swbgt_2019_narr": JS / "jiangsu_shengji_swbgt_2019_budget_narrative.pdf",
     "js_zxbgt_2019_narr": JS / "jiangsu_shengji_zxbgt_2019_budget_narrative.pdf",
     "bj_tables": REAL / "北京市" / "北京市本级" / "beijing_shiji_sifaju_2026_budget_tables.pdf",
@@ -110,6 +111,29 @@ def test_jiangsu_summary_by_use_with_reserve_and_income_by_source(processed):
     inc = _facts(item, "budget_summary", table_kind="income")
     assert Decimal("24458.43") in set(inc["amount_wan"].to_list())
     assert set(inc["item"].to_list()) >= {"grand_total", "general_public_budget"}
+
+
+@pytest.mark.parametrize(("name", "printed"), [
+    # p.2 收入预算总表 (one 金额 column; 项目名称 over two columns, the fund and its 小计 / source):
+    # 收入总计 27,664.22 | 一般公共预算资金 小计 27,664.22 | 公共财政拨款(补助)资金 27,664.22
+    ("js_swbgt_2019", {("grand_total", "收入总计", "27664.22"), ("general_public_budget", "一般公共预算资金 / 小计", "27664.22"),
+                       ("general_public_budget", "公共财政拨款(补助)资金", "27664.22")}),
+    # p.2, under "部门：中国共产党江苏省委员会办 / 公厅 单位：万元" (the name wrapped in its cell): 收入总计 20,849.45 |
+    # 一般公共预算资金 小计 20,702.25 | 公共财政拨款(补助)资金 20,702.25 | 财政专户管理资金 小计 147.20 | 其他非税收入 147.20
+    ("js_swbgt_2017", {("grand_total", "收入总计", "20849.45"), ("general_public_budget", "一般公共预算资金 / 小计", "20702.25"),
+                       ("general_public_budget", "公共财政拨款(补助)资金", "20702.25"),
+                       ("fiscal_special_account", "财政专户管理资金 / 小计", "147.20"),
+                       ("fiscal_special_account", "其他非税收入", "147.20")}),
+])
+def test_jiangsu_one_column_income_summary_holds_income_items(processed, name, printed):
+    item = processed(name)
+    inc = _facts(item, "budget_summary", table_kind="income", source_table=1)
+    got = {(r["item"], r["item_name"], r["amount_wan"]) for r in inc.iter_rows(named=True)}
+    assert {(i, n, Decimal(a)) for i, n, a in printed} == got
+    assert set(inc["side"].to_list()) == {"income"}
+    assert not [f for f in item.findings if f.check in ("summary_item_known", "table_recognised", "coverage")]
+    cov = _facts(item, "coverage", source_table=1)
+    assert cov["printed"].to_list() == cov["read"].to_list() == [len(printed)]
 
 
 def test_jiangsu_coverage_is_stored_and_high(processed):

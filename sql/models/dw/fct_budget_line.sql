@@ -4,7 +4,7 @@ with
 
 documents as (
 
-    {{ documents() }}
+    {{ documents(changed_only=true) }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 documents as (
 
-    {{ documents() }}
+    {{ documents(changed_only=true) }}
 
 ),
 

@@ -13,7 +13,7 @@ documents as (
 
     select document_id, department_key, year, doc_type, scope
     from {{ ref("dim_document") }}
-    where status = 'loaded' and year is not null
+    where status = 'loaded' and year is not null {{ only_changed_departments() }}
 
 ),
 
@@ -23,7 +23,7 @@ read_filings as (
 
     select document_id
     from {{ ref("dim_document") }}
-    where status = 'loaded' and doc_type = 'final_accounts'
+    where status = 'loaded' and doc_type = 'final_accounts' {{ only_changed_departments() }}
 
     union all
 
@@ -33,7 +33,7 @@ read_filings as (
         select department_key, year, scope from {{ ref("dim_document") }}
         where status = 'loaded' and doc_type = 'final_accounts'
     ) as finals using (department_key, year, scope)
-    where budgets.status = 'loaded' and budgets.doc_type = 'budget'
+    where budgets.status = 'loaded' and budgets.doc_type = 'budget' {{ only_changed_departments('budgets.department_key') }}
 
 ),
 

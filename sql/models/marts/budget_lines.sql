@@ -10,7 +10,7 @@ lines as (
 
 documents as (
 
-    {{ documents(status=none) }}
+    {{ documents(status=none, changed_only=true) }}
 
 )
 

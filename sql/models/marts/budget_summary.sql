@@ -9,7 +9,7 @@ summary as (
 
 documents as (
 
-    {{ documents(status=none) }}
+    {{ documents(status=none, changed_only=true) }}
 
 )
 

@@ -9,7 +9,7 @@ indicators as (
 
 documents as (
 
-    {{ documents(status=none) }}
+    {{ documents(status=none, changed_only=true) }}
 
 )
 

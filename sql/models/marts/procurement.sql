@@ -10,7 +10,7 @@ procurement as (
 
 documents as (
 
-    {{ documents() }}
+    {{ documents(changed_only=true) }}
 
 )
 

@@ -10,7 +10,7 @@ projects as (
 
 documents as (
 
-    {{ documents(status=none) }}
+    {{ documents(status=none, changed_only=true) }}
 
 )
 

@@ -21,7 +21,7 @@ three_public as (
     from {{ ref("fct_three_public") }}
     -- the filing's own figures: the year before's budget and the change printed beside them are series of
     -- another year (each year's 三公 comes from its own filing, the change is computed below)
-    where fund_source = 'total' and basis in ({{ own_bases() }})
+    where fund_source = 'total' and basis in ({{ own_bases() }}) {{ only_changed_departments() }}
     group by department_key, doc_type, scope, basis, category, year
 
 ),

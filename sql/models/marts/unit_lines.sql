@@ -12,7 +12,7 @@ unit_lines as (
 
 documents as (
 
-    {{ documents() }}
+    {{ documents(changed_only=true) }}
 
 )
 

@@ -25,7 +25,7 @@ filings as (
     from (
         select distinct department_key, doc_type, scope, year
         from {{ ref("dim_document") }}
-        where status = 'loaded' and year is not null
+        where status = 'loaded' and year is not null {{ only_changed_departments() }}
     ) as filed
 
 ),
