@@ -34,7 +34,7 @@ def cmd_ingest(args) -> int:
         return 2
     try:
         summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait,
-                         jobs=args.jobs)
+                         jobs=args.jobs, full_refresh=args.full_refresh)
     except WarehouseInUse as err:
         waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
         print(f"yusuan ingest: {err}{waited}. If that is a DuckDB client (duckdb shell, DBeaver, a notebook) "
@@ -337,6 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="read, normalize and validate filings in N processes (this one, which also loads, and "
                         "N-1 workers; default: every core, one per 8 filings at most)")
+    i.add_argument("--full-refresh", action="store_true",
+                   help="rebuild every SQL model in full (by default a batch that touches few departments "
+                        "rebuilds only their rows, and one that changes nothing builds nothing)")
     i.set_defaults(func=cmd_ingest)
     c = sub.add_parser("check", help="extract and validate one filing without touching the warehouse")
     c.add_argument("file")

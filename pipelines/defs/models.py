@@ -110,7 +110,10 @@ def _model_files() -> dict[str, str]:
             for n in _manifest_json()["nodes"].values() if n["resource_type"] == "model"}
 
 
-@dbt_assets(manifest=MANIFEST, dagster_dbt_translator=TRANSLATOR, name="sql_models", pool="warehouse")
+# single_run: a filing batch's run (new_filing_sensor) covers a range of filings partitions and, in the same run,
+# these unpartitioned models and the export; Dagster runs a range in one run only when every asset says so
+@dbt_assets(manifest=MANIFEST, dagster_dbt_translator=TRANSLATOR, name="sql_models", pool="warehouse",
+            backfill_policy=dg.BackfillPolicy.single_run())
 def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> Iterator[Any]:
     """The selected models and their tests on the warehouse: all of them as ``yusuan ingest`` builds them (dbt's
     compiled SQL, :mod:`pipelines.lib.model_runs`), a part of them with ``dbt build --select``."""
@@ -181,6 +184,7 @@ def _mart_keys() -> list[dg.AssetKey]:
 @dg.asset(key=["exports", "parquet"],
           deps=_mart_keys(),
           group_name="exports", kinds={"parquet", "duckdb"}, pool="warehouse",
+          backfill_policy=dg.BackfillPolicy.single_run(),
           automation_condition=dg.AutomationCondition.eager())
 def exports_parquet(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """Every marts.* relation as Parquet under $YUSUAN_EXPORTS (default data/exports), partitioned year=YYYY/."""

@@ -162,12 +162,14 @@ class _CtrlC:
 
 
 def ingest(paths: list[Path], db: Path, *, county: str | None = None,
-           echo: Callable[[str], None] = print, wait: float = 0.0, jobs: int | None = 1) -> Summary:
+           echo: Callable[[str], None] = print, wait: float = 0.0, jobs: int | None = 1,
+           full_refresh: bool = False) -> Summary:
     """Ingest every filing under ``paths`` into the warehouse at ``db``.
 
     ``wait`` is how long to wait for another process to release the warehouse (0: fail at once
     with :class:`warehouse.WarehouseInUse`).  ``jobs`` worker processes read, normalize and validate
     the files (1: all in this process; None: :func:`auto_jobs`); loading is always here, in the files' order.
+    ``full_refresh`` builds every SQL model in full (else only the departments a batch touched, when few are).
     """
     start = time.perf_counter()
     s = Summary()
@@ -183,7 +185,7 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
     try:
         with _CtrlC() as ctrl_c:
             try:
-                _run(con, files, s, county, echo, ctrl_c, jobs)
+                _run(con, files, s, county, echo, ctrl_c, jobs, full_refresh)
             except Exception:
                 ctrl_c.check()  # an interrupted query surfaces as a RuntimeError: report it as Ctrl-C
                 raise
@@ -218,7 +220,7 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
 
 
 def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summary, county: str | None,
-         echo: Callable[[str], None], ctrl_c: _CtrlC, jobs: int = 1) -> None:
+         echo: Callable[[str], None], ctrl_c: _CtrlC, jobs: int = 1, full_refresh: bool = False) -> None:
     """Process and load each file, a chunk per transaction, then rebuild the models; fills ``s``."""
     warehouse.apply_ddl(con)
     width = len(str(len(files)))
@@ -241,7 +243,8 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
                 echo(f"[{n:>{width}}/{len(files)}] {status:<9} {printable_path(path)}: {detail}")
     start = time.process_time()
     try:
-        s.models = model_runs.refresh(con)  # no build when nothing the models read changed since the last one
+        # no build when nothing the models read changed since the last one; else only the departments it touched
+        s.models = model_runs.refresh(con, force=full_refresh)
         s.models_cpu = time.process_time() - start
     except transform.ModelBuildFailed as err:
         ctrl_c.check()

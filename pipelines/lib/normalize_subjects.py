@@ -400,14 +400,19 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
 def _drop_whole_department(out: Normalized, first_unit_line: int, first_line: int) -> None:
     """A unit row repeating the table's 合计 in every column is the department as a whole, printed before its units
     (杭州: 合计, 杭州市司法局, then 杭州市司法局 本级 and each unit): not stored again in unit_lines (it is checked,
-    with the units, against the 合计 — checks.unit_rows_sum)."""
+    with the units, against the 合计 — checks.unit_rows_sum).  Only while another unit row is left: a department of
+    one unit prints that unit with the 合计's figures too (西安 信访局 2026 收入总表: 合计, 121 西安市信访局, 121001
+    西安市信访局, all 28,384,234.71), and that unit is stored."""
     totals = {x.measure: x.amount.value for x in out.lines[first_line:] if x.is_total}
     rows: dict[tuple[int, int], list[UnitLine]] = defaultdict(list)
     for x in out.unit_lines[first_unit_line:]:
         if x.item_name is None:
             rows[(x.loc.table, x.loc.row)].append(x)
-    whole = {key for key, xs in rows.items()
-             if totals and len(xs) == len(totals) and all(totals.get(x.measure) == x.amount.value for x in xs)}
+    whole: set[tuple[int, int]] = set()
+    for key, xs in rows.items():
+        if totals and len(xs) == len(totals) and all(totals.get(x.measure) == x.amount.value for x in xs) and any(
+                other != key and other not in whole for other in rows):
+            whole.add(key)
     if whole:
         out.unit_lines[first_unit_line:] = [x for x in out.unit_lines[first_unit_line:]
                                             if (x.loc.table, x.loc.row) not in whole]

@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.filings import filings, ingest_filings
+from pipelines.defs.filings import FILE, filings, ingest_filings
 from pipelines.defs.models import MANIFEST, exports_parquet, sql_models
 from pipelines.defs.resources import Inbox
 from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
@@ -36,10 +36,10 @@ def run_graph(instance, inbox, db, out, monkeypatch):
     for req in result.dynamic_partitions_requests:
         instance.add_dynamic_partitions(filings.name, list(req.partition_keys))
     runs = []
-    for req in result.run_requests:
-        runs.append(dg.materialize([ingest_filings], instance=instance, resources=resources,
+    for req in result.run_requests:  # what the sensor targets: the batch's filings, then the models and the export
+        runs.append(dg.materialize([ingest_filings, sql_models, exports_parquet], instance=instance,
+                                   resources=resources,
                                    tags={RANGE_START: req.tags[RANGE_START], RANGE_END: req.tags[RANGE_END]}))
-    runs.append(dg.materialize([sql_models, exports_parquet], instance=instance, resources=resources))
     return result, runs
 
 
@@ -48,7 +48,12 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
     sensed, runs = run_graph(instance, inbox, db, out, monkeypatch)
     assert len(sensed.run_requests) == 1  # nine filings, one batched run
     assert all(r.success for r in runs)
-    checks = runs[0].get_asset_check_evaluations()
+    # the one run materialized every filing's partition, every model and the export
+    materialized = [e.asset_key for e in runs[0].get_asset_materialization_events()]
+    assert materialized.count(FILE) == 9
+    assert {tuple(k.path) for k in materialized if k != FILE} == \
+        {*(tuple(k.path) for k in sql_models.keys), ("exports", "parquet")}
+    checks = [c for c in runs[0].get_asset_check_evaluations() if c.asset_key == FILE]
     assert {c.check_name for c in checks} >= {"hierarchy_sum", "cross_table", "three_public_sum", "schema"}
     assert all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
     for c in checks:  # one outcome per filing and check (not per table): nine filings, nine outcomes
@@ -69,7 +74,7 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
     assert (out / "manifest.json").exists()
     assert list(out.glob("budget_lines/year=2023/*.parquet"))
     # the dbt tests: one check per model (`dbt_tests`), every test of dbt's manifest counted under its model
-    evaluations = runs[-1].get_asset_check_evaluations()
+    evaluations = [c for c in runs[0].get_asset_check_evaluations() if c.asset_key != FILE]
     assert {c.check_name for c in evaluations} == {"dbt_tests"}
     keys = [tuple(c.asset_key.path) for c in evaluations]
     assert len(keys) == len(set(keys)) == len(dbt_tests_by_model())
@@ -112,3 +117,14 @@ def test_a_failing_dbt_test_fails_its_models_check_naming_the_test(instance, inb
     assert bad["test"] in failed.description and bad["test"] in failed.metadata["results"].value
     assert failed.metadata["tests"].value == len(dbt_tests_by_model()[("dw", "fct_three_public")])
     assert by_model[("dw", "dim_document")].passed
+
+
+
+def test_the_sensors_runs_load_the_batch_then_build_the_models_and_the_export():
+    from pipelines.definitions import defs
+
+    d = defs()
+    sensor = {s.name: s for s in d.sensors}["new_filing_sensor"]
+    job = d.resolve_job_def(sensor.job_name)  # the job its run requests run: the filings' partitions, and
+    assert job.partitions_def == filings       # every model and the export in the same run
+    assert set(job.asset_layer.executable_asset_keys) == {FILE, *sql_models.keys, dg.AssetKey(["exports", "parquet"])}

@@ -115,3 +115,27 @@ def test_a_full_build_when_many_departments_changed_when_forced_or_after_a_build
     warehouse.load_document(con, *_filing("201", DEPARTMENTS[0][1], 2024))
     assert _build(con)["mode"] == "full"
     assert count(con, "marts.budget_lines", "year = 2024") > 0
+
+
+def test_ingest_full_refresh_builds_every_model_whole(tmp_path):
+    from pipelines.cli import main
+
+    folder = tmp_path / "河北省" / "邯郸市" / "魏县"
+    folder.mkdir(parents=True)
+    sample = ROOT / "data" / "samples" / "河北省" / "邯郸市" / "魏县" / "2023" / "201_中国共产党魏县委员会办公室_2023.docx"
+    (folder / sample.name).write_bytes(sample.read_bytes())
+    db = tmp_path / "warehouse.duckdb"
+    assert main(["ingest", str(tmp_path), "--db", str(db), "--jobs", "1"]) == 0
+    con = warehouse.connect(db)
+    try:
+        built_at = con.execute("select built_at from core.model_build").fetchall()
+        assert model_runs.refresh(con) == "up to date"  # nothing changed: the next ingest builds nothing …
+    finally:
+        con.close()
+    assert main(["ingest", str(tmp_path), "--db", str(db), "--jobs", "1", "--full-refresh"]) == 0
+    con = warehouse.connect(db, read_only=True)
+    try:  # … unless told to: --full-refresh built again
+        assert con.execute("select built_at from core.model_build").fetchall() > built_at
+        assert count(con, "marts.budget_lines") > 0
+    finally:
+        con.close()
