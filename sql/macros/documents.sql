@@ -57,7 +57,7 @@
                 subject_level, measure, basis, cross_code, section,
                 min(table_order) as first_table,
                 max(table_order) as last_table,
-                any_value(subject_name) as subject_name,
+                min(subject_name) as subject_name,
                 sum(amount_wan) as amount_wan
             from in_tables
             group by all
@@ -72,7 +72,7 @@
             in_tables.document_id, in_tables.department_key, in_tables.year, in_tables.doc_type, in_tables.scope,
             in_tables.table_kind, in_tables.classification, in_tables.subject_code, in_tables.subject_level,
             in_tables.measure, in_tables.basis, in_tables.cross_code, in_tables.section,
-            any_value(in_tables.subject_name) as subject_name,
+            min(in_tables.subject_name) as subject_name,
             sum(in_tables.amount_wan) as amount_wan
         from in_tables
         inner join per_line

@@ -11,28 +11,35 @@ seed as (
 
 printed as (
 
-    select
-        classification,
-        subject_code,
-        mode(subject_name) as subject_name
-
-    from {{ source("staging", "budget_lines") }}
-    where subject_code is not null and classification is not null
-    group by classification, subject_code
+    -- the name printed most often; among names printed equally often the first in sort order, so
+    -- every build picks the same one (mode() breaks ties by whichever thread saw a name first)
+    select classification, subject_code, subject_name
+    from (
+        select classification, subject_code, subject_name, count(*) as times
+        from {{ source("staging", "budget_lines") }}
+        where subject_code is not null and classification is not null
+        group by classification, subject_code, subject_name
+    )
+    qualify row_number() over (
+        partition by classification, subject_code order by times desc, subject_name
+    ) = 1
 
 ),
 
 summary_printed as (
 
     -- 收支总表 expense lines by function carry the 类 code with a numbered name (一、一般公共服务支出)
-    select
-        'function' as classification,
-        subject_code,
-        mode(regexp_replace(item_name, '^[一二三四五六七八九十]+、', '')) as subject_name
-
-    from {{ source("staging", "budget_summary") }}
-    where subject_code is not null
-    group by subject_code
+    select 'function' as classification, subject_code, subject_name
+    from (
+        select
+            subject_code,
+            regexp_replace(item_name, '^[一二三四五六七八九十]+、', '') as subject_name,
+            count(*) as times
+        from {{ source("staging", "budget_summary") }}
+        where subject_code is not null
+        group by all
+    )
+    qualify row_number() over (partition by subject_code order by times desc, subject_name) = 1
 
 ),
 

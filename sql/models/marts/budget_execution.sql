@@ -43,7 +43,7 @@ facts as (
 
     select
         document_id, department_key, year, doc_type, scope, basis, table_kind,
-        subject_code, any_value(subject_name) as subject_name, null::varchar as side,
+        subject_code, min(subject_name) as subject_name, null::varchar as side,
         null::varchar as item, null::varchar as category, measure, sum(amount_wan) as amount_wan
     from {{ lines_counted_once(ref("fct_budget_line"), where="subject_code is not null
         and document_id in (select document_id from read_filings)") }} as counted_once
@@ -53,7 +53,7 @@ facts as (
 
     select
         document_id, department_key, year, doc_type, scope, basis, table_kind,
-        subject_code, any_value(item_name) as subject_name, side, item, null::varchar as category,
+        subject_code, min(item_name) as subject_name, side, item, null::varchar as category,
         measure, sum(amount_wan) as amount_wan
     from {{ ref("fct_budget_summary") }}
     where document_id in (select document_id from read_filings)
@@ -63,7 +63,7 @@ facts as (
 
     select
         document_id, department_key, year, doc_type, scope, basis, 'three_public' as table_kind,
-        null::varchar as subject_code, any_value(category_label) as subject_name,
+        null::varchar as subject_code, min(category_label) as subject_name,
         null::varchar as side, null::varchar as item, category, fund_source as measure, sum(amount_wan) as amount_wan
     from {{ ref("fct_three_public") }}
     where document_id in (select document_id from read_filings)
@@ -91,7 +91,7 @@ outturn as (
         item,
         category,
         measure,
-        any_value(subject_name) as subject_name,
+        min(subject_name) as subject_name,
         sum(amount_wan) filter (where basis = 'final') as final_wan,
         sum(amount_wan) filter (where basis = 'budget') as printed_budget_wan,
         sum(amount_wan) filter (where basis = 'adjusted_budget') as adjusted_budget_wan

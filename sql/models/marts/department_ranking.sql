@@ -48,7 +48,7 @@ per_department as (
         documents.department_key,
         documents.doc_type,
         documents.year,
-        any_value(documents.document_id) as document_id,
+        min(documents.document_id) as document_id,
         sum(coalesce(summary_totals.total_wan, line_totals.total_wan))::decimal(18, 6) as total_wan,
         sum(three_public_totals.three_public_wan)::decimal(18, 6) as three_public_wan
 

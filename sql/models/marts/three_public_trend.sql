@@ -14,7 +14,7 @@ three_public as (
         basis,
         category,
         year,
-        any_value(document_id) as document_id,
+        min(document_id) as document_id,
         sum(amount_yuan)::decimal(18, 2) as amount_yuan,
         sum(amount_wan)::decimal(18, 6) as amount_wan
 

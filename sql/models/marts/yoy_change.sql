@@ -91,8 +91,8 @@ per_line as (
         section,
         min(table_order) as first_table,
         max(table_order) as last_table,
-        any_value(subject_name) as subject_name,
-        any_value(subject_level) as subject_level,
+        min(subject_name) as subject_name,
+        min(subject_level) as subject_level,
         sum(amount_wan) as amount_wan
 
     from facts
@@ -112,8 +112,8 @@ printed_twice as (
         facts.basis,
         facts.cross_code,
         facts.section,
-        any_value(facts.subject_name) as subject_name,
-        any_value(facts.subject_level) as subject_level,
+        min(facts.subject_name) as subject_name,
+        min(facts.subject_level) as subject_level,
         sum(facts.amount_wan) as amount_wan
 
     from facts
@@ -159,10 +159,10 @@ lines as (
         table_kind,
         subject_code,
         measure,
-        any_value(classification) as classification,
-        any_value(subject_name) as subject_name,
-        any_value(subject_level) as subject_level,
-        any_value(document_no) as document_no,
+        min(classification) as classification,
+        min(subject_name) as subject_name,
+        min(subject_level) as subject_level,
+        min(document_no) as document_no,
         sum(amount_wan)::decimal(18, 6) as amount_wan
 
     from counted_once
