@@ -50,13 +50,22 @@ from pipelines.lib import transform, warehouse  # noqa: E402
 _JOINED = """select f.*, d.county, d.department_code, d.department_name, d.region
              from {fact} f join dw.dim_document d using (document_id){where}"""
 REFERENCE = {
+    # what the mart says, plainly: each line's yearly sum against the year before of the same series (department,
+    # doc_type, scope, basis: like with like), with the department's names and the change; not what it adds (a line
+    # counted once, years compared only when both are filed, a line dropped shown as a change to 0)
     "marts.yoy_change": """
-        select department_key, doc_type, table_kind, subject_code, measure, year, amount_wan,
-               lag(amount_wan) over (partition by department_key, doc_type, table_kind, subject_code, measure
-                                     order by year) as prior_amount_wan
-        from (select department_key, doc_type, table_kind, subject_code, measure, year,
-                     sum(amount_wan) as amount_wan
-              from dw.fct_budget_line group by all)""",
+        with yearly as (
+            select department_key, doc_type, scope, basis, table_kind, subject_code, measure, year,
+                   any_value(subject_name) as subject_name, sum(amount_wan) as amount_wan
+            from dw.fct_budget_line group by all),
+        compared as (
+            select *, lag(amount_wan) over (partition by department_key, doc_type, scope, basis, table_kind,
+                                            subject_code, measure order by year) as prior_amount_wan
+            from yearly)
+        select d.county, d.department_code, d.department_name, compared.*,
+               amount_wan - prior_amount_wan as change_wan,
+               round((amount_wan - prior_amount_wan) * 100 / prior_amount_wan, 2) as change_pct
+        from compared join dw.dim_department d using (department_key)""",
     "marts.budget_execution": """
         with facts as (
             select department_key, year, scope, doc_type, basis, table_kind, subject_code, null as side,

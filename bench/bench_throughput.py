@@ -238,14 +238,15 @@ def main() -> int:
               "  (1 process)")
 
         env = {**os.environ}
-        # dbt parses the project once per warehouse file name and project version (its manifest names the
-        # database after the file), then reuses the parse: an analyst's second ingest into the same warehouse,
-        # and every later one, skips it. Parse for this run's warehouses first, and print what that costs.
-        # Likewise the ingest's compiled plan of the models (pipelines.lib.model_runs: `dbt compile`, once).
+        # The ingest builds the models from a plan `dbt compile` makes once per project version, whatever the
+        # warehouse is called (pipelines.lib.model_runs); Dagster's dbt assets parse the project once per
+        # warehouse file name (its manifest names the database after the file), then reuse the parse. Make both
+        # first, and print what that costs: an analyst pays it once, not per ingest.
         wall, cpu, _ = run([sys.executable, "-c", "import sys\nfrom pipelines.lib import model_runs, transform\n"
-                            "for db in sys.argv[1:]: transform.manifest_path(db); model_runs.plan(db)",
-                            *(str(tmp / f"{n}.duckdb") for n in ("cli0", "cli1", "dagster"))], env)
-        print(f"dbt project parse + compile, once per warehouse name (3 names): {wall:5.1f} s  cpu {cpu:5.1f} s (not counted below)")
+                            "model_runs.plan(sys.argv[1]); transform.manifest_path(sys.argv[2])",
+                            str(tmp / "cli0.duckdb"), str(tmp / "dagster.duckdb")], env)
+        print(f"dbt compile (once per project version) + the Dagster warehouse's parse: {wall:5.1f} s  cpu {cpu:5.1f} s "
+              "(not counted below)")
         results: dict[str, float] = {}
         cpus: dict[str, float] = {}
         for label, extra in (("yusuan ingest", []), ("yusuan ingest --jobs 1", ["--jobs", "1"])):
@@ -262,6 +263,9 @@ def main() -> int:
                            capture_output=True)
             try:
                 db = tmp / "baseline.duckdb"
+                # its compiled plan too (before 1b9d0af, one per warehouse name), not counted, as above
+                run([sys.executable, "-c", "import sys\nfrom pipelines.lib import model_runs\n"
+                     "model_runs.plan(sys.argv[1])", str(db)], {**env, "PYTHONPATH": str(old)}, cwd=old)
                 wall, cpu, _ = run([sys.executable, "-m", "pipelines.cli", "ingest", str(inbox), "--db", str(db)],
                                    {**env, "PYTHONPATH": str(old)}, cwd=old)
                 loaded, lines = facts(db)

@@ -15,6 +15,11 @@ The text caches (``functools.lru_cache`` on per-text functions — ``clean``, ``
 matching) stay
 warm across filings as they do in a worker that reads many filings, and the corpus repeats the samples' texts;
 ``--cold`` empties them before every filing, the cost of a filing sharing no text with the ones before it.
+
+Measured 2026-12-02 on 27 filings (2 shared cores, load ~9), CPU ms per filing, session start ecff2a9 → 893443d:
+warm 25.95 → 16.35 (read_docx 8.08 → 6.79, classify 3.69 → 2.01, normalize 5.53 → 2.85, checks 2.58 → 1.62,
+coverage 2.55 → 0.73, frames 2.69 → 1.73); cold 25.97 → 20.46; python-docx ~64 ms throughout, so the worker side
+went from 0.39-0.41 to 0.26-0.32 of python-docx.  bench/facts_diff.py proves the facts unchanged.
 """
 
 from __future__ import annotations

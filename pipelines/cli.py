@@ -30,7 +30,7 @@ def cmd_ingest(args) -> int:
         print("yusuan ingest: --wait takes a number of seconds, 0 or more", file=sys.stderr)
         return 2
     if args.jobs is not None and args.jobs < 1:
-        print("yusuan ingest: --jobs takes a number of worker processes, 1 or more", file=sys.stderr)
+        print("yusuan ingest: --jobs takes a number of processes, 1 or more", file=sys.stderr)
         return 2
     try:
         summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait,
@@ -335,8 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="if another yusuan process is writing the warehouse, wait up to SECONDS for it "
                         "(default 0: stop at once, exit 2)")
     i.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="read, normalize and validate filings in N worker processes; loading stays in one "
-                        "(default: every core, one worker per 8 filings at most)")
+                   help="read, normalize and validate filings in N processes (this one, which also loads, and "
+                        "N-1 workers; default: every core, one per 8 filings at most)")
     i.add_argument("--full-refresh", action="store_true",
                    help="rebuild every SQL model in full (by default a batch that touches few departments "
                         "rebuilds only their rows, and one that changes nothing builds nothing)")

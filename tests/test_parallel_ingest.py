@@ -90,6 +90,10 @@ def test_parallel_and_chunked_ingest_store_what_the_plain_loop_stores(corpus, tm
         got = contents(db)
         assert got.keys() == reference.keys()
         for table, rows in reference.items():
+            if table == "core.model_build_documents":
+                # the incremental model build's memory of the last build (model_runs.record): the ingest's runner
+                # keeps it, dbt's build (the plain loop's rebuild_models) leaves it empty by design — not a fact
+                continue
             assert got[table] == rows, f"--jobs {jobs}: {table} differs from the plain loop"
 
 

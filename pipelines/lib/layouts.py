@@ -255,6 +255,10 @@ SUMMARY_ECONOMIC_USES: list[tuple[str, str]] = [
 SUMMARY_GOV_ECONOMIC_HEADER = r"政府预算支出经济分类|政府经济分类"
 SUMMARY_DEPT_ECONOMIC_HEADER = r"部门预算支出经济分类|部门经济分类"
 
+# 收支总表 expense classes that have no 类 code (平山 2025's 31st: 三十一、人行科目): a class of their own with no
+# subject_code, never a detail of the class printed above them.
+SUMMARY_UNCODED_CLASSES = r"^人行科目$"
+
 # 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费) — summary items.
 SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
     (r"^(?:[一二三四五六七八九十]+、)?基本支出$", "basic"),

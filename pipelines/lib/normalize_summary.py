@@ -153,6 +153,8 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
                 item = "economic_class" if economic_class_code(label) else "gov_economic_class"
             if item is None:
                 subject_code = function_class_code(label)
+                if subject_code is None and re.match(layouts.SUMMARY_UNCODED_CLASSES, strip_ordinal(key)):
+                    in_class = None  # a class with no code (人行科目), not a detail of the one above
                 if subject_code is None and in_class:
                     # a 款 or 项 line printed under its 类, by name only: a detail of that class
                     item, subject_code = "function_detail", in_class

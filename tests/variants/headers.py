@@ -200,3 +200,36 @@ EXPECT_THREE_ZHASHUI = (
     | {("total", "budget", THREE["total"] + MEETING + TRAINING), ("meeting", "budget", MEETING),
        ("training", "budget", TRAINING), ("total", "final", THREE_FINAL["total"] + MEETING_FINAL + TRAINING_FINAL),
        ("meeting", "final", MEETING_FINAL), ("training", "final", TRAINING_FINAL)})
+
+
+PINGSHAN_INCOME = ["一、一般公共预算拨款收入", "二、政府性基金预算拨款收入", "三、国有资本经营预算拨款收入", "四、财政专户管理资金收入",
+                   "五、单位资金"]
+# 平山 2025's 31 expense classes in print order, with the 类 code each stands for (typed from the 2025 classification;
+# 人行科目 has none)
+PINGSHAN_CLASSES = [
+    ("一般公共服务支出", "201"), ("外交支出", "202"), ("国防支出", "203"), ("公共安全支出", "204"), ("教育支出", "205"),
+    ("科学技术支出", "206"), ("文化旅游体育与传媒支出", "207"), ("社会保障和就业支出", "208"), ("社会保险基金支出", "209"),
+    ("卫生健康支出", "210"), ("节能环保支出", "211"), ("城乡社区支出", "212"), ("农林水支出", "213"), ("交通运输支出", "214"),
+    ("资源勘探工业信息等支出", "215"), ("商业服务业等支出", "216"), ("金融支出", "217"), ("援助其他地区支出", "219"),
+    ("自然资源海洋气象等支出", "220"), ("住房保障支出", "221"), ("粮油物资储备支出", "222"), ("国有资本经营预算支出", "223"),
+    ("灾害防治及应急管理支出", "224"), ("预备费", "227"), ("其他支出", "229"), ("转移性支出", "230"), ("债务还本支出", "231"),
+    ("债务付息支出", "232"), ("债务发行费用支出", "233"), ("抗疫特别国债安排的支出", "234"), ("人行科目", None)]
+NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"] + [f"十{x}" for x in "一二三四五六七八九"] + ["二十"] + [
+    f"二十{x}" for x in "一二三四五六七八九"] + ["三十", "三十一"]
+PINGSHAN_AMOUNTS = {"201": D("120.50"), "208": D("30.00")}
+
+
+def summary_pingshan(title: str, s: Style) -> Table:
+    """平山 2025 exactly: 序号 | 收入 (项 目 | 预算数) | 支出 (项 目 | 预算数), a 栏次 row, rows 1–34 — 5 income items, the
+    31 expense classes, then 本年收入合计 / 上年结转结余 / 收入总计 beside their expense twins."""
+    a = s.amt
+    header = [[C("序号", vmerge="restart"), C("收入", span=2), C("支出", span=2)],
+              [C("", vmerge=V), "项 目", "预算数", "项 目", "预算数"], ["栏次", "1", "2", "3", "4"]]
+    body = []
+    for i, (name, code) in enumerate(PINGSHAN_CLASSES):
+        income = PINGSHAN_INCOME[i] if i < len(PINGSHAN_INCOME) else ""
+        body.append([str(i + 1), income, a(TOTAL if i == 0 else None) if income else "",
+                     f"{NUMERALS[i]}、{name}", a(PINGSHAN_AMOUNTS.get(code))])
+    body += [["32", "本年收入合计", a(TOTAL), "本年支出合计", a(TOTAL)],
+             ["33", "上年结转结余", a(None), "年终结转结余", a(None)], ["34", "收入总计", a(TOTAL), "支出总计", a(TOTAL)]]
+    return Table(title, header, body)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from tests.variants import filings as F
+from tests.variants import headers as H
 from tests.variants.warehouse import build, dept
 
 D = Decimal
@@ -69,6 +70,9 @@ def _plan() -> dict:
     filings["daibiao"] = standard(rd)[:2]
     bs = F.Style(dept="魏县财政局预算编审中心", code="302", meta="row")
     filings["bianshen"] = standard(bs)[:2]
+    for n, zero in enumerate(("", "0.00")):
+        ps = F.Style(dept=f"平山县下口镇{'甲乙'[n]}财政所", code="920", meta="row", unit_label="单位:", zero=zero)
+        filings[f"pingshan{n}"] = [(H.summary_pingshan("部门收支总表", ps), ps)]
     fz = F.Style(dept=dept("汇总", 0))
     filings["fandezvous"] = [(F.summary("收支总表", fz), fz), (FANDEZVOUS_ALL, fz), (FANDEZVOUS_PERSONNEL, fz)]
     return filings
@@ -163,3 +167,20 @@ def test_final_accounts_with_a_metadata_row(wh):
     assert wh.summary("final_row", 0) == F.expect_summary(True)
     assert wh.lines("final_row", 1, basis="final") == F.expect_function(F.EXPENDITURE)
     _clean(wh, "final_row")
+
+
+Z = D(0)
+PINGSHAN_ZEROS = (  # 平山's lines when every empty cell prints 0.00: each income item, each of the 31 classes
+    {("income", "gov_fund_budget", None, Z), ("income", "soe_capital_budget", None, Z),
+     ("income", "fiscal_special_account", None, Z), ("income", "other", None, Z),  # 五、单位资金
+     ("income", "prior_year_carryover", None, Z), ("expense", "year_end_carryover", None, Z),
+     ("expense", "function_class", None, Z)}  # 三十一、人行科目: a class with no code, not a detail of 三十、
+    | {("expense", "function_class", code, Z) for _, code in H.PINGSHAN_CLASSES if code and code not in ("201", "208")})
+
+
+@pytest.mark.parametrize("n", [0, 1], ids=["blank cells", "0.00 in every empty cell"])
+def test_pingshan_summary_all_31_classes(wh, n):
+    """平山 2025's 收支总表 as printed: 序号 1–34, 栏次 row, 5 income items, 31 expense classes."""
+    file = f"pingshan{n}"
+    assert wh.summary(file, 0) == F.expect_summary(False) | (PINGSHAN_ZEROS if n else set())
+    _clean(wh, file)
