@@ -7,7 +7,8 @@ warehouses first (not counted: once per project version and warehouse name), the
 tree:
   1. `yusuan ingest DIR` (the CLI: read, classify, normalize, validate, load, SQL models);
   2. Dagster as an operator's cycle runs it (bench_throughput.dagster_run): the inbox sensor ticks once, then
-     `dagster asset materialize` runs each requested batch, then the SQL models — a fresh DAGSTER_HOME (SQLite).
+     `dagster asset materialize` runs each requested batch — its filings, then the SQL models, in one run as the
+     sensor requests it (its export left out, as the CLI does not export) — a fresh DAGSTER_HOME (SQLite).
 Prints wall and CPU seconds (the whole process tree, RUSAGE_CHILDREN) of each part, the Dagster / CLI ratios
 (target ≤ 1.5), and the events the Dagster cycle wrote to its event log, by type.  CPU seconds are the ones to
 compare on a shared machine.

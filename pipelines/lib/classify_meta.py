@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 
 from pipelines.lib.classify_text import _T2S
@@ -55,7 +55,8 @@ def _norm_unit(u: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    marked = _SPLIT_BEFORE.sub("\x00\\1", text)
+    # every label _SPLIT_BEFORE marks ends in a colon: a text without one has nothing to mark
+    marked = _SPLIT_BEFORE.sub("\x00\\1", text) if (":" in text or "：" in text) else text
     return [t.strip() for t in _TOKEN_SEP.split(marked) if t and t.strip()]
 
 
@@ -99,11 +100,15 @@ class _Recording(Meta):
 def _read_meta(text: str, allow_code_name: bool) -> tuple[tuple[tuple[str, object], ...], tuple[str, ...], bool]:
     """What ``text`` alone sets: the assigned fields with their values (``a or b`` chains, so applying them with
     ``or`` onto a Meta equals reading the text into it), the ``other`` tokens, and whether all of it is meta."""
-    rec = _Recording()
-    rec.__dict__["_assigned"] = set()
+    rec = object.__new__(_Recording)  # Meta()'s defaults, without a recorded __setattr__ per field
+    rec.__dict__.update({name: make() if make is not MISSING else default for name, default, make in _FIELDS},
+                        _assigned=set())
     all_meta = _parse_meta_into(text, rec, allow_code_name)
-    names = [n for n in ("code", "name", "year", "unit") if n in rec.__dict__["_assigned"]]
+    names = [name for name, _, _ in _FIELDS if name != "other" and name in rec.__dict__["_assigned"]]
     return tuple((n, getattr(rec, n)) for n in names), tuple(rec.other), all_meta
+
+
+_FIELDS = [(f.name, f.default, f.default_factory) for f in fields(Meta)]
 
 
 def _parse_meta_into(text: str, meta: Meta, allow_code_name: bool) -> bool:
