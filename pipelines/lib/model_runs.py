@@ -15,7 +15,11 @@ when nothing the models read has changed since their last successful build.
    cached beside dbt's manifest), in dbt's build order — a model is ``create or replace table`` of its compiled
    select, a test counts the rows its compiled select returns.  As in ``dbt build``, a model downstream
    of a failed model or of a failed (error-severity) test is skipped and keeps its previous contents;
-   failures raise :class:`~pipelines.lib.transform.ModelBuildFailed` naming each node.
+   failures raise :class:`~pipelines.lib.transform.ModelBuildFailed` naming each node;
+3. **incrementally** where it can (:func:`changed_departments`): when the last build was this runner's and a
+   batch touched at most a third of the departments, the incremental models (macro ``only_changed_departments``)
+   delete and insert only those departments' rows; the others are built whole, every test runs
+   (``tests/sql/test_incremental_models.py``: the same rows as a full build, the runner's and dbt's).
 
 dbt stays the one definition of the models and tests (the plan is its compiled output); Dagster's assets,
 ``yusuan docs`` and the SQL tests run dbt itself (``tests/sql/test_model_runs.py`` checks that both
