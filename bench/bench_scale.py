@@ -115,10 +115,10 @@ def main() -> int:
         if len(marks) >= 2:
             steps = [b - a for a, b in zip([start, *marks], marks, strict=False)]
             print(f"per 1,000 filings: first {steps[0]:.0f} s, last {steps[-1]:.0f} s")
-        print(f"peak memory (parent + {args.jobs} workers): {sampler.peak / 2**20:.0f} MiB")
+        print(f"peak memory (the parent + {args.jobs - 1} worker(s)): {sampler.peak / 2**20:.0f} MiB")
         print(f"warehouse: {size / 2**20:.0f} MiB on disk, {docs} documents, {lines} budget lines "
               f"({size / max(n, 1) / 1024:.0f} KiB per filing)")
-        print(f"CPU seconds: extraction (workers, summed) {s.extract_cpu:.0f} s ({1000 * s.extract_cpu / n:.0f} ms a "
+        print(f"CPU seconds: extraction (the parent and the workers, summed) {s.extract_cpu:.0f} s ({1000 * s.extract_cpu / n:.0f} ms a "
               f"filing); serial in the parent: loading {s.load_cpu:.0f} s ({1000 * s.load_cpu / n:.0f} ms a filing) "
               f"+ SQL models {s.models_cpu:.0f} s")
         print(f"serial fraction {fraction:.3f} of the CPU work: at most {1 / fraction:.1f}x faster than one worker "

@@ -336,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default 0: stop at once, exit 2)")
     i.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="read, normalize and validate filings in N processes (this one, which also loads, and "
-                        "N-1 workers; default: every core, one per 8 filings at most)")
+                        "N-1 workers; default: every core, one per 32 filings at most)")
     i.add_argument("--full-refresh", action="store_true",
                    help="rebuild every SQL model in full (by default a batch that touches few departments "
                         "rebuilds only their rows, and one that changes nothing builds nothing)")

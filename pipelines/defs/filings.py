@@ -77,8 +77,9 @@ def _workers_without_the_main_script():
     pool="warehouse",
 )
 def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource, inbox: Inbox):
-    """Extract, normalize and validate the run's filings in worker processes ($YUSUAN_JOBS, default every core,
-    one per 8 filings at most), and load them here in the files' order, a chunk per transaction."""
+    """Extract, normalize and validate the run's filings in this process and worker processes ($YUSUAN_JOBS in
+    all, default every core, one per 32 filings at most), and load them here in the files' order, a chunk per
+    transaction."""
     keys = context.partition_keys
     files = inbox.index()
     statuses: Counter = Counter()

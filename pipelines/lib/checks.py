@@ -15,10 +15,13 @@ what the narrative states ``checks_narrative.py``; every check's name, promise a
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipelines.lib import layouts
+from pipelines.lib.classify_text import key as _key
 from pipelines.lib.model import Filing
 from pipelines.lib.normalize import Line, Normalized
 from pipelines.lib.numbers import Amount
@@ -258,8 +261,17 @@ def _readable(norm: Normalized, filing: Filing) -> CheckResult:
     for t in filing.tables:
         if t.kind == "unknown":
             c.r.status = "failed"
+            what = _not_modelled(t.title or "")
             c.r.findings.append(Finding(
                 "warning", "table_recognised", "unknown", f"table {t.index}", None, t.title or "",
+                f"table {t.index} ({t.title}) is {what}, a table yusuan knows but does not model: its cells are kept "
+                "(table_cells), not loaded as facts" if what else
                 f"table {t.index} ({t.title or 'no title'}) was not recognised; its cells are kept but not loaded as facts",
             ))
     return c.r
+
+
+def _not_modelled(title: str) -> str | None:
+    """What a table yusuan knows by its title but does not model is (layouts.NOT_MODELLED), or None."""
+    k = _key(title)
+    return next((what for pattern, what in layouts.NOT_MODELLED if k and re.search(pattern, k)), None)

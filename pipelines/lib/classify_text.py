@@ -75,7 +75,7 @@ _TITLE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("performance_target", re.compile(r"绩效(?:目标|指标|自评)")),
     ("performance_target", re.compile(r"项目支出绩效表")),  # 浙江: 单位名称 | 项目名称 | 金额 | 绩效目标
     ("procurement", re.compile(r"政府采购")),
-    ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付")),
+    ("unknown", re.compile(r"政府购买服务|财政专户管理资金|专项资金|转移支付|培训费明细|会议费明细")),
     ("assets", re.compile(r"国有资产|固定资产|资产(?:占用|使用|配置|情况)")),
     ("org_structure", re.compile(r"机构设置|机构情况")),
     ("gov_fund_summary", re.compile(r"政府性?基金.*收支(?:总)?表")),  # 西安; a 决算's 收入支出决算表 stays below

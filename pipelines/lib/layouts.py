@@ -346,3 +346,14 @@ UNIT_COLUMN_HEADER = r"^(?:单位|部门|预算单位)(?:名称)?$"
 NARRATIVE_MARKERS = ("收支预算", "收入预算", "支出预算", "三公", "机关运行经费", "部门概况", "主要职能", "情况说明",
                      "政府采购", "绩效目标", "名词解释", "国有资产")
 NARRATIVE_MIN_MARKERS = 4
+
+
+# Tables yusuan recognises by their title but does not model (classify_text: kind ``unknown``): what each is, for the
+# finding that says its cells are kept and not loaded (rather than "not recognised").  A new one is a row here.
+NOT_MODELLED: list[tuple[str, str]] = [
+    (r"政府购买服务", "a 政府购买服务 table (services the government buys, by item)"),
+    (r"结转资金支出表|财拨结转支出表", "a 财政拨款结转资金支出表 (spending of appropriations carried over, by project)"),
+    (r"培训费明细|会议费明细", "a 培训费 / 会议费明细表 (training or meeting expenses, item by item)"),
+    (r"财政专户管理资金", "a 财政专户管理资金 table (funds held in the treasury's special account)"),
+    (r"专项资金|转移支付", "a 专项资金 / 转移支付 table (earmarked funds or transfers, by item)"),
+]

@@ -29,8 +29,8 @@ class Setting:
 DB = Setting("YUSUAN_DB", "data/warehouse.duckdb", "the warehouse file")
 EXPORTS = Setting("YUSUAN_EXPORTS", "data/exports", "the folder `yusuan export` and the Parquet asset write")
 INBOX = Setting("YUSUAN_INBOX", "data/inbox", "the folder the Dagster sensor watches for new filings")
-JOBS = Setting("YUSUAN_JOBS", None, "worker processes reading filings under Dagster (default: every core, "
-                                    "one per 8 filings at most)")
+JOBS = Setting("YUSUAN_JOBS", None, "processes reading filings under Dagster, the step's own and N-1 workers "
+                                    "(default: every core, one per 32 filings at most)")
 MODEL_TESTS = Setting("YUSUAN_MODEL_TESTS", "1", "0 builds the SQL models without their dbt data tests")
 DBT_ARTIFACTS = Setting("YUSUAN_DBT_ARTIFACTS", None, "where dbt's parsed project is cached (default: the user "
                                                       "cache folder)")

@@ -37,9 +37,10 @@ def default_jobs() -> int:
 
 
 def auto_jobs(n_files: int) -> int:
-    """Workers for ``n_files`` when none were asked for: every core, but one per 8 files at most — starting a
-    worker (a Python with polars, pandera and the readers imported) costs about what reading 8 filings does."""
-    return max(1, min(default_jobs(), n_files // 8))
+    """Processes for ``n_files`` when none were asked for: every core, but one per 32 files at most — starting a
+    worker (a Python with polars, pandera, pandas and the readers imported, ~0.9 CPU s) costs about what reading
+    30-40 filings does, and the first tasks go to the workers while this process reads the next ones."""
+    return max(1, min(default_jobs(), n_files // 32))
 
 
 CHUNK = 16  # filings the loader commits together (and hands back together)

@@ -235,6 +235,11 @@ def test_a_split_filing_is_checked_across_its_two_files(jiangsu_warehouse):
     assert got["income_total"][1] == Decimal("13377.11") and got["income_total"][3]
     assert got["expense_total"][1] == Decimal("13377.11")
     assert "the narrative says" in got["income_total"][4] and "the table prints" in got["income_total"][4]
+    # the fund figures the narrative checks read, checked across the two files too: narrative p.14 一般公共预算财政拨款
+    # 支出预算 13,297.11 万元 against tables p.5 公开05表 (by function, 合计 13,297.11 — no fund column in 公开04表);
+    # narrative p.17 机关运行经费 … 支出 1,130.74 万元 against tables p.11 公开11表 机关运行经费支出 合计 1,130.74
+    assert got["general_public_expense"][1:4] == (Decimal("13297.11"), Decimal("13297.11"), True)
+    assert got["office_operation"][1:4] == (Decimal("1130.74"), Decimal("1130.74"), True)
     parts = dict(jiangsu_warehouse.execute(
         "select part, count(*) from core.documents where department_name = '江苏省政协办公厅' group by part"
     ).fetchall())
