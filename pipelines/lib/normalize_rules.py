@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from pipelines.lib import layouts
+from pipelines.lib.rule_memo import first_match
 
 SUBJECT_KINDS = {
     "income": "function",
@@ -176,28 +177,17 @@ FISCAL_EXPENSE_MEASURES = [
 
 
 def _match(rules: list[tuple[str, str]], text: str) -> str | None:
-    # The same header keys and labels are matched against the same rules again and again: remembered per rule
-    # list (held, so its id is not reused while remembered; its length guards against a list grown since).
-    memo = _MEMO.get(id(rules))
-    if memo is None or memo[0] is not rules or memo[1] != len(rules):
-        if len(_MEMO) >= 512:
-            _MEMO.clear()
-        memo = _MEMO[id(rules)] = (rules, len(rules), {})
-    found = memo[2]
-    if text in found:
-        return found[text]
-    result = None
+    return first_match(rules, text, _first)
+
+
+def _first(rules: list[tuple[str, str]], text: str) -> str | None:
     for pattern, key in rules:
         rx = _COMPILED.get(pattern)
         if rx is None:
             rx = _COMPILED[pattern] = re.compile(pattern)
         if rx.search(text):
-            result = key
-            break
-    if len(found) < 4096:
-        found[text] = result
-    return result
+            return key
+    return None
 
 
-_MEMO: dict[int, tuple[list, int, dict[str, str | None]]] = {}
 _COMPILED: dict[str, re.Pattern[str]] = {}  # what re.search would look up in its own cache, without the lookup

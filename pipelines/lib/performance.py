@@ -30,6 +30,7 @@ from functools import lru_cache
 from pipelines.lib.classify import key
 from pipelines.lib.model import Cell, Table
 from pipelines.lib.numbers import Amount, BadNumber, clean, parse_amount
+from pipelines.lib.rule_memo import first_match
 
 # --------------------------------------------------------------------------------------------------
 # Layout words (matched against classify.key(): NFKC, no whitespace, no quotes)
@@ -190,26 +191,12 @@ class Parsed:
 
 
 def _match(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
-    # every row's labels are matched against the same few rule lists: remembered per list (see normalize_rules._match)
-    memo = _MEMO.get(id(rules))
-    if memo is None or memo[0] is not rules or memo[1] != len(rules):
-        if len(_MEMO) >= 512:
-            _MEMO.clear()
-        memo = _MEMO[id(rules)] = (rules, len(rules), {})
-    found = memo[2]
-    if k in found:
-        return found[k]
-    result = None
-    for name, pattern in rules:
-        if pattern.search(k):
-            result = name
-            break
-    if len(found) < 4096:
-        found[k] = result
-    return result
+    # every row's labels are matched against the same few rule lists: remembered per list
+    return first_match(rules, k, _first)
 
 
-_MEMO: dict[int, tuple[list, int, dict[str, str | None]]] = {}
+def _first(rules: list[tuple[str, re.Pattern[str]]], k: str) -> str | None:
+    return next((name for name, pattern in rules if pattern.search(k)), None)
 
 
 @lru_cache(maxsize=1 << 14)  # a form's labels repeat on every project (项目名称, 资金总额, 一级指标 …)
