@@ -1,7 +1,8 @@
 """Printed amounts → exact decimals.
 
 Filings print ``2,041.42``, ``２０４１．４２``, ``1308312.6``, ``0``, ``-``, ``—``, ``(12.50)``, blanks, and now and then a
-stray NBSP or zero-width space.  A blank cell means "no value" (no row); an explicit zero or dash means 0.
+stray NBSP or zero-width space.  A negative is printed ``-2.00``, ``－2.00``, ``(2.00)``, ``−2.00`` (U+2212, the
+typographic minus) or ``△2.00`` (the Chinese accounting mark for a decrease).  A blank cell means "no value" (no row); an explicit zero or dash means 0.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from functools import lru_cache
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _DASHES = {"-", "—", "–", "－", "――", "——", "--", "/"}
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# Signs printed before an amount that mean minus besides '-' (NFKC makes the full-width '－' and the small '﹣' a '-',
+# but leaves these): U+2212 MINUS SIGN and △ (U+25B3), the accountant's mark for a decrease (△2.00 = -2.00).
+# Only before a number: a lone △ or − is not a dash for nothing.
+MINUS_SIGNS = "\u2212\u25b3"
 
 YUAN_Q = Decimal("0.01")
 WAN_Q = Decimal("0.000001")
@@ -107,6 +112,8 @@ def _parse_amount(text: str) -> Amount | None:
         return None
     if t in _DASHES:
         return Amount(Decimal(0), text, 0, marker)
+    if len(t) > 1 and t[0] in MINUS_SIGNS:
+        t = "-" + t[1:]
     negative = False
     if t.startswith("(") and t.endswith(")"):
         negative, t = True, t[1:-1]

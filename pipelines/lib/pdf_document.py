@@ -29,7 +29,7 @@ _ITEM = re.compile(
     rf"^(?:\d{{1,3}}\s*(?:[、．)）]|\.(?!\d))|[（(]\d{{1,3}}[）)]|[{_CN_NUM}]+\s*[、.．]|[（(][{_CN_NUM}]+[）)])"
 )
 _SENTENCE_END = set("。：:；;！？!?")
-_AMOUNT = re.compile(r"^[-−]?[\d,.]+%?$")
+_AMOUNT = re.compile(r"^[-−△]?[\d,.]+%?$")
 _CODE_CUT = re.compile(r"^[A-Za-z][A-Za-z0-9]*\d$")  # a catalogue code such as A0203050, cut before its last digits
 _OPENING = set("（(“‘《〈【〔[「『")  # a line never ends with these: the glyph after one moves down with it
 _CLOSING = set("）)”’》〉】〕]」』，。、；：！？,.;:!?%")  # nor starts with these

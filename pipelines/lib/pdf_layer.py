@@ -519,7 +519,7 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
 
 # what can make or change a figure: never read where the viewer does not show it (a figure in brackets is negative,
 # but only with its opening bracket: a label's closing bracket, cut by its cell, is read — 西安 3、机关资本性支出（一）)
-_FIGURE_MARKS = frozenset("0123456789０１２３４５６７８９-−－–—+＋.．,，(（%％")
+_FIGURE_MARKS = frozenset("0123456789０１２３４５６７８９-−－–—△+＋.．,，(（%％")
 
 
 def _unclipped(chars: list[Char], cut: list[tuple[int, tuple]], height: float) -> tuple[list[Char], int]:

@@ -79,25 +79,26 @@ def _insert_first(p: etree._Element, node: etree._Element) -> None:
     p.insert(0 if ppr is None else p.index(ppr) + 1, node)
 
 
-def hidden_minus(how: str) -> Callable[[bytes], bytes]:
-    """A '-' Word does not show before every non-zero amount: ``how`` names the way it is hidden."""
+def hidden_minus(how: str, sign: str = "-") -> Callable[[bytes], bytes]:
+    """A ``sign`` ('-', or '−' / '△', which read as minus too) Word does not show before every non-zero amount:
+    ``how`` names the way it is hidden."""
     def make() -> etree._Element:
         if how == "deleted":  # a tracked deletion, as Word writes it
             d = etree.Element(W + "del", _REV)
-            d.append(_run("-", tag="delText"))
+            d.append(_run(sign, tag="delText"))
             return d
         if how == "deleted w:t":  # a deletion holding w:t (valid; some tools write it)
             d = etree.Element(W + "del", _REV)
-            d.append(_run("-"))
+            d.append(_run(sign))
             return d
         if how == "moved away":
             d = etree.Element(W + "moveFrom", _REV)
-            d.append(_run("-"))
+            d.append(_run(sign))
             return d
         if how == "vanish":
-            return _run("-", [_el(W + "vanish")])
+            return _run(sign, [_el(W + "vanish")])
         if how == "webHidden":
-            return _run("-", [_el(W + "webHidden")])
+            return _run(sign, [_el(W + "webHidden")])
         raise ValueError(how)
 
     def gen(data: bytes) -> bytes:

@@ -50,6 +50,8 @@ INVISIBLE = {
     "moved-away minus (w:moveFrom)": H.hidden_minus("moved away"),
     "hidden minus (w:vanish)": H.hidden_minus("vanish"),
     "web-hidden minus (w:webHidden)": H.hidden_minus("webHidden"),
+    "hidden decrease mark △ (w:vanish)": H.hidden_minus("vanish", "△"),
+    "deleted U+2212 minus (w:del/w:delText)": H.hidden_minus("deleted", "\u2212"),
     "last year's filing hidden above": H.hidden_copy(LAST_YEAR.read_bytes()),
     "三公 table in a text box": H.table_in_text_box(8, fallback=False),
     "三公 table in a text box with its VML fallback copy": H.table_in_text_box(8, fallback=True),

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.lib.numbers import Amount, BadNumber, parse_amount, stated_amounts
+from pipelines.lib.numbers import Amount, BadNumber, in_unit, parse_amount, stated_amounts
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,13 @@ from pipelines.lib.numbers import Amount, BadNumber, parse_amount, stated_amount
         ("(12.50)", "-12.50", 2),
         (" 54.50\u00a0", "54.50", 2),
         ("5\u200b4.5", "54.5", 1),
+        ("－2.00", "-2.00", 2),
+        ("\u22122.00", "-2.00", 2),  # U+2212 MINUS SIGN
+        ("\u2212 1,308,312.60", "-1308312.60", 2),
+        ("△2.00", "-2.00", 2),  # the accountant's mark for a decrease
+        ("△ 12.5", "-12.5", 1),
+        ("△１２．５０", "-12.50", 2),
+        ("△0.00", "0.00", 2),
     ],
 )
 def test_parse_amount(text, value, decimals):
@@ -39,7 +46,9 @@ def test_blank_is_no_value(text):
     assert parse_amount(text) is None
 
 
-@pytest.mark.parametrize("text", ["涉密", "1.2.3", "12,34", "abc", "2041.42.", "无数据"])
+# a lone − or △ is a sign with no number, not a dash for nothing; △ after a number or twice is no amount either
+@pytest.mark.parametrize("text", ["涉密", "1.2.3", "12,34", "abc", "2041.42.", "无数据", "\u2212", "△", "2.00△", "△△2.00",
+                                  "△-2.00"])
 def test_unreadable_raises(text):
     with pytest.raises(BadNumber):
         parse_amount(text)
@@ -113,3 +122,12 @@ def test_the_largest_amounts_that_fit():
     assert fits(parse_amount("999999999999.999999"), "万元")
     assert not fits(parse_amount("1000000000000"), "万元")
     assert fits(parse_amount("9999999999999999.99"), "元")
+
+
+def test_minus_signs_make_the_same_amount_as_a_hyphen():
+    # 12,345.67 万元 printed four ways is one negative figure, to the cent in 元 and 万元
+    for text in ("-12,345.67", "(12,345.67)", "\u221212,345.67", "△12,345.67"):
+        a = parse_amount(text)
+        assert (a.yuan("万元"), a.wan("万元"), a.decimals) == (Decimal("-123456700.00"), Decimal("-12345.670000"), 2)
+    for text in ("-1234567元", "\u22121234567元", "△1234567元"):  # a unit in the cell: 元 in a 万元 table
+        assert in_unit(parse_amount(text), "万元").wan("万元") == Decimal("-123.456700")

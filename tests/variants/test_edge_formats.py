@@ -1,5 +1,6 @@
 """The rest of E4 (../shared/seed/VARIANTS.md) in one generated filing ingested into a real warehouse: negative
-amounts printed -2.00 and (2.00), a 三公 figure printed 涉密 (withheld: no amount, an info finding, no false sum
+amounts printed -2.00 and (2.00) — and in a filing of its own −2.00 (U+2212) and △2.00 (the accountant's mark for a
+decrease), a 三公 figure printed 涉密 (withheld: no amount, an info finding, no false sum
 warning), and tables empty by declaration — a note under the grid, 无 in the row (上海司法局 2026 T6/T7)."""
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ NEGATIVE = F.Table("部门支出总表", F.expenditure("", S).header, [
 CLASSIFIED = F.Table("一般公共预算“三公”经费支出表", [["项目", "预算数"]], [
     ["合计", "涉密"], ["1.因公出国(境)费", "涉密"], ["2.公务接待费", "2.00"], ["3.公务用车购置及运行维护费", "10.00"],
     ["其中：公务用车购置费", "6.00"], ["公务用车运行维护费", "4.00"]])
-FILINGS = {"edge": [(NEGATIVE, S), (CLASSIFIED, S), (F.empty_fund("政府性基金预算支出表", S, blank_row="无"), S),
+# the same table with the typographic minus and the accountant's △ (a department of its own: no supersession)
+S_SIGNS = F.Style(dept=dept("边界", 1))
+SIGNS = F.Table("部门支出总表", NEGATIVE.header, [
+    *NEGATIVE.body[:5], ["2010399", "其他政府办公厅（室）及相关机构事务支出", "△2.00", "", "\u22122.00"], *NEGATIVE.body[6:]])
+FILINGS = {"signs": [(SIGNS, S_SIGNS)], "edge": [(NEGATIVE, S), (CLASSIFIED, S), (F.empty_fund("政府性基金预算支出表", S, blank_row="无"), S),
                     (F.empty_fund("国有资本经营预算支出表", S, fund="国有资本经营预算拨款"), S)]}
 
 
@@ -46,6 +51,16 @@ def test_negatives_in_both_spellings(wh):
     assert wh.coverage("edge", 0) == (21, 21)
     # 42.20 − 2.00 = 40.20: the sums hold with the negative line counted as negative
     assert wh.check_status("edge", "hierarchy_sum", "expenditure")[0] == "passed"
+
+
+def test_negatives_printed_with_u2212_and_the_decrease_mark(wh):
+    got = set(wh.rows("select subject_code, measure, amount_wan, amount_yuan, amount_text from staging.budget_lines "
+                      "where document_id = ? and source_table = ? and subject_code = '2010399'", "signs", 0))
+    assert got == {("2010399", "total", D("-2.00"), D("-20000.00"), "△2.00"),
+                   ("2010399", "project", D("-2.00"), D("-20000.00"), "\u22122.00")}
+    assert wh.coverage("signs", 0) == (21, 21)
+    assert wh.check_status("signs", "hierarchy_sum", "expenditure")[0] == "passed"
+    assert wh.findings("signs") == []
 
 
 def test_classified_cells_are_withheld_not_zero(wh):
