@@ -164,6 +164,17 @@ INCOME_ITEMS = ["general_public_budget", "gov_fund_budget", "soe_capital_budget"
 
 
 ECONOMIC_USES = ("basic", "project", "reserve", "remit_to_superior", "operating", "subsidy_to_affiliates")
+# Uses a 收支总表 may print after its function classes, in their column (广东: 二十四、对附属单位补助支出 二十五、上缴上级支出):
+# with no 基本支出 / 项目支出 line they are no split of the year's spending by use but spending beside the classes.
+BESIDE_CLASSES = ("remit_to_superior", "operating", "subsidy_to_affiliates")
+
+
+def _beside_classes(lines: list[SummaryLine], kind: str, m_exp: str) -> list[SummaryLine]:
+    """The uses printed beside the function classes (BESIDE_CLASSES), when no 基本支出 / 项目支出 line splits by use."""
+    mine = [x for x in lines if x.table_kind == kind and x.side == "expense" and x.measure == m_exp]
+    if any(x.item in ("basic", "project") for x in mine):
+        return []
+    return [x for x in mine if x.item in BESIDE_CLASSES]
 
 
 def _economic_columns(c: _Checker, kind: str, lines: list[SummaryLine], cur_ex: Term | None, m_exp: str) -> None:
@@ -172,6 +183,8 @@ def _economic_columns(c: _Checker, kind: str, lines: list[SummaryLine], cur_ex: 
     mine = [x for x in lines if x.table_kind == kind and x.side == "expense"]
     gov = [x for x in mine if x.item == "gov_economic_class" and x.measure == m_exp]
     uses = {x.item: x for x in mine if x.item in ECONOMIC_USES and x.measure == m_exp}
+    if not any(u in uses for u in ("basic", "project")):
+        uses = {}  # only the uses beside the function classes: added to them (summary), not a split by use
     for what, parts in (("Σ 政府预算支出经济分类", gov), ("Σ 部门预算支出 by use", list(uses.values()))):
         if cur_ex and parts:
             c.compare(cur_ex, [term(x.amount, x.unit) for x in parts], location=cur_ex.where,
@@ -215,8 +228,10 @@ def summary(lines: list[SummaryLine], present: set, declared_empty: set,
                       what=f"{LABELS[kind]} 本年收入合计 = Σ income items")
         cur_ex = t("expense", "current_year_total", m_exp)
         if cur_ex and classes.get(m_exp):
-            c.compare(cur_ex, [term(x.amount, x.unit) for x in classes[m_exp]], location=cur_ex.where,
-                      what=f"{LABELS[kind]} 本年支出合计 = Σ expense by function class")
+            beside = _beside_classes(lines, kind, m_exp)
+            c.compare(cur_ex, [term(x.amount, x.unit) for x in classes[m_exp] + beside], location=cur_ex.where,
+                      what=f"{LABELS[kind]} 本年支出合计 = Σ expense by function class"
+                      + "".join(f" + {x.item_name}" for x in beside))
         _economic_columns(c, kind, lines, cur_ex, m_exp)
         # a line printed again on its row under another classification's column (西安: 本年支出合计, 结转下年 and
         # 支出总计 under each of its three expense columns): equal to the line read from the first column

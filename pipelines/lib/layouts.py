@@ -259,11 +259,17 @@ SUMMARY_DEPT_ECONOMIC_HEADER = r"部门预算支出经济分类|部门经济分�
 # subject_code, never a detail of the class printed above them.
 SUMMARY_UNCODED_CLASSES = r"^人行科目$"
 
-# 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费) — summary items.
+# 收支总表 expense lines by use (江苏: 一、基本支出 二、项目支出 三、单位预留机动经费; 长沙: … 三、事业单位经营支出 四、对附属
+# 单位补助支出 五、上缴上级支出) — summary items.  The last three are no function class even where they follow the classes
+# (广东: … 二十三、其他支出 二十四、对附属单位补助支出 二十五、上缴上级支出; 烟台: 对附属单位的补助支出): 本年支出合计 adds them to
+# the classes there (checks_arithmetic.BESIDE_CLASSES), never a 款 of 229 其他支出 above them.
 SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
     (r"^(?:[一二三四五六七八九十]+、)?基本支出$", "basic"),
     (r"^(?:[一二三四五六七八九十]+、)?项目支出$", "project"),
     (r"^(?:[一二三四五六七八九十]+、)?(?:单位)?预留机动经费$", "reserve"),
+    (r"^(?:[一二三四五六七八九十]+、)?事业单位经营支出$", "operating"),
+    (r"^(?:[一二三四五六七八九十]+、)?对附属单位(?:的)?补助支出$", "subsidy_to_affiliates"),
+    (r"^(?:[一二三四五六七八九十]+、)?上[缴解]上级支出$", "remit_to_superior"),
 ]
 
 # 三公 tables printed one column per category and fund (深圳: 因公出国(境)费 / 一般公共预算 | / 政府性基金预算 …): the

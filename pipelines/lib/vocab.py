@@ -205,7 +205,7 @@ class SummaryItem(Vocabulary):
     fiscal_appropriation = "fiscal_appropriation", "财政拨款收入"
     fiscal_special_account = "fiscal_special_account", "财政专户管理资金收入"
     business = "business", "事业收入"
-    operating = "operating", "事业单位经营收入"
+    operating = "operating", "事业单位经营收入 / 事业单位经营支出"
     superior_subsidy = "superior_subsidy", "上级补助收入"
     affiliate_remittance = "affiliate_remittance", "附属单位上缴收入"
     other = "other", "其他收入"

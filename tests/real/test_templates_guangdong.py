@@ -128,6 +128,21 @@ def test_guangzhou_coverage_complete_and_sums_hold(gd):
     assert failed == []
 
 
+@pytest.mark.parametrize(("name", "current"), [("gz", "174177.85"), ("zh", "66307.98")])
+def test_guangdong_summary_uses_after_the_classes_are_items_not_details_of_229(gd, name, current):
+    # 广州 p.8 / 珠海 p.7 表1 收支总表: 二十三、其他支出 0.00 | 二十四、对附属单位补助支出 0.00 | 二十五、上缴上级支出 0.00 |
+    # (广州) 二十六、债务还本支出 0.00 …; 本年支出合计 174,177.85 (广州) / 66,307.98 (珠海)
+    exp = [(r["item"], r["item_name"], r["subject_code"], r["amount_wan"])
+           for r in _rows(gd(name), "budget_summary", table_kind="summary", side="expense")]
+    assert ("subsidy_to_affiliates", "二十四、对附属单位补助支出", None, Decimal("0.00")) in exp
+    assert ("remit_to_superior", "二十五、上缴上级支出", None, Decimal("0.00")) in exp
+    assert ("function_class", "其他支出", "229", Decimal("0.00")) in exp
+    assert not [x for x in exp if x[0] == "function_detail"]  # 229 has no 款 printed under it
+    assert ("current_year_total", "本年支出合计", None, Decimal(current)) in exp
+    if name == "gz":  # the classes after them are classes again
+        assert ("function_class", "债务还本支出", "231", Decimal("0.00")) in exp
+
+
 # --- 珠海市商务局 2026 ------------------------------------------------------------------------------------------
 
 def test_zhuhai_summary_with_budget_appropriation(gd):

@@ -47,6 +47,21 @@ FANDEZVOUS_PERSONNEL = F.Table("一般公共预算基本支出表--人员经费(
                                [["", "合计", "95.10"], ["501", "机关工资福利支出", "95.10"], ["50101", "工资奖金津补贴", "65.10"],
                                 ["50102", "社会保障缴费", "30.00"]])
 
+# 广东 (广州/珠海 2026 表1): 对附属单位补助支出 and 上缴上级支出 printed after the function classes, in their column — items
+# of the 收支总表, not 款 of 229 其他支出 above them; 本年支出合计 = the classes + these two (140.00 + 6.50 + 3.50)
+_SIDES = [["收入", "", "支出", ""], ["项目", "预算", "项目", "预算"]]
+GUANGDONG_USES = F.Table("部门收支总表", _SIDES, [
+    ["一、预算拨款", "150.00", "一、一般公共服务支出", "120.00"], ["二、财政专户拨款", "0.00", "二、社会保障和就业支出", "20.00"],
+    ["", "", "三、其他支出", "0.00"], ["", "", "四、对附属单位补助支出", "6.50"], ["", "", "五、上缴上级支出", "3.50"],
+    ["", "", "六、债务付息支出", "0.00"],
+    ["本年收入合计", "150.00", "本年支出合计", "150.00"], ["上年结转结余", "0.00", "结转结余下年", "0.00"],
+    ["收入总计", "150.00", "支出总计", "150.00"]])
+# 长沙: the expense side by use only — 基本 + 项目 + 事业单位经营 + 对附属单位补助 + 上缴上级 = 本年支出合计
+CHANGSHA_USES = F.Table("部门收支总表", _SIDES, [
+    ["一、本级财政拨款收入", "145.00", "一、基本支出", "100.00"], ["二、事业收入", "5.00", "二、项目支出", "40.00"],
+    ["", "", "三、事业单位经营支出", "5.00"], ["", "", "四、对附属单位补助支出", "3.00"], ["", "", "五、上缴上级支出", "2.00"],
+    ["本年收入合计", "150.00", "本年支出合计", "150.00"], ["收入总计", "150.00", "支出总计", "150.00"]])
+
 
 def _plan() -> dict:
     filings = {}
@@ -75,6 +90,9 @@ def _plan() -> dict:
         filings[f"pingshan{n}"] = [(H.summary_pingshan("部门收支总表", ps), ps)]
     fz = F.Style(dept=dept("汇总", 0))
     filings["fandezvous"] = [(F.summary("收支总表", fz), fz), (FANDEZVOUS_ALL, fz), (FANDEZVOUS_PERSONNEL, fz)]
+    for n, table in enumerate((GUANGDONG_USES, CHANGSHA_USES)):
+        us = F.Style(dept=dept("用途", n))
+        filings[f"uses_{n}"] = [(table, us)]
     return filings
 
 
@@ -183,4 +201,28 @@ def test_pingshan_summary_all_31_classes(wh, n):
     """平山 2025's 收支总表 as printed: 序号 1–34, 栏次 row, 5 income items, 31 expense classes."""
     file = f"pingshan{n}"
     assert wh.summary(file, 0) == F.expect_summary(False) | (PINGSHAN_ZEROS if n else set())
+    _clean(wh, file)
+
+
+USES_EXPECTED = {
+    "uses_0": {("income", "fiscal_appropriation", None, D("150.00")), ("income", "fiscal_special_account", None, D("0.00")),
+               ("expense", "function_class", "201", D("120.00")), ("expense", "function_class", "208", D("20.00")),
+               ("expense", "function_class", "229", D("0.00")), ("expense", "subsidy_to_affiliates", None, D("6.50")),
+               ("expense", "remit_to_superior", None, D("3.50")), ("expense", "function_class", "232", D("0.00"))},
+    "uses_1": {("income", "fiscal_appropriation", None, D("145.00")), ("income", "business", None, D("5.00")),
+               ("expense", "basic", None, D("100.00")), ("expense", "project", None, D("40.00")),
+               ("expense", "operating", None, D("5.00")), ("expense", "subsidy_to_affiliates", None, D("3.00")),
+               ("expense", "remit_to_superior", None, D("2.00"))},
+}
+TOTALS = {("income", "current_year_total", None, D("150.00")), ("expense", "current_year_total", None, D("150.00")),
+          ("income", "grand_total", None, D("150.00")), ("expense", "grand_total", None, D("150.00"))}
+
+
+@pytest.mark.parametrize("file", list(USES_EXPECTED))
+def test_summary_uses_beside_the_classes_or_alone_are_items(wh, file):
+    got = wh.summary(file, 0)
+    carry = {("income", "prior_year_carryover", None, D("0.00")), ("expense", "year_end_carryover", None, D("0.00"))}
+    assert got == USES_EXPECTED[file] | TOTALS | (carry if file == "uses_0" else set())
+    # 本年支出合计 150.00 = the classes 140.00 + 6.50 + 3.50 (广东), = the five uses (长沙): both checked and holding
+    assert wh.check_status(file, "summary_sums", "summary")[0] == "passed"
     _clean(wh, file)
