@@ -272,6 +272,18 @@ SUMMARY_USE_ITEMS: list[tuple[str, str]] = [
     (r"^(?:[一二三四五六七八九十]+、)?上[缴解]上级支出$", "remit_to_superior"),
 ]
 
+# A 三公 table whose only sum is the 三公 sum of its three categories (寿县, 杭州, 湖州: “三公”经费合计 | 因公出国(境)费 |
+# 公务用车… | 公务接待费; 广州/珠海: “三公”经费 under 行政经费; 长沙: 三公经费… / 小计; 北京: “三公”经费财政拨款预算总额): where
+# no 合计 is printed beside it and it equals 出国 + 用车 + 接待, that sum is the table's total (category total, what the
+# marts filter on).  Where these are printed beside it (无锡, 苏州: … | 会议费 | 培训费) it stays the subtotal of a
+# wider 合计, printed or not.  The parts: each category, or where it is not printed its two 其中 lines.
+THREE_PUBLIC_BESIDE_THE_SUM = ("meeting", "training")
+THREE_PUBLIC_SUM_PARTS: list[tuple[str, tuple[str, ...]]] = [
+    ("overseas_travel", ("overseas_travel_research", "overseas_travel_other")),
+    ("vehicles", ("vehicle_purchase", "vehicle_operation")),
+    ("reception", ()),
+]
+
 # 三公 tables printed one column per category and fund (深圳: 因公出国(境)费 / 一般公共预算 | / 政府性基金预算 …): the
 # last header segment names the fund, the segment above it the category.
 THREE_PUBLIC_FUND_LEAF: list[tuple[str, str]] = [

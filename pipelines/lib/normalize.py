@@ -34,7 +34,7 @@ from pipelines.lib.normalize_records import (
 from pipelines.lib.normalize_rules import SUBJECT_KINDS, basis_of
 from pipelines.lib.normalize_subjects import _subject_table
 from pipelines.lib.normalize_summary import _summary_table
-from pipelines.lib.normalize_three_public import _three_public_table
+from pipelines.lib.normalize_three_public import _three_public_table, only_sum_is_total
 from pipelines.lib.numbers import clean, stated_amounts
 
 # What other modules import from here: the front door of normalize; the records live in normalize_records.py.
@@ -58,7 +58,9 @@ def normalize(filing: Filing, document_id: str) -> Normalized:
             _summary_table(table, unit, out)
         elif table.kind == "three_public":
             # 三公 tables are printed in 万元 nearly everywhere, even where tables 1–8 are in 元
+            n = len(out.three_public)
             _three_public_table(table, table.unit or "万元", out)
+            only_sum_is_total(out.three_public[n:], out.withheld)
         elif table.kind == "performance_target":
             _performance_table(table, table.unit or filing.unit, out)
         elif table.kind == "procurement" and filing.doc_type == "budget":

@@ -186,3 +186,25 @@ def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
         return None
     return next((r for r, row in enumerate(table.body)
                  if any(re.fullmatch(r"合计|总计", clean(v)) for v in table.values(row)[:col + 1])), None)
+
+
+def only_sum_is_total(lines: list[ThreePublicLine], withheld: set) -> None:
+    """The 三公 sum a table prints as its only sum, with nothing beside it, is its total (layouts.THREE_PUBLIC_BESIDE_
+    THE_SUM): where a fund and basis has a subtotal and no total, no 会议费 / 培训费, and the subtotal equals the sum of
+    its categories as printed (none withheld), its category becomes total.  ``lines``: one table's."""
+    groups: dict[tuple[str, str], dict[str, ThreePublicLine]] = {}
+    for x in lines:
+        groups.setdefault((x.fund_source, x.basis), {}).setdefault(x.category, x)
+    for (fund, basis), cats in groups.items():
+        sub = cats.get("subtotal")
+        if sub is None or "total" in cats or any(c in cats for c in layouts.THREE_PUBLIC_BESIDE_THE_SUM):
+            continue
+        parts = []
+        for cat, under in layouts.THREE_PUBLIC_SUM_PARTS:
+            names = (cat,) if cat in cats else tuple(c for c in under if c in cats)
+            if any((c, fund, basis) in withheld for c in (cat, *under)):
+                parts = []
+                break
+            parts += [cats[c].amount.value for c in names]
+        if parts and sum(parts) == sub.amount.value:
+            sub.category = "total"

@@ -111,11 +111,13 @@ def test_guangzhou_basic_expenditure_by_unit(gd):
 
 
 def test_guangzhou_three_public_by_fund(gd):
-    # p.22 表8: “三公”经费 378.87 | 378.87 | 0.00 | 0.00 (合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算)
+    # p.22 表8: “三公”经费 378.87 | 378.87 | 0.00 | 0.00 (合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算) — the
+    # table's only sum (行政经费 above it is no part), 20.00 + 346.67 + 12.20: its total
     got = {(r["category"], r["fund_source"]): r["amount_wan"] for r in gd("gz").frames["three_public"].iter_rows(
         named=True)}
-    assert got[("subtotal", "general_public")] == Decimal("378.87")
-    assert got[("subtotal", "gov_fund")] == Decimal("0.00")
+    assert got[("total", "general_public")] == Decimal("378.87")
+    assert got[("total", "gov_fund")] == Decimal("0.00")
+    assert not [c for c, _ in got if c == "subtotal"]
     assert got[("reception", "general_public")] == Decimal("12.20")
 
 
@@ -193,7 +195,7 @@ def test_zhuhai_three_public(gd):
     # p.18 表8: 行政经费 10,884.55; “三公”经费 19.84; 因公出国（境）13.20; 公务用车 0.00 (0.00 + 0.00); 接待 6.64
     got = {r["category"]: r["amount_wan"] for r in _rows(gd("zh"), "three_public", fund_source="total")}
     assert got == {
-        "office_operation": Decimal("10884.55"), "subtotal": Decimal("19.84"), "overseas_travel": Decimal("13.20"),
+        "office_operation": Decimal("10884.55"), "total": Decimal("19.84"), "overseas_travel": Decimal("13.20"),
         "vehicles": Decimal("0.00"), "vehicle_purchase": Decimal("0.00"), "vehicle_operation": Decimal("0.00"),
         "reception": Decimal("6.64"),
     }

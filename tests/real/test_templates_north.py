@@ -118,8 +118,9 @@ def test_beijing_three_public_and_income_by_fund(processed):
     item = processed("bj")
     # p.18 预算09表: 102.109787 48.237000 2.813064 51.059723 15.420000 35.639723
     got = {r["category"]: r["amount_wan"] for r in item.frames["three_public"].iter_rows(named=True)}
-    assert got["subtotal"] == D("102.109787") and got["vehicle_purchase"] == D("15.420000")
-    assert got["subtotal"] == got["overseas_travel"] + got["reception"] + got["vehicles"]
+    # “三公”经费财政拨款预算总额, the table's only sum, = 出国 + 接待 + 用车: its total
+    assert got["total"] == D("102.109787") and got["vehicle_purchase"] == D("15.420000")
+    assert got["total"] == got["overseas_travel"] + got["reception"] + got["vehicles"] and "subtotal" not in got
     # p.18 is the 三公 table, p.47 预算13表 部门整体支出绩效目标表 (its 预算支出总额 23,083.340436) is not a spending table
     assert not _lines(item, table_kind="general_public_expenditure", amount_wan=D("23083.340436"))
 

@@ -96,7 +96,8 @@ def test_huzhou_three_public_by_unit_keeps_the_departments_total(zj):
     # p.35 表07: 合计 749.83 | (出国 blank) | 698.30 | 171.80 | 526.50 | 51.53, then five units
     item = zj("huzhou")
     got = {r["category"]: r["amount_wan"] for r in _rows(item, "three_public")}
-    assert got == {"subtotal": D("749.83"), "vehicles": D("698.30"), "vehicle_purchase": D("171.80"),
+    # “三公”经费合计, the only sum (湖州 prints no 会议费 / 培训费 here), 698.30 + 51.53: the table's total
+    assert got == {"total": D("749.83"), "vehicles": D("698.30"), "vehicle_purchase": D("171.80"),
                    "vehicle_operation": D("526.50"), "reception": D("51.53")}
     assert len(_rows(item, "three_public")) == 5  # the units' rows (1.00, 372.56 … 122.60) are not facts
     # the narrative's 749.83 万元 is now the table's figure (it was compared with a unit's 122.60)
@@ -196,7 +197,8 @@ def test_hangzhou_three_public_and_income_by_unit(zj):
     # p.34 表7: 合计 413.68 | (出国 blank) | 339.68 | 151.68 | 188.00 | 74.00, then seven units
     item = zj("hangzhou")
     got = {r["category"]: r["amount_wan"] for r in _rows(item, "three_public")}
-    assert got == {"subtotal": D("413.68"), "vehicles": D("339.68"), "vehicle_purchase": D("151.68"),
+    # “三公”经费合计, the only sum, 339.68 + 74.00: the table's total
+    assert got == {"total": D("413.68"), "vehicles": D("339.68"), "vehicle_purchase": D("151.68"),
                    "vehicle_operation": D("188.00"), "reception": D("74.00")}
     # p.25 表2 收入预算总表 by unit: 合计 99,230.46 = 杭州市司法局 (the department) = Σ 7 units
     # (12,586.47 + 18,764.53 + 19,347.38 + 18,190.36 + 24,308.97 + 4,920.05 + 1,112.70); 上年结转结余 347.32
@@ -344,7 +346,8 @@ def test_changsha_three_public_department_row_is_not_counted_twice(zj):
     item = zj("changsha")
     rows = _rows(item, "three_public")
     assert {r["category"]: r["amount_wan"] for r in rows} == {
-        "subtotal": D("458.50"), "reception": D("28.50"), "overseas_travel": D("30.00"), "vehicles": D("400.00"),
+        # 三公经费预（决）算数 / 小计, the only sum, 28.50 + 30.00 + 400.00: the table's total
+        "total": D("458.50"), "reception": D("28.50"), "overseas_travel": D("30.00"), "vehicles": D("400.00"),
         "vehicle_purchase": D("150.00"), "vehicle_operation": D("250.00")}
     assert len(rows) == 6
 

@@ -156,8 +156,9 @@ def three_public_by_fund(title: str, s: Style) -> Table:
 
 
 EXPECT_THREE = {(k, "budget", v) for k, v in THREE.items() if v}
-# “三公”经费合计 is the 三公 sum, category subtotal, as in 湖州 / 苏州 (where 会议费 and 培训费 stand beside it and a
-# table total would include them): no 'total' line
+# “三公”经费合计 printed as the table's only sum, equal to 出国 + 用车 + 接待 (寿县, 杭州, 湖州): the table's total.
+# Where 会议费 and 培训费 stand beside it (苏州, 无锡) it is the 三公 sum of a wider total, category subtotal: no 'total'
+# line (the table prints none).
 EXPECT_THREE_SUBTOTAL = {("subtotal" if k == "total" else k, b, v) for k, b, v in EXPECT_THREE}
 EXPECT_THREE_FINAL = EXPECT_THREE | {(k, "final", v) for k, v in THREE_FINAL.items() if v}
 FUNCTION_CODES = [c for c, *_ in FUNCTION]
@@ -192,6 +193,21 @@ def three_public_zhashui(title: str, s: Style) -> Table:
         return [a(x["total"] + meeting + training), a(x["overseas_travel"]), a(x["vehicles"]),
                 a(x["vehicle_purchase"]), a(x["vehicle_operation"]), a(x["reception"]), a(meeting), a(training)]
     return Table(title, header, [side(t, MEETING, TRAINING) + side(f, MEETING_FINAL, TRAINING_FINAL)])
+
+
+def three_public_suzhou(title: str, s: Style) -> Table:
+    """苏州 2026: “三公”经费合计 | 因公出国（境）费 | 公务用车购置及运行维护费 (小计 | 购置费 | 运行维护费) | 公务接待费 | 会议费 |
+    培训费 — no 合计 of the whole table: the first column is the 三公 sum beside 会议费 and 培训费."""
+    a, t = s.amt, THREE
+    top = [C("“三公”经费合计", vmerge="restart"), C("因公出国（境）费", vmerge="restart"), C("公务用车购置及运行维护费", span=3),
+           C("公务接待费", vmerge="restart"), C("会议费", vmerge="restart"), C("培训费", vmerge="restart")]
+    under = [C("", vmerge=V), C("", vmerge=V), "小计", "公务用车购置费", "公务用车运行维护费", *_under(1, 2, 3)]
+    body = [[a(t[k]) for k in ("total", "overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation",
+                               "reception")] + [a(MEETING), a(TRAINING)]]
+    return Table(title, [top, under], body)
+
+
+EXPECT_THREE_SUZHOU = EXPECT_THREE_SUBTOTAL | {("meeting", "budget", MEETING), ("training", "budget", TRAINING)}
 
 
 EXPECT_THREE_ZHASHUI = (

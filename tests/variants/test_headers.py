@@ -71,7 +71,10 @@ VARIANTS: dict[str, tuple] = {
          H.EXPECT_THREE | {("office_operation", "budget", F.D("15.20"))}),
     "三公 寿县 wide: “三公”经费合计 | 因公出国(境)费 | 公务用车…(小计 | 公务用车购置费 | 公务用车运行费) | 公务 接待费":
         ("three_public", lambda s: F.three_public(f"{F.YEAR}年一般公共预算“三公”经费支出预算表", s, "shou"), B, "three",
-         H.EXPECT_THREE_SUBTOTAL),
+         H.EXPECT_THREE),
+    "三公 苏州 wide: “三公”经费合计 | 出国 | 用车(小计 | 购置 | 运行) | 接待 | 会议费 | 培训费, no 合计":
+        ("three_public", lambda s: H.three_public_suzhou(f"{F.YEAR}年部门“三公”经费和会议费、培训费预算表", s), B, "three",
+         H.EXPECT_THREE_SUZHOU),
     "三公 决算 wide: each category 预算数 | 决算数 (12 columns)":
         ("three_public", lambda s: F.three_public("财政拨款“三公”经费支出决算表", s, "final_wide"), FIN, "three",
          H.EXPECT_THREE_FINAL),
@@ -93,7 +96,7 @@ VARIANTS: dict[str, tuple] = {
          B, "three", H.EXPECT_THREE),
     "三公 by fund plpkl (traditional): 項 目 | 合計 | 一般公共預算 | 政府性基金預算 | 國有資本經營預算, 行政經費 first":
         ("three_public", lambda s: H.three_public_by_fund("部門預算財政撥款“三公”經費支出表", s), B, "three",
-         H.EXPECT_THREE_SUBTOTAL | {("office_operation", "budget", F.D("15.20"))}),
+         H.EXPECT_THREE | {("office_operation", "budget", F.D("15.20"))}),
     "三公 决算 柞水: 预算数 ‖ 决算数 groups over 合计 | 出国 | 用车(小计 | 购置 | 运行) | 接待 | 会议费 | 培训费":
         ("three_public", lambda s: H.three_public_zhashui("一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表", s), FIN,
          "three", H.EXPECT_THREE_ZHASHUI),
@@ -169,3 +172,29 @@ def test_each_header_filing_loads_without_findings(wh, file):
     if named:  # the named gaps may take the filing under 98 %: its coverage warning lists them
         named.add("coverage")
     assert [f for f in wh.findings(file) if f[1] not in named] == []
+
+
+SHOU = "三公 寿县 wide: “三公”经费合计 | 因公出国(境)费 | 公务用车…(小计 | 公务用车购置费 | 公务用车运行费) | 公务 接待费"
+SUZHOU = "三公 苏州 wide: “三公”经费合计 | 出国 | 用车(小计 | 购置 | 运行) | 接待 | 会议费 | 培训费, no 合计"
+D = F.D
+
+
+@pytest.mark.parametrize(("vid", "expected"), [
+    # 寿县: “三公”经费合计 12.00 = 出国 (blank) + 用车 10.00 + 接待 2.00, the table's only sum: its total, what marts filter on
+    (SHOU, {("total", D("12.00")), ("vehicles", D("10.00")), ("vehicle_purchase", D("6.00")),
+            ("vehicle_operation", D("4.00")), ("reception", D("2.00"))}),
+    # 苏州: the same 12.00 beside 会议费 3.00 and 培训费 5.00: the 三公 subtotal, and no total (the table prints none)
+    (SUZHOU, {("subtotal", D("12.00")), ("vehicles", D("10.00")), ("vehicle_purchase", D("6.00")),
+              ("vehicle_operation", D("4.00")), ("reception", D("2.00")), ("meeting", D("3.00")),
+              ("training", D("5.00"))}),
+], ids=["寿县 total", "苏州 subtotal"])
+def test_the_only_three_public_sum_is_the_total_in_the_marts(wh, vid, expected):
+    file, _ = WHERE[vid]
+    rows = wh.con.execute("select category, amount_wan from marts.three_public where document_id = ? "
+                          "and fund_source = 'total'", [wh.docs[file][0]]).fetchall()
+    assert sorted(rows) == sorted(expected)  # one row each: no category printed twice
+    # the marts that filter on the total: the department's 三公 in its ranking, or none
+    ranking = wh.con.execute("select three_public_wan from marts.department_ranking where document_id = ?",
+                             [wh.docs[file][0]]).fetchall()
+    assert ranking == [(D("12.000000") if vid == SHOU else None,)]
+    assert wh.check_status(file, "three_public_sum", "three_public")[0] == "passed"

@@ -55,16 +55,19 @@ summary as (
 
 three as (
 
+    -- the 三公 sum: its 小计, else the table's total (a table whose only sum is the 三公 sum prints it as its total;
+    -- checks_narrative reads it the same way)
     select
         document_id,
-        case category when 'subtotal' then 'three_public_total' else category end as figure,
-        max(amount_wan) as table_wan,
-        '“三公”经费表 ' || max(category_label) as printed_as
+        case when category in ('subtotal', 'total') then 'three_public_total' else category end as figure,
+        coalesce(max(amount_wan) filter (where category = 'subtotal'), max(amount_wan)) as table_wan,
+        '“三公”经费表 ' || coalesce(max(category_label) filter (where category = 'subtotal'), max(category_label))
+            as printed_as
     from {{ source("staging", "three_public") }}
     where fund_source = 'total'
-        and category in ('subtotal', 'overseas_travel', 'vehicles', 'vehicle_purchase', 'vehicle_operation',
+        and category in ('subtotal', 'total', 'overseas_travel', 'vehicles', 'vehicle_purchase', 'vehicle_operation',
                          'reception', 'office_operation')
-    group by document_id, category
+    group by document_id, figure
 
 ),
 
