@@ -153,7 +153,7 @@ def test_beijing_three_public_to_six_decimals(processed):
     # p.18 预算09表: 102.109787 | 48.237000 | 2.813064 | 51.059723 | 15.420000 | 35.639723
     item = processed("bj_tables")
     got = {r["category"]: r["amount_wan"] for r in item.frames["three_public"].iter_rows(named=True)}
-    assert got["subtotal"] == Decimal("102.109787")
+    assert got["total"] == Decimal("102.109787")  # the table's only sum (“三公”经费财政拨款预算总额): its total
     assert got["overseas_travel"] == Decimal("48.237000")
     assert got["reception"] == Decimal("2.813064")
     assert got["vehicles"] == Decimal("51.059723")
@@ -195,7 +195,7 @@ def test_guangzhou_three_public_rows(processed):
     df = _facts(item, "three_public", fund_source="total")
     got = {r["category"]: r["amount_wan"] for r in df.iter_rows(named=True)}
     assert got["office_operation"] == Decimal("13674.34")
-    assert got["subtotal"] == Decimal("378.87")
+    assert got["total"] == Decimal("378.87")  # the table's only sum, 20.00 + 346.67 + 12.20: its total
     assert got["overseas_travel"] == Decimal("20.00")
     assert got["vehicles"] == Decimal("346.67")
     assert got["vehicle_purchase"] == Decimal("36.00")
