@@ -121,12 +121,7 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
                 if basis in ("prior_year_budget", "change_on_prior_year") and (
                         out.doc_type != "budget" or (y and out.year and int(y.group("year")) < out.year - 1)):
                     # a 决算's comparison, or a year before the year before: no basis names it
-                    if clean(vals[i]):
-                        out.problems.append(Problem(
-                            check="three_public_prior_year", table_kind=table.kind, location=str(loc),
-                            actual=vals[i].strip(),
-                            message=f"{table.title or table.kind}: {table.header[i]} is an earlier year's figure or "
-                            "the change on it, printed for comparison; the 三公 facts are the year's own columns"))
+                    _left_for_comparison(table, i, vals[i], loc, out, "an earlier year's figure or the change on it")
                     continue
                 a = _amount(vals[i], table, loc, out, k, unit)
                 if a is None:
@@ -164,18 +159,22 @@ def _three_public_table(table: Table, unit: str, out: Normalized) -> None:
         for col, fund in fund_cols:
             loc = Loc(row[0].table, row[0].row, col)
             if col_basis[col] is None:  # an earlier year's 执行数 / 决算数: no basis names it
-                if clean(vals[col]):
-                    out.problems.append(Problem(
-                        check="three_public_prior_year", table_kind=table.kind, location=str(loc),
-                        actual=vals[col].strip(),
-                        message=f"{table.title or table.kind}: {table.header[col]} is an earlier year's figure, "
-                        "printed for comparison; the 三公 facts are the year's own columns"))
+                _left_for_comparison(table, col, vals[col], loc, out, "an earlier year's figure")
                 continue
             a = _amount(vals[col], table, loc, out, f"{label} / {fund}", unit)
             if a is None and layouts.CLASSIFIED.match(clean(vals[col])):
                 out.withheld.add((cat, fund, bases[col]))
             if a is not None:
                 out.three_public.append(ThreePublicLine(cat, label, fund, a, unit, loc, col_basis[col]))
+
+
+def _left_for_comparison(table: Table, col: int, text: str, loc: Loc, out: Normalized, what: str) -> None:
+    """A printed cell of a column no basis names (an earlier year's figure, printed for comparison): a finding."""
+    if clean(text):
+        out.problems.append(Problem(
+            check="three_public_prior_year", table_kind=table.kind, location=str(loc), actual=text.strip(),
+            message=f"{table.title or table.kind}: {table.header[col]} is {what}, printed for comparison; "
+            "the 三公 facts are the year's own columns"))
 
 
 def _by_unit_total_row(table: Table, keys: list[str]) -> int | None:
