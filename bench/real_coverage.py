@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.lib import warehouse  # noqa: E402
+from pipelines.lib import coverage, warehouse  # noqa: E402
 from pipelines.lib.ingest import ingest  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "real_samples"
@@ -61,7 +61,7 @@ def report(db: Path, gaps: int) -> None:
     tot_p = tot_r = tot_f = loaded = 0
     for path, status, dept, year, doc_type, sc, printed, got, facts, error in rows:
         name = path.removeprefix(base)
-        pct = f"{100 * got / printed:5.1f}%" if printed else "    -"
+        pct = f"{coverage.percent(got, printed):>5}%" if printed else "    -"
         print(f"{name[-70:]:<70} {status:<10} {(dept or '?')[:28]:<28} {year or '?':>4} {doc_type or '?':<14} "
               f"{(sc or '-'):<10} {printed:>7} {got:>5} {facts:>5} {pct:>6}")
         if status == "rejected":
@@ -69,7 +69,7 @@ def report(db: Path, gaps: int) -> None:
         else:
             loaded += 1
             tot_p, tot_r, tot_f = tot_p + printed, tot_r + got, tot_f + facts
-    pct = f"{100 * tot_r / tot_p:.1f} %" if tot_p else "-"
+    pct = f"{coverage.percent(tot_r, tot_p)} %" if tot_p else "-"
     print(f"\nTOTAL {len(rows)} filings: {loaded} loaded, {len(rows) - loaded} rejected; "
           f"{tot_r} of {tot_p} printed amounts read ({pct}); {tot_f} facts")
     if gaps:

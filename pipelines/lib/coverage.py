@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 
 import polars as pl
@@ -111,10 +111,11 @@ class Coverage:
 
 def percent(read: int, printed: int) -> Decimal | None:
     """The share of printed amounts read, in % to one decimal, as the ``coverage`` check rounds it (``None`` when
-    nothing is printed); under :data:`THRESHOLD` the filing gets the check's warning."""
+    nothing is printed); under :data:`THRESHOLD` the filing gets the check's warning.  Rounded down: 100.0 % means
+    every amount was read (1,999 of 2,000 is 99.9 %, not 100.0 %), and 98.0 % means at least 98."""
     if not printed:
         return None
-    return (Decimal(100) * read / printed).quantize(Decimal("0.1"))
+    return (Decimal(100) * read / printed).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
 
 
 def of_frame(frame) -> Decimal | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pipelines.lib import coverage
 from pipelines.lib.model import Cell, Filing, Table
 from pipelines.lib.normalize import normalize
@@ -54,3 +56,11 @@ def test_tables_yusuan_does_not_read_as_budget_tables_are_not_counted():
     f = _filing(t)
     cov = coverage.measure(f, normalize(f, "x"))
     assert cov.printed == 0 and cov.result().status == "not_run"
+
+
+def test_the_share_is_rounded_down_so_100_means_everything_and_98_means_at_least_98():
+    assert coverage.percent(2000, 2000) == Decimal("100.0")
+    assert coverage.percent(1999, 2000) == Decimal("99.9")  # 99.95: one amount left out is not "100.0 %"
+    assert coverage.percent(13103, 13109) == Decimal("99.9")  # the 36 real filings' total
+    assert coverage.percent(1959, 2000) == Decimal("97.9")  # 97.95 is under 98 %, not 98.0
+    assert coverage.percent(0, 7) == Decimal("0.0") and coverage.percent(0, 0) is None
