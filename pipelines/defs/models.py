@@ -130,10 +130,11 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
         # every model: dbt's compiled SQL run here (pipelines.lib.model_runs), as `yusuan ingest` runs it — the
         # same models and tests as `dbt build`, without importing dbt's runner in the run's process
         with warehouse.get_connection() as con:
-            seen = model_runs.fingerprint(con, model_runs.plan(path)["sources"])
-            result = model_runs.run(con, model_runs.plan(path))
-            if not result.failed:
-                model_runs.record(con, seen, True)
+            the_plan = model_runs.plan(path)
+            seen = model_runs.fingerprint(con, the_plan["sources"])
+            # incremental when few departments changed since the last build, as the CLI's; the state recorded
+            # lets the next build (this step's or `yusuan ingest`'s) be incremental too
+            result, _ = model_runs.build(con, the_plan, seen, tests=True, last=model_runs.last_build(con))
     else:
         result = transform.build(path, select, raise_on_failure=False)
     wanted_checks = {key.asset_key for key in context.selected_asset_check_keys}

@@ -315,6 +315,22 @@ def record(con: duckdb.DuckDBPyConnection, print_: str, tests: bool, *, state: b
         raise
 
 
+def build(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], print_: str, *, tests: bool,
+          force: bool = False, last: tuple[str, str, bool] | None = None) -> tuple[BuildResult, int | None]:
+    """Build every model with the runner — incrementally when the last build was this runner's, of this project
+    version, and few departments changed (:func:`changed_departments`), else in full — and on success record the
+    build with each filing's state, so the next one can be incremental.  A build asked for when no filing changed
+    is a full one.  The result and the number of departments rebuilt (None: a full build).  ``yusuan ingest`` (:func:`refresh`) and Dagster's models step both build so."""
+    changed = changed_departments(con, the_plan)  # also the state to record
+    if (force or not changed or last is None or last[0] != the_plan["project_version"]
+            or not _exists(con, the_plan["models"])):
+        changed = None  # no filing changed, yet a build was asked for (an operator's, or a hand edit): in full
+    result = run(con, the_plan, tests=tests, incremental=changed is not None)
+    if not result.failed:
+        record(con, print_, tests, state=True)
+    return result, changed
+
+
 def refresh(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None, force: bool = False,
             report: dict[str, Any] | None = None) -> str:
     """Bring the models up to date after an ingest: ``"up to date"`` (nothing they read changed since the
@@ -338,15 +354,13 @@ def refresh(con: duckdb.DuckDBPyConnection, *, tests: bool | None = None, force:
     fast = the_plan["fast"] and _exists(con, the_plan["seeds"])  # the seeds: loaded by apply_ddl from the csv
     changed = None
     if fast:
-        changed = changed_departments(con, the_plan)  # also the state to record
-        if force or last is None or last[0] != the_plan["project_version"] or not _exists(con, the_plan["models"]):
-            changed = None
-        result = run(con, the_plan, tests=tests, incremental=changed is not None)
+        result, changed = build(con, the_plan, print_, tests=tests, force=force, last=last)
     else:
         result = transform.build(path, exclude=None if tests else ["resource_type:test"], raise_on_failure=False)
+        if not result.failed:
+            record(con, print_, tests)
     if result.failed:
         raise ModelBuildFailed(transform._failure_message(result), result.failed)
-    record(con, print_, tests, state=fast)
     if report is not None:
         report.update(mode="full" if changed is None else "incremental", departments=changed)
     return "built"

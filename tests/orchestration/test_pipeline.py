@@ -11,6 +11,7 @@ from pipelines.defs.filings import FILE, filings, ingest_filings
 from pipelines.defs.models import MANIFEST, exports_parquet, sql_models
 from pipelines.defs.resources import Inbox
 from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
+from pipelines.lib import model_runs
 
 
 def dbt_tests_by_model() -> dict[tuple[str, ...], list[str]]:
@@ -71,6 +72,10 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
         assert tp == [(Decimal("54.500000"),)]
         n_yoy = con.execute("select count(*) from marts.yoy_change").fetchall()[0][0]
         assert n_yoy > 0
+    with duckdb.connect(str(db)) as con:  # the models step recorded each filing's state, as `yusuan ingest` does,
+        # so the next build (Dagster's or the CLI's) replaces only the departments a batch touched
+        assert con.execute("select count(*) from core.model_build_documents").fetchall() == [(9,)]
+        assert model_runs.changed_departments(con, model_runs.plan(str(db.resolve()))) == 0
     assert (out / "manifest.json").exists()
     assert list(out.glob("budget_lines/year=2023/*.parquet"))
     # the dbt tests: one check per model (`dbt_tests`), every test of dbt's manifest counted under its model
