@@ -126,11 +126,11 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
     select = None if every else sorted(all_models[n] for n in selected if n in all_models)
     if not every and "dw.subject_seed" in selected:
         select = [*(select or []), "subject_classes"]
-    if every and model_runs.plan(path)["fast"]:
+    the_plan = model_runs.plan(path) if every else None  # the cached plan, read from disk once
+    if the_plan is not None and the_plan["fast"]:
         # every model: dbt's compiled SQL run here (pipelines.lib.model_runs), as `yusuan ingest` runs it — the
         # same models and tests as `dbt build`, without importing dbt's runner in the run's process
         with warehouse.get_connection() as con:
-            the_plan = model_runs.plan(path)
             seen = model_runs.fingerprint(con, the_plan["sources"])
             # incremental when few departments changed since the last build, as the CLI's; the state recorded
             # lets the next build (this step's or `yusuan ingest`'s) be incremental too
