@@ -22,7 +22,7 @@ from pipelines.lib.db import (
     register_frame,
 )
 from pipelines.lib.frames import FRAMES
-from pipelines.lib.restatements import supersede_older
+from pipelines.lib.restatements import can_supersede, supersede_older, superseded
 from pipelines.lib.vocab import DocType, Scope, Unit, codes
 from pipelines.schemas.models import RELATIONS
 
@@ -330,8 +330,8 @@ def load_batch(
 
 
 def _supersede_key(doc: Mapping[str, Any]) -> tuple | None:
-    """What :func:`_supersede_older` matches a filing on; None when it cannot supersede anything."""
-    if doc["year"] is None or (doc["department_code"] is None and doc["department_name"] is None):
+    """What :func:`supersede_older` matches a filing on; None when it cannot supersede anything."""
+    if not can_supersede(doc):
         return None
     department = doc["department_code"] if doc["department_code"] is not None else ("name", doc["department_name"])
     return doc["county"], department, doc["year"], doc["doc_type"]
@@ -378,10 +378,10 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
                 con.execute(f"insert into {FRAME_TABLES[name]} by name select * from {view}").fetchall()
             loaded = [doc for doc, _, rejected in batch if not rejected]
             _record_aliases(con, loaded, now)  # what _load does after its inserts, filing after filing
-            may = _may_supersede(con, loaded)
+            older = superseded(con, loaded)  # one query for the chunk: none of them supersedes another
             for doc in loaded:
-                if doc["document_id"] in may:
-                    supersede_older(con, doc, now)
+                if doc["document_id"] in older:
+                    supersede_older(con, doc, now, older[doc["document_id"]])
     finally:
         for _, view in views:
             con.unregister(view)
@@ -500,22 +500,3 @@ def _printed_alias(doc: dict[str, Any], department: str | None, known: list[tupl
         return []
     known.append((printed, department))
     return [[county, printed, department, "scope suffix", doc["document_id"], now]]
-
-
-def _may_supersede(con: duckdb.DuckDBPyConnection, docs: list[dict[str, Any]]) -> set[str]:
-    """The document_ids of ``docs`` (new filings, none superseding another of them) for which some loaded filing
-    of the same county, year, doc_type, scope and part shares the department's code or name: a superset of those
-    :func:`supersede_older` finds anything for (``queries/superseded_by.sql``), in one query for all."""
-    keys = [doc for doc in docs if doc["year"] is not None
-            and (doc["department_code"] is not None or doc["department_name"] is not None)]
-    if not keys:
-        return set()
-    cols = ("document_id", "county", "department_code", "department_name", "year", "doc_type", "scope", "part")
-    rows = con.execute(
-        f"select distinct k.document_id from (values {', '.join('(?, ?, ?, ?, ?::integer, ?, ?, ?)' for _ in keys)})"
-        f" k({', '.join(cols)}) join core.documents d on d.status = 'loaded' and d.document_id <> k.document_id "
-        "and d.county is not distinct from k.county and d.year = k.year and d.doc_type = k.doc_type "
-        "and d.scope = k.scope and d.part is not distinct from k.part "
-        "and (d.department_code = k.department_code or d.department_name = k.department_name)",
-        [doc.get(c) for doc in keys for c in cols]).fetchall()
-    return {row[0] for row in rows}

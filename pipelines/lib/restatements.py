@@ -24,16 +24,34 @@ def query(name: str) -> str:
     return resources.files("pipelines.lib").joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
 
 
+_KEYS = ("document_id", "county", "department_code", "department_name", "year", "doc_type", "scope", "part")
+
+
+def can_supersede(doc: dict[str, Any]) -> bool:
+    """Whether a filing says enough to tell which filing it would replace: its year, and a department code or name."""
+    return doc["year"] is not None and (doc["department_code"] is not None or doc["department_name"] is not None)
+
+
+def superseded(con: duckdb.DuckDBPyConnection, docs: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The loaded filings each of ``docs`` would supersede, oldest first, by document_id, in one query for all
+    (``queries/superseded_by.sql``); a filing without a year, or without a department code and name, none."""
+    keys = [{k: doc.get(k) for k in _KEYS} for doc in docs if can_supersede(doc)]
+    found: dict[str, list[str]] = {}
+    if keys:
+        for new_id, old_id in con.execute(query("superseded_by"), {"keys": keys}).fetchall():
+            found.setdefault(new_id, []).append(old_id)
+    return found
+
+
 def supersede_older(
-    con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime
+    con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime, older: list[str] | None = None
 ) -> tuple[list[str], int]:
     """Mark older loaded filings of the same department, year, doc_type and scope superseded; log
-    what changed.  A 单位预算 never replaces its 部门预算, nor a 决算 a 预算."""
-    if doc["year"] is None or (doc["department_code"] is None and doc["department_name"] is None):
-        return [], 0  # cannot tell which filing this one would replace
+    what changed.  A 单位预算 never replaces its 部门预算, nor a 决算 a 预算.  ``older``: what :func:`superseded`
+    found for ``doc`` already (a batch asks once for all its filings)."""
+    if older is None:
+        older = superseded(con, [doc]).get(doc["document_id"], [])
     same = {key: doc[key] for key in ("county", "department_code", "department_name", "year", "doc_type", "scope")}
-    older = [row[0] for row in con.execute(
-        query("superseded_by"), {"new_id": doc["document_id"], "part": doc.get("part"), **same}).fetchall()]
     restated = 0
     for old_id in older:
         result = con.execute(query("restate"), {
