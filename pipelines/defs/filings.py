@@ -36,7 +36,8 @@ CHECK_SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheck
 def _specs() -> list[dg.AssetSpec]:
     # a function, not a module-level list: the defs loader would take a list of specs as definitions
     return [
-        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"},
+        # skippable: the step reports each filing's partition itself (below), not one output for the whole range
+        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"}, skippable=True,
                      description="Filings found in the inbox — read, classified, normalized, validated and loaded, "
                                  "each filing all in or not at all: core.documents (loaded / rejected / superseded), "
                                  "raw.table_cells, staging.budget_lines, budget_summary, three_public, "
@@ -89,7 +90,7 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     rows: Counter = Counter()
     per_check: dict[str, dict] = defaultdict(lambda: {"passed": 0, "failed": 0, "not_run": 0, "within_rounding": 0,
                                                       "findings": 0, "failures": []})
-    paths = []
+    paths, rejected = [], []
     for key in keys:
         path = files.get(key)
         if path is None:
@@ -107,6 +108,8 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                 statuses[status] += 1
                 for name, df in item.frames.items():
                     rows[name] += df.height
+                # the filing's partition: its own file, department, outcome and why — one event per filing
+                yield dg.AssetMaterialization(asset_key=FILE, partition=key, metadata=_filing_metadata(item, status))
                 outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
                 for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
                     c = per_check[name]
@@ -120,11 +123,16 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                             {"filing": key, "file": path.name, "check": f.check, "table": f.table_kind,
                              "location": f.location, "expected": f.expected, "actual": f.actual,
                              "message": f.message})
-                if n % 50 == 0 or n == len(keys):  # every log line is an event-log write: not one per filing
+                if status == "rejected":
+                    rejected.append(f"{path.name}: {item.document.error}")
+                if n % 50 == 0 and n < len(keys):  # every log line is an event-log write: not one per filing
                     context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
-    meta = {"filings": dg.MetadataValue.json(dict(statuses))}
-    yield dg.MaterializeResult(asset_key=FILE, metadata={
-        **meta, **{r.frame: rows[r.frame] for r in RELATIONS}, "dagster/row_count": len(keys)})
+    # the batch in the run's log: how many filings of each outcome, the rows loaded, and every rejection's reason
+    context.log.info(f"{len(keys)} filings: {dict(statuses)}; rows: "
+                     + ", ".join(f"{r.frame} {rows[r.frame]}" for r in RELATIONS if rows[r.frame]))
+    if rejected:
+        context.log.warning(f"{len(rejected)} filing(s) rejected:\n" + "\n".join(rejected[:200])
+                            + (f"\n… and {len(rejected) - 200} more" if len(rejected) > 200 else ""))
     for check in CHECKS:
         c = per_check[check.name]
         yield dg.AssetCheckResult(
@@ -137,3 +145,16 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
             },
             description=json.dumps({k: c[k] for k in ("passed", "failed", "not_run")}),
         )
+
+
+def _filing_metadata(item, status: str) -> dict:
+    """What a filing's partition shows: its file, who published it, the outcome and, if rejected, why; the rows it
+    loaded and its findings (the same keys as a filing `yusuan ingest` loaded, see sensors._loaded_elsewhere)."""
+    doc = item.document
+    meta = {"file": doc.source_path or doc.file_name, "county": doc.county or "", "department": doc.department_name or "",
+            "year": doc.year or 0, "doc_type": doc.doc_type, "status": status,
+            "budget_lines": item.frames["budget_lines"].height if "budget_lines" in item.frames else 0,
+            "findings": len(item.findings)}
+    if doc.error:
+        meta["error"] = doc.error
+    return meta
