@@ -16,10 +16,11 @@ from dataclasses import replace
 from itertools import accumulate
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pipelines.lib.processing import process_batch
-from pipelines.lib.record import Processed
+if TYPE_CHECKING:  # processing (polars, pandera, the readers) is imported where it runs: importing this module
+    # stays cheap, so `yusuan ingest` can start its workers before it imports them itself (:func:`warm_up`)
+    from pipelines.lib.record import Processed
 
 
 class CpuTally(Protocol):
@@ -47,9 +48,18 @@ CHUNK = 16  # filings the loader commits together (and hands back together)
 TASK = 2  # chunks a worker reads and validates together: one pandera run per frame over up to TASK * CHUNK filings
 
 
+def planned_workers(n_files: int, jobs: int) -> int:
+    """The worker processes :func:`processed_chunks` starts for ``n_files`` files and ``jobs`` processes."""
+    return 0 if jobs <= 1 else max(0, min(jobs - 1, -(-n_files // _chunk_size(n_files, jobs)) - 1))
+
+
+def _chunk_size(n_files: int, jobs: int) -> int:
+    return max(1, min(CHUNK, -(-n_files // (2 * max(jobs, 1)))))
+
+
 def _chunks(files: list[tuple[Path, Path]], jobs: int) -> list[list[tuple[Path, Path]]]:
     """Consecutive runs of files: up to CHUNK each, smaller when there are few files, so every worker gets some."""
-    size = max(1, min(CHUNK, -(-len(files) // (2 * max(jobs, 1)))))
+    size = _chunk_size(len(files), jobs)
     return [files[i:i + size] for i in range(0, len(files), size)]
 
 
@@ -77,11 +87,66 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+
+
+def _ready() -> None:
+    """A worker's first task: import what reading filings needs (~0.9 CPU s, polars, pandera, the readers)."""
+    from pipelines.lib.lean_imports import pandera_without_pandas
+
+    pandera_without_pandas()
+    import pipelines.lib.processing  # noqa: F401
+
+
+_warm: tuple[ProcessPoolExecutor, int] | None = None  # a pool warm_up started, and its workers
+
+
+def warm_up(n_files: int, jobs: int) -> None:
+    """Start the workers :func:`processed_chunks` will use for ``n_files`` files now, before this process imports
+    the stages itself: a worker's start is mostly imports (~0.9 CPU s), which then run beside this process's own
+    instead of after them, on a core that would idle.  ``yusuan ingest`` calls it first thing; the next
+    :func:`processed_chunks` with as many workers takes the pool over.  :func:`cool_down` stops it if none does."""
+    global _warm
+    workers = planned_workers(n_files, jobs)
+    if _warm is not None or workers < 1:
+        return
+    pool = _pool(workers)
+    for _ in range(workers):  # a process is spawned per task submitted while none is idle
+        pool.submit(_ready)
+    _warm = (pool, workers)
+
+
+def cool_down() -> None:
+    """Stop the workers :func:`warm_up` started if no :func:`processed_chunks` took them over (an ingest that
+    stopped before reading anything: the warehouse in use, Ctrl-C)."""
+    global _warm
+    if _warm is not None:
+        pool, _ = _warm
+        _warm = None
+        _stop(pool)
+
+
+def _take_pool(workers: int) -> ProcessPoolExecutor:
+    """The warm pool if it has ``workers`` workers, else a new one (a warm pool of another size is stopped)."""
+    global _warm
+    warm, _warm = _warm, None
+    if warm is not None:
+        if warm[1] == workers:
+            return warm[0]
+        _stop(warm[0])
+    return _pool(workers)
+
+
 def _work(task: list[list[tuple[Path, Path]]], county: str | None) -> tuple[list[list[Processed]], float]:
     """One task (a few chunks, processed as one batch), in a worker: each chunk's results, and the CPU seconds
     it took.  The filing's tables, paragraphs and raw cells stay here — the frames (raw.table_cells included)
     hold what the loader needs, and pickling those objects cost the two processes ~20 ms a filing;
     ``Processed.filing`` keeps the metadata."""
+    _ready()
+    from pipelines.lib.processing import process_batch
+
     start = time.process_time()
     items = process_batch([f for chunk in task for f in chunk], county)
     for item in items:
@@ -103,6 +168,8 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     generator (``contextlib.closing``) to stop the workers when the caller stops early, e.g. on Ctrl-C.
     ``summary.extract_cpu`` adds up the chunks' CPU seconds (``ingest.Summary`` is such a tally).
     """
+    from pipelines.lib.processing import process_batch
+
     s = summary if summary is not None else SimpleNamespace(extract_cpu=0.0)
     chunks = _chunks(files, jobs)
     if jobs <= 1 or len(chunks) <= 1:
@@ -115,8 +182,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
                 items = items[len(chunk):]
         return
     workers = min(jobs - 1, len(chunks) - 1)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
+    pool = _take_pool(workers)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
     todo = _tasks(chunks, jobs)
 
