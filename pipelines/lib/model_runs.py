@@ -85,7 +85,14 @@ def plan(warehouse: str | Path) -> dict[str, Any]:
             return _named(cached, warehouse)
     except (OSError, ValueError):
         pass
-    made = _compile(path.parent / f"{PLAN_DATABASE}.duckdb")
+    # compiled against a database file of this process's own (dbt-duckdb opens it, and holds its lock, while it
+    # compiles): two processes compiling at once each get theirs, named as the plan needs
+    scratch = path.parent / f"compile-{os.getpid()}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        made = _compile(scratch / f"{PLAN_DATABASE}.duckdb")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"plan-{os.getpid()}.json")
     tmp.write_text(json.dumps(made, ensure_ascii=False), encoding="utf-8")
