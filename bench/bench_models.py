@@ -17,7 +17,10 @@ lines a filing), written in bulk (this bench times the models, not the loader). 
 A tenth of the filings get a 决算 beside their budget (outturn 90 %), so ``budget_execution`` has work.
 
 4. the ingest's model build (``model_runs.refresh``) after a batch touching two departments (one filing
-   republished, one new year): the full build against the incremental one, with and without the data tests.
+   republished, one new year): the full build against the incremental one, with and without the data tests;
+   then the data tests alone after that incremental build: one query per test over the whole tables (the runner
+   before), all in one query over the whole tables (a full build's), and in one query with the incremental
+   models' tests over the changed departments' rows (an incremental build's) — the same verdicts.
 
 Then the same on the shipped samples' warehouse (a small batch) to give the per-ingest overhead.
 """
@@ -311,6 +314,7 @@ def incremental(db: Path) -> None:
                   from staging.{table} s join _batch b on s.document_id = b.old_id""")
         q(f"update core.documents set status = 'superseded' where document_id = '{a}'")
 
+    spent: dict[bool, tuple[float, float]] = {}
     for tests in (False, True):
         build(force=True, tests=tests)  # the state before the batch
         q("checkpoint")
@@ -319,9 +323,15 @@ def incremental(db: Path) -> None:
         q("commit")
         inc_cpu, inc_wall, report = build(tests=tests)
         full_cpu, full_wall, _ = build(force=True, tests=tests)
+        spent[tests] = (full_cpu, inc_cpu)
         print(f"[bench] the ingest's model build after a batch touching {report['departments']} departments "
               f"({'with' if tests else 'without'} the data tests): full {full_cpu:.2f} CPU s ({full_wall:.2f}s wall)"
               f" -> {report['mode']} {inc_cpu:.2f} CPU s ({inc_wall:.2f}s wall), {full_cpu / inc_cpu:.0f}x less")
+        if tests:
+            (full_t, inc_t), (full_m, inc_m) = spent[True], spent[False]
+            print(f"[bench]   the data tests inside those builds (with − without): full {full_t - full_m:.2f} CPU s, "
+                  f"incremental {inc_t - inc_m:.2f} CPU s")
+            data_tests(con)
         # undo the batch for the next round
         q("begin")
         q("delete from core.documents where document_id in (select new_id from _batch)")
@@ -332,11 +342,55 @@ def incremental(db: Path) -> None:
     con.close()
 
 
+def data_tests(con) -> None:
+    """The data tests alone, on the warehouse as the batch left it (the changed departments as the last
+    incremental build found them): per test over whole tables, in one query whole, in one query scoped."""
+    from pipelines.lib import model_runs
+
+    the_plan = model_runs.plan(transform.database_path(con))
+    model_runs.changed_departments(con, the_plan)
+    tests = [s for s in the_plan["steps"] if s["type"] == "test"]
+    scoped = sum("incremental_sql" in s for s in tests)
+
+    def each() -> list[int]:
+        return [con.execute(f"select count(*) from ({s['sql']}) t").fetchall()[0][0] for s in tests]
+
+    def at_once(incremental: bool) -> list[int]:
+        if incremental:  # the rows an incremental build wrote, which its scoped tests read (here from the tables:
+            # an upper bound — the build keeps them as it writes them)
+            for step in the_plan["steps"]:
+                if step["type"] == "model" and "incremental_sql" in step:
+                    con.execute(f"create or replace temp table {model_runs._rows_written(step['name'])} as "
+                                f"select * from {step['name']} where department_key in "
+                                f"(select department_key from temp.main.{model_runs.CHANGED})").fetchall()
+        rows = dict(con.execute("\nunion all\n".join(
+            f"select {i}, count(*) from ({model_runs._test_sql(s, incremental)}) t{i}"
+            for i, s in enumerate(tests))).fetchall())
+        return [rows[i] for i in range(len(tests))]
+
+    timings = {}
+    for label, fn in (("one query per test, whole tables", each), ("one query, whole tables", lambda: at_once(False)),
+                      ("one query, changed departments only", lambda: at_once(True))):
+        best = (float("inf"), float("inf"))
+        for _ in range(2):
+            cpu, wall = time.process_time(), time.perf_counter()
+            verdicts = fn()
+            best = min(best, (time.process_time() - cpu, time.perf_counter() - wall))
+        timings[label] = (best, verdicts)
+    base = timings["one query per test, whole tables"]
+    for label, ((cpu, wall), verdicts) in timings.items():
+        same = "same verdicts" if [v > 0 for v in verdicts] == [v > 0 for v in base[1]] else "VERDICTS DIFFER"
+        print(f"[bench]   {len(tests)} data tests ({scoped} of them scoped when incremental), {label:<38} "
+              f"{cpu:5.2f} CPU s ({wall:.2f}s wall), {base[0][0] / cpu:4.1f}x less than per test whole; {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_000_000, help="budget lines (default 2M)")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--incremental-only", action="store_true",
+                        help="only the incremental build and the data tests (4.), not the marts or dbt")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="yusuan-bench-models-"))
     os.environ.setdefault("YUSUAN_DBT_ARTIFACTS", str(tmp / "dbt"))
@@ -347,6 +401,9 @@ def main() -> None:
         load_s, n = timed(lambda: bulk_load(con, args.rows, args.years))
         con.close()
         print(f"bench warehouse: {n:,} budget lines, written in bulk in {load_s:.1f}s")
+        if args.incremental_only:
+            incremental(db)
+            return
         compare(db, "bench")
         incremental(db)
 
