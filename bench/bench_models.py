@@ -23,6 +23,13 @@ A tenth of the filings get a 决算 beside their budget (outturn 90 %), so ``bud
    models' tests over the changed departments' rows (an incremental build's) — the same verdicts.
 
 Then the same on the shipped samples' warehouse (a small batch) to give the per-ingest overhead.
+
+    .venv/bin/python bench/bench_models.py --model-step 9 --model-step 280   # the model step of an ingest, alone
+
+5. the model step of ``yusuan ingest`` (``model_runs.refresh``, a full build with the data tests) on the warehouse
+   of the 9 samples or of an N-filing corpus (bench/corpus.py): the runner now (one transaction, the tests in one
+   query) against the runner step by step (each model its own transaction, each test its own query: the runner
+   before), in CPU seconds, the better of three runs each.
 """
 
 from __future__ import annotations
@@ -384,17 +391,53 @@ def data_tests(con) -> None:
               f"{cpu:5.2f} CPU s ({wall:.2f}s wall), {base[0][0] / cpu:4.1f}x less than per test whole; {same}")
 
 
+def model_step(n: int, tmp: Path) -> None:
+    """5.: the ingest's model step on a warehouse of ``n`` filings, the runner at once vs step by step."""
+    from corpus import make_corpus
+
+    from pipelines.lib import model_runs
+    from pipelines.lib.ingest import ingest
+
+    folder = ROOT / "data" / "samples" if n == 9 else tmp / f"corpus-{n}"
+    if n != 9:
+        make_corpus(folder, n)
+    db = tmp / f"step-{n}" / "warehouse.duckdb"
+    s = ingest([folder], db, echo=lambda _line: None, jobs=1)
+    con = warehouse.connect(db)
+    at_once = model_runs.run
+    best: dict[str, float] = {}
+    try:
+        for _ in range(3):
+            for label, runner in (("step by step", model_runs._run_steps), ("at once", at_once)):
+                model_runs.run = runner
+                cpu = time.process_time()
+                model_runs.refresh(con, force=True, tests=True)
+                best[label] = min(best.get(label, float("inf")), time.process_time() - cpu)
+    finally:
+        model_runs.run = at_once
+    lines = con.execute("select count(*) from staging.budget_lines").fetchall()[0][0]
+    con.close()
+    print(f"[model step] {n} filings ({lines:,} budget lines, {s.loaded} loaded): step by step {best['step by step']:.2f} CPU s -> at once {best['at once']:.2f} CPU s "
+          f"({best['step by step'] / best['at once']:.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_000_000, help="budget lines (default 2M)")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--model-step", type=int, action="append", metavar="N",
+                        help="only the model step of an ingest of N filings (9: the samples), repeatable")
     parser.add_argument("--incremental-only", action="store_true",
                         help="only the incremental build and the data tests (4.), not the marts or dbt")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="yusuan-bench-models-"))
     os.environ.setdefault("YUSUAN_DBT_ARTIFACTS", str(tmp / "dbt"))
     try:
+        if args.model_step:
+            for n in args.model_step:
+                model_step(n, tmp)
+            return
         db = tmp / "warehouse.duckdb"
         con = warehouse.connect(db)
         warehouse.apply_ddl(con)
