@@ -18,9 +18,8 @@ def _db(args) -> Path:
 
 
 def cmd_ingest(args) -> int:
-    from pipelines.lib.ingest import ModelsFailed, ingest
-    from pipelines.lib.loading import WarehouseFault
-    from pipelines.lib.warehouse import WarehouseInUse
+    from pipelines.lib import workers
+    from pipelines.lib.discovery import discover
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -32,6 +31,23 @@ def cmd_ingest(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("yusuan ingest: --jobs takes a number of processes, 1 or more", file=sys.stderr)
         return 2
+    # the workers start importing the stages now, beside this process's own imports (workers.warm_up)
+    n_files = len(discover([Path(p) for p in args.paths]))
+    workers.warm_up(n_files, args.jobs or workers.auto_jobs(n_files))
+    try:
+        return _ingest(args)
+    finally:
+        workers.cool_down()
+
+
+def _ingest(args) -> int:
+    from pipelines.lib.lean_imports import pandera_without_pandas
+
+    pandera_without_pandas()
+    from pipelines.lib.ingest import ModelsFailed, ingest
+    from pipelines.lib.loading import WarehouseFault
+    from pipelines.lib.warehouse import WarehouseInUse
+
     try:
         summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait,
                          jobs=args.jobs, full_refresh=args.full_refresh)

@@ -16,10 +16,11 @@ from dataclasses import replace
 from itertools import accumulate
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pipelines.lib.processing import process_batch
-from pipelines.lib.record import Processed
+if TYPE_CHECKING:  # processing (polars, pandera, the readers) is imported where it runs: importing this module
+    # stays cheap, so `yusuan ingest` can start its workers before it imports them itself (:func:`warm_up`)
+    from pipelines.lib.record import Processed
 
 
 class CpuTally(Protocol):
@@ -38,18 +39,30 @@ def default_jobs() -> int:
 
 def auto_jobs(n_files: int) -> int:
     """Processes for ``n_files`` when none were asked for: every core, but one per 32 files at most — starting a
-    worker (a Python with polars, pandera, pandas and the readers imported, ~0.9 CPU s) costs about what reading
+    worker (a Python with polars, pandera and the readers imported, ~0.65 CPU s) costs about what reading
     30-40 filings does, and the first tasks go to the workers while this process reads the next ones."""
     return max(1, min(default_jobs(), n_files // 32))
 
 
-CHUNK = 16  # filings the loader commits together (and hands back together)
+CHUNK = 16  # filings read as one run: the unit of the files' order and of the workers' balance
+LOAD = 64  # at most: filings handed back (and committed by the loader) together, of the chunks ready at once
+AHEAD = 3  # tasks ahead of the loader per process at most: this one reads the next task instead of waiting for a
+# worker's until then (it runs ahead when the workers are slow to start, and would idle at 2)
 TASK = 2  # chunks a worker reads and validates together: one pandera run per frame over up to TASK * CHUNK filings
+
+
+def planned_workers(n_files: int, jobs: int) -> int:
+    """The worker processes :func:`processed_chunks` starts for ``n_files`` files and ``jobs`` processes."""
+    return 0 if jobs <= 1 else max(0, min(jobs - 1, -(-n_files // _chunk_size(n_files, jobs)) - 1))
+
+
+def _chunk_size(n_files: int, jobs: int) -> int:
+    return max(1, min(CHUNK, -(-n_files // (2 * max(jobs, 1)))))
 
 
 def _chunks(files: list[tuple[Path, Path]], jobs: int) -> list[list[tuple[Path, Path]]]:
     """Consecutive runs of files: up to CHUNK each, smaller when there are few files, so every worker gets some."""
-    size = max(1, min(CHUNK, -(-len(files) // (2 * max(jobs, 1)))))
+    size = _chunk_size(len(files), jobs)
     return [files[i:i + size] for i in range(0, len(files), size)]
 
 
@@ -77,11 +90,66 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+
+
+def _ready() -> None:
+    """A worker's first task: import what reading filings needs (~0.9 CPU s, polars, pandera, the readers)."""
+    from pipelines.lib.lean_imports import pandera_without_pandas
+
+    pandera_without_pandas()
+    import pipelines.lib.processing  # noqa: F401
+
+
+_warm: tuple[ProcessPoolExecutor, int] | None = None  # a pool warm_up started, and its workers
+
+
+def warm_up(n_files: int, jobs: int) -> None:
+    """Start the workers :func:`processed_chunks` will use for ``n_files`` files now, before this process imports
+    the stages itself: a worker's start is mostly imports (~0.9 CPU s), which then run beside this process's own
+    instead of after them, on a core that would idle.  ``yusuan ingest`` calls it first thing; the next
+    :func:`processed_chunks` with as many workers takes the pool over.  :func:`cool_down` stops it if none does."""
+    global _warm
+    workers = planned_workers(n_files, jobs)
+    if _warm is not None or workers < 1:
+        return
+    pool = _pool(workers)
+    for _ in range(workers):  # a process is spawned per task submitted while none is idle
+        pool.submit(_ready)
+    _warm = (pool, workers)
+
+
+def cool_down() -> None:
+    """Stop the workers :func:`warm_up` started if no :func:`processed_chunks` took them over (an ingest that
+    stopped before reading anything: the warehouse in use, Ctrl-C)."""
+    global _warm
+    if _warm is not None:
+        pool, _ = _warm
+        _warm = None
+        _stop(pool)
+
+
+def _take_pool(workers: int) -> ProcessPoolExecutor:
+    """The warm pool if it has ``workers`` workers, else a new one (a warm pool of another size is stopped)."""
+    global _warm
+    warm, _warm = _warm, None
+    if warm is not None:
+        if warm[1] == workers:
+            return warm[0]
+        _stop(warm[0])
+    return _pool(workers)
+
+
 def _work(task: list[list[tuple[Path, Path]]], county: str | None) -> tuple[list[list[Processed]], float]:
     """One task (a few chunks, processed as one batch), in a worker: each chunk's results, and the CPU seconds
     it took.  The filing's tables, paragraphs and raw cells stay here — the frames (raw.table_cells included)
     hold what the loader needs, and pickling those objects cost the two processes ~20 ms a filing;
     ``Processed.filing`` keeps the metadata."""
+    _ready()
+    from pipelines.lib.processing import process_batch
+
     start = time.process_time()
     items = process_batch([f for chunk in task for f in chunk], county)
     for item in items:
@@ -93,16 +161,20 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None) -> tuple[list
 
 def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
                      summary: CpuTally | None = None) -> Iterator[list[Processed]]:
-    """Read, normalize and validate ``files`` (from :func:`discover`), a chunk at a time, in order.
+    """Read, normalize and validate ``files`` (from :func:`discover`), in order, a group of chunks at a time.
 
     With ``jobs`` > 1 the chunks are processed by ``jobs`` processes: ``jobs - 1`` workers, each kept two tasks
     (:func:`_tasks`) ahead of the caller, and this process, which reads the next task itself whenever the chunk
     due next is still with a worker — the loader would only wait for it (loading is ~a tenth of the work), and a
-    worker fewer is a Python fewer to start.  At most ``2 * jobs`` tasks are ahead of the caller, so memory stays
-    bounded however many files there are; the caller (the loader) gets them in the files' order.  Close the
-    generator (``contextlib.closing``) to stop the workers when the caller stops early, e.g. on Ctrl-C.
+    worker fewer is a Python fewer to start.  At most ``AHEAD * jobs`` tasks are ahead of the caller, so memory stays
+    bounded however many files there are; the caller (the loader) gets them in the files' order, every chunk
+    that is ready at once in one group of up to :data:`LOAD` filings (it commits a group at a time, and a
+    commit costs about the same for 16 filings as for 64).  Close the generator (``contextlib.closing``) to stop
+    the workers when the caller stops early, e.g. on Ctrl-C.
     ``summary.extract_cpu`` adds up the chunks' CPU seconds (``ingest.Summary`` is such a tally).
     """
+    from pipelines.lib.processing import process_batch
+
     s = summary if summary is not None else SimpleNamespace(extract_cpu=0.0)
     chunks = _chunks(files, jobs)
     if jobs <= 1 or len(chunks) <= 1:
@@ -110,14 +182,12 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             start = time.process_time()
             items = process_batch([f for chunk in task for f in chunk], county)
             s.extract_cpu += time.process_time() - start
-            for chunk in task:
-                yield items[:len(chunk)]
-                items = items[len(chunk):]
+            yield items
         return
     workers = min(jobs - 1, len(chunks) - 1)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
+    pool = _take_pool(workers)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
+    ready: deque[list[Processed]] = deque()  # chunks done, in the files' order, not yet handed back
     todo = _tasks(chunks, jobs)
 
     def to_worker() -> None:
@@ -125,31 +195,40 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         if task is not None:
             ahead.append(pool.submit(_work, task, county))
 
+    def take(head: Future | list[list[Processed]]) -> None:
+        if isinstance(head, Future):
+            done, seconds = head.result()
+            s.extract_cpu += seconds
+            to_worker()  # the worker's place in the queue
+        else:
+            done = head
+        ready.extend(done)
+
     finished = False
     try:
         for _ in range(2 * workers):
             to_worker()
-        while ahead:
-            head = ahead[0]
-            if isinstance(head, Future) and not head.done() and len(ahead) < 2 * jobs:
+        while ahead or ready:
+            while ahead and not (isinstance(ahead[0], Future) and not ahead[0].done()):
+                take(ahead.popleft())
+            if ready:  # every chunk ready, in one group
+                group = ready.popleft()
+                while ready and len(group) + len(ready[0]) <= LOAD:
+                    group = group + ready.popleft()
+                yield group
+                continue
+            if len(ahead) < AHEAD * jobs:
                 task = next(todo, None)
                 if task is not None:  # read the next task here rather than wait for the worker's
                     done, seconds = _work(task, county)
                     s.extract_cpu += seconds
                     ahead.append(done)
                     continue
-            head = ahead.popleft()
-            if isinstance(head, Future):
-                done, seconds = head.result()
-                s.extract_cpu += seconds
-                to_worker()  # the worker's place in the queue
-            else:
-                done = head
-            yield from done
+            take(ahead.popleft())  # wait for the worker's
         finished = True
     finally:
-        if finished:
-            pool.shutdown(wait=True)
+        if finished:  # the workers have nothing left to do: they exit while the caller goes on (builds the models)
+            pool.shutdown(wait=False)
         else:
             _stop(pool)
 

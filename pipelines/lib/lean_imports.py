@@ -1,0 +1,43 @@
+"""Importing what ``yusuan ingest`` needs, and nothing more: a short-lived command pays its imports in every process.
+
+pandera imports pandas (and its pandas engine) whenever pandas is installed, to offer its pandas API at the top
+level; yusuan validates polars frames only (``pandera.polars``), whose backend never touches pandas.  pandas is
+installed for Dagster, so every ``yusuan ingest`` process paid ~0.25 CPU s for a pandas it never used.  pandera
+supports a polars-only install (``pandera/__init__.py``: without pandas it registers its built-in checks and the
+polars API alone; ``pandera/backends/register_checks.py`` asks once, at the first validation, whether pandas is
+there, and remembers the answer), and :func:`pandera_without_pandas` imports it as such an install would.  In that
+process pandera then validates polars frames only, which is all yusuan gives it.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import sys
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Answers an import of pandas as a polars-only install does: "No module named 'pandas'"."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("No module named 'pandas'", name=name)
+        return None
+
+
+def pandera_without_pandas() -> None:
+    """Import ``pandera.polars`` without pandas, unless pandera or pandas is imported already (under Dagster,
+    pandas is: then nothing changes).  pandas itself stays importable afterwards."""
+    if "pandera" in sys.modules or "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        import pandera.polars  # noqa: F401
+
+        try:  # the first validation's question "is pandas there?", asked (and remembered) while it is not
+            from pandera.backends.register_checks import _load_get_backend_types_from_mro
+        except ImportError:  # another pandera: it may import pandas at the first validation, which only costs time
+            return
+        _load_get_backend_types_from_mro()
+    finally:
+        sys.meta_path.remove(finder)
