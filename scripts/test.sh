@@ -22,6 +22,14 @@ if ! command -v chromium > /dev/null || ! fc-list 2> /dev/null | grep -qi "noto.
     $sudo apt-get -o DPkg::Lock::Timeout=600 install -y chromium fonts-noto-cjk; } >> .venv/install.log 2>&1 \
     || echo "could not install chromium / fonts-noto-cjk: the report test will fail in CI (see .venv/install.log)" >&2
 fi
+# LibreOffice prints the generated .docx filings of tests/pdf_layouts to PDF, as county exports are printed.
+if ! command -v soffice > /dev/null; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing libreoffice-writer-nogui (apt) …"
+  { $sudo apt-get -o DPkg::Lock::Timeout=600 update && \
+    $sudo apt-get -o DPkg::Lock::Timeout=600 install -y libreoffice-writer-nogui fonts-noto-cjk; } >> .venv/install.log 2>&1 \
+    || echo "could not install libreoffice-writer-nogui: tests/pdf_layouts will fail in CI (see .venv/install.log)" >&2
+fi
 .venv/bin/ruff check .
 home=$(mktemp -d) && printf 'telemetry:\n  enabled: false\n' > "$home/dagster.yaml"
 VIRTUAL_ENV=$PWD/.venv DAGSTER_HOME=$home .venv/bin/dg check defs

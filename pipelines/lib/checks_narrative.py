@@ -6,7 +6,6 @@ it compares with and the changes it claims (narrative_claims), and a 决算's ex
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from pipelines.lib.checks import ZERO, CheckResult, Finding, Term, _Checker, _fm
 from pipelines.lib.checks_arithmetic import _summary_index, final_balance
 from pipelines.lib.model import Filing
 from pipelines.lib.normalize import Line, Normalized, ThreePublicLine
+from pipelines.lib.numbers import nfkc
 
 
 def _three_public_totals(lines: list[ThreePublicLine], basis: str) -> dict[str, Term]:
@@ -151,14 +151,14 @@ def _summary_items(filing: Filing, norm: Normalized, c: _Checker) -> None:
     with the table (西南大学 2021 says 使用非财政拨款结余 18,953.73 万元 in one paragraph, 18,953.78 in the next;
     the table prints 18,953.78) is a finding, wherever in the text it stands."""
     # a PDF gives a paragraph per printed line, so a figure's 万元 may open the next one
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(p.text for p in filing.paragraphs)))
+    text = re.sub(r"\s+", "", nfkc("".join(p.text for p in filing.paragraphs)))
     seen: set[str] = set()
     own = "final" if norm.doc_type == "final_accounts" else "budget"  # a 决算 prints its 预算数 beside the 决算数
     for x in norm.summary:
         if (x.table_kind != "summary" or x.measure != "amount" or x.basis != own or x.item in _ITEMS_NOT_NAMED
                 or x.subject_code):
             continue
-        name = _ITEM_NUMBERING.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", x.item_name)))
+        name = _ITEM_NUMBERING.sub("", re.sub(r"\s+", "", nfkc(x.item_name)))
         if len(name) < _ITEM_MIN_CHARS or name in seen:
             continue
         seen.add(name)

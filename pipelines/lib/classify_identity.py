@@ -5,7 +5,6 @@ the sources disagree."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 from pipelines.lib import layouts
@@ -13,6 +12,7 @@ from pipelines.lib.classify_header import _Parsed
 from pipelines.lib.classify_meta import _PARA_DEPT_YEAR, _TITLE_YEAR, Meta, parse_meta
 from pipelines.lib.classify_text import key, squash
 from pipelines.lib.model import RawDocument, Table
+from pipelines.lib.numbers import nfkc
 from pipelines.lib.vocab import BUDGET_KINDS
 
 
@@ -127,7 +127,7 @@ def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table]) -> tu
                 break
     code = codes.most_common(1)[0][0] if codes else None
     title_years = Counter(
-        int(m.group(1)) for t in tables if (m := _TITLE_YEAR.search(unicodedata.normalize("NFKC", t.title))))
+        int(m.group(1)) for t in tables if (m := _TITLE_YEAR.search(nfkc(t.title))))
     year_sources = [("the 预算年度 cells", years.most_common(1)[0][0] if years else None),
                     ("the cover", cover_year), ("a 预算年度 line", para_meta.year),
                     ("the table titles", title_years.most_common(1)[0][0] if title_years else None),

@@ -4,11 +4,11 @@ department code glued to its name."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 
 from pipelines.lib.classify_text import _T2S
+from pipelines.lib.numbers import nfkc
 
 _LABEL_DEPT = (
     r"(?:部门[（(]单位[)）]|部门名称|預算主管部门|预算主管部门|主管部门|编制部门|編制部門|编制单位|編制單位|单位名称|單位名稱|"
@@ -117,14 +117,14 @@ def _parse_meta_into(text: str, meta: Meta, allow_code_name: bool) -> bool:
         return False
     all_meta = True
     for tok in tokens:
-        nk = unicodedata.normalize("NFKC", tok)
+        nk = nfkc(tok)
         if m := _UNIT_RE.search(tok):
             meta.unit = meta.unit or _norm_unit(m.group(1))
             rest = (tok[: m.start()] + tok[m.end() :]).strip(" ()（）")
             if rest and not _parse_meta_into(rest, meta, allow_code_name):
                 all_meta = False
         elif m := _YEAR_RE.search(tok):
-            meta.year = meta.year or int(unicodedata.normalize("NFKC", m.group(1)))
+            meta.year = meta.year or int(nfkc(m.group(1)))
         elif m := _DEPT_RE.match(nk) or _UNIT_AS_DEPT_RE.match(nk):
             value = m.group(1).strip()
             start = len(tok) - len(tok.lstrip())

@@ -4,9 +4,9 @@ kind from its title."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
+from pipelines.lib.numbers import nfkc
 from pipelines.lib.vocab import TableKind, codes
 
 # The kinds a table is classified as: every TableKind but the narrative, which is text (vocab.py)
@@ -61,7 +61,7 @@ def key(text: str) -> str:
     """Matching key: NFKC (full-width → ASCII), traditional → simplified, no whitespace, no quotes."""
     if text.isascii():  # amounts and codes: NFKC, the zero-width and traditional characters leave ASCII as it is
         return _QUOTES.sub("", "".join(text.split())) if ("'" in text or '"' in text) else "".join(text.split())
-    text = unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).translate(_T2S)
+    text = nfkc(_ZERO_WIDTH.sub("", text)).translate(_T2S)
     return _QUOTES.sub("", _WS.sub("", text))
 
 

@@ -31,7 +31,7 @@ import polars as pl
 
 from pipelines.lib import layouts, vocab
 from pipelines.lib.checks import CheckResult, Finding
-from pipelines.lib.frames import COVERAGE, COVERAGE_GAPS
+from pipelines.lib.frames import COVERAGE, COVERAGE_GAPS, build
 from pipelines.lib.model import Filing, Table
 from pipelines.lib.normalize import Normalized
 from pipelines.lib.normalize_records import empty_frame
@@ -81,12 +81,16 @@ class Coverage:
         return percent(self.read, self.printed)
 
     def frames(self, document_id: str) -> dict[str, pl.DataFrame]:
-        tables = [{"document_id": document_id, **t} for t in self.tables]
-        gaps = [{"document_id": document_id, "source_table": g.table, "source_row": g.row, "source_col": g.col,
-                 "table_kind": g.kind, "text": g.text, "row_label": g.label, "column": g.column,
-                 "reason": g.reason} for g in self.gaps]
-        return {"coverage": pl.DataFrame(tables, schema=COVERAGE) if tables else empty_frame(COVERAGE),
-                "coverage_gaps": pl.DataFrame(gaps, schema=COVERAGE_GAPS) if gaps else empty_frame(COVERAGE_GAPS)}
+        tables, gaps = self.tables, self.gaps  # built by column (frames.build), a list per column
+        return {
+            "coverage": build({c: [document_id] * len(tables) if c == "document_id" else [t[c] for t in tables]
+                               for c in COVERAGE}, COVERAGE) if tables else empty_frame(COVERAGE),
+            "coverage_gaps": build({
+                "document_id": [document_id] * len(gaps), "source_table": [g.table for g in gaps],
+                "source_row": [g.row for g in gaps], "source_col": [g.col for g in gaps],
+                "table_kind": [g.kind for g in gaps], "text": [g.text for g in gaps],
+                "row_label": [g.label for g in gaps], "column": [g.column for g in gaps],
+                "reason": [g.reason for g in gaps]}, COVERAGE_GAPS) if gaps else empty_frame(COVERAGE_GAPS)}
 
     def result(self) -> CheckResult:
         """The ``coverage`` check: passed at or above the threshold, else a warning naming every gap."""

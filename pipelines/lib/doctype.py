@@ -12,8 +12,9 @@ none replaces another (the warehouse keys supersession by doc_type and scope).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from pipelines.lib.numbers import nfkc
 
 # (pattern on the cover text with whitespace removed, scope).  Earlier rows win: an explicit
 # "one unit" marker beats a generic 部门预算 (深圳: "2026年深圳市民政局（本级）部门预算" is the bureau's
@@ -48,7 +49,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def squash(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    return _SPACE.sub("", nfkc(text))
 
 
 def cover_text(paragraphs: Iterable[str], limit: int = 12) -> str:

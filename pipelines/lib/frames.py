@@ -7,8 +7,11 @@ warehouse keeps (``sql/ddl/20_frames.sql``, generated from the same models) the 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandera.polars as pa
 import polars as pl
+import pyarrow
 
 from pipelines.schemas.models import RELATIONS, Project, _ProjectContract
 
@@ -43,3 +46,24 @@ COVERAGE_GAPS = FRAMES["coverage_gaps"]  # and per left-out cell
 def empty(name: str) -> pl.DataFrame:
     """An empty frame with the right columns and dtypes."""
     return pl.DataFrame(schema=FRAMES[name])
+
+
+def build(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``pl.DataFrame(columns, schema=schema, strict=False)``, the same frame at less cost: a frame's polars cost is
+    per column (~10 µs) and, for a Decimal column, ~0.5 µs a value, which is most of what building a filing's frames
+    costs.  A column of Decimals (and None) goes in through a pyarrow decimal128 array (~0.15 µs a value, exact: an
+    amount arrow cannot hold at the column's scale or precision raises, and that column is built by polars as
+    before); every other column is the ``pl.Series`` polars itself makes for it."""
+    series = []
+    for name, dtype in schema.items():
+        values = columns[name]
+        column = None
+        if isinstance(dtype, pl.Decimal) and all(type(v) is Decimal or v is None for v in values):
+            try:
+                column = pl.Series(name, pyarrow.array(values, type=pyarrow.decimal128(dtype.precision, dtype.scale)))
+            except (pyarrow.ArrowException, ValueError, TypeError, OverflowError):
+                column = None
+            if column is not None and column.dtype != dtype:
+                column = None
+        series.append(column if column is not None else pl.Series(name, values, dtype=dtype, strict=False))
+    return pl.DataFrame(series)

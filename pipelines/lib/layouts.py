@@ -375,3 +375,14 @@ NOT_MODELLED: list[tuple[str, str]] = [
     (r"财政专户管理资金", "a 财政专户管理资金 table (funds held in the treasury's special account)"),
     (r"专项资金|转移支付", "a 专项资金 / 转移支付 table (earmarked funds or transfers, by item)"),
 ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# PDF tables read by their text (pdf_text_tables: a 三线表, rules across only, a frame only, no rules): the lines that
+# are no part of a table's text, though they stand right above or below it.  A title (…表, …表（2025年）), a note, a
+# table of contents' leader (…… 3).
+TEXT_TABLE_STOP = re.compile(r"表\s*(?:[（(][^）)]*[）)])?$|^(?:注|备注|附注|说明)\s*[:：]|…{2,}|\.{4,}|·{4,}")
+# The 编制部门 / 单位 line (or a Hebei metadata row printed without rules): stays a paragraph, which classify reads.
+TEXT_TABLE_META = re.compile(r"(?:金额)?单位\s*[:：]|编制(?:部门|单位)|(?:预算|决算)年度\s*[:：]|^公开\d+表")
+# A line of labels that opens an item (三、… （一）… 1. … 其中：) is a row of its own, never the rest of the label above.
+TEXT_TABLE_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]|其中)")

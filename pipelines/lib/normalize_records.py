@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 import polars as pl
 
@@ -197,75 +198,57 @@ class Normalized:
     year: int | None = None  # the filing's budget year: a column of an earlier year's figures is a comparison
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes."""
+        """The tidy frames of ``frames.py`` (合计 rows left out), cast to their final dtypes.
+
+        Each frame is built once, column by column, straight from the records (a list per column, no dict per
+        row): the values and the one ``pl.DataFrame`` call per frame are what a frame of row dicts came to."""
         d = self.document_id
-
-        def prov(a: Amount, unit: str, loc: Loc) -> dict:
-            return {
-                "amount_yuan": a.yuan(unit), "amount_wan": a.wan(unit), "amount_text": a.text,
-                "source_table": loc.table, "source_row": loc.row, "source_col": loc.col,
-            }
-
-        budget = [
-            {"document_id": d, "table_kind": x.table_kind, "classification": x.classification,
-             "subject_code": x.subject_code, "subject_name": x.subject_name,
-             "subject_level": level(x.subject_code), "parent_code": parent(x.subject_code),
-             "measure": x.measure, "basis": x.basis, "cross_code": x.cross_code, "cross_name": x.cross_name,
-             "section": x.section, "section_name": x.section_name, **prov(x.amount, x.unit, x.loc)}
-            for x in self.lines if not x.is_total
-        ]
-        summary = [
-            {"document_id": d, "table_kind": x.table_kind, "side": x.side, "item": x.item,
-             "item_name": x.item_name, "subject_code": x.subject_code, "measure": x.measure,
-             "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
-            for x in self.summary
-        ]
-        three = [
-            {"document_id": d, "category": x.category, "category_label": x.label,
-             "fund_source": x.fund_source, "basis": x.basis, **prov(x.amount, x.unit, x.loc)}
-            for x in self.three_public
-        ]
-        indicators = [
-            {"document_id": d, "project_seq": x.project_seq, "project_name": x.project_name,
-             "objective": x.objective, "indicator_level1": x.level1, "indicator_level2": x.level2,
-             "indicator_level3": x.level3, "description": x.description, "target_value": x.target_value,
-             "basis": x.basis, "classified": x.classified, "source_table": x.loc.table,
-             "source_row": x.loc.row}
-            for x in self.indicators
-        ]
-        projects = [
-            {"document_id": d, "project_seq": p.project_seq, "project_name": p.project_name,
-             "cost_wan": p.cost_wan, "cost_text": p.cost_text, "source_table": p.table,
-             **{c: getattr(p, c) for c in F.PROJECT_EXTRAS}}
-            for p in self.projects
-        ]
-        stated = [
-            {"document_id": d, "figure": s.figure, "stated_wan": s.stated_wan, "sentence": s.sentence}
-            for s in self.stated
-        ]
+        lines = [x for x in self.lines if not x.is_total]
         return {
-            "budget_lines": _frame(budget, F.BUDGET_LINES),
-            "budget_summary": _frame(summary, F.BUDGET_SUMMARY),
-            "three_public": _frame(three, F.THREE_PUBLIC),
-            "performance_indicators": _frame(indicators, F.PERFORMANCE_INDICATORS),
-            "projects": _frame(projects, F.PROJECTS),
-            "narrative_figures": _frame(stated, F.NARRATIVE_FIGURES),
-            "procurement": _frame([
-                {"document_id": d, "basis": "budget", "item": x.item, "is_total": x.is_total,
-                 **prov(x.amount, x.unit, x.loc)} for x in self.procurement], F.PROCUREMENT),
-            "unit_lines": _frame([
-                {"document_id": d, "table_kind": x.table_kind, "unit_name": x.unit_name, "item_name": x.item_name,
-                 "measure": x.measure, "basis": x.basis, **prov(x.amount, x.unit, x.loc)} for x in self.unit_lines],
-                F.UNIT_LINES),
+            "budget_lines": _frame(lines, F.BUDGET_LINES, d, _AMOUNT, {
+                "subject_level": [level(x.subject_code) for x in lines],
+                "parent_code": [parent(x.subject_code) for x in lines]}),
+            "budget_summary": _frame(self.summary, F.BUDGET_SUMMARY, d, _AMOUNT),
+            "three_public": _frame(self.three_public, F.THREE_PUBLIC, d, _AMOUNT | {"category_label": "label"}),
+            "performance_indicators": _frame(self.indicators, F.PERFORMANCE_INDICATORS, d, {
+                "indicator_level1": "level1", "indicator_level2": "level2", "indicator_level3": "level3",
+                "source_table": "loc.table", "source_row": "loc.row"}),
+            "projects": _frame(self.projects, F.PROJECTS, d, {"source_table": "table"}),
+            "narrative_figures": _frame(self.stated, F.NARRATIVE_FIGURES, d),
+            "procurement": _frame(self.procurement, F.PROCUREMENT, d, _AMOUNT, {
+                "basis": ["budget"] * len(self.procurement)}),
+            "unit_lines": _frame(self.unit_lines, F.UNIT_LINES, d, _AMOUNT),
         }
 
 
-def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
-    if not rows:
+# where a frame's column comes from when the record's attribute has another name (dotted: an attribute's attribute)
+_AMOUNT = {"amount_text": "amount.text", "source_table": "loc.table", "source_row": "loc.row", "source_col": "loc.col"}
+
+
+def _frame(records: list, schema: dict, document_id: str, named: dict | None = None,
+           computed: dict | None = None) -> pl.DataFrame:
+    """One frame of ``schema`` from ``records``: a column is ``document_id``, one of ``computed`` (a list), the
+    record's attribute ``named[column]`` or else the record's attribute of the column's name; ``amount_yuan`` and
+    ``amount_wan`` are the record's ``amount`` in 元 and 万元 (from its ``unit``)."""
+    if not records:
         return empty_frame(schema)
-    # Decimals go in as python Decimal objects: exact, no float on the way.  Built column by column with the final
-    # dtypes (what a frame of row dicts, cast column by column, came to, at less of polars' per-row cost)
-    return pl.DataFrame({c: [r.get(c) for r in rows] for c in schema}, schema=schema, strict=False)
+    named = named or {}
+    computed = computed or {}
+    n = len(records)
+    cols: dict[str, list] = {}
+    for c in schema:
+        if c in computed:
+            cols[c] = computed[c]
+        elif c == "document_id":
+            cols[c] = [document_id] * n
+        elif c == "amount_yuan":
+            cols[c] = [x.amount.yuan(x.unit) for x in records]
+        elif c == "amount_wan":
+            cols[c] = [x.amount.wan(x.unit) for x in records]
+        else:
+            cols[c] = list(map(attrgetter(named.get(c, c)), records))
+    # Decimals go in as python Decimal objects: exact, no float on the way, with the final dtypes
+    return F.build(cols, schema)
 
 
 def empty_frame(schema: dict) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from pipelines.lib import pdf_layer, pdf_tables
+from pipelines.lib import pdf_layer, pdf_tables, pdf_text_tables
 
 # The filings rule their tables with thin filled rectangles or lines; text-based strategies would
 # invent columns from the alignment of numbers, so only drawn edges count (pdfplumber's "lines"
@@ -63,6 +63,9 @@ class Page:
     height: float
     lines: list[Line]
     tables: list[PTable]
+    # figures printed in columns (a line of figures beside other text) that no table took: a table too short to
+    # align by its text (see pdf_text_tables); pdf_reader names them in a note
+    stray: int = 0
 
 
 def build_page(page: pdf_layer.PageLayer) -> Page:
@@ -98,19 +101,41 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
                 break  # inside a table but between cells: rules drawn over text; not narrative
         else:
             free.append(ch)
+    two_columns: Counter[int] = Counter()  # per table, its cells whose text stands in two columns
     for (ti, ci), cs in in_cell.items():
         cell = tables[ti].cells[ci]
-        grouped = cluster_lines(cs)
-        cell.text = join_lines([_line_text(line) for line in grouped])
-        inked = [v for v in ([c for c in line if c.text.strip()] for line in grouped) if v]
-        if inked:
-            cell.first_x0 = inked[0][0].x0
-            cell.first_w = _first_word_width(inked[0])
-            cell.last_x1 = max(c.x1 for c in inked[-1])
+        _fill(cell, cs)
+        if " " in cell.text and pdf_text_tables.undivided(cluster_lines(cs)):
+            two_columns[ti] += 1
+    # a cell or two is an overflowing label (西安: 出 2,022.39); a table of them misses the rules between columns
+    undivided = {ti for ti, n in two_columns.items() if n >= pdf_text_tables.SETTINGS["undivided_cells"]}
+    if undivided:  # rules missing between some columns: the table is read by its text, with the page's free text
+        boxes = [tables[ti].bbox for ti in undivided]
+        free += [ch for ch in chars if any(x0 - 1 <= (ch.x0 + ch.x1) / 2 <= x1 + 1 and top - 1 <= (ch.top + ch.bottom) / 2
+                                           <= bottom + 1 for x0, top, x1, bottom in boxes)]
+        tables = [t for ti, t in enumerate(tables) if ti not in undivided]
     tables = [t for t in tables if any(c.text for c in t.cells) or len(t.cells) > 2]
+    groups = cluster_lines(free)
+    texts = [_line_text(group) for group in groups]
+    stray = 0
+    if pdf_text_tables.may_hold_table(texts):  # columns of figures outside the ruled tables: read them by their text
+        tlines = pdf_text_tables.lines_of(groups, texts)
+        found, stray = pdf_text_tables.find(tlines)
+        for t in found:
+            table = PTable(page.number, t.bbox, [])
+            for x0, top, x1, bottom, _, cs in t.cells:
+                cell = PCell("", (x0, top, x1, bottom))
+                if cs:
+                    _fill(cell, cs)
+                table.cells.append(cell)
+            tables.append(table)
+        taken = {k for t in found for k in t.taken}
+        if taken:
+            keep = [i for i in range(len(groups)) if i not in taken]
+            groups, texts = [groups[i] for i in keep], [texts[i] for i in keep]
+            tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     lines = []
-    for group in cluster_lines(free):
-        text = _line_text(group)
+    for group, text in zip(groups, texts, strict=True):
         if not text:
             continue
         sizes = Counter(round(c.size, 1) for c in group if c.text.strip())
@@ -127,7 +152,18 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
                 page.height,
             )
         )
-    return Page(page.number, page.width, page.height, lines, tables)
+    return Page(page.number, page.width, page.height, lines, tables, stray)
+
+
+def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> None:
+    """A cell's text from its characters, and where its text sits."""
+    grouped = cluster_lines(cs)
+    cell.text = join_lines([_line_text(line) for line in grouped])
+    inked = [v for v in ([c for c in line if c.text.strip()] for line in grouped) if v]
+    if inked:
+        cell.first_x0 = inked[0][0].x0
+        cell.first_w = _first_word_width(inked[0])
+        cell.last_x1 = max(c.x1 for c in inked[-1])
 
 
 class _CellFinder:

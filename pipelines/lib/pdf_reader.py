@@ -108,7 +108,14 @@ def read_pdf(data: bytes) -> RawDocument:
         ) from exc
     finally:
         doc.close()
+    stray = [(page.number, page.stray) for page in pages if page.stray]
     raw = pdf_document.assemble(pages, len(layers))
+    if stray:
+        shown = ", ".join(f"{n} on p.{p}" for p, n in stray[:10]) + (" …" if len(stray) > 10 else "")
+        raw.notes.append(
+            f"{sum(n for _, n in stray)} figure(s) printed in rows outside any table yusuan could read ({shown}): the "
+            "page rules no table around them and they are too few to align into columns, so they are not in the "
+            "warehouse — check those pages against the PDF")
     if scrambled:
         shown = ", ".join(map(str, scrambled[:10])) + (" …" if len(scrambled) > 10 else "")
         raw.notes.append(

@@ -266,7 +266,7 @@ def table_cells_frame(filing: Filing, document_id: str) -> pl.DataFrame:
     cols.update(source_row=[c.row for c in cells], source_col=[c.col for c in cells],
                 row_span=[c.row_span for c in cells], col_span=[c.col_span for c in cells],
                 text=[c.text for c in cells], page=[c.page for c in cells], document_id=[document_id] * len(cells))
-    return pl.DataFrame({k: cols[k] for k in F.TABLE_CELLS}, schema=F.TABLE_CELLS)
+    return F.build(cols, F.TABLE_CELLS)
 
 
 def check_results_frame(results: list[CheckResult], document_id: str) -> pl.DataFrame:

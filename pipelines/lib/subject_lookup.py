@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
+from pipelines.lib.numbers import nfkc
 
 CSV_COLUMNS = ["classification", "code", "name", "parent", "level", "provenance", "source", "year"]
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十百零〇]+[)）、.．]\s*|^\d+[、.．]\s*|^[（(]\d+[)）]\s*")
@@ -29,7 +30,7 @@ _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十百零〇]+[)）�
 def normalized_name(text: str) -> str:
     """The name as compared: full-width forms folded (NFKC: ``（护）`` = ``(护)``), all whitespace removed, a leading
     ordinal (``一、``, ``（二）``) dropped.  Nothing else: two names that differ in a character are different."""
-    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    folded = "".join(nfkc(text).split())
     return _ORDINAL.sub("", folded)
 
 

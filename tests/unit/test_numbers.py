@@ -1,12 +1,14 @@
 """Printed amounts → exact decimals, whatever the county prints."""
 
+import random
+import unicodedata
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.lib.numbers import Amount, BadNumber, in_unit, parse_amount, stated_amounts
+from pipelines.lib.numbers import Amount, BadNumber, in_unit, nfkc, parse_amount, stated_amounts
 
 
 @pytest.mark.parametrize(
@@ -131,3 +133,23 @@ def test_minus_signs_make_the_same_amount_as_a_hyphen():
         assert (a.yuan("万元"), a.wan("万元"), a.decimals) == (Decimal("-123456700.00"), Decimal("-12345.670000"), 2)
     for text in ("-1234567元", "\u22121234567元", "△1234567元"):  # a unit in the cell: 元 in a 万元 table
         assert in_unit(parse_amount(text), "万元").wan("万元") == Decimal("-123.456700")
+
+
+def test_nfkc_is_unicodedata_nfkc_on_every_code_point():
+    differ = [cp for cp in range(0x110000) if not 0xD800 <= cp < 0xE000
+              and nfkc(chr(cp)) != unicodedata.normalize("NFKC", chr(cp))]
+    assert differ == []
+
+
+def test_nfkc_is_unicodedata_nfkc_where_characters_compose():
+    """Runs of bases, combining marks, Hangul jamo and syllables, full-width, circled and compatibility characters:
+    where composition across neighbours happens."""
+    pool = [chr(c) for r in ((0x20, 0x250), (0x300, 0x370), (0x1100, 0x1200), (0xAC00, 0xAC40), (0x3000, 0x3100),
+                             (0xFF00, 0xFFF0), (0x4E00, 0x4E40), (0xF900, 0xF920), (0x2460, 0x24A0), (0x1E00, 0x1F00))
+            for c in range(*r)]
+    pool += [chr(c) for c in (0x0CCA, 0x0CD5, 0x0B47, 0x0B3E, 0x0DD9, 0x0DCF, 0x1B05, 0x1B35, 0x2126, 0x212B, 0x0344,
+                              0x0F73, 0x0F75, 0x0F81)]
+    rng = random.Random(13)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 6))) for _ in range(30_000)]
+    texts.append("2026年部门预算收入合计１２，３４５．６７万元（比上年增加　１．２万元）")
+    assert [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)] == []

@@ -1,0 +1,396 @@
+"""Tables a PDF page prints without (enough) ruling lines, found by their text: the 三线表 (top and bottom rules and
+the header's underline), tables ruled across only, framed only, ruled between some columns only, or not ruled at all.
+
+``pdf_tables`` finds a table by its ruling lines; where a county's export draws too few of them, the page's text
+still stands in columns.  This module reads such a table the way pdfplumber's ``text`` strategy does, on the
+characters ``pdf_layer`` gives: a line of a page splits into *chunks* where a gap wider than a cell's padding opens;
+lines holding figures beside other chunks are the table's body; the columns are the x-ranges the body's chunks cover
+(an empty strip between them is a gutter), plus a column for each heading that stands over no figure (a column left
+blank in every row); the rows are the body's lines, a line continuing a label that filled its column joined to the
+row above; the header is the run of lines right above the body, each heading the chunks of one column set stacked
+down (a heading wrapped in its cell), its level by where it starts.
+
+Nothing of the ruled path changes: a page's ruled tables are read as before, and only the characters no ruled table
+holds are looked at here (or those of a ruled table whose cells hold two columns of figures, see
+:func:`undivided`).  The tolerances are data (:data:`SETTINGS`), the words that end a table's text (its title, its
+编制单位 / 单位 line, its notes) are ``layouts.TEXT_TABLE_*``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.lib import layouts, pdf_page
+from pipelines.lib.pdf_layer import Char
+
+# Tolerances, in ems of the text's size unless said.  A table's cells are padded (Word and LibreOffice: 0.19 cm a
+# side, about one em at 五号), so two cells' texts stand at least that far apart, while the words of one cell stand
+# closer: a space is a third of an em.
+SETTINGS = {
+    "chunk_gap": 0.9,  # a gap wider than this between two glyphs of a line separates two cells' texts
+    "gutter": 0.9,  # the least empty strip between two columns of the body
+    "min_body": 2,  # lines holding figures beside other text that make a table
+    "line_gap": 1.2,  # the most blank space between two lines of one table (rows follow each other)
+    "filled": 1.5,  # a label ending this near its column's right edge filled it: the next line may continue it
+    "max_header": 8,  # header lines above the body, at most (a heading wrapped over several lines counts each)
+    "wide": 0.6,  # of the table's width: a lone chunk wider than this below the body is running text, not a row
+    "undivided_cells": 2,  # ruled cells holding two columns of figures that make a table read by its text
+}
+
+_AMOUNT = re.compile(r"[.,]\d")  # a figure with decimals or thousands separators: an amount, not a code or a row number
+_NUMBER = re.compile(r"^[-−△+]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?%?$|^[(（]\d[\d,]*(?:\.\d+)?[)）]$")
+
+
+@dataclass(slots=True)
+class Chunk:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    chars: list[Char]
+    text: str = ""
+    number: bool = False
+
+
+# a number standing alone in a line's text (pdf_page._line_text writes a space into any gap beside a digit wider than a
+# third of an em): only such a line can be a row of figures
+_STANDALONE = re.compile(r"(?:^|\s)[-−△+(（]?\d[\d,]*(?:\.\d+)?%?[)）]?(?:\s|$)")
+
+
+class TLine:
+    """One visual line of a page, split into chunks when asked (most lines never are: only those with a number
+    standing alone, and the lines around them)."""
+
+    __slots__ = ("chars", "_chunks", "_box", "body")
+
+    def __init__(self, chars: list[Char], text: str | None = None) -> None:
+        self.chars = chars
+        self._chunks: list[Chunk] | None = None
+        self._box = (0.0, 0.0, 0.0)
+        self.body = False  # figures beside other text
+        if text is None or (" " in text and _STANDALONE.search(text)):
+            cks = self.chunks
+            self.body = len(cks) >= 2 and any(k.number for k in cks)
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        if self._chunks is None:
+            self._chunks = cks = chunks(self.chars)
+            if cks:
+                self._box = (min(k.top for k in cks), max(k.bottom for k in cks),
+                             max(c.size for k in cks for c in k.chars))
+            else:
+                self._box = (self.chars[0].top, self.chars[0].bottom, 0.0)
+        return self._chunks
+
+    @property
+    def top(self) -> float:
+        return self._box[0] if self._chunks is not None else (self.chunks, self._box[0])[1]
+
+    @property
+    def bottom(self) -> float:
+        return self._box[1] if self._chunks is not None else (self.chunks, self._box[1])[1]
+
+    @property
+    def size(self) -> float:
+        return self._box[2] if self._chunks is not None else (self.chunks, self._box[2])[1]
+
+
+@dataclass(slots=True)
+class TextTable:
+    """A table read by its text: its box, cells as (x0, top, x1, bottom, text, chars), and the lines it took."""
+
+    bbox: tuple[float, float, float, float]
+    cells: list[tuple[float, float, float, float, str, list[Char]]]
+    taken: set[int] = field(default_factory=set)  # indexes of the lines it took
+
+
+def chunks(chars: list[Char], gap: float = SETTINGS["chunk_gap"]) -> list[Chunk]:
+    """One visual line (characters sorted by x) split where a gap wider than ``gap`` ems opens."""
+    out: list[Chunk] = []
+    cur: list[Char] = []
+    prev = None
+    for ch in chars:
+        if not ch.text.strip():
+            continue
+        if prev is not None and ch.x0 - prev.x1 > gap * max(ch.size, prev.size, 1.0):
+            out.append(_chunk(cur))
+            cur = []
+        cur.append(ch)
+        prev = ch
+    if cur:
+        out.append(_chunk(cur))
+    return out
+
+
+def _chunk(cs: list[Char]) -> Chunk:
+    text = pdf_page._line_text(cs)
+    return Chunk(cs[0].x0, max(c.x1 for c in cs), min(c.top for c in cs), max(c.bottom for c in cs), cs, text,
+                 bool(_NUMBER.match(text)))
+
+
+def lines_of(groups: list[list[Char]], texts: list[str] | None = None) -> list[TLine]:
+    """The visual lines (characters sorted by x), with their text as ``pdf_page`` spells it when known (a line whose
+    text holds no number standing alone is split into chunks only if a table's scan reaches it)."""
+    if texts is None:
+        return [TLine(g) for g in groups]
+    return [TLine(g, t) for g, t in zip(groups, texts, strict=True)]
+
+
+def may_hold_table(texts: list[str]) -> bool:
+    """Whether any of a page's free lines (their text as ``pdf_page`` spells it) can be a row of figures: a digit
+    beside a gap.  ``pdf_page._line_text`` writes a space into every gap wider than a third of an em beside a digit,
+    so a line without both holds no row; most pages end here."""
+    return any(" " in t and any(ch.isdigit() for ch in t) for t in texts)
+
+
+def _stops(line: TLine) -> bool:
+    """A line that is no part of a table's text: its title, its 编制单位 / 单位 line, a note under it."""
+    text = "".join(k.text for k in line.chunks)
+    return bool(layouts.TEXT_TABLE_STOP.search(text)) or bool(layouts.TEXT_TABLE_META.search(text))
+
+
+def find(lines: list[TLine]) -> tuple[list[TextTable], int]:
+    """The tables the lines of a page (sorted top-down) print by their text alone, and how many figures the page
+    prints in rows (two or more figures a line, each a cell of its own) that none of them took."""
+    s = SETTINGS
+    out: list[TextTable] = []
+    used: set[int] = set()
+    prose: set[int] = set()
+    i = 0
+    n = len(lines)
+    while i < n:
+        if i in used or not lines[i].body:
+            i += 1
+            continue
+        # the body: from this line down while the rows follow one another
+        last = i
+        j = i + 1
+        while j < n and j not in used:
+            ln, prev = lines[j], lines[j - 1]
+            if not ln.chunks or _stops(ln) or ln.top - prev.bottom > s["line_gap"] * max(ln.size, prev.size, 1.0):
+                break
+            if ln.body:
+                last = j
+            j += 1
+        body = [k for k in range(i, last + 1) if lines[k].chunks]
+        if sum(lines[k].body for k in body) < s["min_body"] and not _one_row(lines, i, s):
+            i = last + 1
+            continue
+        cols = _columns([k for b in body for k in lines[b].chunks], s["gutter"] * lines[i].size)
+        if not _figure_column(cols, [lines[b] for b in body]):
+            # running text: justified lines open gaps around their numbers, but their words cover the whole width
+            # (one column), and no column holds figures alone
+            prose.update(range(i, last + 1))
+            i = last + 1
+            continue
+        # lines right below the last with figures: rows without figures (a label, blank amounts) while they keep to
+        # the columns; running text (one chunk across most of the table) ends it
+        width = cols[-1][1] - cols[0][0]
+        k = last + 1
+        while k < j and all(c.x1 - c.x0 <= s["wide"] * width for c in lines[k].chunks):
+            body.append(k)
+            k += 1
+        # the header: the lines right above, up to the title or the 单位 line
+        head: list[int] = []
+        h = i - 1
+        while h >= 0 and h not in used and len(head) < s["max_header"]:
+            ln, below = lines[h], lines[head[0] if head else i]
+            if not ln.chunks or ln.body or _stops(ln):
+                break
+            if below.top - ln.bottom > s["line_gap"] * max(ln.size, below.size, 1.0):
+                break
+            head.insert(0, h)
+            h -= 1
+        table = _build([lines[k] for k in head], [lines[k] for k in body], cols, s)
+        table.taken = {*head, *body}
+        used |= table.taken
+        out.append(table)
+        i = max(body) + 1
+    # amounts printed as a row (two or more, each a cell of its own) that no table took; shares (a chart's legend:
+    # 0.70% 3.34%) are no amounts
+    stray = 0
+    for i, ln in enumerate(lines):
+        if ln.body and i not in used and i not in prose:
+            amounts = sum(k.number and not k.text.endswith("%") for k in ln.chunks)
+            stray += amounts if amounts >= 2 else 0
+    return out, stray
+
+
+def _figure_column(cols: list[list[float]], body: list[TLine]) -> bool:
+    """Whether the body stands in two columns or more, one of them holding nothing but figures."""
+    if len(cols) < 2:
+        return False
+    has_text = [False] * len(cols)
+    has_number = [False] * len(cols)
+    for ln in body:
+        for k in ln.chunks:
+            span = _span(cols, k.x0, k.x1)
+            if span is None:
+                continue
+            for c in range(span[0], span[1] + 1):
+                if k.number:
+                    has_number[c] = True
+                else:
+                    has_text[c] = True
+    return any(n and not t for n, t in zip(has_number, has_text, strict=True))
+
+
+def _one_row(lines: list[TLine], i: int, s: dict) -> bool:
+    """A table of one row (a 三公 table: its figures under its header): two figures or more, right under a line
+    that is no title, 单位 line or note."""
+    above = lines[i - 1] if i > 0 else None
+    return (sum(k.number for k in lines[i].chunks) >= 2 and above is not None and bool(above.chunks)
+            and not _stops(above) and lines[i].top - above.bottom <= s["line_gap"] * max(lines[i].size, 1.0))
+
+
+def _columns(cks: list[Chunk], gutter: float) -> list[list[float]]:
+    """The x-ranges the chunks cover, merged where less than ``gutter`` apart."""
+    cols: list[list[float]] = []
+    for k in sorted(cks, key=lambda k: k.x0):
+        if cols and k.x0 <= cols[-1][1] + gutter:
+            cols[-1][1] = max(cols[-1][1], k.x1)
+        else:
+            cols.append([k.x0, k.x1])
+    return cols
+
+
+def _span(cols: list[list[float]], x0: float, x1: float) -> tuple[int, int] | None:
+    """(first, last) column a chunk overlaps, or None."""
+    hit = [c for c, (a, b) in enumerate(cols) if x0 < b and x1 > a]
+    return (hit[0], hit[-1]) if hit else None
+
+
+def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dict) -> TextTable:
+    size = max((ln.size for ln in body), default=10.0)
+    # a column for each heading over no figure (a column blank in every row)
+    extra = [k for ln in head for k in ln.chunks if _span(cols, k.x0, k.x1) is None]
+    if extra:
+        cols = sorted(cols + _columns(extra, s["gutter"] * size))
+    n = len(cols)
+    xs = [cols[0][0] - 1.0] + [(cols[c][1] + cols[c + 1][0]) / 2 for c in range(n - 1)] + [cols[-1][1] + 1.0]
+
+    # header cells: a heading that filled its column set, and the chunk right under it in the same columns, are one
+    # heading wrapped in its cell
+    spans = [(_span(cols, k.x0, k.x1) or (0, 0), k) for ln in head for k in ln.chunks]
+    right: dict[tuple[int, int], float] = {}
+    for span, k in spans + [(_span(cols, k.x0, k.x1), k) for ln in body for k in ln.chunks]:
+        if span is not None and k.x1 > right.get(span, -1e9):
+            right[span] = k.x1
+    heads: list[list] = []  # [c0, c1, top, bottom, texts, chars, x1 of the last line]
+    for (c0, c1), k in spans:
+        for hd in reversed(heads):
+            if (hd[0], hd[1]) == (c0, c1) and k.top - hd[3] <= 0.6 * size and \
+                    hd[6] >= right[(c0, c1)] - s["filled"] * size:
+                hd[3] = k.bottom
+                hd[4].append(k.text)
+                hd[5].extend(k.chars)
+                hd[6] = k.x1
+                break
+        else:
+            heads.append([c0, c1, k.top, k.bottom, [k.text], list(k.chars), k.x1])
+    # header rows: the levels at which headings start
+    levels: list[float] = []
+    for hd in sorted(heads, key=lambda hd: hd[2]):
+        if not levels or hd[2] - levels[-1] > 0.6 * size:
+            levels.append(hd[2])
+
+    # body rows: each line with its figures a row; a line of labels only continues the row above where each of its
+    # labels sits under one that filled its column (and opens no item: 三、… （一）… 1. …)
+    rows: list[list[TLine]] = []
+    right = [max((k.x1 for ln in body for k in ln.chunks if _span(cols, k.x0, k.x1) == (c, c)), default=b)
+             for c, (_, b) in enumerate(cols)]
+    for ln in body:
+        if rows and not ln.body and _continues(ln, rows[-1][-1], cols, right, s):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+
+    top = min([ln.top for ln in head] + [rows[0][0].top])
+    bottom = rows[-1][-1].bottom
+    # row lines: each header level starts one, each body row another; a boundary halfway between
+    starts = [levels[0] if levels else rows[0][0].top] + levels[1:] + [r[0].top for r in rows]
+    ends = []
+    for a in range(len(starts) - 1):
+        prev_bottom = max((ln.bottom for ln in head if ln.top < starts[a + 1] - 0.1), default=starts[a])
+        if a >= len(levels):  # between body rows
+            prev_bottom = rows[a - len(levels)][-1].bottom
+        ends.append((prev_bottom + starts[a + 1]) / 2 if prev_bottom < starts[a + 1] else starts[a + 1])
+    ys = [top - 1.0, *ends, bottom + 1.0]
+
+    cells: list[tuple] = []
+    n_head = len(levels)
+    # header: each heading from its level down to the level where its columns get another heading
+    covered: set[tuple[int, int]] = set()
+    for c0, c1, htop, _, texts, chars, _ in heads:
+        r0 = max(lv for lv in range(n_head) if levels[lv] <= htop + 0.6 * size)
+        r1 = n_head
+        for c0b, c1b, top_b, *_ in heads:
+            if c0b <= c1 and c1b >= c0 and top_b > htop + 0.6 * size:
+                r = max(lv for lv in range(n_head) if levels[lv] <= top_b + 0.6 * size)
+                if r > r0:
+                    r1 = min(r1, r)
+        if any((r, c) in covered for r in range(r0, r1) for c in range(c0, c1 + 1)):
+            continue  # two headings in one place: the first keeps it (never seen in the layouts built)
+        covered |= {(r, c) for r in range(r0, r1) for c in range(c0, c1 + 1)}
+        cells.append((xs[c0], ys[r0], xs[c1 + 1], ys[r1], pdf_page.join_lines(texts), chars))
+    # body: each chunk in the column(s) it overlaps; chunks of one column joined
+    for r, row in enumerate(rows, start=n_head):
+        by_span: dict[tuple[int, int], list] = {}
+        for ln in row:
+            for k in ln.chunks:
+                span = _span(cols, k.x0, k.x1) or _nearest(cols, k)
+                got = by_span.setdefault(span, [[], []])
+                got[0].append(k.text)
+                got[1].extend(k.chars)
+        for (c0, c1), (texts, chars) in by_span.items():
+            if any((r, c) in covered for c in range(c0, c1 + 1)):
+                continue
+            covered |= {(r, c) for c in range(c0, c1 + 1)}
+            cells.append((xs[c0], ys[r], xs[c1 + 1], ys[r + 1], pdf_page.join_lines(texts), chars))
+    # blank cells where nothing stands, so the grid is whole, as a ruled table's is
+    for r in range(len(ys) - 1):
+        for c in range(n):
+            if (r, c) not in covered:
+                cells.append((xs[c], ys[r], xs[c + 1], ys[r + 1], "", []))
+    cells.sort(key=lambda c: (c[1], c[0]))
+    return TextTable((xs[0], ys[0], xs[-1], ys[-1]), cells)
+
+
+def _nearest(cols: list[list[float]], k: Chunk) -> tuple[int, int]:
+    mid = (k.x0 + k.x1) / 2
+    c = min(range(len(cols)), key=lambda c: abs((cols[c][0] + cols[c][1]) / 2 - mid))
+    return c, c
+
+
+def _continues(ln: TLine, above: TLine, cols: list[list[float]], right: list[float], s: dict) -> bool:
+    """Whether a line of labels only is the rest of the labels of the line above, wrapped in their cells."""
+    for k in ln.chunks:
+        span = _span(cols, k.x0, k.x1)
+        if span is None or span[0] != span[1] or layouts.TEXT_TABLE_ITEM.match(k.text):
+            return False
+        c = span[0]
+        if not any(_span(cols, a.x0, a.x1) == span and a.x1 >= right[c] - s["filled"] * max(a.chars[-1].size, 1.0)
+                   for a in above.chunks):
+            return False
+    return True
+
+
+def undivided(groups: list[list[Char]]) -> bool:
+    """Whether a ruled cell's text (its visual lines) stands in two columns: two figures on one line, or an amount
+    (with its decimals or thousands separators) beside a label — the rules between some of the table's columns are
+    missing, so its cells are no columns.  A code beside its name (``201 一般公共服务支出``) is one cell's text."""
+    for ln in lines_of(groups):
+        figures = [k for k in ln.chunks if k.number]
+        if len(figures) >= 2:
+            return True
+        # a label of one glyph is the end of a neighbour's label run over into this cell (西安's Excel export: 出
+        # 2,022.39), not a column of its own
+        if figures and any(_AMOUNT.search(k.text) for k in figures) and any(
+                not k.number and len(k.text) >= 2 for k in ln.chunks):
+            return True
+    return False
+
+
+__all__ = ["SETTINGS", "TextTable", "chunks", "find", "lines_of", "may_hold_table", "undivided"]

@@ -1,0 +1,175 @@
+"""Filings whose tables are ruled the ways county exports rule them, built as a government export builds them: a
+``.docx`` (the tables of ``tests/variants/filings.py``, figures typed there once) with per-cell borders, printed to
+PDF by LibreOffice headless.
+
+A *family* says which borders a cell draws (:data:`FAMILIES`): every rule (``full``, the control), the 三线表 (the
+table's top and bottom rules and the header's underline), horizontal rules only, the outer frame only, the rules
+between some columns missing (every second one), or no rule at all (columns aligned by their text).
+
+The PDFs are made once per test session into a cache directory keyed by the .docx bytes, so a second run in the
+same tree reuses them; a missing LibreOffice fails under ``CI=true`` and skips elsewhere (``scripts/test.sh``
+installs it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from tests.docx_builder import C, build_docx, p
+from tests.variants import filings as F
+
+PAGE = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" ' \
+       'w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>'
+TEXT_WIDTH = 11906 - 2 * 1134  # twips
+STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体"/>'
+    '<w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:rPrDefault></w:docDefaults>'
+    '<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>'
+    '<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/>'
+    '<w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr>'
+    '<w:rPr><w:b/><w:sz w:val="30"/></w:rPr></w:style>'
+    '<w:style w:type="table" w:styleId="TableNormal" w:default="1"><w:name w:val="Normal Table"/></w:style>'
+    '</w:styles>'
+)
+
+
+def _sides(family: str, r: int, n_head: int, n_rows: int, c0: int, c1: int, n_cols: int) -> set[str]:
+    """The borders a cell in rows ``r`` (of ``n_rows``, the first ``n_head`` the header) and grid columns
+    ``c0``–``c1`` draws, in ``family``."""
+    last = r == n_rows - 1
+    if family == "full":
+        return {"top", "bottom", "left", "right"}
+    if family == "three_line":  # 三线表: the table's top and bottom, and the header's underline
+        return {s for s, on in (("top", r == 0), ("bottom", last or r == n_head - 1)) if on}
+    if family == "h_rules":
+        return {"top", "bottom"}
+    if family == "frame":
+        return {s for s, on in (("top", r == 0), ("bottom", last), ("left", c0 == 0), ("right", c1 == n_cols)) if on}
+    if family == "some_v":  # every rule across; between columns only every second one (and the frame)
+        out = {"top", "bottom"}
+        if c0 == 0 or c0 % 2 == 0:
+            out.add("left")
+        if c1 == n_cols or c1 % 2 == 0:
+            out.add("right")
+        return out
+    if family == "none":
+        return set()
+    raise ValueError(family)
+
+
+_AMOUNT = re.compile(r"^-?[\d,]+\.\d+$")
+FAMILIES = ("full", "three_line", "h_rules", "frame", "some_v", "none")
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def table_xml(table: F.Table, family: str) -> str:
+    """One ``<w:tbl>``: the header rows (cells may span and merge down) and body rows, every cell's borders written
+    out (``w:tcBorders``; the table itself draws none), columns as wide as their longest text allows."""
+    rows = [*table.header, *table.body]
+    cells = [[c if isinstance(c, C) else C(c) for c in r] for r in rows]
+    n_cols = max(sum(c.span for c in r) for r in cells)
+    need = [4] * n_cols
+    for r in cells[len(table.header):]:  # the body sets the widths; a longer heading wraps, as in the exports
+        k = 0
+        for c in r:
+            if c.span == 1:
+                need[k] = max(need[k], _width(c.text))
+            k += c.span
+    scale = min(1.0, TEXT_WIDTH / sum(n * 125 + 320 for n in need))
+    widths = [int((n * 125 + 320) * scale) for n in need]
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           '<w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
+           '<w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders></w:tblPr>',
+           "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+    for r, row in enumerate(cells):
+        out.append("<w:tr>")
+        k = 0
+        for c in row:
+            sides = _sides(family, r, len(table.header), len(cells), k, k + c.span, n_cols)
+            borders = "".join(
+                f'<w:{s} w:val="single" w:sz="6" w:space="0" w:color="000000"/>' if s in sides
+                else f'<w:{s} w:val="nil"/>' for s in ("top", "left", "bottom", "right"))
+            pr = f'<w:tcW w:w="{sum(widths[k:k + c.span])}" w:type="dxa"/>'
+            if c.span > 1:
+                pr += f'<w:gridSpan w:val="{c.span}"/>'
+            if c.vmerge:
+                pr += '<w:vMerge w:val="restart"/>' if c.vmerge == "restart" else "<w:vMerge/>"
+            pr += f"<w:tcBorders>{borders}</w:tcBorders>"
+            # amounts stand right-aligned, as the exports print them
+            jc = '<w:pPr><w:jc w:val="right"/></w:pPr>' if _AMOUNT.match(c.text) and r >= len(table.header) else ""
+            text = escape(c.text)
+            out.append(f'<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{jc}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+                       "</w:tc>")
+            k += c.span
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def docx(tables: list[F.Table], style: F.Style, family: str) -> bytes:
+    """A filing: its cover line, then per table its title, 编制部门 and 单位 lines, the grid ruled by ``family``, the
+    notes under it."""
+    blocks = [p(style.cover())]
+    for t in tables:
+        blocks.append(p(t.title, heading=True))
+        blocks += [p(f"{style.dept_label}{style.dept}"), p(f"{style.unit_label}{style.unit}")]
+        blocks.append(table_xml(t, family))
+        blocks += [p(b) for b in t.below]
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{''.join(blocks)}{PAGE}</w:body></w:document>"
+    )
+    return build_docx([], document=xml, styles=STYLES)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def render(docs: dict[str, bytes], cache: Path) -> dict[str, Path]:
+    """Each ``name → .docx bytes`` printed to ``cache/<hash>/<name>.pdf`` by one LibreOffice run (the ones already
+    there are reused)."""
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("soffice not found: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
+    out: dict[str, Path] = {}
+    todo: list[Path] = []
+    src = cache / "docx"
+    src.mkdir(parents=True, exist_ok=True)
+    for name, data in docs.items():
+        folder = cache / hashlib.sha256(data).hexdigest()[:16]
+        pdf = folder / f"{name}.pdf"
+        out[name] = pdf
+        if not pdf.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            d = src / f"{name}.docx"
+            d.write_bytes(data)
+            todo.append(d)
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="yusuan_lo_") as profile:
+            subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                            "--outdir", str(src), *map(str, todo)], check=True, capture_output=True, timeout=600)
+        for d in todo:
+            made = src / f"{d.stem}.pdf"
+            if not made.exists():
+                raise RuntimeError(f"LibreOffice wrote no PDF for {d.name}")
+            target = out[d.stem]
+            made.replace(target)
+    return out
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("YUSUAN_PDF_LAYOUT_CACHE", Path(tempfile.gettempdir()) / "yusuan_pdf_layouts"))

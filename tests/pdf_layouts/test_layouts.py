@@ -1,0 +1,95 @@
+"""PDF filings whose tables are ruled the ways county exports rule them — every rule (the control), the 三线表, rules
+across only, the outer frame only, every second rule between columns missing, no rule at all — each built as a
+government export is built (a .docx with those cell borders, printed by LibreOffice; ``build.py``), ingested with
+``yusuan ingest``'s own function into one real DuckDB warehouse, and compared with the figures typed once in
+``tests/variants/filings.py``: every fact, every printed amount read, no finding.
+
+And a page that prints a row of figures yusuan cannot align into a table (no rule, no header above it) ends as a
+named finding, not a silent drop.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from pipelines.lib.ingest import ingest
+from tests.pdf_layouts import build as B
+from tests.variants import filings as F
+from tests.variants.warehouse import Warehouse
+
+D = Decimal
+KINDS = ["summary", "income", "expenditure", "basic_expenditure", "three_public"]
+
+
+def tables(s: F.Style) -> list[F.Table]:
+    return [F.summary("部门收支总表", s), F.income("部门收入总表", s), F.expenditure("部门支出总表", s),
+            F.basic("一般公共预算基本支出表", s), F.three_public("一般公共预算“三公”经费支出表", s)]
+
+
+# A 三公 table printed with no rule and no header: its one row of figures stands under the 单位 line, so nothing
+# tells which figure is which.
+LOOSE_ROW = F.Table("一般公共预算“三公”经费支出表", [], [["12.00", "", "2.00", "10.00", "6.00", "4.00"]])
+STEMS = "甲乙丙丁戊己庚辛"
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory) -> Warehouse:
+    if B.soffice() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+    docs = {}
+    for i, family in enumerate(B.FAMILIES):
+        s = F.Style(dept=f"魏县版式{STEMS[i]}测试局")
+        docs[family] = B.docx(tables(s), s, family)
+    s = F.Style(dept=f"魏县版式{STEMS[len(B.FAMILIES)]}测试局")
+    docs["loose_row"] = B.docx([F.summary("部门收支总表", s), LOOSE_ROW], s, "none")
+    pdfs = B.render(docs, B.cache_dir())
+    tmp = tmp_path_factory.mktemp("pdf_layouts")
+    paths = []
+    for name, pdf in pdfs.items():  # the file name is what the warehouse knows a filing by
+        path = tmp / f"{name}.pdf"
+        path.write_bytes(pdf.read_bytes())
+        paths.append(path)
+    db = tmp / "w.duckdb"
+    summary = ingest(paths, db, county="魏县", echo=lambda _: None, jobs=1)
+    assert summary.files == len(paths)
+    con = duckdb.connect(str(db), read_only=True)
+    docs = {r[0].removesuffix(".pdf"): r[1:] for r in con.execute(
+        "select file_name, document_id, status, department_name, year, doc_type, scope, unit from core.documents")
+        .fetchall()}
+    return Warehouse(con, docs)
+
+
+@pytest.mark.parametrize("family", B.FAMILIES)
+def test_family_reads_every_fact(wh, family):
+    _, status, dept, year, doc_type, _, _ = wh.doc(family)
+    assert (status, dept, year, doc_type) == ("loaded", f"魏县版式{STEMS[B.FAMILIES.index(family)]}测试局", F.YEAR,
+                                              "budget")
+    assert [wh.kind(family, t)[0] for t in range(5)] == KINDS
+    assert wh.summary(family, 0) == F.expect_summary(False)
+    assert wh.lines(family, 1) == F.expect_function(F.INCOME)
+    assert wh.lines(family, 2) == F.expect_function(F.EXPENDITURE)
+    assert wh.lines(family, 3) == F.BASIC_LINES
+    assert wh.three_public(family, 4) == {(k, "budget", v) for k, v in F.THREE.items() if v}
+
+
+@pytest.mark.parametrize("family", B.FAMILIES)
+def test_family_every_printed_amount_read(wh, family):
+    # typed: the amounts each table prints (收支总表 7, 收入总表 8 rows × 2, 支出总表 19, 基本支出 13, 三公 5)
+    assert [wh.coverage(family, t) for t in range(5)] == [(7, 7), (16, 16), (19, 19), (13, 13), (5, 5)]
+    assert [f for f in wh.findings(family) if f[0] != "info"] == []
+
+
+def test_row_no_table_takes_is_a_named_finding(wh):
+    _, status, *_ = wh.doc("loose_row")
+    assert status == "loaded"
+    assert wh.summary("loose_row", 0) == F.expect_summary(False)  # the readable table still loads
+    [(severity, check, _, location, message)] = [f for f in wh.findings("loose_row") if f[1] == "content_readable"]
+    assert (severity, location) == ("warning", "document")
+    assert message.startswith("5 figure(s) printed in rows outside any table yusuan could read (5 on p.")
+    assert "not in the warehouse" in message

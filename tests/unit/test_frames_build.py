@@ -1,0 +1,43 @@
+"""frames.build gives exactly the frame ``pl.DataFrame(columns, schema=schema, strict=False)`` gives, edge cases
+included (values arrow cannot hold at the column's scale fall back to polars' own column)."""
+
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from pipelines.lib import frames as F
+
+SCHEMA = {"document_id": pl.String, "n": pl.Int32, "yuan": pl.Decimal(18, 2), "wan": pl.Decimal(18, 6),
+          "ok": pl.Boolean}
+
+CASES = {
+    "amounts": [Decimal("1308312.60"), Decimal("-2.00"), None, Decimal("0"), Decimal("5")],
+    "more decimals than the scale": [Decimal("1.234"), Decimal("2.00"), None, None, None],
+    "not decimals": [1, 2.5, None, None, Decimal("3.10")],
+    "all null": [None] * 5,
+    "negative zero and large": [Decimal("-0.00"), Decimal("9999999999999999.99"), None, None, Decimal("0.01")],
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_build_equals_polars(name):
+    yuan = CASES[name]
+    cols = {"document_id": ["d"] * 5, "n": [1, None, 3, 4, 5], "yuan": yuan,
+            "wan": [None if v is None or not isinstance(v, Decimal) else v / 10000 for v in yuan],
+            "ok": [True, False, None, True, True]}
+    try:
+        want = pl.DataFrame(cols, schema=SCHEMA, strict=False)
+    except Exception as err:  # whatever polars refuses, build refuses too
+        with pytest.raises(type(err)):
+            F.build(cols, SCHEMA)
+        return
+    got = F.build(cols, SCHEMA)
+    assert got.schema == want.schema
+    assert got.rows() == want.rows()
+
+
+def test_build_keeps_cents_exact():
+    got = F.build({"document_id": ["d"], "n": [1], "yuan": [Decimal("2041.42")], "wan": [Decimal("0.204142")],
+                   "ok": [None]}, SCHEMA)
+    assert got["yuan"].to_list() == [Decimal("2041.42")] and got["wan"].to_list() == [Decimal("0.204142")]
