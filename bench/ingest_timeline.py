@@ -1,6 +1,6 @@
 """Where the wall time of one `yusuan ingest` goes, process by process: who works, who waits, and for what.
 
-    .venv/bin/python bench/ingest_timeline.py [--n 280] [--jobs N] [--events]
+    .venv/bin/python bench/ingest_timeline.py [--n 280] [--jobs N] [--events] [--code DIR]
 
 Builds N filings (bench/corpus.py), then runs the real `yusuan ingest` (a subprocess, its default ``--jobs`` unless
 given) with a ``sitecustomize`` on its PYTHONPATH that times, in the parent and in every worker, the stages of the
@@ -9,7 +9,8 @@ alone, a group loaded (``loading.load_group``), the SQL models (``model_runs.ref
 seconds at exit.  Prints per process its span, CPU seconds, the wall seconds in each stage and the rest (waiting,
 or starting), then the wall time a free machine would need: on a shared one the wall clock stretches with the load,
 so the busy CPU of the longest process (and the serial tail after the last worker) is the figure to compare.
-``--events`` prints every timed call.
+``--events`` prints every timed call; ``--code DIR`` runs the code of another checkout (e.g. a ``git worktree`` of
+an earlier revision) for before/after.
 """
 
 from __future__ import annotations
@@ -127,6 +128,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=280)
     ap.add_argument("--jobs", type=int)
     ap.add_argument("--events", action="store_true", help="print every timed call")
+    ap.add_argument("--code", type=Path, help="run the yusuan of this checkout instead")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="yusuan-timeline-") as tmp:
         tmp = Path(tmp)
@@ -134,13 +136,14 @@ def main() -> int:
         (tmp / "site").mkdir()
         (tmp / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE)
         out = tmp / "timeline.txt"
-        env = {**os.environ, "PYTHONPATH": str(tmp / "site"), "YUSUAN_TIMELINE": str(out)}
-        cmd = [str(Path(sys.executable).parent / "yusuan"), "ingest", str(tmp / "inbox"), "--db", str(tmp / "t.duckdb")]
+        path = [str(tmp / "site")] + ([str(args.code.resolve())] if args.code else [])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path), "YUSUAN_TIMELINE": str(out)}
+        cmd = [sys.executable, "-m", "pipelines.cli", "ingest", str(tmp / "inbox"), "--db", str(tmp / "t.duckdb")]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
         print(f"{args.n} filings, {len(os.sched_getaffinity(0))} core(s), load average {os.getloadavg()[0]:.1f}")
         start = time.perf_counter()
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, cwd=args.code or ROOT)
         print(f"yusuan ingest: {time.perf_counter() - start:.2f} s wall, exit {done.returncode}\n")
         time.sleep(1.5)  # the workers' exit lines (they exit while the models build)
         summarize(out, args.events)
