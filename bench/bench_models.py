@@ -17,9 +17,19 @@ lines a filing), written in bulk (this bench times the models, not the loader). 
 A tenth of the filings get a 决算 beside their budget (outturn 90 %), so ``budget_execution`` has work.
 
 4. the ingest's model build (``model_runs.refresh``) after a batch touching two departments (one filing
-   republished, one new year): the full build against the incremental one, with and without the data tests.
+   republished, one new year): the full build against the incremental one, with and without the data tests;
+   then the data tests alone after that incremental build: one query per test over the whole tables (the runner
+   before), all in one query over the whole tables (a full build's), and in one query with the incremental
+   models' tests over the changed departments' rows (an incremental build's) — the same verdicts.
 
 Then the same on the shipped samples' warehouse (a small batch) to give the per-ingest overhead.
+
+    .venv/bin/python bench/bench_models.py --model-step 9 --model-step 280   # the model step of an ingest, alone
+
+5. the model step of ``yusuan ingest`` (``model_runs.refresh``, a full build with the data tests) on the warehouse
+   of the 9 samples or of an N-filing corpus (bench/corpus.py): the runner now (one transaction, the tests in one
+   query) against the runner step by step (each model its own transaction, each test its own query: the runner
+   before), in CPU seconds, the better of three runs each.
 """
 
 from __future__ import annotations
@@ -311,6 +321,7 @@ def incremental(db: Path) -> None:
                   from staging.{table} s join _batch b on s.document_id = b.old_id""")
         q(f"update core.documents set status = 'superseded' where document_id = '{a}'")
 
+    spent: dict[bool, tuple[float, float]] = {}
     for tests in (False, True):
         build(force=True, tests=tests)  # the state before the batch
         q("checkpoint")
@@ -319,9 +330,15 @@ def incremental(db: Path) -> None:
         q("commit")
         inc_cpu, inc_wall, report = build(tests=tests)
         full_cpu, full_wall, _ = build(force=True, tests=tests)
+        spent[tests] = (full_cpu, inc_cpu)
         print(f"[bench] the ingest's model build after a batch touching {report['departments']} departments "
               f"({'with' if tests else 'without'} the data tests): full {full_cpu:.2f} CPU s ({full_wall:.2f}s wall)"
               f" -> {report['mode']} {inc_cpu:.2f} CPU s ({inc_wall:.2f}s wall), {full_cpu / inc_cpu:.0f}x less")
+        if tests:
+            (full_t, inc_t), (full_m, inc_m) = spent[True], spent[False]
+            print(f"[bench]   the data tests inside those builds (with − without): full {full_t - full_m:.2f} CPU s, "
+                  f"incremental {inc_t - inc_m:.2f} CPU s")
+            data_tests(con)
         # undo the batch for the next round
         q("begin")
         q("delete from core.documents where document_id in (select new_id from _batch)")
@@ -332,21 +349,104 @@ def incremental(db: Path) -> None:
     con.close()
 
 
+def data_tests(con) -> None:
+    """The data tests alone, on the warehouse as the batch left it (the changed departments as the last
+    incremental build found them): per test over whole tables, in one query whole, in one query scoped."""
+    from pipelines.lib import model_runs
+
+    the_plan = model_runs.plan(transform.database_path(con))
+    model_runs.changed_departments(con, the_plan)
+    tests = [s for s in the_plan["steps"] if s["type"] == "test"]
+    scoped = sum("incremental_sql" in s for s in tests)
+
+    def each() -> list[int]:
+        return [con.execute(f"select count(*) from ({s['sql']}) t").fetchall()[0][0] for s in tests]
+
+    def at_once(incremental: bool) -> list[int]:
+        if incremental:  # the rows an incremental build wrote, which its scoped tests read (here from the tables:
+            # an upper bound — the build keeps them as it writes them)
+            for step in the_plan["steps"]:
+                if step["type"] == "model" and "incremental_sql" in step:
+                    con.execute(f"create or replace temp table {model_runs._rows_written(step['name'])} as "
+                                f"select * from {step['name']} where department_key in "
+                                f"(select department_key from temp.main.{model_runs.CHANGED})").fetchall()
+        rows = dict(con.execute("\nunion all\n".join(
+            f"select {i}, count(*) from ({model_runs._test_sql(s, incremental)}) t{i}"
+            for i, s in enumerate(tests))).fetchall())
+        return [rows[i] for i in range(len(tests))]
+
+    timings = {}
+    for label, fn in (("one query per test, whole tables", each), ("one query, whole tables", lambda: at_once(False)),
+                      ("one query, changed departments only", lambda: at_once(True))):
+        best = (float("inf"), float("inf"))
+        for _ in range(2):
+            cpu, wall = time.process_time(), time.perf_counter()
+            verdicts = fn()
+            best = min(best, (time.process_time() - cpu, time.perf_counter() - wall))
+        timings[label] = (best, verdicts)
+    base = timings["one query per test, whole tables"]
+    for label, ((cpu, wall), verdicts) in timings.items():
+        same = "same verdicts" if [v > 0 for v in verdicts] == [v > 0 for v in base[1]] else "VERDICTS DIFFER"
+        print(f"[bench]   {len(tests)} data tests ({scoped} of them scoped when incremental), {label:<38} "
+              f"{cpu:5.2f} CPU s ({wall:.2f}s wall), {base[0][0] / cpu:4.1f}x less than per test whole; {same}")
+
+
+def model_step(n: int, tmp: Path) -> None:
+    """5.: the ingest's model step on a warehouse of ``n`` filings, the runner at once vs step by step."""
+    from corpus import make_corpus
+
+    from pipelines.lib import model_runs
+    from pipelines.lib.ingest import ingest
+
+    folder = ROOT / "data" / "samples" if n == 9 else tmp / f"corpus-{n}"
+    if n != 9:
+        make_corpus(folder, n)
+    db = tmp / f"step-{n}" / "warehouse.duckdb"
+    s = ingest([folder], db, echo=lambda _line: None, jobs=1)
+    con = warehouse.connect(db)
+    at_once = model_runs.run
+    best: dict[str, float] = {}
+    try:
+        for _ in range(3):
+            for label, runner in (("step by step", model_runs._run_steps), ("at once", at_once)):
+                model_runs.run = runner
+                cpu = time.process_time()
+                model_runs.refresh(con, force=True, tests=True)
+                best[label] = min(best.get(label, float("inf")), time.process_time() - cpu)
+    finally:
+        model_runs.run = at_once
+    lines = con.execute("select count(*) from staging.budget_lines").fetchall()[0][0]
+    con.close()
+    print(f"[model step] {n} filings ({lines:,} budget lines, {s.loaded} loaded): step by step {best['step by step']:.2f} CPU s -> at once {best['at once']:.2f} CPU s "
+          f"({best['step by step'] / best['at once']:.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_000_000, help="budget lines (default 2M)")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--model-step", type=int, action="append", metavar="N",
+                        help="only the model step of an ingest of N filings (9: the samples), repeatable")
+    parser.add_argument("--incremental-only", action="store_true",
+                        help="only the incremental build and the data tests (4.), not the marts or dbt")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="yusuan-bench-models-"))
     os.environ.setdefault("YUSUAN_DBT_ARTIFACTS", str(tmp / "dbt"))
     try:
+        if args.model_step:
+            for n in args.model_step:
+                model_step(n, tmp)
+            return
         db = tmp / "warehouse.duckdb"
         con = warehouse.connect(db)
         warehouse.apply_ddl(con)
         load_s, n = timed(lambda: bulk_load(con, args.rows, args.years))
         con.close()
         print(f"bench warehouse: {n:,} budget lines, written in bulk in {load_s:.1f}s")
+        if args.incremental_only:
+            incremental(db)
+            return
         compare(db, "bench")
         incremental(db)
 

@@ -18,8 +18,11 @@ when nothing the models read has changed since their last successful build.
    failures raise :class:`~pipelines.lib.transform.ModelBuildFailed` naming each node;
 3. **incrementally** where it can (:func:`changed_departments`): when the last build was this runner's and a
    batch touched at most a third of the departments, the incremental models (macro ``only_changed_departments``)
-   delete and insert only those departments' rows; the others are built whole, every test runs
-   (``tests/sql/test_incremental_models.py``: the same rows as a full build, the runner's and dbt's).
+   delete and insert only those departments' rows; the others are built whole.  Their data tests read only the
+   rows the build wrote where that gives the whole table's verdict (:func:`_scoped_test`); every other test
+   reads the whole table (``tests/sql/test_incremental_models.py``: the same rows and verdicts as a full build);
+4. in **one transaction with the tests in one query** (:func:`run`), falling back to one step at a time, with
+   ``dbt build``'s skipping and messages, when anything fails.
 
 dbt stays the one definition of the models and tests (the plan is its compiled output); Dagster's assets,
 ``yusuan docs`` and the SQL tests run dbt itself (``tests/sql/test_model_runs.py`` checks that both
@@ -43,7 +46,7 @@ import duckdb
 from pipelines.lib import settings, transform
 from pipelines.lib.transform import BuildResult, ModelBuildFailed, NodeResult
 
-PLAN_FORMAT = 4  # bump when the plan's layout changes (cached plans of another format are compiled again)
+PLAN_FORMAT = 5  # bump when the plan's layout changes (cached plans of another format are compiled again)
 RECORD = "core.model_build"
 STATE = "core.model_build_documents"  # what each filing was at the last build (incremental builds diff it)
 INCREMENTAL_VAR = "yusuan_incremental"  # dbt var: compile the incremental models' department filters
@@ -53,6 +56,13 @@ DOCUMENTS_MODEL = "dw.dim_document"  # where a filing's department_key is define
 _FILTER = re.compile(r"/\*<changed departments>\*/.*?/\*</changed departments>\*/", re.S)
 # an incremental build is worth it while a batch touches at most this share of the departments
 INCREMENTAL_SHARE = 1 / 3
+# the generic tests whose verdict on an incremental model is the same over the changed departments' rows as over
+# the whole table, given that the other rows are untouched since the last build (which tested them): a test of
+# each row on its own, or of a row against a dim rebuilt whole.  A uniqueness test is one only when its key holds
+# department_key or document_id (two rows sharing it belong to one department); any other test sees the whole.
+ROW_TESTS = ("not_null", "accepted_values", "relationships")
+KEY_TESTS = ("unique", "unique_combination")
+DEPARTMENT_COLUMNS = {"department_key", "document_id"}
 
 
 # The database name the plan is compiled for, whatever the warehouse is called: dbt-duckdb writes the file's
@@ -75,7 +85,14 @@ def plan(warehouse: str | Path) -> dict[str, Any]:
             return _named(cached, warehouse)
     except (OSError, ValueError):
         pass
-    made = _compile(path.parent / f"{PLAN_DATABASE}.duckdb")
+    # compiled against a database file of this process's own (dbt-duckdb opens it, and holds its lock, while it
+    # compiles): two processes compiling at once each get theirs, named as the plan needs
+    scratch = path.parent / f"compile-{os.getpid()}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        made = _compile(scratch / f"{PLAN_DATABASE}.duckdb")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"plan-{os.getpid()}.json")
     tmp.write_text(json.dumps(made, ensure_ascii=False), encoding="utf-8")
@@ -128,10 +145,15 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
         for uid in [u for u in pending if set(nodes[u].depends_on.nodes) <= done]:
             pending.remove(uid)
             node = nodes[uid]
-            steps.append({"id": uid, "type": "test", "name": node.name, "sql": compiled[uid],
-                          "parents": list(node.depends_on.nodes),
-                          "severity": str(node.config.severity).lower()})
+            step = {"id": uid, "type": "test", "name": node.name, "sql": compiled[uid],
+                    "parents": list(node.depends_on.nodes), "severity": str(node.config.severity).lower()}
+            scoped = _scoped_test(node, compiled[uid], nodes, incremental_models)
+            if scoped is not None:
+                step["incremental_sql"] = scoped
+            steps.append(step)
 
+    # a model with filters is incremental: its rows of the changed departments are deleted and inserted again
+    incremental_models = {uid for uid in models if _FILTER.search(compiled[uid])}
     ready_tests()
     read_by_incremental: set[str] = set()
     for uid in order:
@@ -158,13 +180,106 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
             "incremental_sources": sorted(read_by_incremental - {"core.documents"})}
 
 
+def _scoped_test(node: Any, sql: str, nodes: Any, incremental_models: set[str]) -> str | None:
+    """A data test's SQL over only the changed departments' rows of the incremental model it tests, where that
+    gives the verdict the whole table would (:data:`ROW_TESTS`, :data:`KEY_TESTS` with a department's key); None
+    where the test must see the whole table (a model built whole, a global key, a test of another kind)."""
+    meta = getattr(node, "test_metadata", None)
+    model = getattr(node, "attached_node", None)
+    if meta is None or model not in incremental_models:
+        return None
+    if meta.name in KEY_TESTS:
+        key = meta.kwargs.get("columns") or [meta.kwargs.get("column_name")]
+        if not DEPARTMENT_COLUMNS & set(key):
+            return None
+    elif meta.name not in ROW_TESTS:
+        return None
+    relation = nodes[model].relation_name
+    if not relation or sql.count(relation) != 1:  # the tested model read once (a relationship's parent is a dim)
+        return None
+    return sql.replace(relation, f"temp.main.{_rows_written(transform._node_name(nodes[model]))}")
+
+
+def _rows_written(model: str) -> str:
+    """The temp table of the rows an incremental build wrote into ``model`` (schema.table): every row it holds
+    of the changed departments, which the model's scoped tests read (:func:`_replace_changed`)."""
+    return "yusuan_changed__" + model.replace(".", "__")
+
+
 def run(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool = True,
         incremental: bool = False) -> BuildResult:
     """Run the plan on ``con``'s warehouse: every model, and its tests when ``tests``; dbt build's semantics.
 
     ``incremental``: the incremental models replace only the rows of the departments in temp table
-    ``yusuan_changed_departments`` (:func:`changed_departments`), in one transaction each; the others are built
-    whole.  The tests always run over the whole tables."""
+    ``yusuan_changed_departments`` (:func:`changed_departments`); the others are built whole.  Their tests that
+    can (:func:`_scoped_test`) then see only those departments' rows; every other test sees the whole table.
+
+    The build is first tried as one transaction: every model, then every test in one query (a ``union all`` of
+    their counts).  When all models build and no error-severity test fails — nearly always — it commits, and
+    the warehouse moves from the last build's models to this one's at once.  Otherwise it is rolled back and
+    the plan is run again step by step (:func:`_run_steps`), which stops what a failure stops as ``dbt build``
+    does and names each failure."""
+    try:
+        try:
+            result = _run_at_once(con, the_plan, tests=tests, incremental=incremental)
+        except duckdb.Error as err:
+            if isinstance(err, duckdb.InterruptException | duckdb.IOException | duckdb.FatalException):
+                raise
+            result = None
+        return result if result is not None else _run_steps(con, the_plan, tests=tests, incremental=incremental)
+    finally:
+        if incremental:
+            for step in the_plan["steps"]:
+                if step["type"] == "model" and "incremental_sql" in step:
+                    con.execute(f"drop table if exists temp.main.{_rows_written(step['name'])}").fetchall()
+
+
+def _test_sql(step: dict[str, Any], incremental: bool) -> str:
+    return step["incremental_sql"] if incremental and "incremental_sql" in step else step["sql"]
+
+
+def _run_at_once(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool,
+                 incremental: bool) -> BuildResult | None:
+    """Every model and test in one transaction, the tests in one query; None (rolled back) on any failure."""
+    out = [NodeResult(uid, "seed", name, "success") for uid, name in the_plan["seed_ids"].items()]
+    checks = [step for step in the_plan["steps"] if step["type"] == "test"] if tests else []
+    con.begin()
+    try:
+        for step in the_plan["steps"]:
+            if step["type"] == "model":
+                if incremental and "incremental_sql" in step:
+                    _replace_changed(con, step["name"], step["incremental_sql"], transaction=False)
+                else:
+                    con.execute(f"create or replace table {step['name']} as {step['sql']}").fetchall()
+        failures: dict[int, int] = {}
+        if checks:
+            failures = dict(con.execute("\nunion all\n".join(
+                f"select {i} as test, count(*) as failures from ({_test_sql(step, incremental)}) dbt_internal_test"
+                for i, step in enumerate(checks))).fetchall())
+        if any(failures[i] and step["severity"] != "warn" for i, step in enumerate(checks)):
+            con.rollback()
+            return None
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    by_id: dict[str, NodeResult] = {}
+    for i, step in enumerate(checks):
+        n = failures[i]
+        by_id[step["id"]] = NodeResult(step["id"], "test", step["name"], "pass" if n == 0 else "warn",
+                                       message=None if n == 0 else f"Got {n} results, configured to fail if != 0",
+                                       failures=n)
+    for step in the_plan["steps"]:  # in the plan's order, as the step-by-step run reports them
+        if step["type"] == "model":
+            out.append(NodeResult(step["id"], "model", step["name"], "success"))
+        elif step["id"] in by_id:
+            out.append(by_id[step["id"]])
+    return BuildResult(tuple(out))
+
+
+def _run_steps(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool = True,
+               incremental: bool = False) -> BuildResult:
+    """The plan one step at a time, each model in its own transaction; dbt build's semantics on failure."""
     state: dict[str, str] = {}  # model id -> broken (failed or skipped) | tested_bad (an error test failed)
     # the seeds (the national subject classes) are loaded from their csv by apply_ddl, before any build
     out = [NodeResult(uid, "seed", name, "success") for uid, name in the_plan["seed_ids"].items()]
@@ -192,8 +307,8 @@ def run(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool
                 out.append(NodeResult(uid, "test", name, "skipped"))
                 continue
             try:
-                failures = int(con.execute(f"select count(*) from ({step['sql']}) dbt_internal_test")
-                               .fetchall()[0][0])
+                failures = int(con.execute(f"select count(*) from ({_test_sql(step, incremental)}) "
+                                           "dbt_internal_test").fetchall()[0][0])
             except duckdb.Error as err:
                 if isinstance(err, duckdb.InterruptException | duckdb.IOException | duckdb.FatalException):
                     raise
@@ -210,16 +325,23 @@ def run(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, tests: bool
     return BuildResult(tuple(out))
 
 
-def _replace_changed(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    """The rows of the changed departments deleted and inserted again, all or nothing."""
-    con.begin()
+def _replace_changed(con: duckdb.DuckDBPyConnection, name: str, sql: str, *, transaction: bool = True) -> None:
+    """The rows of the changed departments deleted and inserted again, all or nothing (in a transaction of its
+    own, or with ``transaction=False`` in the caller's).  The rows inserted — all the model now holds of those
+    departments — are kept in a temp table (:func:`_rows_written`) for the model's scoped tests."""
+    if transaction:
+        con.begin()
     try:
+        written = f"temp.main.{_rows_written(name)}"
+        con.execute(f"create or replace temp table {_rows_written(name)} as {sql}").fetchall()
         con.execute(f"delete from {name} where department_key in (select department_key from temp.main.{CHANGED})"
                     ).fetchall()
-        con.execute(f"insert into {name} {sql}").fetchall()
-        con.commit()
+        con.execute(f"insert into {name} select * from {written}").fetchall()
+        if transaction:
+            con.commit()
     except BaseException:
-        con.rollback()
+        if transaction:
+            con.rollback()
         raise
 
 
@@ -228,10 +350,10 @@ def _state_now(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any]) -> None
     read of it — its row in the documents model (status, year, department key, …) and its row count in every
     source they read (the loader appends a filing's rows or deletes them; it never edits one in place)."""
     documents = next(s["sql"] for s in the_plan["steps"] if s["type"] == "model" and s["name"] == DOCUMENTS_MODEL)
-    counted = [t for t in the_plan["incremental_sources"]
-               if con.execute("select count(*) from information_schema.columns where table_catalog = "
-                              "current_database() and table_schema = ? and table_name = ? and column_name = "
-                              "'document_id'", t.split(".")).fetchall()[0][0]]
+    with_id = {f"{schema}.{table}" for schema, table in con.execute(
+        "select schema_name, table_name from duckdb_columns() where database_name = current_database() "
+        "and column_name = 'document_id'").fetchall()}
+    counted = [t for t in the_plan["incremental_sources"] if t in with_id]
     joins = "".join(f"\nleft join (select document_id, count(*) as n from {t} group by document_id) as c{i} "
                     "using (document_id)" for i, t in enumerate(counted))
     counts = "".join(f", c{i}.n" for i in range(len(counted)))
@@ -266,26 +388,27 @@ def fingerprint(con: duckdb.DuckDBPyConnection, sources: list[str]) -> str:
     of ``core.department_aliases`` (a name found to be another department's is corrected there, in place),
     and the row count of every other source.  The loader only appends to, or deletes a filing's rows from,
     the other sources, and every such write changes its filing's ``core.documents`` row or a count."""
-    parts = []
-    for table in sources:
-        schema, name = table.split(".")
-        if table in ("core.documents", "core.department_aliases"):
-            cols = [c for c, t in con.execute(
-                "select column_name, data_type from information_schema.columns where table_catalog = "
-                "current_database() and table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, name]).fetchall() if not t.startswith("TIMESTAMP")]
-            row = con.execute(f"select count(*), coalesce(bit_xor(hash({', '.join(cols)})), 0) "
-                              f"from {table}").fetchall()[0]
-        else:
-            row = con.execute(f"select count(*) from {table}").fetchall()[0]
-        parts.append(f"{table}:{row[0]}:{row[1] if len(row) > 1 else ''}")
+    hashed = [t for t in sources if t in ("core.documents", "core.department_aliases")]
+    cols: dict[str, list[str]] = {t: [] for t in hashed}
+    for schema, name, column, data_type in con.execute(
+            "select schema_name, table_name, column_name, data_type from duckdb_columns() where database_name = "
+            "current_database() and (schema_name || '.' || table_name) in (select unnest(?)) order by column_index",
+            [hashed]).fetchall():
+        if not data_type.startswith("TIMESTAMP"):
+            cols[f"{schema}.{name}"].append(column)
+    # one query for every count and hash (a query each cost ~1 ms of planning)
+    figures = [f"(select count(*) from {t})" for t in sources] + [
+        f"(select coalesce(bit_xor(hash({', '.join(cols[t])})), 0) from {t})" for t in hashed]
+    row = con.execute(f"select {', '.join(figures)}").fetchall()[0]
+    hashes = dict(zip(hashed, row[len(sources):], strict=True))
+    parts = [f"{table}:{n}:{hashes.get(table, '')}" for table, n in zip(sources, row, strict=False)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _exists(con: duckdb.DuckDBPyConnection, names: list[str]) -> bool:
     present = {f"{s}.{t}" for s, t in con.execute(
-        "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = current_database()").fetchall()}
+        "select schema_name, table_name from duckdb_tables() where database_name = current_database() union all "
+        "select schema_name, view_name from duckdb_views() where database_name = current_database()").fetchall()}
     return set(names) <= present
 
 

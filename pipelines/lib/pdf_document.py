@@ -294,10 +294,43 @@ def _continuations(pages: list[Page]) -> list[tuple[PTable, PTable]]:
             continue  # a note or the next title follows it on its page: the table ended there
         if any(ln.top < t.bbox[1] for ln in page.lines if not _is_page_number(ln)):
             continue  # the table here has a title or text of its own
-        if abs(t.bbox[0] - prev.bbox[0]) > _CONTINUATION_TOL or abs(t.bbox[2] - prev.bbox[2]) > _CONTINUATION_TOL:
+        if prev.by_text and t.by_text:
+            if not _align_text_part(prev, t):
+                continue
+        elif abs(t.bbox[0] - prev.bbox[0]) > _CONTINUATION_TOL or abs(t.bbox[2] - prev.bbox[2]) > _CONTINUATION_TOL:
             continue
         out.append((prev, t))
     return out
+
+
+def _align_text_part(prev: PTable, t: PTable) -> bool:
+    """Put the next page's part of a table read by its text on its first part's columns, when each of its columns
+    lies within one of those, in order (a part's columns are where its own text stands: its gutters, and the columns
+    it leaves blank, differ from the first part's).  Blank cells fill the columns the part leaves out."""
+    if len(t.xs) < 2 or len(prev.xs) < 2:
+        return False
+    where = []
+    for k in range(len(t.xs) - 1):
+        mid = (t.xs[k] + t.xs[k + 1]) / 2
+        j = bisect.bisect_right(prev.xs, mid) - 1
+        if not 0 <= j < len(prev.xs) - 1 or (where and j <= where[-1]):
+            return False
+        where.append(j)
+    col = {round(x, 3): k for k, x in enumerate(t.xs)}
+    ys = sorted({round(y, 3) for c in t.cells for y in (c.bbox[1], c.bbox[3])})
+    taken: set[tuple[float, int]] = set()
+    for c in t.cells:
+        x0, top, x1, bottom = c.bbox
+        j0, j1 = where[col[round(x0, 3)]], where[col[round(x1, 3)] - 1]
+        c.bbox = (prev.xs[j0], top, prev.xs[j1 + 1], bottom)
+        taken |= {(round(top, 3), j) for j in range(j0, j1 + 1)}
+    for top, bottom in zip(ys, ys[1:], strict=False):
+        t.cells += [PCell("", (prev.xs[j], top, prev.xs[j + 1], bottom)) for j in range(len(prev.xs) - 1)
+                    if (top, j) not in taken]
+    t.cells.sort(key=lambda c: (c.bbox[1], c.bbox[0]))
+    t.bbox = (prev.xs[0], t.bbox[1], prev.xs[-1], t.bbox[3])
+    t.xs = list(prev.xs)
+    return True
 
 
 def _subset(small: list[float], big: list[float]) -> bool:

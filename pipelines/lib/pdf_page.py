@@ -54,6 +54,7 @@ class PTable:
     cells: list[PCell]
     xs: list[float] = field(default_factory=list)
     ys: list[float] = field(default_factory=list)
+    by_text: bool = False  # read by its text (pdf_text_tables), not by ruling lines
 
 
 @dataclass(slots=True)
@@ -122,7 +123,7 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
         tlines = pdf_text_tables.lines_of(groups, texts)
         found, stray = pdf_text_tables.find(tlines)
         for t in found:
-            table = PTable(page.number, t.bbox, [])
+            table = PTable(page.number, t.bbox, [], by_text=True)
             for x0, top, x1, bottom, _, cs in t.cells:
                 cell = PCell("", (x0, top, x1, bottom))
                 if cs:

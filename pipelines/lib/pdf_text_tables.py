@@ -272,24 +272,28 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     xs = [cols[0][0] - 1.0] + [(cols[c][1] + cols[c + 1][0]) / 2 for c in range(n - 1)] + [cols[-1][1] + 1.0]
 
     # header cells: a heading that filled its column set, and the chunk right under it in the same columns, are one
-    # heading wrapped in its cell
-    spans = [(_span(cols, k.x0, k.x1) or (0, 0), k) for ln in head for k in ln.chunks]
+    # heading wrapped in its cell — unless the heading stands over columns its own line leaves blank and the next line
+    # fills (本年收入 over 小计 | 财政拨款收入 | …, printed left in its merged cell): it is their parent
+    spans = [(_span(cols, k.x0, k.x1) or (0, 0), k, h) for h, ln in enumerate(head) for k in ln.chunks]
     right: dict[tuple[int, int], float] = {}
-    for span, k in spans + [(_span(cols, k.x0, k.x1), k) for ln in body for k in ln.chunks]:
+    for span, k in [(sp, k) for sp, k, _ in spans] + [(_span(cols, k.x0, k.x1), k) for ln in body for k in ln.chunks]:
         if span is not None and k.x1 > right.get(span, -1e9):
             right[span] = k.x1
-    heads: list[list] = []  # [c0, c1, top, bottom, texts, chars, x1 of the last line]
-    for (c0, c1), k in spans:
+    occupied: list[set[int]] = [set() for _ in head]
+    for (c0, c1), _, h in spans:
+        occupied[h].update(range(c0, c1 + 1))
+    heads: list[list] = []  # [c0, c1, top, bottom, texts, chars, x1 of the last line, its header line]
+    for (c0, c1), k, h in spans:
         for hd in reversed(heads):
             if (hd[0], hd[1]) == (c0, c1) and k.top - hd[3] <= 0.6 * size and \
-                    hd[6] >= right[(c0, c1)] - s["filled"] * size:
+                    hd[6] >= right[(c0, c1)] - s["filled"] * size and not _parent(hd[1], occupied[hd[7]], occupied[h]):
                 hd[3] = k.bottom
                 hd[4].append(k.text)
                 hd[5].extend(k.chars)
-                hd[6] = k.x1
+                hd[6], hd[7] = k.x1, h
                 break
         else:
-            heads.append([c0, c1, k.top, k.bottom, [k.text], list(k.chars), k.x1])
+            heads.append([c0, c1, k.top, k.bottom, [k.text], list(k.chars), k.x1, h])
     # header rows: the levels at which headings start
     levels: list[float] = []
     for hd in sorted(heads, key=lambda hd: hd[2]):
@@ -309,21 +313,21 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
 
     top = min([ln.top for ln in head] + [rows[0][0].top])
     bottom = rows[-1][-1].bottom
-    # row lines: each header level starts one, each body row another; a boundary halfway between
-    starts = [levels[0] if levels else rows[0][0].top] + levels[1:] + [r[0].top for r in rows]
+    # row lines: each header level starts a row, each body row another; a boundary halfway between one's last line
+    # and the next one's first
+    starts = levels + [r[0].top for r in rows]
+    every = [*head, *body]
     ends = []
-    for a in range(len(starts) - 1):
-        prev_bottom = max((ln.bottom for ln in head if ln.top < starts[a + 1] - 0.1), default=starts[a])
-        if a >= len(levels):  # between body rows
-            prev_bottom = rows[a - len(levels)][-1].bottom
-        ends.append((prev_bottom + starts[a + 1]) / 2 if prev_bottom < starts[a + 1] else starts[a + 1])
+    for a in range(1, len(starts)):
+        prev_bottom = max((ln.bottom for ln in every if ln.top < starts[a] - 0.1), default=starts[a])
+        ends.append((prev_bottom + starts[a]) / 2 if prev_bottom < starts[a] else starts[a])
     ys = [top - 1.0, *ends, bottom + 1.0]
 
     cells: list[tuple] = []
     n_head = len(levels)
     # header: each heading from its level down to the level where its columns get another heading
     covered: set[tuple[int, int]] = set()
-    for c0, c1, htop, _, texts, chars, _ in heads:
+    for c0, c1, htop, _, texts, chars, *_ in heads:
         r0 = max(lv for lv in range(n_head) if levels[lv] <= htop + 0.6 * size)
         r1 = n_head
         for c0b, c1b, top_b, *_ in heads:
@@ -356,6 +360,16 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
                 cells.append((xs[c], ys[r], xs[c + 1], ys[r + 1], "", []))
     cells.sort(key=lambda c: (c[1], c[0]))
     return TextTable((xs[0], ys[0], xs[-1], ys[-1]), cells)
+
+
+def _parent(c1: int, line: set[int], below: set[int]) -> bool:
+    """Whether a heading ending at column ``c1`` is followed, on its line, by blank columns the line below fills."""
+    k = c1 + 1
+    while k not in line and k <= max(below, default=-1):
+        if k in below:
+            return True
+        k += 1
+    return False
 
 
 def _nearest(cols: list[list[float]], k: Chunk) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from tests.variants import filings as F
 PAGE = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" ' \
        'w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>'
 TEXT_WIDTH = 11906 - 2 * 1134  # twips
+LANDSCAPE_WIDTH = 16838 - 2 * 1134
 STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -74,7 +75,7 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def table_xml(table: F.Table, family: str) -> str:
+def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH) -> str:
     """One ``<w:tbl>``: the header rows (cells may span and merge down) and body rows, every cell's borders written
     out (``w:tcBorders``; the table itself draws none), columns as wide as their longest text allows."""
     rows = [*table.header, *table.body]
@@ -87,7 +88,7 @@ def table_xml(table: F.Table, family: str) -> str:
             if c.span == 1:
                 need[k] = max(need[k], _width(c.text))
             k += c.span
-    scale = min(1.0, TEXT_WIDTH / sum(n * 125 + 320 for n in need))
+    scale = min(1.0, text_width / sum(n * 125 + 320 for n in need))
     widths = [int((n * 125 + 320) * scale) for n in need]
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
            '<w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
@@ -118,19 +119,22 @@ def table_xml(table: F.Table, family: str) -> str:
     return "".join(out)
 
 
-def docx(tables: list[F.Table], style: F.Style, family: str) -> bytes:
-    """A filing: its cover line, then per table its title, 编制部门 and 单位 lines, the grid ruled by ``family``, the
-    notes under it."""
-    blocks = [p(style.cover())]
+def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | None = None, lines: bool = True,
+         landscape: bool = False) -> bytes:
+    """A filing: its cover line, then per table its title, 编制部门 and 单位 lines (``lines``; else the table carries
+    them in a metadata row), the grid ruled by ``family``, the notes under it; on A4, upright or ``landscape``."""
+    blocks = [p(cover or style.cover())]
     for t in tables:
         blocks.append(p(t.title, heading=True))
-        blocks += [p(f"{style.dept_label}{style.dept}"), p(f"{style.unit_label}{style.unit}")]
-        blocks.append(table_xml(t, family))
+        if lines:
+            blocks += [p(f"{style.dept_label}{style.dept}"), p(f"{style.unit_label}{style.unit}")]
+        blocks.append(table_xml(t, family, LANDSCAPE_WIDTH if landscape else TEXT_WIDTH))
         blocks += [p(b) for b in t.below]
+    page = PAGE.replace('w:w="11906" w:h="16838"', 'w:w="16838" w:h="11906" w:orient="landscape"') if landscape else PAGE
     xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        f"<w:body>{''.join(blocks)}{PAGE}</w:body></w:document>"
+        f"<w:body>{''.join(blocks)}{page}</w:body></w:document>"
     )
     return build_docx([], document=xml, styles=STYLES)
 

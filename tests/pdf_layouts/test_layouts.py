@@ -4,6 +4,11 @@ government export is built (a .docx with those cell borders, printed by LibreOff
 ``yusuan ingest``'s own function into one real DuckDB warehouse, and compared with the figures typed once in
 ``tests/variants/filings.py``: every fact, every printed amount read, no finding.
 
+The seed's own 收支总表 (序号 column, 栏次 row, 31 classes) and 收入总表 (twelve columns, headings wrapped in narrow
+cells, 本年收入 printed left over its eight sources) under the Hebei metadata row, on landscape pages, both run over a
+page break: in the 三线表, with rules across only and with no rule, the parts join and every figure typed from the
+seed comes out.
+
 And a page that prints a row of figures yusuan cannot align into a table (no rule, no header above it) ends as a
 named finding, not a silent drop.
 """
@@ -18,6 +23,7 @@ import pytest
 
 from pipelines.lib.ingest import ingest
 from tests.pdf_layouts import build as B
+from tests.pdf_layouts import seed as S
 from tests.variants import filings as F
 from tests.variants.warehouse import Warehouse
 
@@ -34,6 +40,7 @@ def tables(s: F.Style) -> list[F.Table]:
 # tells which figure is which.
 LOOSE_ROW = F.Table("一般公共预算“三公”经费支出表", [], [["12.00", "", "2.00", "10.00", "6.00", "4.00"]])
 STEMS = "甲乙丙丁戊己庚辛"
+SEED_YEARS = {"full": 2023, "three_line": 2022, "h_rules": 2021, "none": 2020}
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +55,9 @@ def wh(tmp_path_factory) -> Warehouse:
         docs[family] = B.docx(tables(s), s, family)
     s = F.Style(dept=f"魏县版式{STEMS[len(B.FAMILIES)]}测试局")
     docs["loose_row"] = B.docx([F.summary("部门收支总表", s), LOOSE_ROW], s, "none")
+    for family, year in SEED_YEARS.items():  # one year each: the seed's department files one filing a year
+        docs[f"seed_{family}"] = B.docx([S.summary(year), S.income(year)], F.Style(dept=S.DEPT), family,
+                                        cover=f"{S.DEPT}{year}年部门预算", lines=False, landscape=True)
     pdfs = B.render(docs, B.cache_dir())
     tmp = tmp_path_factory.mktemp("pdf_layouts")
     paths = []
@@ -93,3 +103,17 @@ def test_row_no_table_takes_is_a_named_finding(wh):
     assert (severity, location) == ("warning", "document")
     assert message.startswith("5 figure(s) printed in rows outside any table yusuan could read (5 on p.")
     assert "not in the warehouse" in message
+
+
+@pytest.mark.parametrize("family", list(SEED_YEARS))
+def test_seed_tables_over_a_page_break(wh, family):
+    file = f"seed_{family}"
+    _, status, dept, year, doc_type, _, unit = wh.doc(file)
+    assert (status, dept, year, doc_type, unit) == ("loaded", S.DEPT, SEED_YEARS[family], "budget", "万元")
+    # the 收支总表 runs over two pages (physical tables 0 and 1, one table to classify); the 收入总表 is the third
+    assert wh.summary(file, 0) | wh.summary(file, 1) == S.EXPECT_SUMMARY
+    assert wh.kind(file, 2)[0] == "income"
+    assert wh.lines(file, 2) | wh.lines(file, 3) == S.EXPECT_INCOME  # its second page: physical table 3
+    # typed: 收支总表 8 amounts (2041.42 ×5, 1974.41, 49.89, 17.12); 收入总表 17 rows × 3
+    assert [wh.coverage(file, t) for t in (0, 2)] == [(8, 8), (51, 51)]
+    assert [f for f in wh.findings(file) if f[0] != "info"] == []

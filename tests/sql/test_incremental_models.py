@@ -1,7 +1,9 @@
 """The ingest's incremental model build (pipelines.lib.model_runs): after a batch that touches a few departments,
 only their rows of the incremental models are rebuilt, and every model then holds exactly what a full build —
 the runner's and ``dbt build``'s — makes of the same filings: a filing superseded by a later one, a 决算 meeting
-its budget, a department whose year moves to another department (its own disappears)."""
+its budget, a department whose year moves to another department (its own disappears).  Their data tests read
+only the rows the build wrote where that gives the whole table's verdict: a broken row of a changed department
+fails them, and on a clean warehouse they agree with a full build's."""
 
 from __future__ import annotations
 
@@ -139,3 +141,89 @@ def test_ingest_full_refresh_builds_every_model_whole(tmp_path):
         assert count(con, "marts.budget_lines") > 0
     finally:
         con.close()
+
+
+def _build_result(con, *, force: bool = False):
+    """model_runs.build as refresh calls it: (result, departments rebuilt or None for a full build)."""
+    the_plan = model_runs.plan(transform.database_path(con))
+    return model_runs.build(con, the_plan, model_runs.fingerprint(con, the_plan["sources"]), tests=True,
+                            force=force, last=model_runs.last_build(con))
+
+
+def _verdicts(result) -> dict[str, str]:
+    return {n.unique_id: n.status for n in result.tests}
+
+
+def test_which_data_tests_an_incremental_build_scopes_to_the_changed_departments(con):
+    """A test of each row on its own (not_null, accepted_values, relationships to a dim) or of a key that holds
+    department_key / document_id reads the changed departments' rows of an incremental model; a key across
+    departments, a model built whole (dims, rankings, county sums) and the sources' tests read the whole table."""
+    tests = {s["name"]: s for s in model_runs.plan(transform.database_path(con))["steps"] if s["type"] == "test"}
+    scoped = {name for name, step in tests.items() if "incremental_sql" in step}
+    assert {"unique_combination_yoy_change_department_key__doc_type__scope__basis__table_kind__subject_code__"
+            "measure__year", "relationships_fct_budget_line_subject_key__subject_key__ref_dim_subject_",
+            "not_null_fct_budget_line_document_id"} <= scoped
+    assert any(n.startswith("accepted_values_budget_lines_measure") for n in scoped)
+    whole = [n for n in tests if n.startswith(("unique_combination_three_public_by_county",
+                                               "unique_combination_department_ranking", "unique_dim_",
+                                               "relationships_department_ranking", "unique_combination_restatements",
+                                               "source_"))]
+    assert len(whole) >= 6 and not scoped & set(whole)
+    for name in scoped:  # the tested model is read once, from the rows the build wrote
+        assert tests[name]["incremental_sql"].count("temp.main.yusuan_changed__") == 1
+
+
+def test_an_incremental_build_tests_the_rows_it_wrote_and_agrees_with_a_full_build(con):
+    for code, name in DEPARTMENTS:
+        warehouse.load_document(con, *_filing(code, name, 2022))
+    result, changed = _build_result(con)
+    assert changed is None and not result.failed  # the first build: full, every test whole
+
+    # a clean batch: the incremental tests pass, as the full build's tests do on the same warehouse
+    warehouse.load_document(con, *_filing("201", DEPARTMENTS[0][1], 2023))
+    incremental, changed = _build_result(con)
+    assert changed == 1 and not incremental.failed and len(incremental.tests) > 150
+    full, changed = _build_result(con, force=True)
+    assert changed is None and _verdicts(full) == _verdicts(incremental)
+    assert set(_verdicts(full).values()) == {"pass"}
+
+    # a broken batch: 202's 2023 budget with one line loaded twice and a 三公 category outside the vocabulary —
+    # the incremental build (one department) catches both, and counts only the broken rows
+    warehouse.load_document(con, *_filing("202", DEPARTMENTS[1][1], 2023))
+    broken = doc_id("202-2023-v1")
+    con.execute("insert into staging.budget_lines select * from staging.budget_lines "
+                f"where document_id = '{broken}' and subject_code = '201' and measure = 'total' limit 1")
+    con.execute(f"update staging.three_public set category = 'sangong' where document_id = '{broken}' "
+                "and category = 'reception'")
+    before = count(con, "marts.budget_lines")
+    result, changed = _build_result(con)
+    assert changed == 1
+    failed = {n.name: n.failures for n in result.failed}
+    assert failed["unique_combination_fct_budget_line_document_id__table_kind__subject_code__measure__basis__"
+                  "source_table__source_row"] == 1
+    assert [n for name, n in failed.items() if name.startswith("accepted_values_fct_three_public_category")] == [
+        count(con, "staging.three_public", f"document_id = '{broken}' and category = 'sangong'")]
+    # dbt's semantics: the marts downstream of the failed tests keep what the last build made
+    assert count(con, "marts.budget_lines") == before
+    assert count(con, "core.model_build_documents", f"document_id = '{broken}'") == 0  # not recorded: built again
+    full, _ = _build_result(con, force=True)
+    assert {n.name for n in full.failed} == set(failed)  # the full build fails the same tests
+
+
+def test_the_incremental_tests_read_only_the_rows_the_build_wrote(con):
+    """The scoping is real: a row no build wrote (a duplicate slipped into a mart by hand, in a department the
+    batch did not touch) is outside an incremental build's tests; the next full build rebuilds the mart whole."""
+    for code, name in DEPARTMENTS[:4]:
+        warehouse.load_document(con, *_filing(code, name, 2022))
+    assert not _build_result(con)[0].failed
+    con.execute("insert into marts.budget_lines select * from marts.budget_lines "
+                "where department_code = '203' limit 1")
+    warehouse.load_document(con, *_filing("201", DEPARTMENTS[0][1], 2023))
+    result, changed = _build_result(con)
+    assert changed == 1 and not result.failed
+    assert count(con, "marts.budget_lines", "department_code = '203'") == count(
+        con, "dw.fct_budget_line f join dw.dim_department d using (department_key)", "d.department_code = '203'") + 1
+    full, _ = _build_result(con, force=True)
+    assert not full.failed
+    assert count(con, "marts.budget_lines", "department_code = '203'") == count(
+        con, "dw.fct_budget_line f join dw.dim_department d using (department_key)", "d.department_code = '203'")

@@ -1,5 +1,5 @@
 """frames.build gives exactly the frame ``pl.DataFrame(columns, schema=schema, strict=False)`` gives, edge cases
-included (values arrow cannot hold at the column's scale fall back to polars' own column)."""
+included (a value the column's scale or precision cannot hold exactly falls back to polars' own column)."""
 
 from decimal import Decimal
 
@@ -17,6 +17,8 @@ CASES = {
     "not decimals": [1, 2.5, None, None, Decimal("3.10")],
     "all null": [None] * 5,
     "negative zero and large": [Decimal("-0.00"), Decimal("9999999999999999.99"), None, None, Decimal("0.01")],
+    "too large for the column": [Decimal("99999999999999999.99"), Decimal("1.00"), None, None, None],
+    "exponents": [Decimal("1E+3"), Decimal("0E-6"), Decimal("2.5E-1"), None, Decimal("-7")],
 }
 
 
