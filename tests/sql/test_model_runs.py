@@ -33,6 +33,31 @@ def test_the_compiled_plan_builds_what_dbt_builds_and_runs_the_same_tests(con):
     assert {(n.name, n.status) for n in by_plan.nodes if n.resource_type in ("model", "test")} == \
         {(n.name, n.status) for n in by_dbt.nodes if n.resource_type in ("model", "test")}
     assert len(by_plan.tests) > 150 and not by_plan.failed
+    # the build at once (one transaction, the tests in one query) reports what the build step by step does
+    the_plan = model_runs.plan(transform.database_path(con))
+    assert model_runs._run_steps(con, the_plan) == by_plan
+    assert snapshot(con) == dbt_rows
+
+
+def test_a_failed_test_rolls_the_build_at_once_back_and_the_steps_report_it(con):
+    """A warn-severity test that fails does not stop the build at once; an error-severity one rolls it back, and
+    the plan run step by step reports what dbt build does: the failed test, the models downstream skipped."""
+    _load_two(con)
+    the_plan = model_runs.plan(transform.database_path(con))
+    assert not model_runs.run(con, the_plan).failed
+    warned = {**the_plan, "steps": [{**s, "severity": "warn", "sql": "select 1 as broken"}
+                                    if s["name"] == "not_null_fct_budget_line_document_id" else s
+                                    for s in the_plan["steps"]]}
+    result = model_runs.run(con, warned)
+    assert [(n.status, n.failures) for n in result.tests if n.name == "not_null_fct_budget_line_document_id"] == [
+        ("warn", 1)] and not result.failed
+    failing = {**the_plan, "steps": [{**s, "sql": "select 1 as broken"}
+                                     if s["name"] == "not_null_fct_budget_line_document_id" else s
+                                     for s in the_plan["steps"]]}
+    result = model_runs.run(con, failing)
+    assert [n.name for n in result.failed] == ["not_null_fct_budget_line_document_id"]
+    skipped = {n.name for n in result.nodes if n.status == "skipped" and n.resource_type == "model"}
+    assert {"marts.budget_lines", "marts.yoy_change"} <= skipped and "dw.fct_budget_line" not in skipped
 
 
 def test_no_build_when_nothing_changed_and_a_build_after_any_load(con):
