@@ -19,11 +19,10 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import Inbox, warehouse_connection
 from pipelines.lib import settings
-from pipelines.lib import warehouse as wh
 from pipelines.lib.check_registry import CHECKS, filing_outcomes, owner
-from pipelines.lib.loading import load_group
-from pipelines.lib.workers import auto_jobs, processed_chunks
-from pipelines.schemas.models import RELATIONS
+
+# The stages (pandera, polars: ~0.5 CPU s) are imported by the step that runs them, not with the definitions: the
+# sensor's tick and a models-only run never need them.
 
 filings = dg.DynamicPartitionsDefinition(name="filings")
 
@@ -31,14 +30,14 @@ FILE = dg.AssetKey(["raw", "filings"])
 
 # One asset check per check declared in pipelines.lib.check_registry, all on the filings asset.
 CHECK_SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
-STAGING_TABLES = tuple(r.frame for r in RELATIONS)  # rows loaded per relation (schemas/models.py)
 
 # One key, not one per table: Dagster writes one event per key per partition, and at 30-70 ms an event
 # (SQLite run storage) nine keys made a 300-filing drop 3.6x slower than `yusuan ingest`, two keys 2.6x.
 def _specs() -> list[dg.AssetSpec]:
     # a function, not a module-level list: the defs loader would take a list of specs as definitions
     return [
-        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"},
+        # skippable: the step reports each filing's partition itself (below), not one output for the whole range
+        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"}, skippable=True,
                      description="Filings found in the inbox — read, classified, normalized, validated and loaded, "
                                  "each filing all in or not at all: core.documents (loaded / rejected / superseded), "
                                  "raw.table_cells, staging.budget_lines, budget_summary, three_public, "
@@ -80,13 +79,18 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     """Extract, normalize and validate the run's filings in this process and worker processes ($YUSUAN_JOBS in
     all, default every core, one per 32 filings at most), and load them here in the files' order, a chunk per
     transaction."""
+    from pipelines.lib import warehouse as wh
+    from pipelines.lib.loading import load_group
+    from pipelines.lib.workers import auto_jobs, processed_chunks
+    from pipelines.schemas.models import RELATIONS
+
     keys = context.partition_keys
     files = inbox.index()
     statuses: Counter = Counter()
     rows: Counter = Counter()
     per_check: dict[str, dict] = defaultdict(lambda: {"passed": 0, "failed": 0, "not_run": 0, "within_rounding": 0,
                                                       "findings": 0, "failures": []})
-    paths = []
+    paths, rejected = [], []
     for key in keys:
         path = files.get(key)
         if path is None:
@@ -104,6 +108,8 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                 statuses[status] += 1
                 for name, df in item.frames.items():
                     rows[name] += df.height
+                # the filing's partition: its own file, department, outcome and why — one event per filing
+                yield dg.AssetMaterialization(asset_key=FILE, partition=key, metadata=_filing_metadata(item, status))
                 outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
                 for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
                     c = per_check[name]
@@ -117,11 +123,16 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                             {"filing": key, "file": path.name, "check": f.check, "table": f.table_kind,
                              "location": f.location, "expected": f.expected, "actual": f.actual,
                              "message": f.message})
-                if n % 50 == 0 or n == len(keys):  # every log line is an event-log write: not one per filing
+                if status == "rejected":
+                    rejected.append(f"{path.name}: {item.document.error}")
+                if n % 50 == 0 and n < len(keys):  # every log line is an event-log write: not one per filing
                     context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
-    meta = {"filings": dg.MetadataValue.json(dict(statuses))}
-    yield dg.MaterializeResult(asset_key=FILE, metadata={
-        **meta, **{name: rows[name] for name in STAGING_TABLES}, "dagster/row_count": len(keys)})
+    # the batch in the run's log: how many filings of each outcome, the rows loaded, and every rejection's reason
+    context.log.info(f"{len(keys)} filings: {dict(statuses)}; rows: "
+                     + ", ".join(f"{r.frame} {rows[r.frame]}" for r in RELATIONS if rows[r.frame]))
+    if rejected:
+        context.log.warning(f"{len(rejected)} filing(s) rejected:\n" + "\n".join(rejected[:200])
+                            + (f"\n… and {len(rejected) - 200} more" if len(rejected) > 200 else ""))
     for check in CHECKS:
         c = per_check[check.name]
         yield dg.AssetCheckResult(
@@ -134,3 +145,16 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
             },
             description=json.dumps({k: c[k] for k in ("passed", "failed", "not_run")}),
         )
+
+
+def _filing_metadata(item, status: str) -> dict:
+    """What a filing's partition shows: its file, who published it, the outcome and, if rejected, why; the rows it
+    loaded and its findings (the same keys as a filing `yusuan ingest` loaded, see sensors._loaded_elsewhere)."""
+    doc = item.document
+    meta = {"file": doc.source_path or doc.file_name, "county": doc.county or "", "department": doc.department_name or "",
+            "year": doc.year or 0, "doc_type": doc.doc_type, "status": status,
+            "budget_lines": item.frames["budget_lines"].height if "budget_lines" in item.frames else 0,
+            "findings": len(item.findings)}
+    if doc.error:
+        meta["error"] = doc.error
+    return meta

@@ -18,8 +18,8 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.lib import settings
+from pipelines.lib.db import CONNECTION_CONFIG, lock_holder
 from pipelines.lib.discovery import discover
-from pipelines.lib.warehouse import CONNECTION_CONFIG, lock_holder
 
 
 def file_key(data: bytes) -> str:

@@ -24,6 +24,7 @@ from pipelines.lib.classify_identity import (
     cover_identity,
     identify,
     is_narrative,
+    paragraph_meta,
     plausible_name,
 )
 from pipelines.lib.classify_meta import Meta, _strip_unit, parse_meta
@@ -257,7 +258,8 @@ def classify(raw: RawDocument) -> Filing:
         t.empty_declared = t.kind != "contents" and _is_empty_declared(t.notes, t.body)
 
     # Department and year (layouts.py says where a filing names itself, in which order; see identify()).
-    name, code, year, notes = identify(raw, parsed, tables)
+    para_meta = paragraph_meta(raw.paragraphs)  # the paragraphs' labelled lines: read once, for both uses
+    name, code, year, notes = identify(raw, parsed, tables, para_meta)
     problems.extend(notes)
     # （本级）/（汇总） after a name is the filing's scope (doctype.scope_of reads it), not part of the name: the
     # body is the same department as its filings printed without it (the printed name is kept as an alias)
@@ -278,11 +280,6 @@ def classify(raw: RawDocument) -> Filing:
     doc_type = doctype.doc_type_of(cover, titles)
     scope = doctype.scope_of(cover, titles)
 
-    para_meta = Meta()
-    for para in raw.paragraphs[:400]:
-        text = para.text.strip()
-        if text and len(text) <= 120:
-            parse_meta(text, para_meta, allow_code_name=False)
     if unit is None and para_meta.unit:
         unit = para_meta.unit
     return Filing(

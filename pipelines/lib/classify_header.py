@@ -175,9 +175,11 @@ def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(h1 - h0)]
     for r in header_rows:
         for c in rows[r]:
+            lo, hi = max(c.col, 0), min(c.col + max(c.col_span, 1), n_cols)
+            if lo >= hi:
+                continue
             for rr in range(max(c.row, h0), min(c.row + max(c.row_span, 1), h1)):
-                for cc in range(max(c.col, 0), min(c.col + max(c.col_span, 1), n_cols)):
-                    grid[rr - h0][cc] = c
+                grid[rr - h0][lo:hi] = [c] * (hi - lo)
     _fill_unmerged_parents(grid)
     paths = []
     for cc in range(n_cols):
@@ -239,21 +241,27 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     hks = [key(h) for h in header]
     hk = "|".join(hks)
     first_col = "|".join(key(r[0].text) for r in body[:40] if r)
-    bk = "|".join(key(c.text) for r in body[:40] for c in r[:3])
+    bk_memo: list[str] = []
+
+    def bk() -> str:  # the first rows' first three cells: joined only where a rule below reads them
+        if not bk_memo:
+            bk_memo.append("|".join(key(c.text) for r in body[:40] for c in r[:3]))
+        return bk_memo[0]
+
     if any(w in hk for w in ("一级指标", "二级指标", "三级指标", "指标值")) or first_col.startswith("绩效目标"):
         return ["performance_target"]
     subject_like = any(w in hk for w in ("科目", "经济分类", "功能分类"))
     if any(w in hk for w in ("三公", "因公出国", "公务接待", "公务用车")) or (
-        not subject_like and sum(w in bk for w in ("因公出国", "公务接待", "公务用车")) >= 2
+        not subject_like and sum(w in bk() for w in ("因公出国", "公务接待", "公务用车")) >= 2
     ):
         return ["three_public"]
     if "采购" in hk and not ("基本支出" in hk and "项目支出" in hk):  # 深圳 支出总表: 政府采购 columns beside the uses
         return ["procurement"]
     if any(w in hk for w in ("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")):
         return ["org_structure"]
-    if _UNITS_LISTED(hk, bk) and not subject_like:
+    if not subject_like and _UNITS_LISTED(hk, bk()):
         return ["org_structure"]  # a 决算's 部门决算单位构成: the units it covers, untitled
-    if not subject_like and ("资产总额" in bk or ("房屋" in bk and "车辆" in bk)):
+    if not subject_like and ("资产总额" in bk() or ("房屋" in bk() and "车辆" in bk())):
         return ["assets"]
     tops = [h.split("/")[0] for h in hks]
     # a heading spanning two grid columns is one heading (江苏 2019 收入预算总表: 项目名称 over 一般公共预算资金 | 小计,
@@ -265,9 +273,9 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     if two_sided:
         if any(w in hk for w in ("政府性基金", "国有资本经营", "一般公共预算")):
             return ["fiscal_summary"]
-        if any(w in bk for w in ("事业收入", "财政专户", "上级补助", "经营收入", "附属单位")):
+        if any(w in bk() for w in ("事业收入", "财政专户", "上级补助", "经营收入", "附属单位")):
             return ["summary"]
-        if "财政拨款结转" in bk:
+        if "财政拨款结转" in bk():
             return ["fiscal_summary"]
         return ["summary", "fiscal_summary"]
     if not subject_like and "绩效目标" in hk:

@@ -76,20 +76,29 @@ def cover_identity(paragraphs) -> tuple[str | None, int | None]:
 _TITLE_KIND_WORDS = re.compile(r"(?:\d{4}年度?)?(?:部门|单位)?(?:收支|收入|支出|财政拨款|一般公共|政府性|国有资本|三公|“三公”|基本支出|项目支出)")
 
 
-def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table]) -> tuple[str | None, str | None, int | None, list[str]]:
+def paragraph_meta(paragraphs) -> Meta:
+    """What the labelled lines among the first 400 paragraphs say (编制单位：…, 预算年度：…, 单位：万元)."""
+    para_meta = Meta()
+    for para in paragraphs[:400]:
+        text = para.text.strip()
+        if text and len(text) <= 120:
+            parse_meta(text, para_meta, allow_code_name=False)
+    return para_meta
+
+
+def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table],
+             para_meta: Meta | None = None) -> tuple[str | None, str | None, int | None, list[str]]:
     """(name, code, year, notes): the department from the tables' labelled lines, the cover, the paragraphs'
     labelled lines, the titles, a heading — in that order, each name judged by :func:`plausible_name`; notes say
-    where the sources disagree (prefixed ``identity:``)."""
+    where the sources disagree (prefixed ``identity:``).  ``para_meta``: :func:`paragraph_meta` of the document's
+    paragraphs, where the caller has it."""
     notes: list[str] = []
     label_names = Counter(n for p in parsed if (n := plausible_name(p.meta.name)))
     codes = Counter(p.meta.code for p in parsed if p.meta.code and plausible_name(p.meta.name))
     years = Counter(p.meta.year for p in parsed if p.meta.year)
     cover_name, cover_year = cover_identity(raw.paragraphs)
-    para_meta = Meta()
-    for para in raw.paragraphs[:400]:
-        text = para.text.strip()
-        if text and len(text) <= 120:
-            parse_meta(text, para_meta, allow_code_name=False)
+    if para_meta is None:
+        para_meta = paragraph_meta(raw.paragraphs)
     title_names = Counter()
     for t in tables:
         if t.kind in BUDGET_KINDS and t.title and (m := _TITLE_KIND_WORDS.search(key(t.title))) and m.start() > 0:

@@ -17,6 +17,24 @@ from pipelines.lib.subjects import CODE
 
 def _amount(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit: str) -> Amount | None:
     """The cell's amount in the table's ``unit``; what is odd about it becomes a problem (a finding)."""
+    plain = _MEMO.get((text, unit))
+    if plain is not None:
+        return plain
+    n = len(out.problems)
+    a = _amount_read(text, table, loc, out, what, unit)
+    if a is not None and len(out.problems) == n:
+        # a plain amount: its text and unit alone made it, and will again without a word to say (the memo holds
+        # only these; a cell with anything to report is read in full every time, for its own message)
+        if len(_MEMO) >= 1 << 16:
+            _MEMO.clear()
+        _MEMO[(text, unit)] = a
+    return a
+
+
+_MEMO: dict[tuple[str, str], Amount] = {}  # (cell text, table unit) → its amount, for the texts nothing is said of
+
+
+def _amount_read(text: str, table: Table, loc: Loc, out: Normalized, what: str, unit: str) -> Amount | None:
     name = table.title or table.kind
     if layouts.CLASSIFIED.match(clean(text)):
         out.problems.append(Problem(

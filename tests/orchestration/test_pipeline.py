@@ -2,6 +2,7 @@
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -12,6 +13,8 @@ from pipelines.defs.models import MANIFEST, exports_parquet, sql_models
 from pipelines.defs.resources import Inbox
 from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
 from pipelines.lib import model_runs
+
+SAMPLES_DIR = Path(__file__).parents[2] / "data" / "samples"
 
 
 def dbt_tests_by_model() -> dict[tuple[str, ...], list[str]]:
@@ -52,6 +55,11 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
     # the one run materialized every filing's partition, every model and the export
     materialized = [e.asset_key for e in runs[0].get_asset_materialization_events()]
     assert materialized.count(FILE) == 9
+    # each filing's partition is reported with its own file, department, year and outcome (one event per filing)
+    per_filing = {e.partition: {k: v.value for k, v in e.materialization.metadata.items()}
+                  for e in runs[0].get_asset_materialization_events() if e.asset_key == FILE}
+    assert set(per_filing) == set(filings.get_partition_keys(dynamic_partitions_store=instance))
+    assert sorted(Path(m["file"]).name for m in per_filing.values()) == sorted(p.name for p in inbox.rglob("*.docx"))
     assert {tuple(k.path) for k in materialized if k != FILE} == \
         {*(tuple(k.path) for k in sql_models.keys), ("exports", "parquet")}
     checks = [c for c in runs[0].get_asset_check_evaluations() if c.asset_key == FILE]
@@ -72,6 +80,20 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
         assert tp == [(Decimal("54.500000"),)]
         n_yoy = con.execute("select count(*) from marts.yoy_change").fetchall()[0][0]
         assert n_yoy > 0
+        docs = {r[0][:16]: r[1:] for r in con.execute(
+            "select document_id, department_name, year, status, county from core.documents").fetchall()}
+        lines = dict(con.execute("select left(document_id, 16), count(*) from staging.budget_lines group by 1")
+                     .fetchall())
+    assert {k: (m["department"], m["year"], m["status"], m["county"]) for k, m in per_filing.items()} == docs
+    assert {k: m["budget_lines"] for k, m in per_filing.items()} == {k: lines.get(k, 0) for k in docs}
+    # the nine samples, as their covers print them (typed by hand), each loaded
+    assert sorted((m["department"], m["year"], m["doc_type"], m["status"]) for m in per_filing.values()) == [
+        ("中国共产党魏县委员会办公室", 2021, "budget", "loaded"), ("中国共产党魏县委员会办公室", 2022, "budget", "loaded"),
+        ("中国共产党魏县委员会办公室", 2023, "budget", "loaded"), ("中国共产党魏县委员会办公室", 2024, "budget", "loaded"),
+        ("魏县人民政府办公室", 2022, "budget", "loaded"), ("魏县人民政府办公室", 2023, "budget", "loaded"),
+        ("魏县教育局", 2022, "budget", "loaded"), ("魏县教育局", 2023, "budget", "loaded"),
+        ("魏县教育局", 2023, "final_accounts", "loaded")]
+    assert all("error" not in m for m in per_filing.values())
     with duckdb.connect(str(db)) as con:  # the models step recorded each filing's state, as `yusuan ingest` does,
         # so the next build (Dagster's or the CLI's) replaces only the departments a batch touched
         assert con.execute("select count(*) from core.model_build_documents").fetchall() == [(9,)]
@@ -133,3 +155,32 @@ def test_the_sensors_runs_load_the_batch_then_build_the_models_and_the_export():
     job = d.resolve_job_def(sensor.job_name)  # the job its run requests run: the filings' partitions, and
     assert job.partitions_def == filings       # every model and the export in the same run
     assert set(job.asset_layer.executable_asset_keys) == {FILE, *sql_models.keys, dg.AssetKey(["exports", "parquet"])}
+
+
+def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(instance, tmp_path):
+    inbox = tmp_path / "inbox"
+    county = inbox / "河北省/邯郸市/魏县"
+    county.mkdir(parents=True)
+    good = next((SAMPLES_DIR / "河北省/邯郸市/魏县/2023").glob("201_*.docx"))
+    (county / good.name).write_bytes(good.read_bytes())
+    (county / "broken.docx").write_bytes(b"this is not a Word file")
+    ctx = dg.build_sensor_context(instance=instance, resources={"inbox": Inbox(path=str(inbox))})
+    sensed = new_filing_sensor(ctx)
+    for req in sensed.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(filings.name, list(req.partition_keys))
+    [req] = sensed.run_requests
+    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")), "inbox": Inbox(path=str(inbox))}
+    run = dg.materialize([ingest_filings], instance=instance, resources=resources, tags=dict(req.tags))
+    assert run.success
+    by_file = {Path(e.materialization.metadata["file"].value).name: {k: v.value for k, v in
+                                                                   e.materialization.metadata.items()}
+               for e in run.get_asset_materialization_events()}
+    assert set(by_file) == {good.name, "broken.docx"}
+    assert by_file[good.name]["status"] == "loaded" and by_file[good.name]["year"] == 2023
+    assert by_file["broken.docx"]["status"] == "rejected" and "error" not in by_file[good.name]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        [(error,)] = con.execute("select error from core.documents where status = 'rejected'").fetchall()
+    assert by_file["broken.docx"]["error"] == error  # the reason core.documents records
+    assert "is not a Word document or a PDF" in error
+    # both partitions count as materialized (a rejection is an outcome, recorded), none is left missing
+    assert instance.get_materialized_partitions(FILE) == set(filings.get_partition_keys(dynamic_partitions_store=instance))
