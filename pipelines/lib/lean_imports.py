@@ -6,7 +6,8 @@ installed for Dagster, so every ``yusuan ingest`` process paid ~0.25 CPU s for a
 supports a polars-only install (``pandera/__init__.py``: without pandas it registers its built-in checks and the
 polars API alone; ``pandera/backends/register_checks.py`` asks once, at the first validation, whether pandas is
 there, and remembers the answer), and :func:`pandera_without_pandas` imports it as such an install would.  In that
-process pandera then validates polars frames only, which is all yusuan gives it.
+process pandera then validates polars frames only, which is all yusuan gives it.  pyarrow asks the same question
+at its first conversion and imports pandas then; it is asked here too.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ class _NoPandas(importlib.abc.MetaPathFinder):
 
 def pandera_without_pandas() -> None:
     """Import ``pandera.polars`` without pandas, unless pandera or pandas is imported already (under Dagster,
-    pandas is: then nothing changes).  pandas itself stays importable afterwards."""
+    pandas is: then nothing changes).  pyarrow (which ``frames.build`` uses for decimal columns) asks the same
+    question at its first ``pyarrow.array`` and would import pandas then: it is asked here too, and remembers the
+    answer (in this process, no pyarrow ``to_pandas``, which yusuan does not use).  pandas itself stays importable
+    afterwards."""
     if "pandera" in sys.modules or "pandas" in sys.modules:
         return
     finder = _NoPandas()
@@ -37,7 +41,13 @@ def pandera_without_pandas() -> None:
         try:  # the first validation's question "is pandas there?", asked (and remembered) while it is not
             from pandera.backends.register_checks import _load_get_backend_types_from_mro
         except ImportError:  # another pandera: it may import pandas at the first validation, which only costs time
+            pass
+        else:
+            _load_get_backend_types_from_mro()
+        try:
+            import pyarrow
+        except ImportError:
             return
-        _load_get_backend_types_from_mro()
+        getattr(getattr(pyarrow.lib, "_pandas_api", None), "have_pandas", None)  # asked and remembered
     finally:
         sys.meta_path.remove(finder)

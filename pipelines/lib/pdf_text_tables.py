@@ -145,9 +145,13 @@ def may_hold_table(texts: list[str]) -> bool:
     return any(" " in t and any(ch.isdigit() for ch in t) for t in texts)
 
 
+def _text(line: TLine) -> str:
+    return "".join(k.text for k in line.chunks)
+
+
 def _stops(line: TLine) -> bool:
     """A line that is no part of a table's text: its title, its 编制单位 / 单位 line, a note under it."""
-    text = "".join(k.text for k in line.chunks)
+    text = _text(line)
     return bool(layouts.TEXT_TABLE_STOP.search(text)) or bool(layouts.TEXT_TABLE_META.search(text))
 
 
@@ -196,13 +200,23 @@ def find(lines: list[TLine]) -> tuple[list[TextTable], int]:
         head: list[int] = []
         h = i - 1
         while h >= 0 and h not in used and len(head) < s["max_header"]:
-            ln, below = lines[h], lines[head[0] if head else i]
+            ln, below = lines[h], lines[head[0] if head else body[0]]
             if not ln.chunks or ln.body or _stops(ln):
                 break
             if below.top - ln.bottom > s["line_gap"] * max(ln.size, below.size, 1.0):
                 break
+            if not head and body[0] == h + 1 and any(layouts.TEXT_TABLE_ROW_START.match(k.text) for k in ln.chunks):
+                body.insert(0, h)  # the first row's label, wrapped, with its figures centred on the line below
+                h -= 1
+                continue
             head.insert(0, h)
             h -= 1
+        # a 单位 / 预算年度 cell wrapped in a metadata row (预算年 / 度：2023) leaves its tail on the line below: lines
+        # whose every chunk starts where one of the metadata line's does are that line's, not the header's
+        if h >= 0 and head and lines[h].chunks and layouts.TEXT_TABLE_META.search(_text(lines[h])):
+            starts = [k.x0 for k in lines[h].chunks]
+            while head and all(any(abs(k.x0 - x) <= 1.0 for x in starts) for k in lines[head[0]].chunks):
+                head.pop(0)
         table = _build([lines[k] for k in head], [lines[k] for k in body], cols, s)
         table.taken = {*head, *body}
         used |= table.taken
@@ -282,59 +296,88 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     occupied: list[set[int]] = [set() for _ in head]
     for (c0, c1), _, h in spans:
         occupied[h].update(range(c0, c1 + 1))
-    heads: list[list] = []  # [c0, c1, top, bottom, texts, chars, x1 of the last line, its header line]
+    heads: list[list] = []  # [c0, c1, top, bottom, texts, chars, x1 of the last line, its last chunk]
     for (c0, c1), k, h in spans:
         for hd in reversed(heads):
             if (hd[0], hd[1]) == (c0, c1) and k.top - hd[3] <= 0.6 * size and \
-                    hd[6] >= right[(c0, c1)] - s["filled"] * size and not _parent(hd[1], occupied[hd[7]], occupied[h]):
+                    hd[6] >= right[(c0, c1)] - s["filled"] * size and not _parent(hd[7], hd[1], occupied[h], spans):
                 hd[3] = k.bottom
                 hd[4].append(k.text)
                 hd[5].extend(k.chars)
-                hd[6], hd[7] = k.x1, h
+                hd[6], hd[7] = k.x1, k
                 break
         else:
-            heads.append([c0, c1, k.top, k.bottom, [k.text], list(k.chars), k.x1, h])
-    # header rows: the levels at which headings start
-    levels: list[float] = []
-    for hd in sorted(heads, key=lambda hd: hd[2]):
-        if not levels or hd[2] - levels[-1] > 0.6 * size:
-            levels.append(hd[2])
+            heads.append([c0, c1, k.top, k.bottom, [k.text], list(k.chars), k.x1, k])
+    # header rows: a heading's level is one below the lowest heading standing over its columns (headings centred in
+    # cells merged down start lower than their neighbours, so where a heading starts says little)
+    heads.sort(key=lambda hd: hd[2])
+    level: list[int] = []
+    for a, hd in enumerate(heads):
+        over = [level[b] for b in range(a) if heads[b][3] <= hd[2] + 0.3 * size and heads[b][0] <= hd[1]
+                and heads[b][1] >= hd[0]]
+        level.append(1 + max(over) if over else 0)
+    # a heading with nothing over it and nothing under it, level with headings that have a parent, is on their row
+    # (预算数 beside 项目 under 收入 printed over one of the two columns): the row above it is blank there
+    for a, hd in enumerate(heads):
+        if level[a] == 0 and not any(b != a and heads[b][2] >= hd[3] - 0.3 * size and heads[b][0] <= hd[1]
+                                     and heads[b][1] >= hd[0] for b in range(len(heads))):
+            level[a] = max([level[b] for b in range(len(heads)) if level[b] > 0
+                            and abs(heads[b][2] - hd[2]) <= 0.3 * size], default=0)
+    n_head = 1 + max(level) if level else 0
 
     # body rows: each line with its figures a row; a line of labels only continues the row above where each of its
     # labels sits under one that filled its column (and opens no item: 三、… （一）… 1. …)
     rows: list[list[TLine]] = []
     right = [max((k.x1 for ln in body for k in ln.chunks if _span(cols, k.x0, k.x1) == (c, c)), default=b)
              for c, (_, b) in enumerate(cols)]
-    for ln in body:
-        if rows and not ln.body and _continues(ln, rows[-1][-1], cols, right, s):
+    # Cells centred down their row print a wrapped label's lines around the row's one line of figures, half a line
+    # up and down: a line of labels overlapping the figures' line is that row's.
+    # A label wrapped over three lines puts the figures on its middle one: the line above them opens the row when each
+    # of its labels filled its column and goes on in the figures' line.
+    pending: list[TLine] = []
+    for a, ln in enumerate(body):
+        if _figures(ln):
+            rows.append([*pending, ln])
+            pending = []
+            continue
+        nxt = body[a + 1] if a + 1 < len(body) else None
+        if rows and _figures(rows[-1][-1]) and ln.top < rows[-1][-1].bottom - 0.1 * size:
+            rows[-1].append(ln)  # the rest of a label centred beside the figures above
+        elif nxt is not None and _figures(nxt) and (ln.bottom > nxt.top + 0.1 * size
+                                                    or _continues(nxt, ln, cols, right, s, labels_only=False)):
+            pending.append(ln)  # the start of a label centred beside the figures below
+        elif rows and not pending and _continues(ln, rows[-1][-1], cols, right, s):
             rows[-1].append(ln)
         else:
+            rows.extend([[p] for p in pending])
+            pending = []
             rows.append([ln])
+    rows.extend([[p] for p in pending])
 
     top = min([ln.top for ln in head] + [rows[0][0].top])
     bottom = rows[-1][-1].bottom
-    # row lines: each header level starts a row, each body row another; a boundary halfway between one's last line
-    # and the next one's first
-    starts = levels + [r[0].top for r in rows]
+    # row lines: between body rows halfway from one's last line to the next one's first; the header's rows share
+    # the space above the body evenly (only their order matters)
+    starts = [r[0].top for r in rows]
     every = [*head, *body]
     ends = []
-    for a in range(1, len(starts)):
+    for a in range(1 if not n_head else 0, len(starts)):
         prev_bottom = max((ln.bottom for ln in every if ln.top < starts[a] - 0.1), default=starts[a])
         ends.append((prev_bottom + starts[a]) / 2 if prev_bottom < starts[a] else starts[a])
-    ys = [top - 1.0, *ends, bottom + 1.0]
+    head_top = top - 1.0
+    if n_head:
+        step = (ends[0] - head_top) / n_head
+        ys = [head_top + step * r for r in range(n_head)] + [*ends, bottom + 1.0]
+    else:
+        ys = [head_top, *ends, bottom + 1.0]
 
     cells: list[tuple] = []
-    n_head = len(levels)
-    # header: each heading from its level down to the level where its columns get another heading
+    # header: each heading from its level down to the level of the first heading under it, else to the body
     covered: set[tuple[int, int]] = set()
-    for c0, c1, htop, _, texts, chars, *_ in heads:
-        r0 = max(lv for lv in range(n_head) if levels[lv] <= htop + 0.6 * size)
-        r1 = n_head
-        for c0b, c1b, top_b, *_ in heads:
-            if c0b <= c1 and c1b >= c0 and top_b > htop + 0.6 * size:
-                r = max(lv for lv in range(n_head) if levels[lv] <= top_b + 0.6 * size)
-                if r > r0:
-                    r1 = min(r1, r)
+    for a, (c0, c1, _, hbottom, texts, chars, *_) in enumerate(heads):
+        r0 = level[a]
+        r1 = min([level[b] for b in range(len(heads)) if heads[b][2] >= hbottom - 0.3 * size and heads[b][0] <= c1
+                  and heads[b][1] >= c0 and level[b] > r0], default=n_head)
         if any((r, c) in covered for r in range(r0, r1) for c in range(c0, c1 + 1)):
             continue  # two headings in one place: the first keeps it (never seen in the layouts built)
         covered |= {(r, c) for r in range(r0, r1) for c in range(c0, c1 + 1)}
@@ -362,10 +405,13 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     return TextTable((xs[0], ys[0], xs[-1], ys[-1]), cells)
 
 
-def _parent(c1: int, line: set[int], below: set[int]) -> bool:
-    """Whether a heading ending at column ``c1`` is followed, on its line, by blank columns the line below fills."""
+def _parent(upper: Chunk, c1: int, below: set[int], spans: list) -> bool:
+    """Whether a heading (its last line ``upper``, ending at column ``c1``) stands over blank columns to its right —
+    blank as far as the next heading level with it — that the line below fills: it is their parent."""
+    level_with = {c for (c0, c1b), k, _ in spans if k is not upper and k.top < upper.bottom and k.bottom > upper.top
+                  for c in range(c0, c1b + 1)}
     k = c1 + 1
-    while k not in line and k <= max(below, default=-1):
+    while k not in level_with and k <= max(below, default=-1):
         if k in below:
             return True
         k += 1
@@ -378,15 +424,29 @@ def _nearest(cols: list[list[float]], k: Chunk) -> tuple[int, int]:
     return c, c
 
 
-def _continues(ln: TLine, above: TLine, cols: list[list[float]], right: list[float], s: dict) -> bool:
-    """Whether a line of labels only is the rest of the labels of the line above, wrapped in their cells."""
-    for k in ln.chunks:
+def _figures(ln: TLine) -> bool:
+    """A line of a row's figures: figures beside other text, or an amount alone (a code's wrapped tail, 208050 / 1,
+    is no figure)."""
+    return ln.body or any(k.number and _AMOUNT.search(k.text) for k in ln.chunks)
+
+
+def _continues(ln: TLine, above: TLine, cols: list[list[float]], right: list[float], s: dict,
+               labels_only: bool = True) -> bool:
+    """Whether the labels of a line are the rest of the labels of the line above, wrapped in their cells: each sits
+    under one that filled its column and ends no label (…合计), and opens no item (三、… （一）… 1. …).  With
+    ``labels_only`` false, the line's figures are left out of the question."""
+    cks = [k for k in ln.chunks if not (k.number and not labels_only)]
+    if not cks:
+        return False
+    for k in cks:
         span = _span(cols, k.x0, k.x1)
         if span is None or span[0] != span[1] or layouts.TEXT_TABLE_ITEM.match(k.text):
             return False
+        if not labels_only and layouts.TEXT_TABLE_LABEL_END.search(k.text):
+            return False  # a whole label (本年收入合计) beside its figures opens its own row
         c = span[0]
         if not any(_span(cols, a.x0, a.x1) == span and a.x1 >= right[c] - s["filled"] * max(a.chars[-1].size, 1.0)
-                   for a in above.chunks):
+                   and not layouts.TEXT_TABLE_LABEL_END.search(a.text) for a in above.chunks):
             return False
     return True
 

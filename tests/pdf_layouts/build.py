@@ -75,7 +75,8 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH) -> str:
+def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, centred: bool = False,
+              narrow: int = 0) -> str:
     """One ``<w:tbl>``: the header rows (cells may span and merge down) and body rows, every cell's borders written
     out (``w:tcBorders``; the table itself draws none), columns as wide as their longest text allows."""
     rows = [*table.header, *table.body]
@@ -86,7 +87,7 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH) -> str:
         k = 0
         for c in r:
             if c.span == 1:
-                need[k] = max(need[k], _width(c.text))
+                need[k] = max(need[k], min(_width(c.text), narrow) if narrow else _width(c.text))
             k += c.span
     scale = min(1.0, text_width / sum(n * 125 + 320 for n in need))
     widths = [int((n * 125 + 320) * scale) for n in need]
@@ -108,8 +109,12 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH) -> str:
             if c.vmerge:
                 pr += '<w:vMerge w:val="restart"/>' if c.vmerge == "restart" else "<w:vMerge/>"
             pr += f"<w:tcBorders>{borders}</w:tcBorders>"
-            # amounts stand right-aligned, as the exports print them
+            if centred:
+                pr += '<w:vAlign w:val="center"/>'
+            # amounts stand right-aligned, as the exports print them; or every cell centred both ways
             jc = '<w:pPr><w:jc w:val="right"/></w:pPr>' if _AMOUNT.match(c.text) and r >= len(table.header) else ""
+            if centred:
+                jc = '<w:pPr><w:jc w:val="center"/></w:pPr>'
             text = escape(c.text)
             out.append(f'<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{jc}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
                        "</w:tc>")
@@ -120,7 +125,7 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH) -> str:
 
 
 def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | None = None, lines: bool = True,
-         landscape: bool = False) -> bytes:
+         landscape: bool = False, centred: bool = False, narrow: int = 0) -> bytes:
     """A filing: its cover line, then per table its title, 编制部门 and 单位 lines (``lines``; else the table carries
     them in a metadata row), the grid ruled by ``family``, the notes under it; on A4, upright or ``landscape``."""
     blocks = [p(cover or style.cover())]
@@ -128,7 +133,7 @@ def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | Non
         blocks.append(p(t.title, heading=True))
         if lines:
             blocks += [p(f"{style.dept_label}{style.dept}"), p(f"{style.unit_label}{style.unit}")]
-        blocks.append(table_xml(t, family, LANDSCAPE_WIDTH if landscape else TEXT_WIDTH))
+        blocks.append(table_xml(t, family, LANDSCAPE_WIDTH if landscape else TEXT_WIDTH, centred=centred, narrow=narrow))
         blocks += [p(b) for b in t.below]
     page = PAGE.replace('w:w="11906" w:h="16838"', 'w:w="16838" w:h="11906" w:orient="landscape"') if landscape else PAGE
     xml = (

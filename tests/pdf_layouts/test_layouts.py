@@ -4,6 +4,9 @@ government export is built (a .docx with those cell borders, printed by LibreOff
 ``yusuan ingest``'s own function into one real DuckDB warehouse, and compared with the figures typed once in
 ``tests/variants/filings.py``: every fact, every printed amount read, no finding.
 
+The same filings with every cell centred both ways, with labels wrapped in narrow columns, and with both, in the 三线表
+and with no rule, read the same.
+
 The seed's own 收支总表 (序号 column, 栏次 row, 31 classes) and 收入总表 (twelve columns, headings wrapped in narrow
 cells, 本年收入 printed left over its eight sources) under the Hebei metadata row, on landscape pages, both run over a
 page break: in the 三线表, with rules across only and with no rule, the parts join and every figure typed from the
@@ -40,7 +43,12 @@ def tables(s: F.Style) -> list[F.Table]:
 # tells which figure is which.
 LOOSE_ROW = F.Table("一般公共预算“三公”经费支出表", [], [["12.00", "", "2.00", "10.00", "6.00", "4.00"]])
 STEMS = "甲乙丙丁戊己庚辛"
+ALIGN_STEMS = "子丑寅卯辰巳午未"
 SEED_YEARS = {"full": 2023, "three_line": 2022, "h_rules": 2021, "none": 2020}
+# how the exports set the cells: every cell centred both ways (headings merged down centred in their height), the
+# label columns too narrow for their longest labels (labels wrapped over two lines, top-aligned), or both (a wrapped
+# label's lines stand above and below its row's figures)
+ALIGNED = [(family, how) for how in ("centred", "narrow", "both") for family in ("three_line", "none")]
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +63,10 @@ def wh(tmp_path_factory) -> Warehouse:
         docs[family] = B.docx(tables(s), s, family)
     s = F.Style(dept=f"魏县版式{STEMS[len(B.FAMILIES)]}测试局")
     docs["loose_row"] = B.docx([F.summary("部门收支总表", s), LOOSE_ROW], s, "none")
+    for k, (family, how) in enumerate(ALIGNED):
+        s = F.Style(dept=f"魏县对齐{ALIGN_STEMS[k]}测试局")
+        docs[f"{how}_{family}"] = B.docx(tables(s), s, family, centred=how in ("centred", "both"),
+                                         narrow=12 if how in ("narrow", "both") else 0)
     for family, year in SEED_YEARS.items():  # one year each: the seed's department files one filing a year
         docs[f"seed_{family}"] = B.docx([S.summary(year), S.income(year)], F.Style(dept=S.DEPT), family,
                                         cover=f"{S.DEPT}{year}年部门预算", lines=False, landscape=True)
@@ -117,3 +129,35 @@ def test_seed_tables_over_a_page_break(wh, family):
     # typed: 收支总表 8 amounts (2041.42 ×5, 1974.41, 49.89, 17.12); 收入总表 17 rows × 3
     assert [wh.coverage(file, t) for t in (0, 2)] == [(8, 8), (51, 51)]
     assert [f for f in wh.findings(file) if f[0] != "info"] == []
+
+
+@pytest.mark.parametrize(("family", "how"), ALIGNED)
+def test_centred_or_wrapped_cells_read_the_same(wh, family, how):
+    file = f"{how}_{family}"
+    assert wh.doc(file)[1] == "loaded"
+    # a table may run over a page break: its part on the next page is a physical table of its own, without a
+    # coverage row (the first part's row counts the whole table)
+    kinds = [_kind(wh, file, t) for t in range(8)]
+    parts: dict[str, list[int]] = {}
+    for t, k in enumerate(kinds):
+        if k:
+            parts[k] = [t]
+        elif parts and t < 7 and any(kinds[t + 1:]):
+            parts[list(parts)[-1]].append(t)
+    assert list(parts) == KINDS
+
+    def lines(kind: str) -> set:
+        return set().union(*(wh.lines(file, t) for t in parts[kind]))
+
+    assert set().union(*(wh.summary(file, t) for t in parts["summary"])) == F.expect_summary(False)
+    assert lines("income") == F.expect_function(F.INCOME)
+    assert lines("expenditure") == F.expect_function(F.EXPENDITURE)
+    assert lines("basic_expenditure") == F.BASIC_LINES
+    assert wh.three_public(file, parts["three_public"][0]) == {(k, "budget", v) for k, v in F.THREE.items() if v}
+    assert [wh.coverage(file, parts[k][0]) for k in KINDS] == [(7, 7), (16, 16), (19, 19), (13, 13), (5, 5)]
+    assert [f for f in wh.findings(file) if f[0] != "info"] == []
+
+
+def _kind(wh, file: str, t: int) -> str | None:
+    rows = wh.rows("select table_kind from quality.coverage where document_id = ? and source_table = ?", file, t)
+    return rows[0][0] if rows else None
