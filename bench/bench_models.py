@@ -368,8 +368,8 @@ def data_tests(con) -> None:
             for step in the_plan["steps"]:
                 if step["type"] == "model" and "incremental_sql" in step:
                     con.execute(f"create or replace temp table {model_runs._rows_written(step['name'])} as "
-                                f"select * from {step['name']} where department_key in "
-                                f"(select department_key from temp.main.{model_runs.CHANGED})").fetchall()
+                                f"select * from {step['name']} "
+                                f"where {model_runs._DELETE[step['incremental_by']]}").fetchall()
         rows = dict(con.execute("\nunion all\n".join(
             f"select {i}, count(*) from ({model_runs._test_sql(s, incremental)}) t{i}"
             for i, s in enumerate(tests))).fetchall())

@@ -20,6 +20,16 @@ Measured 2026-12-02 on 27 filings (2 shared cores, load ~9), CPU ms per filing, 
 warm 25.95 → 16.35 (read_docx 8.08 → 6.79, classify 3.69 → 2.01, normalize 5.53 → 2.85, checks 2.58 → 1.62,
 coverage 2.55 → 0.73, frames 2.69 → 1.73); cold 25.97 → 20.46; python-docx ~64 ms throughout, so the worker side
 went from 0.39-0.41 to 0.26-0.32 of python-docx.  bench/facts_diff.py proves the facts unchanged.
+
+Measured 2026-12-02 (next session; 27 filings, load ~6-8 on 2 cores, 729b415 and a5a5176 run alternately, two
+rounds), CPU ms per filing: warm 15.89 / 16.18 -> 14.27 / 14.50 (read_docx 6.61 / 6.79 -> 5.63 / 5.79, checks
+1.58 -> 1.36, frames 1.70 -> 1.15, table_cells 0.60 -> 0.54; classify, normalize and coverage within the noise:
+classify alone, on the same documents, 1.56 -> 1.44); cold 19.92 -> 18.50.  What the worker side does with polars
+per filing (read to frames, pandera not included): ~10 frame constructions, 3 clones of an empty frame, ~100
+Series, no collect / with_columns / filter / join — every frame is built once, at the end, by column.  What is
+left is lxml (the parse ~1.9 ms, ~0.2 µs an element handed to Python, ~4,600 elements a filing), polars' cost per
+column (~8 µs, ~100 columns) and ~5 ms of rules in plain Python (classify, normalize, checks: ~200 comparisons,
+~300 amount cells, ~20 tables a filing).
 """
 
 from __future__ import annotations

@@ -386,3 +386,9 @@ TEXT_TABLE_STOP = re.compile(r"表\s*(?:[（(][^）)]*[）)])?$|^(?:注|备注|�
 TEXT_TABLE_META = re.compile(r"(?:金额)?单位\s*[:：]|编制(?:部门|单位)|(?:预算|决算)年度\s*[:：]|^公开\d+表")
 # A line of labels that opens an item (三、… （一）… 1. … 其中：) is a row of its own, never the rest of the label above.
 TEXT_TABLE_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]|其中)")
+# A label ending so is whole: the line under it is a row of its own, never the rest of it (本年收入合计 / 上年结转结余
+# in a column just as wide as them).
+TEXT_TABLE_LABEL_END = re.compile(r"(?:合计|总计|小计|结余)$")
+# A line opening with a Chinese ordinal (一、…) right above a table's first line of figures is its first row, not a
+# heading: headings never open so.
+TEXT_TABLE_ROW_START = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")

@@ -46,14 +46,16 @@ import duckdb
 from pipelines.lib import settings, transform
 from pipelines.lib.transform import BuildResult, ModelBuildFailed, NodeResult
 
-PLAN_FORMAT = 5  # bump when the plan's layout changes (cached plans of another format are compiled again)
+PLAN_FORMAT = 6  # bump when the plan's layout changes (cached plans of another format are compiled again)
 RECORD = "core.model_build"
 STATE = "core.model_build_documents"  # what each filing was at the last build (incremental builds diff it)
 INCREMENTAL_VAR = "yusuan_incremental"  # dbt var: compile the incremental models' department filters
 CHANGED = "yusuan_changed_departments"  # temp table the filters read (macro only_changed_departments)
+CHANGED_COUNTIES = "yusuan_changed_counties"  # their counties ('∅': none printed; macro only_changed_counties)
 DOCUMENTS_MODEL = "dw.dim_document"  # where a filing's department_key is defined
+DEPARTMENTS_MODEL = "dw.dim_department"  # a department's county
 # the filter macro only_changed_departments compiles to, between its markers: stripped for a full build
-_FILTER = re.compile(r"/\*<changed departments>\*/.*?/\*</changed departments>\*/", re.S)
+_FILTER = re.compile(r"/\*<changed (departments|counties)>\*/.*?/\*</changed \1>\*/", re.S)
 # an incremental build is worth it while a batch touches at most this share of the departments
 INCREMENTAL_SHARE = 1 / 3
 # the generic tests whose verdict on an incremental model is the same over the changed departments' rows as over
@@ -63,6 +65,9 @@ INCREMENTAL_SHARE = 1 / 3
 ROW_TESTS = ("not_null", "accepted_values", "relationships")
 KEY_TESTS = ("unique", "unique_combination")
 DEPARTMENT_COLUMNS = {"department_key", "document_id"}
+# the rows of a changed department or county an incremental model replaces (by the filter its SQL calls)
+_DELETE = {"departments": f"department_key in (select department_key from temp.main.{CHANGED})",
+           "counties": f"coalesce(county, '∅') in (select county from temp.main.{CHANGED_COUNTIES})"}
 
 
 # The database name the plan is compiled for, whatever the warehouse is called: dbt-duckdb writes the file's
@@ -147,13 +152,21 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
             node = nodes[uid]
             step = {"id": uid, "type": "test", "name": node.name, "sql": compiled[uid],
                     "parents": list(node.depends_on.nodes), "severity": str(node.config.severity).lower()}
-            scoped = _scoped_test(node, compiled[uid], nodes, incremental_models)
+            scoped = _scoped_test(node, compiled[uid], nodes, incremental_models.get(node.attached_node))
             if scoped is not None:
                 step["incremental_sql"] = scoped
             steps.append(step)
 
-    # a model with filters is incremental: its rows of the changed departments are deleted and inserted again
-    incremental_models = {uid for uid in models if _FILTER.search(compiled[uid])}
+    # a model with filters is incremental: its rows of the changed departments (or of their counties) are
+    # deleted and inserted again
+    incremental_models: dict[str, str] = {}
+    for uid in models:
+        kinds = {m.group(1) for m in _FILTER.finditer(compiled[uid])}
+        if len(kinds) > 1:
+            raise ModelBuildFailed(f"{names[uid]} filters both on the changed departments and on their counties: "
+                                   "a model is incremental by one of them (docs/warehouse.md)")
+        if kinds:
+            incremental_models[uid] = kinds.pop()
     ready_tests()
     read_by_incremental: set[str] = set()
     for uid in order:
@@ -165,6 +178,7 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
                 "parents": [d for d in node.depends_on.nodes if d in names or d in manifest.sources]}
         if full != compiled[uid]:
             step["incremental_sql"] = compiled[uid]
+            step["incremental_by"] = incremental_models[uid]
             read_by_incremental |= {f"{manifest.sources[d].schema}.{manifest.sources[d].identifier}"
                                     for d in node.depends_on.nodes if d in manifest.sources}
         steps.append(step)
@@ -180,17 +194,18 @@ def _compile(warehouse: str | Path) -> dict[str, Any]:
             "incremental_sources": sorted(read_by_incremental - {"core.documents"})}
 
 
-def _scoped_test(node: Any, sql: str, nodes: Any, incremental_models: set[str]) -> str | None:
-    """A data test's SQL over only the changed departments' rows of the incremental model it tests, where that
-    gives the verdict the whole table would (:data:`ROW_TESTS`, :data:`KEY_TESTS` with a department's key); None
-    where the test must see the whole table (a model built whole, a global key, a test of another kind)."""
+def _scoped_test(node: Any, sql: str, nodes: Any, incremental_by: str | None) -> str | None:
+    """A data test's SQL over only the changed departments' (or counties') rows of the incremental model it tests,
+    where that gives the verdict the whole table would (:data:`ROW_TESTS`, :data:`KEY_TESTS` with a department's
+    key, or a county's for a model incremental by county); None where the test must see the whole table (a model
+    built whole, a global key, a test of another kind)."""
     meta = getattr(node, "test_metadata", None)
     model = getattr(node, "attached_node", None)
-    if meta is None or model not in incremental_models:
+    if meta is None or incremental_by is None:
         return None
     if meta.name in KEY_TESTS:
         key = meta.kwargs.get("columns") or [meta.kwargs.get("column_name")]
-        if not DEPARTMENT_COLUMNS & set(key):
+        if not (DEPARTMENT_COLUMNS | ({"county"} if incremental_by == "counties" else set())) & set(key):
             return None
     elif meta.name not in ROW_TESTS:
         return None
@@ -248,7 +263,7 @@ def _run_at_once(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, te
         for step in the_plan["steps"]:
             if step["type"] == "model":
                 if incremental and "incremental_sql" in step:
-                    _replace_changed(con, step["name"], step["incremental_sql"], transaction=False)
+                    _replace_changed(con, step, transaction=False)
                 else:
                     con.execute(f"create or replace table {step['name']} as {step['sql']}").fetchall()
         failures: dict[int, int] = {}
@@ -292,7 +307,7 @@ def _run_steps(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, test
                 continue
             try:
                 if incremental and "incremental_sql" in step:
-                    _replace_changed(con, name, step["incremental_sql"])
+                    _replace_changed(con, step)
                 else:
                     con.execute(f"create or replace table {name} as {step['sql']}").fetchall()
             except duckdb.Error as err:
@@ -325,17 +340,18 @@ def _run_steps(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, test
     return BuildResult(tuple(out))
 
 
-def _replace_changed(con: duckdb.DuckDBPyConnection, name: str, sql: str, *, transaction: bool = True) -> None:
-    """The rows of the changed departments deleted and inserted again, all or nothing (in a transaction of its
-    own, or with ``transaction=False`` in the caller's).  The rows inserted — all the model now holds of those
-    departments — are kept in a temp table (:func:`_rows_written`) for the model's scoped tests."""
+def _replace_changed(con: duckdb.DuckDBPyConnection, step: dict[str, Any], *, transaction: bool = True) -> None:
+    """The model's rows of the changed departments (or of their counties) deleted and inserted again, all or
+    nothing (in a transaction of its own, or with ``transaction=False`` in the caller's).  The rows inserted —
+    all the model now holds of those departments or counties — are kept in a temp table (:func:`_rows_written`)
+    for the model's scoped tests."""
+    name = step["name"]
     if transaction:
         con.begin()
     try:
         written = f"temp.main.{_rows_written(name)}"
-        con.execute(f"create or replace temp table {_rows_written(name)} as {sql}").fetchall()
-        con.execute(f"delete from {name} where department_key in (select department_key from temp.main.{CHANGED})"
-                    ).fetchall()
+        con.execute(f"create or replace temp table {_rows_written(name)} as {step['incremental_sql']}").fetchall()
+        con.execute(f"delete from {name} where {_DELETE[step.get('incremental_by', 'departments')]}").fetchall()
         con.execute(f"insert into {name} select * from {written}").fetchall()
         if transaction:
             con.commit()
@@ -377,6 +393,16 @@ def changed_departments(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any]
             union all
             (select document_id, department_key, digest from yusuan_documents_now
              except select document_id, department_key, digest from {STATE}))""").fetchall()
+    # their counties: where their filings were printed (a department's key holds its county), and where the last
+    # build's dw.dim_department put them — read before this build replaces it
+    last_dims = (f"union select coalesce(county, '∅') from {DEPARTMENTS_MODEL} where department_key in "
+                 f"(select department_key from {CHANGED})" if _exists(con, [DEPARTMENTS_MODEL]) else "")
+    con.execute(f"""create or replace temp table {CHANGED_COUNTIES} as
+        select coalesce(county, '∅') as county from core.documents where document_id in (
+            select document_id from {STATE} where department_key in (select department_key from {CHANGED})
+            union all
+            select document_id from yusuan_documents_now where department_key in (select department_key from {CHANGED}))
+        {last_dims}""").fetchall()
     changed, total = con.execute(f"select (select count(*) from {CHANGED}), (select count(distinct department_key) "
                                  f"from (from {STATE} union all from yusuan_documents_now))").fetchall()[0]
     return changed if changed <= max(1, total * INCREMENTAL_SHARE) else None

@@ -200,11 +200,15 @@ def find(lines: list[TLine]) -> tuple[list[TextTable], int]:
         head: list[int] = []
         h = i - 1
         while h >= 0 and h not in used and len(head) < s["max_header"]:
-            ln, below = lines[h], lines[head[0] if head else i]
+            ln, below = lines[h], lines[head[0] if head else body[0]]
             if not ln.chunks or ln.body or _stops(ln):
                 break
             if below.top - ln.bottom > s["line_gap"] * max(ln.size, below.size, 1.0):
                 break
+            if not head and body[0] == h + 1 and any(layouts.TEXT_TABLE_ROW_START.match(k.text) for k in ln.chunks):
+                body.insert(0, h)  # the first row's label, wrapped, with its figures centred on the line below
+                h -= 1
+                continue
             head.insert(0, h)
             h -= 1
         # a 单位 / 预算年度 cell wrapped in a metadata row (预算年 / 度：2023) leaves its tail on the line below: lines
@@ -328,16 +332,19 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
              for c, (_, b) in enumerate(cols)]
     # Cells centred down their row print a wrapped label's lines around the row's one line of figures, half a line
     # up and down: a line of labels overlapping the figures' line is that row's.
+    # A label wrapped over three lines puts the figures on its middle one: the line above them opens the row when each
+    # of its labels filled its column and goes on in the figures' line.
     pending: list[TLine] = []
     for a, ln in enumerate(body):
-        if ln.body:
+        if _figures(ln):
             rows.append([*pending, ln])
             pending = []
             continue
         nxt = body[a + 1] if a + 1 < len(body) else None
-        if rows and rows[-1][-1].body and ln.top < rows[-1][-1].bottom - 0.1 * size:
+        if rows and _figures(rows[-1][-1]) and ln.top < rows[-1][-1].bottom - 0.1 * size:
             rows[-1].append(ln)  # the rest of a label centred beside the figures above
-        elif nxt is not None and nxt.body and ln.bottom > nxt.top + 0.1 * size:
+        elif nxt is not None and _figures(nxt) and (ln.bottom > nxt.top + 0.1 * size
+                                                    or _continues(nxt, ln, cols, right, s, labels_only=False)):
             pending.append(ln)  # the start of a label centred beside the figures below
         elif rows and not pending and _continues(ln, rows[-1][-1], cols, right, s):
             rows[-1].append(ln)
@@ -417,15 +424,29 @@ def _nearest(cols: list[list[float]], k: Chunk) -> tuple[int, int]:
     return c, c
 
 
-def _continues(ln: TLine, above: TLine, cols: list[list[float]], right: list[float], s: dict) -> bool:
-    """Whether a line of labels only is the rest of the labels of the line above, wrapped in their cells."""
-    for k in ln.chunks:
+def _figures(ln: TLine) -> bool:
+    """A line of a row's figures: figures beside other text, or an amount alone (a code's wrapped tail, 208050 / 1,
+    is no figure)."""
+    return ln.body or any(k.number and _AMOUNT.search(k.text) for k in ln.chunks)
+
+
+def _continues(ln: TLine, above: TLine, cols: list[list[float]], right: list[float], s: dict,
+               labels_only: bool = True) -> bool:
+    """Whether the labels of a line are the rest of the labels of the line above, wrapped in their cells: each sits
+    under one that filled its column and ends no label (…合计), and opens no item (三、… （一）… 1. …).  With
+    ``labels_only`` false, the line's figures are left out of the question."""
+    cks = [k for k in ln.chunks if not (k.number and not labels_only)]
+    if not cks:
+        return False
+    for k in cks:
         span = _span(cols, k.x0, k.x1)
         if span is None or span[0] != span[1] or layouts.TEXT_TABLE_ITEM.match(k.text):
             return False
+        if not labels_only and layouts.TEXT_TABLE_LABEL_END.search(k.text):
+            return False  # a whole label (本年收入合计) beside its figures opens its own row
         c = span[0]
         if not any(_span(cols, a.x0, a.x1) == span and a.x1 >= right[c] - s["filled"] * max(a.chars[-1].size, 1.0)
-                   for a in above.chunks):
+                   and not layouts.TEXT_TABLE_LABEL_END.search(a.text) for a in above.chunks):
             return False
     return True
 

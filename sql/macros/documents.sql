@@ -19,6 +19,22 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- County-incremental models (docs/warehouse.md, "Incremental build"): a model whose every row belongs to one
+    county (it has county) and is computed from that county's departments only — a ranking or a sum across a
+    county's departments — may read through this filter, on the county column, or with `departments=true` on
+    department_key (the departments of those counties).  Like only_changed_departments it compiles to nothing in
+    `dbt build`; the runner deletes the rows of the counties of the departments a batch touched (temp table
+    yusuan_changed_counties; a county printed as nothing is '∅') and inserts them again from the filtered select. -#}
+{% macro only_changed_counties(column='county', departments=false) -%}
+    {%- if var('yusuan_incremental', false) -%}
+    {%- if departments -%}
+    /*<changed counties>*/ and {{ column }} in (select department_key from {{ ref('dim_department') }} where coalesce(county, '∅') in (select county from temp.main.yusuan_changed_counties)) /*</changed counties>*/
+    {%- else -%}
+    /*<changed counties>*/ and coalesce({{ column }}, '∅') in (select county from temp.main.yusuan_changed_counties) /*</changed counties>*/
+    {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The county and department columns every mart opens with, from the documents CTE. -#}
 {% macro department_columns(alias='documents') -%}
     {{ alias }}.county,

@@ -4,8 +4,8 @@ government export is built (a .docx with those cell borders, printed by LibreOff
 ``yusuan ingest``'s own function into one real DuckDB warehouse, and compared with the figures typed once in
 ``tests/variants/filings.py``: every fact, every printed amount read, no finding.
 
-The same filings with every cell centred both ways, and with labels wrapped in narrow columns, in the 三线表 and with
-no rule, read the same.
+The same filings with every cell centred both ways, with labels wrapped in narrow columns, and with both, in the 三线表
+and with no rule, read the same.
 
 The seed's own 收支总表 (序号 column, 栏次 row, 31 classes) and 收入总表 (twelve columns, headings wrapped in narrow
 cells, 本年收入 printed left over its eight sources) under the Hebei metadata row, on landscape pages, both run over a
@@ -43,10 +43,12 @@ def tables(s: F.Style) -> list[F.Table]:
 # tells which figure is which.
 LOOSE_ROW = F.Table("一般公共预算“三公”经费支出表", [], [["12.00", "", "2.00", "10.00", "6.00", "4.00"]])
 STEMS = "甲乙丙丁戊己庚辛"
+ALIGN_STEMS = "子丑寅卯辰巳午未"
 SEED_YEARS = {"full": 2023, "three_line": 2022, "h_rules": 2021, "none": 2020}
-# how the exports set the cells: every cell centred both ways (headings merged down centred in their height), or the
-# label columns too narrow for their longest labels (labels wrapped over two lines, top-aligned)
-ALIGNED = [(family, how) for how in ("centred", "narrow") for family in ("three_line", "none")]
+# how the exports set the cells: every cell centred both ways (headings merged down centred in their height), the
+# label columns too narrow for their longest labels (labels wrapped over two lines, top-aligned), or both (a wrapped
+# label's lines stand above and below its row's figures)
+ALIGNED = [(family, how) for how in ("centred", "narrow", "both") for family in ("three_line", "none")]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +64,9 @@ def wh(tmp_path_factory) -> Warehouse:
     s = F.Style(dept=f"魏县版式{STEMS[len(B.FAMILIES)]}测试局")
     docs["loose_row"] = B.docx([F.summary("部门收支总表", s), LOOSE_ROW], s, "none")
     for k, (family, how) in enumerate(ALIGNED):
-        s = F.Style(dept=f"魏县对齐{STEMS[k]}测试局")
-        docs[f"{how}_{family}"] = B.docx(tables(s), s, family, centred=how == "centred", narrow=12 if how == "narrow" else 0)
+        s = F.Style(dept=f"魏县对齐{ALIGN_STEMS[k]}测试局")
+        docs[f"{how}_{family}"] = B.docx(tables(s), s, family, centred=how in ("centred", "both"),
+                                         narrow=12 if how in ("narrow", "both") else 0)
     for family, year in SEED_YEARS.items():  # one year each: the seed's department files one filing a year
         docs[f"seed_{family}"] = B.docx([S.summary(year), S.income(year)], F.Style(dept=S.DEPT), family,
                                         cover=f"{S.DEPT}{year}年部门预算", lines=False, landscape=True)

@@ -156,24 +156,33 @@ def _verdicts(result) -> dict[str, str]:
 
 def test_which_data_tests_an_incremental_build_scopes_to_the_changed_departments(con):
     """A test of each row on its own (not_null, accepted_values, relationships to a dim) or of a key that holds
-    department_key / document_id reads the changed departments' rows of an incremental model; a key across
-    departments, a model built whole (dims, rankings, county sums) and the sources' tests read the whole table."""
-    tests = {s["name"]: s for s in model_runs.plan(transform.database_path(con))["steps"] if s["type"] == "test"}
+    department_key / document_id (or county, in a model incremental by county) reads the rows an incremental
+    build wrote; a key across departments, a model built whole (dims, restatements, split filings) and the
+    sources' tests read the whole table."""
+    the_plan = model_runs.plan(transform.database_path(con))
+    tests = {s["name"]: s for s in the_plan["steps"] if s["type"] == "test"}
     scoped = {name for name, step in tests.items() if "incremental_sql" in step}
     assert {"unique_combination_yoy_change_department_key__doc_type__scope__basis__table_kind__subject_code__"
             "measure__year", "relationships_fct_budget_line_subject_key__subject_key__ref_dim_subject_",
-            "not_null_fct_budget_line_document_id"} <= scoped
+            "not_null_fct_budget_line_document_id", "unique_combination_three_public_by_county_county__doc_type__"
+            "category__year", "unique_combination_department_ranking_department_key__doc_type__year"} <= scoped
     assert any(n.startswith("accepted_values_budget_lines_measure") for n in scoped)
-    whole = [n for n in tests if n.startswith(("unique_combination_three_public_by_county",
-                                               "unique_combination_department_ranking", "unique_dim_",
-                                               "relationships_department_ranking", "unique_combination_restatements",
+    whole = [n for n in tests if n.startswith(("unique_dim_", "unique_combination_dim_subject",
+                                               "unique_combination_restatements", "unique_combination_split_filing",
                                                "source_"))]
-    assert len(whole) >= 6 and not scoped & set(whole)
+    assert len(whole) >= 8 and not scoped & set(whole)
+    by = {s["name"]: s.get("incremental_by") for s in the_plan["steps"] if s["type"] == "model"}
+    assert by["marts.department_ranking"] == by["marts.three_public_by_county"] == "counties"
+    assert by["marts.yoy_change"] == by["dw.fct_budget_line"] == "departments" and by["dw.dim_department"] is None
     for name in scoped:  # the tested model is read once, from the rows the build wrote
         assert tests[name]["incremental_sql"].count("temp.main.yusuan_changed__") == 1
 
 
-def test_an_incremental_build_tests_the_rows_it_wrote_and_agrees_with_a_full_build(con):
+def test_an_incremental_build_tests_the_rows_it_wrote_and_agrees_with_a_full_build(con, monkeypatch):
+    def no_fallback(*_args, **_kw):
+        raise AssertionError("the build at once fell back to the steps on a clean warehouse")
+
+    monkeypatch.setattr(model_runs, "_run_steps", no_fallback)  # a clean build is one transaction, one test query
     for code, name in DEPARTMENTS:
         warehouse.load_document(con, *_filing(code, name, 2022))
     result, changed = _build_result(con)
@@ -186,6 +195,7 @@ def test_an_incremental_build_tests_the_rows_it_wrote_and_agrees_with_a_full_bui
     full, changed = _build_result(con, force=True)
     assert changed is None and _verdicts(full) == _verdicts(incremental)
     assert set(_verdicts(full).values()) == {"pass"}
+    monkeypatch.undo()
 
     # a broken batch: 202's 2023 budget with one line loaded twice and a 三公 category outside the vocabulary —
     # the incremental build (one department) catches both, and counts only the broken rows
@@ -227,3 +237,38 @@ def test_the_incremental_tests_read_only_the_rows_the_build_wrote(con):
     assert not full.failed
     assert count(con, "marts.budget_lines", "department_code = '203'") == count(
         con, "dw.fct_budget_line f join dw.dim_department d using (department_key)", "d.department_code = '203'")
+
+
+def test_a_ranking_across_a_county_is_rebuilt_for_the_changed_departments_counties_only(con):
+    """department_ranking and three_public_by_county rank and sum across a county's departments: an incremental
+    build replaces the rows of the counties of the departments a batch touched (their ranks move), leaves the
+    other counties' rows as they were, and the result is a full build's."""
+    others = [(code, name.replace("魏县", "临漳县")) for code, name in DEPARTMENTS[:3]]
+    for county, departments in (("魏县", DEPARTMENTS[:3]), ("临漳县", others)):
+        for code, name in departments:
+            for year in (2022, 2023):
+                document, frames = _filing(code, name, year, county)
+                document.update(county=county, region=f"河北省/邯郸市/{county}")
+                warehouse.load_document(con, document, frames)
+    assert _build(con)["mode"] == "full"
+    ranked = "county, year, department_name, total_wan, rank_by_total, rank_by_change, n_departments"
+    linzhang = con.execute(f"select {ranked}, rowid from marts.department_ranking where county = '临漳县' "
+                           "order by all").fetchall()
+    assert len(linzhang) == 6
+    # 魏县's 202 republishes 2023 at three times the amounts: it moves to the top of 魏县's 2023 ranking
+    lines = weixian_2023_frames()["budget_lines"]
+    summary = weixian_2023_frames()["budget_summary"]
+    document, frames = _filing("202", DEPARTMENTS[1][1], 2023, "v2",
+                               budget_lines=lines.with_columns(amount_wan=lines["amount_wan"] * 3),
+                               budget_summary=summary.with_columns(amount_wan=summary["amount_wan"] * 3))
+    document.update(county="魏县", region="河北省/邯郸市/魏县")
+    warehouse.load_document(con, document, frames)
+    assert _build(con) == {"mode": "incremental", "departments": 1}
+    assert con.execute("select department_code from marts.department_ranking where county = '魏县' and year = 2023 "
+                       "and rank_by_total = 1").fetchall() == [("202",)]
+    # 魏县's rows were written again (after the 12 of the full build), 临漳县's not (same rowids, same figures)
+    assert con.execute("select min(rowid) from marts.department_ranking where county = '魏县'").fetchall() == [(12,)]
+    assert con.execute(f"select {ranked}, rowid from marts.department_ranking where county = '临漳县' "
+                       "order by all").fetchall() == linzhang
+    rows = snapshot(con)
+    _full_rebuild_equals(con, rows)

@@ -8,6 +8,7 @@ documents as (
     -- 部门 filings only: a 单位 filing is one of the department's units, not a department
     select * from {{ ref("dim_document") }}
     where status = 'loaded' and year is not null and scope = 'department'
+        {{ only_changed_counties('department_key', departments=true) }}
 
 ),
 
@@ -19,6 +20,7 @@ summary_totals as (
         and side = 'expense'
         and item = 'current_year_total'
         and measure = 'amount'
+        {{ only_changed_counties('department_key', departments=true) }}
     group by document_id
 
 ),
@@ -27,7 +29,8 @@ line_totals as (
 
     select document_id, sum(amount_wan)::decimal(18, 6) as total_wan
     from {{ lines_counted_once(ref("fct_budget_line"), where="table_kind = 'expenditure' and measure = 'total'
-        and subject_level = 1 and scope = 'department'") }} as counted_once
+        and subject_level = 1 and scope = 'department' " ~ only_changed_counties('department_key', departments=true)) }}
+        as counted_once
     group by document_id
 
 ),
@@ -38,6 +41,7 @@ three_public_totals as (
     from {{ ref("fct_three_public") }}
     where fund_source = 'total' and category = 'total'
         and basis = case when doc_type = 'final_accounts' then 'final' else 'budget' end
+        {{ only_changed_counties('department_key', departments=true) }}
     group by document_id
 
 ),

@@ -11,6 +11,7 @@ three_public as (
     where fund_source = 'total'
         and scope = 'department'
         and basis = case when doc_type = 'final_accounts' then 'final' else 'budget' end
+        {{ only_changed_counties('department_key', departments=true) }}
 
 ),
 
