@@ -6,11 +6,13 @@ Builds N distinct filings (bench/corpus.py, as bench/bench_throughput.py does), 
 warehouses first (not counted: once per project version and warehouse name), then times, each in its own process
 tree:
   1. `yusuan ingest DIR` (the CLI: read, classify, normalize, validate, load, SQL models);
-  2. Dagster as an operator's cycle runs it (bench_throughput.dagster_run): the inbox sensor ticks once, then
+  2. Dagster as an operator's cycle runs it (bench_throughput.dagster_run): the inbox sensor ticks once (and its
+     events — an observation naming each new filing's file — are written, as the sensor daemon writes them), then
      `dagster asset materialize` runs each requested batch — its filings, then the SQL models, in one run as the
      sensor requests it (its export left out, as the CLI does not export) — a fresh DAGSTER_HOME (SQLite).
 Prints wall and CPU seconds (the whole process tree, RUSAGE_CHILDREN) of each part, the Dagster / CLI ratios
-(target ≤ 1.5), and the events the Dagster cycle wrote to its event log, by type.  CPU seconds are the ones to
+(target ≤ 1.5), and the events the Dagster cycle wrote to its event log, by type.  `dagster asset materialize`
+runs in the repository, so Dagster loads its `.env` (one planned event per run for a range of partitions).  CPU seconds are the ones to
 compare on a shared machine.
 """
 
@@ -37,8 +39,8 @@ def events(home: Path) -> Counter:
     """Events in the cycle's SQLite event logs (one shard per run), by type."""
     out: Counter = Counter()
     for db in (home / "history" / "runs").glob("*.db"):
-        if db.name == "index.db":  # the index repeats the asset events of the shards
-            continue
+        if db.name == "index.db":  # the index repeats the asset events of the shards (the tick's are in a
+            continue                # runless shard of their own)
         with sqlite3.connect(db) as con:
             try:
                 rows = con.execute("select dagster_event_type, count(*) from event_logs group by 1").fetchall()

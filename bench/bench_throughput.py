@@ -132,6 +132,8 @@ from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
 with dg.DagsterInstance.get() as instance:
     ctx = dg.build_sensor_context(instance=instance, resources={"inbox": Inbox(path=os.environ["YUSUAN_INBOX"])})
     r = new_filing_sensor(ctx)
+    for event in r.asset_events:  # what the sensor daemon does with a tick's result: its events, then partitions
+        instance.report_runless_asset_event(event)
     for req in r.dynamic_partitions_requests:
         instance.add_dynamic_partitions(filings.name, list(req.partition_keys))
     for req in r.run_requests:

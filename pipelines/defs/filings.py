@@ -109,7 +109,8 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                 for name, df in item.frames.items():
                     rows[name] += df.height
                 # the filing's partition: its own file, department, outcome and why — one event per filing
-                yield dg.AssetMaterialization(asset_key=FILE, partition=key, metadata=_filing_metadata(item, status))
+                yield dg.AssetMaterialization(asset_key=FILE, partition=key,
+                                              metadata=_filing_metadata(item, status, path, inbox.root))
                 outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
                 for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
                     c = per_check[name]
@@ -147,11 +148,13 @@ def ingest_filings(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         )
 
 
-def _filing_metadata(item, status: str) -> dict:
-    """What a filing's partition shows: its file, who published it, the outcome and, if rejected, why; the rows it
-    loaded and its findings (the same keys as a filing `yusuan ingest` loaded, see sensors._loaded_elsewhere)."""
+def _filing_metadata(item, status: str, path, root) -> dict:
+    """What a filing's partition shows: its file (in the inbox, as the sensor names it), who published it, the
+    outcome and, if rejected, why; the rows it loaded and its findings (the keys of a filing `yusuan ingest` loaded,
+    see sensors._loaded_elsewhere)."""
     doc = item.document
-    meta = {"file": doc.source_path or doc.file_name, "county": doc.county or "", "department": doc.department_name or "",
+    file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    meta = {"file": file, "county": doc.county or "", "department": doc.department_name or "",
             "year": doc.year or 0, "doc_type": doc.doc_type, "status": status,
             "budget_lines": item.frames["budget_lines"].height if "budget_lines" in item.frames else 0,
             "findings": len(item.findings)}

@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.filings import FILE, filings
+from pipelines.defs.filings import FILE, filings, ingest_filings
 from pipelines.defs.resources import Inbox, warehouse_connection
 from pipelines.defs.sensors import new_filing_sensor
 from pipelines.lib import warehouse
@@ -65,10 +65,19 @@ def test_a_file_dropped_in_the_inbox_shows_its_name_on_its_partition(instance, t
     reference = SAMPLES / "河北省/邯郸市/魏县/2023/201_中国共产党魏县委员会办公室_2023.docx"
     shutil.copy(reference, county / reference.name)
     result = tick(instance, inbox)
+    [key] = result.dynamic_partitions_requests[0].partition_keys
+    # before its run: the tick's one observation says which file the new partition is (one event a tick, not a filing)
     [observation] = result.asset_events
-    assert observation.partition == result.dynamic_partitions_requests[0].partition_keys[0]
-    assert observation.metadata["file"].value == f"河北省/邯郸市/魏县/{reference.name}"
-    assert observation.metadata["county"].value == "魏县"
+    assert observation.partition is None and observation.metadata["new_filings"].value == 1
+    assert f"| `{key}` | 河北省/邯郸市/魏县/{reference.name} | 魏县 |" in observation.metadata["files"].value.splitlines()
+    # its run: the partition itself is reported with the file, county, department and outcome
+    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")), "inbox": Inbox(path=str(inbox))}
+    [req] = result.run_requests
+    assert dg.materialize([ingest_filings], instance=instance, resources=resources, tags=dict(req.tags)).success
+    [record] = instance.fetch_materializations(dg.AssetRecordsFilter(FILE, asset_partitions=[key]), limit=1).records
+    meta = {k: v.value for k, v in record.asset_materialization.metadata.items()}
+    assert meta["file"] == f"河北省/邯郸市/魏县/{reference.name}" and meta["county"] == "魏县"
+    assert (meta["department"], meta["year"], meta["status"]) == ("中国共产党魏县委员会办公室", 2023, "loaded")
 
 
 class Log:
