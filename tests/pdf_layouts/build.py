@@ -155,28 +155,32 @@ def render(docs: dict[str, bytes], cache: Path) -> dict[str, Path]:
     if exe is None:
         raise RuntimeError("soffice not found: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
     out: dict[str, Path] = {}
-    todo: list[Path] = []
-    src = cache / "docx"
-    src.mkdir(parents=True, exist_ok=True)
+    todo: dict[str, bytes] = {}
     for name, data in docs.items():
         folder = cache / hashlib.sha256(data).hexdigest()[:16]
-        pdf = folder / f"{name}.pdf"
-        out[name] = pdf
-        if not pdf.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            d = src / f"{name}.docx"
-            d.write_bytes(data)
-            todo.append(d)
+        out[name] = folder / f"{name}.pdf"
+        if not out[name].exists():
+            todo[name] = data
     if todo:
-        with tempfile.TemporaryDirectory(prefix="yusuan_lo_") as profile:
+        # each run prints in a folder of its own and moves the PDFs into the shared cache atomically: two test
+        # sessions at once (a CI run beside a developer's) each wrote cache/docx/full.docx and one took the other's
+        # full.pdf away before it was read ("LibreOffice wrote no PDF")
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="yusuan_lo_") as profile, \
+                tempfile.TemporaryDirectory(prefix="run_", dir=cache) as src:
+            made_from = []
+            for name, data in todo.items():
+                d = Path(src) / f"{name}.docx"
+                d.write_bytes(data)
+                made_from.append(d)
             subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                            "--outdir", str(src), *map(str, todo)], check=True, capture_output=True, timeout=600)
-        for d in todo:
-            made = src / f"{d.stem}.pdf"
-            if not made.exists():
-                raise RuntimeError(f"LibreOffice wrote no PDF for {d.name}")
-            target = out[d.stem]
-            made.replace(target)
+                            "--outdir", src, *map(str, made_from)], check=True, capture_output=True, timeout=600)
+            for d in made_from:
+                made = d.with_suffix(".pdf")
+                if not made.exists():
+                    raise RuntimeError(f"LibreOffice wrote no PDF for {d.name}")
+                out[d.stem].parent.mkdir(parents=True, exist_ok=True)
+                os.replace(made, out[d.stem])
     return out
 
 
