@@ -39,6 +39,11 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 def tree_rss(root: int) -> int:
     """Resident bytes of ``root`` and every descendant (Linux /proc)."""
+    return sum(tree_rss_by_process(root).values())
+
+
+def tree_rss_by_process(root: int) -> dict[int, int]:
+    """Resident bytes of ``root`` and of each of its descendants (Linux /proc)."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -49,25 +54,33 @@ def tree_rss(root: int) -> int:
         pid = int(stat.parent.name)
         parents[pid] = int(fields[1])
         rss[pid] = int(fields[21]) * PAGE
-    total = 0
+    out = {}
     for pid, size in rss.items():
         p = pid
         while p and p != root:
             p = parents.get(p, 0)
         if p == root:
-            total += size
-    return total
+            out[pid] = size
+    return out
 
 
 class Sampler(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
         self.peak = 0
+        self.peak_parent = 0  # this process alone: the loader, its DuckDB connection, the SQL models
+        self.peak_loading = 0  # the tree's peak until the last filing was loaded (before the SQL models)
+        self.loading = True
         self.stop = threading.Event()
 
     def run(self):
         while not self.stop.is_set():
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            sizes = tree_rss_by_process(os.getpid())
+            total = sum(sizes.values())
+            self.peak = max(self.peak, total)
+            self.peak_parent = max(self.peak_parent, sizes.get(os.getpid(), 0))
+            if self.loading:
+                self.peak_loading = max(self.peak_loading, total)
             self.stop.wait(0.2)
 
 
@@ -90,6 +103,8 @@ def main() -> int:
         marks: list[float] = []
 
         def echo(line: str) -> None:
+            if line.startswith("[") and int(line[1:line.index("/")]) == args.n:
+                sampler.loading = False  # the last filing is loaded: the SQL models follow
             if line.startswith("[") and int(line[1:line.index("/")]) % 1000 == 0:
                 marks.append(time.perf_counter())
                 print(f"  {line.split(']')[0][1:].strip()} filings, {marks[-1] - start:.0f} s, "
@@ -115,7 +130,9 @@ def main() -> int:
         if len(marks) >= 2:
             steps = [b - a for a, b in zip([start, *marks], marks, strict=False)]
             print(f"per 1,000 filings: first {steps[0]:.0f} s, last {steps[-1]:.0f} s")
-        print(f"peak memory (the parent + {args.jobs - 1} worker(s)): {sampler.peak / 2**20:.0f} MiB")
+        print(f"peak memory (the parent + {args.jobs - 1} worker(s)): {sampler.peak / 2**20:.0f} MiB; until the last "
+              f"filing was loaded {sampler.peak_loading / 2**20:.0f} MiB; the parent alone (loading, DuckDB, the SQL "
+              f"models) {sampler.peak_parent / 2**20:.0f} MiB")
         print(f"warehouse: {size / 2**20:.0f} MiB on disk, {docs} documents, {lines} budget lines "
               f"({size / max(n, 1) / 1024:.0f} KiB per filing)")
         print(f"CPU seconds: extraction (the parent and the workers, summed) {s.extract_cpu:.0f} s ({1000 * s.extract_cpu / n:.0f} ms a "

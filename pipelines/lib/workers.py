@@ -1,6 +1,6 @@
 """The processing stage over many files: worker processes and this one, a task of one or two chunks of filings
-each, handed back chunk by chunk in the files' order with at most two tasks per process ahead, so memory stays
-bounded however many files there are.  Used by ``yusuan ingest`` and by the Dagster asset alike."""
+each, handed back in the files' order (the chunks ready at once together) with at most three tasks per process
+ahead, so memory stays bounded however many files there are.  Used by ``yusuan ingest`` and by the Dagster asset alike."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _ready() -> None:
-    """A worker's first task: import what reading filings needs (~0.9 CPU s, polars, pandera, the readers)."""
+    """A worker's first task: import what reading filings needs (~0.4 CPU s: polars, pandera, the readers)."""
     from pipelines.lib.lean_imports import pandera_without_pandas
 
     pandera_without_pandas()
@@ -108,7 +108,7 @@ _warm: tuple[ProcessPoolExecutor, int] | None = None  # a pool warm_up started, 
 
 def warm_up(n_files: int, jobs: int) -> None:
     """Start the workers :func:`processed_chunks` will use for ``n_files`` files now, before this process imports
-    the stages itself: a worker's start is mostly imports (~0.9 CPU s), which then run beside this process's own
+    the stages itself: a worker's start is mostly imports (~0.5 CPU s), which then run beside this process's own
     instead of after them, on a core that would idle.  ``yusuan ingest`` calls it first thing; the next
     :func:`processed_chunks` with as many workers takes the pool over.  :func:`cool_down` stops it if none does."""
     global _warm
