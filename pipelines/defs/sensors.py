@@ -52,7 +52,10 @@ def new_filing_sensor(context: dg.SensorEvaluationContext, inbox: Inbox) -> dg.S
         batch = new[i:i + BATCH]
         # partitions added together are contiguous, so one range run covers the batch
         requests.append(dg.RunRequest(run_key=f"{batch[0]}..{batch[-1]}",
-                                      tags={RANGE_START: batch[0], RANGE_END: batch[-1]}))
+                                      tags={RANGE_START: batch[0], RANGE_END: batch[-1]},
+                                      # the batch's files, so its run reads them, not the whole inbox, to find them
+                                      run_config={"ops": {ingest_filings.op.name: {"config": {
+                                          "files": {key: paths[key] for key in batch if key in paths}}}}}))
     if new:
         context.log.info(f"{len(new)} new filing(s) in {inbox.root}: {len(requests)} run(s)")
     return dg.SensorResult(

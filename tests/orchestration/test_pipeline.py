@@ -42,7 +42,7 @@ def run_graph(instance, inbox, db, out, monkeypatch):
     runs = []
     for req in result.run_requests:  # what the sensor targets: the batch's filings, then the models and the export
         runs.append(dg.materialize([ingest_filings, sql_models, exports_parquet], instance=instance,
-                                   resources=resources,
+                                   resources=resources, run_config=req.run_config,
                                    tags={RANGE_START: req.tags[RANGE_START], RANGE_END: req.tags[RANGE_END]}))
     return result, runs
 
@@ -170,7 +170,11 @@ def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(inst
         instance.add_dynamic_partitions(filings.name, list(req.partition_keys))
     [req] = sensed.run_requests
     resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")), "inbox": Inbox(path=str(inbox))}
-    run = dg.materialize([ingest_filings], instance=instance, resources=resources, tags=dict(req.tags))
+    # the run request names the batch's files, so the run reads them rather than hash the whole inbox
+    assert req.run_config["ops"]["ingest_filings"]["config"]["files"] == {
+        k: str(p.relative_to(inbox)) for k, p in Inbox(path=str(inbox)).index().items()}
+    run = dg.materialize([ingest_filings], instance=instance, resources=resources, tags=dict(req.tags),
+                         run_config=req.run_config)
     assert run.success
     by_file = {Path(e.materialization.metadata["file"].value).name: {k: v.value for k, v in
                                                                    e.materialization.metadata.items()}
@@ -184,3 +188,23 @@ def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(inst
     assert "is not a Word document or a PDF" in error
     # both partitions count as materialized (a rejection is an outcome, recorded), none is left missing
     assert instance.get_materialized_partitions(FILE) == set(filings.get_partition_keys(dynamic_partitions_store=instance))
+
+
+def test_a_file_changed_after_the_tick_stops_its_run_saying_so(instance, tmp_path):
+    inbox = tmp_path / "inbox"
+    county = inbox / "河北省/邯郸市/魏县"
+    county.mkdir(parents=True)
+    good = next((SAMPLES_DIR / "河北省/邯郸市/魏县/2023").glob("201_*.docx"))
+    (county / good.name).write_bytes(good.read_bytes())
+    ctx = dg.build_sensor_context(instance=instance, resources={"inbox": Inbox(path=str(inbox))})
+    sensed = new_filing_sensor(ctx)
+    instance.add_dynamic_partitions(filings.name, list(sensed.dynamic_partitions_requests[0].partition_keys))
+    [req] = sensed.run_requests
+    (county / good.name).write_bytes(good.read_bytes() + b"\0")  # republished before the run: other content
+    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")), "inbox": Inbox(path=str(inbox))}
+    run = dg.materialize([ingest_filings], instance=instance, resources=resources, tags=dict(req.tags),
+                         run_config=req.run_config, raise_on_error=False)
+    assert not run.success
+    [failure] = [e for e in run.all_events if e.is_step_failure]
+    error = failure.step_failure_data.error
+    assert f"has content key {req.tags[RANGE_START]}" in error.message + str(error.cause and error.cause.message)
