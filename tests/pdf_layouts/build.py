@@ -6,8 +6,8 @@ A *family* says which borders a cell draws (:data:`FAMILIES`): every rule (``ful
 table's top and bottom rules and the header's underline), horizontal rules only, the outer frame only, the rules
 between some columns missing (every second one), or no rule at all (columns aligned by their text).
 
-The PDFs are made once per test session into a cache directory keyed by the .docx bytes, so a second run in the
-same tree reuses them; a missing LibreOffice fails under ``CI=true`` and skips elsewhere (``scripts/test.sh``
+The PDFs are made once per test session into a cache directory (one per checkout) keyed by the .docx bytes, so a
+second run in the same tree reuses them; a missing LibreOffice fails under ``CI=true`` and skips elsewhere (``scripts/test.sh``
 installs it).
 """
 
@@ -150,39 +150,41 @@ def soffice() -> str | None:
 
 def render(docs: dict[str, bytes], cache: Path) -> dict[str, Path]:
     """Each ``name → .docx bytes`` printed to ``cache/<hash>/<name>.pdf`` by one LibreOffice run (the ones already
-    there are reused)."""
+    there are reused).  The run works in a directory of its own and moves each PDF into place whole, so test sessions
+    sharing the cache (the suite's workers, two checkouts) never see half a file."""
     exe = soffice()
     if exe is None:
         raise RuntimeError("soffice not found: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
     out: dict[str, Path] = {}
     todo: dict[str, bytes] = {}
     for name, data in docs.items():
-        folder = cache / hashlib.sha256(data).hexdigest()[:16]
-        out[name] = folder / f"{name}.pdf"
-        if not out[name].exists():
+        pdf = cache / hashlib.sha256(data).hexdigest()[:16] / f"{name}.pdf"
+        out[name] = pdf
+        if not pdf.exists():
             todo[name] = data
     if todo:
-        # each run prints in a folder of its own and moves the PDFs into the shared cache atomically: two test
-        # sessions at once (a CI run beside a developer's) each wrote cache/docx/full.docx and one took the other's
-        # full.pdf away before it was read ("LibreOffice wrote no PDF")
         cache.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="yusuan_lo_") as profile, \
-                tempfile.TemporaryDirectory(prefix="run_", dir=cache) as src:
-            made_from = []
+        with tempfile.TemporaryDirectory(prefix="run_", dir=cache) as work, \
+                tempfile.TemporaryDirectory(prefix="yusuan_lo_") as profile:
+            src = Path(work)
             for name, data in todo.items():
-                d = Path(src) / f"{name}.docx"
-                d.write_bytes(data)
-                made_from.append(d)
-            subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                            "--outdir", src, *map(str, made_from)], check=True, capture_output=True, timeout=600)
-            for d in made_from:
-                made = d.with_suffix(".pdf")
+                (src / f"{name}.docx").write_bytes(data)
+            run = subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                                  "--outdir", str(src), *(str(src / f"{name}.docx") for name in todo)],
+                                 capture_output=True, text=True, timeout=600)
+            if run.returncode:
+                raise RuntimeError(f"LibreOffice failed (exit {run.returncode}): {run.stderr.strip()[-500:]}")
+            for name in todo:
+                made = src / f"{name}.pdf"
                 if not made.exists():
-                    raise RuntimeError(f"LibreOffice wrote no PDF for {d.name}")
-                out[d.stem].parent.mkdir(parents=True, exist_ok=True)
-                os.replace(made, out[d.stem])
+                    raise RuntimeError(f"LibreOffice wrote no PDF for {name}.docx")
+                out[name].parent.mkdir(parents=True, exist_ok=True)
+                os.replace(made, out[name])
     return out
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("YUSUAN_PDF_LAYOUT_CACHE", Path(tempfile.gettempdir()) / "yusuan_pdf_layouts"))
+    """The PDFs' cache: ``$YUSUAN_PDF_LAYOUT_CACHE``, else one under the temp dir per checkout (two checkouts testing
+    at once never share one)."""
+    own = hashlib.sha256(str(Path(__file__).resolve().parents[2]).encode()).hexdigest()[:8]
+    return Path(os.environ.get("YUSUAN_PDF_LAYOUT_CACHE", Path(tempfile.gettempdir()) / f"yusuan_pdf_layouts_{own}"))
