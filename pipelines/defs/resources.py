@@ -18,7 +18,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.lib import settings
-from pipelines.lib.db import CONNECTION_CONFIG, lock_holder
+from pipelines.lib.db import connection_config, lock_holder
 from pipelines.lib.discovery import discover
 
 
@@ -103,6 +103,6 @@ def _configured(setting: settings.Setting):
 def resources() -> dg.Definitions:
     Path(warehouse_path()).parent.mkdir(parents=True, exist_ok=True)
     return dg.Definitions(resources={
-        "warehouse": DuckDBResource(database=_configured(settings.DB), connection_config=dict(CONNECTION_CONFIG)),
+        "warehouse": DuckDBResource(database=_configured(settings.DB), connection_config=connection_config()),
         "inbox": Inbox(path=_configured(settings.INBOX)),
     })

@@ -32,6 +32,16 @@ STORAGE_COMPATIBILITY_VERSION = "v1.4.0"
 CONNECTION_CONFIG = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
 
 
+def connection_config() -> dict[str, str]:
+    """DuckDB's settings for a warehouse connection: :data:`CONNECTION_CONFIG`, and ``$YUSUAN_MEMORY_LIMIT`` as its
+    ``memory_limit`` when set (a province-wide first build holds what it can in memory up to DuckDB's default of
+    80 % of RAM; with a limit it writes to ``<warehouse>.tmp`` instead)."""
+    from pipelines.lib import settings
+
+    limit = settings.MEMORY_LIMIT.value()
+    return {**CONNECTION_CONFIG, "memory_limit": limit} if limit else dict(CONNECTION_CONFIG)
+
+
 def lock_holder(pid: int | None) -> str:
     """Who holds the warehouse, as a reader would say it: ``yusuan ingest (pid 123)``, ``pid 123``.
 
@@ -96,7 +106,12 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config=dict(CONNECTION_CONFIG))
+        con = duckdb.connect(str(path), read_only=read_only, config=connection_config())
+    except (duckdb.InvalidInputException, duckdb.ParserException) as err:
+        if "memory" not in str(err).lower():
+            raise
+        raise ValueError(f"$YUSUAN_MEMORY_LIMIT is not a memory size DuckDB reads ({err}); give e.g. 1GB or 512MB, "
+                         "or unset it") from err
     except duckdb.IOException as err:
         message = str(err)
         if migrations.is_damage(err):

@@ -34,7 +34,10 @@ JOBS = Setting("YUSUAN_JOBS", None, "processes reading filings under Dagster, th
 MODEL_TESTS = Setting("YUSUAN_MODEL_TESTS", "1", "0 builds the SQL models without their dbt data tests")
 DBT_ARTIFACTS = Setting("YUSUAN_DBT_ARTIFACTS", None, "where dbt's parsed project is cached (default: the user "
                                                       "cache folder)")
-ALL = (DB, EXPORTS, INBOX, JOBS, MODEL_TESTS, DBT_ARTIFACTS)
+MEMORY_LIMIT = Setting("YUSUAN_MEMORY_LIMIT", None, "the most memory DuckDB may hold for the warehouse, e.g. 1GB "
+                                                   "(default: DuckDB's own, 80 % of RAM); beyond it DuckDB writes "
+                                                   "to <warehouse>.tmp")
+ALL = (DB, EXPORTS, INBOX, JOBS, MODEL_TESTS, DBT_ARTIFACTS, MEMORY_LIMIT)
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,20 @@ def test_cli_and_dagster_read_the_same_settings(monkeypatch, tmp_path):
     assert cli._db(args) == tmp_path / "w.duckdb"
     assert resources.warehouse_path() == str(tmp_path / "w.duckdb")
     assert cli._db(cli.build_parser().parse_args(["summary", "--db", "x.duckdb"])) == Path("x.duckdb")
+
+
+def test_memory_limit_reaches_every_warehouse_connection(monkeypatch, tmp_path):
+    """$YUSUAN_MEMORY_LIMIT bounds DuckDB in the CLI's connections and in the Dagster warehouse resource alike."""
+    from pipelines.defs import resources
+    from pipelines.lib import db
+
+    assert "memory_limit" not in db.connection_config()  # unset: DuckDB's own default
+    monkeypatch.setenv("YUSUAN_MEMORY_LIMIT", "300MB")
+    con = db.connect(tmp_path / "w.duckdb")
+    limit = con.sql("select current_setting('memory_limit')").fetchall()[0][0]
+    con.close()
+    assert limit.endswith("MiB") and 280 <= float(limit.split()[0]) <= 300, limit  # DuckDB says 300MB as MiB
+    assert resources.resources().resources["warehouse"].connection_config["memory_limit"] == "300MB"
+    monkeypatch.setenv("YUSUAN_MEMORY_LIMIT", "lots")
+    with pytest.raises(ValueError, match=r"\$YUSUAN_MEMORY_LIMIT is not a memory size.*e\.g\. 1GB"):
+        db.connect(tmp_path / "x.duckdb")
