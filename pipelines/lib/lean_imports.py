@@ -27,8 +27,8 @@ class _NoPandas(importlib.abc.MetaPathFinder):
 
 def pandera_without_pandas() -> None:
     """Import ``pandera.polars`` without pandas, unless pandera or pandas is imported already (under Dagster,
-    pandas is: then nothing changes).  pyarrow (which ``frames.build`` uses for decimal columns) asks the same
-    question at its first ``pyarrow.array`` and would import pandas then: it is asked here too, and remembers the
+    pandas is: then nothing changes).  pyarrow (through which the loader hands polars frames to DuckDB) asks the
+    same question at its first conversion and would import pandas then: it is asked here too, and remembers the
     answer (in this process, no pyarrow ``to_pandas``, which yusuan does not use).  pandas itself stays importable
     afterwards."""
     if "pandera" in sys.modules or "pandas" in sys.modules:
