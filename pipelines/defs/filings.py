@@ -37,8 +37,9 @@ CHECK_SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheck
 def _specs() -> list[dg.AssetSpec]:
     # a function, not a module-level list: the defs loader would take a list of specs as definitions
     return [
-        # skippable: the step reports each filing's partition itself (below), not one output for the whole range
-        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"}, skippable=True,
+        # not skippable: the models step waits for this output (a skipped one would skip the models); each filing's
+        # partition gets its own metadata (below), so the output is still one event per filing
+        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"},
                      description="Filings found in the inbox — read, classified, normalized, validated and loaded, "
                                  "each filing all in or not at all: core.documents (loaded / rejected / superseded), "
                                  "raw.table_cells, staging.budget_lines, budget_summary, three_public, "
@@ -113,6 +114,7 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     per_check: dict[str, dict] = defaultdict(lambda: {"passed": 0, "failed": 0, "not_run": 0, "within_rounding": 0,
                                                       "findings": 0, "failures": []})
     paths, rejected = [], []
+    reported: list[tuple[str, dict]] = []  # each loaded filing's partition and what it shows
     for key in keys:
         path = files.get(key)
         if path is None:
@@ -120,36 +122,46 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
         paths.append((path, inbox.root))
     jobs = settings.load().jobs or auto_jobs(len(paths))
     n = 0
-    with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
-          closing(processed_chunks(paths, jobs=jobs)) as chunks):
-        wh.apply_ddl(con)
-        for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
-            for item, status in zip(items, load_group(con, items), strict=True):
-                key, path = keys[n], paths[n][0]
-                n += 1
-                statuses[status] += 1
-                for name, df in item.frames.items():
-                    rows[name] += df.height
-                # the filing's partition: its own file, department, outcome and why — one event per filing
-                yield dg.AssetMaterialization(asset_key=FILE, partition=key,
-                                              metadata=_filing_metadata(item, status, path, inbox.root))
-                outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
-                for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
-                    c = per_check[name]
-                    c[o.status] += 1
-                    c["within_rounding"] += o.within_rounding
-                for f in item.findings:  # under the check that declares the finding's name
-                    c = per_check[owner(f.check)]
-                    c["findings"] += 1
-                    if len(c["failures"]) < 50:
-                        c["failures"].append(
-                            {"filing": key, "file": path.name, "check": f.check, "table": f.table_kind,
-                             "location": f.location, "expected": f.expected, "actual": f.actual,
-                             "message": f.message})
-                if status == "rejected":
-                    rejected.append(f"{path.name}: {item.document.error}")
-                if n % 50 == 0 and n < len(keys):  # every log line is an event-log write: not one per filing
-                    context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
+    try:
+        with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
+              closing(processed_chunks(paths, jobs=jobs)) as chunks):
+            wh.apply_ddl(con)
+            for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
+                for item, status in zip(items, load_group(con, items), strict=True):
+                    key, path = keys[n], paths[n][0]
+                    n += 1
+                    statuses[status] += 1
+                    for name, df in item.frames.items():
+                        rows[name] += df.height
+                    # the filing's partition: its own file, department, outcome and why — one event per filing
+                    reported.append((key, _filing_metadata(item, status, path, inbox.root)))
+                    context.add_asset_metadata(reported[-1][1], asset_key=FILE, partition_key=key)
+                    outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
+                    for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
+                        c = per_check[name]
+                        c[o.status] += 1
+                        c["within_rounding"] += o.within_rounding
+                    for f in item.findings:  # under the check that declares the finding's name
+                        c = per_check[owner(f.check)]
+                        c["findings"] += 1
+                        if len(c["failures"]) < 50:
+                            c["failures"].append(
+                                {"filing": key, "file": path.name, "check": f.check, "table": f.table_kind,
+                                 "location": f.location, "expected": f.expected, "actual": f.actual,
+                                 "message": f.message})
+                    if status == "rejected":
+                        rejected.append(f"{path.name}: {item.document.error}")
+                    if n % 50 == 0 and n < len(keys):  # every log line is an event-log write: not one per filing
+                        context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
+    except Exception:
+        # the run failed part way: the filings loaded so far are in the warehouse (each all in), so their
+        # partitions are reported as they are, not left for the run's failure to mark failed
+        for key, meta in reported:
+            yield dg.AssetMaterialization(asset_key=FILE, partition=key, metadata=meta)
+        raise
+    # the range's one output (what the models step waits for): Dagster reports it as one materialization per
+    # filing's partition, with the metadata each got above
+    yield dg.MaterializeResult(asset_key=FILE)
     # the batch in the run's log: how many filings of each outcome, the rows loaded, and every rejection's reason
     context.log.info(f"{len(keys)} filings: {dict(statuses)}; rows: "
                      + ", ".join(f"{r.frame} {rows[r.frame]}" for r in RELATIONS if rows[r.frame]))

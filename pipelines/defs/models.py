@@ -34,6 +34,21 @@ class YusuanTranslator(DagsterDbtTranslator):
             return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["alias"]])
 
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        """A model or seed that reads a dbt source also depends on ``raw/filings``, the step that writes the sources.
+
+        The sources (core.documents, staging.*) are specs no step materializes, so without this the job's
+        execution plan has no edge from the filings step to the models step: only the in-process executor's name
+        order kept the load first, and another executor (multiprocess, k8s, celery) could build the models before
+        or while the batch loads.  Lineage still reads file → tables → models; the direct edge is the step order.
+        """
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] in ("model", "seed") and any(
+                n.startswith("source.") for n in props.get("depends_on", {}).get("nodes", [])):
+            return spec.merge_attributes(deps=[FILE])
+        return spec
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["schema"]
 

@@ -157,6 +157,28 @@ def test_the_sensors_runs_load_the_batch_then_build_the_models_and_the_export():
     assert set(job.asset_layer.executable_asset_keys) == {FILE, *sql_models.keys, dg.AssetKey(["exports", "parquet"])}
 
 
+def test_the_batch_runs_plan_builds_the_models_after_the_filings_step():
+    """The models read what the filings step loads: the plan of the sensor's job must say so, not leave the order
+    to the in-process executor's step names (a multiprocess or cluster executor starts every ready step at once)."""
+    from dagster._core.execution.api import create_execution_plan
+
+    from pipelines.definitions import defs
+
+    d = defs()
+    job = d.resolve_job_def({s.name: s for s in d.sensors}["new_filing_sensor"].job_name)
+    plan = create_execution_plan(job)
+    upstream = {s.key: set(s.get_execution_dependency_keys()) for s in plan.get_all_steps_in_topo_order()}
+    assert upstream == {ingest_filings.op.name: set(), sql_models.op.name: {ingest_filings.op.name},
+                        exports_parquet.op.name: {sql_models.op.name}}
+    # every model that reads a loaded table (a dbt source) depends on the filings asset itself, and still on its
+    # tables, so the lineage reads file → tables → models
+    graph = d.resolve_asset_graph()
+    staging = dg.AssetKey(["dw", "fct_budget_line"])
+    assert FILE in graph.get(staging).parent_keys
+    assert dg.AssetKey(["staging", "budget_lines"]) in graph.get(staging).parent_keys
+    assert FILE in graph.get(dg.AssetKey(["staging", "budget_lines"])).parent_keys
+
+
 def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(instance, tmp_path):
     inbox = tmp_path / "inbox"
     county = inbox / "河北省/邯郸市/魏县"
