@@ -13,13 +13,14 @@ import json
 import sys
 from collections import Counter, defaultdict
 from contextlib import closing, contextmanager
+from functools import cache
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.resources import Inbox, file_key, warehouse_connection
-from pipelines.lib import settings
+from pipelines.defs.resources import Inbox, file_key, warehouse_connection, warehouse_path
+from pipelines.lib import settings, transform
 from pipelines.lib.check_registry import CHECKS, filing_outcomes, owner
 
 # The stages (pandera, polars: ~0.5 CPU s) are imported by the step that runs them, not with the definitions: the
@@ -32,19 +33,44 @@ FILE = dg.AssetKey(["raw", "filings"])
 # One asset check per check declared in pipelines.lib.check_registry, all on the filings asset.
 CHECK_SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
 
-# One key, not one per table: Dagster writes one event per key per partition, and at 30-70 ms an event
-# (SQLite run storage) nine keys made a 300-filing drop 3.6x slower than `yusuan ingest`, two keys 2.6x.
+MANIFEST = transform.manifest_path(warehouse_path())
+
+
+@cache
+def dbt_manifest() -> dict:
+    # dagster-dbt reads this file anyway; reading it here, not asking dbt to parse the project, keeps loading
+    # the definitions — in the sensor's tick and in every run — free of dbt's import and parse (seconds of CPU)
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+def _source_tables() -> list[dg.AssetSpec]:
+    """The loader's tables dbt reads (core.documents, staging.*): the dbt sources, written and materialized by this
+    step, once a run each, unpartitioned (a table holds every filing).  Being this step's outputs, they put the
+    models step after this one in every run's plan — whatever the executor — where specs nobody materialized left
+    the two steps unordered."""
+    sources = dbt_manifest()["sources"].values()
+    return [
+        dg.AssetSpec(dg.AssetKey([s["source_name"], s["name"]]), deps=[FILE], group_name="raw",
+                     description=f"{s['description']}\n\nWritten by raw/filings (the loader); read by the dbt models.",
+                     kinds={"duckdb"})
+        for s in sorted(sources, key=lambda s: (s["source_name"], s["name"]))
+    ]
+
+
+# raw/filings: one key, not one per table, per filing: Dagster writes one event per key per partition, and at 30-70 ms
+# an event (SQLite run storage) nine keys made a 300-filing drop 3.6x slower than `yusuan ingest`, two keys 2.6x.  The
+# tables are keys of their own but unpartitioned: one event each per run, not per filing.
 def _specs() -> list[dg.AssetSpec]:
     # a function, not a module-level list: the defs loader would take a list of specs as definitions
     return [
-        # not skippable: the models step waits for this output (a skipped one would skip the models); each filing's
-        # partition gets its own metadata (below), so the output is still one event per filing
-        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"},
+        # skippable: the step reports each filing's partition itself (below), not one output for the whole range
+        dg.AssetSpec(FILE, group_name="raw", kinds={"duckdb"}, skippable=True, partitions_def=filings,
                      description="Filings found in the inbox — read, classified, normalized, validated and loaded, "
                                  "each filing all in or not at all: core.documents (loaded / rejected / superseded), "
                                  "raw.table_cells, staging.budget_lines, budget_summary, three_public, "
                                  "performance_indicators, projects, narrative_figures, quality.findings and "
                                  "quality.check_results."),
+        *_source_tables(),
     ]
 
 
@@ -93,7 +119,6 @@ def _batch_files(keys: list[str], named: dict[str, str], inbox: Inbox) -> dict[s
     name="ingest_filings",
     specs=_specs(),
     check_specs=[dg.AssetCheckSpec(c.name, asset=FILE, description=c.promise) for c in CHECKS],
-    partitions_def=filings,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="warehouse",
 )
@@ -114,7 +139,6 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     per_check: dict[str, dict] = defaultdict(lambda: {"passed": 0, "failed": 0, "not_run": 0, "within_rounding": 0,
                                                       "findings": 0, "failures": []})
     paths, rejected = [], []
-    reported: list[tuple[str, dict]] = []  # each loaded filing's partition and what it shows
     for key in keys:
         path = files.get(key)
         if path is None:
@@ -122,46 +146,42 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
         paths.append((path, inbox.root))
     jobs = settings.load().jobs or auto_jobs(len(paths))
     n = 0
-    try:
-        with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
-              closing(processed_chunks(paths, jobs=jobs)) as chunks):
-            wh.apply_ddl(con)
-            for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
-                for item, status in zip(items, load_group(con, items), strict=True):
-                    key, path = keys[n], paths[n][0]
-                    n += 1
-                    statuses[status] += 1
-                    for name, df in item.frames.items():
-                        rows[name] += df.height
-                    # the filing's partition: its own file, department, outcome and why — one event per filing
-                    reported.append((key, _filing_metadata(item, status, path, inbox.root)))
-                    context.add_asset_metadata(reported[-1][1], asset_key=FILE, partition_key=key)
-                    outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
-                    for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
-                        c = per_check[name]
-                        c[o.status] += 1
-                        c["within_rounding"] += o.within_rounding
-                    for f in item.findings:  # under the check that declares the finding's name
-                        c = per_check[owner(f.check)]
-                        c["findings"] += 1
-                        if len(c["failures"]) < 50:
-                            c["failures"].append(
-                                {"filing": key, "file": path.name, "check": f.check, "table": f.table_kind,
-                                 "location": f.location, "expected": f.expected, "actual": f.actual,
-                                 "message": f.message})
-                    if status == "rejected":
-                        rejected.append(f"{path.name}: {item.document.error}")
-                    if n % 50 == 0 and n < len(keys):  # every log line is an event-log write: not one per filing
-                        context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
-    except Exception:
-        # the run failed part way: the filings loaded so far are in the warehouse (each all in), so their
-        # partitions are reported as they are, not left for the run's failure to mark failed
-        for key, meta in reported:
-            yield dg.AssetMaterialization(asset_key=FILE, partition=key, metadata=meta)
-        raise
-    # the range's one output (what the models step waits for): Dagster reports it as one materialization per
-    # filing's partition, with the metadata each got above
-    yield dg.MaterializeResult(asset_key=FILE)
+    with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
+          closing(processed_chunks(paths, jobs=jobs)) as chunks):
+        wh.apply_ddl(con)
+        for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
+            for item, status in zip(items, load_group(con, items), strict=True):
+                key, path = keys[n], paths[n][0]
+                n += 1
+                statuses[status] += 1
+                for name, df in item.frames.items():
+                    rows[name] += df.height
+                # the filing's partition: its own file, department, outcome and why — one event per filing
+                yield dg.AssetMaterialization(asset_key=FILE, partition=key,
+                                              metadata=_filing_metadata(item, status, path, inbox.root))
+                outcomes = filing_outcomes(item.checks, item.findings, validated=not item.rejected)
+                for name, o in outcomes.items():  # per filing: a filing passes, fails or skips each check once
+                    c = per_check[name]
+                    c[o.status] += 1
+                    c["within_rounding"] += o.within_rounding
+                for f in item.findings:  # under the check that declares the finding's name
+                    c = per_check[owner(f.check)]
+                    c["findings"] += 1
+                    if len(c["failures"]) < 50:
+                        c["failures"].append(
+                            {"filing": key, "file": path.name, "check": f.check, "table": f.table_kind,
+                             "location": f.location, "expected": f.expected, "actual": f.actual,
+                             "message": f.message})
+                if status == "rejected":
+                    rejected.append(f"{path.name}: {item.document.error}")
+                if n % 50 == 0 and n < len(keys):  # every log line is an event-log write: not one per filing
+                    context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
+        # the tables the batch was loaded into (the dbt sources): one materialization each per run, not per filing;
+        # their outputs are what the models step waits for
+        for spec in _source_tables():
+            table = ".".join(spec.key.path)
+            [(count,)] = con.execute(f"select count(*) from {table}").fetchall()
+            yield dg.MaterializeResult(asset_key=spec.key, metadata={"dagster/row_count": count})
     # the batch in the run's log: how many filings of each outcome, the rows loaded, and every rejection's reason
     context.log.info(f"{len(keys)} filings: {dict(statuses)}; rows: "
                      + ", ".join(f"{r.frame} {rows[r.frame]}" for r in RELATIONS if rows[r.frame]))

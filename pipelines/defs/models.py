@@ -1,6 +1,6 @@
 """One asset per dbt model of ``sql/`` (dagster-dbt ``@dbt_assets``), its dbt tests as one asset check, and the export.
 
-Lineage: ``raw/filings`` (every dbt source: the tables the filing assets load) → ``dw/*`` → ``marts/*``
+Lineage: ``raw/filings`` → the tables its step loads (every dbt source, materialized by that step) → ``dw/*`` → ``marts/*``
 → ``exports/parquet``.  The step builds the models as ``yusuan ingest`` does — all of them from dbt's compiled
 SQL (:mod:`pipelines.lib.model_runs`, compiled once per project version), a selection with ``dbt build
 --select`` (:func:`pipelines.lib.transform.build`) — and reports each model as a materialization and its dbt
@@ -8,9 +8,7 @@ tests as one asset check, ``dbt_tests``, whose evaluation names every test that 
 why.  Writers share the ``warehouse`` pool, so a build never waits for the file's lock.
 """
 
-import json
 from collections.abc import Iterator, Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +16,10 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.filings import FILE
-from pipelines.defs.resources import warehouse_path
+from pipelines.defs.filings import MANIFEST
+from pipelines.defs.filings import dbt_manifest as _manifest_json
 from pipelines.lib import model_runs, settings, transform
 from pipelines.lib import warehouse as wh
-
-MANIFEST = transform.manifest_path(warehouse_path())
 
 
 class YusuanTranslator(DagsterDbtTranslator):
@@ -33,21 +29,6 @@ class YusuanTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["alias"]])
-
-    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
-        """A model or seed that reads a dbt source also depends on ``raw/filings``, the step that writes the sources.
-
-        The sources (core.documents, staging.*) are specs no step materializes, so without this the job's
-        execution plan has no edge from the filings step to the models step: only the in-process executor's name
-        order kept the load first, and another executor (multiprocess, k8s, celery) could build the models before
-        or while the batch loads.  Lineage still reads file → tables → models; the direct edge is the step order.
-        """
-        spec = super().get_asset_spec(manifest, unique_id, project)
-        props = self.get_resource_props(manifest, unique_id)
-        if props["resource_type"] in ("model", "seed") and any(
-                n.startswith("source.") for n in props.get("depends_on", {}).get("nodes", [])):
-            return spec.merge_attributes(deps=[FILE])
-        return spec
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["schema"]
@@ -90,27 +71,6 @@ class YusuanTranslator(DagsterDbtTranslator):
 
 DBT_TESTS = "dbt_tests"
 TRANSLATOR = YusuanTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
-
-
-@cache
-def _manifest_json() -> dict:
-    # dagster-dbt reads this file anyway; reading it here, not asking dbt to parse the project, keeps loading
-    # the definitions — in the sensor's tick and in every run — free of dbt's import and parse (seconds of CPU)
-    return json.loads(MANIFEST.read_text(encoding="utf-8"))
-
-
-def _source_tables() -> list[dg.AssetSpec]:
-    """The loader's tables dbt reads (core.documents, staging.*): written by ``raw/filings``, not by dbt."""
-    sources = _manifest_json()["sources"].values()
-    return [
-        dg.AssetSpec(dg.AssetKey([s["source_name"], s["name"]]), deps=[FILE], group_name="loaded",
-                     description=f"{s['description']}\n\nWritten by raw/filings (the loader); read by the dbt models.",
-                     kinds={"duckdb"})
-        for s in sorted(sources, key=lambda s: (s["source_name"], s["name"]))
-    ]
-
-
-source_tables = _source_tables()
 
 
 def _dbt_name(key: dg.AssetKey) -> str:

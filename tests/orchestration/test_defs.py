@@ -28,5 +28,5 @@ def test_sensors_are_on_by_default_and_writers_share_one_pool():
     graph = d.resolve_asset_graph()
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
-        if node.is_materializable:  # the loader's tables dbt reads are external (written by raw/filings)
+        if node.is_materializable:  # every asset: the filings step and its tables, the models, the export
             assert node.pools == {"warehouse"}, key

@@ -15,6 +15,7 @@ from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
 from pipelines.lib import model_runs
 
 SAMPLES_DIR = Path(__file__).parents[2] / "data" / "samples"
+TABLES = ingest_filings.keys - {FILE}  # the loaded tables dbt reads, materialized by the filings step
 
 
 def dbt_tests_by_model() -> dict[tuple[str, ...], list[str]]:
@@ -61,7 +62,12 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
     assert set(per_filing) == set(filings.get_partition_keys(dynamic_partitions_store=instance))
     assert sorted(Path(m["file"]).name for m in per_filing.values()) == sorted(p.name for p in inbox.rglob("*.docx"))
     assert {tuple(k.path) for k in materialized if k != FILE} == \
-        {*(tuple(k.path) for k in sql_models.keys), ("exports", "parquet")}
+        {*(tuple(k.path) for k in sql_models.keys), ("exports", "parquet"), *(tuple(k.path) for k in TABLES)}
+    # the tables it loaded (the dbt sources): once each in the run, not per filing, with their row count
+    tables = {e.asset_key: e.materialization.metadata["dagster/row_count"].value
+              for e in runs[0].get_asset_materialization_events() if e.asset_key in TABLES}
+    assert sorted(materialized).count(dg.AssetKey(["core", "documents"])) == 1
+    assert tables[dg.AssetKey(["core", "documents"])] == 9
     checks = [c for c in runs[0].get_asset_check_evaluations() if c.asset_key == FILE]
     assert {c.check_name for c in checks} >= {"hierarchy_sum", "cross_table", "three_public_sum", "schema"}
     assert all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
@@ -154,7 +160,8 @@ def test_the_sensors_runs_load_the_batch_then_build_the_models_and_the_export():
     sensor = {s.name: s for s in d.sensors}["new_filing_sensor"]
     job = d.resolve_job_def(sensor.job_name)  # the job its run requests run: the filings' partitions, and
     assert job.partitions_def == filings       # every model and the export in the same run
-    assert set(job.asset_layer.executable_asset_keys) == {FILE, *sql_models.keys, dg.AssetKey(["exports", "parquet"])}
+    assert set(job.asset_layer.executable_asset_keys) == {FILE, *TABLES, *sql_models.keys,
+                                                          dg.AssetKey(["exports", "parquet"])}
 
 
 def test_the_batch_runs_plan_builds_the_models_after_the_filings_step():
@@ -170,13 +177,14 @@ def test_the_batch_runs_plan_builds_the_models_after_the_filings_step():
     upstream = {s.key: set(s.get_execution_dependency_keys()) for s in plan.get_all_steps_in_topo_order()}
     assert upstream == {ingest_filings.op.name: set(), sql_models.op.name: {ingest_filings.op.name},
                         exports_parquet.op.name: {sql_models.op.name}}
-    # every model that reads a loaded table (a dbt source) depends on the filings asset itself, and still on its
-    # tables, so the lineage reads file → tables → models
+    # what makes the edge: the tables the filings step loads (the dbt sources) are that step's outputs, so the
+    # lineage reads file → tables → models, and each dbt source is one of them
     graph = d.resolve_asset_graph()
-    staging = dg.AssetKey(["dw", "fct_budget_line"])
-    assert FILE in graph.get(staging).parent_keys
-    assert dg.AssetKey(["staging", "budget_lines"]) in graph.get(staging).parent_keys
-    assert FILE in graph.get(dg.AssetKey(["staging", "budget_lines"])).parent_keys
+    sources = {dg.AssetKey([s["source_name"], s["name"]])
+               for s in json.loads(MANIFEST.read_text(encoding="utf-8"))["sources"].values()}
+    assert sources <= set(ingest_filings.keys)
+    assert all(graph.get(k).parent_keys == {FILE} and not graph.get(k).partitions_def for k in sources)
+    assert dg.AssetKey(["staging", "budget_lines"]) in graph.get(dg.AssetKey(["dw", "fct_budget_line"])).parent_keys
 
 
 def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(instance, tmp_path):
@@ -200,7 +208,7 @@ def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(inst
     assert run.success
     by_file = {Path(e.materialization.metadata["file"].value).name: {k: v.value for k, v in
                                                                    e.materialization.metadata.items()}
-               for e in run.get_asset_materialization_events()}
+               for e in run.get_asset_materialization_events() if e.asset_key == FILE}
     assert set(by_file) == {good.name, "broken.docx"}
     assert by_file[good.name]["status"] == "loaded" and by_file[good.name]["year"] == 2023
     assert by_file["broken.docx"]["status"] == "rejected" and "error" not in by_file[good.name]
@@ -230,3 +238,24 @@ def test_a_file_changed_after_the_tick_stops_its_run_saying_so(instance, tmp_pat
     [failure] = [e for e in run.all_events if e.is_step_failure]
     error = failure.step_failure_data.error
     assert f"has content key {req.tags[RANGE_START]}" in error.message + str(error.cause and error.cause.message)
+
+
+def test_the_automation_starts_nothing_after_a_batch_run_and_builds_the_models_after_a_load_alone(
+        instance, inbox, tmp_path, monkeypatch):
+    """Now that the loaded tables are materialized, eager `warehouse_automation` sees a load: after the sensor's run
+    (filings, tables and models together) nothing is left to build, after a load run alone the models are due."""
+    from pipelines.definitions import defs
+
+    d = defs()
+    before = dg.evaluate_automation_conditions(defs=d, instance=instance)
+    db, out = tmp_path / "w.duckdb", tmp_path / "exports"
+    run_graph(instance, inbox, db, out, monkeypatch)
+    after_batch = dg.evaluate_automation_conditions(defs=d, instance=instance, cursor=before.cursor)
+    assert after_batch.total_requested == 0
+    keys = filings.get_partition_keys(dynamic_partitions_store=instance)
+    resources = {"warehouse": DuckDBResource(database=str(db)), "inbox": Inbox(path=str(inbox))}
+    assert dg.materialize([ingest_filings], instance=instance, resources=resources,
+                          tags={RANGE_START: keys[0], RANGE_END: keys[-1]}).success
+    after_load = dg.evaluate_automation_conditions(defs=d, instance=instance, cursor=after_batch.cursor)
+    requested = {k for r in after_load.results if r.true_subset.size for k in [r.key]}
+    assert dg.AssetKey(["dw", "fct_budget_line"]) in requested and dg.AssetKey(["marts", "budget_lines"]) in requested
