@@ -132,7 +132,8 @@ def table_lines(tables: list[Table], coverage: dict[int, dict]) -> Iterator[str]
         got = sum(c["read"] for c in coverage.values())
         if (pct := percent(got, printed)) is not None:
             tail = "" if pct >= THRESHOLD else f" — under {THRESHOLD} %: each amount left out is listed below with why"
-            yield f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct} %)" + tail
+            where = "recognised budget tables" + (" and in rows outside any table" if None in coverage else "")
+            yield f"  coverage: {got} of the {printed} amounts printed in {where} read ({pct} %)" + tail
 
 
 def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]:

@@ -112,12 +112,14 @@ class Coverage:
         if pct >= THRESHOLD:
             return r
         r.status = "failed"
-        shown = "; ".join(f"{g.where} {g.text!r} ({g.label or '?'} / {g.column or '?'}): {g.reason}"
+        shown = "; ".join(f"{g.where} {g.text!r}" if g.table is None  # its reason: the content_readable warning's
+                          else f"{g.where} {g.text!r} ({g.label or '?'} / {g.column or '?'}): {g.reason}"
                           for g in self.gaps[:40])
         more = f"; and {len(self.gaps) - 40} more (quality.coverage_gaps lists them all)" if len(self.gaps) > 40 else ""
         r.findings.append(Finding(
             "warning", "coverage", None, "document", f"≥ {THRESHOLD} %", f"{pct} %",
-            f"only {self.read} of the {self.printed} amounts printed in the recognised budget tables were read "
+            f"only {self.read} of the {self.printed} amounts printed in the recognised budget tables"
+            f"{' and in rows outside any table' if any(g.table is None for g in self.gaps) else ''} were read "
             f"({pct} %); left out: {shown}{more}",
         ))
         return r

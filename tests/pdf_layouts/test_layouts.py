@@ -137,12 +137,14 @@ def test_figures_outside_any_table_count_as_printed_not_read(wh, capsys):
     assert "58.3 % of printed amounts read" in line
     [(_, _, _, _, message)] = [f for f in wh.findings("loose_row") if f[1] == "coverage"]
     assert message.startswith("only 7 of the 12 amounts printed")
-    assert "outside any table on p." in message
+    assert [w for w in ("12.00", "2.00", "10.00", "6.00", "4.00") if f"outside any table on p.1 '{w}'" in message] \
+        == ["12.00", "2.00", "10.00", "6.00", "4.00"]
     # yusuan check names the row outside any table and its figures
     from pipelines.cli import main
     main(["check", str(wh.paths["loose_row"])])
     out = capsys.readouterr().out
-    assert "coverage: 7 of the 12 amounts printed in recognised budget tables read (58.3 %)" in out
+    assert "coverage: 7 of the 12 amounts printed in recognised budget tables and in rows outside any table read " \
+           "(58.3 %)" in out
     assert "outside any table · 5 amounts in 1 row" in out
     assert "12.00, 2.00, 10.00, 6.00, 4.00" in out
     # a filing whose every figure stands in a table it read has no such row
