@@ -21,14 +21,12 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-import duckdb
 import pytest
 
-from pipelines.lib.ingest import ingest
 from tests.pdf_layouts import build as B
 from tests.pdf_layouts import seed as S
 from tests.variants import filings as F
-from tests.variants.warehouse import Warehouse
+from tests.variants.warehouse import Warehouse, ingested
 
 D = Decimal
 KINDS = ["summary", "income", "expenditure", "basic_expenditure", "three_public"]
@@ -77,15 +75,8 @@ def wh(tmp_path_factory) -> Warehouse:
         path = tmp / f"{name}.pdf"
         path.write_bytes(pdf.read_bytes())
         paths.append(path)
-    db = tmp / "w.duckdb"
     said: list[str] = []
-    summary = ingest(paths, db, county="魏县", echo=said.append, jobs=1)
-    assert summary.files == len(paths)
-    con = duckdb.connect(str(db), read_only=True)
-    docs = {r[0].removesuffix(".pdf"): r[1:] for r in con.execute(
-        "select file_name, document_id, status, department_name, year, doc_type, scope, unit from core.documents")
-        .fetchall()}
-    wh = Warehouse(con, docs)
+    wh = ingested(paths, tmp / "w.duckdb", echo=said.append)
     wh.said, wh.paths = said, {p.stem: p for p in paths}  # what ingest printed per filing; the PDFs, for yusuan check
     return wh
 
