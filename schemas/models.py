@@ -323,7 +323,8 @@ class CoverageRow(pa.DataFrameModel):
     (pipelines/lib/coverage.py says exactly what is counted)."""
 
     document_id: str = _document()
-    source_table: pl.Int32 = pa.Field(ge=0)  # the logical table (its first physical part)
+    # the logical table (its first physical part); null on the row of figures printed outside any table
+    source_table: pl.Int32 = pa.Field(ge=0, nullable=True)
     table_kind: str
     title: str = pa.Field(nullable=True)
     printed: pl.Int32 = pa.Field(ge=0)  # amounts printed in the table's body
@@ -338,9 +339,9 @@ class CoverageGap(pa.DataFrameModel):
     header and why."""
 
     document_id: str = _document()
-    source_table: pl.Int32 = pa.Field(ge=0)  # physical table of the cell
-    source_row: pl.Int32 = pa.Field(ge=0)
-    source_col: pl.Int32 = pa.Field(ge=0)
+    source_table: pl.Int32 = pa.Field(ge=0, nullable=True)  # physical table of the cell (null: outside any table)
+    source_row: pl.Int32 = pa.Field(ge=0, nullable=True)
+    source_col: pl.Int32 = pa.Field(ge=0, nullable=True)
     table_kind: str
     text: str  # the cell as printed
     row_label: str = pa.Field(nullable=True)

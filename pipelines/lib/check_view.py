@@ -124,12 +124,16 @@ def table_lines(tables: list[Table], coverage: dict[int, dict]) -> Iterator[str]
         flag = "  (empty by declaration)" if t.empty_declared else ""
         yield (f"    {t.index:>3} {t.page or '':>4}  {t.kind:<27} {fit(t.title or '—', 56)} "
                f"{t.unit or '':<4} {len(t.body):>4}  {read}{flag}")
+    if (c := coverage.get(None)) is not None:  # figures printed in rows outside any table (coverage.OUTSIDE_TABLES)
+        yield f"    {'':>3} {'':>4}  {c['table_kind']:<27} {fit(c['title'], 56)} {'':<4} {'':>4}  {c['read']:>5} / " \
+              f"{c['printed']}"
     if coverage:
         printed = sum(c["printed"] for c in coverage.values())
         got = sum(c["read"] for c in coverage.values())
         if (pct := percent(got, printed)) is not None:
             tail = "" if pct >= THRESHOLD else f" — under {THRESHOLD} %: each amount left out is listed below with why"
-            yield f"  coverage: {got} of the {printed} amounts printed in recognised budget tables read ({pct} %)" + tail
+            where = "recognised budget tables" + (" and in rows outside any table" if None in coverage else "")
+            yield f"  coverage: {got} of the {printed} amounts printed in {where} read ({pct} %)" + tail
 
 
 def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]:
@@ -147,18 +151,19 @@ def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]
     for index, by_row in tables_seen.items():
         t = by_index.get(index)
         n = sum(len(v) for v in by_row.values())
-        yield f"    {_table_label(by_index, index, 80)} · {_plural(n, 'amount')} in {_plural(len(by_row), 'row')}"
+        label = "outside any table" if index is None else _table_label(by_index, index, 80)
+        yield f"    {label} · {_plural(n, 'amount')} in {_plural(len(by_row), 'row')}"
         prefix = f"{t.title}: " if t is not None and t.title else None
         before: list[str] = []
         for (row, label), cells in (by_row.items() if every else list(by_row.items())[:1]):
-            printed = ", ".join(f"{c['column'] or '?'} {c['text']}" for c in cells)
+            printed = ", ".join(f"{c['column'] or ('' if index is None else '?')} {c['text']}".strip() for c in cells)
             reasons: list[str] = []
             for c in cells:
                 why = c["reason"][len(prefix):] if prefix and c["reason"].startswith(prefix) else c["reason"]
                 why = _ROW_NAMED.sub("", why)  # the row is named on the line above
                 if why not in reasons:
                     reasons.append(why)
-            yield f"      row {row} {label or ''}: {printed}"
+            yield f"      {f'row {row} ' if row is not None else ''}{label or ('' if row is not None else 'a row')}: {printed}"
             if reasons != before:  # a run of rows left out for one reason says it once
                 yield from (f"          — {why}" for why in reasons[:3])
                 if len(reasons) > 3:

@@ -16,6 +16,11 @@ stored as facts).  Every other printed amount is a *gap*, kept with its reason: 
 made for it (an unreadable code, a subject printed twice …) or, failing that, what yusuan did not understand
 (the column's header has no role for this kind of table, or the row's label is not a known item).
 
+**Figures outside any table** count too: a row of two or more amounts a PDF page prints where no table yusuan could
+read takes it (``RawDocument.stray``, the reader's ``content_readable`` warning names the pages) is printed and not
+read — one row of kind :data:`OUTSIDE_TABLES` per filing, with no ``source_table``, and a gap per figure — so such a
+filing never shows 100 %.
+
 The result is stored per logical table (``quality.coverage``) and per left-out cell (``quality.coverage_gaps``);
 a filing under :data:`THRESHOLD` gets a warning finding that names the cells.
 """
@@ -46,20 +51,25 @@ _CODE_HEADER = re.compile(r"编码|代码|(^|/)(类|款|项)$")
 _ROWNO_HEADER = re.compile(r"行次|序号|栏次|编号|^行$")
 _CODE_SHAPE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _PERCENT = re.compile(r"%$|％$")
+# quality.coverage's table_kind for the figures a PDF prints in rows outside any table (source_table null)
+OUTSIDE_TABLES = "outside_tables"
 
 @dataclass
 class Gap:
-    table: int
-    row: int
-    col: int
+    table: int | None  # None (and row, col None) for a figure printed outside any table
+    row: int | None
+    col: int | None
     kind: str
     text: str
     label: str
     column: str
     reason: str
+    page: int | None = None  # a figure outside any table: its page
 
     @property
     def where(self) -> str:
+        if self.table is None:
+            return f"outside any table on p.{self.page}"
         return f"table {self.table} row {self.row} col {self.col}"
 
 
@@ -102,12 +112,14 @@ class Coverage:
         if pct >= THRESHOLD:
             return r
         r.status = "failed"
-        shown = "; ".join(f"{g.where} {g.text!r} ({g.label or '?'} / {g.column or '?'}): {g.reason}"
+        shown = "; ".join(f"{g.where} {g.text!r}" if g.table is None  # its reason: the content_readable warning's
+                          else f"{g.where} {g.text!r} ({g.label or '?'} / {g.column or '?'}): {g.reason}"
                           for g in self.gaps[:40])
         more = f"; and {len(self.gaps) - 40} more (quality.coverage_gaps lists them all)" if len(self.gaps) > 40 else ""
         r.findings.append(Finding(
             "warning", "coverage", None, "document", f"≥ {THRESHOLD} %", f"{pct} %",
-            f"only {self.read} of the {self.printed} amounts printed in the recognised budget tables were read "
+            f"only {self.read} of the {self.printed} amounts printed in the recognised budget tables"
+            f"{' and in rows outside any table' if any(g.table is None for g in self.gaps) else ''} were read "
             f"({pct} %); left out: {shown}{more}",
         ))
         return r
@@ -225,4 +237,18 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
                                     reason))
         cov.tables.append({"source_table": table.index, "table_kind": table.kind, "title": table.title,
                            "printed": printed, "read": got})
+    stray = filing.raw.stray if filing.raw is not None else []
+    if stray:
+        pages = sorted({page for page, _, _ in stray})
+        where = "p." + ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
+        n = 0
+        for page, label, figures in stray:
+            n += len(figures)
+            for text in figures:
+                cov.gaps.append(Gap(None, None, None, OUTSIDE_TABLES, text, label, "", (
+                    f"printed on p.{page} in a row outside any table yusuan could read (no rule around it and no "
+                    "header line saying which figure is which); not in the warehouse — check the page against the "
+                    "PDF"), page))
+        cov.tables.append({"source_table": None, "table_kind": OUTSIDE_TABLES,
+                           "title": f"figures printed in rows outside any table ({where})", "printed": n, "read": 0})
     return cov

@@ -57,6 +57,9 @@ class RawDocument:
     paragraphs: list[Paragraph]
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # content the reader saw but could not read (a finding each)
+    # rows of figures a PDF page prints outside any table the reader could read: (page, the row's other text, its
+    # figures as printed); coverage counts them as printed and not read
+    stray: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
 
 @dataclass

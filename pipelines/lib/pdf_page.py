@@ -65,8 +65,9 @@ class Page:
     lines: list[Line]
     tables: list[PTable]
     # figures printed in columns (a line of figures beside other text) that no table took: a table too short to
-    # align by its text (see pdf_text_tables); pdf_reader names them in a note
+    # align by its text (see pdf_text_tables); pdf_reader names them in a note, coverage counts them as printed
     stray: int = 0
+    stray_rows: list[tuple[str, list[str]]] = field(default_factory=list)  # each such row: (its other text, figures)
 
 
 def build_page(page: pdf_layer.PageLayer) -> Page:
@@ -118,7 +119,7 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
     tables = [t for t in tables if any(c.text for c in t.cells) or len(t.cells) > 2]
     groups = cluster_lines(free)
     texts = [_line_text(group) for group in groups]
-    stray = 0
+    stray: list[tuple[str, list[str]]] = []
     if pdf_text_tables.may_hold_table(texts):  # columns of figures outside the ruled tables: read them by their text
         tlines = pdf_text_tables.lines_of(groups, texts)
         found, stray = pdf_text_tables.find(tlines)
@@ -153,7 +154,7 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
                 page.height,
             )
         )
-    return Page(page.number, page.width, page.height, lines, tables, stray)
+    return Page(page.number, page.width, page.height, lines, tables, sum(len(f) for _, f in stray), stray)
 
 
 def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> None:

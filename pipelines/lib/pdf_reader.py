@@ -110,6 +110,7 @@ def read_pdf(data: bytes) -> RawDocument:
         doc.close()
     stray = [(page.number, page.stray) for page in pages if page.stray]
     raw = pdf_document.assemble(pages, len(layers))
+    raw.stray = [(page.number, label, figures) for page in pages for label, figures in page.stray_rows]
     if stray:
         shown = ", ".join(f"{n} on p.{p}" for p, n in stray[:10]) + (" …" if len(stray) > 10 else "")
         raw.notes.append(

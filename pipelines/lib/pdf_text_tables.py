@@ -155,9 +155,9 @@ def _stops(line: TLine) -> bool:
     return bool(layouts.TEXT_TABLE_STOP.search(text)) or bool(layouts.TEXT_TABLE_META.search(text))
 
 
-def find(lines: list[TLine]) -> tuple[list[TextTable], int]:
-    """The tables the lines of a page (sorted top-down) print by their text alone, and how many figures the page
-    prints in rows (two or more figures a line, each a cell of its own) that none of them took."""
+def find(lines: list[TLine]) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
+    """The tables the lines of a page (sorted top-down) print by their text alone, and the rows of figures (two or
+    more figures a line, each a cell of its own) that none of them took: (the row's other text, its figures)."""
     s = SETTINGS
     out: list[TextTable] = []
     used: set[int] = set()
@@ -224,11 +224,12 @@ def find(lines: list[TLine]) -> tuple[list[TextTable], int]:
         i = max(body) + 1
     # amounts printed as a row (two or more, each a cell of its own) that no table took; shares (a chart's legend:
     # 0.70% 3.34%) are no amounts
-    stray = 0
+    stray: list[tuple[str, list[str]]] = []
     for i, ln in enumerate(lines):
         if ln.body and i not in used and i not in prose:
-            amounts = sum(k.number and not k.text.endswith("%") for k in ln.chunks)
-            stray += amounts if amounts >= 2 else 0
+            amounts = [k.text for k in ln.chunks if k.number and not k.text.endswith("%")]
+            if len(amounts) >= 2:
+                stray.append(("".join(k.text for k in ln.chunks if not k.number).strip(), amounts))
     return out, stray
 
 

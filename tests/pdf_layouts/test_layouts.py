@@ -21,14 +21,12 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-import duckdb
 import pytest
 
-from pipelines.lib.ingest import ingest
 from tests.pdf_layouts import build as B
 from tests.pdf_layouts import seed as S
 from tests.variants import filings as F
-from tests.variants.warehouse import Warehouse
+from tests.variants.warehouse import Warehouse, ingested
 
 D = Decimal
 KINDS = ["summary", "income", "expenditure", "basic_expenditure", "three_public"]
@@ -77,14 +75,10 @@ def wh(tmp_path_factory) -> Warehouse:
         path = tmp / f"{name}.pdf"
         path.write_bytes(pdf.read_bytes())
         paths.append(path)
-    db = tmp / "w.duckdb"
-    summary = ingest(paths, db, county="魏县", echo=lambda _: None, jobs=1)
-    assert summary.files == len(paths)
-    con = duckdb.connect(str(db), read_only=True)
-    docs = {r[0].removesuffix(".pdf"): r[1:] for r in con.execute(
-        "select file_name, document_id, status, department_name, year, doc_type, scope, unit from core.documents")
-        .fetchall()}
-    return Warehouse(con, docs)
+    said: list[str] = []
+    wh = ingested(paths, tmp / "w.duckdb", echo=said.append)
+    wh.said, wh.paths = said, {p.stem: p for p in paths}  # what ingest printed per filing; the PDFs, for yusuan check
+    return wh
 
 
 @pytest.mark.parametrize("family", B.FAMILIES)
@@ -115,6 +109,38 @@ def test_row_no_table_takes_is_a_named_finding(wh):
     assert (severity, location) == ("warning", "document")
     assert message.startswith("5 figure(s) printed in rows outside any table yusuan could read (5 on p.")
     assert "not in the warehouse" in message
+
+
+def test_figures_outside_any_table_count_as_printed_not_read(wh, capsys):
+    # typed from the built filing: its 收支总表 prints 7 amounts, all read; LOOSE_ROW prints 12.00 2.00 10.00 6.00
+    # 4.00 (its blank cell is no figure) in a row no table takes — printed, and not read
+    doc_id = wh.doc("loose_row")[0]
+    rows = wh.con.execute("select source_table, table_kind, printed, read from quality.coverage where document_id = ? "
+                          "order by source_table nulls last", [doc_id]).fetchall()
+    assert rows == [(0, "summary", 7, 7), (None, "outside_tables", 5, 0)]
+    assert wh.con.execute("select sum(printed), sum(read) from quality.coverage where document_id = ?",
+                          [doc_id]).fetchone() == (12, 7)
+    gaps = wh.con.execute("select source_table, text from quality.coverage_gaps where document_id = ?",
+                          [doc_id]).fetchall()
+    assert sorted(gaps) == [(None, t) for t in sorted(["12.00", "2.00", "10.00", "6.00", "4.00"])]
+    # 7 of 12 is 58.3 %: the per-filing line of yusuan ingest, and the coverage check's warning (under 98 %)
+    [line] = [ln for ln in wh.said if "loose_row.pdf" in ln and "facts" in ln]
+    assert "58.3 % of printed amounts read" in line
+    [(_, _, _, _, message)] = [f for f in wh.findings("loose_row") if f[1] == "coverage"]
+    assert message.startswith("only 7 of the 12 amounts printed")
+    assert [w for w in ("12.00", "2.00", "10.00", "6.00", "4.00") if f"outside any table on p.1 '{w}'" in message] \
+        == ["12.00", "2.00", "10.00", "6.00", "4.00"]
+    # yusuan check names the row outside any table and its figures
+    from pipelines.cli import main
+    main(["check", str(wh.paths["loose_row"])])
+    out = capsys.readouterr().out
+    assert "coverage: 7 of the 12 amounts printed in recognised budget tables and in rows outside any table read " \
+           "(58.3 %)" in out
+    assert "outside any table · 5 amounts in 1 row" in out
+    assert "12.00, 2.00, 10.00, 6.00, 4.00" in out
+    # a filing whose every figure stands in a table it read has no such row
+    assert wh.con.execute("select count(*) from quality.coverage where table_kind = 'outside_tables' "
+                          "and document_id <> ?", [doc_id]).fetchone() == (0,)
 
 
 @pytest.mark.parametrize("family", list(SEED_YEARS))

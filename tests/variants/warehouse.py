@@ -86,11 +86,16 @@ def build(tmp: Path, filings: dict[str, list[tuple[Table, Style]]]) -> Warehouse
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(docx(tables))
         paths.append(path)
-    db = tmp / "w.duckdb"
-    summary = ingest(paths, db, county="魏县", echo=lambda _: None, jobs=1)
+    return ingested(paths, tmp / "w.duckdb")
+
+
+def ingested(paths: list[Path], db: Path, echo=lambda _: None) -> Warehouse:
+    """Ingest ``paths`` into ``db`` with the CLI's own ``ingest()``, every one accounted for, and open it; each
+    filing is known by its file name without the suffix."""
+    summary = ingest(paths, db, county="魏县", echo=echo, jobs=1)
     assert summary.files == len(paths)
     con = duckdb.connect(str(db), read_only=True)
-    docs = {r[0].removesuffix(".docx"): r[1:] for r in con.execute(
+    docs = {Path(r[0]).stem: r[1:] for r in con.execute(
         "select file_name, document_id, status, department_name, year, doc_type, scope, unit from core.documents")
         .fetchall()}
     return Warehouse(con, docs)
