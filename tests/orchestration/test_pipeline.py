@@ -187,19 +187,28 @@ def test_the_batch_runs_plan_builds_the_models_after_the_filings_step():
     assert dg.AssetKey(["staging", "budget_lines"]) in graph.get(dg.AssetKey(["dw", "fct_budget_line"])).parent_keys
 
 
-def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(instance, tmp_path):
+def _one_tick(instance, tmp_path, also: dict[str, bytes]):
+    """An inbox holding a 2023 sample and ``also`` (file name → bytes) in 魏县, one tick of the sensor over it, its
+    partitions added: (the county folder, the sample, the tick's one run request, the run's resources)."""
     inbox = tmp_path / "inbox"
     county = inbox / "河北省/邯郸市/魏县"
     county.mkdir(parents=True)
     good = next((SAMPLES_DIR / "河北省/邯郸市/魏县/2023").glob("201_*.docx"))
     (county / good.name).write_bytes(good.read_bytes())
-    (county / "broken.docx").write_bytes(b"this is not a Word file")
+    for name, data in also.items():
+        (county / name).write_bytes(data)
     ctx = dg.build_sensor_context(instance=instance, resources={"inbox": Inbox(path=str(inbox))})
     sensed = new_filing_sensor(ctx)
     for req in sensed.dynamic_partitions_requests:
         instance.add_dynamic_partitions(filings.name, list(req.partition_keys))
     [req] = sensed.run_requests
     resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")), "inbox": Inbox(path=str(inbox))}
+    return county, good, req, resources
+
+
+def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(instance, tmp_path):
+    county, good, req, resources = _one_tick(instance, tmp_path, {"broken.docx": b"this is not a Word file"})
+    inbox = tmp_path / "inbox"
     # the run request names the batch's files, so the run reads them rather than hash the whole inbox
     assert req.run_config["ops"]["ingest_filings"]["config"]["files"] == {
         k: str(p.relative_to(inbox)) for k, p in Inbox(path=str(inbox)).index().items()}
@@ -221,17 +230,8 @@ def test_a_rejected_filing_shows_why_on_its_partition_and_the_batch_goes_on(inst
 
 
 def test_a_file_changed_after_the_tick_stops_its_run_saying_so(instance, tmp_path):
-    inbox = tmp_path / "inbox"
-    county = inbox / "河北省/邯郸市/魏县"
-    county.mkdir(parents=True)
-    good = next((SAMPLES_DIR / "河北省/邯郸市/魏县/2023").glob("201_*.docx"))
-    (county / good.name).write_bytes(good.read_bytes())
-    ctx = dg.build_sensor_context(instance=instance, resources={"inbox": Inbox(path=str(inbox))})
-    sensed = new_filing_sensor(ctx)
-    instance.add_dynamic_partitions(filings.name, list(sensed.dynamic_partitions_requests[0].partition_keys))
-    [req] = sensed.run_requests
+    county, good, req, resources = _one_tick(instance, tmp_path, {})
     (county / good.name).write_bytes(good.read_bytes() + b"\0")  # republished before the run: other content
-    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")), "inbox": Inbox(path=str(inbox))}
     run = dg.materialize([ingest_filings], instance=instance, resources=resources, tags=dict(req.tags),
                          run_config=req.run_config, raise_on_error=False)
     assert not run.success
