@@ -262,10 +262,7 @@ def _run_at_once(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, te
     try:
         for step in the_plan["steps"]:
             if step["type"] == "model":
-                if incremental and "incremental_sql" in step:
-                    _replace_changed(con, step, transaction=False)
-                else:
-                    con.execute(f"create or replace table {step['name']} as {step['sql']}").fetchall()
+                _build_model(con, step, incremental, transaction=False)
         failures: dict[int, int] = {}
         if checks:
             failures = dict(con.execute("\nunion all\n".join(
@@ -306,10 +303,7 @@ def _run_steps(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, test
                 out.append(NodeResult(uid, "model", name, "skipped"))
                 continue
             try:
-                if incremental and "incremental_sql" in step:
-                    _replace_changed(con, step)
-                else:
-                    con.execute(f"create or replace table {name} as {step['sql']}").fetchall()
+                _build_model(con, step, incremental, transaction=True)
             except duckdb.Error as err:
                 if isinstance(err, duckdb.InterruptException | duckdb.IOException | duckdb.FatalException):
                     raise
@@ -338,6 +332,16 @@ def _run_steps(con: duckdb.DuckDBPyConnection, the_plan: dict[str, Any], *, test
                 for p in parents:
                     state.setdefault(p, "tested_bad")
     return BuildResult(tuple(out))
+
+
+def _build_model(con: duckdb.DuckDBPyConnection, step: dict[str, Any], incremental: bool, *,
+                 transaction: bool) -> None:
+    """One model: its changed departments' rows replaced when the build is incremental and it can be
+    (:func:`_replace_changed`, in a transaction of its own when ``transaction``), else the table built whole."""
+    if incremental and "incremental_sql" in step:
+        _replace_changed(con, step, transaction=transaction)
+    else:
+        con.execute(f"create or replace table {step['name']} as {step['sql']}").fetchall()
 
 
 def _replace_changed(con: duckdb.DuckDBPyConnection, step: dict[str, Any], *, transaction: bool = True) -> None:
