@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from wh_filings import (
     count,
     doc_id,
@@ -119,13 +120,10 @@ def test_a_full_build_when_many_departments_changed_when_forced_or_after_a_build
     assert count(con, "marts.budget_lines", "year = 2024") > 0
 
 
+@pytest.mark.usefixtures("one_sample_inbox")  # tmp_path holds one sample to ingest
 def test_ingest_full_refresh_builds_every_model_whole(tmp_path):
     from pipelines.cli import main
 
-    folder = tmp_path / "河北省" / "邯郸市" / "魏县"
-    folder.mkdir(parents=True)
-    sample = ROOT / "data" / "samples" / "河北省" / "邯郸市" / "魏县" / "2023" / "201_中国共产党魏县委员会办公室_2023.docx"
-    (folder / sample.name).write_bytes(sample.read_bytes())
     db = tmp_path / "warehouse.duckdb"
     assert main(["ingest", str(tmp_path), "--db", str(db), "--jobs", "1"]) == 0
     con = warehouse.connect(db)

@@ -104,13 +104,10 @@ def test_an_unknown_code_fails_its_accepted_values_test(con):
         model_runs.refresh(con, tests=True)
 
 
+@pytest.mark.usefixtures("one_sample_inbox")  # tmp_path holds one sample to ingest
 def test_a_second_ingest_of_the_same_files_does_not_build_the_models(tmp_path):
     from pipelines.lib.ingest import ingest
 
-    folder = tmp_path / "河北省" / "邯郸市" / "魏县"
-    folder.mkdir(parents=True)
-    sample = ROOT / "data" / "samples" / "河北省" / "邯郸市" / "魏县" / "2023" / "201_中国共产党魏县委员会办公室_2023.docx"
-    (folder / sample.name).write_bytes(sample.read_bytes())
     db = tmp_path / "warehouse.duckdb"
     first = ingest([tmp_path], db, echo=lambda _line: None)
     second = ingest([tmp_path], db, echo=lambda _line: None)

@@ -43,9 +43,14 @@ def wh(tmp_path_factory):
     w.con.close()
 
 
+def _line_2010399(wh, doc: str) -> set:
+    """The negative line's facts in the filing's first table: (code, measure, 万元, 元, the text as printed)."""
+    return set(wh.rows("select subject_code, measure, amount_wan, amount_yuan, amount_text from staging.budget_lines "
+                       "where document_id = ? and source_table = ? and subject_code = '2010399'", doc, 0))
+
+
 def test_negatives_in_both_spellings(wh):
-    got = set(wh.rows("select subject_code, measure, amount_wan, amount_yuan, amount_text from staging.budget_lines "
-                      "where document_id = ? and source_table = ? and subject_code = '2010399'", "edge", 0))
+    got = _line_2010399(wh, "edge")
     assert got == {("2010399", "total", D("-2.00"), D("-20000.00"), "(2.00)"),
                    ("2010399", "project", D("-2.00"), D("-20000.00"), "-2.00")}
     assert wh.coverage("edge", 0) == (21, 21)
@@ -54,8 +59,7 @@ def test_negatives_in_both_spellings(wh):
 
 
 def test_negatives_printed_with_u2212_and_the_decrease_mark(wh):
-    got = set(wh.rows("select subject_code, measure, amount_wan, amount_yuan, amount_text from staging.budget_lines "
-                      "where document_id = ? and source_table = ? and subject_code = '2010399'", "signs", 0))
+    got = _line_2010399(wh, "signs")
     assert got == {("2010399", "total", D("-2.00"), D("-20000.00"), "△2.00"),
                    ("2010399", "project", D("-2.00"), D("-20000.00"), "\u22122.00")}
     assert wh.coverage("signs", 0) == (21, 21)
