@@ -202,16 +202,23 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
         )
 
 
-def _filing_metadata(item, status: str, path, root) -> dict:
-    """What a filing's partition shows: its file (in the inbox, as the sensor names it), who published it, the
-    outcome and, if rejected, why; the rows it loaded and its findings (the keys of a filing `yusuan ingest` loaded,
-    see sensors._loaded_elsewhere)."""
-    doc = item.document
-    file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    meta = {"file": file, "county": doc.county or "", "department": doc.department_name or "",
-            "year": doc.year or 0, "doc_type": doc.doc_type, "status": status,
-            "budget_lines": item.frames["budget_lines"].height if "budget_lines" in item.frames else 0,
-            "findings": len(item.findings)}
-    if doc.error:
-        meta["error"] = doc.error
+def partition_metadata(*, file: str, county: str | None, department: str | None, year: int | None, doc_type: str,
+                       status: str, error: str | None, **more) -> dict:
+    """What a filing's partition shows, whoever loaded it (this step, or `yusuan ingest`: sensors._loaded_elsewhere):
+    its file, who published it, the outcome and, if rejected, why; ``more`` adds what the loader knows."""
+    meta = {"file": file, "county": county or "", "department": department or "", "year": year or 0,
+            "doc_type": doc_type, "status": status, **more}
+    if error:
+        meta["error"] = error
     return meta
+
+
+def _filing_metadata(item, status: str, path, root) -> dict:
+    """A filing this step loaded: its file in the inbox (as the sensor names it), the rows it loaded and its
+    findings beside :func:`partition_metadata`'s."""
+    doc = item.document
+    return partition_metadata(
+        file=str(path.relative_to(root)) if path.is_relative_to(root) else str(path), county=doc.county,
+        department=doc.department_name, year=doc.year, doc_type=doc.doc_type, status=status, error=doc.error,
+        budget_lines=item.frames["budget_lines"].height if "budget_lines" in item.frames else 0,
+        findings=len(item.findings))

@@ -10,7 +10,7 @@ import json
 
 import dagster as dg
 
-from pipelines.defs.filings import FILE, filings, ingest_filings
+from pipelines.defs.filings import FILE, filings, ingest_filings, partition_metadata
 from pipelines.defs.resources import Inbox, file_key, warehouse_path
 from pipelines.lib import db as wh  # not pipelines.lib.warehouse: a tick needs no pandera (~0.5 CPU s)
 from pipelines.lib.discovery import region_of
@@ -105,8 +105,7 @@ def _loaded_elsewhere(context: dg.SensorEvaluationContext, known: set[str]) -> l
         return []
     context.instance.add_dynamic_partitions(filings.name, rows["key"].to_list())
     context.log.info(f"{rows.height} filing(s) loaded by `yusuan ingest` added to the partitions of {FILE.to_user_string()}")
-    return [dg.AssetMaterialization(asset_key=FILE, partition=r["key"], metadata={
-        "file": r["source_path"] or r["file_name"], "county": r["county"] or "", "department": r["department_name"] or "",
-        "year": r["year"] or 0, "doc_type": r["doc_type"], "status": r["status"], "loaded_by": "yusuan ingest",
-        **({"error": r["error"]} if r["error"] else {}),
-    }) for r in rows.iter_rows(named=True)]
+    return [dg.AssetMaterialization(asset_key=FILE, partition=r["key"], metadata=partition_metadata(
+        file=r["source_path"] or r["file_name"], county=r["county"], department=r["department_name"], year=r["year"],
+        doc_type=r["doc_type"], status=r["status"], error=r["error"], loaded_by="yusuan ingest",
+    )) for r in rows.iter_rows(named=True)]
