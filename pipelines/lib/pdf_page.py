@@ -64,10 +64,15 @@ class Page:
     height: float
     lines: list[Line]
     tables: list[PTable]
-    # figures printed in columns (a line of figures beside other text) that no table took: a table too short to
-    # align by its text (see pdf_text_tables); pdf_reader names them in a note, coverage counts them as printed
-    stray: int = 0
-    stray_rows: list[tuple[str, list[str]]] = field(default_factory=list)  # each such row: (its other text, figures)
+    # rows of figures printed in columns (a line of figures beside other text) that no table took: a table too short
+    # to align by its text (see pdf_text_tables); each (its other text, its figures); pdf_reader names them in a
+    # note, coverage counts them as printed
+    stray_rows: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def stray(self) -> int:
+        """The figures of :attr:`stray_rows`."""
+        return sum(len(figures) for _, figures in self.stray_rows)
 
 
 def build_page(page: pdf_layer.PageLayer) -> Page:
@@ -106,8 +111,8 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
     two_columns: Counter[int] = Counter()  # per table, its cells whose text stands in two columns
     for (ti, ci), cs in in_cell.items():
         cell = tables[ti].cells[ci]
-        _fill(cell, cs)
-        if " " in cell.text and pdf_text_tables.undivided(cluster_lines(cs)):
+        grouped = _fill(cell, cs)
+        if " " in cell.text and pdf_text_tables.undivided(grouped):
             two_columns[ti] += 1
     # a cell or two is an overflowing label (西安: 出 2,022.39); a table of them misses the rules between columns
     undivided = {ti for ti, n in two_columns.items() if n >= pdf_text_tables.SETTINGS["undivided_cells"]}
@@ -154,11 +159,11 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
                 page.height,
             )
         )
-    return Page(page.number, page.width, page.height, lines, tables, sum(len(f) for _, f in stray), stray)
+    return Page(page.number, page.width, page.height, lines, tables, stray)
 
 
-def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> None:
-    """A cell's text from its characters, and where its text sits."""
+def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
+    """A cell's text from its characters, and where its text sits; its characters by line."""
     grouped = cluster_lines(cs)
     cell.text = join_lines([_line_text(line) for line in grouped])
     inked = [v for v in ([c for c in line if c.text.strip()] for line in grouped) if v]
@@ -166,6 +171,7 @@ def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> None:
         cell.first_x0 = inked[0][0].x0
         cell.first_w = _first_word_width(inked[0])
         cell.last_x1 = max(c.x1 for c in inked[-1])
+    return grouped
 
 
 class _CellFinder:
