@@ -33,7 +33,9 @@ Then the same on the shipped samples' warehouse (a small batch) to give the per-
    query) against the runner step by step (each model its own transaction, each test its own query: the runner
    before), in CPU seconds, the better of three runs each.
 6. the serial tail of ``yusuan ingest`` (``--tail N``): loading N filings read beforehand, the model step and closing
-   the warehouse, loading in the readers' groups against ``loading.commit_groups``' (CPU seconds, alternating runs).
+   the warehouse, loading in the readers' groups against ``loading.commit_groups``' (CPU seconds, alternating runs),
+   and with the models built after every group but the last too (what building them beside the reading would cost:
+   "load" then holds those builds).
 """
 
 from __future__ import annotations
@@ -441,7 +443,8 @@ def tail(n: int, tmp: Path, rounds: int = 3) -> None:
         make_corpus(folder, n)
     readers = list(processed_chunks(discover([folder]), jobs=1))
     cells = sum(item.frames["table_cells"].height for group in readers for item in group if "table_cells" in item.frames)
-    variants = {"the readers' groups": lambda: readers, "commit_groups": lambda: list(loading.commit_groups(readers))}
+    variants = {"the readers' groups": lambda: readers, "commit_groups": lambda: list(loading.commit_groups(readers)),
+                "commit_groups, models each": lambda: list(loading.commit_groups(readers))}
     runs: dict[str, list[tuple[float, ...]]] = {label: [] for label in variants}
     groups: dict[str, int] = {}
     for r in range(rounds):
@@ -453,8 +456,10 @@ def tail(n: int, tmp: Path, rounds: int = 3) -> None:
             todo = grouped()
             groups[label] = len(todo)
             c0, w0 = time.process_time(), time.perf_counter()
-            for items in todo:
+            for k, items in enumerate(todo):
                 loading.load_group(con, items)
+                if label.endswith("models each") and k < len(todo) - 1:
+                    model_runs.refresh(con)  # item 3: the models built beside the reading, a group at a time
             c1 = time.process_time()
             model_runs.refresh(con)
             c2 = time.process_time()
@@ -466,7 +471,7 @@ def tail(n: int, tmp: Path, rounds: int = 3) -> None:
           f"CPU s, median of {rounds} alternating runs (wall: disk waits included):")
     for label, rows in runs.items():
         load_s, models_s, close_s, total_s, wall_s = (sorted(col)[len(col) // 2] for col in zip(*rows, strict=True))
-        print(f"  loading in {label:<22} {groups[label]:>3} commits: load {load_s:.3f}  models {models_s:.3f}  "
+        print(f"  loading in {label:<26} {groups[label]:>3} commits: load {load_s:.3f}  models {models_s:.3f}  "
               f"close {close_s:.3f}  total {total_s:.3f} CPU s ({wall_s:.2f}s wall)")
 
 
