@@ -17,7 +17,6 @@ from pipelines.lib import warehouse
 from pipelines.lib.messages import INTERNAL
 from pipelines.lib.record import Processed
 
-
 # DuckDB's row group.  A transaction that inserts at least this many rows into a table writes them into the file,
 # compressed, as it goes ("optimistic write"), and its commit is nearly free; fewer go into the write-ahead log at the
 # commit and are compressed and written again at the next checkpoint (every ~16 MiB of log).  raw.table_cells takes
