@@ -51,6 +51,7 @@ _CODE_HEADER = re.compile(r"编码|代码|(^|/)(类|款|项)$")
 _ROWNO_HEADER = re.compile(r"行次|序号|栏次|编号|^行$")
 _CODE_SHAPE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _PERCENT = re.compile(r"%$|％$")
+_WORDS = re.compile(r"[\u4e00-\u9fff]")  # a label has words (a ** footnote mark beside a figure is none)
 # quality.coverage's table_kind for the figures a PDF prints in rows outside any table (source_table null)
 OUTSIDE_TABLES = "outside_tables"
 
@@ -156,7 +157,16 @@ def _skipped_columns(table: Table, body_values: list[list[str]] | None = None) -
     out = {i for i, h in enumerate(table.header) if _CODE_HEADER.search(clean(h)) or _ROWNO_HEADER.search(clean(h))}
     if body_values is None:
         body_values = [table.values(row) for row in table.body]
+    # codes and row numbers stand left of every label (text with words): a column with a label left of it in some row (a 收支总表's
+    # 预算数 of 元 integers, 1505000), or in a table without labels (a 三公 table's one row: 120000 | 20000 | …), is
+    # of amounts
+    firsts = [next((col for col, t in enumerate(values) if _WORDS.search(t) and not _amount_like(t)), None)
+              for values in body_values]
+    labelled = any(f is not None for f in firsts)
     for col in range(min(3, table.n_cols)):
+        if not labelled or any(f is not None and f < col and clean(values[col]) and _amount_like(values[col])
+                               for f, values in zip(firsts, body_values, strict=True)):
+            continue
         texts = [t for t in (clean(values[col]) for values in body_values) if t]
         if not texts:
             continue

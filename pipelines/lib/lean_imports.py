@@ -51,3 +51,48 @@ def pandera_without_pandas() -> None:
         getattr(getattr(pyarrow.lib, "_pandas_api", None), "have_pandas", None)  # asked and remembered
     finally:
         sys.meta_path.remove(finder)
+
+
+class _NoDbtCore(importlib.abc.MetaPathFinder):
+    """Answers an import of dbt-core (``dbt``, ``dbt.*``) as an install without it does."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "dbt" or name.startswith("dbt."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+def dagster_dbt_without_dbt_core() -> None:
+    """Import ``dagster_dbt`` as an install without dbt-core would (its mode for dbt Fusion), unless it or dbt is
+    imported already.
+
+    With dbt-core importable, ``dagster_dbt`` imports it at once (``dagster_dbt.compat``: dbt's adapters, results
+    and node types, ~0.9 CPU s) and ``@dbt_assets`` selects the manifest's nodes through dbt's graph selector
+    (another ~0.6 s): ~1.5 CPU s in every process that loads the definitions — each run, each fresh tick, the code
+    server.  Without it, ``dagster_dbt`` reads the default selection (every node) from the manifest JSON and builds
+    the same assets, checks and lineage: tests/orchestration/test_defs.py compares the whole repository snapshot
+    Dagster's UI is served from, both ways.  yusuan never runs dbt through dagster-dbt (the models step builds from
+    dbt's compiled SQL, or through :func:`pipelines.lib.transform.build`, which imports dbt itself when it needs it),
+    and dbt-core stays importable afterwards.  Dagster's library registry then names dbt-core, as it would have."""
+    if "dagster_dbt" in sys.modules or "dbt" in sys.modules:
+        return
+    finder = _NoDbtCore()
+    sys.meta_path.insert(0, finder)
+    try:
+        import dagster_dbt  # noqa: F401
+    finally:
+        sys.meta_path.remove(finder)
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from dagster_shared.libraries import DagsterLibraryRegistry
+    except ImportError:
+        return
+    try:
+        core = version("dbt-core")
+    except PackageNotFoundError:  # really without dbt-core: dagster_dbt registered what it found
+        return
+    libraries = getattr(DagsterLibraryRegistry, "_libraries", None)
+    if isinstance(libraries, dict):
+        libraries.pop("dbt-fusion", None)
+    DagsterLibraryRegistry.register("dbt-core", core, is_dagster_package=False)

@@ -8,7 +8,9 @@ lines holding figures beside other chunks are the table's body; the columns are 
 (an empty strip between them is a gutter), plus a column for each heading that stands over no figure (a column left
 blank in every row); the rows are the body's lines, a line continuing a label that filled its column joined to the
 row above; the header is the run of lines right above the body, each heading the chunks of one column set stacked
-down (a heading wrapped in its cell), its level by where it starts.
+down (a heading wrapped in its cell), its level by where it starts.  A heading that stands over no figure in the gap
+right before a column no other heading heads is that column's (centred in a wide cell over right-aligned figures); a
+label reaching from its column into a column of figures ran on over a blank cell and is cut where the figures begin.
 
 Nothing of the ruled path changes: a page's ruled tables are read as before, and only the characters no ruled table
 holds are looked at here (or those of a ruled table whose cells hold two columns of figures, see
@@ -36,6 +38,7 @@ SETTINGS = {
     "max_header": 8,  # header lines above the body, at most (a heading wrapped over several lines counts each)
     "wide": 0.6,  # of the table's width: a lone chunk wider than this below the body is running text, not a row
     "undivided_cells": 2,  # ruled cells holding two columns of figures that make a table read by its text
+    "run_on": 2.0,  # in gutters: a label reaching into a column of figures from further left than this ran on into it
 }
 
 _AMOUNT = re.compile(r"[.,]\d")  # a figure with decimals or thousands separators: an amount, not a code or a row number
@@ -189,6 +192,8 @@ def find(lines: list[TLine]) -> tuple[list[TextTable], list[tuple[str, list[str]
             prose.update(range(i, last + 1))
             i = last + 1
             continue
+        if _clip_run_on([lines[k] for k in range(i, j)], s["gutter"] * lines[i].size, s["run_on"]):
+            cols = _columns([k for b in body for k in lines[b].chunks], s["gutter"] * lines[i].size)
         # lines right below the last with figures: rows without figures (a label, blank amounts) while they keep to
         # the columns; running text (one chunk across most of the table) ends it
         width = cols[-1][1] - cols[0][0]
@@ -260,6 +265,23 @@ def _one_row(lines: list[TLine], i: int, s: dict) -> bool:
             and not _stops(above) and lines[i].top - above.bottom <= s["line_gap"] * max(lines[i].size, 1.0))
 
 
+def _clip_run_on(lines: list[TLine], gutter: float, margin: float) -> bool:
+    """Labels that run on into the blank cell right of them (a spreadsheet printed without rules: 二、政府性基金预算拨款收入
+    over its row's blank 预算数) cut where the column of figures they reach into begins, so they stay in their own
+    column: a label reaching a column of figures from more than ``margin`` gutters left of it."""
+    figures = _columns([k for ln in lines for k in ln.chunks if k.number], gutter)
+    cut = False
+    for ln in lines:
+        for k in ln.chunks:
+            if not k.number:
+                for a, _ in figures:
+                    if k.x0 < a - margin * gutter < a < k.x1:
+                        k.x1 = a - margin * gutter
+                        cut = True
+                        break
+    return cut
+
+
 def _columns(cks: list[Chunk], gutter: float) -> list[list[float]]:
     """The x-ranges the chunks cover, merged where less than ``gutter`` apart."""
     cols: list[list[float]] = []
@@ -279,6 +301,7 @@ def _span(cols: list[list[float]], x0: float, x1: float) -> tuple[int, int] | No
 
 def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dict) -> TextTable:
     size = max((ln.size for ln in body), default=10.0)
+    cols = _claim(cols, head)
     # a column for each heading over no figure (a column blank in every row)
     extra = [k for ln in head for k in ln.chunks if _span(cols, k.x0, k.x1) is None]
     if extra:
@@ -331,6 +354,19 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     rows: list[list[TLine]] = []
     right = [max((k.x1 for ln in body for k in ln.chunks if _span(cols, k.x0, k.x1) == (c, c)), default=b)
              for c, (_, b) in enumerate(cols)]
+    # the first column of labels: the first that holds more text than figures (a 栏次 row's text in the 序号 column,
+    # a code's wrapped tail in the code column, are the odd ones)
+    texts, figures = [0] * n, [0] * n
+    for ln in body:
+        for k in ln.chunks:
+            span = _span(cols, k.x0, k.x1)
+            if span is not None:
+                (figures if k.number else texts)[span[0]] += 1
+    label = next((c for c in range(n) if texts[c] > figures[c]), -1)
+
+    def _figures(ln: TLine) -> bool:
+        return _line_of_figures(ln, cols, label)
+
     # Cells centred down their row print a wrapped label's lines around the row's one line of figures, half a line
     # up and down: a line of labels overlapping the figures' line is that row's.
     # A label wrapped over three lines puts the figures on its middle one: the line above them opens the row when each
@@ -406,6 +442,34 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     return TextTable((xs[0], ys[0], xs[-1], ys[-1]), cells)
 
 
+def _claim(cols: list[list[float]], head: list[TLine]) -> list[list[float]]:
+    """The body's columns widened left to the headings that stand over none of them: a heading centred (or set left)
+    in a wide cell whose figures stand right-aligned ends before they begin.  Such a heading, in the gap right before
+    a column that no heading of its line stands over and no heading of any line stands over alone, heads that column
+    — the gap's last heading of the line; the others in the gap head columns blank in every row (:func:`_build` gives
+    them columns of their own), or are the wrapped rest of one (因公出国(境) / 费)."""
+    headed = {span[0] for ln in head for k in ln.chunks
+              for span in [_span(cols, k.x0, k.x1)] if span is not None and span[0] == span[1]}
+    cols = [c[:] for c in cols]
+    for ln in head:
+        over: set[int] = set()
+        loose: list[Chunk] = []
+        for k in ln.chunks:
+            span = _span(cols, k.x0, k.x1)
+            if span is None:
+                loose.append(k)
+            else:
+                over.update(range(span[0], span[1] + 1))
+        last: dict[int, Chunk] = {}
+        for k in loose:
+            c = next((c for c, (a, _) in enumerate(cols) if a >= k.x1), None)
+            if c is not None and c not in over and c not in headed and (c not in last or k.x0 > last[c].x0):
+                last[c] = k
+        for c, k in last.items():
+            cols[c][0] = k.x0
+    return cols
+
+
 def _parent(upper: Chunk, c1: int, below: set[int], spans: list) -> bool:
     """Whether a heading (its last line ``upper``, ending at column ``c1``) stands over blank columns to its right —
     blank as far as the next heading level with it — that the line below fills: it is their parent."""
@@ -425,10 +489,12 @@ def _nearest(cols: list[list[float]], k: Chunk) -> tuple[int, int]:
     return c, c
 
 
-def _figures(ln: TLine) -> bool:
-    """A line of a row's figures: figures beside other text, or an amount alone (a code's wrapped tail, 208050 / 1,
-    is no figure)."""
-    return ln.body or any(k.number and _AMOUNT.search(k.text) for k in ln.chunks)
+def _line_of_figures(ln: TLine, cols: list[list[float]], label: int) -> bool:
+    """A line of a row's figures: figures beside other text, or an amount alone — with decimals or separators, or an
+    integer (元 tables print 300000) right of the first column of labels ``label``, where codes never stand (a code's
+    wrapped tail, 208050 / 1, is no figure)."""
+    return ln.body or any(k.number and (_AMOUNT.search(k.text) or (_span(cols, k.x0, k.x1) or (-1, -1))[0] > label)
+                          for k in ln.chunks)
 
 
 def _continues(ln: TLine, above: TLine, cols: list[list[float]], right: list[float], s: dict,

@@ -68,6 +68,18 @@ def _sides(family: str, r: int, n_head: int, n_rows: int, c0: int, c1: int, n_co
 
 
 _AMOUNT = re.compile(r"^-?[\d,]+\.\d+$")
+_NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
+
+
+def _amounts(row: list[C]) -> list[bool]:
+    """Which cells of a body row are amounts: figures with decimals, and integers after the row's label (a code
+    before it, 2010301, is no amount), or in a row without a label (a 三公 table's one row)."""
+    labelled = any(c.text and not _NUMBER.match(c.text) for c in row)
+    out, seen = [], not labelled
+    for c in row:
+        out.append(bool(_AMOUNT.match(c.text)) or (seen and bool(_NUMBER.match(c.text))))
+        seen = seen or (bool(c.text) and not _NUMBER.match(c.text))
+    return out
 FAMILIES = ("full", "three_line", "h_rules", "frame", "some_v", "none")
 
 
@@ -76,9 +88,15 @@ def _width(text: str) -> int:
 
 
 def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, centred: bool = False,
-              narrow: int = 0) -> str:
+              narrow: int = 0, stretch: bool = False, head: str = "", valign: str = "", overflow: bool = False) -> str:
     """One ``<w:tbl>``: the header rows (cells may span and merge down) and body rows, every cell's borders written
-    out (``w:tcBorders``; the table itself draws none), columns as wide as their longest text allows."""
+    out (``w:tcBorders``; the table itself draws none), columns as wide as their longest text allows.
+
+    How other exports set the grid: ``stretch`` the table across the page (Word's default: wide columns, short
+    figures right-aligned in them); ``head`` the headings' alignment (``center``: centred in their cells, which may
+    leave a heading over no figure); ``valign`` the body cells' vertical alignment (``bottom``: Excel's default, the
+    figures on a wrapped label's last line); ``overflow`` a label running on into the blank cells right of it (an
+    Excel sheet printed without rules: the label's cell spans them, unwrapped)."""
     rows = [*table.header, *table.body]
     cells = [[c if isinstance(c, C) else C(c) for c in r] for r in rows]
     n_cols = max(sum(c.span for c in r) for r in cells)
@@ -90,6 +108,8 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, cent
                 need[k] = max(need[k], min(_width(c.text), narrow) if narrow else _width(c.text))
             k += c.span
     scale = min(1.0, text_width / sum(n * 125 + 320 for n in need))
+    if stretch:
+        scale = text_width / sum(n * 125 + 320 for n in need)
     widths = [int((n * 125 + 320) * scale) for n in need]
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
            '<w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
@@ -98,7 +118,10 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, cent
     for r, row in enumerate(cells):
         out.append("<w:tr>")
         k = 0
-        for c in row:
+        if overflow and r >= len(table.header):
+            row = _run_on(row)
+        amount = _amounts(row) if r >= len(table.header) else [False] * len(row)
+        for c, is_amount in zip(row, amount, strict=True):
             sides = _sides(family, r, len(table.header), len(cells), k, k + c.span, n_cols)
             borders = "".join(
                 f'<w:{s} w:val="single" w:sz="6" w:space="0" w:color="000000"/>' if s in sides
@@ -111,10 +134,14 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, cent
             pr += f"<w:tcBorders>{borders}</w:tcBorders>"
             if centred:
                 pr += '<w:vAlign w:val="center"/>'
+            elif valign and r >= len(table.header):
+                pr += f'<w:vAlign w:val="{valign}"/>'
+            if c.span > 1 and r >= len(table.header) and overflow:
+                pr += "<w:noWrap/>"
             # amounts stand right-aligned, as the exports print them; or every cell centred both ways
-            jc = '<w:pPr><w:jc w:val="right"/></w:pPr>' if _AMOUNT.match(c.text) and r >= len(table.header) else ""
-            if centred:
-                jc = '<w:pPr><w:jc w:val="center"/></w:pPr>'
+            jc = '<w:pPr><w:jc w:val="right"/></w:pPr>' if is_amount else ""
+            if centred or (head and r < len(table.header)):
+                jc = f'<w:pPr><w:jc w:val="{head or "center"}"/></w:pPr>'
             text = escape(c.text)
             out.append(f'<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{jc}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
                        "</w:tc>")
@@ -124,8 +151,21 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, cent
     return "".join(out)
 
 
+def _run_on(row: list[C]) -> list[C]:
+    """A body row whose labels run on into the blank cells right of them: each label (text, no figure) and the
+    blank cells after it one cell spanning them."""
+    out: list[C] = []
+    for c in row:
+        if out and not c.text and out[-1].text and not _NUMBER.match(out[-1].text) and not out[-1].vmerge \
+                and not c.vmerge:
+            out[-1] = C(out[-1].text, span=out[-1].span + c.span)
+        else:
+            out.append(c)
+    return out
+
+
 def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | None = None, lines: bool = True,
-         landscape: bool = False, centred: bool = False, narrow: int = 0) -> bytes:
+         landscape: bool = False, centred: bool = False, narrow: int = 0, **grid) -> bytes:
     """A filing: its cover line, then per table its title, 编制部门 and 单位 lines (``lines``; else the table carries
     them in a metadata row), the grid ruled by ``family``, the notes under it; on A4, upright or ``landscape``."""
     blocks = [p(cover or style.cover())]
@@ -133,7 +173,8 @@ def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | Non
         blocks.append(p(t.title, heading=True))
         if lines:
             blocks += [p(f"{style.dept_label}{style.dept}"), p(f"{style.unit_label}{style.unit}")]
-        blocks.append(table_xml(t, family, LANDSCAPE_WIDTH if landscape else TEXT_WIDTH, centred=centred, narrow=narrow))
+        blocks.append(table_xml(t, family, LANDSCAPE_WIDTH if landscape else TEXT_WIDTH, centred=centred, narrow=narrow,
+                                **grid))
         blocks += [p(b) for b in t.below]
     page = PAGE.replace('w:w="11906" w:h="16838"', 'w:w="16838" w:h="11906" w:orient="landscape"') if landscape else PAGE
     xml = (
