@@ -65,12 +65,32 @@ def cover_identity(paragraphs) -> tuple[str | None, int | None]:
     for pattern in layouts.COVER_PATTERNS:
         for m in pattern.finditer(text):
             year = year or int(m.group("year"))
+            if m.start("name") > m.start("year") and (name := _whole_name(text, m.start("name"), m.end("name"))):
+                return name, int(m.group("year"))
             # the name is the longest plausible tail of what stands before/after the year
             raw = m.group("name")
             for i in range(len(raw)):
                 if (name := plausible_name(raw[i:])) is not None:
                     return name, int(m.group("year"))
     return None, year
+
+
+_COVER_DOC = re.compile(layouts.COVER_DOC)
+
+
+def _whole_name(text: str, start: int, end: int) -> str | None:
+    """A name after the year that holds a doc-type word of its own (2026年魏县人大常委会预算工作委员会部门预算: the
+    cover's pattern stops at the first 预算, 魏县人大常委会): the longest plausible name from ``start`` up to a later
+    预算 / 部门预算 / … that holds such a word (layouts.BUDGET_IN_NAME) past ``end``, where the pattern's name ended
+    (泉州市人民政府办公室（本级）单位预算 is no name ending in 单位)."""
+    best = None
+    for d in _COVER_DOC.finditer(text, end + 1):
+        if d.start() - start > 40:
+            break
+        if (name := plausible_name(text[start:d.start()])) is not None and name == text[start:d.start()] \
+                and layouts.BUDGET_IN_NAME.search(text, end - 1, d.start()):
+            best = name
+    return best
 
 
 _TITLE_KIND_WORDS = re.compile(r"(?:\d{4}年度?)?(?:部门|单位)?(?:收支|收入|支出|财政拨款|一般公共|政府性|国有资本|三公|“三公”|基本支出|项目支出)")

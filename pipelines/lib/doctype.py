@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipelines.lib import layouts
 from pipelines.lib.numbers import nfkc
 
 # (pattern on the cover text with whitespace removed, scope).  Earlier rows win: an explicit
@@ -41,8 +42,9 @@ DOC_TYPE_SPELLINGS: list[tuple[str, str]] = [
     (r"預算|预算", "budget"),
 ]
 
-# Words naming both (部门预决算公开): removed before the cover is read for the doc_type.
-DOC_TYPE_NEITHER = [r"预决算", r"預決算"]
+# Words naming both (部门预决算公开), or neither (预算 / 决算 inside a body's name: 预算工作委员会, 决算审查中心,
+# layouts.BUDGET_IN_NAME): removed before the cover is read for the doc_type.
+DOC_TYPE_NEITHER = [layouts.BUDGET_IN_NAME.pattern, r"预决算", r"預決算"]
 
 _COVER_END = re.compile(r"^目录$|^目次$")
 _SPACE = re.compile(r"\s+")

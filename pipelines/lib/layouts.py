@@ -38,9 +38,10 @@ SCOPE_SUFFIX = re.compile(r"[（(](本级|汇总|部门汇总|本部)[)）]$")
 
 # What a name never starts with: a pronoun (我校, 本部门), a verb of running text (纳入…), an attachment label.
 NOT_A_NAME_START = re.compile(r"^(?:我|本|该|其|纳入|列入|包括|根据|按照|关于|附件)")
-# 预算 inside an organisation's name (财政局预算编审中心, 预算评审中心, 预算绩效管理中心): not the word of a title, so such
-# a name is not rejected for it.
-BUDGET_IN_NAME = re.compile(r"预算(?:编审|评审|审查|审核|绩效|管理|执行|编制)")
+# 预算 / 决算 inside an organisation's name (财政局预算编审中心, 预算评审中心, 预算绩效管理中心, 人大常委会预算工作委员会,
+# 财政局决算审查中心, 预决算编审中心): not the word of a title, so such a name is not rejected for it, and a cover
+# printing it names no doc_type by it.
+BUDGET_IN_NAME = re.compile(r"(?:预决算|预算|决算)(?:编审|评审|审查|审核|绩效|管理|执行|编制|工作委员会|工委|联网监督)")
 # Prefixes to strip before judging a name: "附件：", "附件2 ", "第一部分".
 NAME_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*|第[一二三四五六七八九十]+部分\s*)")
 
