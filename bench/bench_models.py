@@ -26,10 +26,16 @@ Then the same on the shipped samples' warehouse (a small batch) to give the per-
 
     .venv/bin/python bench/bench_models.py --model-step 9 --model-step 280   # the model step of an ingest, alone
 
+    .venv/bin/python bench/bench_models.py --tail 280   # the ingest's serial tail: loading, models, close
+
 5. the model step of ``yusuan ingest`` (``model_runs.refresh``, a full build with the data tests) on the warehouse
    of the 9 samples or of an N-filing corpus (bench/corpus.py): the runner now (one transaction, the tests in one
    query) against the runner step by step (each model its own transaction, each test its own query: the runner
    before), in CPU seconds, the better of three runs each.
+6. the serial tail of ``yusuan ingest`` (``--tail N``): loading N filings read beforehand, the model step and closing
+   the warehouse, loading in the readers' groups against ``loading.commit_groups``' (CPU seconds, alternating runs),
+   and with the models built after every group but the last too (what building them beside the reading would cost:
+   "load" then holds those builds).
 """
 
 from __future__ import annotations
@@ -421,6 +427,54 @@ def model_step(n: int, tmp: Path) -> None:
           f"({best['step by step'] / best['at once']:.2f}x)")
 
 
+def tail(n: int, tmp: Path, rounds: int = 3) -> None:
+    """6.: the serial tail of ``yusuan ingest`` in its process: loading N processed filings (read once, beforehand)
+    into a fresh warehouse, the model step, closing the warehouse — loading in the groups the readers hand back
+    (``workers.processed_chunks``: a commit per ~32 filings) against the groups of ``loading.commit_groups`` (a commit
+    per DuckDB row group's rows of the biggest table), in alternating runs, CPU seconds of this process."""
+    from corpus import make_corpus
+
+    from pipelines.lib import loading, model_runs
+    from pipelines.lib.discovery import discover
+    from pipelines.lib.workers import processed_chunks
+
+    folder = ROOT / "data" / "samples" if n == 9 else tmp / f"corpus-{n}"
+    if n != 9 and not folder.exists():
+        make_corpus(folder, n)
+    readers = list(processed_chunks(discover([folder]), jobs=1))
+    cells = sum(item.frames["table_cells"].height for group in readers for item in group if "table_cells" in item.frames)
+    variants = {"the readers' groups": lambda: readers, "commit_groups": lambda: list(loading.commit_groups(readers)),
+                "commit_groups, models each": lambda: list(loading.commit_groups(readers))}
+    runs: dict[str, list[tuple[float, ...]]] = {label: [] for label in variants}
+    groups: dict[str, int] = {}
+    for r in range(rounds):
+        for label, grouped in variants.items():
+            db = tmp / f"tail-{n}-{r}-{len(runs[label])}-{label[:6]}.duckdb"
+            con = warehouse.connect(db)
+            warehouse.apply_ddl(con)
+            model_runs.plan(db)  # compiled once per project version (cached), as for every ingest after the first
+            todo = grouped()
+            groups[label] = len(todo)
+            c0, w0 = time.process_time(), time.perf_counter()
+            for k, items in enumerate(todo):
+                loading.load_group(con, items)
+                if label.endswith("models each") and k < len(todo) - 1:
+                    model_runs.refresh(con)  # item 3: the models built beside the reading, a group at a time
+            c1 = time.process_time()
+            model_runs.refresh(con)
+            c2 = time.process_time()
+            con.close()
+            c3, w3 = time.process_time(), time.perf_counter()
+            runs[label].append((c1 - c0, c2 - c1, c3 - c2, c3 - c0, w3 - w0))
+            db.unlink()
+    print(f"[tail] {n} filings ({cells:,} raw.table_cells rows), the ingest's serial work in its process, "
+          f"CPU s, median of {rounds} alternating runs (wall: disk waits included):")
+    for label, rows in runs.items():
+        load_s, models_s, close_s, total_s, wall_s = (sorted(col)[len(col) // 2] for col in zip(*rows, strict=True))
+        print(f"  loading in {label:<26} {groups[label]:>3} commits: load {load_s:.3f}  models {models_s:.3f}  "
+              f"close {close_s:.3f}  total {total_s:.3f} CPU s ({wall_s:.2f}s wall)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_000_000, help="budget lines (default 2M)")
@@ -428,15 +482,19 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--model-step", type=int, action="append", metavar="N",
                         help="only the model step of an ingest of N filings (9: the samples), repeatable")
+    parser.add_argument("--tail", type=int, action="append", metavar="N",
+                        help="only the ingest's serial tail (loading, models, close) for N filings (9: the samples)")
     parser.add_argument("--incremental-only", action="store_true",
                         help="only the incremental build and the data tests (4.), not the marts or dbt")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="yusuan-bench-models-"))
     os.environ.setdefault("YUSUAN_DBT_ARTIFACTS", str(tmp / "dbt"))
     try:
-        if args.model_step:
-            for n in args.model_step:
+        if args.model_step or args.tail:
+            for n in args.model_step or []:
                 model_step(n, tmp)
+            for n in args.tail or []:
+                tail(n, tmp)
             return
         db = tmp / "warehouse.duckdb"
         con = warehouse.connect(db)

@@ -52,12 +52,21 @@ def build(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFr
     per column (~10 µs) and, for a column of Python Decimals, ~0.9 µs a value, which is most of what building a
     filing's frames costs.  A Decimal column whose every value fits the column's scale and precision exactly goes in
     as text that polars casts (~0.35 µs a value, its own exact parse; any other column is built by polars from the
-    values, as before); every other column is the ``pl.Series`` polars itself makes for it.  (Not through pyarrow:
-    its first array imports pandas, ~0.15 CPU s a process that ``yusuan ingest`` does not otherwise pay.)"""
+        values, as before).  A text column of one value (``document_id``) is that value repeated, held once: from a
+    list, polars copies a text of more than 12 bytes once per row, ~100 KB a filing that a worker hands the loader
+    (and pickles, ~0.1 ms a side).  Every other column is the ``pl.Series`` polars itself makes for it.  (Not
+    through pyarrow: its first array imports pandas, ~0.15 CPU s a process that ``yusuan ingest`` does not
+    otherwise pay.)"""
     series = []
     for name, dtype in schema.items():
         values = columns[name]
-        column = _decimal_column(name, values, dtype) if isinstance(dtype, pl.Decimal) else None
+        if isinstance(dtype, pl.Decimal):
+            column = _decimal_column(name, values, dtype)
+        elif (dtype == pl.String and values and type(values[0]) is str and values[-1] == values[0]
+              and values.count(values[0]) == len(values)):
+            column = pl.Series(name, values[:1], dtype=pl.String).new_from_index(0, len(values))  # ~5 µs
+        else:
+            column = None
         series.append(column if column is not None else pl.Series(name, values, dtype=dtype, strict=False))
     return pl.DataFrame(series)
 

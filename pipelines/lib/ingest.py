@@ -23,7 +23,7 @@ import duckdb
 
 from pipelines.lib import coverage, model_runs, transform, warehouse
 from pipelines.lib.discovery import REGION_SUFFIXES, SUFFIXES, discover, not_filings, passed_over
-from pipelines.lib.loading import fault, is_fault, load_group
+from pipelines.lib.loading import commit_groups, fault, is_fault, load_group
 from pipelines.lib.messages import INTERNAL, printable, printable_path
 from pipelines.lib.processing import NOT_FACTS
 from pipelines.lib.record import Processed
@@ -226,7 +226,7 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
     width = len(str(len(files)))
     n = 0
     with closing(processed_chunks(files, county=county, jobs=jobs, summary=s)) as chunks:
-        for items in chunks:
+        for items in commit_groups(chunks):  # a commit per row group's worth of rows (loading.ROW_GROUP)
             ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
             start = time.process_time()
             try:

@@ -7,6 +7,8 @@ on; a failure of the disk or the database (:func:`is_fault`) is raised, never bl
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 import duckdb
@@ -14,6 +16,14 @@ import duckdb
 from pipelines.lib import warehouse
 from pipelines.lib.messages import INTERNAL
 from pipelines.lib.record import Processed
+
+# DuckDB's row group.  A transaction that inserts at least this many rows into a table writes them into the file,
+# compressed, as it goes ("optimistic write"), and its commit is nearly free; fewer go into the write-ahead log at the
+# commit and are compressed and written again at the next checkpoint (every ~16 MiB of log).  raw.table_cells takes
+# ~1,500 rows a filing: a commit per ~35 filings (the groups the readers hand back) wrote each cell twice, and the
+# checkpoint every other commit cost ~0.2 CPU s and seconds of disk waits at 280 filings (bench/bench_models.py --tail).
+ROW_GROUP = 122_880
+MAX_GROUP = 128  # filings at most in one commit, however few rows they have: the frames held stay bounded
 
 
 class WarehouseFault(RuntimeError):
@@ -74,6 +84,26 @@ def _record_rejection(con: duckdb.DuckDBPyConnection, doc: dict, findings=None) 
     except ValueError:
         keep = ("document_id", "file_name", "source_path", "region", "county", "error", "file_type")
         warehouse.record_rejection(con, {k: doc.get(k) for k in keep})
+
+
+def commit_groups(groups: Iterable[list[Processed]]) -> Iterator[list[Processed]]:
+    """The processed filings of ``groups`` (in order) as the groups to load, a commit each: the first group as it
+    comes (the first filings are reported, and safe, at once), then groups joined until they hold a row group's
+    rows (:data:`ROW_GROUP`) of some table — DuckDB then writes that table straight into the file — or
+    :data:`MAX_GROUP` filings, and the rest at the end.  How a group is loaded is unchanged (:func:`load_group`:
+    each filing all in or not at all)."""
+    pending: list[Processed] = []
+    rows: Counter[str] = Counter()
+    first = True
+    for group in groups:
+        pending += group
+        for item in group:
+            rows.update({name: frame.height for name, frame in item.frames.items()})
+        if first or len(pending) >= MAX_GROUP or max(rows.values(), default=0) >= ROW_GROUP:
+            yield pending
+            pending, rows, first = [], Counter(), False
+    if pending:
+        yield pending
 
 
 def load_group(con: duckdb.DuckDBPyConnection, items: list[Processed]) -> list[str]:

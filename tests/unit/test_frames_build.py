@@ -43,3 +43,16 @@ def test_build_keeps_cents_exact():
     got = F.build({"document_id": ["d"], "n": [1], "yuan": [Decimal("2041.42")], "wan": [Decimal("0.204142")],
                    "ok": [None]}, SCHEMA)
     assert got["yuan"].to_list() == [Decimal("2041.42")] and got["wan"].to_list() == [Decimal("0.204142")]
+
+
+@pytest.mark.parametrize("texts", [["a" * 64] * 300, ["x"], ["a" * 64] * 3 + ["b" * 64], [None, "a"], ["", ""],
+                                   ["長" * 30] * 4 + [None]])
+def test_a_text_column_of_one_value_is_that_value_held_once(texts):
+    import pickle
+
+    schema = {"document_id": pl.String}
+    got = F.build({"document_id": texts}, schema)
+    want = pl.DataFrame({"document_id": texts}, schema=schema)
+    assert got.schema == want.schema and got.rows() == want.rows()
+    if len(texts) == 300:  # one 64-byte value per row no more: what a worker pickles for the loader shrinks
+        assert len(pickle.dumps(got)) < len(pickle.dumps(want)) / 2

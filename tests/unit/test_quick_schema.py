@@ -117,3 +117,14 @@ def test_a_spoiled_filing_in_a_batch_is_reported_with_its_table_and_row():
         ("9", f"table {lines['source_table'][5]} row {lines['source_row'][5]}")]
     assert items[1].frames["budget_lines"].height == lines.height - 1
     assert not [f for i in (0, 2) for f in items[i].findings if f.check == "schema"]
+
+
+@pytest.mark.parametrize("relation", RELATIONS, ids=lambda r: r.frame)
+def test_a_frame_of_the_declared_columns_and_dtypes_passes_pandera_schema_checks(relation):
+    """What quick_schema takes for granted of a frame whose schema is the model's own, asked of pandera."""
+    empty = pl.DataFrame(schema=dict(quick_schema.declared(relation.model)))
+    assert _pandera_passes(relation.model, empty)
+    assert quick_schema.passes(relation.model, empty)
+    reordered = empty.select(reversed(empty.columns))
+    assert not quick_schema.passes(relation.model, reordered)  # another order: pandera decides
+    assert _pandera_passes(relation.model, reordered)
