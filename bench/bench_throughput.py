@@ -160,11 +160,19 @@ WARM_TICK = "sensor tick, warm (as the code server runs it)"
 FRESH_TICK = "sensor tick, fresh Python"
 
 
+def dagster_yaml(home: Path) -> str:
+    """The repo's dagster.yaml — its storage classes, pool and telemetry settings — with every ``.dagster`` folder it
+    names moved to ``home`` (the storage's files where Dagster's default puts them: home/history/runs/*.db)."""
+    text = (ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    text = text.replace("base_dir: .dagster/storage\n", f"base_dir: {home}\n").replace("base_dir: .dagster", f"base_dir: {home}")
+    assert "base_dir: ." not in text, "dagster.yaml names a relative folder bench_throughput.dagster_yaml does not move"
+    return text
+
+
 def dagster_run(inbox: Path, tmp: Path, parts: dict | None = None) -> tuple[float, float, Path]:
     home = tmp / "dagster_home"
     home.mkdir()
-    # fresh storage under DAGSTER_HOME; the repo's pool and telemetry settings
-    (home / "dagster.yaml").write_text("concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n")
+    (home / "dagster.yaml").write_text(dagster_yaml(home))  # the repo's instance settings, fresh storage in home
     db = tmp / "dagster.duckdb"
     env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(db), "YUSUAN_INBOX": str(inbox),
            "YUSUAN_EXPORTS": str(tmp / "exports")}

@@ -8,12 +8,13 @@ groups the rest into visual lines (:class:`Line`), which ``pdf_document`` joins 
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
-from pipelines.lib import pdf_layer, pdf_tables, pdf_text_tables
+from pipelines.lib import layouts, pdf_layer, pdf_tables, pdf_text_tables
 
 # The filings rule their tables with thin filled rectangles or lines; text-based strategies would
 # invent columns from the alignment of numbers, so only drawn edges count (pdfplumber's "lines"
@@ -75,8 +76,9 @@ class Page:
         return sum(len(figures) for _, figures in self.stray_rows)
 
 
-def build_page(page: pdf_layer.PageLayer) -> Page:
-    """Find the ruled tables of one page, fill their cells, and collect the remaining text lines."""
+def build_page(page: pdf_layer.PageLayer, opens: bool = False) -> Page:
+    """Find the ruled tables of one page, fill their cells, and collect the remaining text lines.  ``opens``: the page
+    opens with the rest of a table read by its text that the previous page closed (see :func:`mend_breaks`)."""
     # _line_text drops the same glyph painted twice at one spot (fake bold).
     chars = page.chars
     tables: list[PTable] = []
@@ -127,7 +129,7 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
     stray: list[tuple[str, list[str]]] = []
     if pdf_text_tables.may_hold_table(texts):  # columns of figures outside the ruled tables: read them by their text
         tlines = pdf_text_tables.lines_of(groups, texts)
-        found, stray = pdf_text_tables.find(tlines)
+        found, stray = pdf_text_tables.find(tlines, opens)
         for t in found:
             table = PTable(page.number, t.bbox, [], by_text=True)
             for x0, top, x1, bottom, _, cs in t.cells:
@@ -160,6 +162,92 @@ def build_page(page: pdf_layer.PageLayer) -> Page:
             )
         )
     return Page(page.number, page.width, page.height, lines, tables, stray)
+
+
+def mend_breaks(layers: list[pdf_layer.PageLayer], pages: list[Page]) -> list[Page]:
+    """Pages read again where a page break split a table read by its text so that a page holds a row of figures at
+    its top that no table took (most filings have no such page, and nothing is read again):
+
+    - the table's header closes the previous page, under its title and 单位 line, and its rows open this one (a 三公
+      table's one row): the header's lines are carried to this page, right above the rows, and both pages are read
+      again;
+    - the previous page closes with a table read by its text, and this one opens with its last row alone: this page is
+      read again knowing that it opens with that table's rows.
+
+    A page read again is kept only where it leaves fewer figures outside any table."""
+    layers, pages = list(layers), list(pages)
+    for i in range(1, len(pages)):
+        page, prev = pages[i], pages[i - 1]
+        first = _opening_row(page)
+        if first is None:
+            continue
+        carry = _closing_header(prev)
+        if carry is not None:
+            top, bottom = carry
+            moved = [k for k, c in enumerate(layers[i - 1].chars) if top - 0.5 <= (c.top + c.bottom) / 2 <= bottom + 0.5]
+            gone = set(moved)
+            top_here = first.top if isinstance(first, Line) else min(
+                (c.top for c in layers[i].chars if (c.top + c.bottom) / 2 >= first.bbox[1]), default=first.bbox[1])
+            dy = top_here - 0.3 * max(_size(first), 1.0) - bottom
+            here = replace(layers[i], chars=[layers[i - 1].chars[k]._replace(top=layers[i - 1].chars[k].top + dy,
+                                                                              bottom=layers[i - 1].chars[k].bottom + dy)
+                                             for k in moved] + layers[i].chars)
+            there = replace(layers[i - 1], chars=[c for k, c in enumerate(layers[i - 1].chars) if k not in gone])
+            again = build_page(here)
+            # kept where it leaves fewer figures outside any table, or the header's lines all went into the table
+            # that opens the page (a header broken over the two pages)
+            if again.stray < page.stray or (again.stray == page.stray and not any(
+                    ln.top < top_here - 0.1 and not _page_number(ln) for ln in again.lines)):
+                pages[i - 1], pages[i] = build_page(there), again
+                layers[i - 1], layers[i] = there, here
+        elif isinstance(first, Line) and prev.tables and prev.tables[-1].by_text and not any(
+                ln.top > prev.tables[-1].bbox[3] and not _page_number(ln) for ln in prev.lines):
+            again = build_page(layers[i], opens=True)
+            if again.stray < page.stray:
+                pages[i] = again
+    return pages
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s第]*\d+[\s页]*[-—–\s]*$")
+
+
+def _size(what: Line | PTable) -> float:
+    return what.size if isinstance(what, Line) else 10.0
+
+
+def _page_number(line: Line) -> bool:
+    return (line.top > line.page_height * 0.88 or line.bottom < line.page_height * 0.1) and bool(
+        _PAGE_NUMBER.match(line.text))
+
+
+def _opening_row(page: Page) -> Line | PTable | None:
+    """What opens the page, when it is a row of figures no table took, or a table read by its text, with nothing
+    above it (its ``top`` is where it starts)."""
+    lines = sorted((ln for ln in page.lines if not _page_number(ln)), key=lambda ln: ln.top)
+    first_table = min(page.tables, key=lambda t: t.bbox[1], default=None)
+    if first_table is not None and first_table.by_text and not any(ln.top < first_table.bbox[1] for ln in lines):
+        return first_table
+    if not page.stray_rows or not lines or (first_table is not None and first_table.bbox[1] < lines[0].top):
+        return None
+    _, figures = page.stray_rows[0]
+    return lines[0] if all(f in lines[0].text for f in figures) else None
+
+
+def _closing_header(page: Page) -> tuple[float, float] | None:
+    """(top, bottom) of the lines that close a page under a table's title or 单位 line, below any table: a header
+    whose rows the page break sent to the next page; None when the page closes otherwise."""
+    below = max((t.bbox[3] for t in page.tables), default=0.0)
+    lines = sorted((ln for ln in page.lines if ln.top > below and not _page_number(ln)), key=lambda ln: ln.top)
+    run: list[Line] = []
+    for ln in reversed(lines):
+        if layouts.TEXT_TABLE_STOP.search(ln.text) or layouts.TEXT_TABLE_META.search(ln.text):
+            break
+        run.append(ln)
+    else:
+        return None  # no title or 单位 line above: not a table's header
+    if not run or len(run) > pdf_text_tables.SETTINGS["max_header"]:
+        return None
+    return min(ln.top for ln in run), max(ln.bottom for ln in run)
 
 
 def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:

@@ -97,7 +97,7 @@ def read_pdf(data: bytes) -> RawDocument:
                 page.close()
         _check_text(layers, data)
         scrambled = [layer.number for layer in layers if _drawn_out_of_order(layer.chars)]
-        pages = [pdf_page.build_page(layer) for layer in layers]
+        pages = pdf_page.mend_breaks(layers, [pdf_page.build_page(layer) for layer in layers])
     except RejectedFile:
         raise
     except Exception as exc:  # damaged input may fail in many ways; none may escape

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.lib import layouts, pdf_page
+from pipelines.lib import layouts, numbers, pdf_page
 from pipelines.lib.pdf_layer import Char
 
 # Tolerances, in ems of the text's size unless said.  A table's cells are padded (Word and LibreOffice: 0.19 cm a
@@ -43,6 +43,13 @@ SETTINGS = {
 
 _AMOUNT = re.compile(r"[.,]\d")  # a figure with decimals or thousands separators: an amount, not a code or a row number
 _NUMBER = re.compile(r"^[-−△+]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?%?$|^[(（]\d[\d,]*(?:\.\d+)?[)）]$")
+# a figure's place printed as "nothing" (- — – －, numbers._DASHES) or withheld (涉密, layouts.CLASSIFIED): it stands in
+# a column of figures like one, but is no figure
+_NIL = frozenset(numbers._DASHES)
+
+
+def _place(text: str) -> bool:
+    return text in _NIL or bool(layouts.CLASSIFIED.match(text))
 
 
 @dataclass(slots=True)
@@ -58,7 +65,7 @@ class Chunk:
 
 # a number standing alone in a line's text (pdf_page._line_text writes a space into any gap beside a digit wider than a
 # third of an em): only such a line can be a row of figures
-_STANDALONE = re.compile(r"(?:^|\s)[-−△+(（]?\d[\d,]*(?:\.\d+)?%?[)）]?(?:\s|$)")
+_STANDALONE = re.compile(r"(?:^|\s)(?:[-−△+(（]?\d[\d,]*(?:\.\d+)?%?[)）]?|[-—–－/]{1,2}|[（(]?(?:涉密|保密)[)）]?)(?:\s|$)")
 
 
 class TLine:
@@ -130,7 +137,7 @@ def chunks(chars: list[Char], gap: float = SETTINGS["chunk_gap"]) -> list[Chunk]
 def _chunk(cs: list[Char]) -> Chunk:
     text = pdf_page._line_text(cs)
     return Chunk(cs[0].x0, max(c.x1 for c in cs), min(c.top for c in cs), max(c.bottom for c in cs), cs, text,
-                 bool(_NUMBER.match(text)))
+                 bool(_NUMBER.match(text)) or _place(text))
 
 
 def lines_of(groups: list[list[Char]], texts: list[str] | None = None) -> list[TLine]:
@@ -158,9 +165,11 @@ def _stops(line: TLine) -> bool:
     return bool(layouts.TEXT_TABLE_STOP.search(text)) or bool(layouts.TEXT_TABLE_META.search(text))
 
 
-def find(lines: list[TLine]) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
+def find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
     """The tables the lines of a page (sorted top-down) print by their text alone, and the rows of figures (two or
-    more figures a line, each a cell of its own) that none of them took: (the row's other text, its figures)."""
+    more figures a line, each a cell of its own) that none of them took: (the row's other text, its figures).
+    ``opens``: the page opens with the rest of a table the previous page closed, so a row of figures alone at its top
+    is a table (that table's last row), not a stray one."""
     s = SETTINGS
     out: list[TextTable] = []
     used: set[int] = set()
@@ -182,7 +191,8 @@ def find(lines: list[TLine]) -> tuple[list[TextTable], list[tuple[str, list[str]
                 last = j
             j += 1
         body = [k for k in range(i, last + 1) if lines[k].chunks]
-        if sum(lines[k].body for k in body) < s["min_body"] and not _one_row(lines, i, s):
+        if sum(lines[k].body for k in body) < s["min_body"] and not _one_row(lines, i, s) \
+                and not (opens and not any(lines[k].chunks for k in range(i))):
             i = last + 1
             continue
         cols = _columns([k for b in body for k in lines[b].chunks], s["gutter"] * lines[i].size)
@@ -232,7 +242,7 @@ def find(lines: list[TLine]) -> tuple[list[TextTable], list[tuple[str, list[str]
     stray: list[tuple[str, list[str]]] = []
     for i, ln in enumerate(lines):
         if ln.body and i not in used and i not in prose:
-            amounts = [k.text for k in ln.chunks if k.number and not k.text.endswith("%")]
+            amounts = [k.text for k in ln.chunks if k.number and not k.text.endswith("%") and not _place(k.text)]
             if len(amounts) >= 2:
                 stray.append(("".join(k.text for k in ln.chunks if not k.number).strip(), amounts))
     return out, stray
@@ -447,7 +457,8 @@ def _claim(cols: list[list[float]], head: list[TLine]) -> list[list[float]]:
     in a wide cell whose figures stand right-aligned ends before they begin.  Such a heading, in the gap right before
     a column that no heading of its line stands over and no heading of any line stands over alone, heads that column
     — the gap's last heading of the line; the others in the gap head columns blank in every row (:func:`_build` gives
-    them columns of their own), or are the wrapped rest of one (因公出国(境) / 费)."""
+    them columns of their own), or are the wrapped rest of one (因公出国(境) / 费), as are the lines of a heading wrapped
+    under one that heads a column."""
     headed = {span[0] for ln in head for k in ln.chunks
               for span in [_span(cols, k.x0, k.x1)] if span is not None and span[0] == span[1]}
     cols = [c[:] for c in cols]
@@ -467,6 +478,18 @@ def _claim(cols: list[list[float]], head: list[TLine]) -> list[list[float]]:
                 last[c] = k
         for c, k in last.items():
             cols[c][0] = k.x0
+    # a heading wrapped in its cell (公务接 / 待费 over a narrow 2): the lines under one that heads a column alone,
+    # starting where it starts or centred under it, head that column too
+    for above, ln in zip(head, head[1:], strict=False):
+        for k in ln.chunks:
+            if _span(cols, k.x0, k.x1) is not None:
+                continue
+            for a in above.chunks:
+                span = _span(cols, a.x0, a.x1)
+                if span is not None and span[0] == span[1] and (
+                        abs(a.x0 - k.x0) <= 1.0 or abs((a.x0 + a.x1) / 2 - (k.x0 + k.x1) / 2) <= 1.0):
+                    cols[span[0]][0] = min(cols[span[0]][0], k.x0)
+                    break
     return cols
 
 

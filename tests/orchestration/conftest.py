@@ -3,8 +3,24 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
-SAMPLES = Path(__file__).parents[2] / "data" / "samples"
+ROOT = Path(__file__).parents[2]
+SAMPLES = ROOT / "data" / "samples"
+
+
+def repo_storage(base_dir: Path) -> dict:
+    """The storage block of the repo's dagster.yaml, its files under ``base_dir``."""
+    storage = yaml.safe_load((ROOT / "dagster.yaml").read_text(encoding="utf-8"))["storage"]
+    [(kind, conf)] = storage.items()
+    assert kind == "custom", "dagster.yaml's storage should name pipelines.defs.storage"
+    return {"custom": {**conf, "config": {**conf["config"], "base_dir": str(base_dir)}}}
+
+
+def dotenv() -> dict[str, str]:
+    """The repo's .env, which Dagster's processes started in the repo load."""
+    lines = (ROOT / ".env").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
 @pytest.fixture
@@ -16,8 +32,11 @@ def inbox(tmp_path) -> Path:
 
 
 @pytest.fixture
-def instance(tmp_path):
+def instance(tmp_path, monkeypatch):
+    """A Dagster instance as the repo configures one: dagster.yaml's storage (pipelines/defs/storage.py) and .env's
+    event batches."""
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", dotenv()["DAGSTER_EVENT_BATCH_SIZE"])
     home = tmp_path / "dagster_home"
     home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as inst:
+    with dg.instance_for_test(temp_dir=str(home), overrides={"storage": repo_storage(home)}) as inst:
         yield inst
