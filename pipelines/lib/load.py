@@ -24,10 +24,10 @@ from pipelines.lib.db import (
 from pipelines.lib.frames import FRAMES
 from pipelines.lib.restatements import can_supersede, supersede_older, superseded
 from pipelines.lib.vocab import DocType, Scope, Unit, codes
-from pipelines.schemas.models import RELATIONS
+from pipelines.schemas import declared
 
-# frame name (frames.FRAMES) -> the table that keeps it (schemas/models.py RELATIONS)
-FRAME_TABLES = {r.frame: r.table for r in RELATIONS}
+# frame name (frames.FRAMES) -> the table that keeps it (schemas/models.py RELATIONS, as schemas/declared.py holds it)
+FRAME_TABLES = {frame: table for frame, table, _ in declared.RELATIONS}
 
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are
@@ -106,14 +106,31 @@ def _insert_document(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], status
     _insert_documents(con, [(doc, status)], now)
 
 
+# core.documents' integer columns among DOCUMENT_KEYS (every other one is varchar)
+_INTEGER_KEYS = frozenset({"year", "file_size", "pages", "n_tables"})
+
+
+def _columns(rows: list[list[Any]], integers: frozenset[int] = frozenset()) -> tuple[str, list[list[Any]]]:
+    """Rows as one list parameter per column and the select that turns them back into rows (``unnest`` of each,
+    side by side): one statement binds a list a column instead of a value a cell — ~0.1 ms a row less than a
+    ``values`` list of ``?`` (DuckDB binds and plans every ``?``), for a group of 64 documents ~7 ms.  Column
+    ``i`` is cast as ``bigint[]`` where ``i`` is in ``integers``, else as ``varchar[]`` (a value that is no str is
+    written as its text, as the insert would cast it)."""
+    lists = [list(column) for column in zip(*rows, strict=True)]
+    for i, values in enumerate(lists):
+        if i not in integers:
+            lists[i] = [v if v is None or isinstance(v, str) else str(v) for v in values]
+    select = ", ".join(f"unnest(?::{'bigint' if i in integers else 'varchar'}[])" for i in range(len(lists)))
+    return select, lists
+
+
 def _insert_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[dict[str, Any], str]], now: datetime) -> None:
     """Insert ``(document, status)`` rows into ``core.documents``, all in one statement."""
-    columns = [*DOCUMENT_KEYS, "status", "ingested_at", "status_changed_at"]
-    values = [v for doc, status in docs for v in [*(doc[key] for key in DOCUMENT_KEYS), status, now, now]]
-    row = "(" + ", ".join("?" for _ in columns) + ")"
-    con.execute(
-        f"insert into core.documents ({', '.join(columns)}) values {', '.join(row for _ in docs)}", values
-    ).fetchall()
+    columns = [*DOCUMENT_KEYS, "status"]
+    select, lists = _columns([[*(doc[key] for key in DOCUMENT_KEYS), status] for doc, status in docs],
+                             frozenset(i for i, key in enumerate(columns) if key in _INTEGER_KEYS))
+    con.execute(f"insert into core.documents ({', '.join(columns)}, ingested_at, status_changed_at) "
+                f"select {select}, ?::timestamptz, ?::timestamptz", [*lists, now, now]).fetchall()
 
 
 def _record_file(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datetime) -> None:
@@ -123,13 +140,13 @@ def _record_file(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], now: datet
 
 def _record_files(con: duckdb.DuckDBPyConnection, docs: list[dict[str, Any]], now: datetime) -> None:
     """:func:`_record_file` for several documents (each at a different path or of different bytes), one statement."""
-    values = [v for doc in docs for v in (doc["document_id"], doc.get("source_path") or doc["file_name"],
-                                          doc["file_name"], doc.get("region"), doc.get("county"), now, now)]
+    select, lists = _columns([[doc["document_id"], doc.get("source_path") or doc["file_name"], doc["file_name"],
+                               doc.get("region"), doc.get("county")] for doc in docs])
     con.execute(
         "insert into core.files (document_id, path, file_name, region, county, first_seen_at, last_seen_at) "
-        f"values {', '.join('(?, ?, ?, ?, ?, ?, ?)' for _ in docs)} on conflict (document_id, path) do update set "
+        f"select {select}, ?::timestamptz, ?::timestamptz on conflict (document_id, path) do update set "
         "last_seen_at = excluded.last_seen_at, region = excluded.region, county = excluded.county",
-        values,
+        [*lists, now, now],
     ).fetchall()
 
 
