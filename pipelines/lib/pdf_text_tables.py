@@ -520,17 +520,16 @@ def _claim(cols: list[list[float]], head: list[TLine]) -> list[list[float]]:
 
 def _same_cell(hd: list, c0: int, c1: int, k: Chunk, h: int, spans: list) -> bool:
     """Whether chunk ``k`` (on header line ``h``, over columns ``c0``–``c1``) can be the next line of heading ``hd``
-    wrapped in its cell: over the same columns, or over its first ones only (公务用车购置及 / 运行维护费 over 预算数 |
+    wrapped in its cell (not 科目名称 under 部门预算经济分类科目 centred over 科目编码 | 科目名称): over the same columns, or
+    over its first ones only (公务用车购置及 / 运行维护费 over 预算数 |
     决算数), starting where it starts or centred under it, with nothing else of its line under the heading (小计 |
     购置费 | 运行费 under 公务用车购置及运行费 are its children)."""
-    if (hd[0], hd[1]) == (c0, c1):
-        return True
-    if hd[0] != c0 or c1 >= hd[1]:
+    if hd[0] != c0 or c1 > hd[1]:
         return False
     first, last = hd[5][0], hd[7]
     if abs(k.x0 - first.x0) > 1.0 and abs((k.x0 + k.x1) / 2 - (last.x0 + last.x1) / 2) > 1.0:
-        return False
-    return not any(h2 == h and k2 is not k and hd[0] <= sp[0] and sp[1] <= hd[1] for sp, k2, h2 in spans)
+        return False  # a wrapped heading's lines start where it starts, or are centred under it
+    return c1 == hd[1] or not any(h2 == h and k2 is not k and hd[0] <= sp[0] and sp[1] <= hd[1] for sp, k2, h2 in spans)
 
 
 def _parent(upper: Chunk, c1: int, below: set[int], spans: list) -> bool:
