@@ -41,9 +41,9 @@ def cmd_ingest(args) -> int:
 
 
 def _ingest(args) -> int:
-    from pipelines.lib.lean_imports import pandera_without_pandas
+    from pipelines.lib.lean_imports import pyarrow_without_pandas
 
-    pandera_without_pandas()
+    pyarrow_without_pandas()  # and pandera, if a frame needs it, without pandas too (processing._pandera)
     from pipelines.lib.ingest import ModelsFailed, ingest
     from pipelines.lib.loading import WarehouseFault
     from pipelines.lib.warehouse import WarehouseInUse

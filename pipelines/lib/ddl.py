@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandera.polars as pa
 import polars as pl
 
 from pipelines.lib import migrations, transform
@@ -22,7 +22,10 @@ from pipelines.lib.db import (
     _database_path,
     _sql_literal,
 )
-from pipelines.schemas.models import RELATIONS
+
+if TYPE_CHECKING:  # the models are read when the DDL is written, not by a warehouse connection (pandera costs a
+    # process ~0.18 CPU s to import)
+    import pandera.polars as pa
 
 SQL_DIR = transform.project_dir()
 
@@ -148,6 +151,8 @@ def frames_ddl() -> str:
         "-- prune by row-group min/max.  A column added to a table a warehouse already has also needs a migration",
         "-- (pipelines/lib/migrations.py).",
     ]
+    from pipelines.schemas.models import RELATIONS
+
     tables = [table_ddl(r.table, r.model) for r in RELATIONS]
     return "\n".join(head) + "\n\n" + "\n\n".join(tables) + "\n"
 

@@ -1,29 +1,25 @@
 """Column names and polars dtypes of the tidy per-filing frames, derived from their pandera models.
 
 Each relation is declared once, in ``schemas/models.py`` (installed as :mod:`pipelines.schemas.models`): this
-module reads each model's columns and dtypes, in order, so ``normalize`` builds, pandera validates and the
-warehouse keeps (``sql/ddl/20_frames.sql``, generated from the same models) the same columns.
+module reads each model's columns and dtypes, in order (from ``schemas/declared.py``, generated from the models
+and checked against them by a test, so that reading them does not import pandera), so ``normalize`` builds,
+pandera validates and the warehouse keeps (``sql/ddl/20_frames.sql``, generated from the same models) the same
+columns.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import pandera.polars as pa
 import polars as pl
 
-from pipelines.schemas.models import RELATIONS, Project, _ProjectContract
+from pipelines.lib.quick_schema import dtypes
+from pipelines.schemas import declared
 
 YUAN = pl.Decimal(18, 2)  # 元, exact to the cent
 WAN = pl.Decimal(18, 6)  # 万元 = 元 / 10000, exact
 
-
-def dtypes(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
-    """The model's columns and their polars dtypes, in the model's order."""
-    return {name: column.dtype.type for name, column in model.to_schema().columns.items()}
-
-
-FRAMES: dict[str, dict[str, pl.DataType]] = {r.frame: dtypes(r.model) for r in RELATIONS}
+FRAMES: dict[str, dict[str, pl.DataType]] = {frame: dtypes(frame) for frame, _, _ in declared.RELATIONS}
 
 BUDGET_LINES = FRAMES["budget_lines"]
 BUDGET_SUMMARY = FRAMES["budget_summary"]
@@ -31,7 +27,7 @@ THREE_PUBLIC = FRAMES["three_public"]
 PERFORMANCE_INDICATORS = FRAMES["performance_indicators"]
 PROJECTS = FRAMES["projects"]
 # Beyond the contract: what a project's 绩效目标 form prints about it (docs/warehouse.md).
-PROJECT_EXTRAS = {k: v for k, v in dtypes(Project).items() if k not in dtypes(_ProjectContract)}
+PROJECT_EXTRAS = {k: v for k, v in PROJECTS.items() if k in declared.PROJECT_EXTRAS}
 NARRATIVE_FIGURES = FRAMES["narrative_figures"]
 PROCUREMENT = FRAMES["procurement"]
 UNIT_LINES = FRAMES["unit_lines"]

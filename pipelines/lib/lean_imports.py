@@ -25,6 +25,29 @@ class _NoPandas(importlib.abc.MetaPathFinder):
         return None
 
 
+def pyarrow_without_pandas() -> None:
+    """Ask pyarrow, while pandas is not importable, whether pandas is there (it remembers the answer; see
+    :func:`pandera_without_pandas`), unless pandas is imported already.  ``yusuan ingest`` calls it first: its
+    loader hands polars frames to DuckDB through pyarrow, and it imports pandera only if a frame may fail its
+    model (``processing._pandera``)."""
+    if "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        _ask_pyarrow()
+    finally:
+        sys.meta_path.remove(finder)
+
+
+def _ask_pyarrow() -> None:
+    try:
+        import pyarrow
+    except ImportError:
+        return
+    getattr(getattr(pyarrow.lib, "_pandas_api", None), "have_pandas", None)  # asked and remembered
+
+
 def pandera_without_pandas() -> None:
     """Import ``pandera.polars`` without pandas, unless pandera or pandas is imported already (under Dagster,
     pandas is: then nothing changes).  pyarrow (through which the loader hands polars frames to DuckDB) asks the
@@ -44,11 +67,7 @@ def pandera_without_pandas() -> None:
             pass
         else:
             _load_get_backend_types_from_mro()
-        try:
-            import pyarrow
-        except ImportError:
-            return
-        getattr(getattr(pyarrow.lib, "_pandas_api", None), "have_pandas", None)  # asked and remembered
+        _ask_pyarrow()
     finally:
         sys.meta_path.remove(finder)
 

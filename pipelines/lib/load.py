@@ -24,10 +24,10 @@ from pipelines.lib.db import (
 from pipelines.lib.frames import FRAMES
 from pipelines.lib.restatements import can_supersede, supersede_older, superseded
 from pipelines.lib.vocab import DocType, Scope, Unit, codes
-from pipelines.schemas.models import RELATIONS
+from pipelines.schemas import declared
 
-# frame name (frames.FRAMES) -> the table that keeps it (schemas/models.py RELATIONS)
-FRAME_TABLES = {r.frame: r.table for r in RELATIONS}
+# frame name (frames.FRAMES) -> the table that keeps it (schemas/models.py RELATIONS, as schemas/declared.py holds it)
+FRAME_TABLES = {frame: table for frame, table, _ in declared.RELATIONS}
 
 
 # core.documents columns a caller may give (status, ingested_at and the supersede bookkeeping are

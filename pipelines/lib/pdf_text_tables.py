@@ -313,7 +313,12 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     size = max((ln.size for ln in body), default=10.0)
     cols = _claim(cols, head)
     # a column for each heading over no figure (a column blank in every row)
-    extra = [k for ln in head for k in ln.chunks if _span(cols, k.x0, k.x1) is None]
+    # (from the lowest header line up: a loose heading over several loose headings below it is their parent, and
+    # the columns are theirs — 因公出国(境)费 over 预算数 | 决算数, both blank)
+    extra: list[Chunk] = []
+    for ln in reversed(head):
+        extra += [k for k in ln.chunks if _span(cols, k.x0, k.x1) is None
+                  and sum(k.x0 < e.x1 and k.x1 > e.x0 for e in extra) < 2]
     if extra:
         cols = sorted(cols + _columns(extra, s["gutter"] * size))
     n = len(cols)
@@ -333,7 +338,7 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     heads: list[list] = []  # [c0, c1, top, bottom, texts, chars, x1 of the last line, its last chunk]
     for (c0, c1), k, h in spans:
         for hd in reversed(heads):
-            if (hd[0], hd[1]) == (c0, c1) and k.top - hd[3] <= 0.6 * size and \
+            if _same_cell(hd, c0, c1, k, h, spans) and k.top - hd[3] <= 0.6 * size and \
                     hd[6] >= right[(c0, c1)] - s["filled"] * size and not _parent(hd[7], hd[1], occupied[h], spans):
                 hd[3] = k.bottom
                 hd[4].append(k.text)
@@ -349,7 +354,10 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     for a, hd in enumerate(heads):
         over = [level[b] for b in range(a) if heads[b][3] <= hd[2] + 0.3 * size and heads[b][0] <= hd[1]
                 and heads[b][1] >= hd[0]]
-        level.append(1 + max(over) if over else 0)
+        # nothing over it, but level with headings that have a parent (预算数 printed left over 合计 | 基本支出 | …
+        # beside 项目 under 本年支出, itself printed left over both): it is on their row
+        level.append(1 + max(over) if over else max(
+            [level[b] for b in range(a) if level[b] > 0 and abs(heads[b][2] - hd[2]) <= 0.3 * size], default=0))
     # a heading with nothing over it and nothing under it, level with headings that have a parent, is on their row
     # (预算数 beside 项目 under 收入 printed over one of the two columns): the row above it is blank there
     for a, hd in enumerate(heads):
@@ -357,6 +365,23 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
                                      and heads[b][1] >= hd[0] for b in range(len(heads))):
             level[a] = max([level[b] for b in range(len(heads)) if level[b] > 0
                             and abs(heads[b][2] - hd[2]) <= 0.3 * size], default=0)
+    # a heading printed left in a cell merged over several columns (合计 over 预算数 | 决算数) stands over the first
+    # only: it heads the columns right of it where no heading of its level or above stands, as far as the headings
+    # of its children's row go on, level with them
+    for a, hd in enumerate(heads):
+        kids = [b for b in range(len(heads)) if level[b] == level[a] + 1 and heads[b][0] >= hd[0]
+                and heads[b][1] <= hd[1] and heads[b][2] >= hd[3] - 0.3 * size]
+        if not kids:
+            continue
+        kid_top = min(heads[b][2] for b in kids)
+        c = hd[1] + 1
+        while c < n and not any(level[b] <= level[a] and heads[b][0] <= c <= heads[b][1] for b in range(len(heads))):
+            sib = [b for b in range(len(heads)) if level[b] == level[a] + 1 and heads[b][0] == c
+                   and abs(heads[b][2] - kid_top) <= 0.3 * size]
+            if not sib:
+                break
+            hd[1] = heads[sib[0]][1]
+            c = hd[1] + 1
     n_head = 1 + max(level) if level else 0
 
     # body rows: each line with its figures a row; a line of labels only continues the row above where each of its
@@ -491,6 +516,20 @@ def _claim(cols: list[list[float]], head: list[TLine]) -> list[list[float]]:
                     cols[span[0]][0] = min(cols[span[0]][0], k.x0)
                     break
     return cols
+
+
+def _same_cell(hd: list, c0: int, c1: int, k: Chunk, h: int, spans: list) -> bool:
+    """Whether chunk ``k`` (on header line ``h``, over columns ``c0``–``c1``) can be the next line of heading ``hd``
+    wrapped in its cell (not 科目名称 under 部门预算经济分类科目 centred over 科目编码 | 科目名称): over the same columns, or
+    over its first ones only (公务用车购置及 / 运行维护费 over 预算数 |
+    决算数), starting where it starts or centred under it, with nothing else of its line under the heading (小计 |
+    购置费 | 运行费 under 公务用车购置及运行费 are its children)."""
+    if hd[0] != c0 or c1 > hd[1]:
+        return False
+    first, last = hd[5][0], hd[7]
+    if abs(k.x0 - first.x0) > 1.0 and abs((k.x0 + k.x1) / 2 - (last.x0 + last.x1) / 2) > 1.0:
+        return False  # a wrapped heading's lines start where it starts, or are centred under it
+    return c1 == hd[1] or not any(h2 == h and k2 is not k and hd[0] <= sp[0] and sp[1] <= hd[1] for sp, k2, h2 in spans)
 
 
 def _parent(upper: Chunk, c1: int, below: set[int], spans: list) -> bool:

@@ -96,10 +96,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _ready() -> None:
-    """A worker's first task: import what reading filings needs (~0.4 CPU s: polars, pandera, the readers)."""
-    from pipelines.lib.lean_imports import pandera_without_pandas
-
-    pandera_without_pandas()
+    """A worker's first task: import what reading filings needs (~0.2 CPU s: polars, the readers; pandera only
+    when a frame may fail its model, see ``processing._pandera``)."""
     import pipelines.lib.processing  # noqa: F401
 
 

@@ -67,19 +67,34 @@ def _sides(family: str, r: int, n_head: int, n_rows: int, c0: int, c1: int, n_co
     raise ValueError(family)
 
 
-_AMOUNT = re.compile(r"^-?[\d,]+\.\d+$")
 _NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 
 
-def _amounts(row: list[C]) -> list[bool]:
-    """Which cells of a body row are amounts: figures with decimals, and integers after the row's label (a code
-    before it, 2010301, is no amount), or in a row without a label (a 三公 table's one row)."""
-    labelled = any(c.text and not _NUMBER.match(c.text) for c in row)
-    out, seen = [], not labelled
-    for c in row:
-        out.append(bool(_AMOUNT.match(c.text)) or (seen and bool(_NUMBER.match(c.text))))
-        seen = seen or (bool(c.text) and not _NUMBER.match(c.text))
+_CODE_HEAD = re.compile(r"编码|代码|序号|行次|^[类款项]$")
+
+
+def _code_columns(header: list[list[C]]) -> set[int]:
+    """The grid columns a header names as codes or row numbers (科目编码, 类 | 款 | 项, 序号, 行次)."""
+    out: set[int] = set()
+    for row in header:
+        k = 0
+        for c in row:
+            if _CODE_HEAD.search(c.text.replace(" ", "")):
+                out.update(range(k, k + c.span))
+            k += c.span
     return out
+
+
+def _amounts(row: list[C], codes: set[int]) -> list[bool]:
+    """Which cells of a body row are amounts (right-aligned, as the exports print them): figures outside the code and
+    row-number columns (an integer in 元, 1505000, too)."""
+    out, k = [], 0
+    for c in row:
+        out.append(bool(_NUMBER.match(c.text)) and k not in codes)
+        k += c.span
+    return out
+
+
 FAMILIES = ("full", "three_line", "h_rules", "frame", "some_v", "none")
 
 
@@ -115,12 +130,13 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, cent
            '<w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
            '<w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders></w:tblPr>',
            "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+    codes = _code_columns(cells[:len(table.header)])
     for r, row in enumerate(cells):
         out.append("<w:tr>")
         k = 0
         if overflow and r >= len(table.header):
             row = _run_on(row)
-        amount = _amounts(row) if r >= len(table.header) else [False] * len(row)
+        amount = _amounts(row, codes) if r >= len(table.header) else [False] * len(row)
         for c, is_amount in zip(row, amount, strict=True):
             sides = _sides(family, r, len(table.header), len(cells), k, k + c.span, n_cols)
             borders = "".join(

@@ -89,21 +89,21 @@ def _cases(frame: str, df: pl.DataFrame):
 def test_every_check_spoiled_in_one_row_fails_both_quick_and_pandera(valid, frame):
     model, df = BY_FRAME[frame].model, valid[frame]
     assert df.height >= 1
-    assert _pandera_passes(model, df) and quick_schema.passes(model, df)
-    assert quick_schema._plan(model, df) is not None  # the model has a quick path: nothing it uses is left out
+    assert _pandera_passes(model, df) and quick_schema.passes(frame, df)
+    assert quick_schema._plan(frame) is not None  # the model has a quick path: nothing it uses is left out
     cases = list(_cases(frame, df))
     assert len(cases) >= 4
     for what, bad in cases:
         assert not _pandera_passes(model, bad), what  # the spoiler spoils
-        assert not quick_schema.passes(model, bad), what
-        assert quick_schema.passes(model, df), what  # the verdicts cached per schema do not leak
+        assert not quick_schema.passes(frame, bad), what
+        assert quick_schema.passes(frame, df), what  # the verdicts cached per schema do not leak
 
 
 def test_a_null_where_the_model_allows_it_passes_both(valid):
     model, df = BY_FRAME["budget_lines"].model, valid["budget_lines"]
     for column in ("parent_code", "cross_code", "section"):
         bad = _spoiled(df, column, None)
-        assert _pandera_passes(model, bad) and quick_schema.passes(model, bad), column
+        assert _pandera_passes(model, bad) and quick_schema.passes("budget_lines", bad), column
 
 
 def test_a_spoiled_filing_in_a_batch_is_reported_with_its_table_and_row():
@@ -122,9 +122,50 @@ def test_a_spoiled_filing_in_a_batch_is_reported_with_its_table_and_row():
 @pytest.mark.parametrize("relation", RELATIONS, ids=lambda r: r.frame)
 def test_a_frame_of_the_declared_columns_and_dtypes_passes_pandera_schema_checks(relation):
     """What quick_schema takes for granted of a frame whose schema is the model's own, asked of pandera."""
-    empty = pl.DataFrame(schema=dict(quick_schema.declared(relation.model)))
+    empty = pl.DataFrame(schema=quick_schema.dtypes(relation.frame))
     assert _pandera_passes(relation.model, empty)
-    assert quick_schema.passes(relation.model, empty)
+    assert quick_schema.passes(relation.frame, empty)
     reordered = empty.select(reversed(empty.columns))
-    assert not quick_schema.passes(relation.model, reordered)  # another order: pandera decides
+    assert not quick_schema.passes(relation.frame, reordered)  # another order: pandera decides
     assert _pandera_passes(relation.model, reordered)
+
+
+def test_declared_is_what_the_models_say():
+    """schemas/declared.py (what frames, the loader and quick_schema read without importing pandera) is generated
+    from schemas/models.py: after changing a model, run `python -m pipelines.lib.quick_schema`."""
+    assert quick_schema.declared_text() == quick_schema.DECLARED.read_text(encoding="utf-8")
+    assert all(quick_schema.declared.QUICK.values())  # every model has a quick path
+
+
+# In a fresh Python: filings whose frames all pass never import pandera; a bad row imports it and is reported.
+SCRIPT = """
+import json, sys
+from pathlib import Path
+import polars as pl
+from pipelines.lib import processing
+files = sorted(Path(sys.argv[1]).rglob("*.docx"))[:3]
+items = processing.process_batch([(p, Path(sys.argv[1])) for p in files])
+clean = "pandera" in sys.modules
+step = processing._normalized(files[0], None, None, None)
+lines = step.frames["budget_lines"]
+step.frames["budget_lines"] = lines.with_columns(
+    pl.when(pl.int_range(pl.len()) == 2).then(pl.lit("bogus")).otherwise(pl.col("measure")).alias("measure"))
+bad = processing._validated([step])[0]
+print(json.dumps({"clean": clean, "loaded": [i.document.status for i in items],
+                  "schema": sorted({f.actual for f in bad.findings if f.check == "schema"}),
+                  "rows": lines.height - bad.frames["budget_lines"].height, "pandera": "pandera" in sys.modules}))
+"""
+
+
+def test_pandera_is_imported_only_when_a_frame_may_fail():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(SAMPLES)], env={**os.environ, "PYTHONPATH": str(root)},
+                          capture_output=True, text=True, check=True, timeout=120)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["clean"] is False and out["loaded"] == ["loaded"] * 3
+    assert out["pandera"] is True and out["schema"] == ["bogus"] and out["rows"] == 1  # the bad row, left out

@@ -72,6 +72,8 @@ from pathlib import Path
 if sys.argv[1] == "lean":
     from pipelines.lib.lean_imports import pandera_without_pandas
     pandera_without_pandas()
+else:  # pandera as a plain import gives it, pandas and all (processing then uses it as it is)
+    import pandera.polars
 import polars as pl
 from pipelines.lib import processing
 path = sorted(Path(sys.argv[2]).rglob("*.docx"))[0]

@@ -1,0 +1,72 @@
+"""E1 of ../shared/seed/VARIANTS.md printed as PDFs without a ruling line: every table title of
+``tests/variants/test_titles.py``, 预算 and 决算, over its standard table, the filings built as a government export
+builds them (a .docx printed by LibreOffice; ``build.py``) and read by the text-table reader.  A title is what ends a
+table's text above it (``layouts.TEXT_TABLE_STOP``): each table is its kind under its own title, with its facts as
+typed in ``tests/variants/filings.py`` and every printed amount read.
+
+The 政府性基金 / 国有资本经营 tables printed empty hold no figure, so without rules nothing makes them a table: they
+stay text (their titles are tested on .docx and ruled PDFs)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.pdf_layouts import build as B
+from tests.variants import test_titles as T
+from tests.variants.warehouse import Warehouse, ingested
+
+EMPTY = ("gov_fund_expenditure", "soe_capital_expenditure")
+VARIANTS = [v for v in T.VARIANTS if v[0] not in EMPTY]
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory) -> Warehouse:
+    if B.soffice() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+    docs = {name: B.docx([t for t, _ in tables], tables[0][1], "none")
+            for name, tables in T.FILINGS.items() if name != "extra"}
+    tmp = tmp_path_factory.mktemp("pdf_titles")
+    paths = []
+    for name, made in B.render(docs, B.cache_dir()).items():
+        paths.append(tmp / f"{name}.pdf")
+        paths[-1].write_bytes(made.read_bytes())
+    return ingested(paths, tmp / "w.duckdb")
+
+
+@pytest.mark.parametrize(("kind", "title", "final", "file", "table"), VARIANTS,
+                         ids=[f"{'决算' if v[2] else '预算'}-{v[1]}" for v in VARIANTS])
+def test_title_variant_printed_without_rules(wh, kind, title, final, file, table):
+    rows = wh.con.execute("select source_table, printed, read from quality.coverage where document_id = ? "
+                          "and table_kind = ? and title = ?", [wh.doc(file)[0], kind, title]).fetchall()
+    assert len(rows) == 1, wh.con.execute("select table_kind, title from quality.coverage where document_id = ?",
+                                          [wh.doc(file)[0]]).fetchall()
+    [(t, printed, read)] = rows
+    assert printed == read
+    # the table and its parts on the pages after (a table run over a page break: the parts have no coverage row)
+    firsts = {x for (x,) in wh.con.execute("select source_table from quality.coverage where document_id = ? "
+                                           "and source_table is not null", [wh.doc(file)[0]]).fetchall()}
+    parts = range(t, next((y for y in sorted(firsts) if y > t), t + 5))  # (no table has more parts here)
+    what, expected = T._expected(kind, final)
+    got: set = set()
+    for x in parts:
+        if what == "summary":
+            got |= wh.summary(file, x)
+        elif what == "lines":
+            got |= wh.lines(file, x, basis=None)
+        else:
+            got |= wh.three_public(file, x)
+    if what == "lines":
+        expected = {x[:3] for x in expected}
+    assert got == expected
+
+
+@pytest.mark.parametrize("file", sorted(n for n in T.FILINGS if n != "extra"))
+def test_title_filing_printed_without_rules_has_no_figure_left_out(wh, file):
+    assert wh.doc(file)[1] == "loaded"
+    assert wh.con.execute("select count(*) from quality.coverage where document_id = ? and source_table is null",
+                          [wh.doc(file)[0]]).fetchone() == (0,)
+    assert [f for f in wh.findings(file) if f[0] != "info" and f[1] != "cross_table"] == []
