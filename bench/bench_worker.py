@@ -1,7 +1,7 @@
 """Where a worker's CPU goes per filing: read · classify · normalize · checks · coverage · frames, against
 python-docx merely reading the same files.
 
-    .venv/bin/python bench/bench_worker.py [--n 45] [--repeat 3] [--profile 25]
+    .venv/bin/python bench/bench_worker.py [--n 45] [--repeat 3] [--cold] [--profile 25] [--code DIR]
 
 Builds N distinct filings from the shipped samples (bench/corpus.py), then, per filing, times each stage of
 ``processing._normalized`` in process (no pandera, no loading: those are the batch and serial side, see
@@ -15,6 +15,11 @@ The text caches (``functools.lru_cache`` on per-text functions — ``clean``, ``
 matching) stay
 warm across filings as they do in a worker that reads many filings, and the corpus repeats the samples' texts;
 ``--cold`` empties them before every filing, the cost of a filing sharing no text with the ones before it.
+
+Then what a worker's task adds, per filing, over tasks of ``TASK * CHUNK`` filings as ``workers._work`` makes
+them: ``schema`` (``processing._schema_validate_batch``: pandera, or its one-query check) and ``crossing`` (pickling
+the task's results the way the process pool does, and unpickling them in the loader's process).  ``--code DIR``
+times the code of another checkout (a ``git worktree`` of an earlier revision) for before/after.
 
 Measured 2026-12-02 on 27 filings (2 shared cores, load ~9), CPU ms per filing, session start ecff2a9 → 893443d:
 warm 25.95 → 16.35 (read_docx 8.08 → 6.79, classify 3.69 → 2.01, normalize 5.53 → 2.85, checks 2.58 → 1.62,
@@ -30,6 +35,11 @@ Series, no collect / with_columns / filter / join — every frame is built once,
 left is lxml (the parse ~1.9 ms, ~0.2 µs an element handed to Python, ~4,600 elements a filing), polars' cost per
 column (~8 µs, ~100 columns) and ~5 ms of rules in plain Python (classify, normalize, checks: ~200 comparisons,
 ~300 amount cells, ~20 tables a filing).
+
+Measured 2026-12-02 (session 5; 64 filings, load ~6 on 2 cores, ``--code`` of cea9eef and of this checkout run one
+after the other), CPU ms per filing: the stages 15.24 -> 14.61 (within the noise: unchanged code); a task's own
+schema 2.05 -> 0.34 (quick_schema: pandera's checks in one query, pandera itself only where a row may fail) and
+crossing 1.82 -> 1.50 (document_id held once in every frame); task 19.11 -> 16.45.
 """
 
 from __future__ import annotations
@@ -37,25 +47,31 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import pickle
 import pstats
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+if "--code" in sys.argv[:-1]:  # before the imports below: the stages of that checkout
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
+else:
+    sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "bench"))
 
 from corpus import make_corpus  # noqa: E402
 
 from pipelines.lib import classify as classify_mod  # noqa: E402
-from pipelines.lib import coverage, processing  # noqa: E402
+from pipelines.lib import coverage, processing, workers  # noqa: E402
 from pipelines.lib.checks import validate  # noqa: E402
 from pipelines.lib.docx_reader import read_docx  # noqa: E402
 from pipelines.lib.normalize import normalize  # noqa: E402
 
 STAGES = ("python-docx", "read_docx", "classify", "normalize", "checks", "coverage", "frames", "table_cells")
+TASK_STAGES = ("schema", "crossing")
 
 
 def python_docx(data: bytes) -> None:
@@ -112,16 +128,47 @@ def one_pass(data: bytes) -> dict[str, float]:
     return t
 
 
+def task_pass(paths: list[Path], root: Path) -> dict[str, float]:
+    """CPU seconds of what a task adds to its filings' stages: the schema validation of the task's batch and the
+    pickling of its results there and back (``workers._work`` strips the filings before they cross)."""
+    steps = [processing._normalized(p, root, None, None) for p in paths]
+    clock = time.process_time
+    s = clock()
+    processing._schema_validate_batch([x.frames for x in steps], [x.doc.document_id for x in steps])
+    t = {"schema": clock() - s}
+    items = processing._validated(steps)
+    for item in items:
+        if item.filing is not None:
+            item.filing = replace(item.filing, tables=[], paragraphs=[], raw=None)
+    s = clock()
+    pickle.loads(pickle.dumps([items], protocol=pickle.DEFAULT_PROTOCOL))  # multiprocessing's ForkingPickler
+    t["crossing"] = clock() - s
+    return t
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=45, help="filings in the corpus (default 45: 5 copies of each sample)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--cold", action="store_true", help="empty the text caches before every filing")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
+    ap.add_argument("--code", type=Path, help="time the stages of this checkout instead")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
-        files = [p.read_bytes() for p in make_corpus(Path(tmp), args.n)]
+        paths = make_corpus(Path(tmp), args.n)
+        files = [p.read_bytes() for p in paths]
+        size = workers.TASK * workers.CHUNK
+        tasks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        task_pass(tasks[0], Path(tmp))  # imports and first calls
+        task_total = dict.fromkeys(TASK_STAGES, 0.0)
+        for task in tasks:
+            best = dict.fromkeys(TASK_STAGES, float("inf"))
+            for _ in range(args.repeat):
+                for k, v in task_pass(task, Path(tmp)).items():
+                    best[k] = min(best[k], v)
+            for k in TASK_STAGES:
+                task_total[k] += best[k]
     one_pass(files[0])  # imports and lazy tables, not a filing's cost
     python_docx(files[0])
     caches = text_caches() if args.cold else []
@@ -146,6 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {k:<12}{total[k] / n * 1e3:>8.2f}")
     print(f"  {'worker':<12}{worker / n * 1e3:>8.2f}   (read_docx … table_cells; pandera and loading not included)")
     print(f"worker / python-docx = {worker / total['python-docx']:.3f}")
+    print(f"a task's own, per filing (tasks of up to {workers.TASK * workers.CHUNK} filings, the best of {args.repeat}):")
+    for k in TASK_STAGES:
+        print(f"  {k:<12}{task_total[k] / n * 1e3:>8.2f}")
+    task = worker + sum(task_total.values())
+    print(f"  {'task':<12}{task / n * 1e3:>8.2f}   (worker + schema + crossing; task / python-docx = "
+          f"{task / total['python-docx']:.3f})")
 
     if args.profile:
         prof = cProfile.Profile()
