@@ -188,20 +188,25 @@ def mend_breaks(layers: list[pdf_layer.PageLayer], pages: list[Page]) -> list[Pa
             gone = set(moved)
             top_here = first.top if isinstance(first, Line) else min(
                 (c.top for c in layers[i].chars if (c.top + c.bottom) / 2 >= first.bbox[1]), default=first.bbox[1])
-            dy = top_here - 0.3 * max(_size(first), 1.0) - bottom
-            here = replace(layers[i], chars=[layers[i - 1].chars[k]._replace(top=layers[i - 1].chars[k].top + dy,
-                                                                              bottom=layers[i - 1].chars[k].bottom + dy)
-                                             for k in moved] + layers[i].chars)
+            # the header takes the place where the page's rows begin, and what stands from there down moves down by
+            # its height (a running header above stays where it is)
+            room = bottom - top + 0.3 * max(_size(first), 1.0)
+            dy = top_here - top
+            here = replace(layers[i], chars=[
+                *(layers[i - 1].chars[k]._replace(top=layers[i - 1].chars[k].top + dy,
+                                                  bottom=layers[i - 1].chars[k].bottom + dy) for k in moved),
+                *(c._replace(top=c.top + room, bottom=c.bottom + room) if (c.top + c.bottom) / 2 >= top_here - 0.5
+                  else c for c in layers[i].chars)])
             there = replace(layers[i - 1], chars=[c for k, c in enumerate(layers[i - 1].chars) if k not in gone])
             again = build_page(here)
             # kept where it leaves fewer figures outside any table, or the header's lines all went into the table
             # that opens the page (a header broken over the two pages)
             if again.stray < page.stray or (again.stray == page.stray and not any(
-                    ln.top < top_here - 0.1 and not _page_number(ln) for ln in again.lines)):
+                    ln.top < top_here + room - 0.1 for ln in _content(again))):
                 pages[i - 1], pages[i] = build_page(there), again
                 layers[i - 1], layers[i] = there, here
         elif isinstance(first, Line) and prev.tables and prev.tables[-1].by_text and not any(
-                ln.top > prev.tables[-1].bbox[3] and not _page_number(ln) for ln in prev.lines):
+                ln.top > prev.tables[-1].bbox[3] for ln in _content(prev)):
             again = build_page(layers[i], opens=True)
             if again.stray < page.stray:
                 pages[i] = again
@@ -220,10 +225,29 @@ def _page_number(line: Line) -> bool:
         _PAGE_NUMBER.match(line.text))
 
 
+def _content(page: Page) -> list[Line]:
+    """A page's lines (sorted top-down) without its running header and footer: page numbers, and lines at the page's
+    top or bottom edge set apart from the rest (its other lines and its tables) by more than the blank between a
+    table's lines (the filing's name printed on every page)."""
+    lines = sorted((ln for ln in page.lines if not _page_number(ln)), key=lambda ln: ln.top)
+    gap = pdf_text_tables.SETTINGS["line_gap"]
+    while lines and lines[0].bottom < page.height * 0.12:
+        below = [ln.top for ln in lines[1:]] + [t.bbox[1] for t in page.tables]
+        if not below or min(below) - lines[0].bottom <= gap * max(lines[0].size, 1.0):
+            break
+        lines.pop(0)
+    while lines and lines[-1].top > page.height * 0.88:
+        above = [ln.bottom for ln in lines[:-1]] + [t.bbox[3] for t in page.tables]
+        if not above or lines[-1].top - max(above) <= gap * max(lines[-1].size, 1.0):
+            break
+        lines.pop()
+    return lines
+
+
 def _opening_row(page: Page) -> Line | PTable | None:
     """What opens the page, when it is a row of figures no table took, or a table read by its text, with nothing
-    above it (its ``top`` is where it starts)."""
-    lines = sorted((ln for ln in page.lines if not _page_number(ln)), key=lambda ln: ln.top)
+    above it but a running header (its ``top`` is where it starts)."""
+    lines = _content(page)
     first_table = min(page.tables, key=lambda t: t.bbox[1], default=None)
     if first_table is not None and first_table.by_text and not any(ln.top < first_table.bbox[1] for ln in lines):
         return first_table
@@ -237,7 +261,7 @@ def _closing_header(page: Page) -> tuple[float, float] | None:
     """(top, bottom) of the lines that close a page under a table's title or 单位 line, below any table: a header
     whose rows the page break sent to the next page; None when the page closes otherwise."""
     below = max((t.bbox[3] for t in page.tables), default=0.0)
-    lines = sorted((ln for ln in page.lines if ln.top > below and not _page_number(ln)), key=lambda ln: ln.top)
+    lines = [ln for ln in _content(page) if ln.top > below]
     run: list[Line] = []
     for ln in reversed(lines):
         if layouts.TEXT_TABLE_STOP.search(ln.text) or layouts.TEXT_TABLE_META.search(ln.text):

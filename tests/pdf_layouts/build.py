@@ -6,6 +6,10 @@ A *family* says which borders a cell draws (:data:`FAMILIES`): every rule (``ful
 table's top and bottom rules and the header's underline), horizontal rules only, the outer frame only, the rules
 between some columns missing (every second one), or no rule at all (columns aligned by their text).
 
+Other ways exports set a filing (keywords of :func:`docx`): landscape pages, every cell centred, labels wrapped in
+narrow columns, the table stretched across the page with centred headings, labels running on over blank cells,
+cells aligned to the bottom, and a running header (the filing's name) and footer (the page number) on every page.
+
 The PDFs are made once per test session into a cache directory (one per checkout) keyed by the .docx bytes, so a
 second run in the same tree reuses them; a missing LibreOffice fails under ``CI=true`` and skips elsewhere (``scripts/test.sh``
 installs it).
@@ -22,7 +26,7 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tests.docx_builder import C, build_docx, p
+from tests.docx_builder import ROOT_RELS, C, build_docx, p, package
 from tests.variants import filings as F
 
 PAGE = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" ' \
@@ -180,8 +184,42 @@ def _run_on(row: list[C]) -> list[C]:
     return out
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RUNNING_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.footer+xml"/></Types>')
+_RUNNING_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_R}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId2" Type="{_R}/header" Target="header1.xml"/>'
+    f'<Relationship Id="rId3" Type="{_R}/footer" Target="footer1.xml"/></Relationships>')
+
+
+def _running_parts(header: str) -> dict[str, str]:
+    """A running header (the filing's name on every page) and a footer printing the page number (- 3 -), as the
+    exports print them."""
+    head = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{_W}"><w:p><w:pPr><w:jc '
+            f'w:val="center"/></w:pPr><w:r><w:t>{escape(header)}</w:t></w:r></w:p></w:hdr>')
+    foot = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}"><w:p><w:pPr><w:jc '
+            'w:val="center"/></w:pPr><w:r><w:t xml:space="preserve">- </w:t></w:r><w:fldSimple w:instr="PAGE">'
+            '<w:r><w:t>1</w:t></w:r></w:fldSimple><w:r><w:t xml:space="preserve"> -</w:t></w:r></w:p></w:ftr>')
+    return {"word/header1.xml": head, "word/footer1.xml": foot}
+
+
 def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | None = None, lines: bool = True,
-         landscape: bool = False, centred: bool = False, narrow: int = 0, **grid) -> bytes:
+         landscape: bool = False, centred: bool = False, narrow: int = 0, running: bool = False, **grid) -> bytes:
     """A filing: its cover line, then per table its title, 编制部门 and 单位 lines (``lines``; else the table carries
     them in a metadata row), the grid ruled by ``family``, the notes under it; on A4, upright or ``landscape``."""
     blocks = [p(cover or style.cover())]
@@ -193,12 +231,19 @@ def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | Non
                                 **grid))
         blocks += [p(b) for b in t.below]
     page = PAGE.replace('w:w="11906" w:h="16838"', 'w:w="16838" w:h="11906" w:orient="landscape"') if landscape else PAGE
+    if running:
+        page = page.replace("<w:sectPr>", '<w:sectPr><w:headerReference w:type="default" r:id="rId2"/>'
+                                          '<w:footerReference w:type="default" r:id="rId3"/>')
     xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f'<w:document xmlns:w="{_W}"' + (f' xmlns:r="{_R}"' if running else "") + ">"
         f"<w:body>{''.join(blocks)}{page}</w:body></w:document>"
     )
-    return build_docx([], document=xml, styles=STYLES)
+    if not running:
+        return build_docx([], document=xml, styles=STYLES)
+    return package({"[Content_Types].xml": _RUNNING_TYPES, "_rels/.rels": ROOT_RELS, "word/document.xml": xml,
+                    "word/_rels/document.xml.rels": _RUNNING_RELS, "word/styles.xml": STYLES,
+                    **_running_parts(cover or style.cover())})
 
 
 def soffice() -> str | None:

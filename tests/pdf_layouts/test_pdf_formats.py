@@ -5,7 +5,8 @@ printed as blank / 0 / 0.00 / - / —, 单位:/单位 : /金额单位：/(单位
 filing built as a government export is built (a .docx printed by LibreOffice; ``build.py``) with no rule at all, a few
 in the 三线表 too, and read by the text-table reader: the facts are the figures typed in ``tests/variants/filings.py``.
 
-The page breaks fall where LibreOffice puts them, and they split tables the ways exports do: a 三公 table's header
+Every page prints the filing's name as a running header and its number as a footer (- 2 -), as the exports do.  The
+page breaks fall where LibreOffice puts them, and they split tables the ways exports do: a 三公 table's header
 closes a page and its one row opens the next, or the header itself is cut between its lines, or a table's last row
 stands alone on the next page (``pdf_page.mend_breaks`` reads such pages again).
 """
@@ -46,10 +47,10 @@ def wh(tmp_path_factory) -> Warehouse:
     docs = {}
     for n, (vid, family) in enumerate(CASES):
         s = replace(T.STYLES[vid], dept=f"魏县印格{STEMS[n % len(STEMS)]}{'测试局' if n < len(STEMS) else '试验局'}")
-        docs[_name(vid, family)] = B.docx([t for t, _ in T._tables(s)], s, family)
+        docs[_name(vid, family)] = B.docx([t for t, _ in T._tables(s)], s, family, running=True)
     s = F.Style(dept="魏县印格边界测试局")
-    docs["edge"] = B.docx([E.NEGATIVE, E.CLASSIFIED], s, "none")
-    docs["signs"] = B.docx([E.SIGNS], F.Style(dept="魏县印格符号测试局"), "none")
+    docs["edge"] = B.docx([E.NEGATIVE, E.CLASSIFIED], s, "none", running=True)
+    docs["signs"] = B.docx([E.SIGNS], F.Style(dept="魏县印格符号测试局"), "none", running=True)
     tmp = tmp_path_factory.mktemp("pdf_formats")
     paths = []
     for name, made in B.render(docs, B.cache_dir()).items():

@@ -1,6 +1,7 @@
 """E1 of ../shared/seed/VARIANTS.md printed as PDFs without a ruling line: every table title of
 ``tests/variants/test_titles.py``, 预算 and 决算, over its standard table, the filings built as a government export
-builds them (a .docx printed by LibreOffice; ``build.py``) and read by the text-table reader.  A title is what ends a
+builds them (a .docx printed by LibreOffice, the filing's name as a running header and the page number as a
+footer on every page; ``build.py``) and read by the text-table reader.  A title is what ends a
 table's text above it (``layouts.TEXT_TABLE_STOP``): each table is its kind under its own title, with its facts as
 typed in ``tests/variants/filings.py`` and every printed amount read.
 
@@ -27,7 +28,7 @@ def wh(tmp_path_factory) -> Warehouse:
         if os.environ.get("CI"):
             pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
         pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
-    docs = {name: B.docx([t for t, _ in tables], tables[0][1], "none")
+    docs = {name: B.docx([t for t, _ in tables], tables[0][1], "none", running=True)
             for name, tables in T.FILINGS.items() if name != "extra"}
     tmp = tmp_path_factory.mktemp("pdf_titles")
     paths = []
