@@ -5,7 +5,7 @@
 Builds N filings (bench/corpus.py), then runs the real `yusuan ingest` (a subprocess, its default ``--jobs`` unless
 given) with a ``sitecustomize`` on its PYTHONPATH that times, in the parent and in every worker, the stages of the
 ingest: imports, a task read (``workers._work``: read, classify, normalize, checks, pandera over the task), pandera
-alone, a group loaded (``loading.load_group``), the SQL models (``model_runs.refresh``), and each process's CPU
+alone, a group loaded (``loading.load_group``: one commit each; their number is printed), the SQL models (``model_runs.refresh``), and each process's CPU
 seconds at exit.  Prints per process its span, CPU seconds, the wall seconds in each stage and the rest (waiting,
 or starting), then the wall time a free machine would need: on a shared one the wall clock stretches with the load,
 so the busy CPU of the longest process (and the serial tail after the last worker) is the figure to compare.
@@ -110,6 +110,10 @@ def summarize(path: Path, events: bool) -> None:
     last_read = max((b for p in workers for a, b, label, _ in p[6] if label == "read"), default=0.0)
     before = [cpu for a, b, label, cpu in parent[6] if b <= last_read]
     tail_cpu = parent[3] - max(before, default=0.0)
+    loads = [(a, b) for a, b, label, _ in parent[6] if label == "load"]
+    if loads:
+        print(f"the parent loaded in {len(loads)} commit(s) (loading.load_group), "
+              f"{sum(b - a for a, b in loads if a >= last_read):.2f} s of them after the workers' last task")
     print(f"\nall processes: CPU {total_cpu:.2f} s; the span {parent[2] - parent[1]:.2f} s wall (stretched by the "
           f"machine's load); after the workers' last task the parent alone: {tail_cpu:.2f} CPU s (the last loads, "
           "the models)")
