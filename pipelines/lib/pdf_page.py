@@ -334,7 +334,43 @@ def cluster_lines(chars: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
             bands.append((top, bottom))
     for line in lines:
         line.sort(key=_BY_X0)
+    if len(lines) > 1:
+        _rejoin_latin(lines)
     return lines
+
+
+def _rejoin_latin(lines: list[list[pdf_layer.Char]]) -> None:
+    """Put back into their line the runs of digits and Latin letters a font's other metrics set apart: where a
+    filing's digits come from a font whose boxes stand lower or higher than the Chinese text's (2025 in
+    魏县…局2025年部门预算: its box 0.7 em lower), the run's middle falls outside the line's band and it would be a line of
+    its own (the cover's year lost).  A line of narrow glyphs only joins the line it overlaps when it fills a gap of
+    that line, within an em of the glyphs on either side."""
+    k = 0
+    while k < len(lines):
+        run = lines[k]
+        if any(_wide(c.text) for c in run) or not run[0].text.strip():
+            k += 1
+            continue
+        x0, x1 = run[0].x0, max(c.x1 for c in run)
+        top, bottom = min(c.top for c in run), max(c.bottom for c in run)
+        size = max(c.size for c in run)
+        for j in (k - 1, k + 1):
+            if not 0 <= j < len(lines):
+                continue
+            other = lines[j]
+            if min(c.bottom for c in other) <= top or min(c.top for c in other) >= bottom:
+                continue  # no vertical overlap
+            left = [c for c in other if c.x1 <= x0 + 0.5]
+            right = [c for c in other if c.x0 >= x1 - 0.5]
+            if len(left) + len(right) != len(other) or not left or not right:
+                continue  # it fills no gap of that line
+            if x0 - left[-1].x1 > size or right[0].x0 - x1 > size:
+                continue
+            other[len(left):len(left)] = run
+            del lines[k]
+            break
+        else:
+            k += 1
 
 
 _BY_TOP_X0 = itemgetter(3, 1)  # a Char's (top, x0)
