@@ -17,6 +17,10 @@ compiling for an engine it throws away.  Two changes, both inside the storage (w
   transactions; a process that forked drops its parent's connections unused; ``wipe``, ``upgrade`` and ``dispose``
   close them.
 
+With ``synchronous: NORMAL`` (dagster.yaml) the event log's connections sync SQLite's WAL to disk at checkpoints
+rather than at every commit (SQLite's recommendation for WAL files): nothing committed is lost when a process is
+killed, and the files stay consistent; the last events before a power cut or OS crash may be.
+
 The SQLite files, their layout and their rows are Dagster's own: a home written by this storage opens with the stock
 one and back.  SQLite has one writer a file at a time (the webserver, the daemon and the runs share the index shard,
 each transaction waits up to 30 s for it); PostgreSQL storage (``storage: postgres:`` in dagster.yaml) is the answer
@@ -33,7 +37,11 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+import sqlalchemy as db
 import yaml
+from dagster import Field
+from dagster._config import StringSource
+from dagster._config.config_schema import UserConfigSchema
 from dagster._core.errors import DagsterInvariantViolationError
 from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, EVENT_TYPE_TO_PIPELINE_RUN_STATUS
 from dagster._core.events.log import EventLogEntry
@@ -51,10 +59,18 @@ from dagster._core.storage.sqlite_storage import (
     _schedule_directory,
 )
 from dagster._serdes import ConfigurableClassData
+from dagster._utils import mkdir_p
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, QueuePool
 
 log = logging.getLogger(__name__)
+
+# SQLite's synchronous setting of the event log's connections (dagster.yaml, storage: custom: config: synchronous):
+# FULL (SQLite's and Dagster's default) syncs the WAL to disk at every commit — two per asset event; NORMAL syncs it
+# at checkpoints only: a commit survives the process being killed, and the files stay consistent, but the last
+# commits before a power cut or an OS crash may be lost (https://sqlite.org/pragma.html#pragma_synchronous)
+SYNCHRONOUS_FIELD = Field(str, is_required=False, default_value="FULL",
+                          description="FULL (a sync per commit) or NORMAL (a sync per checkpoint)")
 
 # run shards whose engine (one open connection each) a process keeps, besides the index shard's: a run writes its own
 # shard; the webserver reads many runs' shards in turn and should not hold a file open for each
@@ -64,12 +80,17 @@ RUN_SHARDS_KEPT = 4
 class BatchSqliteEventLogStorage(SqliteEventLogStorage):
     """``SqliteEventLogStorage`` with ``store_event_batch`` in one transaction per shard and its engines kept."""
 
-    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None, synchronous: str = "FULL"):
+        self._synchronous = _synchronous(synchronous)
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_pid = os.getpid()
         self._tables_seen: set[str] = set()
         self._asset_key_index_cols = False
         super().__init__(base_dir, inst_data=inst_data)
+
+    @classmethod
+    def config_type(cls) -> UserConfigSchema:
+        return {"base_dir": StringSource, "synchronous": SYNCHRONOUS_FIELD}
 
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> BatchSqliteEventLogStorage:  # ty: ignore[invalid-method-override]
@@ -98,11 +119,15 @@ class BatchSqliteEventLogStorage(SqliteEventLogStorage):
         # one connection kept open between uses (under _db_lock one is ever in use; any thread may use it)
         engine = create_engine(conn_string, poolclass=QueuePool, pool_size=1, max_overflow=2,
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        db.event.listen(engine, "connect", self._on_connect)
         self._engines[shard] = engine
         runs = [s for s in self._engines if s != INDEX_SHARD_NAME]
         for old in runs[:-RUN_SHARDS_KEPT]:
             self._engines.pop(old).dispose()
         return engine
+
+    def _on_connect(self, dbapi_conn, _record) -> None:
+        dbapi_conn.execute(f"PRAGMA synchronous={self._synchronous}")
 
     def _dispose_engines(self) -> None:
         with self._db_lock:
@@ -209,6 +234,12 @@ class BatchSqliteEventLogStorage(SqliteEventLogStorage):
                 conn.execute(insert)
 
 
+def _synchronous(value: str) -> str:
+    if value.upper() not in ("FULL", "NORMAL"):
+        raise ValueError(f"dagster.yaml: the event log's synchronous is FULL or NORMAL, not {value!r}")
+    return value.upper()
+
+
 def _is_asset_event(event: EventLogEntry) -> bool:
     return event.is_dagster_event and event.dagster_event_type in ASSET_EVENTS
 
@@ -217,20 +248,27 @@ class YusuanSqliteStorage(DagsterSqliteStorage):
     """Dagster's SQLite storage (runs, schedules, event logs under ``base_dir``, the same files) with
     :class:`BatchSqliteEventLogStorage` as its event log."""
 
-    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None, synchronous: str = "FULL"):
         self.base_dir = base_dir
+        self.synchronous = _synchronous(synchronous)
         self._run_storage = SqliteRunStorage.from_local(_runs_directory(base_dir))
-        self._event_log_storage = BatchSqliteEventLogStorage(_event_logs_directory(base_dir))
+        self._event_log_storage = BatchSqliteEventLogStorage(_event_logs_directory(base_dir),
+                                                             synchronous=self.synchronous)
         self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
         self._inst_data = inst_data
         super(DagsterSqliteStorage, self).__init__()
 
     @classmethod
+    def config_type(cls) -> UserConfigSchema:
+        return {"base_dir": StringSource, "synchronous": SYNCHRONOUS_FIELD}
+
+    @classmethod
     def from_config_value(cls, inst_data, config_value) -> YusuanSqliteStorage:  # ty: ignore[invalid-method-override]
-        return cls.from_local(inst_data=inst_data, **config_value)
+        mkdir_p(config_value["base_dir"])
+        return cls(inst_data=inst_data, **config_value)
 
     @property
     def event_storage_data(self) -> ConfigurableClassData | None:
         return ConfigurableClassData(__name__, BatchSqliteEventLogStorage.__name__,
-                                     yaml.dump({"base_dir": _event_logs_directory(self.base_dir)},
-                                               default_flow_style=False))
+                                     yaml.dump({"base_dir": _event_logs_directory(self.base_dir),
+                                                "synchronous": self.synchronous}, default_flow_style=False))
