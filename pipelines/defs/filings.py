@@ -130,7 +130,7 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     from pipelines.lib import warehouse as wh
     from pipelines.lib.loading import load_group
     from pipelines.lib.workers import auto_jobs, processed_chunks
-    from pipelines.schemas.models import RELATIONS
+    from pipelines.schemas.declared import RELATIONS  # the frames' order, without importing pandera's models
 
     keys = context.partition_keys
     files = _batch_files(keys, config.files, inbox)
@@ -184,7 +184,7 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
             yield dg.MaterializeResult(asset_key=spec.key, metadata={"dagster/row_count": count})
     # the batch in the run's log: how many filings of each outcome, the rows loaded, and every rejection's reason
     context.log.info(f"{len(keys)} filings: {dict(statuses)}; rows: "
-                     + ", ".join(f"{r.frame} {rows[r.frame]}" for r in RELATIONS if rows[r.frame]))
+                     + ", ".join(f"{frame} {rows[frame]}" for frame, _, _ in RELATIONS if rows[frame]))
     if rejected:
         context.log.warning(f"{len(rejected)} filing(s) rejected:\n" + "\n".join(rejected[:200])
                             + (f"\n… and {len(rejected) - 200} more" if len(rejected) > 200 else ""))

@@ -15,13 +15,15 @@ from typing import Any
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.lib.lean_imports import dagster_dbt_without_dbt_core, pandera_without_pandas
+from pipelines.lib.lean_imports import dagster_dbt_without_dbt_core, pyarrow_without_pandas
 
-# Every process that loads the definitions (a run, the code server, a fresh tick) imports these: without dbt-core
-# behind dagster_dbt (~1.5 CPU s) and without pandas behind pandera (~0.3 CPU s; the warehouse module imports
-# pandera, whose polars API is all yusuan uses — nothing else in Dagster's process imports pandas).
+# Every process that loads the definitions (a run, the code server, a step worker) imports these: dagster_dbt
+# without dbt-core behind it (~1.5 CPU s), and pyarrow told there is no pandas, as `yusuan ingest` tells it (the
+# filings step's loader hands polars frames to DuckDB through pyarrow, which imported pandas at the first one:
+# ~0.3 CPU s; nothing else in Dagster's process imports pandas, and pandera, imported only if a frame may fail,
+# leaves it out too: processing._pandera).
 dagster_dbt_without_dbt_core()
-pandera_without_pandas()
+pyarrow_without_pandas()
 
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets  # noqa: E402
 

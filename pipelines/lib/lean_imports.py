@@ -87,7 +87,7 @@ def dagster_dbt_without_dbt_core() -> None:
 
     With dbt-core importable, ``dagster_dbt`` imports it at once (``dagster_dbt.compat``: dbt's adapters, results
     and node types, ~0.9 CPU s) and ``@dbt_assets`` selects the manifest's nodes through dbt's graph selector
-    (another ~0.6 s): ~1.5 CPU s in every process that loads the definitions — each run, each fresh tick, the code
+    (another ~0.6 s): ~1.5 CPU s in every process that loads the definitions — each run, each step worker, the code
     server.  Without it, ``dagster_dbt`` reads the default selection (every node) from the manifest JSON and builds
     the same assets, checks and lineage: tests/orchestration/test_defs.py compares the whole repository snapshot
     Dagster's UI is served from, both ways.  yusuan never runs dbt through dagster-dbt (the models step builds from
