@@ -393,3 +393,7 @@ TEXT_TABLE_LABEL_END = re.compile(r"(?:合计|总计|小计|结余)$")
 # A line opening with a Chinese ordinal (一、…) right above a table's first line of figures is its first row, not a
 # heading: headings never open so.
 TEXT_TABLE_ROW_START = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
+# A note declaring the table above it empty (注：本部门无政府性基金预算拨款安排的支出，故本表为空表。): a table printed
+# without rules and without a figure is read by its text only under such a note, its one row blank or 无.
+TEXT_TABLE_EMPTY = re.compile(r"空表|本表无数据|无(?:此项|相关)?(?:收支|数据)")
+TEXT_TABLE_NIL_ROW = re.compile(r"^(?:无|—|-|/)$")

@@ -38,6 +38,7 @@ SETTINGS = {
     "max_header": 8,  # header lines above the body, at most (a heading wrapped over several lines counts each)
     "wide": 0.6,  # of the table's width: a lone chunk wider than this below the body is running text, not a row
     "undivided_cells": 2,  # ruled cells holding two columns of figures that make a table read by its text
+    "blank_rows": 1,  # blank rows an empty table may print between its header and the note declaring it empty
     "run_on": 2.0,  # in gutters: a label reaching into a column of figures from further left than this ran on into it
 }
 
@@ -237,6 +238,15 @@ def find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list
         used |= table.taken
         out.append(table)
         i = max(body) + 1
+    # tables printed empty (a header, a blank row or 无, a note declaring the table empty): no figure makes them tables,
+    # the note does
+    for e, ln in enumerate(lines):
+        if e in used or not layouts.TEXT_TABLE_EMPTY.search(_text(ln) if ln.chunks else ""):
+            continue
+        empty = _empty_table(lines, e, used, s)
+        if empty is not None:
+            used |= empty.taken
+            out.append(empty)
     # amounts printed as a row (two or more, each a cell of its own) that no table took; shares (a chart's legend:
     # 0.70% 3.34%) are no amounts
     stray: list[tuple[str, list[str]]] = []
@@ -246,6 +256,46 @@ def find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list
             if len(amounts) >= 2:
                 stray.append(("".join(k.text for k in ln.chunks if not k.number).strip(), amounts))
     return out, stray
+
+
+def _empty_table(lines: list[TLine], note: int, used: set[int], s: dict) -> TextTable | None:
+    """The table a note declaring it empty closes: its header lines right above (and a row printing 无), up to its
+    title or 单位 line; None unless the lines above the note are that."""
+    k = note - 1
+    nil: list[int] = []
+    if k >= 0 and k not in used and len(lines[k].chunks) == 1 and \
+            layouts.TEXT_TABLE_NIL_ROW.match(lines[k].chunks[0].text):
+        nil = [k]
+        k -= 1
+    head: list[int] = []
+    below = lines[nil[0] if nil else note]
+    while k >= 0 and k not in used and len(head) < s["max_header"]:
+        ln = lines[k]
+        em = max(ln.size, below.size, 1.0)
+        # (between the header and the note, the table's blank row)
+        room = s["line_gap"] * em + (s["blank_rows"] * 1.5 * em if not head and not nil else 0.0)
+        if not ln.chunks or ln.body or _stops(ln) or below.top - ln.bottom > room:
+            break
+        head.insert(0, k)
+        below = ln
+        k -= 1
+    if not head or k < 0 or not lines[k].chunks or not _stops(lines[k]) or \
+            max(len(lines[h].chunks) for h in head) < 2:
+        return None  # no title or 单位 line right above, or a header of one cell: running text
+    size = max(lines[h].size for h in head)
+    # the columns are the lowest headings' (a heading over one of them is its wrapped start or their parent)
+    leaves: list[Chunk] = []
+    for h in reversed(head):
+        leaves += [c for c in lines[h].chunks if not any(c.x0 < e.x1 and c.x1 > e.x0 for e in leaves)]
+    cols = _columns(leaves, s["gutter"] * size)
+    if nil:
+        body = [lines[nil[0]]]
+    else:  # the blank row: a line holding nothing, right under the header
+        last = lines[head[-1]]
+        body = [TLine([Char(" ", cols[0][0], cols[0][0] + 1.0, last.bottom + 1.0, last.bottom + 1.0 + size, size)])]
+    table = _build([lines[h] for h in head], body, cols, s)
+    table.taken = {*head, *nil}
+    return table
 
 
 def _figure_column(cols: list[list[float]], body: list[TLine]) -> bool:

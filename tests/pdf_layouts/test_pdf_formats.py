@@ -1,7 +1,8 @@
 """E3 and E4 of ../shared/seed/VARIANTS.md printed as PDFs without ruling lines: every unit label and number format
 of ``tests/variants/test_formats.py`` (元 with and without separators, 1 / 2 / as few decimals as needed, nothing
 printed as blank / 0 / 0.00 / - / —, 单位:/单位 : /金额单位：/(单位:元)/單位:萬), and the edge formats of
-``tests/variants/test_edge_formats.py`` (negatives as -2.00, (2.00), −2.00 and △2.00; 涉密 in a 三公 table), each
+``tests/variants/test_edge_formats.py`` (negatives as -2.00, (2.00), −2.00 and △2.00; 涉密 in a 三公 table; tables
+empty by declaration, their one row 无 or blank), each
 filing built as a government export is built (a .docx printed by LibreOffice; ``build.py``) with no rule at all, a few
 in the 三线表 too, and read by the text-table reader: the facts are the figures typed in ``tests/variants/filings.py``.
 
@@ -49,7 +50,8 @@ def wh(tmp_path_factory) -> Warehouse:
         s = replace(T.STYLES[vid], dept=f"魏县印格{STEMS[n % len(STEMS)]}{'测试局' if n < len(STEMS) else '试验局'}")
         docs[_name(vid, family)] = B.docx([t for t, _ in T._tables(s)], s, family, running=True)
     s = F.Style(dept="魏县印格边界测试局")
-    docs["edge"] = B.docx([E.NEGATIVE, E.CLASSIFIED], s, "none", running=True)
+    docs["edge"] = B.docx([E.NEGATIVE, E.CLASSIFIED, F.empty_fund("政府性基金预算支出表", s, blank_row="无"),
+                           F.empty_fund("国有资本经营预算支出表", s, fund="国有资本经营预算拨款")], s, "none", running=True)
     docs["signs"] = B.docx([E.SIGNS], F.Style(dept="魏县印格符号测试局"), "none", running=True)
     tmp = tmp_path_factory.mktemp("pdf_formats")
     paths = []
@@ -109,3 +111,16 @@ def test_classified_cells_printed_without_rules(wh):
     assert wh.coverage("edge", 1) == (4, 4)  # 涉密 is no printed amount
     assert sorted((f[0], f[1]) for f in wh.findings("edge") if f[1] == "amount_classified") == [
         ("info", "amount_classified"), ("info", "amount_classified")]
+
+
+@pytest.mark.parametrize(("table", "kind"), [(2, "gov_fund_expenditure"), (3, "soe_capital_expenditure")])
+def test_tables_empty_by_declaration_printed_without_rules(wh, table, kind):
+    # a header, a row printing 无 (上海司法局) or a blank one, and the note 注：本部门无…故本表为空表。: no figure, yet a
+    # table of its kind, empty by declaration
+    parts = _parts(wh, "edge")
+    assert wh.kind("edge", parts[table][0])[0] == kind
+    assert wh.lines("edge", parts[table][0]) == set()
+    assert wh.coverage("edge", parts[table][0]) == (0, 0)
+    status, reason = wh.check_status("edge", "hierarchy_sum", kind)
+    assert status == "not_run" and "empty by declaration" in reason
+    assert [f for f in wh.findings("edge") if f[0] != "info"] == []

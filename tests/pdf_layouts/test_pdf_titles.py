@@ -5,8 +5,8 @@ footer on every page; ``build.py``) and read by the text-table reader.  A title 
 table's text above it (``layouts.TEXT_TABLE_STOP``): each table is its kind under its own title, with its facts as
 typed in ``tests/variants/filings.py`` and every printed amount read.
 
-The 政府性基金 / 国有资本经营 tables printed empty hold no figure, so without rules nothing makes them a table: they
-stay text (their titles are tested on .docx and ruled PDFs)."""
+The 政府性基金 / 国有资本经营 tables printed empty hold no figure: the note under them declaring them empty
+(``layouts.TEXT_TABLE_EMPTY``) makes them tables, of their kind, with no line."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from tests.pdf_layouts import build as B
 from tests.variants import test_titles as T
 from tests.variants.warehouse import Warehouse, ingested
 
-EMPTY = ("gov_fund_expenditure", "soe_capital_expenditure")
-VARIANTS = [v for v in T.VARIANTS if v[0] not in EMPTY]
+VARIANTS = T.VARIANTS
+# An empty table whose header the page break cuts (its first header line closes the page, the rest and the note open
+# the next): not read as a table — its title and header stay text (not mended: mend_breaks carries a header only to
+# rows of figures or to a table the next page opens with).
+SPLIT_EMPTY = {"部门政府性基金预算支出情况表"}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +46,9 @@ def wh(tmp_path_factory) -> Warehouse:
 def test_title_variant_printed_without_rules(wh, kind, title, final, file, table):
     rows = wh.con.execute("select source_table, printed, read from quality.coverage where document_id = ? "
                           "and table_kind = ? and title = ?", [wh.doc(file)[0], kind, title]).fetchall()
+    if title in SPLIT_EMPTY:
+        assert rows == []
+        return
     assert len(rows) == 1, wh.con.execute("select table_kind, title from quality.coverage where document_id = ?",
                                           [wh.doc(file)[0]]).fetchall()
     [(t, printed, read)] = rows
