@@ -35,9 +35,9 @@ import atexit, functools, importlib.abc, importlib.util, os, sys, time
 _OUT = os.environ.get("YUSUAN_TIMELINE")
 if _OUT:
     _PID = os.getpid()
-    def _log(label, a, b):
+    def _log(label, a, b, cpu0=None):
         with open(_OUT, "a") as f:
-            f.write(f"{_PID} {label} {a:.4f} {b:.4f} {time.process_time():.4f}\n")
+            f.write(f"{_PID} {label} {a:.4f} {b:.4f} {time.process_time():.4f} {cpu0 or 0:.4f}\n")
     _log("start", time.time(), time.time())
     TARGETS = {"pipelines.lib.workers": [("_work", "read")], "pipelines.lib.loading": [("load_group", "load")],
                "pipelines.lib.model_runs": [("refresh", "models")],
@@ -46,11 +46,12 @@ if _OUT:
         fn = getattr(module, name)
         @functools.wraps(fn)
         def timed(*a, **k):
-            start = time.time()
+            start, cpu0 = time.time(), time.process_time()
             try:
                 return fn(*a, **k)
             finally:
-                _log(label, start, time.time())
+                n = sum(map(len, a[0])) if label == "read" else len(a[1]) if label == "load" else 0
+                _log(f"{label}:{n}" if n else label, start, time.time(), cpu0)
         setattr(module, name, timed)
     class _Hook(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path, target=None):
@@ -79,8 +80,14 @@ def summarize(path: Path, events: bool) -> None:
     rows = [line.split() for line in path.read_text().splitlines()]
     t0 = min(float(r[2]) for r in rows)
     by: dict[str, list] = defaultdict(list)
-    for pid, label, a, b, cpu in rows:
+    size: dict[tuple, int] = {}  # (pid, start) of a task read or a group loaded -> its filings
+    cpu_in: dict[tuple, float] = {}  # ... -> its CPU seconds
+    for pid, label, a, b, cpu, *cpu0 in rows:
+        label, _, n = label.partition(":")
         by[pid].append((float(a) - t0, float(b) - t0, label, float(cpu)))
+        size[pid, float(a) - t0] = int(n or 0)
+        if cpu0 and float(cpu0[0]):
+            cpu_in[pid, float(a) - t0] = float(cpu) - float(cpu0[0])
     procs = []
     for pid, ev in by.items():
         ev.sort()
@@ -102,6 +109,18 @@ def summarize(path: Path, events: bool) -> None:
         busy = wall["read"] + wall["load"] + wall["models"]
         print(f"{name:<18} {end - start:7.2f} {cpu:6.2f}  {first - start:14.2f} {wall['read']:8.2f} "
               f"{wall['pandera']:9.2f} {wall['load']:8.2f} {wall['models']:7.2f} {end - start - busy - (first - start):13.2f}")
+    print("CPU s in each stage (read: the tasks read, with their filings; load: the groups loaded):")
+    for p in [parent, *workers]:
+        pid, ev = p[0], p[6]
+        name = "parent" if p is parent else f"worker {pid}"
+        parts = []
+        for stage in ("read", "load", "models"):
+            done = [(size[pid, a], cpu_in.get((pid, a), 0.0)) for a, b, label, _ in ev if label == stage]
+            if done:
+                what = f" {sum(n for n, _ in done)} filings in {len(done)}" if stage != "models" else ""
+                parts.append(f"{stage}{what} {sum(c for _, c in done):.2f}")
+        print(f"  {name:<16} " + "; ".join(parts) + (f"  (tasks: {' '.join(str(size[pid, a]) for a, b, label, _ in ev if label == 'read')})"
+                                                      if any(e[2] == "read" for e in ev) else ""))
     others = [p for p in procs[1:] if p not in workers]
     if others:
         print(f"other processes (multiprocessing's resource tracker): CPU {sum(p[3] for p in others):.2f} s")

@@ -129,20 +129,73 @@ def cool_down() -> None:
         _stop(pool)
 
 
-def _take_pool(workers: int) -> ProcessPoolExecutor:
-    """The warm pool if it has ``workers`` workers, else a new one (a warm pool of another size is stopped)."""
+def _take_pool(workers: int) -> tuple[ProcessPoolExecutor, bool]:
+    """The warm pool if it has ``workers`` workers, else a new one (a warm pool of another size is stopped); and
+    whether it was warm."""
     global _warm
     warm, _warm = _warm, None
     if warm is not None:
         if warm[1] == workers:
-            return warm[0]
+            return warm[0], True
         _stop(warm[0])
-    return _pool(workers)
+    return _pool(workers), False
 
 
-def _work(task: list[list[tuple[Path, Path]]], county: str | None) -> tuple[list[list[Processed]], float]:
-    """One task (a few chunks, processed as one batch), in a worker: each chunk's results, and the CPU seconds
-    it took.  The filing's tables, paragraphs and raw cells stay here — the frames (raw.table_cells included)
+STARTUP = 0.6  # CPU seconds a worker spends starting (spawn, imports) before its first task, when not warmed up
+
+
+class _Balance:
+    """Whether this process reads the next task itself or leaves it to the workers, by the CPU seconds each
+    process has spent (a shared machine stretches wall time, not these).
+
+    The ingest ends with this process alone: it loads the last group and builds the models, whoever read the
+    last task.  Until then both kinds of process should stay busy and finish their reading together: a task
+    read here that ends after the workers' last one delays the end by its overrun while the workers idle.  So
+    this process reads a task only when it would be done with it — and with loading the filings still to be
+    handed back, its other work — before the workers are done with the tasks they hold, at the CPU seconds a
+    filing took so far; else it waits for the workers' next task, and this one goes to a worker."""
+
+    def __init__(self, workers: int, warm: bool):
+        self.workers = workers
+        now = time.process_time()
+        # Clocks: a warm worker started with this process (warm_up), so both count from their start; a worker
+        # started now counts from now, its start (~STARTUP) first.
+        self.origin = 0.0 if warm else now
+        self.unreported = now if warm else STARTUP  # a worker's clock until its first task is back
+        self.at: dict[int, float] = {}  # worker pid -> its CPU seconds when it finished its last task
+        self.begin = now
+        self.worker_cpu = 0.0  # the workers' CPU seconds in the tasks they read, all of them
+        self.worker_files = 0
+        self.here_cpu = 0.0  # this process's CPU seconds in the tasks it read
+        self.here_files = 0
+        self.queued = 0  # filings with the workers, not yet taken back
+        self.handed = 0  # filings handed back to the caller
+
+    def per_file(self) -> float | None:
+        """CPU seconds a filing takes to read: as the workers read them (this process's tasks also count the
+        results it unpickles meanwhile), else as this process did."""
+        if self.worker_files:
+            return self.worker_cpu / self.worker_files
+        return self.here_cpu / self.here_files if self.here_files else None
+
+    def reads_here(self, n: int, left: int) -> bool:
+        """Read a task of ``n`` filings here?  ``left``: the filings not yet handed back, this task's included."""
+        per = self.per_file()
+        if per is None:  # nothing measured yet: read (the workers are starting, or reading their first tasks)
+            return True
+        now = time.process_time()
+        spent = now - self.begin
+        other = (spent - self.here_cpu) / self.handed if self.handed else 0.0  # loading a filing, here
+        here = now - self.origin + n * per + left * other
+        clocks = list(self.at.values()) + [self.unreported] * (self.workers - len(self.at))
+        there = (sum(clocks) + self.queued * per) / self.workers
+        return here <= there
+
+
+def _work(task: list[list[tuple[Path, Path]]], county: str | None
+          ) -> tuple[list[list[Processed]], float, tuple[int, float]]:
+    """One task (a few chunks, processed as one batch), in a worker: each chunk's results, the CPU seconds it
+    took, and the process's pid and CPU seconds at its end (:class:`_Balance`).  The filing's tables, paragraphs and raw cells stay here — the frames (raw.table_cells included)
     hold what the loader needs, and pickling those objects cost the two processes ~20 ms a filing;
     ``Processed.filing`` keeps the metadata."""
     _ready()
@@ -154,7 +207,8 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None) -> tuple[list
         if item.filing is not None:
             item.filing = replace(item.filing, tables=[], paragraphs=[], raw=None)
     ends = list(accumulate(len(chunk) for chunk in task))
-    return [items[end - len(chunk):end] for chunk, end in zip(task, ends, strict=True)], time.process_time() - start
+    cpu = time.process_time()
+    return [items[end - len(chunk):end] for chunk, end in zip(task, ends, strict=True)], cpu - start, (os.getpid(), cpu)
 
 
 def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
@@ -162,9 +216,9 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     """Read, normalize and validate ``files`` (from :func:`discover`), in order, a group of chunks at a time.
 
     With ``jobs`` > 1 the chunks are processed by ``jobs`` processes: ``jobs - 1`` workers, each kept two tasks
-    (:func:`_tasks`) ahead of the caller, and this process, which reads the next task itself whenever the chunk
-    due next is still with a worker — the loader would only wait for it (loading is ~a tenth of the work), and a
-    worker fewer is a Python fewer to start.  At most ``AHEAD * jobs`` tasks are ahead of the caller, so memory stays
+    (:func:`_tasks`) ahead of the caller, and this process, which reads the next task itself when the chunk due
+    next is still with a worker and it would be done with that task before the workers are done with theirs
+    (:class:`_Balance`) — the loader would only wait for it, and a worker fewer is a Python fewer to start.  At most ``AHEAD * jobs`` tasks are ahead of the caller, so memory stays
     bounded however many files there are; the caller (the loader) gets them in the files' order, every chunk
     that is ready at once in one group of up to :data:`LOAD` filings (it commits a group at a time, and a
     commit costs about the same for 16 filings as for 64).  Close the generator (``contextlib.closing``) to stop
@@ -183,20 +237,31 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             yield items
         return
     workers = min(jobs - 1, len(chunks) - 1)
-    pool = _take_pool(workers)
+    pool, warm = _take_pool(workers)
+    balance = _Balance(workers, warm)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
     ready: deque[list[Processed]] = deque()  # chunks done, in the files' order, not yet handed back
     todo = _tasks(chunks, jobs)
+    upcoming: list[list[list[tuple[Path, Path]]]] = []  # the next task, looked at and not yet given out
+
+    def next_task() -> list[list[tuple[Path, Path]]] | None:
+        return upcoming.pop() if upcoming else next(todo, None)
 
     def to_worker() -> None:
-        task = next(todo, None)
+        task = next_task()
         if task is not None:
             ahead.append(pool.submit(_work, task, county))
+            balance.queued += sum(map(len, task))
 
     def take(head: Future | list[list[Processed]]) -> None:
         if isinstance(head, Future):
-            done, seconds = head.result()
+            done, seconds, (pid, clock) = head.result()
             s.extract_cpu += seconds
+            n = sum(map(len, done))
+            balance.at[pid] = clock
+            balance.queued -= n
+            balance.worker_cpu += seconds
+            balance.worker_files += n
             to_worker()  # the worker's place in the queue
         else:
             done = head
@@ -213,15 +278,21 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
                 group = ready.popleft()
                 while ready and len(group) + len(ready[0]) <= LOAD:
                     group = group + ready.popleft()
+                balance.handed += len(group)
                 yield group
                 continue
             if len(ahead) < AHEAD * jobs:
-                task = next(todo, None)
-                if task is not None:  # read the next task here rather than wait for the worker's
-                    done, seconds = _work(task, county)
-                    s.extract_cpu += seconds
-                    ahead.append(done)
-                    continue
+                task = next_task()
+                if task is not None:  # read the next task here rather than wait for the worker's, if it pays
+                    n = sum(map(len, task))
+                    if balance.reads_here(n, len(files) - balance.handed):
+                        done, seconds, _ = _work(task, county)
+                        s.extract_cpu += seconds
+                        balance.here_cpu += seconds
+                        balance.here_files += n
+                        ahead.append(done)
+                        continue
+                    upcoming.append(task)  # the worker's next, once it hands back the head
             take(ahead.popleft())  # wait for the worker's
         finished = True
     finally:
