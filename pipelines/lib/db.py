@@ -84,6 +84,13 @@ class WarehouseMissing(FileNotFoundError):
     """A read-only connection was asked for a warehouse file that does not exist."""
 
 
+def database_name(path: str | Path) -> str:
+    """The name DuckDB gives the database in a file, which qualifies every relation in SQL: the first non-empty
+    dot-separated part of the file's name (``my.warehouse.duckdb`` → ``my``, ``.hidden.duckdb`` → ``hidden``), as
+    dbt-duckdb infers it too — not ``Path.stem`` (``my.warehouse``)."""
+    return Path(path).name.lstrip(".").split(".")[0]
+
+
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file, creating its parent folders (and the file) unless read-only.
 
@@ -94,7 +101,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     :class:`WarehouseMissing` for a read-only open of a file that does not exist.
     """
     path = Path(path)
-    if path.stem.lower() in SCHEMAS:
+    if database_name(path).lower() in SCHEMAS:
         # DuckDB names the database after the file: a database "marts" makes "marts.x" ambiguous.
         raise ValueError(
             f"the warehouse file {path} is named like one of its schemas {list(SCHEMAS)}; "

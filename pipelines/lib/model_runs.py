@@ -70,9 +70,9 @@ _DELETE = {"departments": f"department_key in (select department_key from temp.m
            "counties": f"coalesce(county, '∅') in (select county from temp.main.{CHANGED_COUNTIES})"}
 
 
-# The database name the plan is compiled for, whatever the warehouse is called: dbt-duckdb writes the file's
-# stem into every relation (``"<stem>"."dw"."x"``), so a plan per name cost every new warehouse file name a
-# ``dbt compile`` (~6 CPU s).  The one plan is compiled for this name and :func:`plan` writes the warehouse's in.
+# The database name the plan is compiled for, whatever the warehouse is called: dbt-duckdb writes the warehouse's
+# database name (db.database_name) into every relation (``"<name>"."dw"."x"``), so a plan per name cost every new
+# warehouse file name a ``dbt compile`` (~6 CPU s).  The one plan is compiled for this name and :func:`plan` writes the warehouse's in.
 PLAN_DATABASE = "yusuan_compiled_plan"
 
 

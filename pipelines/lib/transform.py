@@ -33,7 +33,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.lib import settings
+from pipelines.lib import db, settings
 
 PROJECT_NAME = "yusuan"
 # What dbt reads of the project; ddl/ is the loader's (pipelines.lib.warehouse.apply_ddl).
@@ -167,14 +167,14 @@ def default_warehouse() -> str:
 
 
 def _database_name(warehouse: str | Path) -> str:
-    # dbt-duckdb names the database after the file's stem, and the manifest's relations carry it.
-    return Path(warehouse).stem
+    # DuckDB and dbt-duckdb name the database after the file's name, and the manifest's relations carry it.
+    return db.database_name(warehouse)
 
 
 def manifest(warehouse: str | Path | None = None) -> Any:
     """The parsed project (dbt's ``Manifest``) for warehouses named like ``warehouse``.
 
-    Parsed once per process and database name (the file's stem, which dbt-duckdb writes into
+    Parsed once per process and database name (:func:`pipelines.lib.db.database_name`, which dbt-duckdb writes into
     every relation); ``manifest.json`` is written to ``artifacts_dir()/<name>/`` and dbt's partial
     parse file beside it makes the next process's parse cheap.
     """

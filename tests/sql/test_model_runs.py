@@ -118,3 +118,20 @@ def test_a_second_ingest_of_the_same_files_does_not_build_the_models(tmp_path):
         assert con.execute("select count(*) from marts.budget_lines").fetchall()[0][0] > 0
     finally:
         con.close()
+
+
+@pytest.mark.usefixtures("one_sample_inbox")  # tmp_path holds one sample to ingest
+def test_a_warehouse_file_name_with_dots_builds_its_models(tmp_path):
+    # DuckDB names the database in my.warehouse.duckdb "my" (its name's first dot-separated part), not the stem
+    # "my.warehouse": the models' SQL must name it as DuckDB does, or every model fails to find its sources
+    from pipelines.lib.ingest import ingest
+
+    db = tmp_path / "my.warehouse.duckdb"
+    summary = ingest([tmp_path], db, echo=lambda _line: None)
+    assert (summary.loaded, summary.models) == (1, "built")
+    con = warehouse.connect(db, read_only=True)
+    try:
+        assert con.execute("select current_database()").fetchone() == ("my",)
+        assert con.execute("select count(*) from marts.budget_lines").fetchall()[0][0] > 0
+    finally:
+        con.close()

@@ -414,3 +414,10 @@ def test_every_check_constraint_lists_its_vocabulary(con):
         assert allowed == set(vocab.codes(_CHECKED_VOCABULARIES[key])), key
         seen.add(key)
     assert seen == set(_CHECKED_VOCABULARIES)
+
+
+def test_a_file_whose_database_is_named_like_a_schema_is_refused(tmp_path):
+    # DuckDB names the database in marts.v2.duckdb "marts" too: the same ambiguity as marts.duckdb
+    with pytest.raises(ValueError, match="named like one of its schemas"):
+        warehouse.connect(tmp_path / "marts.v2.duckdb")
+    assert not (tmp_path / "marts.v2.duckdb").exists()

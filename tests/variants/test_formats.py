@@ -1,6 +1,6 @@
 """E3 and E4 of ../shared/seed/VARIANTS.md: every unit and unit label seen (万元, 元, 单位：/单位:/单位 : /金额单位:/
 (单位:元)/單位:萬, the unit in a header cell or a metadata row, 元 and 万元 mixed in one filing) and every number format
-(thousands separators, 2 / 1 / no decimals and mixed, blank / 0 / 0.00 / - / — for nothing, negatives, 涉密, a table
+(thousands separators, 2 / 1 / no decimals and mixed, blank / 0 / 0.00 / - / — / 　 for nothing, negatives, 涉密, a table
 empty by declaration), each a generated filing of four standard tables ingested into a real warehouse: the facts are
 the figures typed in filings.py, exact in 元 and 万元, with every printed amount read."""
 
@@ -28,6 +28,7 @@ STYLES: dict[str, F.Style] = {
     "万元, 0.00 for nothing (南漳, 青阳)": replace(B, zero="0.00"),
     "万元, - for nothing": replace(B, zero="-"),
     "万元, — for nothing": replace(B, zero="—"),
+    "万元, 　 (an ideographic space) for nothing": replace(B, zero="\u3000"),
     "单位:万元 (ASCII colon)": replace(B, unit_label="单位:"),
     "单位 : 万元 (spaces, docsplayer)": replace(B, unit_label="单位 : "),
     "金额单位：万元 (决算 template)": replace(B, unit_label="金额单位："),
@@ -36,7 +37,7 @@ STYLES: dict[str, F.Style] = {
     "单位：元 in the grid's top-right header cell": replace(B, unit="元", meta="header", thousands=True),
     "单位：万元 in a Hebei metadata row": replace(B, meta="row"),
 }
-ZEROS = {k for k, s in STYLES.items() if s.zero}
+ZEROS = {k for k, s in STYLES.items() if s.zero.strip()}  # (a space printed for nothing is a blank cell)
 
 
 def _tables(s: F.Style) -> list[tuple[F.Table, F.Style]]:
