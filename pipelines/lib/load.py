@@ -331,7 +331,10 @@ def load_batch(
         _check_frames(frames)
         checked.append((doc, frames, rejected))
     if _new_and_apart(con, checked):
-        return _load_new(con, checked)
+        try:
+            return _load_new(con, checked)
+        except _NotApart:  # rolled back: two of them file for one department under two of its names
+            pass
     outcomes: list[str] = []
     with ExitStack() as stack:
         views = [stack.enter_context(_registered(con, doc["document_id"], frames)) for doc, frames, _ in checked]
@@ -366,6 +369,10 @@ def _new_and_apart(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mappi
     return seen[0][0] == 0
 
 
+class _NotApart(Exception):
+    """Filings of a batch :func:`_new_and_apart` let through, of which one supersedes another."""
+
+
 def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, bool]]) -> list[str]:
     """New filings that cannot supersede each other, in one transaction: the document rows, then each frame of
     all of them stacked into one insert per table (not one per filing and table), then, filing after filing in
@@ -396,6 +403,11 @@ def _load_new(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, Mapping, b
             loaded = [doc for doc, _, rejected in batch if not rejected]
             _record_aliases(con, loaded, now)  # what _load does after its inserts, filing after filing
             older = superseded(con, loaded)  # one query for the chunk: none of them supersedes another
+            ids = {doc["document_id"] for doc in loaded}
+            if any(old in ids for olds in older.values() for old in olds):
+                # unless two print different names of one department (an alias _record_aliases just matched):
+                # then each would supersede the other here — they are loaded in order instead
+                raise _NotApart
             for doc in loaded:
                 if doc["document_id"] in older:
                     supersede_older(con, doc, now, older[doc["document_id"]])

@@ -6,7 +6,7 @@ printed by an earlier filing of the chunk is known to a later one), the same sup
 from __future__ import annotations
 
 import polars as pl
-from wh_filings import scaled, weixian_2023_frames, weixian_doc
+from wh_filings import scaled, weixian_2023_final_frames, weixian_2023_frames, weixian_doc
 
 from pipelines.lib import warehouse
 
@@ -88,3 +88,35 @@ def test_the_stacked_insert_sets_each_rows_document_id(tmp_path):
     finally:
         con.close()
     assert n == [(0,)] and {same for _, same in ids} == {True}
+
+
+# one department printed two ways in the same year: the later name ends with the earlier (load._record_alias,
+# 'contained'), so the marts key both filings as one department (dim_document)
+RENAMED = [("g23", "魏县人民政府办公室"), ("g23-renamed", "河北省魏县人民政府办公室")]
+
+
+def test_a_filing_under_another_name_of_its_department_supersedes_the_earlier(tmp_path):
+    # a 决算 re-filed under the department's longer name: one filing of that department, year and scope stays
+    # loaded (else both reach budget_execution, whose one-row-per-key test fails and no mart builds)
+    from pipelines.lib import model_runs
+
+    final = weixian_2023_final_frames()
+    revised = {**final, "budget_lines": scaled(final["budget_lines"], "1.1", "final")}
+    chunk = [(weixian_doc(label, department_code=None, department_name=name, doc_type="final_accounts"), frames,
+              False) for (label, name), frames in zip(RENAMED, (final, revised), strict=True)]
+    for batched in (True, False):
+        con = warehouse.connect(tmp_path / f"{batched}.duckdb")
+        try:
+            warehouse.apply_ddl(con)
+            if batched:
+                outcomes = warehouse.load_batch(con, chunk)
+            else:
+                outcomes = [warehouse.load_document(con, doc, frames).outcome for doc, frames, _ in chunk]
+            statuses = dict(con.execute("select department_name, status from core.documents").fetchall())
+            model_runs.refresh(con, tests=True)
+            departments = con.execute("select distinct department_name from marts.budget_execution").fetchall()
+        finally:
+            con.close()
+        assert outcomes == ["loaded", "loaded"]
+        assert statuses == {"魏县人民政府办公室": "superseded", "河北省魏县人民政府办公室": "loaded"}
+        assert departments == [("河北省魏县人民政府办公室",)]
