@@ -128,6 +128,10 @@ def summarize(path: Path, events: bool) -> None:
     # After the workers' last task the parent alone loads the last group(s) and builds the models.
     last_read = max((b for p in workers for a, b, label, _ in p[6] if label == "read"), default=0.0)
     before = [cpu for a, b, label, cpu in parent[6] if b <= last_read]
+    # a stage of the parent's under way then (a load, the models): its CPU up to then, pro rata
+    during = [(cpu_in[parent[0], a], cpu, (last_read - a) / (b - a)) for a, b, label, cpu in parent[6]
+              if a < last_read < b and (parent[0], a) in cpu_in]
+    before += [cpu - spent * (1 - share) for spent, cpu, share in during]
     tail_cpu = parent[3] - max(before, default=0.0)
     loads = [(a, b) for a, b, label, _ in parent[6] if label == "load"]
     if loads:

@@ -41,9 +41,8 @@ def cmd_ingest(args) -> int:
 
 
 def _ingest(args) -> int:
-    from pipelines.lib.lean_imports import pyarrow_without_pandas
-
-    pyarrow_without_pandas()  # and pandera, if a frame needs it, without pandas too (processing._pandera)
+    # No pyarrow here: the loader hands frames to DuckDB through the Arrow C stream (db.register_frame), and pandera,
+    # imported only if a frame may fail, tells pyarrow there is no pandas itself (processing._pandera).
     from pipelines.lib.ingest import ModelsFailed, ingest
     from pipelines.lib.loading import WarehouseFault
     from pipelines.lib.warehouse import WarehouseInUse

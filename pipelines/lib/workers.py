@@ -61,9 +61,16 @@ def _chunk_size(n_files: int, jobs: int) -> int:
 
 
 def _chunks(files: list[tuple[Path, Path]], jobs: int) -> list[list[tuple[Path, Path]]]:
-    """Consecutive runs of files: up to CHUNK each, smaller when there are few files, so every worker gets some."""
+    """Consecutive runs of files: up to CHUNK each, smaller when there are few files, so every worker gets some;
+    the last ``2 * jobs`` chunks' files in chunks of half the size, so the processes end their reading closer
+    together (:class:`_Balance`: the last task read decides when the serial tail starts)."""
     size = _chunk_size(len(files), jobs)
-    return [files[i:i + size] for i in range(0, len(files), size)]
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    if jobs <= 1 or size < 2 or len(chunks) <= 4 * jobs:
+        return chunks
+    tail = [f for chunk in chunks[-2 * jobs:] for f in chunk]
+    half = -(-size // 2)
+    return chunks[:-2 * jobs] + [tail[i:i + half] for i in range(0, len(tail), half)]
 
 
 def _tasks(chunks: list[list[tuple[Path, Path]]], jobs: int) -> Iterator[list[list[tuple[Path, Path]]]]:
@@ -151,9 +158,10 @@ class _Balance:
     The ingest ends with this process alone: it loads the last group and builds the models, whoever read the
     last task.  Until then both kinds of process should stay busy and finish their reading together: a task
     read here that ends after the workers' last one delays the end by its overrun while the workers idle.  So
-    this process reads a task only when it would be done with it — and with loading the filings still to be
-    handed back, its other work — before the workers are done with the tasks they hold, at the CPU seconds a
-    filing took so far; else it waits for the workers' next task, and this one goes to a worker."""
+    this process reads a task only when it would be done with it before the workers are done with the tasks they
+    hold, at the CPU seconds a filing took so far; else it waits for the workers' next task, and this one goes to
+    a worker.  (Counting the loads still to come here too made it read too little: most of them come after the
+    workers' last task, with the models.)"""
 
     def __init__(self, workers: int, warm: bool):
         self.workers = workers
@@ -163,13 +171,11 @@ class _Balance:
         self.origin = 0.0 if warm else now
         self.unreported = now if warm else STARTUP  # a worker's clock until its first task is back
         self.at: dict[int, float] = {}  # worker pid -> its CPU seconds when it finished its last task
-        self.begin = now
         self.worker_cpu = 0.0  # the workers' CPU seconds in the tasks they read, all of them
         self.worker_files = 0
         self.here_cpu = 0.0  # this process's CPU seconds in the tasks it read
         self.here_files = 0
         self.queued = 0  # filings with the workers, not yet taken back
-        self.handed = 0  # filings handed back to the caller
 
     def per_file(self) -> float | None:
         """CPU seconds a filing takes to read: as the workers read them (this process's tasks also count the
@@ -178,15 +184,12 @@ class _Balance:
             return self.worker_cpu / self.worker_files
         return self.here_cpu / self.here_files if self.here_files else None
 
-    def reads_here(self, n: int, left: int) -> bool:
-        """Read a task of ``n`` filings here?  ``left``: the filings not yet handed back, this task's included."""
+    def reads_here(self, n: int) -> bool:
+        """Read a task of ``n`` filings here?"""
         per = self.per_file()
         if per is None:  # nothing measured yet: read (the workers are starting, or reading their first tasks)
             return True
-        now = time.process_time()
-        spent = now - self.begin
-        other = (spent - self.here_cpu) / self.handed if self.handed else 0.0  # loading a filing, here
-        here = now - self.origin + n * per + left * other
+        here = time.process_time() - self.origin + n * per  # this process's loading so far included
         clocks = list(self.at.values()) + [self.unreported] * (self.workers - len(self.at))
         there = (sum(clocks) + self.queued * per) / self.workers
         return here <= there
@@ -278,14 +281,13 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
                 group = ready.popleft()
                 while ready and len(group) + len(ready[0]) <= LOAD:
                     group = group + ready.popleft()
-                balance.handed += len(group)
                 yield group
                 continue
             if len(ahead) < AHEAD * jobs:
                 task = next_task()
                 if task is not None:  # read the next task here rather than wait for the worker's, if it pays
                     n = sum(map(len, task))
-                    if balance.reads_here(n, len(files) - balance.handed):
+                    if balance.reads_here(n):
                         done, seconds, _ = _work(task, county)
                         s.extract_cpu += seconds
                         balance.here_cpu += seconds

@@ -101,3 +101,17 @@ def test_pandera_without_pandas_validates_as_with_it():
     assert lean["schema"] == full["schema"]
     assert [actual for _, actual, _ in lean["schema"]] == ["bogus"]  # the one bad value, named
     assert lean["rows"] == lean["of"] - 1  # its row kept out of the load
+
+
+def test_a_cli_ingest_imports_neither_pyarrow_nor_pandas(tmp_path):
+    """The loader hands frames to DuckDB through the Arrow C stream and the models need no conversion: an ingest
+    whose frames all pass imports no pyarrow (~0.2 CPU s with numpy) and no pandas.  Were one to come back, tell
+    pyarrow there is no pandas first (lean_imports.pyarrow_without_pandas), as the Dagster definitions do."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipelines.cli", "ingest", str(SAMPLES),
+                           "--db", str(tmp_path / "w.duckdb"), "--jobs", "1"], env=env, capture_output=True,
+                          text=True, check=True, timeout=300, cwd=ROOT)
+    imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert {"duckdb", "polars", "pipelines.lib.loading"} <= imported  # what it does import is seen
+    assert not {m for m in imported if m.split(".")[0] in ("pyarrow", "pandas", "numpy")}
+    assert "9 loaded" in done.stdout
