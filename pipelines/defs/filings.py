@@ -125,10 +125,10 @@ def _batch_files(keys: list[str], named: dict[str, str], inbox: Inbox) -> dict[s
 def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, warehouse: DuckDBResource,
                    inbox: Inbox):
     """Extract, normalize and validate the run's filings in this process and worker processes ($YUSUAN_JOBS in
-    all, default every core, one per 32 filings at most), and load them here in the files' order, a chunk per
-    transaction."""
+    all, default every core, one per 32 filings at most), and load them here in the files' order, a commit per
+    DuckDB row group's worth of rows (:func:`pipelines.lib.loading.commit_groups`)."""
     from pipelines.lib import warehouse as wh
-    from pipelines.lib.loading import load_group
+    from pipelines.lib.loading import commit_groups, load_group
     from pipelines.lib.workers import auto_jobs, processed_chunks
     from pipelines.schemas.declared import RELATIONS  # the frames' order, without importing pandera's models
 
@@ -149,7 +149,8 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
           closing(processed_chunks(paths, jobs=jobs)) as chunks):
         wh.apply_ddl(con)
-        for items in chunks:  # read in `jobs` worker processes, loaded here: one transaction per chunk
+        for items in commit_groups(chunks):  # read in `jobs` worker processes, loaded here: a commit per row
+            # group's worth of rows (loading.ROW_GROUP), as yusuan ingest loads them
             for item, status in zip(items, load_group(con, items), strict=True):
                 key, path = keys[n], paths[n][0]
                 n += 1
