@@ -48,7 +48,7 @@ def build(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFr
     per column (~10 µs) and, for a column of Python Decimals, ~0.9 µs a value, which is most of what building a
     filing's frames costs.  A Decimal column whose every value fits the column's scale and precision exactly goes in
     as text that polars casts (~0.35 µs a value, its own exact parse; any other column is built by polars from the
-        values, as before).  A text column of one value (``document_id``) is that value repeated, held once: from a
+    values, as before).  A text column of one value (``document_id``) is that value repeated, held once: from a
     list, polars copies a text of more than 12 bytes once per row, ~100 KB a filing that a worker hands the loader
     (and pickles, ~0.1 ms a side).  Every other column is the ``pl.Series`` polars itself makes for it.  (Not
     through pyarrow: its first array imports pandas, ~0.15 CPU s a process that ``yusuan ingest`` does not

@@ -26,6 +26,8 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
+
 from tests.docx_builder import ROOT_RELS, C, build_docx, p, package
 from tests.variants import filings as F
 
@@ -248,6 +250,25 @@ def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | Non
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def need_soffice() -> None:
+    """Skip the calling module's tests without LibreOffice; under ``CI=true`` fail instead (scripts/test.sh installs
+    it)."""
+    if soffice() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+
+
+def printed(docs: dict[str, bytes], folder: Path) -> list[Path]:
+    """Each ``name → .docx bytes`` printed to PDF (:func:`render`, cached) and copied to ``folder/<name>.pdf``: the
+    file name is what the warehouse knows a filing by."""
+    paths = []
+    for name, made in render(docs, cache_dir()).items():
+        paths.append(folder / f"{name}.pdf")
+        paths[-1].write_bytes(made.read_bytes())
+    return paths
 
 
 def render(docs: dict[str, bytes], cache: Path) -> dict[str, Path]:

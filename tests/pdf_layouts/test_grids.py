@@ -16,17 +16,16 @@ The same tables as .docx files (no PDF) read the same.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
 
 from tests.pdf_layouts import build as B
+from tests.pdf_layouts import expect as X
 from tests.variants import filings as F
 from tests.variants.warehouse import Warehouse, ingested
 
 D = Decimal
-KINDS = ["summary", "income", "expenditure", "basic_expenditure", "three_public"]
 # name → (family, grid options, style options)
 GRIDS = {
     "centred_heads_none": ("none", {"stretch": True, "head": "center"}, {}),
@@ -56,36 +55,15 @@ def _docs() -> tuple[dict[str, bytes], dict[str, bytes]]:
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Warehouse:
-    if B.soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+    B.need_soffice()
     pdf, docx = _docs()
     tmp = tmp_path_factory.mktemp("pdf_grids")
-    paths = []
-    for name, made in B.render(pdf, B.cache_dir()).items():
-        paths.append(tmp / f"{name}.pdf")
-        paths[-1].write_bytes(made.read_bytes())
+    paths = B.printed(pdf, tmp)
     for name, data in docx.items():
         paths.append(tmp / f"{name}.docx")
         paths[-1].write_bytes(data)
     return ingested(paths, tmp / "w.duckdb")
 
-
-def _parts(wh: Warehouse, file: str) -> dict[str, list[int]]:
-    """Each table kind's physical tables: a table run over a page break is its first part (with the coverage row)
-    and the parts after it."""
-    doc_id = wh.doc(file)[0]
-    kinds = dict(wh.con.execute("select source_table, table_kind from quality.coverage where document_id = ? "
-                                "and source_table is not null", [doc_id]).fetchall())
-    last = max(kinds)
-    parts: dict[str, list[int]] = {}
-    for t in range(last + 1):
-        if t in kinds:
-            parts[kinds[t]] = [t]
-        elif parts:
-            parts[list(parts)[-1]].append(t)
-    return parts
 
 
 @pytest.mark.parametrize("file", [*GRIDS, *(f"{g}_docx" for g in GRIDS)])
@@ -93,26 +71,12 @@ def test_grid_reads_every_fact(wh, file):
     _, status, _, year, doc_type, _, unit = wh.doc(file)
     assert (status, year, doc_type, unit) == ("loaded", F.YEAR, "budget", GRIDS[file.removesuffix("_docx")][2].get(
         "unit", "万元"))
-    parts = _parts(wh, file)
-    assert list(parts) == KINDS
-
-    def lines(kind: str) -> set:
-        return set().union(*(wh.lines(file, t) for t in parts[kind]))
-
-    assert set().union(*(wh.summary(file, t) for t in parts["summary"])) == F.expect_summary(False)
-    assert lines("income") == F.expect_function(F.INCOME)
-    assert lines("expenditure") == F.expect_function(F.EXPENDITURE)
-    assert lines("basic_expenditure") == F.BASIC_LINES
-    assert wh.three_public(file, parts["three_public"][0]) == {(k, "budget", v) for k, v in F.THREE.items() if v}
-    # typed: the amounts each table prints (收支总表 7, 收入总表 8 rows × 2, 支出总表 19, 基本支出 13, 三公 5); in 元
-    # too, where 1505000 and 20000 are shaped like codes (7 and 5 digits) and the 三公 row has no label
-    assert [wh.coverage(file, parts[k][0]) for k in KINDS] == [(7, 7), (16, 16), (19, 19), (13, 13), (5, 5)]
-    assert [f for f in wh.findings(file) if f[0] != "info"] == []
+    X.reads_the_five_tables(wh, file, dict(wh.parts(file)))
 
 
 @pytest.mark.parametrize("file", ["yuan_bottom_none", "yuan_centred_none", "yuan_bottom_none_docx"])
 def test_yuan_integers_keep_their_yuan(wh, file):
-    parts = _parts(wh, file)
+    parts = dict(wh.parts(file))
     rows = {(code, measure): (yuan, wan) for t in parts["expenditure"]
             for _, _, code, measure, _, yuan, wan in wh.line_detail(file, t)}
     # typed: 行政运行 80.30 万元 printed as 803000 元; 养老保险缴费 30.00 万元 as 300000 (its label wrapped)

@@ -18,18 +18,18 @@ named finding, not a silent drop.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
 
 from tests.pdf_layouts import build as B
+from tests.pdf_layouts import expect as X
 from tests.pdf_layouts import seed as S
 from tests.variants import filings as F
 from tests.variants.warehouse import Warehouse, ingested
 
 D = Decimal
-KINDS = ["summary", "income", "expenditure", "basic_expenditure", "three_public"]
+KINDS = X.KINDS
 
 
 def tables(s: F.Style) -> list[F.Table]:
@@ -51,10 +51,7 @@ ALIGNED = [(family, how) for how in ("centred", "narrow", "both") for family in 
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Warehouse:
-    if B.soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+    B.need_soffice()
     docs = {}
     for i, family in enumerate(B.FAMILIES):
         s = F.Style(dept=f"魏县版式{STEMS[i]}测试局")
@@ -68,13 +65,8 @@ def wh(tmp_path_factory) -> Warehouse:
     for family, year in SEED_YEARS.items():  # one year each: the seed's department files one filing a year
         docs[f"seed_{family}"] = B.docx([S.summary(year), S.income(year)], F.Style(dept=S.DEPT), family,
                                         cover=f"{S.DEPT}{year}年部门预算", lines=False, landscape=True)
-    pdfs = B.render(docs, B.cache_dir())
     tmp = tmp_path_factory.mktemp("pdf_layouts")
-    paths = []
-    for name, pdf in pdfs.items():  # the file name is what the warehouse knows a filing by
-        path = tmp / f"{name}.pdf"
-        path.write_bytes(pdf.read_bytes())
-        paths.append(path)
+    paths = B.printed(docs, tmp)
     said: list[str] = []
     wh = ingested(paths, tmp / "w.duckdb", echo=said.append)
     wh.said, wh.paths = said, {p.stem: p for p in paths}  # what ingest printed per filing; the PDFs, for yusuan check
@@ -170,18 +162,7 @@ def test_centred_or_wrapped_cells_read_the_same(wh, family, how):
             parts[k] = [t]
         elif parts and t < 7 and any(kinds[t + 1:]):
             parts[list(parts)[-1]].append(t)
-    assert list(parts) == KINDS
-
-    def lines(kind: str) -> set:
-        return set().union(*(wh.lines(file, t) for t in parts[kind]))
-
-    assert set().union(*(wh.summary(file, t) for t in parts["summary"])) == F.expect_summary(False)
-    assert lines("income") == F.expect_function(F.INCOME)
-    assert lines("expenditure") == F.expect_function(F.EXPENDITURE)
-    assert lines("basic_expenditure") == F.BASIC_LINES
-    assert wh.three_public(file, parts["three_public"][0]) == {(k, "budget", v) for k, v in F.THREE.items() if v}
-    assert [wh.coverage(file, parts[k][0]) for k in KINDS] == [(7, 7), (16, 16), (19, 19), (13, 13), (5, 5)]
-    assert [f for f in wh.findings(file) if f[0] != "info"] == []
+    X.reads_the_five_tables(wh, file, parts)
 
 
 def _kind(wh, file: str, t: int) -> str | None:

@@ -14,7 +14,6 @@ stands alone on the next page (``pdf_page.mend_breaks`` reads such pages again).
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from decimal import Decimal
 
@@ -41,10 +40,7 @@ def _name(vid: str, family: str) -> str:
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Warehouse:
-    if B.soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+    B.need_soffice()
     docs = {}
     for n, (vid, family) in enumerate(CASES):
         s = replace(T.STYLES[vid], dept=f"魏县印格{STEMS[n % len(STEMS)]}{'测试局' if n < len(STEMS) else '试验局'}")
@@ -54,25 +50,9 @@ def wh(tmp_path_factory) -> Warehouse:
                            F.empty_fund("国有资本经营预算支出表", s, fund="国有资本经营预算拨款")], s, "none", running=True)
     docs["signs"] = B.docx([E.SIGNS], F.Style(dept="魏县印格符号测试局"), "none", running=True)
     tmp = tmp_path_factory.mktemp("pdf_formats")
-    paths = []
-    for name, made in B.render(docs, B.cache_dir()).items():
-        paths.append(tmp / f"{name}.pdf")
-        paths[-1].write_bytes(made.read_bytes())
+    paths = B.printed(docs, tmp)
     return ingested(paths, tmp / "w.duckdb")
 
-
-def _parts(wh: Warehouse, file: str) -> list[list[int]]:
-    """The filing's tables in order, each its physical tables (a table run over a page break: its first part, with
-    the coverage row, and the parts after it)."""
-    kinds = dict(wh.con.execute("select source_table, table_kind from quality.coverage where document_id = ? "
-                                "and source_table is not null", [wh.doc(file)[0]]).fetchall())
-    parts: list[list[int]] = []
-    for t in range(max(kinds) + 1):
-        if t in kinds:
-            parts.append([t])
-        elif parts:
-            parts[-1].append(t)
-    return parts
 
 
 @pytest.mark.parametrize(("vid", "family"), CASES)
@@ -80,7 +60,7 @@ def test_format_printed_without_rules(wh, vid, family):
     file = _name(vid, family)
     _, status, _, year, _, _, unit = wh.doc(file)
     assert (status, year, unit) == ("loaded", F.YEAR, "元" if T.STYLES[vid].unit == "元" else "万元")
-    parts = _parts(wh, file)
+    parts = [ts for _, ts in wh.parts(file)]
     assert len(parts) == 4
     want = T.expected(vid in T.ZEROS)
     for i, tables in enumerate(parts):
@@ -117,7 +97,7 @@ def test_classified_cells_printed_without_rules(wh):
 def test_tables_empty_by_declaration_printed_without_rules(wh, table, kind):
     # a header, a row printing 无 (上海司法局) or a blank one, and the note 注：本部门无…故本表为空表。: no figure, yet a
     # table of its kind, empty by declaration
-    parts = _parts(wh, "edge")
+    parts = [ts for _, ts in wh.parts("edge")]
     assert wh.kind("edge", parts[table][0])[0] == kind
     assert wh.lines("edge", parts[table][0]) == set()
     assert wh.coverage("edge", parts[table][0]) == (0, 0)

@@ -13,8 +13,6 @@ reader has to guess; these are the layouts that make it.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.pdf_layouts import build as B
@@ -26,32 +24,13 @@ WIDE = {"final_02"}  # 柞水's sixteen columns: printed on a landscape page, as
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Warehouse:
-    if B.soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+    B.need_soffice()
     docs = {name: B.docx([t for t, _ in tables], tables[0][1], "none", landscape=name in WIDE)
             for name, tables in T.FILINGS.items()}
     tmp = tmp_path_factory.mktemp("pdf_headers")
-    paths = []
-    for name, made in B.render(docs, B.cache_dir()).items():
-        paths.append(tmp / f"{name}.pdf")
-        paths[-1].write_bytes(made.read_bytes())
+    paths = B.printed(docs, tmp)
     return ingested(paths, tmp / "w.duckdb")
 
-
-def _tables(wh: Warehouse, file: str) -> list[list[int]]:
-    """The filing's tables in order, each its physical tables (a table run over a page break: its first part, with
-    the coverage row, and the parts after it)."""
-    kinds = [t for (t,) in wh.con.execute("select source_table from quality.coverage where document_id = ? "
-                                          "and source_table is not null", [wh.doc(file)[0]]).fetchall()]
-    out: list[list[int]] = []
-    for t in range(max(kinds) + 1):
-        if t in kinds:
-            out.append([t])
-        elif out:
-            out[-1].append(t)
-    return out
 
 
 @pytest.mark.parametrize("vid", list(T.VARIANTS))
@@ -59,7 +38,7 @@ def test_header_variant_printed_without_rules(wh, vid):
     kind, _, _, what, expected = T.VARIANTS[vid]
     file, table = T.WHERE[vid]
     assert wh.doc(file)[1] == "loaded"
-    parts = _tables(wh, file)[table]
+    parts = wh.parts(file)[table][1]
     assert wh.kind(file, parts[0])[0] == kind
     got: set = set()
     for t in parts:

@@ -10,8 +10,6 @@ The 政府性基金 / 国有资本经营 tables printed empty hold no figure: th
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.pdf_layouts import build as B
@@ -27,17 +25,11 @@ SPLIT_EMPTY = {"部门政府性基金预算支出情况表"}
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Warehouse:
-    if B.soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("no LibreOffice: scripts/test.sh installs it (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("no LibreOffice installed (scripts/test.sh installs it)")
+    B.need_soffice()
     docs = {name: B.docx([t for t, _ in tables], tables[0][1], "none", running=True)
             for name, tables in T.FILINGS.items() if name != "extra"}
     tmp = tmp_path_factory.mktemp("pdf_titles")
-    paths = []
-    for name, made in B.render(docs, B.cache_dir()).items():
-        paths.append(tmp / f"{name}.pdf")
-        paths[-1].write_bytes(made.read_bytes())
+    paths = B.printed(docs, tmp)
     return ingested(paths, tmp / "w.duckdb")
 
 

@@ -40,6 +40,19 @@ class Warehouse:
                           file, table)
         return row
 
+    def parts(self, file: str) -> list[tuple[str, list[int]]]:
+        """The filing's tables in order, each its kind and its physical tables: a table run over a page break is its
+        first part (with the coverage row) and the parts after it."""
+        kinds = dict(self.con.execute("select source_table, table_kind from quality.coverage where document_id = ? "
+                                      "and source_table is not null", [self._id(file)]).fetchall())
+        out: list[tuple[str, list[int]]] = []
+        for t in range(max(kinds) + 1):
+            if t in kinds:
+                out.append((kinds[t], [t]))
+            elif out:
+                out[-1][1].append(t)
+        return out
+
     def coverage(self, file: str, table: int) -> tuple[int, int]:
         [row] = self.rows("select printed, read from quality.coverage where document_id = ? and source_table = ?",
                           file, table)
