@@ -158,10 +158,11 @@ class _Balance:
     The ingest ends with this process alone: it loads the last group and builds the models, whoever read the
     last task.  Until then both kinds of process should stay busy and finish their reading together: a task
     read here that ends after the workers' last one delays the end by its overrun while the workers idle.  So
-    this process reads a task only when it would be done with it before the workers are done with the tasks they
-    hold, at the CPU seconds a filing took so far; else it waits for the workers' next task, and this one goes to
-    a worker.  (Counting the loads still to come here too made it read too little: most of them come after the
-    workers' last task, with the models.)"""
+    this process reads a task only when it would be done with it by the time every process would be done if the
+    work left (the workers' tasks, this one, the tasks after it) were shared out evenly, at the CPU seconds a
+    filing took so far; else it waits for the workers' next task, and this one goes to a worker.  For the last
+    task that is: before the workers are done with theirs.  (Counting the loads still to come here too made it
+    read too little: most of them come after the workers' last task, with the models.)"""
 
     def __init__(self, workers: int, warm: bool):
         self.workers = workers
@@ -184,15 +185,17 @@ class _Balance:
             return self.worker_cpu / self.worker_files
         return self.here_cpu / self.here_files if self.here_files else None
 
-    def reads_here(self, n: int) -> bool:
-        """Read a task of ``n`` filings here?"""
+    def reads_here(self, n: int, later: int) -> bool:
+        """Read a task of ``n`` filings here?  ``later``: the filings of the tasks not yet given out after it."""
         per = self.per_file()
         if per is None:  # nothing measured yet: read (the workers are starting, or reading their first tasks)
             return True
-        here = time.process_time() - self.origin + n * per  # this process's loading so far included
+        here = time.process_time() - self.origin  # this process's loading so far included
         clocks = list(self.at.values()) + [self.unreported] * (self.workers - len(self.at))
-        there = (sum(clocks) + self.queued * per) / self.workers
-        return here <= there
+        # when every process would be done if the work left (this task's, the workers', the later tasks') were
+        # shared out evenly: read this task here if this process would be done with it by then
+        even = (here + sum(clocks) + (n + self.queued + later) * per) / (self.workers + 1)
+        return here + n * per <= even
 
 
 def _work(task: list[list[tuple[Path, Path]]], county: str | None
@@ -247,6 +250,8 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     todo = _tasks(chunks, jobs)
     upcoming: list[list[list[tuple[Path, Path]]]] = []  # the next task, looked at and not yet given out
 
+    given = [0]  # filings of the tasks given out (to a worker, or read here)
+
     def next_task() -> list[list[tuple[Path, Path]]] | None:
         return upcoming.pop() if upcoming else next(todo, None)
 
@@ -255,6 +260,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         if task is not None:
             ahead.append(pool.submit(_work, task, county))
             balance.queued += sum(map(len, task))
+            given[0] += sum(map(len, task))
 
     def take(head: Future | list[list[Processed]]) -> None:
         if isinstance(head, Future):
@@ -287,7 +293,8 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
                 task = next_task()
                 if task is not None:  # read the next task here rather than wait for the worker's, if it pays
                     n = sum(map(len, task))
-                    if balance.reads_here(n):
+                    if balance.reads_here(n, len(files) - given[0] - n):
+                        given[0] += n
                         done, seconds, _ = _work(task, county)
                         s.extract_cpu += seconds
                         balance.here_cpu += seconds
