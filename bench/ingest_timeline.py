@@ -7,7 +7,8 @@ given) with a ``sitecustomize`` on its PYTHONPATH that times, in the parent and 
 ingest: imports, a task read (``workers._work``: read, classify, normalize, checks, pandera over the task), pandera
 alone, a group loaded (``loading.load_group``: one commit each; their number is printed), the SQL models (``model_runs.refresh``), and each process's CPU
 seconds at exit.  Prints per process its span, CPU seconds, the wall seconds in each stage and the rest (waiting,
-or starting), then the wall time a free machine would need: on a shared one the wall clock stretches with the load,
+or starting), the CPU seconds in each stage with the filings of each task read and group loaded, then the wall
+time a free machine would need: on a shared one the wall clock stretches with the load,
 so the busy CPU of the longest process (and the serial tail after the last worker) is the figure to compare.
 ``--events`` prints every timed call; ``--code DIR`` runs the code of another checkout (e.g. a ``git worktree`` of
 an earlier revision) for before/after.
