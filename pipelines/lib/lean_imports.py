@@ -14,15 +14,31 @@ from __future__ import annotations
 
 import importlib.abc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """Answers an import of pandas as a polars-only install does: "No module named 'pandas'"."""
+class _Absent(importlib.abc.MetaPathFinder):
+    """Answers an import of ``package`` (or a module in it) as an install without it does: "No module named …"."""
+
+    def __init__(self, package: str):
+        self.package = package
 
     def find_spec(self, name, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("No module named 'pandas'", name=name)
+        if name == self.package or name.startswith(self.package + "."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return None
+
+
+@contextmanager
+def _without(package: str) -> Iterator[None]:
+    """While in the block, ``package`` cannot be imported (it stays importable afterwards)."""
+    finder = _Absent(package)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def pyarrow_without_pandas() -> None:
@@ -32,12 +48,8 @@ def pyarrow_without_pandas() -> None:
     model (``processing._pandera``)."""
     if "pandas" in sys.modules:
         return
-    finder = _NoPandas()
-    sys.meta_path.insert(0, finder)
-    try:
+    with _without("pandas"):
         _ask_pyarrow()
-    finally:
-        sys.meta_path.remove(finder)
 
 
 def _ask_pyarrow() -> None:
@@ -56,9 +68,7 @@ def pandera_without_pandas() -> None:
     afterwards."""
     if "pandera" in sys.modules or "pandas" in sys.modules:
         return
-    finder = _NoPandas()
-    sys.meta_path.insert(0, finder)
-    try:
+    with _without("pandas"):
         import pandera.polars  # noqa: F401
 
         try:  # the first validation's question "is pandas there?", asked (and remembered) while it is not
@@ -68,17 +78,6 @@ def pandera_without_pandas() -> None:
         else:
             _load_get_backend_types_from_mro()
         _ask_pyarrow()
-    finally:
-        sys.meta_path.remove(finder)
-
-
-class _NoDbtCore(importlib.abc.MetaPathFinder):
-    """Answers an import of dbt-core (``dbt``, ``dbt.*``) as an install without it does."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "dbt" or name.startswith("dbt."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
 
 
 def dagster_dbt_without_dbt_core() -> None:
@@ -95,12 +94,8 @@ def dagster_dbt_without_dbt_core() -> None:
     and dbt-core stays importable afterwards.  Dagster's library registry then names dbt-core, as it would have."""
     if "dagster_dbt" in sys.modules or "dbt" in sys.modules:
         return
-    finder = _NoDbtCore()
-    sys.meta_path.insert(0, finder)
-    try:
+    with _without("dbt"):  # dbt-core's package
         import dagster_dbt  # noqa: F401
-    finally:
-        sys.meta_path.remove(finder)
     try:
         from importlib.metadata import PackageNotFoundError, version
 
