@@ -93,7 +93,9 @@ def _sniff(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = zf.namelist()
-                types = _content_types(zf)
+                # the content types only where the names do not tell (_content_types never raises)
+                types = b"" if _DOCUMENT in names or any(n.startswith(("word/", "xl/")) for n in names) \
+                    else _content_types(zf)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             # A truncated archive has no central directory: look at the local headers instead.
             if b"word/" in data[: 64 * 1024]:
