@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import deque
@@ -84,14 +87,20 @@ def _tasks(chunks: list[list[tuple[Path, Path]]], jobs: int) -> Iterator[list[li
         i += k
 
 
+_results: str | None = None  # in a worker: the folder its results are written to (:func:`_work`)
+
+
 def _worker_init(parent: int) -> None:
     """In each worker: leave Ctrl-C to the parent (it stops the pool), and exit when the parent is gone
-    (killed with SIGKILL, it cannot stop us: a worker must not outlive it, reading files for nobody)."""
+    (killed with SIGKILL, it cannot stop us: a worker must not outlive it, reading files for nobody; the results
+    folder, which the parent would have removed, goes with it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
+        if _results is not None:
+            shutil.rmtree(_results, ignore_errors=True)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
@@ -198,12 +207,17 @@ class _Balance:
         return here + n * per <= even
 
 
-def _work(task: list[list[tuple[Path, Path]]], county: str | None
-          ) -> tuple[list[list[Processed]], float, tuple[int, float]]:
+def _work(task: list[list[tuple[Path, Path]]], county: str | None, results: str | None = None
+          ) -> tuple[list[list[Processed]] | str, float, tuple[int, float]]:
     """One task (a few chunks, processed as one batch), in a worker: each chunk's results, the CPU seconds it
     took, and the process's pid and CPU seconds at its end (:class:`_Balance`).  The filing's tables, paragraphs and raw cells stay here — the frames (raw.table_cells included)
     hold what the loader needs, and pickling those objects cost the two processes ~20 ms a filing;
-    ``Processed.filing`` keeps the metadata."""
+    ``Processed.filing`` keeps the metadata.
+
+    With ``results`` (a folder), the chunks are pickled into a file there and its path is handed back instead
+    (:func:`_taken`): ~10 MB for 32 filings through the pool's pipe kept the worker waiting ~0.1-0.3 s a task
+    while the parent was busy — the pool's thread that drains the pipe needs the parent's GIL for every 64 KiB."""
+    global _results
     _ready()
     from pipelines.lib.processing import process_batch
 
@@ -213,8 +227,26 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None
         if item.filing is not None:
             item.filing = replace(item.filing, tables=[], paragraphs=[], raw=None)
     ends = list(accumulate(len(chunk) for chunk in task))
+    done = [items[end - len(chunk):end] for chunk, end in zip(task, ends, strict=True)]
     cpu = time.process_time()
-    return [items[end - len(chunk):end] for chunk, end in zip(task, ends, strict=True)], cpu - start, (os.getpid(), cpu)
+    if results is None:
+        return done, cpu - start, (os.getpid(), cpu)
+    _results = results
+    fd, path = tempfile.mkstemp(suffix=".pickle", dir=results)
+    with os.fdopen(fd, "wb") as out:
+        pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path, cpu - start, (os.getpid(), time.process_time())
+
+
+def _taken(done: list[list[Processed]] | str) -> list[list[Processed]]:
+    """A task's chunks as :func:`_work` handed them back: read (and removed) from their file, if in one."""
+    if not isinstance(done, str):
+        return done
+    path = Path(done)
+    try:
+        return pickle.loads(path.read_bytes())
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
@@ -244,6 +276,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         return
     workers = min(jobs - 1, len(chunks) - 1)
     pool, warm = _take_pool(workers)
+    results = tempfile.mkdtemp(prefix="yusuan-results-")  # the workers' results come back as files in it (_work)
     balance = _Balance(workers, warm)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
     ready: deque[list[Processed]] = deque()  # chunks done, in the files' order, not yet handed back
@@ -258,13 +291,14 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     def to_worker() -> None:
         task = next_task()
         if task is not None:
-            ahead.append(pool.submit(_work, task, county))
+            ahead.append(pool.submit(_work, task, county, results))
             balance.queued += sum(map(len, task))
             given[0] += sum(map(len, task))
 
     def take(head: Future | list[list[Processed]]) -> None:
         if isinstance(head, Future):
             done, seconds, (pid, clock) = head.result()
+            done = _taken(done)
             s.extract_cpu += seconds
             n = sum(map(len, done))
             balance.at[pid] = clock
@@ -309,6 +343,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             pool.shutdown(wait=False)
         else:
             _stop(pool)
+        shutil.rmtree(results, ignore_errors=True)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
