@@ -250,7 +250,7 @@ def _taken(done: list[list[Processed]] | str) -> list[list[Processed]]:
 
 
 def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
-                     summary: CpuTally | None = None) -> Iterator[list[Processed]]:
+                     summary: CpuTally | None = None, idle: bool = False) -> Iterator[list[Processed]]:
     """Read, normalize and validate ``files`` (from :func:`discover`), in order, a group of chunks at a time.
 
     With ``jobs`` > 1 the chunks are processed by ``jobs`` processes: ``jobs - 1`` workers, each kept two tasks
@@ -262,6 +262,9 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     commit costs about the same for 16 filings as for 64).  Close the generator (``contextlib.closing``) to stop
     the workers when the caller stops early, e.g. on Ctrl-C.
     ``summary.extract_cpu`` adds up the chunks' CPU seconds (``ingest.Summary`` is such a tally).
+    With ``idle``, an empty group says this process is about to wait for a worker with every task given out (the
+    end of the run): the caller may commit what it holds meanwhile (:func:`loading.commit_groups`), rather than
+    after the last task, alone.
     """
     from pipelines.lib.processing import process_batch
 
@@ -311,6 +314,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         ready.extend(done)
 
     finished = False
+    told = False  # the caller was told (idle) that this process waits for the worker's task at the head
     try:
         for _ in range(2 * workers):
             to_worker()
@@ -336,6 +340,11 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
                         ahead.append(done)
                         continue
                     upcoming.append(task)  # the worker's next, once it hands back the head
+            if idle and not told and not upcoming and given[0] == len(files) and not ahead[0].done():
+                told = True
+                yield []  # every task is given out and the head is a worker's not yet done: the caller's turn
+                continue
+            told = False
             take(ahead.popleft())  # wait for the worker's
         finished = True
     finally:
