@@ -9,6 +9,7 @@ import bisect
 import re
 from collections import Counter
 
+from pipelines.lib import layouts
 from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
 from pipelines.lib.pdf_page import Line, Page, PCell, PTable, join_lines
 
@@ -71,11 +72,14 @@ def assemble(pages: list[Page], n_pages: int) -> RawDocument:
             taken.add(pi)
         # What stands above a table that opens its page is what closed the previous page: a title
         # printed as that page's last line belongs to the table here, as in the .docx.
+        # So does a title whose 编制部门 / 单位 lines the break sent to this page with the table: only such lines
+        # stand above it here (layouts.TEXT_TABLE_META).
         run: list[str] = []
         for page2, _t2, kind2, pi in reversed(stream[:k]):
             if kind2 != "p" or page2 not in (page, page - 1) or pi in taken:
                 break
-            if page2 != page and any(s[0] == page and s[1] < top for s in stream[:k]):
+            if page2 != page and any(s[0] == page and s[1] < top and not (
+                    s[2] == "p" and layouts.TEXT_TABLE_META.search(paragraphs[s[3]].text)) for s in stream[:k]):
                 break
             run.append(paragraphs[pi].text)
         before[ti] = run[::-1]

@@ -172,14 +172,41 @@ def mend_breaks(layers: list[pdf_layer.PageLayer], pages: list[Page]) -> list[Pa
       table's one row): the header's lines are carried to this page, right above the rows, and both pages are read
       again;
     - the previous page closes with a table read by its text, and this one opens with its last row alone: this page is
-      read again knowing that it opens with that table's rows.
+      read again knowing that it opens with that table's rows;
+    - a table printed empty (a header and a note declaring it empty, no figure): its header closes the previous page
+      and the note opens this one, or its title and 单位 lines close the previous page and its header opens this one
+      above the note; what closed the previous page is carried here, as for the rows.
 
-    A page read again is kept only where it leaves fewer figures outside any table."""
+    A page read again is kept only where it leaves fewer figures outside any table (or, for a table printed empty,
+    where it finds the table)."""
     layers, pages = list(layers), list(pages)
     for i in range(1, len(pages)):
         page, prev = pages[i], pages[i - 1]
         first = _opening_row(page)
         if first is None:
+            first = _opening_empty(page)
+            # the title and 单位 lines close the page (with the header's first lines, or without), the header opens
+            # the next one
+            titled = (_closing_title(prev) or _closing_header(prev, titled=True)) if first is not None else None
+            if titled is not None:
+                here, there = _carried(layers[i - 1], layers[i], titled, first.top, _size(first))
+                again = build_page(here)
+                if len(again.tables) > len(page.tables):
+                    pages[i - 1], pages[i] = build_page(there), again
+                    layers[i - 1], layers[i] = there, here
+                continue
+        if first is None:
+            continue
+        if isinstance(first, Line) and layouts.TEXT_TABLE_EMPTY.search(first.text):
+            # the header of a table printed empty closes the page, the note opens this one: the header and its title
+            # and 单位 lines go above the note
+            carry = _closing_header(prev, titled=True)
+            if carry is not None:
+                here, there = _carried(layers[i - 1], layers[i], carry, first.top, _size(first))
+                again = build_page(here)
+                if len(again.tables) > len(page.tables):
+                    pages[i - 1], pages[i] = build_page(there), again
+                    layers[i - 1], layers[i] = there, here
             continue
         carry = _closing_header(prev)
         if carry is not None:
@@ -231,7 +258,8 @@ def _content(page: Page) -> list[Line]:
     table's lines (the filing's name printed on every page)."""
     lines = sorted((ln for ln in page.lines if not _page_number(ln)), key=lambda ln: ln.top)
     gap = pdf_text_tables.SETTINGS["line_gap"]
-    while lines and lines[0].bottom < page.height * 0.12:
+    while lines and lines[0].bottom < page.height * 0.12 and not layouts.TEXT_TABLE_EMPTY.search(lines[0].text):
+        # (a note declaring the table above it empty, its table left on the previous page, stays)
         below = [ln.top for ln in lines[1:]] + [t.bbox[1] for t in page.tables]
         if not below or min(below) - lines[0].bottom <= gap * max(lines[0].size, 1.0):
             break
@@ -251,26 +279,77 @@ def _opening_row(page: Page) -> Line | PTable | None:
     first_table = min(page.tables, key=lambda t: t.bbox[1], default=None)
     if first_table is not None and first_table.by_text and not any(ln.top < first_table.bbox[1] for ln in lines):
         return first_table
+    if lines and layouts.TEXT_TABLE_EMPTY.search(lines[0].text) and all(t.by_text for t in page.tables) and (
+            first_table is None or first_table.bbox[1] > lines[0].top):
+        return lines[0]  # the note under a table printed empty, its header left on the previous page
     if not page.stray_rows or not lines or (first_table is not None and first_table.bbox[1] < lines[0].top):
         return None
     _, figures = page.stray_rows[0]
     return lines[0] if all(f in lines[0].text for f in figures) else None
 
 
-def _closing_header(page: Page) -> tuple[float, float] | None:
-    """(top, bottom) of the lines that close a page under a table's title or 单位 line, below any table: a header
-    whose rows the page break sent to the next page; None when the page closes otherwise."""
+def _opening_empty(page: Page) -> Line | None:
+    """The first line of the page, when no table opens it and the page's lines hold a note declaring a table empty
+    (layouts.TEXT_TABLE_EMPTY) that no table took: the note itself, or the header of the table it closes."""
+    lines = _content(page)
+    if not lines or any(not t.by_text or t.bbox[1] < lines[0].top for t in page.tables):
+        return None  # (a page of ruled tables is never read again: its rules would not move with its text)
+    return lines[0] if any(layouts.TEXT_TABLE_EMPTY.search(ln.text) for ln in lines) else None
+
+
+def _closing_title(page: Page) -> tuple[float, float] | None:
+    """(top, bottom) of the title and 编制部门 / 单位 lines that close a page below any table, with nothing under them:
+    a table's heading whose table the page break sent to the next page; None when the page closes otherwise."""
     below = max((t.bbox[3] for t in page.tables), default=0.0)
     lines = [ln for ln in _content(page) if ln.top > below]
     run: list[Line] = []
     for ln in reversed(lines):
-        if layouts.TEXT_TABLE_STOP.search(ln.text) or layouts.TEXT_TABLE_META.search(ln.text):
+        if not (layouts.TEXT_TABLE_STOP.search(ln.text) or layouts.TEXT_TABLE_META.search(ln.text)):
             break
         run.append(ln)
+    if not run or not layouts.TEXT_TABLE_STOP.search(run[-1].text) or len(run) > 3:
+        return None  # a title (…表) opens the run: the title, its 编制部门 and 单位 lines
+    return min(ln.top for ln in run), max(ln.bottom for ln in run)
+
+
+def _carried(prev: pdf_layer.PageLayer, layer: pdf_layer.PageLayer, span: tuple[float, float], at: float,
+             size: float) -> tuple[pdf_layer.PageLayer, pdf_layer.PageLayer]:
+    """(this page, the previous page) with the previous page's lines within ``span`` moved onto this page at ``at``,
+    what stands there and below moved down by their height."""
+    top, bottom = span
+    moved = [k for k, c in enumerate(prev.chars) if top - 0.5 <= (c.top + c.bottom) / 2 <= bottom + 0.5]
+    gone = set(moved)
+    room = bottom - top + 0.3 * max(size, 1.0)
+    dy = at - top
+    here = replace(layer, chars=[
+        *(prev.chars[k]._replace(top=prev.chars[k].top + dy, bottom=prev.chars[k].bottom + dy) for k in moved),
+        *(c._replace(top=c.top + room, bottom=c.bottom + room) if (c.top + c.bottom) / 2 >= at - 0.5 else c
+          for c in layer.chars)])
+    there = replace(prev, chars=[c for k, c in enumerate(prev.chars) if k not in gone])
+    return here, there
+
+
+def _closing_header(page: Page, titled: bool = False) -> tuple[float, float] | None:
+    """(top, bottom) of the lines that close a page under a table's title or 单位 line, below any table: a header
+    whose rows the page break sent to the next page; None when the page closes otherwise.  ``titled``: with the
+    title and 编制部门 / 单位 lines right above the header."""
+    below = max((t.bbox[3] for t in page.tables), default=0.0)
+    lines = [ln for ln in _content(page) if ln.top > below]
+    run: list[Line] = []
+    k = len(lines) - 1
+    while k >= 0:
+        if layouts.TEXT_TABLE_STOP.search(lines[k].text) or layouts.TEXT_TABLE_META.search(lines[k].text):
+            break
+        run.append(lines[k])
+        k -= 1
     else:
         return None  # no title or 单位 line above: not a table's header
     if not run or len(run) > pdf_text_tables.SETTINGS["max_header"]:
         return None
+    while titled and k >= 0 and len(run) < pdf_text_tables.SETTINGS["max_header"] + 3 and (
+            layouts.TEXT_TABLE_STOP.search(lines[k].text) or layouts.TEXT_TABLE_META.search(lines[k].text)):
+        run.append(lines[k])
+        k -= 1
     return min(ln.top for ln in run), max(ln.bottom for ln in run)
 
 

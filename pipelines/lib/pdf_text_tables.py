@@ -555,13 +555,17 @@ def _claim(cols: list[list[float]], head: list[TLine]) -> list[list[float]]:
             cols[c][0] = k.x0
     # a heading wrapped in its cell (公务接 / 待费 over a narrow 2): the lines under one that heads a column alone,
     # starting where it starts or centred under it, head that column too
+    # (not where another heading of the line stands over that column: the two are the children of a heading merged
+    # over them, 科目编码 | 科目名称 under 功能分类科目, on a page whose rows leave the code column blank)
     for above, ln in zip(head, head[1:], strict=False):
+        under = {c for k in ln.chunks for span in [_span(cols, k.x0, k.x1)] if span is not None
+                 for c in range(span[0], span[1] + 1)}
         for k in ln.chunks:
             if _span(cols, k.x0, k.x1) is not None:
                 continue
             for a in above.chunks:
                 span = _span(cols, a.x0, a.x1)
-                if span is not None and span[0] == span[1] and (
+                if span is not None and span[0] == span[1] and span[0] not in under and (
                         abs(a.x0 - k.x0) <= 1.0 or abs((a.x0 + a.x1) / 2 - (k.x0 + k.x1) / 2) <= 1.0):
                     cols[span[0]][0] = min(cols[span[0]][0], k.x0)
                     break

@@ -109,7 +109,8 @@ def _width(text: str) -> int:
 
 
 def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, centred: bool = False,
-              narrow: int = 0, stretch: bool = False, head: str = "", valign: str = "", overflow: bool = False) -> str:
+              narrow: int = 0, stretch: bool = False, head: str = "", valign: str = "", overflow: bool = False,
+              size: int = 0, amount_width: int = 0, repeat: bool = False) -> str:
     """One ``<w:tbl>``: the header rows (cells may span and merge down) and body rows, every cell's borders written
     out (``w:tcBorders``; the table itself draws none), columns as wide as their longest text allows.
 
@@ -117,28 +118,38 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, cent
     figures right-aligned in them); ``head`` the headings' alignment (``center``: centred in their cells, which may
     leave a heading over no figure); ``valign`` the body cells' vertical alignment (``bottom``: Excel's default, the
     figures on a wrapped label's last line); ``overflow`` a label running on into the blank cells right of it (an
-    Excel sheet printed without rules: the label's cell spans them, unwrapped)."""
+    Excel sheet printed without rules: the label's cell spans them, unwrapped); ``size`` the cells' font size in
+    half-points (a wide table set small to fit an upright page; 0: the document's 10 pt); ``amount_width`` the most
+    characters a column of amounts is made wide for (a longer amount wraps inside its cell, as in an export whose
+    columns were sized for shorter figures); ``repeat`` the header rows printed again atop each page the table runs
+    on to (Word's 重复标题行)."""
     rows = [*table.header, *table.body]
     cells = [[c if isinstance(c, C) else C(c) for c in r] for r in rows]
     n_cols = max(sum(c.span for c in r) for r in cells)
     need = [4] * n_cols
+    codes = _code_columns(cells[:len(table.header)])
+    figures: set[int] = set()
     for r in cells[len(table.header):]:  # the body sets the widths; a longer heading wraps, as in the exports
         k = 0
-        for c in r:
+        for c, is_amount in zip(r, _amounts(r, codes), strict=True):
             if c.span == 1:
                 need[k] = max(need[k], min(_width(c.text), narrow) if narrow else _width(c.text))
+                if is_amount:
+                    figures.add(k)
             k += c.span
-    scale = min(1.0, text_width / sum(n * 125 + 320 for n in need))
+    if amount_width:
+        need = [min(n, amount_width) if k in figures else n for k, n in enumerate(need)]
+    em = 125 * (size or 20) / 20  # twips a half-width character takes
+    scale = min(1.0, text_width / sum(n * em + 320 for n in need))
     if stretch:
-        scale = text_width / sum(n * 125 + 320 for n in need)
-    widths = [int((n * 125 + 320) * scale) for n in need]
+        scale = text_width / sum(n * em + 320 for n in need)
+    widths = [int((n * em + 320) * scale) for n in need]
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
            '<w:tblLayout w:type="fixed"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
            '<w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders></w:tblPr>',
            "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
-    codes = _code_columns(cells[:len(table.header)])
     for r, row in enumerate(cells):
-        out.append("<w:tr>")
+        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if repeat and r < len(table.header) else "<w:tr>")
         k = 0
         if overflow and r >= len(table.header):
             row = _run_on(row)
@@ -165,8 +176,9 @@ def table_xml(table: F.Table, family: str, text_width: int = TEXT_WIDTH, *, cent
             if centred or (head and r < len(table.header)):
                 jc = f'<w:pPr><w:jc w:val="{head or "center"}"/></w:pPr>'
             text = escape(c.text)
-            out.append(f'<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{jc}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
-                       "</w:tc>")
+            rpr = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>' if size else ""
+            out.append(f'<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{jc}<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>'
+                       "</w:p></w:tc>")
             k += c.span
         out.append("</w:tr>")
     out.append("</w:tbl>")
@@ -232,6 +244,12 @@ def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | Non
         blocks.append(table_xml(t, family, LANDSCAPE_WIDTH if landscape else TEXT_WIDTH, centred=centred, narrow=narrow,
                                 **grid))
         blocks += [p(b) for b in t.below]
+    return document(blocks, landscape=landscape, running=cover or style.cover() if running else None)
+
+
+def document(blocks: list[str], *, landscape: bool = False, running: str | None = None) -> bytes:
+    """A .docx of these blocks on A4, upright or ``landscape``; ``running``: the text of a running header printed on
+    every page, with the page number as a footer."""
     page = PAGE.replace('w:w="11906" w:h="16838"', 'w:w="16838" w:h="11906" w:orient="landscape"') if landscape else PAGE
     if running:
         page = page.replace("<w:sectPr>", '<w:sectPr><w:headerReference w:type="default" r:id="rId2"/>'
@@ -245,7 +263,29 @@ def docx(tables: list[F.Table], style: F.Style, family: str, *, cover: str | Non
         return build_docx([], document=xml, styles=STYLES)
     return package({"[Content_Types].xml": _RUNNING_TYPES, "_rels/.rels": ROOT_RELS, "word/document.xml": xml,
                     "word/_rels/document.xml.rels": _RUNNING_RELS, "word/styles.xml": STYLES,
-                    **_running_parts(cover or style.cover())})
+                    **_running_parts(running)})
+
+
+FILLER = "本部门主要职责是贯彻落实国家和省市有关方针政策，做好本县相关工作。"
+
+
+def filler(n: int) -> list[str]:
+    """``n`` lines of running text, each exactly 12 pt high (whatever the font), to set where a table starts on its
+    page and so where a page break cuts it."""
+    return [f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="exact"/></w:pPr><w:r>'
+            f'<w:t>{FILLER}</w:t></w:r></w:p>' for _ in range(n)]
+
+
+def page_break() -> str:
+    return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def table_blocks(t: F.Table, style: F.Style, family: str, *, lines: bool = True, **grid) -> list[str]:
+    """One table as :func:`docx` prints it: its title, its 编制部门 and 单位 lines, the grid, the notes under it."""
+    out = [p(t.title, heading=True)]
+    if lines:
+        out += [p(f"{style.dept_label}{style.dept}"), p(f"{style.unit_label}{style.unit}")]
+    return [*out, table_xml(t, family, **grid), *(p(b) for b in t.below)]
 
 
 def soffice() -> str | None:
