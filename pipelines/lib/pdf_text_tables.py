@@ -42,6 +42,7 @@ SETTINGS = {
     "run_on": 2.0,  # in gutters: a label reaching into a column of figures from further left than this ran on into it
     "wrap_align": 1.0,  # in points: an amount's wrapped tail ends where its first line ends (both right-aligned)
     "wrap_gap": 0.6,  # the most blank space between an amount's first line and its wrapped tail
+    "wrap_decimals": 2,  # the decimals an amount cut short of them (803,000.0 / 0) is made whole to
 }
 
 _AMOUNT = re.compile(r"[.,]\d")  # a figure with decimals or thousands separators: an amount, not a code or a row number
@@ -189,31 +190,34 @@ def _decimals(text: str) -> int:
     return len(text) - text.index(".") - 1 if "." in text else -1
 
 
-def _joins(head: str, tail: str) -> tuple[bool, bool]:
-    """(whether ``tail`` can be the rest of the amount ``head`` begins, wrapped in its cell — together one amount, with
-    decimals or separators; whether ``head`` shows it was cut — it ends in a separator, has fewer decimals than the
-    whole, or is no number itself)."""
+def _joins(head: str, tail: str) -> tuple[bool, bool, bool]:
+    """Whether ``tail`` can be the rest of the amount ``head`` begins, wrapped in its cell (together one amount, with
+    separators or decimals); whether ``head`` shows for certain that it was cut (it ends in a separator, or is no
+    number itself: 1,505,000. / 00, 1,505,00 / 0.00); whether it lacks decimals the whole has, the whole printing
+    ``SETTINGS["wrap_decimals"]`` (803,000.0 / 0, 150500 / 0.00 — but 120.5 over 30, as few decimals as needed, is
+    no 120.530)."""
     whole = head + tail
     if not (_TAIL.match(tail) and head[:1].isdigit() and _NUMBER.match(whole) and _AMOUNT.search(whole)):
-        return False, False
-    return True, head.endswith((".", ",")) or not _NUMBER.match(head) or _decimals(head) < _decimals(whole)
+        return False, False, False
+    short = _decimals(head) < _decimals(whole) == SETTINGS["wrap_decimals"]
+    return True, head.endswith((".", ",")) or not _NUMBER.match(head), short
 
 
 def cut_amount(head: str, tail: str) -> bool:
     """Whether ``tail`` (a ruled cell's text opening the next page) is the rest of the amount ``head`` (the cell above
     it, closing the previous page) that a page break cut where it wrapped: see :func:`_joins`."""
-    joins, cut = _joins(head, tail)
-    return joins and cut
+    joins, cut, short = _joins(head, tail)
+    return joins and (cut or short)
 
 
 def _unwrap(lines: list[TLine]) -> dict[int, int]:
     """Amounts wrapped inside a column too narrow for them (1,505,000. / 00, 803,000.0 / 0, 1234567 / 8.90: the export
     sized its columns for shorter figures) put back together: a line's figures that stand right-aligned under a figure
     of the line above (their right ends within ``SETTINGS["wrap_align"]`` points, at most ``SETTINGS["wrap_gap"]`` ems
-    below it) and make one amount with it are its tail, joined to it.  The line above must show it was cut — it ends
-    in a separator, or has fewer decimals than the whole — unless the line holds nothing but such tails (a row of
-    figures alone, without a label, is no row of its own).  A line left empty is absorbed: ``{its index: the index of
-    the line it was joined to}``."""
+    below it) and make one amount with it are its tail, joined to it.  Beside a label, the line above must show for
+    certain that it was cut (it ends in a separator, or is no number itself); on a line holding nothing but such tails
+    (a row of figures alone, without a label, is no row of its own) a head short of the decimals the whole prints is
+    enough (:func:`_joins`).  A line left empty is absorbed: ``{its index: the index of the line it was joined to}``."""
     s = SETTINGS
     out: dict[int, int] = {}
     for j in range(1, len(lines)):
@@ -228,18 +232,21 @@ def _unwrap(lines: list[TLine]) -> dict[int, int]:
             size = max(b.chars[-1].size, 1.0)
             a = next((a for a in above.chunks if abs(a.x1 - b.x1) <= s["wrap_align"]
                       and 0 <= b.top - a.bottom <= s["wrap_gap"] * size), None)
-            joins, cut = _joins(a.text, b.text) if a is not None else (False, False)
+            joins, cut, short = _joins(a.text, b.text) if a is not None else (False, False, False)
+            if joins and (cut or short):
+                pairs.append((a, b, cut))
+                continue
             if not joins:
                 # a code wrapped in its column, left-aligned (30 / 1): digits under digits, on a line of tails only
                 a = next((a for a in above.chunks if abs(a.x0 - b.x0) <= s["wrap_align"] and a.text.isdigit()
                           and b.text.isdigit() and 0 <= b.top - a.bottom <= s["wrap_gap"] * size), None)
-                if a is None:
-                    break
-                cut = None
-            pairs.append((a, b, cut))
+                if a is not None:
+                    pairs.append((a, b, None))
+                    continue
+            break
         else:
             amounts = [cut for _, _, cut in pairs if cut is not None]
-            if len(ln.chunks) > len(figures) and not (amounts and all(amounts)):
+            if len(ln.chunks) > len(figures) and not (amounts and (all(amounts) or _label_rest(ln, above, figures))):
                 continue  # a row of its own beside its label, or a label's rest beside figures of its own
             for a, b, _ in pairs:
                 a.text += b.text
@@ -253,6 +260,17 @@ def _unwrap(lines: list[TLine]) -> dict[int, int]:
             else:
                 ln.body = len(ln._chunks) >= 2 and any(k.number for k in ln._chunks)
     return out
+
+
+def _label_rest(ln: TLine, above: TLine, figures: list[Chunk]) -> bool:
+    """Whether the labels of a line (beside the tails of amounts wrapped in their cells) are the rest of a label of the
+    row above, wrapped too: the row above opens with a code (30108 机关事业单位基本养老保险 / 缴费) and this line prints
+    none, and no label of it opens an item (二、…) or the row above's label ends whole (…合计)."""
+    labels = [k for k in ln.chunks if all(k is not f for f in figures)]
+    code = next((k for k in above.chunks if k.text.isdigit()), None)
+    return code is not None and code.x0 < min(k.x0 for k in labels) and not any(
+        layouts.TEXT_TABLE_ITEM.match(k.text) or k.text.isdigit() for k in labels) and not any(
+        layouts.TEXT_TABLE_LABEL_END.search(a.text) for a in above.chunks if not a.number)
 
 
 def _find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
