@@ -55,11 +55,16 @@ def narrative(norm: Normalized, by_kind: dict[str, list[Line]], filing: Filing |
     fiscal_headers = " ".join(h for t in (filing.tables if filing else []) if t.kind == "fiscal_summary"
                               for h in t.header)
 
+    # the 合计 of all funds, from_fiscal("total") (neither a fund column nor a fund table): not a recursive call,
+    # which would hold the function in its own closure — a cycle keeping every line of the filing for the collector
+    fiscal_total = (f_idx.get(("expense", "current_year_total", "total"))
+                    or f_idx.get(("expense", "grand_total", "total")))
+
     def from_fiscal(measure):
         total = (f_idx.get(("expense", "current_year_total", measure))
                  or f_idx.get(("expense", "grand_total", measure)))
         if total is None and measure in _FUND_COLUMNS and re.search(_FUND_COLUMNS[measure], fiscal_headers) and (
-                from_fiscal("total") is not None):
+                fiscal_total is not None):
             return Term(ZERO, ZERO)  # the fund's column is printed, its 合计 blank: nothing of that fund
         if total is None and measure in _FUND_TABLES:  # no such column (江苏: by kind only): the fund's own table
             total = next((x for x in by_kind[_FUND_TABLES[measure]]

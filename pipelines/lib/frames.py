@@ -63,8 +63,44 @@ def build(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFr
             column = pl.Series(name, values[:1], dtype=pl.String).new_from_index(0, len(values))  # ~5 µs
         else:
             column = None
-        series.append(column if column is not None else pl.Series(name, values, dtype=dtype, strict=False))
+        series.append(column if column is not None else _series(name, values, dtype))
+    if _PyDataFrame is not None:  # pl.DataFrame(series) without its ~20 µs of argument checks (named Series, no schema)
+        try:
+            return pl.DataFrame._from_pydf(_PyDataFrame([s._s for s in series]))
+        except Exception:  # polars' own path below, as before
+            pass
     return pl.DataFrame(series)
+
+
+def _series(name: str, values: list, dtype: pl.DataType) -> pl.Series:
+    """``pl.Series(name, values, dtype=dtype, strict=False)``.  For a text, integer or boolean column whose values are
+    of the one Python type the dtype takes (or None), the constructor polars itself picks for the dtype is called
+    the way ``pl.Series`` calls it (``polars_type_to_constructor(dtype)(name, values, strict)``): the same column,
+    without the ~5 µs of checks polars' Python side makes first for values of any other kind (dataclasses, mappings,
+    enums, dates), ~90 columns a filing.  Anything else, or any error, goes through ``pl.Series`` itself."""
+    plain = dtype if isinstance(dtype, type) else type(dtype)  # the frames' dtypes are classes (pl.String)
+    constructor = _CONSTRUCTORS.get(plain)
+    if constructor is not None:
+        first = next((v for v in values if v is not None), None)
+        if first is None or type(first) is _PLAIN[plain]:
+            try:
+                return pl.Series._from_pyseries(constructor(name, values, False))
+            except Exception:  # polars' own path below says what is wrong, or falls back as it does
+                pass
+    return pl.Series(name, values, dtype=dtype, strict=False)
+
+
+# the dtypes of _series' short way, with the one Python type of their values
+_PLAIN: dict[type, type] = {pl.String: str, pl.Int8: int, pl.Int16: int, pl.Int32: int, pl.Int64: int,
+                            pl.Boolean: bool}
+try:  # polars' own choice of constructor per dtype, where pl.Series finds it (checked against pl.Series by a test)
+    from polars._utils.construction.series import polars_type_to_constructor
+
+    _CONSTRUCTORS = {t: polars_type_to_constructor(t()) for t in _PLAIN}
+    from polars._plr import PyDataFrame as _PyDataFrame
+except (ImportError, ValueError, AttributeError):  # another polars: pl.Series and pl.DataFrame themselves
+    _CONSTRUCTORS = {}
+    _PyDataFrame = None
 
 
 def _decimal_column(name: str, values: list, dtype: pl.Decimal) -> pl.Series | None:

@@ -225,8 +225,9 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
     warehouse.apply_ddl(con)
     width = len(str(len(files)))
     n = 0
-    with closing(processed_chunks(files, county=county, jobs=jobs, summary=s)) as chunks:
-        for items in commit_groups(chunks):  # a commit per row group's worth of rows (loading.ROW_GROUP)
+    with closing(processed_chunks(files, county=county, jobs=jobs, summary=s, idle=True)) as chunks:
+        # a commit per row group's worth of rows (loading.ROW_GROUP), and what is held when the rest is with workers
+        for items in commit_groups(chunks):
             ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
             start = time.process_time()
             try:

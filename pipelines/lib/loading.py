@@ -90,12 +90,19 @@ def commit_groups(groups: Iterable[list[Processed]]) -> Iterator[list[Processed]
     """The processed filings of ``groups`` (in order) as the groups to load, a commit each: the first group as it
     comes (the first filings are reported, and safe, at once), then groups joined until they hold a row group's
     rows (:data:`ROW_GROUP`) of some table — DuckDB then writes that table straight into the file — or
-    :data:`MAX_GROUP` filings, and the rest at the end.  How a group is loaded is unchanged (:func:`load_group`:
-    each filing all in or not at all)."""
+    :data:`MAX_GROUP` filings, and the rest at the end — or as soon as an empty group comes (the reader is about
+    to wait for its last tasks: ``workers.processed_chunks(idle=True)``), so the rows held are written while it
+    waits instead of after its last task.  How a group is loaded is unchanged (:func:`load_group`: each filing all in
+    or not at all)."""
     pending: list[Processed] = []
     rows: Counter[str] = Counter()
     first = True
     for group in groups:
+        if not group:
+            if pending:
+                yield pending
+                pending, rows, first = [], Counter(), False
+            continue
         pending += group
         for item in group:
             rows.update({name: frame.height for name, frame in item.frames.items()})

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import deque
@@ -84,14 +87,20 @@ def _tasks(chunks: list[list[tuple[Path, Path]]], jobs: int) -> Iterator[list[li
         i += k
 
 
+_results: str | None = None  # in a worker: the folder its results are written to (:func:`_work`)
+
+
 def _worker_init(parent: int) -> None:
     """In each worker: leave Ctrl-C to the parent (it stops the pool), and exit when the parent is gone
-    (killed with SIGKILL, it cannot stop us: a worker must not outlive it, reading files for nobody)."""
+    (killed with SIGKILL, it cannot stop us: a worker must not outlive it, reading files for nobody; the results
+    folder, which the parent would have removed, goes with it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
+        if _results is not None:
+            shutil.rmtree(_results, ignore_errors=True)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
@@ -198,12 +207,17 @@ class _Balance:
         return here + n * per <= even
 
 
-def _work(task: list[list[tuple[Path, Path]]], county: str | None
-          ) -> tuple[list[list[Processed]], float, tuple[int, float]]:
+def _work(task: list[list[tuple[Path, Path]]], county: str | None, results: str | None = None
+          ) -> tuple[list[list[Processed]] | str, float, tuple[int, float]]:
     """One task (a few chunks, processed as one batch), in a worker: each chunk's results, the CPU seconds it
     took, and the process's pid and CPU seconds at its end (:class:`_Balance`).  The filing's tables, paragraphs and raw cells stay here — the frames (raw.table_cells included)
     hold what the loader needs, and pickling those objects cost the two processes ~20 ms a filing;
-    ``Processed.filing`` keeps the metadata."""
+    ``Processed.filing`` keeps the metadata.
+
+    With ``results`` (a folder), the chunks are pickled into a file there and its path is handed back instead
+    (:func:`_taken`): ~10 MB for 32 filings through the pool's pipe kept the worker waiting ~0.1-0.3 s a task
+    while the parent was busy — the pool's thread that drains the pipe needs the parent's GIL for every 64 KiB."""
+    global _results
     _ready()
     from pipelines.lib.processing import process_batch
 
@@ -213,12 +227,30 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None
         if item.filing is not None:
             item.filing = replace(item.filing, tables=[], paragraphs=[], raw=None)
     ends = list(accumulate(len(chunk) for chunk in task))
+    done = [items[end - len(chunk):end] for chunk, end in zip(task, ends, strict=True)]
     cpu = time.process_time()
-    return [items[end - len(chunk):end] for chunk, end in zip(task, ends, strict=True)], cpu - start, (os.getpid(), cpu)
+    if results is None:
+        return done, cpu - start, (os.getpid(), cpu)
+    _results = results
+    fd, path = tempfile.mkstemp(suffix=".pickle", dir=results)
+    with os.fdopen(fd, "wb") as out:
+        pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path, cpu - start, (os.getpid(), time.process_time())
+
+
+def _taken(done: list[list[Processed]] | str) -> list[list[Processed]]:
+    """A task's chunks as :func:`_work` handed them back: read (and removed) from their file, if in one."""
+    if not isinstance(done, str):
+        return done
+    path = Path(done)
+    try:
+        return pickle.loads(path.read_bytes())
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int = 1,
-                     summary: CpuTally | None = None) -> Iterator[list[Processed]]:
+                     summary: CpuTally | None = None, idle: bool = False) -> Iterator[list[Processed]]:
     """Read, normalize and validate ``files`` (from :func:`discover`), in order, a group of chunks at a time.
 
     With ``jobs`` > 1 the chunks are processed by ``jobs`` processes: ``jobs - 1`` workers, each kept two tasks
@@ -230,6 +262,9 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     commit costs about the same for 16 filings as for 64).  Close the generator (``contextlib.closing``) to stop
     the workers when the caller stops early, e.g. on Ctrl-C.
     ``summary.extract_cpu`` adds up the chunks' CPU seconds (``ingest.Summary`` is such a tally).
+    With ``idle``, an empty group says this process is about to wait for a worker with every task given out (the
+    end of the run): the caller may commit what it holds meanwhile (:func:`loading.commit_groups`), rather than
+    after the last task, alone.
     """
     from pipelines.lib.processing import process_batch
 
@@ -244,6 +279,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         return
     workers = min(jobs - 1, len(chunks) - 1)
     pool, warm = _take_pool(workers)
+    results = tempfile.mkdtemp(prefix="yusuan-results-")  # the workers' results come back as files in it (_work)
     balance = _Balance(workers, warm)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
     ready: deque[list[Processed]] = deque()  # chunks done, in the files' order, not yet handed back
@@ -258,13 +294,14 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     def to_worker() -> None:
         task = next_task()
         if task is not None:
-            ahead.append(pool.submit(_work, task, county))
+            ahead.append(pool.submit(_work, task, county, results))
             balance.queued += sum(map(len, task))
             given[0] += sum(map(len, task))
 
     def take(head: Future | list[list[Processed]]) -> None:
         if isinstance(head, Future):
             done, seconds, (pid, clock) = head.result()
+            done = _taken(done)
             s.extract_cpu += seconds
             n = sum(map(len, done))
             balance.at[pid] = clock
@@ -277,6 +314,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         ready.extend(done)
 
     finished = False
+    told = False  # the caller was told (idle) that this process waits for the worker's task at the head
     try:
         for _ in range(2 * workers):
             to_worker()
@@ -302,6 +340,11 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
                         ahead.append(done)
                         continue
                     upcoming.append(task)  # the worker's next, once it hands back the head
+            if idle and not told and not upcoming and given[0] == len(files) and not ahead[0].done():
+                told = True
+                yield []  # every task is given out and the head is a worker's not yet done: the caller's turn
+                continue
+            told = False
             take(ahead.popleft())  # wait for the worker's
         finished = True
     finally:
@@ -309,6 +352,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             pool.shutdown(wait=False)
         else:
             _stop(pool)
+        shutil.rmtree(results, ignore_errors=True)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

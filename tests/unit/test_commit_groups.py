@@ -53,3 +53,24 @@ def test_duckdb_writes_a_transaction_of_a_row_group_of_rows_into_the_file_not_th
         assert grown[loading.ROW_GROUP] < 100_000  # only where the written blocks are
     finally:
         con.close()
+
+
+def test_an_empty_group_commits_what_is_held(monkeypatch):
+    """``processed_chunks(idle=True)`` hands an empty group when it waits for the workers' last tasks: what is held
+    is committed then, not after them; an empty group with nothing held is no commit."""
+    monkeypatch.setattr(loading, "ROW_GROUP", 100)
+    readers = [[_item("a", 10)], [], [_item("b", 10)], [_item("c", 10)], [], [], [_item("d", 10)]]
+    assert _names(loading.commit_groups(readers)) == [["a"], ["b", "c"], ["d"]]
+
+
+def test_the_reader_says_when_it_waits_for_the_workers_last_tasks():
+    from pipelines.lib import workers
+    from pipelines.lib.discovery import discover
+    from tests.unit.test_workers_warm import SAMPLES
+
+    files = discover([SAMPLES])
+    groups = list(workers.processed_chunks(files, jobs=2, idle=True))
+    assert [i.document.source_path for g in groups for i in g] == [str(f) for f, _ in files]
+    assert all(groups[k] or groups[k + 1] for k in range(len(groups) - 1))  # never two empty groups in a row
+    quiet = list(workers.processed_chunks(files, jobs=2))
+    assert [] not in quiet and [i.document.source_path for g in quiet for i in g] == [str(f) for f, _ in files]

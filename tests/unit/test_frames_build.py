@@ -56,3 +56,40 @@ def test_a_text_column_of_one_value_is_that_value_held_once(texts):
     assert got.schema == want.schema and got.rows() == want.rows()
     if len(texts) == 300:  # one 64-byte value per row no more: what a worker pickles for the loader shrinks
         assert len(pickle.dumps(got)) < len(pickle.dumps(want)) / 2
+
+
+class _Level(__import__("enum").IntEnum):
+    ONE = 1
+
+
+PLAIN = {  # column values of every kind build may meet, for the plain dtypes it builds through polars' constructor
+    pl.String: [["a", None, "長" * 20], [None, None], [], ["a", 1], [1, "a"], [True, "x"], ["x", b"y"]],
+    pl.Int32: [[1, None, -5], [None], [2**31, 1], [1, 2**40], [True, 2], [1, True], [1.5, 2], [2, 1.5], [1, "2"],
+               [_Level.ONE, 2], [None, 3]],
+    pl.Int8: [[127, -128], [128], [1, None]],
+    pl.Int16: [[2**15 - 1], [2**15]],
+    pl.Int64: [[2**63 - 1, None], [2**63]],
+    pl.Boolean: [[True, None, False], [1, True], [True, 0], [None]],
+}
+
+
+@pytest.mark.parametrize("dtype, values", [(d, v) for d, vs in PLAIN.items() for v in vs])
+def test_plain_columns_equal_polars(dtype, values):
+    """A text, integer or boolean column is polars' own, odd values (overflow, bools for ints, mixed types) too."""
+    try:
+        want = pl.DataFrame({"c": values}, schema={"c": dtype}, strict=False)
+    except Exception as err:
+        with pytest.raises(type(err)):
+            F.build({"c": values}, {"c": dtype})
+        return
+    got = F.build({"c": values}, {"c": dtype})
+    assert got.schema == want.schema
+    assert got.rows() == want.rows()
+
+
+def test_the_short_way_is_taken_with_the_pinned_polars():
+    """build calls polars' constructors itself (frames._series) and makes the frame from its Series directly: if a
+    polars release moves them, build still works (through pl.Series / pl.DataFrame) but loses the saving."""
+    assert set(F._CONSTRUCTORS) == set(F._PLAIN) and F._PyDataFrame is not None
+    got = F.build({"a": ["x", "y"], "b": [1, None]}, {"a": pl.String, "b": pl.Int32})
+    assert got.schema == {"a": pl.String, "b": pl.Int32} and got.rows() == [("x", 1), ("y", None)]

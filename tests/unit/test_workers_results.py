@@ -1,0 +1,93 @@
+"""A worker's results come back as a file in a folder of the run (``workers._work``), not through the pool's pipe:
+read and removed by the parent, and the folder gone after the run — also when the parent is killed (the workers
+remove it as they exit)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pipelines.lib import workers
+from pipelines.lib.discovery import discover
+from tests.hostile.warehouse_state import REPO, subprocess_env, yusuan_command
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+def test_a_task_written_to_a_file_is_read_back_whole_and_the_file_removed(tmp_path):
+    files = discover([SAMPLES])[:3]
+    task = [files[:2], files[2:]]
+    direct, _, _ = workers._work(task, None)
+    path, seconds, (pid, clock) = workers._work(task, None, str(tmp_path))
+    assert isinstance(path, str) and Path(path).parent == tmp_path and Path(path).stat().st_size > 0
+    assert seconds > 0 and clock >= seconds
+    back = workers._taken(path)
+    assert not Path(path).exists()
+    assert [[i.document.source_path for i in chunk] for chunk in back] == \
+        [[i.document.source_path for i in chunk] for chunk in direct] == [[str(f) for f, _ in c] for c in task]
+    for mine, theirs in zip((i for c in back for i in c), (i for c in direct for i in c), strict=True):
+        assert replace(mine.document, ingested_at=None) == replace(theirs.document, ingested_at=None)
+        assert mine.frames.keys() == theirs.frames.keys()
+        assert all(mine.frames[k].equals(theirs.frames[k]) for k in mine.frames)
+
+
+def test_a_run_with_workers_leaves_no_results_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    files = discover([SAMPLES])
+    together = [i for g in workers.processed_chunks(files, jobs=2) for i in g]
+    assert [i.document.source_path for i in together] == [str(f) for f, _ in files]
+    assert list(tmp_path.iterdir()) == []
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_ingest_leaves_no_results_folder(tmp_path):
+    inbox = tmp_path / "inbox"
+    for i in range(3):
+        shutil.copytree(SAMPLES, inbox / f"copy{i}", ignore=shutil.ignore_patterns("*.md"))
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    proc = subprocess.Popen([*yusuan_command(), "ingest", str(inbox), "--db", str(tmp_path / "w.duckdb"), "--jobs",
+                             "2"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**subprocess_env(), "TMPDIR": str(temp)})
+    first = proc.stdout.readline()
+    children = _children(proc.pid)
+    folders = [p.name for p in temp.iterdir()]
+    assert first.startswith("[") and any(name.startswith("yusuan-results-") for name in folders), (first, folders)
+    proc.kill()
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")]  # removed by a worker
+    while _alive(children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(children)
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                alive.add(pid)
+        except OSError:
+            continue
+    return alive
