@@ -36,6 +36,15 @@ Then the same on the shipped samples' warehouse (a small batch) to give the per-
    the warehouse, loading in the readers' groups against ``loading.commit_groups``' (CPU seconds, alternating runs),
    and with the models built after every group but the last too (what building them beside the reading would cost:
    "load" then holds those builds).
+
+    .venv/bin/python bench/bench_models.py --costs WAREHOUSE [--code /tmp/before --code .]
+
+7. what each model and data test costs on a warehouse (``--costs``, e.g. ``yusuan ingest`` of bench/corpus.py's 280
+   filings): every model's ``create or replace table`` in the plan's order, the one transaction's commit, the tests
+   in the build's one query and each test alone, ``yoy_change`` against its hand-written window query; then the
+   whole model step with the code of each ``--code`` checkout in alternating runs, each in a process of its own.
+   On a loaded machine, wall figures count the others' work: ``chrt -f 5`` before the command (real-time priority,
+   a few seconds) gives the wall of a machine with free cores.
 """
 
 from __future__ import annotations
