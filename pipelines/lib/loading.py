@@ -92,8 +92,8 @@ def commit_groups(groups: Iterable[list[Processed]]) -> Iterator[list[Processed]
     rows (:data:`ROW_GROUP`) of some table — DuckDB then writes that table straight into the file — or
     :data:`MAX_GROUP` filings, and the rest at the end — or as soon as an empty group comes (the reader is about
     to wait for its last tasks: ``workers.processed_chunks(idle=True)``), so the rows held are written while it
-    waits instead of after its last task.  How a group is loaded is unchanged (:func:`load_group`: each filing all in
-    or not at all)."""
+    waits instead of after its last task; that group is followed by an empty one (the reader still waits).  How a
+    group is loaded is unchanged (:func:`load_group`: each filing all in or not at all)."""
     pending: list[Processed] = []
     rows: Counter[str] = Counter()
     first = True
@@ -102,6 +102,7 @@ def commit_groups(groups: Iterable[list[Processed]]) -> Iterator[list[Processed]
             if pending:
                 yield pending
                 pending, rows, first = [], Counter(), False
+                yield []  # and the reader is still waiting: the caller's turn again (ingest: a checkpoint)
             continue
         pending += group
         for item in group:
