@@ -29,6 +29,13 @@ def test_the_first_group_goes_at_once_then_groups_are_joined_up_to_a_row_group_o
     assert _names(loading.commit_groups([])) == []
 
 
+def test_the_first_commit_holds_at_most_first_filings(monkeypatch):
+    monkeypatch.setattr(loading, "ROW_GROUP", 100)
+    monkeypatch.setattr(loading, "FIRST", 2)
+    readers = [[_item("a", 10), _item("b", 10), _item("c", 10), _item("d", 10)], [_item("e", 80)], [_item("f", 10)]]
+    assert _names(loading.commit_groups(readers)) == [["a", "b"], ["c", "d", "e"], ["f"]]
+
+
 def test_a_group_holds_at_most_max_group_filings(monkeypatch):
     monkeypatch.setattr(loading, "ROW_GROUP", 10**9)
     monkeypatch.setattr(loading, "MAX_GROUP", 3)
