@@ -36,6 +36,15 @@ Then the same on the shipped samples' warehouse (a small batch) to give the per-
    the warehouse, loading in the readers' groups against ``loading.commit_groups``' (CPU seconds, alternating runs),
    and with the models built after every group but the last too (what building them beside the reading would cost:
    "load" then holds those builds).
+
+    .venv/bin/python bench/bench_models.py --costs WAREHOUSE [--code /tmp/before --code .]
+
+7. what each model and data test costs on a warehouse (``--costs``, e.g. ``yusuan ingest`` of bench/corpus.py's 280
+   filings): every model's ``create or replace table`` in the plan's order, the one transaction's commit, the tests
+   in the build's one query and each test alone, ``yoy_change`` against its hand-written window query; then the
+   whole model step with the code of each ``--code`` checkout in alternating runs, each in a process of its own.
+   On a loaded machine, wall figures count the others' work: ``chrt -f 5`` before the command (real-time priority,
+   a few seconds) gives the wall of a machine with free cores.
 """
 
 from __future__ import annotations
@@ -475,6 +484,112 @@ def tail(n: int, tmp: Path, rounds: int = 3) -> None:
               f"close {close_s:.3f}  total {total_s:.3f} CPU s ({wall_s:.2f}s wall)")
 
 
+# the model step of an ingest (model_runs.refresh, full, with the data tests) on a copy of a warehouse, in a process
+# of its own that imports the code of a checkout (``--code``): CPU seconds (all threads) and wall of the step alone
+_STEP = """
+import json, resource, shutil, sys, time
+sys.path.insert(0, sys.argv[1])
+from pipelines.lib import model_runs, warehouse
+shutil.copy(sys.argv[2], sys.argv[3])
+con = warehouse.connect(sys.argv[3])
+model_runs.plan(sys.argv[3])
+cpu, wall = time.process_time(), time.perf_counter()
+model_runs.refresh(con, force=True, tests=True)
+con.close()
+print(json.dumps([time.process_time() - cpu, time.perf_counter() - wall]))
+"""
+
+
+def step_in(code: Path, db: Path, tmp: Path) -> tuple[float, float]:
+    """(CPU s, wall s) of the model step with the code of checkout ``code`` on a copy of ``db``."""
+    import json
+    import subprocess
+
+    copy = tmp / f"step-{code.name}.duckdb"
+    out = subprocess.run([sys.executable, "-c", _STEP, str(code), str(db), str(copy)], check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)}).stdout
+    copy.unlink()
+    cpu, wall = json.loads(out.strip().splitlines()[-1])
+    return cpu, wall
+
+
+def costs(db: Path, tmp: Path, codes: list[Path], rounds: int) -> None:
+    """7.: what each model and each data test costs on a warehouse (``--costs WAREHOUSE``): every model's
+    ``create or replace table`` in the plan's order and every test's query, one at a time (CPU and wall, the
+    better of two rounds, on one thread as the build runs them there), the one transaction's commit, the tests in
+    the build's one query, the hand-written window query of ``yoy_change``; then the whole model step
+    (``model_runs.refresh``) with the code of each ``--code`` checkout, in alternating runs."""
+    from pipelines.lib import model_runs
+
+    work = tmp / "costs.duckdb"
+    shutil.copy(db, work)
+    con = warehouse.connect(work)
+    con.execute("set enable_progress_bar = false").fetchall()
+    the_plan = model_runs.plan(work)
+    threads = model_runs._one_thread(con, the_plan)
+    lines = con.execute("select count(*) from staging.budget_lines").fetchall()[0][0]
+    spent: dict[str, tuple[float, float]] = {}
+
+    def clock(label: str, sql: str | None = None, fn=None) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
+        con.execute(sql).fetchall() if sql is not None else fn()
+        got = (time.process_time() - cpu, time.perf_counter() - wall)
+        spent[label] = min(spent.get(label, got), got)
+
+    tests = [s for s in the_plan["steps"] if s["type"] == "test"]
+    for _ in range(2):
+        con.begin()
+        for step in the_plan["steps"]:
+            if step["type"] == "model":
+                clock(step["name"], f"create or replace table {step['name']} as {step['sql']}")
+        clock("(the tests in one query)", "\nunion all\n".join(
+            f"select {i}, count(*) from ({s['sql']}) dbt_internal_test" for i, s in enumerate(tests)))
+        clock("(commit)", fn=con.commit)
+        for step in tests:
+            clock(step["name"], f"select count(*) from ({step['sql']}) dbt_internal_test")
+        con.begin()  # written as a table too, as the model is
+        clock("(hand-written yoy_change)", f"create or replace table main.bench_hand_written as "
+              f"{REFERENCE['marts.yoy_change']}")
+        con.rollback()
+    if threads is not None:
+        con.execute(f"set threads = {threads}").fetchall()
+    con.close()
+    models = [s["name"] for s in the_plan["steps"] if s["type"] == "model"]
+    total = lambda names: tuple(sum(spent[n][k] for n in names) for k in (0, 1))  # noqa: E731
+    print(f"[costs] {db} ({lines:,} budget lines), {'one thread' if threads else 'DuckDB threads as set'}, "
+          "CPU s / wall s, the better of two rounds:")
+    for name in sorted(models, key=lambda n: -spent[n][0]):
+        print(f"  model {name:<34} {spent[name][0]:.4f} / {spent[name][1]:.4f}")
+    print(f"  the {len(models)} models                         {total(models)[0]:.3f} / {total(models)[1]:.3f}")
+    for label in ("(commit)", "(the tests in one query)", "(hand-written yoy_change)"):
+        print(f"  {label:<40} {spent[label][0]:.3f} / {spent[label][1]:.3f}")
+    print(f"  marts.yoy_change against the hand-written window query over the same rows: "
+          f"{spent['marts.yoy_change'][0] / spent['(hand-written yoy_change)'][0]:.1f}x CPU")
+    kinds: dict[str, list[str]] = {}
+    for s in tests:
+        kind = next((k for k in ("source_", "accepted_values", "not_null", "unique_combination", "unique",
+                                 "relationships") if s["name"].startswith(k)), "other")
+        kinds.setdefault(kind, []).append(s["name"])
+    names = [s["name"] for s in tests]
+    print(f"  the {len(tests)} tests one query each: {total(names)[0]:.3f} / {total(names)[1]:.3f}; by kind: " +
+          ", ".join(f"{k} {len(v)} {total(v)[0]:.3f}" for k, v in kinds.items()))
+    for name in sorted(names, key=lambda n: -spent[n][0])[:10]:
+        print(f"  test {name[:70]:<70} {spent[name][0]:.4f} / {spent[name][1]:.4f}")
+    if not codes:
+        return
+    runs: dict[Path, list[tuple[float, float]]] = {code: [] for code in codes}
+    for _ in range(rounds):
+        for code in codes:
+            runs[code].append(step_in(code, db, tmp))
+    print(f"[costs] the model step (model_runs.refresh: full, with the tests), {rounds} alternating runs each, "
+          "CPU s / wall s, median (all):")
+    for code, got in runs.items():
+        cpu = sorted(c for c, _ in got)
+        wall = sorted(w for _, w in got)
+        print(f"  {str(code):<32} {cpu[len(cpu) // 2]:.3f} / {wall[len(wall) // 2]:.3f}   "
+              f"({' '.join(f'{c:.2f}/{w:.2f}' for c, w in got)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=2_000_000, help="budget lines (default 2M)")
@@ -486,10 +601,19 @@ def main() -> None:
                         help="only the ingest's serial tail (loading, models, close) for N filings (9: the samples)")
     parser.add_argument("--incremental-only", action="store_true",
                         help="only the incremental build and the data tests (4.), not the marts or dbt")
+    parser.add_argument("--costs", type=Path, metavar="WAREHOUSE",
+                        help="only each model's and test's cost on (a copy of) this warehouse, and the model step")
+    parser.add_argument("--code", type=Path, action="append", default=[],
+                        help="with --costs: time the model step with the code of this checkout too (repeatable; "
+                        "e.g. a `git worktree add` of the commit before), in alternating runs")
+    parser.add_argument("--rounds", type=int, default=5, help="with --costs --code: runs of the model step each")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="yusuan-bench-models-"))
     os.environ.setdefault("YUSUAN_DBT_ARTIFACTS", str(tmp / "dbt"))
     try:
+        if args.costs:
+            costs(args.costs, tmp, args.code, args.rounds)
+            return
         if args.model_step or args.tail:
             for n in args.model_step or []:
                 model_step(n, tmp)

@@ -9,7 +9,20 @@ definitions, polars, pandera and dbt again — to run it alone: several CPU seco
 there (``k8s_job_executor``, ``celery_executor``) — see docs/scaling.md.
 """
 
+import atexit
+import gc
+
 import dagster as dg
+
+# A process that loaded the definitions (a run, the code server) holds ~2,200 modules and their millions of objects.
+# Python's exit clears the modules and runs the cyclic garbage collector over all of them, several times: ~0.7 s of
+# CPU (and wall) after a run has written its last event and closed the warehouse, for memory the OS takes back anyway.
+# Frozen at exit (after every other exit handler registered from here on has run; the ones registered before run after
+# it, unaffected), the objects alive then are left out of those collections: the modules are still cleared, every
+# object without a reference cycle is still freed (files flushed and closed), and only garbage cycles are left to the
+# OS.  Nothing yusuan or Dagster writes is held open to exit: the steps close the warehouse, the instance closes the
+# event log's connections, and their data is committed before.
+atexit.register(gc.freeze)
 
 
 @dg.definitions

@@ -112,9 +112,11 @@ class BatchSqliteEventLogStorage(SqliteEventLogStorage):
             return engine
         conn_string = self.conn_string_for_shard(shard)
         if shard not in self._initialized_dbs:
-            # as Dagster does it: a throwaway engine (initdb creates tables and stamps alembic on connections of its own)
-            self._initdb(create_engine(conn_string, poolclass=NullPool,
-                                       connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}))
+            # as Dagster does it: a throwaway engine (initdb creates tables and stamps alembic on connections of its own),
+            # its file in WAL mode from the start, with the configured sync (:meth:`_on_new_file`)
+            init = create_engine(conn_string, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+            db.event.listen(init, "connect", self._on_new_file)
+            self._initdb(init)
             self._initialized_dbs.add(shard)
         # one connection kept open between uses (under _db_lock one is ever in use; any thread may use it)
         engine = create_engine(conn_string, poolclass=QueuePool, pool_size=1, max_overflow=2,
@@ -128,6 +130,16 @@ class BatchSqliteEventLogStorage(SqliteEventLogStorage):
 
     def _on_connect(self, dbapi_conn, _record) -> None:
         dbapi_conn.execute(f"PRAGMA synchronous={self._synchronous}")
+
+    def _on_new_file(self, dbapi_conn, record) -> None:
+        """A shard being created: WAL mode before its tables, not after.  Dagster's initdb creates ~25 tables and
+        indexes, each committed on its own (the sqlite3 module starts no transaction for DDL), and only then turns
+        the file to WAL: in SQLite's rollback-journal mode every one of those commits syncs the journal and the file
+        — 0.5-0.65 s of wall (0.06 s of CPU) for a run's new shard on this machine's disk, before the run's first
+        step.  In WAL mode with the configured sync a commit appends to the WAL (NORMAL: synced at the checkpoint).
+        The tables, the alembic stamp and the journal mode come out the same (WAL is what initdb sets anyway)."""
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        self._on_connect(dbapi_conn, record)
 
     def _dispose_engines(self) -> None:
         with self._db_lock:

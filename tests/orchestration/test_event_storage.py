@@ -298,3 +298,40 @@ def test_the_event_logs_sync_setting_is_checked_and_applied(tmp_path):
         with storage.index_connection() as conn:
             assert conn.exec_driver_sql("pragma synchronous").scalar() == level
         storage.dispose()
+
+
+def _shard(path: Path) -> dict:
+    with sqlite3.connect(path) as con:
+        return {"mode": con.execute("pragma journal_mode").fetchone()[0],
+                "schema": sorted(con.execute("select type, name, tbl_name, sql from sqlite_master").fetchall(),
+                                 key=lambda r: (r[0], r[1])),
+                "stamp": con.execute("select version_num from alembic_version").fetchall()}
+
+
+def test_a_new_run_shard_is_dagsters_file_made_without_a_sync_per_table(tmp_path, monkeypatch):
+    """A run's new shard: the same tables, indexes, alembic stamp and WAL mode as Dagster's storage makes, while the
+    file is in WAL mode before its first table — the ~25 CREATE statements initdb commits one by one then append to
+    the WAL (synced at the checkpoint with NORMAL) instead of each syncing a rollback journal and the file."""
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    modes: dict[str, list[str]] = {}  # file → the journal mode each of initdb's connections to it found
+    first = BatchSqliteEventLogStorage._on_new_file
+
+    def spy(self, dbapi_conn, record):
+        file = Path(dbapi_conn.execute("pragma database_list").fetchone()[2]).name
+        modes.setdefault(file, []).append(dbapi_conn.execute("pragma journal_mode").fetchone()[0])
+        first(self, dbapi_conn, record)
+        assert dbapi_conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+    monkeypatch.setattr(BatchSqliteEventLogStorage, "_on_new_file", spy)
+    stock = SqliteEventLogStorage(str(_mkdir(tmp_path / "stock")))
+    ours = BatchSqliteEventLogStorage(str(_mkdir(tmp_path / "ours")), synchronous="NORMAL")
+    for storage in (stock, ours):
+        with storage.run_connection(run(7)):
+            pass
+        storage.dispose()
+    # the new file was made WAL by us, before initdb's first table; its later connections find it so
+    assert modes[f"{run(7)}.db"][0] == "delete" and set(modes[f"{run(7)}.db"][1:]) == {"wal"}
+    made = {name: _shard(tmp_path / name / f"{run(7)}.db") for name in ("stock", "ours")}
+    assert made["ours"] == made["stock"]
+    assert made["ours"]["mode"] == "wal" and len(made["ours"]["schema"]) >= 20 and made["ours"]["stamp"]

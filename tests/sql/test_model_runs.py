@@ -135,3 +135,31 @@ def test_a_warehouse_file_name_with_dots_builds_its_models(tmp_path):
         assert con.execute("select count(*) from marts.budget_lines").fetchall()[0][0] > 0
     finally:
         con.close()
+
+
+def test_a_build_reading_no_more_than_a_row_group_runs_on_one_thread_and_restores_the_setting(con, monkeypatch):
+    # DuckDB runs a scan in parallel by row group: below one, a second thread only costs (model_runs._one_thread)
+    [(name,)] = con.execute("select current_database()").fetchall()
+    the_plan = {"sources": ["main.facts", "main.unread"], "steps": [{"sql": f'select * from "{name}"."main"."facts"'}]}
+    con.execute("set threads = 3").fetchall()
+    con.execute(f"create table main.facts as select range as n from range({model_runs.ROW_GROUP})").fetchall()
+    con.execute(f"create table main.unread as select range as n from range({model_runs.ROW_GROUP + 1})").fetchall()
+    assert model_runs._one_thread(con, the_plan) == 3  # the table no step reads does not count
+    assert con.execute("select current_setting('threads')").fetchall() == [(1,)]
+    con.execute("set threads = 3").fetchall()
+    con.execute("insert into main.facts values (-1)").fetchall()
+    assert model_runs._one_thread(con, the_plan) is None
+    assert con.execute("select current_setting('threads')").fetchall() == [(3,)]
+    # the build itself: on one thread while it runs, the setting as it was afterwards
+    _load_two(con)
+    seen = []
+    at_once = model_runs._run_at_once
+
+    def watched(c, *args, **kwargs):
+        seen.append(c.execute("select current_setting('threads')").fetchall()[0][0])
+        return at_once(c, *args, **kwargs)
+
+    monkeypatch.setattr(model_runs, "_run_at_once", watched)
+    assert not model_runs.run(con, model_runs.plan(transform.database_path(con))).failed
+    assert seen == [1]
+    assert con.execute("select current_setting('threads')").fetchall() == [(3,)]
