@@ -31,7 +31,7 @@ DEPARTMENT_LABELS = (
 ORG_ENDINGS = (
     "办公室", "办公厅", "局", "委员会", "院", "中心", "所", "站", "队", "处", "部", "会", "校", "馆", "社", "厅", "署",
     "委", "办", "镇", "乡", "街道", "政府", "公司", "协会", "学校", "医院", "幼儿园", "单位", "大学", "学院", "法院",
-    "检察院", "监狱", "研究院", "联合会", "党校", "宫", "台", "团",
+    "检察院", "监狱", "研究院", "联合会", "党校", "宫", "台", "团", "科", "股", "室",
 )
 # A scope printed after the name: （本级） one body without its units, （汇总） the department with its units.
 SCOPE_SUFFIX = re.compile(r"[（(](本级|汇总|部门汇总|本部)[)）]$")
@@ -41,7 +41,12 @@ NOT_A_NAME_START = re.compile(r"^(?:我|本|该|其|纳入|列入|包括|根据|
 # 预算 / 决算 inside an organisation's name (财政局预算编审中心, 预算评审中心, 预算绩效管理中心, 人大常委会预算工作委员会,
 # 财政局决算审查中心, 预决算编审中心): not the word of a title, so such a name is not rejected for it, and a cover
 # printing it names no doc_type by it.
-BUDGET_IN_NAME = re.compile(r"(?:预决算|预算|决算)(?:编审|评审|审查|审核|绩效|管理|执行|编制|工作委员会|工委|联网监督)")
+# Or, whatever word follows, the name goes on to a body's ending (BUDGET_BODY_ENDINGS) within a few characters —
+# 预算股, 决算办公室, 预算投资评审中心, 预算外资金管理局, 预算会计核算中心, 人大常委会预算监督室 — never through a
+# conjunction (部门预算及所属单位 is a title's).
+BUDGET_BODY_ENDINGS = ("中心", "委员会", "办公室", "局", "科", "股", "所", "处", "室", "站", "院")
+BUDGET_IN_NAME = re.compile(r"(?:预决算|预算|决算)(?:编审|评审|审查|审核|绩效|管理|执行|编制|工作委员会|工委|联网监督"
+                            r"|(?:(?![及和与含的])[\u4e00-\u9fff]){0,8}?(?:" + "|".join(BUDGET_BODY_ENDINGS) + "))")
 # Prefixes to strip before judging a name: "附件：", "附件2 ", "第一部分".
 NAME_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*|第[一二三四五六七八九十]+部分\s*)")
 

@@ -9,7 +9,7 @@ import bisect
 import re
 from collections import Counter
 
-from pipelines.lib import layouts
+from pipelines.lib import layouts, pdf_text_tables
 from pipelines.lib.model import Cell, Paragraph, RawDocument, RawTable
 from pipelines.lib.pdf_page import Line, Page, PCell, PTable, join_lines
 
@@ -378,11 +378,11 @@ def _rejoin_cut_text(prev: PTable, t: PTable) -> None:
         inside = (
             cell.bbox[0] >= above.bbox[0] - _CONTINUATION_TOL and cell.bbox[2] <= above.bbox[2] + _CONTINUATION_TOL
         )
-        if (
-            same_edges
-            and above.text
-            # amounts are not broken over lines; a code is (A0203050 / 0): digits after a letter-led code
-            and (not _AMOUNT.match(cell.text) or _CODE_CUT.match(above.text) and cell.text.isdigit())
+        if same_edges and above.text and (
+            # an amount wrapped in a column too narrow for it, the break between its lines (1205000. / 00)
+            pdf_text_tables.cut_amount(above.text, cell.text)
+            # amounts are not broken over lines otherwise; a code is (A0203050 / 0): digits after a letter-led code
+            or (not _AMOUNT.match(cell.text) or _CODE_CUT.match(above.text) and cell.text.isdigit())
             and above.bbox[2] - pad - above.last_x1 < cell.first_w * _unbreakable(cell.text)
         ):
             moves.append((above, cell))

@@ -35,11 +35,14 @@ SETTINGS = {
     "min_body": 2,  # lines holding figures beside other text that make a table
     "line_gap": 1.2,  # the most blank space between two lines of one table (rows follow each other)
     "filled": 1.5,  # a label ending this near its column's right edge filled it: the next line may continue it
-    "max_header": 8,  # header lines above the body, at most (a heading wrapped over several lines counts each)
+    "max_header": 12,  # header lines above the body, at most (a heading wrapped over several lines counts each)
     "wide": 0.6,  # of the table's width: a lone chunk wider than this below the body is running text, not a row
     "undivided_cells": 2,  # ruled cells holding two columns of figures that make a table read by its text
     "blank_rows": 1,  # blank rows an empty table may print between its header and the note declaring it empty
     "run_on": 2.0,  # in gutters: a label reaching into a column of figures from further left than this ran on into it
+    "wrap_align": 1.0,  # in points: an amount's wrapped tail ends where its first line ends (both right-aligned)
+    "wrap_gap": 0.6,  # the most blank space between an amount's first line and its wrapped tail
+    "wrap_decimals": 2,  # the decimals an amount cut short of them (803,000.0 / 0) is made whole to
 }
 
 _AMOUNT = re.compile(r"[.,]\d")  # a figure with decimals or thousands separators: an amount, not a code or a row number
@@ -167,6 +170,110 @@ def _stops(line: TLine) -> bool:
 
 
 def find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
+    """:func:`_find` on the lines with every amount wrapped in its cell made whole again (:func:`_unwrap`): a table's
+    ``taken`` names the lines of ``lines``, a wrapped amount's tail line with the line it was joined to."""
+    absorbed = _unwrap(lines)
+    if not absorbed:
+        return _find(lines, opens)
+    keep = [i for i in range(len(lines)) if i not in absorbed]
+    tables, stray = _find([lines[i] for i in keep], opens)
+    for t in tables:
+        t.taken = {keep[k] for k in t.taken}
+        t.taken |= {b for b, a in absorbed.items() if a in t.taken}
+    return tables, stray
+
+
+_TAIL = re.compile(r"^[\d.,]+$")
+
+
+def _decimals(text: str) -> int:
+    return len(text) - text.index(".") - 1 if "." in text else -1
+
+
+def _joins(head: str, tail: str) -> tuple[bool, bool, bool]:
+    """Whether ``tail`` can be the rest of the amount ``head`` begins, wrapped in its cell (together one amount, with
+    separators or decimals); whether ``head`` shows for certain that it was cut (it ends in a separator, or is no
+    number itself: 1,505,000. / 00, 1,505,00 / 0.00); whether it lacks decimals the whole has, the whole printing
+    ``SETTINGS["wrap_decimals"]`` (803,000.0 / 0, 150500 / 0.00 — but 120.5 over 30, as few decimals as needed, is
+    no 120.530)."""
+    whole = head + tail
+    if not (_TAIL.match(tail) and head[:1].isdigit() and _NUMBER.match(whole) and _AMOUNT.search(whole)):
+        return False, False, False
+    short = _decimals(head) < _decimals(whole) == SETTINGS["wrap_decimals"]
+    return True, head.endswith((".", ",")) or not _NUMBER.match(head), short
+
+
+def cut_amount(head: str, tail: str) -> bool:
+    """Whether ``tail`` (a ruled cell's text opening the next page) is the rest of the amount ``head`` (the cell above
+    it, closing the previous page) that a page break cut where it wrapped: see :func:`_joins`."""
+    joins, cut, short = _joins(head, tail)
+    return joins and (cut or short)
+
+
+def _unwrap(lines: list[TLine]) -> dict[int, int]:
+    """Amounts wrapped inside a column too narrow for them (1,505,000. / 00, 803,000.0 / 0, 1234567 / 8.90: the export
+    sized its columns for shorter figures) put back together: a line's figures that stand right-aligned under a figure
+    of the line above (their right ends within ``SETTINGS["wrap_align"]`` points, at most ``SETTINGS["wrap_gap"]`` ems
+    below it) and make one amount with it are its tail, joined to it.  Beside a label, the line above must show for
+    certain that it was cut (it ends in a separator, or is no number itself); on a line holding nothing but such tails
+    (a row of figures alone, without a label, is no row of its own) a head short of the decimals the whole prints is
+    enough (:func:`_joins`).  A line left empty is absorbed: ``{its index: the index of the line it was joined to}``."""
+    s = SETTINGS
+    out: dict[int, int] = {}
+    for j in range(1, len(lines)):
+        ln, above = lines[j], lines[j - 1]
+        if ln._chunks is None and not all(c.text in "0123456789.," for c in ln.chars if c.text.strip()):
+            continue  # (a line never split into chunks holds no figure standing alone, unless it is all figures)
+        figures = [k for k in ln.chunks if k.number or _TAIL.match(k.text)]
+        if not figures or not above.chunks or j - 1 in out:
+            continue
+        pairs = []
+        for b in figures:
+            size = max(b.chars[-1].size, 1.0)
+            a = next((a for a in above.chunks if abs(a.x1 - b.x1) <= s["wrap_align"]
+                      and 0 <= b.top - a.bottom <= s["wrap_gap"] * size), None)
+            joins, cut, short = _joins(a.text, b.text) if a is not None else (False, False, False)
+            if joins and (cut or short):
+                pairs.append((a, b, cut))
+                continue
+            if not joins:
+                # a code wrapped in its column, left-aligned (30 / 1): digits under digits, on a line of tails only
+                a = next((a for a in above.chunks if abs(a.x0 - b.x0) <= s["wrap_align"] and a.text.isdigit()
+                          and b.text.isdigit() and 0 <= b.top - a.bottom <= s["wrap_gap"] * size), None)
+                if a is not None:
+                    pairs.append((a, b, None))
+                    continue
+            break
+        else:
+            amounts = [cut for _, _, cut in pairs if cut is not None]
+            if len(ln.chunks) > len(figures) and not (amounts and (all(amounts) or _label_rest(ln, above, figures))):
+                continue  # a row of its own beside its label, or a label's rest beside figures of its own
+            for a, b, _ in pairs:
+                a.text += b.text
+                a.chars = [*a.chars, *b.chars]
+                a.x0, a.bottom, a.number = min(a.x0, b.x0), max(a.bottom, b.bottom), True
+            ln._chunks = [k for k in ln.chunks if all(k is not b for _, b, _ in pairs)]
+            above.body = len(above.chunks) >= 2 and any(k.number for k in above.chunks)
+            above._box = (above._box[0], max(above._box[1], *(b.bottom for _, b, _ in pairs)), above._box[2])
+            if not ln._chunks:
+                out[j] = j - 1
+            else:
+                ln.body = len(ln._chunks) >= 2 and any(k.number for k in ln._chunks)
+    return out
+
+
+def _label_rest(ln: TLine, above: TLine, figures: list[Chunk]) -> bool:
+    """Whether the labels of a line (beside the tails of amounts wrapped in their cells) are the rest of a label of the
+    row above, wrapped too: the row above opens with a code (30108 机关事业单位基本养老保险 / 缴费) and this line prints
+    none, and no label of it opens an item (二、…) or the row above's label ends whole (…合计)."""
+    labels = [k for k in ln.chunks if all(k is not f for f in figures)]
+    code = next((k for k in above.chunks if k.text.isdigit()), None)
+    return code is not None and code.x0 < min(k.x0 for k in labels) and not any(
+        layouts.TEXT_TABLE_ITEM.match(k.text) or k.text.isdigit() for k in labels) and not any(
+        layouts.TEXT_TABLE_LABEL_END.search(a.text) for a in above.chunks if not a.number)
+
+
+def _find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
     """The tables the lines of a page (sorted top-down) print by their text alone, and the rows of figures (two or
     more figures a line, each a cell of its own) that none of them took: (the row's other text, its figures).
     ``opens``: the page opens with the rest of a table the previous page closed, so a row of figures alone at its top
@@ -378,9 +485,15 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     # heading wrapped in its cell — unless the heading stands over columns its own line leaves blank and the next line
     # fills (本年收入 over 小计 | 财政拨款收入 | …, printed left in its merged cell): it is their parent
     spans = [(_span(cols, k.x0, k.x1) or (0, 0), k, h) for h, ln in enumerate(head) for k in ln.chunks]
+    # (a column's right end is where its figures end; a heading over a column no figure fills, where its headings
+    # end — not a parent's, 单位资金 printed left over 事业收入 | 事业单位经营收入 | …, ending past its first column)
     right: dict[tuple[int, int], float] = {}
-    for span, k in [(sp, k) for sp, k, _ in spans] + [(_span(cols, k.x0, k.x1), k) for ln in body for k in ln.chunks]:
+    for span, k in [(_span(cols, k.x0, k.x1), k) for ln in body for k in ln.chunks]:
         if span is not None and k.x1 > right.get(span, -1e9):
+            right[span] = k.x1
+    figured = set(right)
+    for span, k, _ in spans:
+        if span not in figured and k.x1 > right.get(span, -1e9):
             right[span] = k.x1
     occupied: list[set[int]] = [set() for _ in head]
     for (c0, c1), _, h in spans:
@@ -650,4 +763,4 @@ def undivided(groups: list[list[Char]]) -> bool:
     return False
 
 
-__all__ = ["SETTINGS", "TextTable", "chunks", "find", "lines_of", "may_hold_table", "undivided"]
+__all__ = ["SETTINGS", "TextTable", "chunks", "cut_amount", "find", "lines_of", "may_hold_table", "undivided"]

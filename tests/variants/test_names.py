@@ -1,5 +1,6 @@
 """Department names that hold a doc-type or scope word of their own (人大常委会预算工作委员会, 财政局决算审查中心,
-预决算编审中心, 机关事业单位社会保险中心), on covers printed the ways real filings print them (the title forms of
+预决算编审中心, 机关事业单位社会保险中心; 预算 / 决算 followed by any word up to a body's ending: 财政局预算股,
+决算办公室, 预算投资评审中心, 预算监督室, 预算外资金管理局, 预算会计核算中心), on covers printed the ways real filings print them (the title forms of
 ../shared/seed/VARIANTS.md and ../shared/real_samples: ``2026年烟台市财政局部门预算``, ``2026年度 / 福州市商务局 / 部门预算``,
 ``西南大学 / 2021年度部门预算``, ``2026年深圳市民政局（本级）部门预算``), in generated filings whose tables print no
 编制部门 line (only the cover names the department) or do: the whole name comes out, with the filing's doc_type and
@@ -18,6 +19,13 @@ RD = "魏县人大常委会预算工作委员会"
 JS = "魏县财政局决算审查中心"
 YJ = "魏县财政局预决算编审中心"
 SB = "魏县机关事业单位社会保险中心"
+# 预算 / 决算 followed by a word no list names, the name going on to a body's ending (layouts.BUDGET_BODY_ENDINGS)
+GU = "魏县财政局预算股"
+BG = "魏县财政局决算办公室"
+TZ = "魏县财政预算投资评审中心"
+JD = "魏县人大常委会预算监督室"
+WZ = "魏县预算外资金管理局"
+KJ = "魏县财政局预算会计核算中心"
 # file → (cover lines, the 编制部门 line's name or None, 决算?, expected (department_name, doc_type, scope))
 CASES = {
     "rd_year_first": ([f"{Y}年{RD}部门预算"], None, False, (RD, "budget", "department")),
@@ -29,6 +37,12 @@ CASES = {
     "sb_year_first": ([f"{Y}年{SB}部门预算"], None, False, (SB, "budget", "department")),
     "sb_own_organ": ([f"{Y}年{SB}（本级）部门预算"], None, False, (SB, "budget", "unit")),
     "sb_labelled_final": ([SB, f"{Y}年度单位决算"], SB, True, (SB, "final_accounts", "unit")),
+    "gu_year_first": ([f"{Y}年{GU}部门预算"], None, False, (GU, "budget", "department")),
+    "bg_name_first_final": ([BG, f"{Y}年度部门决算"], None, True, (BG, "final_accounts", "department")),
+    "tz_year_first": ([f"{Y}年{TZ}部门预算"], None, False, (TZ, "budget", "department")),
+    "jd_name_year": ([f"{JD}{Y}年单位预算"], None, False, (JD, "budget", "unit")),
+    "wz_labelled": ([f"{Y}年{WZ}部门预算"], WZ, False, (WZ, "budget", "department")),
+    "kj_split_final": ([f"{Y}年度", KJ, "部门决算"], None, True, (KJ, "final_accounts", "department")),
 }
 
 
