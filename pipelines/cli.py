@@ -17,6 +17,24 @@ def _db(args) -> Path:
     return Path(args.db) if args.db else settings.load().db
 
 
+def _db_option(db: Path) -> str:
+    """`` --db PATH`` for a command to paste next, or nothing when PATH is where that command looks anyway."""
+    import shlex
+
+    try:
+        same = db.resolve() == settings.load().db.resolve()
+    except (OSError, ValueError):
+        same = False
+    return "" if same else f" --db {shlex.quote(str(db))}"
+
+
+def next_steps(db: Path) -> str:
+    """The line after an ingest: where the warehouse is and the commands that read it, pasteable as printed."""
+    opt = _db_option(db)
+    return (f"warehouse: {db} — next: yusuan summary{opt} · yusuan sql{opt} \"from marts.budget_lines limit 10\" "
+            f"· yusuan report{opt}")
+
+
 def cmd_ingest(args) -> int:
     from pipelines.lib import workers
     from pipelines.lib.discovery import discover
@@ -60,7 +78,7 @@ def _ingest(args) -> int:
         return 2
     for line in summary.lines():
         print(line)
-    print(f"warehouse: {_db(args)} — try: yusuan sql \"from marts.budget_lines limit 10\"")
+    print(next_steps(_db(args)))
     return 1 if summary.rejected else 0
 
 
@@ -140,10 +158,10 @@ SUMMARY_QUERIES = [
      "change_pct from marts.yoy_change where table_kind = 'expenditure' and measure = 'total' and length(subject_code) = 3 "
      "order by abs(change_wan) desc limit 5"),
     ("三公 totals by department and year (万元)",
-     "select department_name, year, doc_type, basis, amount_wan::decimal(18,2) as wan, "
+     "select department_name, scope, year, doc_type, basis, amount_wan::decimal(18,2) as wan, "
      "change_wan::decimal(18,2) as change, change_pct "
      "from marts.three_public_trend "
-     "where category = 'total' order by department_name, doc_type, basis, year"),
+     "where category = 'total' order by department_name, scope, doc_type, basis, year"),
     ("largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)",
      "select department_name, year, table_kind, coalesce(subject_code, category, item) as what, "
      "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, gap_wan::decimal(18,2) as gap, "
@@ -163,7 +181,7 @@ def cmd_summary(args) -> int:
     db = _db(args)
     import polars as pl
 
-    pl.Config(tbl_rows=30, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
+    pl.Config(tbl_rows=30, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
               tbl_hide_dataframe_shape=True)
     con = _open_for_reading(db, args.wait, "summary")
     if con is None:
