@@ -304,6 +304,9 @@ def _run_sql(con, text: str, max_rows: int) -> bool:
         message = str(err).strip()
         if "read-only" in message:
             message += "\n(yusuan sql opens the warehouse read-only; the warehouse is written by yusuan ingest)"
+        elif isinstance(err, duckdb.CatalogException):
+            message += ("\n(yusuan sql .tables lists the relations; docs/warehouse.md describes each one and its "
+                        "columns)")
         print(message, file=sys.stderr)
         return False
     return True
@@ -315,12 +318,18 @@ def cmd_sql(args) -> int:
     if con is None:
         return 2
     try:
+        if args.query is not None and args.query.strip().rstrip(";") == ".tables":  # as at the prompt
+            return 0 if _run_sql(con, TABLES_SQL, 1000) else 1
         if args.query is not None:
             return 0 if _run_sql(con, args.query, args.max_rows) else 1
         # No query: a prompt, or the statements piped in (`yusuan sql < queries.sql`), one after another.
         return 0 if _prompt(con, db, args.max_rows, interactive=sys.stdin.isatty()) else 1
     finally:
         con.close()
+
+
+TABLES_SQL = ("select table_schema || '.' || table_name as relation, table_type from information_schema.tables "
+              "where table_schema in ('core', 'quality', 'dw', 'marts') order by 1")
 
 
 def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
@@ -347,9 +356,7 @@ def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
         if not buffer and command in (".quit", ".exit", "quit", "exit"):
             return ok
         if not buffer and command == ".tables":
-            _run_sql(con, "select table_schema || '.' || table_name as relation, table_type "
-                          "from information_schema.tables where table_schema in "
-                          "('core', 'quality', 'dw', 'marts') order by 1", 1000)
+            _run_sql(con, TABLES_SQL, 1000)
             continue
         buffer.append(line)
         if command.endswith(";"):
@@ -380,13 +387,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="group the findings by check and table without listing each one")
     c.set_defaults(func=cmd_check)
     e = sub.add_parser("export", help="write every marts.* relation to Parquet")
-    e.add_argument("--db")
+    e.add_argument("--db", help=DB_HELP)
     e.add_argument("--out", default=None,
                    help=f"folder to write (default ${settings.EXPORTS.env}, else {settings.EXPORTS.default})")
     e.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     e.set_defaults(func=cmd_export)
     r = sub.add_parser("summary", help="print what the warehouse holds: documents, facts, top changes, 三公")
-    r.add_argument("--db")
+    r.add_argument("--db", help=DB_HELP)
     r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     r.set_defaults(func=cmd_summary)
     d = sub.add_parser("docs", help="build the dbt docs site of the models (lineage, columns, tests) as one HTML file")
@@ -399,20 +406,21 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--dictionary-out", help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_docs)
     h = sub.add_parser("report", help="write a static HTML report per county and per department, with charts")
-    h.add_argument("--db")
+    h.add_argument("--db", help=DB_HELP)
     h.add_argument("--out", default="data/report", help="folder to write (default data/report)")
     h.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     h.set_defaults(func=cmd_report)
     q = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print the result as a table; "
                                    "without a query, an interactive prompt")
     q.add_argument("query", nargs="?", help="SQL text, e.g. \"from marts.three_public_trend limit 5\"")
-    q.add_argument("--db")
+    q.add_argument("--db", help=DB_HELP)
     q.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     q.add_argument("--max-rows", type=int, default=100, metavar="N", help="rows to print (default 100)")
     q.set_defaults(func=cmd_sql)
     return p
 
 
+DB_HELP = f"warehouse file to read (default ${settings.DB.env}, else {DEFAULT_DB})"
 READ_WAIT_HELP = ("if the warehouse is being written (an ingest is running), wait up to SECONDS for it "
                   "(default 0: say so and exit 2)")
 

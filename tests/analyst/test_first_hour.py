@@ -70,3 +70,30 @@ def test_the_summary_shows_every_column_and_tells_a_department_from_its_unit(tmp
     putuo = [r for r in rows if "上海市普陀区人民政府办公室" in r]
     assert len(putuo) == 2 and all("867.50" in r for r in putuo), putuo
     assert {"department" in r and "unit" not in r for r in putuo} == {True, False}
+
+
+def test_dot_tables_lists_the_relations_as_a_query_too(demo_db):
+    # The README: "`.tables` lists the relations" — so the analyst types `yusuan sql .tables`.
+    code, out, err = run_cli("sql", ".tables", "--db", str(demo_db))
+    assert code == 0, err
+    assert "marts.three_public_trend" in out and "quality.findings" in out
+
+
+def test_an_unknown_relation_says_where_the_relations_are_listed(demo_db):
+    code, out, err = run_cli("sql", "from marts.three_publik_trend", "--db", str(demo_db))
+    assert code == 1
+    assert "three_publik_trend" in err and "yusuan sql .tables" in err and "docs/warehouse.md" in err
+
+
+@pytest.mark.parametrize("command", ["summary", "sql", "export", "report", "ingest", "docs"])
+def test_every_db_option_says_which_warehouse_it_means(command):
+    import contextlib
+    import io
+
+    from pipelines.cli import build_parser
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        build_parser().parse_args([command, "--help"])
+    text = " ".join(out.getvalue().split())
+    assert "--db DB warehouse" in text and "$YUSUAN_DB" in text, text
