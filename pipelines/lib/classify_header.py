@@ -107,8 +107,10 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
             _merge_meta(meta, line_meta)
             continue
         # a title too long for its line, its last characters wrapped onto the next (…(按政府预算经济分 / 类)): the title
-        if i > 0 and len(key(line)) <= 4 and len(key(before[i - 1])) >= 12 and _title_like(before[i - 1] + line) \
-                and not parse_meta(before[i - 1], Meta()) and not _NOTE_ROW.match(key(before[i - 1])):
+        # (a short title of its own, 收支总表 under the cover's line, names its table: no such rest)
+        if i > 0 and len(key(line)) <= 4 and len(key(before[i - 1])) >= 12 and kind_from_title(key(line)) is None \
+                and kind_from_title(key(before[i - 1] + line)) is not None and not parse_meta(before[i - 1], Meta()) \
+                and not _NOTE_ROW.match(key(before[i - 1])):
             line = before[i - 1] + line
         # A title printed on one line with its unit ("部门收支总表    单位：万元") or its department
         # ("收支预算总表部门：中共江苏省委办公厅"): the title is what comes before the label.
