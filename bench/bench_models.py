@@ -420,10 +420,19 @@ def model_step(n: int, tmp: Path) -> None:
     s = ingest([folder], db, echo=lambda _line: None, jobs=1)
     con = warehouse.connect(db)
     at_once = model_runs.run
+
+    def step_by_step(con, the_plan, **kw):  # on the thread count the build at once runs on (model_runs._one_thread)
+        threads = model_runs._one_thread(con, the_plan)
+        try:
+            return model_runs._run_steps(con, the_plan, **kw)
+        finally:
+            if threads is not None:
+                con.execute(f"set threads = {threads}").fetchall()
+
     best: dict[str, float] = {}
     try:
         for _ in range(3):
-            for label, runner in (("step by step", model_runs._run_steps), ("at once", at_once)):
+            for label, runner in (("step by step", step_by_step), ("at once", at_once)):
                 model_runs.run = runner
                 cpu = time.process_time()
                 model_runs.refresh(con, force=True, tests=True)

@@ -40,6 +40,14 @@ Measured 2026-12-02 (session 5; 64 filings, load ~6 on 2 cores, ``--code`` of ce
 after the other), CPU ms per filing: the stages 15.24 -> 14.61 (within the noise: unchanged code); a task's own
 schema 2.05 -> 0.34 (quick_schema: pandera's checks in one query, pandera itself only where a row may fail) and
 crossing 1.82 -> 1.50 (document_id held once in every frame); task 19.11 -> 16.45.
+
+Measured 2026-12-02 (session 6; 27 filings, load 5-7 on 2 cores, ``--code`` of main without rw's commits and of
+this checkout, alternating, two rounds), CPU ms per filing: worker 15.60 / 16.02 -> 13.89 / 14.70, the ``gc`` row
+0.66 / 0.71 -> 0.00 (Python's cyclic collector paused while a filing is read, ``processing.quiet_gc``; this
+bench's process holds few objects, and its best-of-N per stage hides most collections: in a worker-like loop of
+``process_batch`` over tasks of 32, the collector went 1.5-1.8 -> 0.13 ms a filing and the loop 18.2-20.4 ->
+16.9-17.3), frames 1.29 / 1.34 -> 0.98 / 1.06 (polars' own per-dtype constructors, check_results by column).
+Where the rest goes, by function: docs/scaling.md, "A worker's filing".
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 Builds N filings (bench/corpus.py), then runs the real `yusuan ingest` (a subprocess, its default ``--jobs`` unless
 given) with a ``sitecustomize`` on its PYTHONPATH that times, in the parent and in every worker, the stages of the
 ingest: imports, a task read (``workers._work``: read, classify, normalize, checks, pandera over the task), pandera
-alone, a group loaded (``loading.load_group``: one commit each; their number is printed), the SQL models (``model_runs.refresh``), and each process's CPU
+alone, a worker's results read back in the parent (``workers._taken``: the file read and unpickled), a group loaded (``loading.load_group``: one commit each; their number is printed), the SQL models (``model_runs.refresh``), and each process's CPU
 seconds at exit.  Prints per process its span, CPU seconds, the wall seconds in each stage and the rest (waiting,
 or starting), the CPU seconds in each stage with the filings of each task read and group loaded, then the wall
 time a free machine would need: on a shared one the wall clock stretches with the load,
@@ -40,11 +40,14 @@ if _OUT:
         with open(_OUT, "a") as f:
             f.write(f"{_PID} {label} {a:.4f} {b:.4f} {time.process_time():.4f} {cpu0 or 0:.4f}\n")
     _log("start", time.time(), time.time())
-    TARGETS = {"pipelines.lib.workers": [("_work", "read")], "pipelines.lib.loading": [("load_group", "load")],
+    TARGETS = {"pipelines.lib.workers": [("_work", "read"), ("_taken", "taken")],
+               "pipelines.lib.loading": [("load_group", "load")],
                "pipelines.lib.model_runs": [("refresh", "models")],
                "pipelines.lib.processing": [("_schema_validate_batch", "pandera")]}
     def _wrap(module, name, label):
-        fn = getattr(module, name)
+        fn = getattr(module, name, None)
+        if fn is None:  # not in the code timed (--code: an earlier revision)
+            return
         @functools.wraps(fn)
         def timed(*a, **k):
             start, cpu0 = time.time(), time.process_time()
@@ -115,10 +118,11 @@ def summarize(path: Path, events: bool) -> None:
         pid, ev = p[0], p[6]
         name = "parent" if p is parent else f"worker {pid}"
         parts = []
-        for stage in ("read", "load", "models"):
+        for stage in ("read", "taken", "load", "models"):
             done = [(size[pid, a], cpu_in.get((pid, a), 0.0)) for a, b, label, _ in ev if label == stage]
             if done:
-                what = f" {sum(n for n, _ in done)} filings in {len(done)}" if stage != "models" else ""
+                what = (f" {sum(n for n, _ in done)} filings in {len(done)}" if stage in ("read", "load")
+                        else f" (the workers' results read back, {len(done)} tasks)" if stage == "taken" else "")
                 parts.append(f"{stage}{what} {sum(c for _, c in done):.2f}")
         print(f"  {name:<16} " + "; ".join(parts) + (f"  (tasks: {' '.join(str(size[pid, a]) for a, b, label, _ in ev if label == 'read')})"
                                                       if any(e[2] == "read" for e in ev) else ""))

@@ -402,7 +402,10 @@ READ_WAIT_HELP = ("if the warehouse is being written (an ingest is running), wai
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        if argv is None and args.func is cmd_ingest:  # the program itself, not a caller of main([...])
+            _end_now(code)
+        return code
     except BrokenPipeError:
         # The reader went away (`yusuan … | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -421,6 +424,23 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"yusuan: {err or type(err).__name__}", file=sys.stderr)
         return 2
+
+
+def _end_now(code: int) -> None:
+    """End the process now, with ``code``, without Python's teardown of the ~2,000 modules an ingest imported
+    (~0.06 CPU s, ~0.1 s wall, all of it after the last line): only once the warehouse is closed (``ingest()``
+    closes it before returning), every worker has exited, and what was printed is flushed; else return and let
+    Python end as usual."""
+    import multiprocessing
+
+    if multiprocessing.active_children():
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stdout: the usual path says so
+        return
+    os._exit(code)
 
 
 if __name__ == "__main__":

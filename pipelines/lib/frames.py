@@ -125,7 +125,7 @@ def _decimal_column(name: str, values: list, dtype: pl.Decimal) -> pl.Series | N
             return None
         texts.append(t)
     try:
-        column = pl.Series(name, texts, dtype=pl.String).cast(dtype)
+        column = _series(name, texts, pl.String).cast(dtype)
     except pl.exceptions.PolarsError:
         return None
     return column if column.null_count() == texts.count(None) else None

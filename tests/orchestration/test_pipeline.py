@@ -49,7 +49,19 @@ def run_graph(instance, inbox, db, out, monkeypatch):
 
 
 def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
+    from pipelines.defs.storage import BatchSqliteEventLogStorage
+
     db, out = tmp_path / "w.duckdb", tmp_path / "exports"
+    batches: list[list] = []  # the batches the event log is handed: which partitions of raw/filings each reports
+    store = BatchSqliteEventLogStorage.store_event_batch
+
+    def spy(self, events):
+        batches.append([e.dagster_event.partition for e in events if e.dagster_event
+                        and e.dagster_event.event_type_value == "ASSET_MATERIALIZATION"
+                        and e.dagster_event.asset_key == FILE])
+        return store(self, events)
+
+    monkeypatch.setattr(BatchSqliteEventLogStorage, "store_event_batch", spy)
     sensed, runs = run_graph(instance, inbox, db, out, monkeypatch)
     assert len(sensed.run_requests) == 1  # nine filings, one batched run
     assert all(r.success for r in runs)
@@ -61,6 +73,14 @@ def test_whole_graph_over_the_samples(instance, inbox, tmp_path, monkeypatch):
                   for e in runs[0].get_asset_materialization_events() if e.asset_key == FILE}
     assert set(per_filing) == set(filings.get_partition_keys(dynamic_partitions_store=instance))
     assert sorted(Path(m["file"]).name for m in per_filing.values()) == sorted(p.name for p in inbox.rglob("*.docx"))
+    # … and the event log has them, as the UI reads it, written a commit group at a time (a batch per group, not an
+    # event per filing; the first group is committed as soon as it is ready)
+    written = [b for b in batches if b]
+    assert sorted(k for b in written for k in b) == sorted(per_filing) and len(written) < len(per_filing)
+    assert instance.get_materialized_partitions(FILE) == set(per_filing)
+    assert {r.partition_key: r.asset_materialization.metadata["department"].value
+            for r in instance.fetch_materializations(FILE, limit=100).records} == \
+        {k: m["department"] for k, m in per_filing.items()}
     assert {tuple(k.path) for k in materialized if k != FILE} == \
         {*(tuple(k.path) for k in sql_models.keys), ("exports", "parquet"), *(tuple(k.path) for k in TABLES)}
     # the tables it loaded (the dbt sources): once each in the run, not per filing, with their row count

@@ -29,6 +29,13 @@ def test_the_first_group_goes_at_once_then_groups_are_joined_up_to_a_row_group_o
     assert _names(loading.commit_groups([])) == []
 
 
+def test_the_first_commit_holds_at_most_first_filings(monkeypatch):
+    monkeypatch.setattr(loading, "ROW_GROUP", 100)
+    monkeypatch.setattr(loading, "FIRST", 2)
+    readers = [[_item("a", 10), _item("b", 10), _item("c", 10), _item("d", 10)], [_item("e", 80)], [_item("f", 10)]]
+    assert _names(loading.commit_groups(readers)) == [["a", "b"], ["c", "d", "e"], ["f"]]
+
+
 def test_a_group_holds_at_most_max_group_filings(monkeypatch):
     monkeypatch.setattr(loading, "ROW_GROUP", 10**9)
     monkeypatch.setattr(loading, "MAX_GROUP", 3)
@@ -57,10 +64,11 @@ def test_duckdb_writes_a_transaction_of_a_row_group_of_rows_into_the_file_not_th
 
 def test_an_empty_group_commits_what_is_held(monkeypatch):
     """``processed_chunks(idle=True)`` hands an empty group when it waits for the workers' last tasks: what is held
-    is committed then, not after them; an empty group with nothing held is no commit."""
+    is committed then, not after them, and an empty group follows it (the reader still waits: the ingest writes
+    DuckDB's log into the file then); an empty group with nothing held is passed over."""
     monkeypatch.setattr(loading, "ROW_GROUP", 100)
     readers = [[_item("a", 10)], [], [_item("b", 10)], [_item("c", 10)], [], [], [_item("d", 10)]]
-    assert _names(loading.commit_groups(readers)) == [["a"], ["b", "c"], ["d"]]
+    assert _names(loading.commit_groups(readers)) == [["a"], ["b", "c"], [], ["d"]]
 
 
 def test_the_reader_says_when_it_waits_for_the_workers_last_tasks():
