@@ -15,15 +15,15 @@ from typing import Any
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.lib.lean_imports import dagster_dbt_without_dbt_core, pyarrow_without_pandas
+from pipelines.lib.lean_imports import dagster_dbt_without_dbt_core
 
-# Every process that loads the definitions (a run, the code server, a step worker) imports these: dagster_dbt
-# without dbt-core behind it (~1.5 CPU s), and pyarrow told there is no pandas, as `yusuan ingest` tells it (the
-# filings step's loader hands polars frames to DuckDB through pyarrow, which imported pandas at the first one:
-# ~0.3 CPU s; nothing else in Dagster's process imports pandas, and pandera, imported only if a frame may fail,
-# leaves it out too: processing._pandera).
+# Every process that loads the definitions (a run, the code server, a step worker) imports dagster_dbt without dbt-core
+# behind it (~1.5 CPU s less).  Nothing here imports pyarrow (or numpy, pandas): the filings step's loader hands polars
+# frames to DuckDB through the Arrow C stream, and query results come back as polars frames through Python rows
+# (pipelines.lib.db); pandera, imported only if a frame may fail, tells pyarrow itself that there is no pandas
+# (processing._pandera).  Importing pyarrow here, to tell it so up front, cost every such process ~0.1-0.15 CPU s
+# (pyarrow and numpy) for nothing (tests/orchestration/test_defs.py checks they stay out).
 dagster_dbt_without_dbt_core()
-pyarrow_without_pandas()
 
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets  # noqa: E402
 

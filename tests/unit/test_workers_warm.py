@@ -106,7 +106,7 @@ def test_pandera_without_pandas_validates_as_with_it():
 def test_a_cli_ingest_imports_neither_pyarrow_nor_pandas(tmp_path):
     """The loader hands frames to DuckDB through the Arrow C stream and the models need no conversion: an ingest
     whose frames all pass imports no pyarrow (~0.2 CPU s with numpy) and no pandas.  Were one to come back, tell
-    pyarrow there is no pandas first (lean_imports.pyarrow_without_pandas), as the Dagster definitions do."""
+    pyarrow there is no pandas first (lean_imports.pyarrow_without_pandas)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipelines.cli", "ingest", str(SAMPLES),
                            "--db", str(tmp_path / "w.duckdb"), "--jobs", "1"], env=env, capture_output=True,
