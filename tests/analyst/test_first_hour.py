@@ -97,3 +97,34 @@ def test_every_db_option_says_which_warehouse_it_means(command):
         build_parser().parse_args([command, "--help"])
     text = " ".join(out.getvalue().split())
     assert "--db DB warehouse" in text and "$YUSUAN_DB" in text, text
+
+
+def _readme_queries() -> list[str]:
+    from tests.analyst.test_readme import commands, statements
+
+    pasted = [shlex.split(c)[2] for c in commands() if c.startswith(".venv/bin/yusuan sql \"")]
+    return pasted + statements()
+
+
+@pytest.mark.parametrize("number", range(len(_readme_queries())))
+def test_no_readme_query_prints_two_rows_an_analyst_cannot_tell_apart(demo_db, number):
+    # 魏县教育局 2023 has a 三公 total from its budget (33.00), and two from its 决算 (the 预算数 33.00 printed
+    # again, and the 决算数 30.07): a query without doc_type and basis printed 33.00 twice, as if duplicated.
+    sql = _readme_queries()[number]
+    code, out, err = run_cli("sql", sql, "--db", str(demo_db), "--max-rows", "1000")
+    assert code == 0, err
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    repeated = {r for r in rows if rows.count(r) > 1}
+    assert not repeated, f"{sql}\n" + "\n".join(sorted(repeated))
+
+
+def test_the_readme_says_which_folders_are_regions_as_the_code_decides():
+    # It said "the last folder that is not a year"; a folder such as 教育部 (under 中央) or tianbaoxitong is not
+    # a county, and yusuan passes it over — the analyst must know which names count.
+    from pipelines.lib.discovery import REGION_NAMES, REGION_SUFFIXES, looks_like_region
+    from tests.analyst.test_readme import README
+
+    text = README.read_text(encoding="utf-8")
+    sentence = text.split("yusuan records the region and the county", 1)[1].split(").", 1)[0]
+    assert all(s in sentence for s in REGION_SUFFIXES + REGION_NAMES), sentence
+    assert "中央/教育部" in sentence and looks_like_region("中央") and not looks_like_region("教育部")
