@@ -7,6 +7,7 @@ commands run; these check that what the commands *say* is right and usable).
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,49 @@ def test_the_readme_says_which_folders_are_regions_as_the_code_decides():
     sentence = text.split("yusuan records the region and the county", 1)[1].split(").", 1)[0]
     assert all(s in sentence for s in REGION_SUFFIXES + REGION_NAMES), sentence
     assert "中央/教育部" in sentence and looks_like_region("中央") and not looks_like_region("教育部")
+
+
+@pytest.fixture(scope="module")
+def with_rejects(tmp_path_factory) -> Path:
+    """A warehouse of one sample filing, an empty download and a Word file that is no filing (rejected)."""
+    import shutil
+
+    from docx import Document
+
+    folder = tmp_path_factory.mktemp("mixed") / "河北省" / "邯郸市" / "魏县"
+    folder.mkdir(parents=True)
+    shutil.copy(ONE_FILING, folder / ONE_FILING.name)
+    (folder / "empty.pdf").write_bytes(b"")
+    notes = Document()
+    for line in ("会议纪要", "本次会议讨论了年度工作安排。", "请各科室按时报送材料。"):
+        notes.add_paragraph(line)
+    notes.save(folder / "会议纪要.docx")
+    db = folder.parents[2] / "w.duckdb"
+    code, out, err = run_cli("ingest", str(folder.parents[1]), "--db", str(db))
+    assert code == 1 and "2 rejected" in out, out + err
+    return db
+
+
+def test_the_summary_says_how_to_list_the_rejected_files_and_each_finding(with_rejects):
+    code, out, err = run_cli("summary", "--db", str(with_rejects))
+    assert code == 0, err
+    steps = out.split("\nnext:\n", 1)[1].splitlines()
+    commands = [shlex.split(line.split(": ", 1)[1]) for line in steps if "yusuan sql" in line]
+    assert len(commands) == 2, steps
+    code, rejected, err = run_cli(*commands[0][1:])
+    assert code == 0, err
+    assert "empty.pdf" in rejected and "会议纪要.docx" in rejected and "(2 rows)" in rejected
+    assert "Check that this is a department budget disclosure." in rejected  # the reason whole, not cut at 80
+    code, findings, err = run_cli(*commands[1][1:])
+    assert code == 0, err
+    assert "会议纪要.docx" in findings and "filing_identifiable" in findings
+
+
+def test_sql_says_when_it_cut_text_short_and_how_to_see_it_whole(with_rejects):
+    sql = "select error from core.documents where file_name = '会议纪要.docx'"
+    code, out, err = run_cli("sql", sql, "--db", str(with_rejects))
+    assert code == 0, err
+    assert "…" in out and "--max-width 0 prints it whole" in out
+    code, out, err = run_cli("sql", sql, "--db", str(with_rejects), "--max-width", "0")
+    assert code == 0, err
+    assert "Check that this is a department budget disclosure." in out and "(1 row)" in out
