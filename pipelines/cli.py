@@ -90,6 +90,9 @@ def cmd_check(args) -> int:
     if not path.is_file():
         from pipelines.lib.stages import not_regular
 
+        if path.is_dir():
+            print(_check_folder_message(path), file=sys.stderr)
+            return 2
         what = not_regular(path.stat().st_mode) if path.exists() else None
         print(f"yusuan check: {printable_path(path)} is {what}; yusuan reads only regular files" if what
               else f"yusuan check: no such file: {printable_path(path)}", file=sys.stderr)
@@ -121,6 +124,26 @@ def cmd_check(args) -> int:
         print(f"\n  REJECTED: {d.error}")
         return 1
     return 0
+
+
+def _check_folder_message(folder: Path) -> str:
+    """What to do when `yusuan check` is given a folder: name one of its filings, or read them all into a scratch
+    warehouse (which leaves the real one alone)."""
+    import shlex
+    import tempfile
+
+    from pipelines.lib.discovery import discover
+    from pipelines.lib.stages import printable_path
+
+    filings = sorted(f for f, _ in discover([folder]))
+    scratch = Path(tempfile.gettempdir()) / "yusuan-check.duckdb"
+    if not filings:
+        return (f"yusuan check: {printable_path(folder)} is a folder, and holds no .docx or .pdf filing; "
+                "check takes one filing: yusuan check FILE")
+    return (f"yusuan check: {printable_path(folder)} is a folder ({len(filings)} filing(s) in it); check reads one "
+            f"filing: yusuan check {shlex.quote(str(filings[0]))}\n"
+            f"  to read every filing in the folder without touching your warehouse, ingest it into a scratch one: "
+            f"yusuan ingest {shlex.quote(str(folder))} --db {shlex.quote(str(scratch))}")
 
 
 def cmd_export(args) -> int:

@@ -175,3 +175,21 @@ def test_sql_says_when_it_cut_text_short_and_how_to_see_it_whole(with_rejects):
     code, out, err = run_cli("sql", sql, "--db", str(with_rejects), "--max-width", "0")
     assert code == 0, err
     assert "Check that this is a department budget disclosure." in out and "(1 row)" in out
+
+
+def test_check_on_a_folder_says_what_to_run_instead(tmp_path):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    import shutil
+
+    shutil.copy(ONE_FILING, folder / ONE_FILING.name)
+    code, out, err = run_cli("check", str(folder))
+    assert code == 2 and not out
+    assert f"{folder} is a folder (1 filing(s) in it)" in err
+    check, ingest = (shlex.split(line.rsplit(": ", 1)[1]) for line in err.splitlines())
+    assert check == ["yusuan", "check", str(folder / ONE_FILING.name)]
+    assert ingest[:3] == ["yusuan", "ingest", str(folder)] and ingest[3] == "--db"
+    code, out, err = run_cli(*check[1:])
+    assert code == 0 and "魏县教育局 · 2023" in out, err
+    code, out, err = run_cli("check", str(tmp_path / "nothing-here"))
+    assert code == 2 and "no such file" in err
