@@ -232,9 +232,15 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None, results: str 
     if results is None:
         return done, cpu - start, (os.getpid(), cpu)
     _results = results
-    fd, path = tempfile.mkstemp(suffix=".pickle", dir=results)
-    with os.fdopen(fd, "wb") as out:
-        pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+    path = None
+    try:
+        fd, path = tempfile.mkstemp(suffix=".pickle", dir=results)
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:  # no room in the temporary folder (or it is gone): through the pipe, as before
+        if path is not None:
+            Path(path).unlink(missing_ok=True)
+        return done, cpu - start, (os.getpid(), time.process_time())
     return path, cpu - start, (os.getpid(), time.process_time())
 
 
