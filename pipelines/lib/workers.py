@@ -285,7 +285,10 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         return
     workers = min(jobs - 1, len(chunks) - 1)
     pool, warm = _take_pool(workers)
-    results = tempfile.mkdtemp(prefix="yusuan-results-")  # the workers' results come back as files in it (_work)
+    try:
+        results = tempfile.mkdtemp(prefix="yusuan-results-")  # the workers' results come back as files in it (_work)
+    except OSError:  # no temporary folder to write to: through the pool's pipe
+        results = None
     balance = _Balance(workers, warm)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
     ready: deque[list[Processed]] = deque()  # chunks done, in the files' order, not yet handed back
@@ -358,7 +361,8 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             pool.shutdown(wait=False)
         else:
             _stop(pool)
-        shutil.rmtree(results, ignore_errors=True)
+        if results is not None:
+            shutil.rmtree(results, ignore_errors=True)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
