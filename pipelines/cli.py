@@ -50,15 +50,15 @@ def cmd_ingest(args) -> int:
         print("yusuan ingest: --jobs takes a number of processes, 1 or more", file=sys.stderr)
         return 2
     # the workers start importing the stages now, beside this process's own imports (workers.warm_up)
-    n_files = len(discover([Path(p) for p in args.paths]))
-    workers.warm_up(n_files, args.jobs or workers.auto_jobs(n_files))
+    files = discover([Path(p) for p in args.paths])
+    workers.warm_up(len(files), args.jobs or workers.auto_jobs(len(files)))
     try:
-        return _ingest(args)
+        return _ingest(args, files)
     finally:
         workers.cool_down()
 
 
-def _ingest(args) -> int:
+def _ingest(args, files: list[tuple[Path, Path]]) -> int:
     # No pyarrow here: the loader hands frames to DuckDB through the Arrow C stream (db.register_frame), and pandera,
     # imported only if a frame may fail, tells pyarrow there is no pandas itself (processing._pandera).
     from pipelines.lib.ingest import ModelsFailed, ingest
@@ -67,7 +67,7 @@ def _ingest(args) -> int:
 
     try:
         summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait,
-                         jobs=args.jobs, full_refresh=args.full_refresh)
+                         jobs=args.jobs, full_refresh=args.full_refresh, files=files)
     except WarehouseInUse as err:
         waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
         print(f"yusuan ingest: {err}{waited}. If that is a DuckDB client (duckdb shell, DBeaver, a notebook) "
