@@ -17,6 +17,24 @@ def _db(args) -> Path:
     return Path(args.db) if args.db else settings.load().db
 
 
+def _db_option(db: Path) -> str:
+    """`` --db PATH`` for a command to paste next, or nothing when PATH is where that command looks anyway."""
+    import shlex
+
+    try:
+        same = db.resolve() == settings.load().db.resolve()
+    except (OSError, ValueError):
+        same = False
+    return "" if same else f" --db {shlex.quote(str(db))}"
+
+
+def next_steps(db: Path) -> str:
+    """The line after an ingest: where the warehouse is and the commands that read it, pasteable as printed."""
+    opt = _db_option(db)
+    return (f"warehouse: {db} — next: yusuan summary{opt} · yusuan sql{opt} \"from marts.budget_lines limit 10\" "
+            f"· yusuan report{opt}")
+
+
 def cmd_ingest(args) -> int:
     from pipelines.lib import workers
     from pipelines.lib.discovery import discover
@@ -32,15 +50,15 @@ def cmd_ingest(args) -> int:
         print("yusuan ingest: --jobs takes a number of processes, 1 or more", file=sys.stderr)
         return 2
     # the workers start importing the stages now, beside this process's own imports (workers.warm_up)
-    n_files = len(discover([Path(p) for p in args.paths]))
-    workers.warm_up(n_files, args.jobs or workers.auto_jobs(n_files))
+    files = discover([Path(p) for p in args.paths])
+    workers.warm_up(len(files), args.jobs or workers.auto_jobs(len(files)))
     try:
-        return _ingest(args)
+        return _ingest(args, files)
     finally:
         workers.cool_down()
 
 
-def _ingest(args) -> int:
+def _ingest(args, files: list[tuple[Path, Path]]) -> int:
     # No pyarrow here: the loader hands frames to DuckDB through the Arrow C stream (db.register_frame), and pandera,
     # imported only if a frame may fail, tells pyarrow there is no pandas itself (processing._pandera).
     from pipelines.lib.ingest import ModelsFailed, ingest
@@ -49,7 +67,7 @@ def _ingest(args) -> int:
 
     try:
         summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait,
-                         jobs=args.jobs, full_refresh=args.full_refresh)
+                         jobs=args.jobs, full_refresh=args.full_refresh, files=files)
     except WarehouseInUse as err:
         waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
         print(f"yusuan ingest: {err}{waited}. If that is a DuckDB client (duckdb shell, DBeaver, a notebook) "
@@ -60,7 +78,7 @@ def _ingest(args) -> int:
         return 2
     for line in summary.lines():
         print(line)
-    print(f"warehouse: {_db(args)} — try: yusuan sql \"from marts.budget_lines limit 10\"")
+    print(next_steps(_db(args)))
     return 1 if summary.rejected else 0
 
 
@@ -140,10 +158,10 @@ SUMMARY_QUERIES = [
      "change_pct from marts.yoy_change where table_kind = 'expenditure' and measure = 'total' and length(subject_code) = 3 "
      "order by abs(change_wan) desc limit 5"),
     ("三公 totals by department and year (万元)",
-     "select department_name, year, doc_type, basis, amount_wan::decimal(18,2) as wan, "
+     "select department_name, scope, year, doc_type, basis, amount_wan::decimal(18,2) as wan, "
      "change_wan::decimal(18,2) as change, change_pct "
      "from marts.three_public_trend "
-     "where category = 'total' order by department_name, doc_type, basis, year"),
+     "where category = 'total' order by department_name, scope, doc_type, basis, year"),
     ("largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)",
      "select department_name, year, table_kind, coalesce(subject_code, category, item) as what, "
      "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, gap_wan::decimal(18,2) as gap, "
@@ -163,7 +181,7 @@ def cmd_summary(args) -> int:
     db = _db(args)
     import polars as pl
 
-    pl.Config(tbl_rows=30, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
+    pl.Config(tbl_rows=30, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
               tbl_hide_dataframe_shape=True)
     con = _open_for_reading(db, args.wait, "summary")
     if con is None:
@@ -286,6 +304,9 @@ def _run_sql(con, text: str, max_rows: int) -> bool:
         message = str(err).strip()
         if "read-only" in message:
             message += "\n(yusuan sql opens the warehouse read-only; the warehouse is written by yusuan ingest)"
+        elif isinstance(err, duckdb.CatalogException):
+            message += ("\n(yusuan sql .tables lists the relations; docs/warehouse.md describes each one and its "
+                        "columns)")
         print(message, file=sys.stderr)
         return False
     return True
@@ -297,12 +318,18 @@ def cmd_sql(args) -> int:
     if con is None:
         return 2
     try:
+        if args.query is not None and args.query.strip().rstrip(";") == ".tables":  # as at the prompt
+            return 0 if _run_sql(con, TABLES_SQL, 1000) else 1
         if args.query is not None:
             return 0 if _run_sql(con, args.query, args.max_rows) else 1
         # No query: a prompt, or the statements piped in (`yusuan sql < queries.sql`), one after another.
         return 0 if _prompt(con, db, args.max_rows, interactive=sys.stdin.isatty()) else 1
     finally:
         con.close()
+
+
+TABLES_SQL = ("select table_schema || '.' || table_name as relation, table_type from information_schema.tables "
+              "where table_schema in ('core', 'quality', 'dw', 'marts') order by 1")
 
 
 def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
@@ -329,9 +356,7 @@ def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
         if not buffer and command in (".quit", ".exit", "quit", "exit"):
             return ok
         if not buffer and command == ".tables":
-            _run_sql(con, "select table_schema || '.' || table_name as relation, table_type "
-                          "from information_schema.tables where table_schema in "
-                          "('core', 'quality', 'dw', 'marts') order by 1", 1000)
+            _run_sql(con, TABLES_SQL, 1000)
             continue
         buffer.append(line)
         if command.endswith(";"):
@@ -362,13 +387,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="group the findings by check and table without listing each one")
     c.set_defaults(func=cmd_check)
     e = sub.add_parser("export", help="write every marts.* relation to Parquet")
-    e.add_argument("--db")
+    e.add_argument("--db", help=DB_HELP)
     e.add_argument("--out", default=None,
                    help=f"folder to write (default ${settings.EXPORTS.env}, else {settings.EXPORTS.default})")
     e.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     e.set_defaults(func=cmd_export)
     r = sub.add_parser("summary", help="print what the warehouse holds: documents, facts, top changes, 三公")
-    r.add_argument("--db")
+    r.add_argument("--db", help=DB_HELP)
     r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     r.set_defaults(func=cmd_summary)
     d = sub.add_parser("docs", help="build the dbt docs site of the models (lineage, columns, tests) as one HTML file")
@@ -381,20 +406,21 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--dictionary-out", help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_docs)
     h = sub.add_parser("report", help="write a static HTML report per county and per department, with charts")
-    h.add_argument("--db")
+    h.add_argument("--db", help=DB_HELP)
     h.add_argument("--out", default="data/report", help="folder to write (default data/report)")
     h.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     h.set_defaults(func=cmd_report)
     q = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print the result as a table; "
                                    "without a query, an interactive prompt")
     q.add_argument("query", nargs="?", help="SQL text, e.g. \"from marts.three_public_trend limit 5\"")
-    q.add_argument("--db")
+    q.add_argument("--db", help=DB_HELP)
     q.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     q.add_argument("--max-rows", type=int, default=100, metavar="N", help="rows to print (default 100)")
     q.set_defaults(func=cmd_sql)
     return p
 
 
+DB_HELP = f"warehouse file to read (default ${settings.DB.env}, else {DEFAULT_DB})"
 READ_WAIT_HELP = ("if the warehouse is being written (an ingest is running), wait up to SECONDS for it "
                   "(default 0: say so and exit 2)")
 

@@ -86,12 +86,19 @@ class _Parsed:
 
 
 def _title_from_before(before: list[str], meta: Meta) -> str:
+    wrapped_unit = -1
     for i in range(len(before) - 1, -1, -1):
         line = before[i]
         if _NOTE_ROW.match(key(line)):
             continue
         if i > 0 and _name_wrapped(before[i - 1], line):
             continue
+        # a metadata row's 单位 field wrapped in its cell (… 单位：万 / 元, … 单位： / 万元): the unit's rest, no title
+        if i > 0 and _UNIT_TAIL.match(key(line)) and layouts.TEXT_TABLE_META_CUT.search(key(before[i - 1])):
+            wrapped_unit = i - 1
+            continue
+        if i == wrapped_unit:
+            line += before[i + 1]
         if layouts.TITLE_SUBTITLE.match(key(line)):  # （2026年度） under the title: the table's year, not its title
             meta.year = meta.year or int(_TITLE_YEAR.search(key(line)).group(1))
             continue
@@ -99,6 +106,12 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
         if parse_meta(line, line_meta):
             _merge_meta(meta, line_meta)
             continue
+        # a title too long for its line, its last characters wrapped onto the next (…(按政府预算经济分 / 类)): the title
+        # (a short title of its own, 收支总表 under the cover's line, names its table: no such rest)
+        if i > 0 and len(key(line)) <= 4 and len(key(before[i - 1])) >= 12 and kind_from_title(key(line)) is None \
+                and kind_from_title(key(before[i - 1] + line)) is not None and not parse_meta(before[i - 1], Meta()) \
+                and not _NOTE_ROW.match(key(before[i - 1])):
+            line = before[i - 1] + line
         # A title printed on one line with its unit ("部门收支总表    单位：万元") or its department
         # ("收支预算总表部门：中共江苏省委办公厅"): the title is what comes before the label.
         stripped = _strip_unit(line)
@@ -111,6 +124,9 @@ def _title_from_before(before: list[str], meta: Meta) -> str:
             return stripped
         return ""
     return ""
+
+
+_UNIT_TAIL = re.compile(r"^[万千百]?元$")
 
 
 def _name_wrapped(above: str, line: str) -> bool:

@@ -390,6 +390,8 @@ NOT_MODELLED: list[tuple[str, str]] = [
 TEXT_TABLE_STOP = re.compile(r"表\s*(?:[（(][^）)]*[）)])?$|^(?:注|备注|附注|说明)\s*[:：]|…{2,}|\.{4,}|·{4,}")
 # The 编制部门 / 单位 line (or a Hebei metadata row printed without rules): stays a paragraph, which classify reads.
 TEXT_TABLE_META = re.compile(r"(?:金额)?单位\s*[:：]|编制(?:部门|单位)|(?:预算|决算)年度\s*[:：]|^公开\d+表")
+# A metadata row's 单位 or year field its cell's wrap cut short of its value (单位：万 / 元, 预算年 / 度：2023).
+TEXT_TABLE_META_CUT = re.compile(r"(?:(?:金额)?单(?:位\s*[:：]?\s*[万千百]?)?|(?:预算|决算)(?:年(?:度\s*[:：]?\s*\d{0,3})?)?)$")
 # A line of labels that opens an item (三、… （一）… 1. … 其中：) is a row of its own, never the rest of the label above.
 TEXT_TABLE_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]|其中)")
 # A label ending so is whole: the line under it is a row of its own, never the rest of it (本年收入合计 / 上年结转结余

@@ -155,8 +155,10 @@ def lines_of(groups: list[list[Char]], texts: list[str] | None = None) -> list[T
 def may_hold_table(texts: list[str]) -> bool:
     """Whether any of a page's free lines (their text as ``pdf_page`` spells it) can be a row of figures: a digit
     beside a gap.  ``pdf_page._line_text`` writes a space into every gap wider than a third of an em beside a digit,
-    so a line without both holds no row; most pages end here."""
-    return any(" " in t and any(ch.isdigit() for ch in t) for t in texts)
+    so a line without both holds no row; most pages end here.  A page of tables printed empty, without a figure or a
+    page number, holds the notes declaring them empty (layouts.TEXT_TABLE_EMPTY)."""
+    return any(" " in t and any(ch.isdigit() for ch in t) for t in texts) or any(
+        layouts.TEXT_TABLE_EMPTY.search(t) for t in texts)
 
 
 def _text(line: TLine) -> str:
@@ -316,7 +318,8 @@ def _find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], lis
         # the columns; running text (one chunk across most of the table) ends it
         width = cols[-1][1] - cols[0][0]
         k = last + 1
-        while k < j and all(c.x1 - c.x0 <= s["wide"] * width for c in lines[k].chunks):
+        # (as printed: a title under the table is no label cut where a column of figures begins, _clip_run_on)
+        while k < j and all(max(ch.x1 for ch in c.chars) - c.x0 <= s["wide"] * width for c in lines[k].chunks):
             body.append(k)
             k += 1
         # the header: the lines right above, up to the title or the 单位 line
@@ -335,10 +338,17 @@ def _find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], lis
             head.insert(0, h)
             h -= 1
         # a 单位 / 预算年度 cell wrapped in a metadata row (预算年 / 度：2023) leaves its tail on the line below: lines
-        # whose every chunk starts where one of the metadata line's does are that line's, not the header's
+        # whose every chunk starts where a field of the metadata line starts that its line cut short (预算年, 单位：万,
+        # a name not ended) are that line's, not the header's (收入 | 支出 under 301魏县… | 决算年度：2025 are headings)
         if h >= 0 and head and lines[h].chunks and layouts.TEXT_TABLE_META.search(_text(lines[h])):
-            starts = [k.x0 for k in lines[h].chunks]
-            while head and all(any(abs(k.x0 - x) <= 1.0 for x in starts) for k in lines[head[0]].chunks):
+            fields = [[k.x0, k.text] for k in lines[h].chunks]
+            while head:
+                tail = lines[head[0]].chunks
+                match = [next((f for f in fields if abs(k.x0 - f[0]) <= 1.0 and _cut_field(f[1])), None) for k in tail]
+                if not all(match):
+                    break
+                for k, f in zip(tail, match, strict=True):
+                    f[1] += k.text
                 head.pop(0)
         table = _build([lines[k] for k in head], [lines[k] for k in body], cols, s)
         table.taken = {*head, *body}
@@ -363,6 +373,14 @@ def _find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], lis
             if len(amounts) >= 2:
                 stray.append(("".join(k.text for k in ln.chunks if not k.number).strip(), amounts))
     return out, stray
+
+
+def _cut_field(text: str) -> bool:
+    """Whether a metadata row's field stops short of its end, its cell wrapped (预算年, 单位：万, 魏县…测试): a 单位 or
+    year field short of its value (layouts.TEXT_TABLE_META_CUT), or a name not ending as a body's does."""
+    if layouts.TEXT_TABLE_META.search(text) and not layouts.TEXT_TABLE_META_CUT.search(text):
+        return False
+    return bool(layouts.TEXT_TABLE_META_CUT.search(text)) or not text.endswith(layouts.ORG_ENDINGS)
 
 
 def _empty_table(lines: list[TLine], note: int, used: set[int], s: dict) -> TextTable | None:
