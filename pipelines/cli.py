@@ -17,6 +17,24 @@ def _db(args) -> Path:
     return Path(args.db) if args.db else settings.load().db
 
 
+def _db_option(db: Path) -> str:
+    """`` --db PATH`` for a command to paste next, or nothing when PATH is where that command looks anyway."""
+    import shlex
+
+    try:
+        same = db.resolve() == settings.load().db.resolve()
+    except (OSError, ValueError):
+        same = False
+    return "" if same else f" --db {shlex.quote(str(db))}"
+
+
+def next_steps(db: Path) -> str:
+    """The line after an ingest: where the warehouse is and the commands that read it, pasteable as printed."""
+    opt = _db_option(db)
+    return (f"warehouse: {db} — next: yusuan summary{opt} · yusuan sql{opt} \"from marts.budget_lines limit 10\" "
+            f"· yusuan report{opt}")
+
+
 def cmd_ingest(args) -> int:
     from pipelines.lib import workers
     from pipelines.lib.discovery import discover
@@ -32,15 +50,15 @@ def cmd_ingest(args) -> int:
         print("yusuan ingest: --jobs takes a number of processes, 1 or more", file=sys.stderr)
         return 2
     # the workers start importing the stages now, beside this process's own imports (workers.warm_up)
-    n_files = len(discover([Path(p) for p in args.paths]))
-    workers.warm_up(n_files, args.jobs or workers.auto_jobs(n_files))
+    files = discover([Path(p) for p in args.paths])
+    workers.warm_up(len(files), args.jobs or workers.auto_jobs(len(files)))
     try:
-        return _ingest(args)
+        return _ingest(args, files)
     finally:
         workers.cool_down()
 
 
-def _ingest(args) -> int:
+def _ingest(args, files: list[tuple[Path, Path]]) -> int:
     # No pyarrow here: the loader hands frames to DuckDB through the Arrow C stream (db.register_frame), and pandera,
     # imported only if a frame may fail, tells pyarrow there is no pandas itself (processing._pandera).
     from pipelines.lib.ingest import ModelsFailed, ingest
@@ -49,7 +67,7 @@ def _ingest(args) -> int:
 
     try:
         summary = ingest([Path(p) for p in args.paths], _db(args), county=args.county, wait=args.wait,
-                         jobs=args.jobs, full_refresh=args.full_refresh)
+                         jobs=args.jobs, full_refresh=args.full_refresh, files=files)
     except WarehouseInUse as err:
         waited = f" (waited {args.wait:g} s)" if args.wait else "; or pass --wait SECONDS to wait for it"
         print(f"yusuan ingest: {err}{waited}. If that is a DuckDB client (duckdb shell, DBeaver, a notebook) "
@@ -60,7 +78,7 @@ def _ingest(args) -> int:
         return 2
     for line in summary.lines():
         print(line)
-    print(f"warehouse: {_db(args)} — try: yusuan sql \"from marts.budget_lines limit 10\"")
+    print(next_steps(_db(args)))
     return 1 if summary.rejected else 0
 
 
@@ -72,6 +90,9 @@ def cmd_check(args) -> int:
     if not path.is_file():
         from pipelines.lib.stages import not_regular
 
+        if path.is_dir():
+            print(_check_folder_message(path), file=sys.stderr)
+            return 2
         what = not_regular(path.stat().st_mode) if path.exists() else None
         print(f"yusuan check: {printable_path(path)} is {what}; yusuan reads only regular files" if what
               else f"yusuan check: no such file: {printable_path(path)}", file=sys.stderr)
@@ -103,6 +124,26 @@ def cmd_check(args) -> int:
         print(f"\n  REJECTED: {d.error}")
         return 1
     return 0
+
+
+def _check_folder_message(folder: Path) -> str:
+    """What to do when `yusuan check` is given a folder: name one of its filings, or read them all into a scratch
+    warehouse (which leaves the real one alone)."""
+    import shlex
+    import tempfile
+
+    from pipelines.lib.discovery import discover
+    from pipelines.lib.stages import printable_path
+
+    filings = sorted(f for f, _ in discover([folder]))
+    scratch = Path(tempfile.gettempdir()) / "yusuan-check.duckdb"
+    if not filings:
+        return (f"yusuan check: {printable_path(folder)} is a folder, and holds no .docx or .pdf filing; "
+                "check takes one filing: yusuan check FILE")
+    return (f"yusuan check: {printable_path(folder)} is a folder ({len(filings)} filing(s) in it); check reads one "
+            f"filing: yusuan check {shlex.quote(str(filings[0]))}\n"
+            f"  to read every filing in the folder without touching your warehouse, ingest it into a scratch one: "
+            f"yusuan ingest {shlex.quote(str(folder))} --db {shlex.quote(str(scratch))}")
 
 
 def cmd_export(args) -> int:
@@ -140,10 +181,10 @@ SUMMARY_QUERIES = [
      "change_pct from marts.yoy_change where table_kind = 'expenditure' and measure = 'total' and length(subject_code) = 3 "
      "order by abs(change_wan) desc limit 5"),
     ("三公 totals by department and year (万元)",
-     "select department_name, year, doc_type, basis, amount_wan::decimal(18,2) as wan, "
+     "select department_name, scope, year, doc_type, basis, amount_wan::decimal(18,2) as wan, "
      "change_wan::decimal(18,2) as change, change_pct "
      "from marts.three_public_trend "
-     "where category = 'total' order by department_name, doc_type, basis, year"),
+     "where category = 'total' order by department_name, scope, doc_type, basis, year"),
     ("largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)",
      "select department_name, year, table_kind, coalesce(subject_code, category, item) as what, "
      "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, gap_wan::decimal(18,2) as gap, "
@@ -163,7 +204,7 @@ def cmd_summary(args) -> int:
     db = _db(args)
     import polars as pl
 
-    pl.Config(tbl_rows=30, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
+    pl.Config(tbl_rows=30, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
               tbl_hide_dataframe_shape=True)
     con = _open_for_reading(db, args.wait, "summary")
     if con is None:
@@ -176,6 +217,8 @@ def cmd_summary(args) -> int:
                 print(df if df.height else "  (none)")
             except Exception as err:  # a relation missing in an old warehouse should not hide the rest
                 print(f"  (not available: {str(err).splitlines()[0]})")
+        for line in _summary_next_steps(con, db):
+            print(line)
         old_clients = warehouse.readable_by_duckdb_1_4(con)
         if old_clients is False:
             print(f"\nnote: {db} was created in DuckDB 2.0's storage format, which DuckDB 1.4/1.5 clients (the DuckDB "
@@ -184,6 +227,26 @@ def cmd_summary(args) -> int:
     finally:
         con.close()
     return 0
+
+
+def _summary_next_steps(con, db: Path) -> list[str]:
+    """Where the summary's counts go on: the commands that list the rejected files and the findings one by one."""
+    opt = _db_option(db)
+    try:
+        rejected, findings = con.execute(
+            "select (select count(*) from core.documents where status = 'rejected'), "
+            "(select count(*) from quality.findings)").fetchone()
+    except Exception:  # an old warehouse without one of them: the sections above said so
+        return []
+    out = []
+    if rejected:
+        out.append(f"  the {rejected} rejected file(s) and why: yusuan sql{opt} --max-width 0 "
+                   "\"select source_path, error from core.documents where status = 'rejected'\"")
+    if findings:
+        out.append(f"  each finding with its file: yusuan sql{opt} \"select d.file_name, f.severity, f.check, "
+                   "f.location, f.message from quality.findings f join core.documents d using (document_id) "
+                   "order by all\"")
+    return ["", "next:"] + out if out else []
 
 
 def cmd_docs(args) -> int:
@@ -255,8 +318,12 @@ def _open_for_reading(db: Path, wait: float, command: str):
             time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
 
 
-def _print_relation(relation, max_rows: int) -> None:
-    """Print a query's result as an aligned table (Chinese text included), at most ``max_rows`` rows."""
+TEXT_WIDTH = 80  # characters of a text cell `yusuan sql` prints before cutting it short (--max-width)
+
+
+def _print_relation(relation, max_rows: int, max_width: int = TEXT_WIDTH) -> None:
+    """Print a query's result as an aligned table (Chinese text included), at most ``max_rows`` rows, text cells
+    cut at ``max_width`` characters (0: whole)."""
     import polars as pl
 
     from pipelines.lib import warehouse
@@ -267,25 +334,33 @@ def _print_relation(relation, max_rows: int) -> None:
     frame = warehouse.relation_pl(relation, limit=max_rows + 1)
     more = frame.height > max_rows
     frame = frame.head(max_rows)
-    with pl.Config(tbl_rows=max_rows, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=80,
+    width = max_width if max_width > 0 else 1_000_000
+    with pl.Config(tbl_rows=max_rows, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=width,
                    tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, fmt_float="full"):
         print(frame)
     rows = f"first {max_rows} rows shown; add a limit or pass --max-rows" if more else \
         f"{frame.height} row{'s' if frame.height != 1 else ''}"
+    texts = [c for c, t in frame.schema.items() if t == pl.String]
+    longest = frame.select(pl.max_horizontal(pl.col(texts).str.len_chars().max())).item() if texts else None
+    if (longest or 0) > width:
+        rows += f"; text cut at {width} characters (…): --max-width 0 prints it whole"
     print(f"({rows})")
 
 
-def _run_sql(con, text: str, max_rows: int) -> bool:
+def _run_sql(con, text: str, max_rows: int, max_width: int = TEXT_WIDTH) -> bool:
     """Run one SQL text and print its result; False (after saying why) if DuckDB refused it."""
     import duckdb
 
     try:
         relation = con.sql(text)
-        _print_relation(relation, max_rows)
+        _print_relation(relation, max_rows, max_width)
     except duckdb.Error as err:
         message = str(err).strip()
         if "read-only" in message:
             message += "\n(yusuan sql opens the warehouse read-only; the warehouse is written by yusuan ingest)"
+        elif isinstance(err, duckdb.CatalogException):
+            message += ("\n(yusuan sql .tables lists the relations; docs/warehouse.md describes each one and its "
+                        "columns)")
         print(message, file=sys.stderr)
         return False
     return True
@@ -297,15 +372,21 @@ def cmd_sql(args) -> int:
     if con is None:
         return 2
     try:
+        if args.query is not None and args.query.strip().rstrip(";") == ".tables":  # as at the prompt
+            return 0 if _run_sql(con, TABLES_SQL, 1000) else 1
         if args.query is not None:
-            return 0 if _run_sql(con, args.query, args.max_rows) else 1
+            return 0 if _run_sql(con, args.query, args.max_rows, args.max_width) else 1
         # No query: a prompt, or the statements piped in (`yusuan sql < queries.sql`), one after another.
-        return 0 if _prompt(con, db, args.max_rows, interactive=sys.stdin.isatty()) else 1
+        return 0 if _prompt(con, db, args.max_rows, interactive=sys.stdin.isatty(), max_width=args.max_width) else 1
     finally:
         con.close()
 
 
-def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
+TABLES_SQL = ("select table_schema || '.' || table_name as relation, table_type from information_schema.tables "
+              "where table_schema in ('core', 'quality', 'dw', 'marts') order by 1")
+
+
+def _prompt(con, db: Path, max_rows: int, *, interactive: bool, max_width: int = TEXT_WIDTH) -> bool:
     """Statements from a prompt (or piped in): one runs when its line ends with ';'; .tables lists the
     relations.  False if a piped statement failed."""
     if interactive:
@@ -317,7 +398,7 @@ def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
             line = input(("yusuan> " if not buffer else "   ...> ") if interactive else "")
         except EOFError:
             if buffer and "".join(buffer).strip():
-                ok = _run_sql(con, "\n".join(buffer), max_rows) and ok
+                ok = _run_sql(con, "\n".join(buffer), max_rows, max_width) and ok
             if interactive:
                 print()
             return ok
@@ -329,13 +410,11 @@ def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
         if not buffer and command in (".quit", ".exit", "quit", "exit"):
             return ok
         if not buffer and command == ".tables":
-            _run_sql(con, "select table_schema || '.' || table_name as relation, table_type "
-                          "from information_schema.tables where table_schema in "
-                          "('core', 'quality', 'dw', 'marts') order by 1", 1000)
+            _run_sql(con, TABLES_SQL, 1000)
             continue
         buffer.append(line)
         if command.endswith(";"):
-            ok = _run_sql(con, "\n".join(buffer), max_rows) and ok
+            ok = _run_sql(con, "\n".join(buffer), max_rows, max_width) and ok
             buffer.clear()
 
 
@@ -362,13 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="group the findings by check and table without listing each one")
     c.set_defaults(func=cmd_check)
     e = sub.add_parser("export", help="write every marts.* relation to Parquet")
-    e.add_argument("--db")
+    e.add_argument("--db", help=DB_HELP)
     e.add_argument("--out", default=None,
                    help=f"folder to write (default ${settings.EXPORTS.env}, else {settings.EXPORTS.default})")
     e.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     e.set_defaults(func=cmd_export)
     r = sub.add_parser("summary", help="print what the warehouse holds: documents, facts, top changes, 三公")
-    r.add_argument("--db")
+    r.add_argument("--db", help=DB_HELP)
     r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     r.set_defaults(func=cmd_summary)
     d = sub.add_parser("docs", help="build the dbt docs site of the models (lineage, columns, tests) as one HTML file")
@@ -381,20 +460,24 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--dictionary-out", help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_docs)
     h = sub.add_parser("report", help="write a static HTML report per county and per department, with charts")
-    h.add_argument("--db")
+    h.add_argument("--db", help=DB_HELP)
     h.add_argument("--out", default="data/report", help="folder to write (default data/report)")
     h.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     h.set_defaults(func=cmd_report)
     q = sub.add_parser("sql", help="run SQL on the warehouse (read-only) and print the result as a table; "
                                    "without a query, an interactive prompt")
     q.add_argument("query", nargs="?", help="SQL text, e.g. \"from marts.three_public_trend limit 5\"")
-    q.add_argument("--db")
+    q.add_argument("--db", help=DB_HELP)
     q.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     q.add_argument("--max-rows", type=int, default=100, metavar="N", help="rows to print (default 100)")
+    q.add_argument("--max-width", type=int, default=TEXT_WIDTH, metavar="N",
+                   help=f"characters of a text cell to print before cutting it short with … (default {TEXT_WIDTH}; "
+                        "0: print it whole)")
     q.set_defaults(func=cmd_sql)
     return p
 
 
+DB_HELP = f"warehouse file to read (default ${settings.DB.env}, else {DEFAULT_DB})"
 READ_WAIT_HELP = ("if the warehouse is being written (an ingest is running), wait up to SECONDS for it "
                   "(default 0: say so and exit 2)")
 

@@ -163,17 +163,19 @@ class _CtrlC:
 
 def ingest(paths: list[Path], db: Path, *, county: str | None = None,
            echo: Callable[[str], None] = print, wait: float = 0.0, jobs: int | None = 1,
-           full_refresh: bool = False) -> Summary:
+           full_refresh: bool = False, files: list[tuple[Path, Path]] | None = None) -> Summary:
     """Ingest every filing under ``paths`` into the warehouse at ``db``.
 
     ``wait`` is how long to wait for another process to release the warehouse (0: fail at once
     with :class:`warehouse.WarehouseInUse`).  ``jobs`` worker processes read, normalize and validate
     the files (1: all in this process; None: :func:`auto_jobs`); loading is always here, in the files' order.
     ``full_refresh`` builds every SQL model in full (else only the departments a batch touched, when few are).
+    ``files``: what :func:`discover` found under ``paths``, when the caller has already looked (the CLI, to start
+    its workers first); else they are discovered here.
     """
     start = time.perf_counter()
     s = Summary()
-    files = discover(paths)
+    files = discover(paths) if files is None else files
     s.files = len(files)
     jobs = auto_jobs(len(files)) if jobs is None else jobs
     s.skipped = not_filings(paths)

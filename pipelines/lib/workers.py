@@ -232,9 +232,15 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None, results: str 
     if results is None:
         return done, cpu - start, (os.getpid(), cpu)
     _results = results
-    fd, path = tempfile.mkstemp(suffix=".pickle", dir=results)
-    with os.fdopen(fd, "wb") as out:
-        pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+    path = None
+    try:
+        fd, path = tempfile.mkstemp(suffix=".pickle", dir=results)
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(done, out, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:  # no room in the temporary folder (or it is gone): through the pipe, as before
+        if path is not None:
+            Path(path).unlink(missing_ok=True)
+        return done, cpu - start, (os.getpid(), time.process_time())
     return path, cpu - start, (os.getpid(), time.process_time())
 
 
@@ -279,7 +285,10 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
         return
     workers = min(jobs - 1, len(chunks) - 1)
     pool, warm = _take_pool(workers)
-    results = tempfile.mkdtemp(prefix="yusuan-results-")  # the workers' results come back as files in it (_work)
+    try:
+        results = tempfile.mkdtemp(prefix="yusuan-results-")  # the workers' results come back as files in it (_work)
+    except OSError:  # no temporary folder to write to: through the pool's pipe
+        results = None
     balance = _Balance(workers, warm)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
     ready: deque[list[Processed]] = deque()  # chunks done, in the files' order, not yet handed back
@@ -352,7 +361,8 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             pool.shutdown(wait=False)
         else:
             _stop(pool)
-        shutil.rmtree(results, ignore_errors=True)
+        if results is not None:
+            shutil.rmtree(results, ignore_errors=True)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

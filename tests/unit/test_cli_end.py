@@ -26,6 +26,9 @@ def test_an_ingest_ends_with_its_code_every_line_and_the_warehouse_closed(tmp_pa
                               stdout=out, stderr=subprocess.PIPE, text=True, env=subprocess_env() | {
                                   "PYTHONUNBUFFERED": ""}, timeout=300)
     assert done.returncode == 1, done.stderr[-500:]  # one file rejected
+    # nothing left for multiprocessing's resource tracker to clean up, no worker's traceback (read until every
+    # process that shares the pipe, the tracker included, has closed it)
+    assert "leaked" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-500:]
     lines = log.read_text().splitlines()
     assert sum(line.startswith("[") for line in lines) == len(files)  # a progress line per file
     assert any("broken.docx" in line for line in lines if line.startswith("  "))  # the rejection, with its reason

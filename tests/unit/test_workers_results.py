@@ -37,6 +37,14 @@ def test_a_task_written_to_a_file_is_read_back_whole_and_the_file_removed(tmp_pa
         assert all(mine.frames[k].equals(theirs.frames[k]) for k in mine.frames)
 
 
+def test_a_task_whose_file_cannot_be_written_comes_back_directly(tmp_path):
+    files = discover([SAMPLES])[:2]
+    gone = tmp_path / "gone"  # no such folder: the file cannot be made
+    back, _, _ = workers._work([files], None, str(gone))
+    assert isinstance(back, list) and [i.document.source_path for i in back[0]] == [str(f) for f, _ in files]
+    assert workers._taken(back) is back and not gone.exists()
+
+
 def test_a_run_with_workers_leaves_no_results_behind(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     files = discover([SAMPLES])
