@@ -12,7 +12,9 @@ tree:
      `dagster asset materialize` runs each requested batch — its filings, then the SQL models, in one run as the
      sensor requests it (its export left out, as the CLI does not export) — a fresh DAGSTER_HOME (SQLite).
 Prints wall and CPU seconds (the whole process tree, RUSAGE_CHILDREN) of each part, the Dagster / CLI ratios
-(target ≤ 1.5), and the events the Dagster cycle wrote to its event log, by type.  `dagster asset materialize`
+(target ≤ 1.5), each batch run's wall seconds part by part (before its first step, each step, its process's exit
+after the run's last event: from the process's start and end and the event log's times), and the events the
+Dagster cycle wrote to its event log, by type.  `dagster asset materialize`
 runs in the repository, so Dagster loads its `.env` (one planned event per run for a range of partitions).  CPU seconds are the ones to
 compare on a shared machine.
 """
@@ -26,6 +28,7 @@ import sqlite3
 import sys
 import tempfile
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +55,43 @@ def events(home: Path) -> Counter:
     return out
 
 
+def timeline(home: Path, spans: list[tuple[float, float]]) -> list[str]:
+    """Each batch run's wall seconds, part by part, from its process's start and end and its events' times: Python,
+    Dagster, the definitions and the run's creation before the first step; each step; the process's exit after the
+    run's last event."""
+    out = []
+    for db in sorted((home / "history" / "runs").glob("*.db")):
+        if db.name == "index.db":
+            continue
+        with sqlite3.connect(db) as con:
+            try:
+                rows = con.execute("select timestamp, dagster_event_type, step_key from event_logs "
+                                   "where dagster_event_type in ('PIPELINE_START', 'STEP_START', 'STEP_SUCCESS', "
+                                   "'STEP_FAILURE', 'PIPELINE_SUCCESS', 'PIPELINE_FAILURE') order by id").fetchall()
+            except sqlite3.OperationalError:
+                continue
+        if not rows:
+            continue
+        at = {(kind, step): datetime.fromisoformat(ts).replace(tzinfo=UTC).timestamp()
+              for ts, kind, step in rows}
+        began = min(at.values())
+        span = next(((a, b) for a, b in spans if a <= began <= b), None)
+        if span is None:
+            continue
+        start, end = span
+        steps = sorted({step for _, step in at if step}, key=lambda s: at.get(("STEP_START", s), 0))
+        done = max(t for (kind, _), t in at.items() if kind in ("PIPELINE_SUCCESS", "PIPELINE_FAILURE"))
+        first = min(at[("STEP_START", s)] for s in steps)
+        parts = [f"before the first step {first - start:.2f} s (the run's start event at "
+                 f"{at[('PIPELINE_START', None)] - start:.2f} s)"]
+        for s in steps:
+            finish = at.get(("STEP_SUCCESS", s), at.get(("STEP_FAILURE", s)))
+            parts.append(f"{s} {finish - at[('STEP_START', s)]:.2f} s")
+        parts.append(f"exit after the run's last event {end - done:.2f} s")
+        out.append(f"batch run, wall: {end - start:.2f} s: " + ", ".join(parts))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=280, help="filings in the corpus (default 280)")
@@ -74,7 +114,8 @@ def main() -> int:
             loaded, lines = facts(tmp / "cli.duckdb")
             print(f"yusuan ingest : {cli:6.1f} s  cpu {cli_cpu:6.1f} s  ({loaded} loaded, {lines} budget lines)")
         parts: dict = {}
-        wall, cpu, db = dagster_run(inbox, tmp, parts)
+        spans: list = []
+        wall, cpu, db = dagster_run(inbox, tmp, parts, spans)
         loaded, lines = facts(db)
         print(f"dagster cycle : {wall:6.1f} s  cpu {cpu:6.1f} s  ({loaded} loaded, {lines} budget lines)")
         print("  " + ", ".join(f"{k} {w:.2f} s (cpu {c:.2f} s)" for k, (w, c) in parts.items()))
@@ -82,6 +123,8 @@ def main() -> int:
             print(f"dagster / cli : wall {wall / cli:.2f}  cpu {cpu / cli_cpu:.2f}  (target ≤ 1.5)")
             print("  " + tick_note(parts, wall, cpu, cli, cli_cpu))
         home = tmp / "dagster_home"
+        for line in timeline(home, spans):
+            print("  " + line)
         kinds = events(home)
         print(f"events written: {sum(kinds.values())}  " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
         if args.keep:

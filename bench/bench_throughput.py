@@ -169,7 +169,8 @@ def dagster_yaml(home: Path) -> str:
     return text
 
 
-def dagster_run(inbox: Path, tmp: Path, parts: dict | None = None) -> tuple[float, float, Path]:
+def dagster_run(inbox: Path, tmp: Path, parts: dict | None = None,
+                spans: list | None = None) -> tuple[float, float, Path]:
     home = tmp / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text(dagster_yaml(home))  # the repo's instance settings, fresh storage in home
@@ -190,8 +191,11 @@ def dagster_run(inbox: Path, tmp: Path, parts: dict | None = None) -> tuple[floa
     parts[FRESH_TICK] = (fresh_wall, fresh_cpu)
     for line in lines:  # each requested run: its batch of filings, then the SQL models (the sensor's
         start, end = line.split()  # target; its export is left out, as the CLI does not export)
+        began = time.time()
         w, c, _ = run([str(BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions", "--select",
                        "group:raw,group:dw,group:marts", "--partition-range", f"{start}...{end}"], env)
+        if spans is not None:  # when each batch run's process started and ended (bench_dagster's timeline)
+            spans.append((began, began + w))
         wall, cpu = wall + w, cpu + c
         pw, pc = parts.get("batch run(s): filings + models", (0.0, 0.0))
         parts["batch run(s): filings + models"] = (pw + w, pc + c)
