@@ -3,7 +3,8 @@ narrative in 万元, narrative in 元 with separators, a stated figure that diff
 as a government export is built (a .docx printed by LibreOffice, ``build.py``), the tables without rules and ruled —
 and the same narrative pushed along its line character by character, so that its figures fall at a line's end and
 wrap (150.50 / 万元, 1,505,000.00 / 元, or the whole figure onto the next line): the stated figures land in 万元
-exactly, and a stated figure that differs is a finding.
+exactly, and a stated figure that differs is a finding.  (The narrative stands outside the tables: it slides in the
+unruled prints only.)
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def _cases() -> dict[str, tuple[str, str]]:
     for family in FAMILIES:
         for cid in N.CASES:
             out[f"{N.FILE[cid]}_{family}"] = (cid, family)
-        for cid in SHIFTED:
+        for cid in SHIFTED if family == "none" else ():  # (the narrative stands outside the tables: rules or none)
             for k in SHIFTS:
                 out[f"{N.FILE[cid]}_{family}_{k}"] = (cid, family)
     return out
@@ -81,8 +82,7 @@ def _splits_a_figure(path) -> bool:
 
 @pytest.mark.parametrize("cid", SHIFTED)
 def test_the_sweep_wraps_the_figures(wh, cid):
-    for family in FAMILIES:
-        assert any(f"{N.FILE[cid]}_{family}_{k}" in wh.split for k in SHIFTS), family
+    assert any(f"{N.FILE[cid]}_none_{k}" in wh.split for k in SHIFTS)
 
 
 @pytest.mark.parametrize("file", list(_cases()))
