@@ -217,3 +217,14 @@ def test_check_of_a_file_that_is_no_filing_keeps_the_checks_that_could_not_run_s
     assert all(r.reason.removeprefix("the filing has no ") in named for r in not_run)
     assert f"checks: 1 FAILED · 1 passed · {len(not_run)} not run" in out
     assert out.rstrip().splitlines()[-1].startswith("  REJECTED: no recognisable budget table")
+
+
+def test_check_counts_checks_with_findings_in_words_that_read():
+    from pipelines.lib.check_view import check_lines
+    from pipelines.lib.checks import CheckResult, Finding
+
+    warned = Finding("warning", "narrative_claims", "narrative", "情况说明", None, None, "a typo")
+    results = [CheckResult("narrative_claims", "narrative", "failed", 27, findings=[warned]),
+               CheckResult("hierarchy_sum", "income", "passed", 45)]
+    head = next(check_lines(results))
+    assert head == "  checks: 1 with findings · 1 passed", head
