@@ -193,3 +193,27 @@ def test_check_on_a_folder_says_what_to_run_instead(tmp_path):
     assert code == 0 and "魏县教育局 · 2023" in out, err
     code, out, err = run_cli("check", str(tmp_path / "nothing-here"))
     assert code == 2 and "no such file" in err
+
+
+def test_check_of_a_file_that_is_no_filing_keeps_the_checks_that_could_not_run_short(tmp_path):
+    # A Word file that is no budget filing: two dozen checks cannot run, most because a table is missing. One line
+    # per reason (the missing tables on one) keeps the reason it is rejected on the screen.
+    from docx import Document
+
+    from pipelines.lib.stages import process
+
+    path = tmp_path / "会议纪要.docx"
+    notes = Document()
+    for line in ("会议纪要", "本次会议讨论了年度工作安排。"):
+        notes.add_paragraph(line)
+    notes.save(path)
+    code, out, err = run_cli("check", str(path))
+    assert code == 1, err
+    lines = [line for line in out.splitlines() if line.startswith("    not run ")]
+    not_run = [r for r in process(path, root=tmp_path).checks if r.status == "not_run"]
+    assert len(not_run) >= 20 and len(lines) <= 8, lines
+    named = " ".join(lines)
+    assert all(r.check in named for r in not_run)
+    assert all(r.reason.removeprefix("the filing has no ") in named for r in not_run)
+    assert f"checks: 1 FAILED · 1 passed · {len(not_run)} not run" in out
+    assert out.rstrip().splitlines()[-1].startswith("  REJECTED: no recognisable budget table")
