@@ -90,6 +90,9 @@ def cmd_check(args) -> int:
     if not path.is_file():
         from pipelines.lib.stages import not_regular
 
+        if path.is_dir():
+            print(_check_folder_message(path), file=sys.stderr)
+            return 2
         what = not_regular(path.stat().st_mode) if path.exists() else None
         print(f"yusuan check: {printable_path(path)} is {what}; yusuan reads only regular files" if what
               else f"yusuan check: no such file: {printable_path(path)}", file=sys.stderr)
@@ -121,6 +124,26 @@ def cmd_check(args) -> int:
         print(f"\n  REJECTED: {d.error}")
         return 1
     return 0
+
+
+def _check_folder_message(folder: Path) -> str:
+    """What to do when `yusuan check` is given a folder: name one of its filings, or read them all into a scratch
+    warehouse (which leaves the real one alone)."""
+    import shlex
+    import tempfile
+
+    from pipelines.lib.discovery import discover
+    from pipelines.lib.stages import printable_path
+
+    filings = sorted(f for f, _ in discover([folder]))
+    scratch = Path(tempfile.gettempdir()) / "yusuan-check.duckdb"
+    if not filings:
+        return (f"yusuan check: {printable_path(folder)} is a folder, and holds no .docx or .pdf filing; "
+                "check takes one filing: yusuan check FILE")
+    return (f"yusuan check: {printable_path(folder)} is a folder ({len(filings)} filing(s) in it); check reads one "
+            f"filing: yusuan check {shlex.quote(str(filings[0]))}\n"
+            f"  to read every filing in the folder without touching your warehouse, ingest it into a scratch one: "
+            f"yusuan ingest {shlex.quote(str(folder))} --db {shlex.quote(str(scratch))}")
 
 
 def cmd_export(args) -> int:
@@ -194,6 +217,8 @@ def cmd_summary(args) -> int:
                 print(df if df.height else "  (none)")
             except Exception as err:  # a relation missing in an old warehouse should not hide the rest
                 print(f"  (not available: {str(err).splitlines()[0]})")
+        for line in _summary_next_steps(con, db):
+            print(line)
         old_clients = warehouse.readable_by_duckdb_1_4(con)
         if old_clients is False:
             print(f"\nnote: {db} was created in DuckDB 2.0's storage format, which DuckDB 1.4/1.5 clients (the DuckDB "
@@ -202,6 +227,26 @@ def cmd_summary(args) -> int:
     finally:
         con.close()
     return 0
+
+
+def _summary_next_steps(con, db: Path) -> list[str]:
+    """Where the summary's counts go on: the commands that list the rejected files and the findings one by one."""
+    opt = _db_option(db)
+    try:
+        rejected, findings = con.execute(
+            "select (select count(*) from core.documents where status = 'rejected'), "
+            "(select count(*) from quality.findings)").fetchone()
+    except Exception:  # an old warehouse without one of them: the sections above said so
+        return []
+    out = []
+    if rejected:
+        out.append(f"  the {rejected} rejected file(s) and why: yusuan sql{opt} --max-width 0 "
+                   "\"select source_path, error from core.documents where status = 'rejected'\"")
+    if findings:
+        out.append(f"  each finding with its file: yusuan sql{opt} \"select d.file_name, f.severity, f.check, "
+                   "f.location, f.message from quality.findings f join core.documents d using (document_id) "
+                   "order by all\"")
+    return ["", "next:"] + out if out else []
 
 
 def cmd_docs(args) -> int:
@@ -273,8 +318,12 @@ def _open_for_reading(db: Path, wait: float, command: str):
             time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
 
 
-def _print_relation(relation, max_rows: int) -> None:
-    """Print a query's result as an aligned table (Chinese text included), at most ``max_rows`` rows."""
+TEXT_WIDTH = 80  # characters of a text cell `yusuan sql` prints before cutting it short (--max-width)
+
+
+def _print_relation(relation, max_rows: int, max_width: int = TEXT_WIDTH) -> None:
+    """Print a query's result as an aligned table (Chinese text included), at most ``max_rows`` rows, text cells
+    cut at ``max_width`` characters (0: whole)."""
     import polars as pl
 
     from pipelines.lib import warehouse
@@ -285,21 +334,26 @@ def _print_relation(relation, max_rows: int) -> None:
     frame = warehouse.relation_pl(relation, limit=max_rows + 1)
     more = frame.height > max_rows
     frame = frame.head(max_rows)
-    with pl.Config(tbl_rows=max_rows, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=80,
+    width = max_width if max_width > 0 else 1_000_000
+    with pl.Config(tbl_rows=max_rows, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=width,
                    tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, fmt_float="full"):
         print(frame)
     rows = f"first {max_rows} rows shown; add a limit or pass --max-rows" if more else \
         f"{frame.height} row{'s' if frame.height != 1 else ''}"
+    texts = [c for c, t in frame.schema.items() if t == pl.String]
+    longest = frame.select(pl.max_horizontal(pl.col(texts).str.len_chars().max())).item() if texts else None
+    if (longest or 0) > width:
+        rows += f"; text cut at {width} characters (…): --max-width 0 prints it whole"
     print(f"({rows})")
 
 
-def _run_sql(con, text: str, max_rows: int) -> bool:
+def _run_sql(con, text: str, max_rows: int, max_width: int = TEXT_WIDTH) -> bool:
     """Run one SQL text and print its result; False (after saying why) if DuckDB refused it."""
     import duckdb
 
     try:
         relation = con.sql(text)
-        _print_relation(relation, max_rows)
+        _print_relation(relation, max_rows, max_width)
     except duckdb.Error as err:
         message = str(err).strip()
         if "read-only" in message:
@@ -321,9 +375,9 @@ def cmd_sql(args) -> int:
         if args.query is not None and args.query.strip().rstrip(";") == ".tables":  # as at the prompt
             return 0 if _run_sql(con, TABLES_SQL, 1000) else 1
         if args.query is not None:
-            return 0 if _run_sql(con, args.query, args.max_rows) else 1
+            return 0 if _run_sql(con, args.query, args.max_rows, args.max_width) else 1
         # No query: a prompt, or the statements piped in (`yusuan sql < queries.sql`), one after another.
-        return 0 if _prompt(con, db, args.max_rows, interactive=sys.stdin.isatty()) else 1
+        return 0 if _prompt(con, db, args.max_rows, interactive=sys.stdin.isatty(), max_width=args.max_width) else 1
     finally:
         con.close()
 
@@ -332,7 +386,7 @@ TABLES_SQL = ("select table_schema || '.' || table_name as relation, table_type 
               "where table_schema in ('core', 'quality', 'dw', 'marts') order by 1")
 
 
-def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
+def _prompt(con, db: Path, max_rows: int, *, interactive: bool, max_width: int = TEXT_WIDTH) -> bool:
     """Statements from a prompt (or piped in): one runs when its line ends with ';'; .tables lists the
     relations.  False if a piped statement failed."""
     if interactive:
@@ -344,7 +398,7 @@ def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
             line = input(("yusuan> " if not buffer else "   ...> ") if interactive else "")
         except EOFError:
             if buffer and "".join(buffer).strip():
-                ok = _run_sql(con, "\n".join(buffer), max_rows) and ok
+                ok = _run_sql(con, "\n".join(buffer), max_rows, max_width) and ok
             if interactive:
                 print()
             return ok
@@ -360,7 +414,7 @@ def _prompt(con, db: Path, max_rows: int, *, interactive: bool) -> bool:
             continue
         buffer.append(line)
         if command.endswith(";"):
-            ok = _run_sql(con, "\n".join(buffer), max_rows) and ok
+            ok = _run_sql(con, "\n".join(buffer), max_rows, max_width) and ok
             buffer.clear()
 
 
@@ -416,6 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--db", help=DB_HELP)
     q.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=READ_WAIT_HELP)
     q.add_argument("--max-rows", type=int, default=100, metavar="N", help="rows to print (default 100)")
+    q.add_argument("--max-width", type=int, default=TEXT_WIDTH, metavar="N",
+                   help=f"characters of a text cell to print before cutting it short with … (default {TEXT_WIDTH}; "
+                        "0: print it whole)")
     q.set_defaults(func=cmd_sql)
     return p
 

@@ -7,6 +7,7 @@ commands run; these check that what the commands *say* is right and usable).
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,98 @@ def test_every_db_option_says_which_warehouse_it_means(command):
         build_parser().parse_args([command, "--help"])
     text = " ".join(out.getvalue().split())
     assert "--db DB warehouse" in text and "$YUSUAN_DB" in text, text
+
+
+def _readme_queries() -> list[str]:
+    from tests.analyst.test_readme import commands, statements
+
+    pasted = [shlex.split(c)[2] for c in commands() if c.startswith(".venv/bin/yusuan sql \"")]
+    return pasted + statements()
+
+
+@pytest.mark.parametrize("number", range(len(_readme_queries())))
+def test_no_readme_query_prints_two_rows_an_analyst_cannot_tell_apart(demo_db, number):
+    # 魏县教育局 2023 has a 三公 total from its budget (33.00), and two from its 决算 (the 预算数 33.00 printed
+    # again, and the 决算数 30.07): a query without doc_type and basis printed 33.00 twice, as if duplicated.
+    sql = _readme_queries()[number]
+    code, out, err = run_cli("sql", sql, "--db", str(demo_db), "--max-rows", "1000")
+    assert code == 0, err
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    repeated = {r for r in rows if rows.count(r) > 1}
+    assert not repeated, f"{sql}\n" + "\n".join(sorted(repeated))
+
+
+def test_the_readme_says_which_folders_are_regions_as_the_code_decides():
+    # It said "the last folder that is not a year"; a folder such as 教育部 (under 中央) or tianbaoxitong is not
+    # a county, and yusuan passes it over — the analyst must know which names count.
+    from pipelines.lib.discovery import REGION_NAMES, REGION_SUFFIXES, looks_like_region
+    from tests.analyst.test_readme import README
+
+    text = README.read_text(encoding="utf-8")
+    sentence = text.split("yusuan records the region and the county", 1)[1].split(").", 1)[0]
+    assert all(s in sentence for s in REGION_SUFFIXES + REGION_NAMES), sentence
+    assert "中央/教育部" in sentence and looks_like_region("中央") and not looks_like_region("教育部")
+
+
+@pytest.fixture(scope="module")
+def with_rejects(tmp_path_factory) -> Path:
+    """A warehouse of one sample filing, an empty download and a Word file that is no filing (rejected)."""
+    import shutil
+
+    from docx import Document
+
+    folder = tmp_path_factory.mktemp("mixed") / "河北省" / "邯郸市" / "魏县"
+    folder.mkdir(parents=True)
+    shutil.copy(ONE_FILING, folder / ONE_FILING.name)
+    (folder / "empty.pdf").write_bytes(b"")
+    notes = Document()
+    for line in ("会议纪要", "本次会议讨论了年度工作安排。", "请各科室按时报送材料。"):
+        notes.add_paragraph(line)
+    notes.save(folder / "会议纪要.docx")
+    db = folder.parents[2] / "w.duckdb"
+    code, out, err = run_cli("ingest", str(folder.parents[1]), "--db", str(db))
+    assert code == 1 and "2 rejected" in out, out + err
+    return db
+
+
+def test_the_summary_says_how_to_list_the_rejected_files_and_each_finding(with_rejects):
+    code, out, err = run_cli("summary", "--db", str(with_rejects))
+    assert code == 0, err
+    steps = out.split("\nnext:\n", 1)[1].splitlines()
+    commands = [shlex.split(line.split(": ", 1)[1]) for line in steps if "yusuan sql" in line]
+    assert len(commands) == 2, steps
+    code, rejected, err = run_cli(*commands[0][1:])
+    assert code == 0, err
+    assert "empty.pdf" in rejected and "会议纪要.docx" in rejected and "(2 rows)" in rejected
+    assert "Check that this is a department budget disclosure." in rejected  # the reason whole, not cut at 80
+    code, findings, err = run_cli(*commands[1][1:])
+    assert code == 0, err
+    assert "会议纪要.docx" in findings and "filing_identifiable" in findings
+
+
+def test_sql_says_when_it_cut_text_short_and_how_to_see_it_whole(with_rejects):
+    sql = "select error from core.documents where file_name = '会议纪要.docx'"
+    code, out, err = run_cli("sql", sql, "--db", str(with_rejects))
+    assert code == 0, err
+    assert "…" in out and "--max-width 0 prints it whole" in out
+    code, out, err = run_cli("sql", sql, "--db", str(with_rejects), "--max-width", "0")
+    assert code == 0, err
+    assert "Check that this is a department budget disclosure." in out and "(1 row)" in out
+
+
+def test_check_on_a_folder_says_what_to_run_instead(tmp_path):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    import shutil
+
+    shutil.copy(ONE_FILING, folder / ONE_FILING.name)
+    code, out, err = run_cli("check", str(folder))
+    assert code == 2 and not out
+    assert f"{folder} is a folder (1 filing(s) in it)" in err
+    check, ingest = (shlex.split(line.rsplit(": ", 1)[1]) for line in err.splitlines())
+    assert check == ["yusuan", "check", str(folder / ONE_FILING.name)]
+    assert ingest[:3] == ["yusuan", "ingest", str(folder)] and ingest[3] == "--db"
+    code, out, err = run_cli(*check[1:])
+    assert code == 0 and "魏县教育局 · 2023" in out, err
+    code, out, err = run_cli("check", str(tmp_path / "nothing-here"))
+    assert code == 2 and "no such file" in err
