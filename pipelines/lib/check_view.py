@@ -176,18 +176,40 @@ def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]
 def check_lines(results) -> Iterator[str]:
     words = Counter(_status_word(r) for r in results)
     order = ("FAILED", "findings", "passed", "not run")
-    yield "  checks: " + " · ".join(f"{words[w]} {w}" for w in order if words[w])
+    # "1 with findings", not "1 findings": the count is of checks, and the word names their outcome
+    yield "  checks: " + " · ".join(f"{words[w]} {'with findings' if w == 'findings' else w}" for w in order if words[w])
     for w in order:
+        if w == "not run":
+            yield from _not_run_lines([r for r in results if _status_word(r) == w])
+            continue
         for r in results:
             if _status_word(r) != w:
                 continue
             where = LABELS.get(r.table_kind, r.table_kind or "filing")
-            if w == "not run":
-                yield f"    {w:<9} {r.check:<22} {where}: {r.reason}"
-            else:
-                extra = f", {r.within_rounding} within rounding" if r.within_rounding else ""
-                yield (f"    {w:<9} {r.check:<22} {where}: {r.compared} compared{extra}, "
-                       f"{_plural(len(r.findings), 'finding')}")
+            extra = f", {r.within_rounding} within rounding" if r.within_rounding else ""
+            yield (f"    {w:<9} {r.check:<22} {where}: {r.compared} compared{extra}, "
+                   f"{_plural(len(r.findings), 'finding')}")
+
+
+MISSING = "the filing has no "
+
+
+def _not_run_lines(results) -> Iterator[str]:
+    """The checks that could not run, one line per reason: the checks of a table the filing does not have all on
+    one line (a file that is no filing, or a narrative without tables, has two dozen of them), the others one line
+    per table and reason."""
+    missing = [r for r in results if r.reason.startswith(MISSING)]
+    by_reason: dict[tuple[str, str], list[str]] = {}
+    for r in results:
+        if r not in missing:
+            where = LABELS.get(r.table_kind, r.table_kind or "filing")
+            by_reason.setdefault((where, r.reason), []).append(r.check)
+    if missing:
+        checks = ", ".join(dict.fromkeys(r.check for r in missing))
+        tables = ", ".join(dict.fromkeys(r.reason.removeprefix(MISSING) for r in missing))
+        yield f"    {'not run':<9} {checks}: {MISSING}{tables}"
+    for (where, reason), checks in by_reason.items():
+        yield f"    {'not run':<9} {', '.join(checks):<22} {where}: {reason}"
 
 
 def finding_lines(findings: list[Finding], tables: list[Table], *, every: bool = True) -> Iterator[str]:
