@@ -28,11 +28,26 @@ def _db_option(db: Path) -> str:
     return "" if same else f" --db {shlex.quote(str(db))}"
 
 
+def prog() -> str:
+    """How to run yusuan again, as the user just did: ``yusuan`` when that is what the shell finds, else the path
+    they typed (``.venv/bin/yusuan``, as the README has it: a suggestion saying ``yusuan`` would not be found)."""
+    import shlex
+    import shutil
+
+    typed = sys.argv[0] if sys.argv else ""
+    if Path(typed).name != "yusuan":  # python -m, a test calling main([...])
+        return "yusuan"
+    found = shutil.which("yusuan")
+    if found and Path(found).resolve() == Path(typed).resolve():
+        return "yusuan"
+    return shlex.quote(typed)
+
+
 def next_steps(db: Path) -> str:
     """The line after an ingest: where the warehouse is and the commands that read it, pasteable as printed."""
-    opt = _db_option(db)
-    return (f"warehouse: {db} — next: yusuan summary{opt} · yusuan sql{opt} \"from marts.budget_lines limit 10\" "
-            f"· yusuan report{opt}")
+    opt, y = _db_option(db), prog()
+    return (f"warehouse: {db} — next: {y} summary{opt} · {y} sql{opt} \"from marts.budget_lines limit 10\" "
+            f"· {y} report{opt}")
 
 
 def cmd_ingest(args) -> int:
@@ -139,11 +154,11 @@ def _check_folder_message(folder: Path) -> str:
     scratch = Path(tempfile.gettempdir()) / "yusuan-check.duckdb"
     if not filings:
         return (f"yusuan check: {printable_path(folder)} is a folder, and holds no .docx or .pdf filing; "
-                "check takes one filing: yusuan check FILE")
+                f"check takes one filing: {prog()} check FILE")
     return (f"yusuan check: {printable_path(folder)} is a folder ({len(filings)} filing(s) in it); check reads one "
-            f"filing: yusuan check {shlex.quote(str(filings[0]))}\n"
+            f"filing: {prog()} check {shlex.quote(str(filings[0]))}\n"
             f"  to read every filing in the folder without touching your warehouse, ingest it into a scratch one: "
-            f"yusuan ingest {shlex.quote(str(folder))} --db {shlex.quote(str(scratch))}")
+            f"{prog()} ingest {shlex.quote(str(folder))} --db {shlex.quote(str(scratch))}")
 
 
 def cmd_export(args) -> int:
@@ -231,7 +246,7 @@ def cmd_summary(args) -> int:
 
 def _summary_next_steps(con, db: Path) -> list[str]:
     """Where the summary's counts go on: the commands that list the rejected files and the findings one by one."""
-    opt = _db_option(db)
+    opt, y = _db_option(db), prog()
     try:
         rejected, findings = con.execute(
             "select (select count(*) from core.documents where status = 'rejected'), "
@@ -240,10 +255,10 @@ def _summary_next_steps(con, db: Path) -> list[str]:
         return []
     out = []
     if rejected:
-        out.append(f"  the {rejected} rejected file(s) and why: yusuan sql{opt} --max-width 0 "
+        out.append(f"  the {rejected} rejected file(s) and why: {y} sql{opt} --max-width 0 "
                    "\"select source_path, error from core.documents where status = 'rejected'\"")
     if findings:
-        out.append(f"  each finding with its file: yusuan sql{opt} \"select d.file_name, f.severity, f.check, "
+        out.append(f"  each finding with its file: {y} sql{opt} \"select d.file_name, f.severity, f.check, "
                    "f.location, f.message from quality.findings f join core.documents d using (document_id) "
                    "order by all\"")
     return ["", "next:"] + out if out else []
@@ -359,8 +374,8 @@ def _run_sql(con, text: str, max_rows: int, max_width: int = TEXT_WIDTH) -> bool
         if "read-only" in message:
             message += "\n(yusuan sql opens the warehouse read-only; the warehouse is written by yusuan ingest)"
         elif isinstance(err, duckdb.CatalogException):
-            message += ("\n(yusuan sql .tables lists the relations; docs/warehouse.md describes each one and its "
-                        "columns)")
+            message += (f"\n({prog()} sql .tables lists the relations; docs/warehouse.md describes each one and "
+                        "its columns)")
         print(message, file=sys.stderr)
         return False
     return True

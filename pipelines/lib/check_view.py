@@ -176,7 +176,8 @@ def gap_lines(gaps, tables: list[Table], *, every: bool = True) -> Iterator[str]
 def check_lines(results) -> Iterator[str]:
     words = Counter(_status_word(r) for r in results)
     order = ("FAILED", "findings", "passed", "not run")
-    yield "  checks: " + " · ".join(f"{words[w]} {w}" for w in order if words[w])
+    # "1 with findings", not "1 findings": the count is of checks, and the word names their outcome
+    yield "  checks: " + " · ".join(f"{words[w]} {'with findings' if w == 'findings' else w}" for w in order if words[w])
     for w in order:
         if w == "not run":
             yield from _not_run_lines([r for r in results if _status_word(r) == w])

@@ -217,3 +217,44 @@ def test_check_of_a_file_that_is_no_filing_keeps_the_checks_that_could_not_run_s
     assert all(r.reason.removeprefix("the filing has no ") in named for r in not_run)
     assert f"checks: 1 FAILED · 1 passed · {len(not_run)} not run" in out
     assert out.rstrip().splitlines()[-1].startswith("  REJECTED: no recognisable budget table")
+
+
+def test_check_counts_checks_with_findings_in_words_that_read():
+    from pipelines.lib.check_view import check_lines
+    from pipelines.lib.checks import CheckResult, Finding
+
+    warned = Finding("warning", "narrative_claims", "narrative", "情况说明", None, None, "a typo")
+    results = [CheckResult("narrative_claims", "narrative", "failed", 27, findings=[warned]),
+               CheckResult("hierarchy_sum", "income", "passed", 45)]
+    head = next(check_lines(results))
+    assert head == "  checks: 1 with findings · 1 passed", head
+
+
+def test_suggested_commands_run_yusuan_the_way_the_analyst_did(tmp_path):
+    # The README runs `.venv/bin/yusuan …` with the venv not activated: a suggestion saying `yusuan check …` is
+    # "command not found" when pasted. Suggestions repeat the path typed, and say `yusuan` when that is on PATH.
+    import os
+    import subprocess
+
+    from tests.analyst.conftest import ROOT
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("YUSUAN_")}, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([".venv/bin/yusuan", "check", "data/samples"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    first = done.stderr.splitlines()[0].rsplit(": ", 1)[1]
+    assert first.startswith(".venv/bin/yusuan check "), first
+    pasted = subprocess.run(["bash", "-c", first + " --summary"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert pasted.returncode == 0 and "中国共产党魏县委员会办公室 · 2021" in pasted.stdout, pasted.stderr
+
+
+def test_the_suggestions_say_yusuan_when_the_shell_finds_it(monkeypatch):
+    from pipelines import cli
+    from tests.analyst.conftest import ROOT
+
+    monkeypatch.setenv("PATH", f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin")
+    monkeypatch.setattr("sys.argv", [str(ROOT / ".venv" / "bin" / "yusuan"), "summary"])
+    assert cli.prog() == "yusuan"
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert cli.prog() == str(ROOT / ".venv" / "bin" / "yusuan")
