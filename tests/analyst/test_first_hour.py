@@ -237,6 +237,20 @@ def test_check_of_a_file_that_is_no_filing_keeps_the_checks_that_could_not_run_s
     assert out.rstrip().splitlines()[-1].startswith("  REJECTED: no recognisable budget table")
 
 
+def test_check_of_a_file_that_is_no_filing_does_not_call_it_a_department_budget(tmp_path):
+    from docx import Document
+
+    path = tmp_path / "会议纪要.docx"
+    notes = Document()
+    notes.add_paragraph("本次会议讨论了年度工作安排。")
+    notes.save(path)
+    code, out, err = run_cli("check", str(path))
+    header = out.splitlines()[2]
+    assert code == 1 and "(department not found) · (year not found)" in header, header
+    assert "预算 budget" not in header and "部门 department" not in header, header
+    assert "(预算 or 决算: not found) · (部门 or 单位: not found)" in header
+
+
 def test_check_counts_checks_with_findings_in_words_that_read():
     from pipelines.lib.check_view import check_lines
     from pipelines.lib.checks import CheckResult, Finding
