@@ -348,7 +348,7 @@ def _print_relation(relation, max_rows: int, max_width: int = TEXT_WIDTH) -> Non
         return
     frame = warehouse.relation_pl(relation, limit=max_rows + 1)
     more = frame.height > max_rows
-    frame = frame.head(max_rows)
+    frame = _fewest_decimals(frame.head(max_rows))
     width = max_width if max_width > 0 else 1_000_000
     with pl.Config(tbl_rows=max_rows, tbl_cols=-1, tbl_width_chars=10_000, fmt_str_lengths=width,
                    tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, fmt_float="full"):
@@ -360,6 +360,20 @@ def _print_relation(relation, max_rows: int, max_width: int = TEXT_WIDTH) -> Non
     if (longest or 0) > width:
         rows += f"; text cut at {width} characters (…): --max-width 0 prints it whole"
     print(f"({rows})")
+
+
+def _fewest_decimals(frame):
+    """The frame to print, each DECIMAL column with the decimals its printed values need, at least two: 79.80, not
+    the warehouse's 79.800000; a 北京 amount of 12.345678 万元 keeps all six.  Every value prints exactly as stored."""
+    import polars as pl
+
+    narrower = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Decimal) and dtype.scale is not None and dtype.scale > 2:
+            needed = max((max(0, -v.normalize().as_tuple().exponent) for v in frame[name] if v is not None), default=0)
+            if max(needed, 2) < dtype.scale:
+                narrower.append(pl.col(name).cast(pl.Decimal(dtype.precision, max(needed, 2))))
+    return frame.with_columns(narrower) if narrower else frame
 
 
 def _run_sql(con, text: str, max_rows: int, max_width: int = TEXT_WIDTH) -> bool:

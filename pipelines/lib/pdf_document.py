@@ -364,7 +364,14 @@ def _rejoin_cut_text(prev: PTable, t: PTable) -> None:
             t.bbox = (t.bbox[0], min(c.bbox[1] for c in t.cells), t.bbox[2], t.bbox[3])
         return
     moves = []
-    for cell in first:
+    # a row of figures alone, each the wrapped rest of the amount above it, the page break between their lines
+    filled = [c for c in first if c.text]
+    above_of = {id(c): next((a for a in last if abs(a.bbox[0] - c.bbox[0]) <= _CONTINUATION_TOL
+                             and abs(a.bbox[2] - c.bbox[2]) <= _CONTINUATION_TOL), None) for c in filled}
+    if filled and all(above_of[id(c)] is not None for c in filled) and pdf_text_tables.cut_row(
+            [(above_of[id(c)].text, c.text) for c in filled]):
+        moves = [(above_of[id(c)], c) for c in filled]
+    for cell in first if not moves else ():
         if not cell.text:
             continue
         middle = (cell.bbox[0] + cell.bbox[2]) / 2

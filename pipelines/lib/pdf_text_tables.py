@@ -193,16 +193,18 @@ def _decimals(text: str) -> int:
 
 
 def _joins(head: str, tail: str) -> tuple[bool, bool, bool]:
-    """Whether ``tail`` can be the rest of the amount ``head`` begins, wrapped in its cell (together one amount, with
-    separators or decimals); whether ``head`` shows for certain that it was cut (it ends in a separator, or is no
-    number itself: 1,505,000. / 00, 1,505,00 / 0.00); whether it lacks decimals the whole has, the whole printing
+    """Whether ``tail`` can be the rest of the amount ``head`` begins, wrapped in its cell (together one amount: with
+    separators or decimals, or an integer in 元); whether ``head`` shows for certain that it was cut (it ends in a
+    separator, or is no number itself, or the tail opens with 00: 1,505,000. / 00, 1,505,00 / 0.00, 15050 / 00); whether it lacks decimals the whole has, the whole printing
     ``SETTINGS["wrap_decimals"]`` (803,000.0 / 0, 150500 / 0.00 — but 120.5 over 30, as few decimals as needed, is
     no 120.530)."""
     whole = head + tail
-    if not (_TAIL.match(tail) and head[:1].isdigit() and _NUMBER.match(whole) and _AMOUNT.search(whole)):
+    if not (_TAIL.match(tail) and head[:1].isdigit() and _NUMBER.match(whole)
+            and (_AMOUNT.search(whole) or whole.isdigit())):
         return False, False, False
     short = _decimals(head) < _decimals(whole) == SETTINGS["wrap_decimals"]
-    return True, head.endswith((".", ",")) or not _NUMBER.match(head), short
+    # (an integer in 元 wrapped, 15050 / 00: no amount opens with 00)
+    return True, head.endswith((".", ",")) or not _NUMBER.match(head) or tail[:2] == "00", short
 
 
 def cut_amount(head: str, tail: str) -> bool:
@@ -210,6 +212,14 @@ def cut_amount(head: str, tail: str) -> bool:
     it, closing the previous page) that a page break cut where it wrapped: see :func:`_joins`."""
     joins, cut, short = _joins(head, tail)
     return joins and (cut or short)
+
+
+def cut_row(pairs: list[tuple[str, str]]) -> bool:
+    """Whether a row of figures alone opening the next page (each ``(the cell above it, its text)``) is the rest of the
+    amounts a page break cut where they wrapped: each joins the amount above it, and one at least shows the cut
+    (8030 / 0 beside 12050 / 00)."""
+    got = [_joins(head, tail) for head, tail in pairs]
+    return bool(got) and all(j for j, _, _ in got) and any(c or s for _, c, s in got)
 
 
 def _unwrap(lines: list[TLine]) -> dict[int, int]:
@@ -235,7 +245,7 @@ def _unwrap(lines: list[TLine]) -> dict[int, int]:
             a = next((a for a in above.chunks if abs(a.x1 - b.x1) <= s["wrap_align"]
                       and 0 <= b.top - a.bottom <= s["wrap_gap"] * size), None)
             joins, cut, short = _joins(a.text, b.text) if a is not None else (False, False, False)
-            if joins and (cut or short):
+            if joins and (cut or short or len(ln.chunks) == len(figures)):
                 pairs.append((a, b, cut))
                 continue
             if not joins:
@@ -781,4 +791,4 @@ def undivided(groups: list[list[Char]]) -> bool:
     return False
 
 
-__all__ = ["SETTINGS", "TextTable", "chunks", "cut_amount", "find", "lines_of", "may_hold_table", "undivided"]
+__all__ = ["SETTINGS", "TextTable", "chunks", "cut_amount", "cut_row", "find", "lines_of", "may_hold_table", "undivided"]

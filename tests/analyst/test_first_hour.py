@@ -52,16 +52,24 @@ def _section(out: str, title: str) -> list[str]:
     return [line for line in body.splitlines() if line.startswith("│")]
 
 
-@pytest.mark.real
-@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_samples is absent")
-def test_the_summary_shows_every_column_and_tells_a_department_from_its_unit(tmp_path):
-    # 上海市普陀区人民政府办公室 2025 published a 部门预算 and a 单位预算 with the same 三公 total (867.5 万元, read by
-    # hand from both PDFs): two rows that looked identical until the summary printed their scope.
+@pytest.fixture(scope="module")
+def with_unit_budget(tmp_path_factory) -> Path:
+    """The demo's filings and a real 部门预算 with its 单位预算 (上海市普陀区人民政府办公室 2025)."""
+    if not REAL.is_dir():
+        pytest.skip("../shared/real_samples is absent")
     folder = REAL / "上海市" / "普陀区"
-    db = tmp_path / "w.duckdb"
+    db = tmp_path_factory.mktemp("pair") / "w.duckdb"
     code, out, err = run_cli("ingest", str(SAMPLES), str(folder / "shanghai_putuo_qzfbgs_2025_dept_budget.pdf"),
                              str(folder / "shanghai_putuo_qzfbgs_2025_unit_budget.pdf"), "--db", str(db))
     assert code == 0, out + err
+    return db
+
+
+@pytest.mark.real
+def test_the_summary_shows_every_column_and_tells_a_department_from_its_unit(with_unit_budget):
+    # 上海市普陀区人民政府办公室 2025 published a 部门预算 and a 单位预算 with the same 三公 total (867.5 万元, read by
+    # hand from both PDFs): two rows that looked identical until the summary printed their scope.
+    db = with_unit_budget
     code, out, err = run_cli("summary", "--db", str(db))
     assert code == 0, err
     header = next(line for line in out.splitlines() if "prior_year" in line)
@@ -111,8 +119,18 @@ def _readme_queries() -> list[str]:
 def test_no_readme_query_prints_two_rows_an_analyst_cannot_tell_apart(demo_db, number):
     # 魏县教育局 2023 has a 三公 total from its budget (33.00), and two from its 决算 (the 预算数 33.00 printed
     # again, and the 决算数 30.07): a query without doc_type and basis printed 33.00 twice, as if duplicated.
-    sql = _readme_queries()[number]
-    code, out, err = run_cli("sql", sql, "--db", str(demo_db), "--max-rows", "1000")
+    _no_repeated_rows(demo_db, _readme_queries()[number])
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("number", range(len(_readme_queries())))
+def test_no_readme_query_repeats_a_row_when_a_unit_budget_is_loaded(with_unit_budget, number):
+    # a 部门预算 and its 单位预算 (867.50 万元 of 三公 each): without scope, the same row twice
+    _no_repeated_rows(with_unit_budget, _readme_queries()[number])
+
+
+def _no_repeated_rows(db: Path, sql: str) -> None:
+    code, out, err = run_cli("sql", sql, "--db", str(db), "--max-rows", "1000")
     assert code == 0, err
     rows = [line for line in out.splitlines() if line.startswith("│")]
     repeated = {r for r in rows if rows.count(r) > 1}
@@ -258,3 +276,20 @@ def test_the_suggestions_say_yusuan_when_the_shell_finds_it(monkeypatch):
     assert cli.prog() == "yusuan"
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     assert cli.prog() == str(ROOT / ".venv" / "bin" / "yusuan")
+
+
+def test_sql_prints_amounts_with_the_decimals_they_have_and_every_one_exact(demo_db):
+    # The warehouse keeps DECIMAL(18,6) (北京 prints 万元 to six places); 79.800000 on every line of a 魏县 answer
+    # buried the figure. Each column prints with the decimals its values need, at least two, nothing rounded.
+    from decimal import Decimal
+
+    code, out, err = run_cli("sql", "select amount_wan from marts.three_public_trend where category = 'total' "
+                             "and department_name = '中国共产党魏县委员会办公室' order by year", "--db", str(demo_db))
+    assert code == 0, err
+    printed = [line.strip("│ ") for line in out.splitlines() if line.startswith("│")][1:]  # under the header
+    assert printed == ["79.80", "54.50", "54.50", "58.60"]  # 2021–2024, as the filings print them (万元)
+    code, out, err = run_cli("sql", "select * from (values (12.345678::decimal(18,6)), (1.5::decimal(18,6))) t(a)",
+                             "--db", str(demo_db))
+    assert code == 0, err
+    printed = [line.strip("│ ") for line in out.splitlines() if line.startswith("│")][1:]
+    assert [Decimal(v) for v in printed] == [Decimal("12.345678"), Decimal("1.5")] and printed[1] == "1.500000"
