@@ -119,10 +119,17 @@ def three_public_chart(con, scope: Scope):
     import plotly.graph_objects as go
 
     fig = go.Figure()
+    # One budget figure per department and year: summed over every filing, 魏县教育局 2023 showed 33.00 (its budget)
+    # + 33.00 (its 决算's 预算数) + 30.07 (the 决算数) = 96.07 万元, and a body's 部门预算 and 单位预算 counted the
+    # same money twice. So: the 预算数 (basis budget), from the budget filing when loaded, else from the 决算, and
+    # the 部门 filing before the 单位 one; 决算 against budget is the execution section's.
+    budgets = f"""(select * from marts.three_public_trend where {scope.where} and basis = 'budget'
+                   qualify rank() over (partition by department_key, year
+                                        order by doc_type = 'budget' desc, scope = 'department' desc) = 1)"""
     if scope.kind == "county":
         df = query_pl(con, f"""
-            select department_name, year, sum(amount_wan) as wan from marts.three_public_trend
-            where {scope.where} and category = ? group by all order by department_name, year
+            select department_name, year, sum(amount_wan) as wan from {budgets}
+            where category = ? group by all order by department_name, year
         """, [*scope.params, THREE_PUBLIC_TOTAL])
         for (name,), part in df.group_by("department_name", maintain_order=True):
             fig.add_trace(go.Scatter(x=part["year"].to_list(), y=_float(part["wan"]), mode="lines+markers",
@@ -130,8 +137,8 @@ def three_public_chart(con, scope: Scope):
         _layout(fig, "“三公”经费合计，按部门（万元）")
     else:
         df = query_pl(con, f"""
-            select category, year, sum(amount_wan) as wan from marts.three_public_trend
-            where {scope.where} and category in ({", ".join("?" for _ in THREE_PUBLIC_PARTS)})
+            select category, year, sum(amount_wan) as wan from {budgets}
+            where category in ({", ".join("?" for _ in THREE_PUBLIC_PARTS)})
             group by all order by year
         """, [*scope.params, *THREE_PUBLIC_PARTS])
         for category, label in THREE_PUBLIC_PARTS.items():

@@ -341,3 +341,44 @@ def test_the_summary_lists_no_execution_gap_of_zero(tmp_path):
     rows = [line.split("┆") for line in section.splitlines() if line.startswith("│")][1:]
     assert rows and all(r[6].strip() not in ("0.00", "-0.00") for r in rows), section
     assert any("佛山市轨道交通局" in r[0] and r[3].strip() == "total" and r[6].strip() == "0.16" for r in rows), section
+
+
+def _chart_points(con, scope) -> dict[str, dict[int, float]]:
+    from pipelines.lib.report import three_public_chart
+
+    return {t.name: {int(x): y for x, y in zip(t.x, t.y, strict=True) if y is not None}
+            for t in three_public_chart(con, scope).data}
+
+
+def test_the_reports_san_gong_charts_count_each_budget_once(demo_db):
+    # 魏县教育局 2023: its budget's 三公 合计 is 33.00 万元 (表九, typed from the .docx); its 决算 prints that 预算数
+    # again beside the 决算数 30.07. The county chart summed the three: 96.07.
+    import duckdb
+
+    from pipelines.lib.report import scopes
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        [county] = scopes(con)
+        assert _chart_points(con, county)["魏县教育局"] == {2022: 16.3, 2023: 33.0}
+        [bureau] = [d for d in county.children if d.title.startswith("魏县教育局")]
+        parts = _chart_points(con, bureau)
+        # 2023: 购置 18.00, 运行 9.20, 接待 5.80; 2022: 运行 9.80, 接待 6.50 (购置 printed empty)
+        assert parts["公务用车购置费"][2023] == 18.0 and parts["公务用车运行费"][2023] == 9.2
+        assert parts["公务接待费"] == {2022: 6.5, 2023: 5.8} and parts["公务用车运行费"][2022] == 9.8
+    finally:
+        con.close()
+
+
+@pytest.mark.real
+def test_the_reports_san_gong_chart_counts_a_department_and_its_unit_once(with_unit_budget):
+    import duckdb
+
+    from pipelines.lib.report import scopes
+
+    con = duckdb.connect(str(with_unit_budget), read_only=True)
+    try:
+        [putuo] = [s for s in scopes(con) if any("上海市普陀区人民政府办公室" in d.title for d in s.children)]
+        assert _chart_points(con, putuo)["上海市普陀区人民政府办公室"] == {2025: 867.5}  # not 1735.0
+    finally:
+        con.close()
