@@ -206,20 +206,25 @@ SUMMARY_QUERIES = [
      "execution_pct, budget_source from marts.budget_execution "
      "where measure in ('total', 'amount') and ((table_kind = 'expenditure' and length(subject_code) = 3) "
      "or (table_kind = 'summary' and side = 'expense' and item = 'current_year_total') "
-     "or table_kind = 'three_public') and budget_wan is not null "
+     "or table_kind = 'three_public') and budget_wan is not null and gap_wan <> 0 "
      "order by abs(gap_wan) desc limit 8"),
     ("findings by severity and check",
-     "select severity, \"check\", count(*) as n from quality.findings group by all order by n desc limit 8"),
+     "select severity, \"check\", count(*) as n from quality.findings group by all order by n desc, severity, \"check\""),
 ]
 
 
+SUMMARY_ROWS = 30  # rows a section of `yusuan summary` prints; the rest are one pasted command away
+
+
 def cmd_summary(args) -> int:
+    import shlex
+
     from pipelines.lib import warehouse
 
     db = _db(args)
     import polars as pl
 
-    pl.Config(tbl_rows=30, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
+    pl.Config(tbl_rows=SUMMARY_ROWS, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
               tbl_hide_dataframe_shape=True)
     con = _open_for_reading(db, args.wait, "summary")
     if con is None:
@@ -229,7 +234,11 @@ def cmd_summary(args) -> int:
             print(f"\n== {title}")
             try:
                 df = warehouse.query_pl(con, sql)
-                print(df if df.height else "  (none)")
+                print(df.head(SUMMARY_ROWS) if df.height else "  (none)")
+                if df.height > SUMMARY_ROWS:  # polars would leave out the middle rows without a word
+                    quoted = f'"{sql}"' if '"' not in sql else shlex.quote(sql)
+                    print(f"  the first {SUMMARY_ROWS} of {df.height} rows; all of them: {prog()} sql"
+                          f"{_db_option(db)} --max-rows {df.height} {quoted}")
             except Exception as err:  # a relation missing in an old warehouse should not hide the rest
                 print(f"  (not available: {str(err).splitlines()[0]})")
         for line in _summary_next_steps(con, db):

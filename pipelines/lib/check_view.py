@@ -105,6 +105,9 @@ def header_lines(filing, document: FilingRecord) -> Iterator[str]:
     code = filing.department_code
     kind = {"budget": "预算 budget", "final_accounts": "决算 final accounts"}.get(filing.doc_type, filing.doc_type)
     scope = {"department": "部门 department", "unit": "单位 unit"}.get(filing.scope, filing.scope)
+    if not filing.tables and not filing.department_name and not filing.year:
+        # nothing identified the file: 预算 and 部门 would only be the defaults, not what the file says
+        kind, scope = "(预算 or 决算: not found)", "(部门 or 单位: not found)"
     pages = f", {filing.pages} pages" if filing.pages else ""
     yield (f"  {filing.department_name or '(department not found)'} · {filing.year or '(year not found)'} · "
            f"{kind} · {scope} · amounts in {filing.unit or '(unit not printed)'} · {filing.file_type}{pages}")

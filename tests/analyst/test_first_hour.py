@@ -237,6 +237,20 @@ def test_check_of_a_file_that_is_no_filing_keeps_the_checks_that_could_not_run_s
     assert out.rstrip().splitlines()[-1].startswith("  REJECTED: no recognisable budget table")
 
 
+def test_check_of_a_file_that_is_no_filing_does_not_call_it_a_department_budget(tmp_path):
+    from docx import Document
+
+    path = tmp_path / "会议纪要.docx"
+    notes = Document()
+    notes.add_paragraph("本次会议讨论了年度工作安排。")
+    notes.save(path)
+    code, out, err = run_cli("check", str(path))
+    header = out.splitlines()[2]
+    assert code == 1 and "(department not found) · (year not found)" in header, header
+    assert "预算 budget" not in header and "部门 department" not in header, header
+    assert "(预算 or 决算: not found) · (部门 or 单位: not found)" in header
+
+
 def test_check_counts_checks_with_findings_in_words_that_read():
     from pipelines.lib.check_view import check_lines
     from pipelines.lib.checks import CheckResult, Finding
@@ -293,3 +307,37 @@ def test_sql_prints_amounts_with_the_decimals_they_have_and_every_one_exact(demo
     assert code == 0, err
     printed = [line.strip("│ ") for line in out.splitlines() if line.startswith("│")][1:]
     assert [Decimal(v) for v in printed] == [Decimal("12.345678"), Decimal("1.5")] and printed[1] == "1.500000"
+
+
+def test_a_summary_section_too_long_to_print_says_so_and_how_to_see_it_all(demo_db, monkeypatch):
+    # A county has a hundred departments; polars printed the first and last rows of a long section with a bare
+    # '…' between them. Now: the first rows, how many there are, and the command that prints them all.
+    from pipelines import cli
+
+    monkeypatch.setattr(cli, "SUMMARY_ROWS", 3)
+    code, out, err = run_cli("summary", "--db", str(demo_db))
+    assert code == 0, err
+    section = out.split("== departments and years loaded", 1)[1].split("\n== ", 1)[0]
+    shown = [line for line in section.splitlines() if line.startswith("│")][1:]
+    assert len(shown) == 3 and not any("…" in line for line in shown), section
+    note = next(line for line in section.splitlines() if "the first 3 of 4 rows" in line)
+    code, everything, err = run_cli(*shlex.split(note.split("all of them: ", 1)[1])[1:])
+    assert code == 0, err
+    assert "(4 rows)" in everything and "final_accounts" in everything  # 魏县教育局's 决算 comes last
+
+
+@pytest.mark.real
+def test_the_summary_lists_no_execution_gap_of_zero(tmp_path):
+    # 佛山市轨道交通局's 2019 决算 prints its 三公 预算数 all 0.00 and 决算数 0.16 (合计, 公务接待费) and 0.00 for the
+    # rest (表7, read from the PDF): four gaps of 0.00 filled "the largest execution gaps".
+    if not REAL.is_dir():
+        pytest.skip("../shared/real_samples is absent")
+    db = tmp_path / "w.duckdb"
+    code, out, err = run_cli("ingest", str(REAL / "广东省"), "--db", str(db))
+    assert code == 0, out + err
+    code, out, err = run_cli("summary", "--db", str(db))
+    assert code == 0, err
+    section = out.split("== largest execution gaps", 1)[1].split("\n== ", 1)[0]
+    rows = [line.split("┆") for line in section.splitlines() if line.startswith("│")][1:]
+    assert rows and all(r[6].strip() not in ("0.00", "-0.00") for r in rows), section
+    assert any("佛山市轨道交通局" in r[0] and r[3].strip() == "total" and r[6].strip() == "0.16" for r in rows), section
