@@ -176,6 +176,10 @@ def cmd_export(args) -> int:
     for rel in manifest["relations"]:
         print(f"  {rel['relation']:<36} {rel['row_count']:>8} rows")
     print(f"wrote {out}/ (manifest.json)")
+    import shlex
+
+    table = str(out / "three_public")  # one relation, read as a dashboard or notebook would (README: one line per tool)
+    print(f"read one: {shlex.quote(sys.executable)} -c \"import polars as pl; print(pl.read_parquet({table!r}))\"")
     return 0
 
 

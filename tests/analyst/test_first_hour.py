@@ -382,3 +382,21 @@ def test_the_reports_san_gong_chart_counts_a_department_and_its_unit_once(with_u
         assert _chart_points(con, putuo)["上海市普陀区人民政府办公室"] == {2025: 867.5}  # not 1735.0
     finally:
         con.close()
+
+
+def test_export_says_how_to_read_what_it_wrote(demo_db, tmp_path):
+    import subprocess
+
+    out = tmp_path / "exports"
+    code, printed, err = run_cli("export", "--db", str(demo_db), "--out", str(out))
+    assert code == 0, err
+    last = printed.splitlines()[-1]
+    assert last.startswith("read one: "), last
+    done = subprocess.run(["bash", "-c", last.removeprefix("read one: ")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    import duckdb
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        [(rows,)] = con.sql("select count(*) from marts.three_public").fetchall()
+    assert rows > 0 and f"shape: ({rows}, " in done.stdout, done.stdout[:300]  # every row of the relation
