@@ -390,12 +390,18 @@ def _fewest_decimals(frame):
 
 
 def _run_sql(con, text: str, max_rows: int, max_width: int = TEXT_WIDTH) -> bool:
-    """Run one SQL text and print its result; False (after saying why) if DuckDB refused it."""
+    """Run one SQL text and print its result — each statement's, when it holds several (DuckDB alone would print
+    the last one's only: two queries pasted together lost the first); False (after saying why) if DuckDB refused
+    one, and the rest are not run."""
     import duckdb
 
     try:
-        relation = con.sql(text)
-        _print_relation(relation, max_rows, max_width)
+        statements = con.extract_statements(text)
+        if len(statements) <= 1:
+            _print_relation(con.sql(text), max_rows, max_width)
+        for statement in statements if len(statements) > 1 else ():
+            print(statement.query.strip())
+            _print_relation(con.sql(statement.query), max_rows, max_width)
     except duckdb.Error as err:
         message = str(err).strip()
         if "read-only" in message:

@@ -403,3 +403,12 @@ def test_export_says_how_to_read_what_it_wrote(demo_db, tmp_path):
     with duckdb.connect(str(demo_db), read_only=True) as con:
         [(rows,)] = con.sql("select count(*) from marts.three_public").fetchall()
     assert rows > 0 and f"shape: ({rows}, " in done.stdout, done.stdout[:300]  # every row of the relation
+
+
+def test_two_queries_pasted_into_one_sql_argument_both_print(demo_db):
+    # DuckDB runs every statement of a text but returns the last one's rows: the first query's answer was lost.
+    code, out, err = run_cli("sql", "select count(*) as documents from core.documents;\n"
+                             "select count(*) as departments from dw.dim_department", "--db", str(demo_db))
+    assert code == 0, err
+    assert "documents" in out and "departments" in out and out.count("(1 row)") == 2, out
+    assert "│ 9 " in out  # the demo's nine filings, in the first answer
