@@ -228,12 +228,13 @@ def cmd_summary(args) -> int:
     db = _db(args)
     import polars as pl
 
-    pl.Config(tbl_rows=SUMMARY_ROWS, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40, tbl_hide_column_data_types=True,
-              tbl_hide_dataframe_shape=True)
     con = _open_for_reading(db, args.wait, "summary")
     if con is None:
         return 2
-    try:
+    # polars' settings for these tables only (pl.Config outside a `with` sets them for the whole process, and its
+    # environment: a notebook or test calling main() kept them, and so did the programs it started)
+    with con, pl.Config(tbl_rows=SUMMARY_ROWS, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=40,
+                        tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True):
         for title, sql in SUMMARY_QUERIES:
             print(f"\n== {title}")
             try:
@@ -252,8 +253,6 @@ def cmd_summary(args) -> int:
             print(f"\nnote: {db} was created in DuckDB 2.0's storage format, which DuckDB 1.4/1.5 clients (the DuckDB "
                   "CLI, DBeaver) cannot open; warehouses yusuan creates now are readable by DuckDB ≥ 1.4 — ingest "
                   "the filings into a new file (--db) to get one")
-    finally:
-        con.close()
     return 0
 
 

@@ -412,3 +412,12 @@ def test_two_queries_pasted_into_one_sql_argument_both_print(demo_db):
     assert code == 0, err
     assert "documents" in out and "departments" in out and out.count("(1 row)") == 2, out
     assert "│ 9 " in out  # the demo's nine filings, in the first answer
+
+
+def test_the_summary_leaves_the_callers_polars_settings_alone(demo_db):
+    import os
+
+    before = {k: v for k, v in os.environ.items() if k.startswith("POLARS_")}
+    code, out, err = run_cli("summary", "--db", str(demo_db))
+    assert code == 0 and "== documents by status" in out, err
+    assert {k: v for k, v in os.environ.items() if k.startswith("POLARS_")} == before
