@@ -138,7 +138,20 @@ def cmd_check(args) -> int:
     if item.rejected:
         print(f"\n  REJECTED: {d.error}")
         return 1
+    print(f"\n  to load it: {_load_command(path)}")
     return 0
+
+
+def _load_command(path: Path) -> str:
+    """The ingest that loads one checked filing: a file given alone has no county (its folders are not read), so
+    the nearest folder above it named like a region is passed as --county."""
+    import shlex
+
+    from pipelines.lib.discovery import looks_like_region
+
+    county = next((p.name for p in path.resolve().parents if looks_like_region(p.name)), None)
+    return (f"{prog()} ingest {shlex.quote(str(path))} --county "
+            + (shlex.quote(county) if county else "NAME  (the county it belongs to)"))
 
 
 def _check_folder_message(folder: Path) -> str:

@@ -421,3 +421,19 @@ def test_the_summary_leaves_the_callers_polars_settings_alone(demo_db):
     code, out, err = run_cli("summary", "--db", str(demo_db))
     assert code == 0 and "== documents by status" in out, err
     assert {k: v for k, v in os.environ.items() if k.startswith("POLARS_")} == before
+
+
+def test_a_check_that_would_load_ends_with_the_ingest_that_loads_it_with_its_county(tmp_path):
+    import duckdb
+
+    code, out, err = run_cli("check", "--summary", str(ONE_FILING))
+    assert code == 0, err
+    last = out.rstrip().splitlines()[-1]
+    assert last.startswith("  to load it: yusuan ingest "), last
+    command = shlex.split(last.split(": ", 1)[1])
+    assert command[-2:] == ["--county", "魏县"]  # a file given alone would have no county
+    db = tmp_path / "w.duckdb"
+    code, out, err = run_cli(*command[1:], "--db", str(db))
+    assert code == 0 and "1 loaded" in out, out + err
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.sql("select county, department_name from core.documents").fetchall() == [("魏县", "魏县教育局")]
