@@ -78,23 +78,13 @@ class Table:
     empty_declared: bool = False  # 注：无…，空表列示 / 故本表为空表 / a row 无
     page: int | None = None
 
-    # values() per row, remembered: normalize, the checks and coverage ask for the same rows ~600 times a filing
-    _values: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-
     def values(self, row: list[Cell]) -> list[str]:
-        """The row as one string per grid column; a cell spanning columns fills its first one.  A new list each
-        call (callers may change it); remembered per row object (held, so its id is its own), its cell count and
-        the grid's width — the stages read a table's cells and never change them."""
-        n_cols = self.n_cols
-        held = self._values.get(id(row))
-        if held is not None and held[0] is row and held[1] == n_cols and held[2] == len(row):
-            return held[3][:]
-        out = [""] * n_cols
+        """The row as one string per grid column; a cell spanning columns fills its first one."""
+        out = [""] * self.n_cols
         for c in row:
-            if 0 <= c.col < n_cols:
+            if 0 <= c.col < self.n_cols:
                 out[c.col] = c.text
-        self._values[id(row)] = (row, n_cols, len(row), out)
-        return out[:]
+        return out
 
 
 @dataclass
