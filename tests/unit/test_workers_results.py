@@ -68,17 +68,22 @@ def _children(pid: int) -> set[int]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_killed_ingest_leaves_no_results_folder(tmp_path):
     inbox = tmp_path / "inbox"
-    for i in range(3):
+    for i in range(6):  # 54 filings: seconds of reading, the folder there all along
         shutil.copytree(SAMPLES, inbox / f"copy{i}", ignore=shutil.ignore_patterns("*.md"))
     temp = tmp_path / "temp"
     temp.mkdir()
     proc = subprocess.Popen([*yusuan_command(), "ingest", str(inbox), "--db", str(tmp_path / "w.duckdb"), "--jobs",
                              "2"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**subprocess_env(), "TMPDIR": str(temp)})
-    first = proc.stdout.readline()
+    # the folder lives from the workers' start to the last task's results: watch for it (the first printed line can
+    # come after it is gone on a loaded machine, once every task is read before the first commit)
+    deadline = time.monotonic() + 60
+    while not [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")]:
+        assert proc.poll() is None and time.monotonic() < deadline, "the ingest made no yusuan-results- folder"
+        time.sleep(0.005)
+    time.sleep(0.3)  # the workers have their first tasks (a worker learns the folder from its task)
     children = _children(proc.pid)
-    folders = [p.name for p in temp.iterdir()]
-    assert first.startswith("[") and any(name.startswith("yusuan-results-") for name in folders), (first, folders)
+    assert [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")] and proc.poll() is None
     proc.kill()
     proc.communicate(timeout=60)
     deadline = time.monotonic() + 10
