@@ -12,7 +12,9 @@ from pipelines.lib.errors import RejectedFile
 from pipelines.lib.messages import printable, printable_path
 
 # .docm/.dotx/.dotm are Word packages too (macro-enabled, templates): read as Word, macros never run.
-SUFFIXES = {".docx", ".docm", ".dotx", ".dotm", ".pdf", ".doc", ".xls", ".xlsx"}
+READ_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm", ".pdf"}
+# .doc/.xls/.xlsx are taken up too, not read: each is rejected with how to save it as a file yusuan reads
+SUFFIXES = READ_SUFFIXES | {".doc", ".xls", ".xlsx"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _YEAR_DIR = re.compile(r"^(19|20)\d{2}$")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib import coverage, model_runs, transform, warehouse
-from pipelines.lib.discovery import REGION_SUFFIXES, SUFFIXES, discover, not_filings, passed_over
+from pipelines.lib.discovery import READ_SUFFIXES, REGION_SUFFIXES, discover, not_filings, passed_over
 from pipelines.lib.loading import commit_groups, fault, is_fault, load_group
 from pipelines.lib.messages import INTERNAL, printable, printable_path
 from pipelines.lib.processing import NOT_FACTS
@@ -65,10 +65,10 @@ class Summary:
             f"{self.findings.get('warning', 0)} warning(s)",
         ]
         if not self.files:
-            out.append(f"no filings found: yusuan reads {' '.join(sorted(SUFFIXES))} files under the given paths")
+            out.append(f"no filings found: yusuan reads {' '.join(sorted(READ_SUFFIXES))} files under the given paths")
         if self.skipped:
             shown = ", ".join(self.skipped[:8]) + (f" and {len(self.skipped) - 8} more" if len(self.skipped) > 8 else "")
-            out.append(f"{len(self.skipped)} other file(s) not read (yusuan reads {' '.join(sorted(SUFFIXES))}): "
+            out.append(f"{len(self.skipped)} other file(s) not read (yusuan reads {' '.join(sorted(READ_SUFFIXES))}): "
                        f"{shown}; unpack archives and save WPS/other formats as .docx to include them")
         if self.no_county:
             n = sum(len(v) for v in self.no_county.values())
