@@ -73,10 +73,11 @@ class Summary:
         if self.no_county:
             n = sum(len(v) for v in self.no_county.values())
             folders = ", ".join(sorted(self.no_county)[:5]) + (" …" if len(self.no_county) > 5 else "")
-            out.append(f"warning: {n} file(s) have no county — no folder above them looks like a region "
-                       f"(a name ending in {' '.join(REGION_SUFFIXES[:-1])}, or 省本级/市本级, 中央): {folders}. "
-                       "Put them under region folders (河北省/邯郸市/魏县/…) or ingest each county's folder with "
-                       "--county NAME")
+            out.append(f"warning: {n} file(s) have no county — no folder between the path given and the file "
+                       f"looks like a region (a name ending in {' '.join(REGION_SUFFIXES[:-1])}, or 省本级/市本级, "
+                       f"中央; the folders above a path given are not read, so a file given on its own has none): "
+                       f"{folders}. Ingest the folder that holds the region folders (河北省/邯郸市/魏县/…), or "
+                       "give the county with --county NAME")
         if self.passed_over:
             out.append(f"{len(self.passed_over)} path(s) passed over:")
             out += [f"  {p}: {why}" for p, why in self.passed_over[:20]]

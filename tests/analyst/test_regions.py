@@ -60,6 +60,17 @@ def test_a_download_folder_is_no_county_and_the_ingest_says_to_pass_county(tmp_p
     assert _rows(tmp_path / "w2.duckdb", "select county from core.documents") == [("魏县",)]
 
 
+def test_a_file_given_alone_under_a_region_folder_is_told_why_it_has_no_county(tmp_path):
+    county = tmp_path / "河北省" / "邯郸市" / "魏县"
+    county.mkdir(parents=True)
+    shutil.copy(REFERENCE, county / REFERENCE.name)
+    code, out, err = run_cli("ingest", str(county / REFERENCE.name), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 0, out + err
+    # the warning names 魏县's folder: it must say why that folder did not count, not that it is no region
+    assert "warning: 1 file(s) have no county" in out and "魏县" in out
+    assert "a file given on its own has none" in out and "--county" in out
+
+
 def test_the_same_bytes_under_two_counties_lose_nothing(tmp_path):
     root = tmp_path / "in"
     for county in ("河北省/邯郸市/魏县", "河北省/邯郸市/大名县"):
