@@ -87,7 +87,10 @@ def _tasks(chunks: list[list[tuple[Path, Path]]], jobs: int) -> Iterator[list[li
         i += k
 
 
-_results: str | None = None  # in a worker: the folder its results are written to (:func:`_work`)
+def _results_prefix(parent: int) -> str:
+    """The name the results folder of the process ``parent`` starts with (in the temporary folder): a worker knows
+    its parent's pid from its start, before any task names the folder."""
+    return f"yusuan-results-{parent}-"
 
 
 def _worker_init(parent: int) -> None:
@@ -99,8 +102,8 @@ def _worker_init(parent: int) -> None:
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
-        if _results is not None:
-            shutil.rmtree(_results, ignore_errors=True)
+        for folder in Path(tempfile.gettempdir()).glob(f"{_results_prefix(parent)}*"):
+            shutil.rmtree(folder, ignore_errors=True)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="yusuan-parent-watch").start()
@@ -217,7 +220,6 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None, results: str 
     With ``results`` (a folder), the chunks are pickled into a file there and its path is handed back instead
     (:func:`_taken`): ~10 MB for 32 filings through the pool's pipe kept the worker waiting ~0.1-0.3 s a task
     while the parent was busy — the pool's thread that drains the pipe needs the parent's GIL for every 64 KiB."""
-    global _results
     _ready()
     from pipelines.lib.processing import process_batch
 
@@ -231,7 +233,6 @@ def _work(task: list[list[tuple[Path, Path]]], county: str | None, results: str 
     cpu = time.process_time()
     if results is None:
         return done, cpu - start, (os.getpid(), cpu)
-    _results = results
     path = None
     try:
         fd, path = tempfile.mkstemp(suffix=".pickle", dir=results)
@@ -286,7 +287,8 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     workers = min(jobs - 1, len(chunks) - 1)
     pool, warm = _take_pool(workers)
     try:
-        results = tempfile.mkdtemp(prefix="yusuan-results-")  # the workers' results come back as files in it (_work)
+        # the workers' results come back as files in it (_work)
+        results = tempfile.mkdtemp(prefix=_results_prefix(os.getpid()))
     except OSError:  # no temporary folder to write to: through the pool's pipe
         results = None
     balance = _Balance(workers, warm)

@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.lib import workers
 from pipelines.lib.discovery import discover
-from tests.hostile.warehouse_state import REPO, subprocess_env, yusuan_command
+from tests.hostile.warehouse_state import REPO, children, subprocess_env, yusuan_command
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 
@@ -53,18 +53,6 @@ def test_a_run_with_workers_leaves_no_results_behind(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def _children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.add(int(stat.parent.name))
-    return out
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_killed_ingest_leaves_no_results_folder(tmp_path):
     inbox = tmp_path / "inbox"
@@ -81,8 +69,9 @@ def test_a_killed_ingest_leaves_no_results_folder(tmp_path):
     while not [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")]:
         assert proc.poll() is None and time.monotonic() < deadline, "the ingest made no yusuan-results- folder"
         time.sleep(0.005)
-    time.sleep(0.3)  # the workers have their first tasks (a worker learns the folder from its task)
-    children = _children(proc.pid)
+    # killed at once, before a worker may have had a task: the folder is named after the parent, whose workers
+    # know its pid from their start
+    workers = children(proc.pid)
     assert [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")] and proc.poll() is None
     proc.kill()
     proc.communicate(timeout=60)
@@ -90,9 +79,9 @@ def test_a_killed_ingest_leaves_no_results_folder(tmp_path):
     while [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")] and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [p for p in temp.iterdir() if p.name.startswith("yusuan-results-")]  # removed by a worker
-    while _alive(children) and time.monotonic() < deadline:
+    while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _alive(children)
+    assert not _alive(workers)
 
 
 def _alive(pids: set[int]) -> set[int]:
