@@ -24,7 +24,7 @@ from pipelines.lib.ingest import ingest
 from pipelines.lib.loading import load_processed
 from pipelines.lib.stages import discover, process
 from pipelines.lib.workers import _chunks
-from tests.hostile.warehouse_state import REPO, snapshot, subprocess_env, yusuan_command
+from tests.hostile.warehouse_state import REPO, children, snapshot, subprocess_env, yusuan_command
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -107,19 +107,6 @@ def test_chunks_keep_order_and_give_every_worker_work():
     assert _chunks([], 2) == []
 
 
-def _children(pid: int) -> set[int]:
-    """Live processes whose parent is ``pid`` (Linux /proc)."""
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.add(int(stat.parent.name))
-    return out
-
-
 def _alive(pids: set[int]) -> set[int]:
     alive = set()
     for pid in pids:
@@ -143,7 +130,7 @@ def test_workers_do_not_outlive_a_killed_or_interrupted_ingest(corpus, tmp_path,
     proc = subprocess.Popen([*yusuan_command(), "ingest", str(folder), "--db", str(db), "--jobs", "2"], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=subprocess_env())
     first = proc.stdout.readline()
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     assert first.startswith("[") and len(workers) >= 2, first  # two workers (and multiprocessing's helper)
     proc.send_signal(sig)
     try:

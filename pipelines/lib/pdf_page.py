@@ -164,6 +164,18 @@ def build_page(page: pdf_layer.PageLayer, opens: bool = False) -> Page:
     return Page(page.number, page.width, page.height, lines, tables, stray)
 
 
+def _carry_empty(layers: list[pdf_layer.PageLayer], pages: list[Page], i: int, lines: tuple[float, float],
+                 first: Line) -> None:
+    """Page ``i - 1``'s closing ``lines`` (top, bottom) carried above ``first`` (what opens page ``i`` of a table
+    printed empty), both pages read again; kept (in ``layers`` and ``pages``) only where page ``i`` then finds a table
+    more."""
+    here, there = _carried(layers[i - 1], layers[i], lines, first.top, _size(first))
+    again = build_page(here)
+    if len(again.tables) > len(pages[i].tables):
+        pages[i - 1], pages[i] = build_page(there), again
+        layers[i - 1], layers[i] = there, here
+
+
 def mend_breaks(layers: list[pdf_layer.PageLayer], pages: list[Page]) -> list[Page]:
     """Pages read again where a page break split a table read by its text so that a page holds a row of figures at
     its top that no table took (most filings have no such page, and nothing is read again):
@@ -189,11 +201,7 @@ def mend_breaks(layers: list[pdf_layer.PageLayer], pages: list[Page]) -> list[Pa
             # the next one
             titled = (_closing_title(prev) or _closing_header(prev, titled=True)) if first is not None else None
             if titled is not None:
-                here, there = _carried(layers[i - 1], layers[i], titled, first.top, _size(first))
-                again = build_page(here)
-                if len(again.tables) > len(page.tables):
-                    pages[i - 1], pages[i] = build_page(there), again
-                    layers[i - 1], layers[i] = there, here
+                _carry_empty(layers, pages, i, titled, first)
                 continue
         if first is None:
             continue
@@ -202,11 +210,7 @@ def mend_breaks(layers: list[pdf_layer.PageLayer], pages: list[Page]) -> list[Pa
             # and 单位 lines go above the note
             carry = _closing_header(prev, titled=True)
             if carry is not None:
-                here, there = _carried(layers[i - 1], layers[i], carry, first.top, _size(first))
-                again = build_page(here)
-                if len(again.tables) > len(page.tables):
-                    pages[i - 1], pages[i] = build_page(there), again
-                    layers[i - 1], layers[i] = there, here
+                _carry_empty(layers, pages, i, carry, first)
             continue
         carry = _closing_header(prev)
         if carry is not None:

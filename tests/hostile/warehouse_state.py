@@ -21,6 +21,19 @@ def yusuan_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "pipelines.cli"]
 
 
+def children(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid`` (Linux /proc)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(int(stat.parent.name))
+    return out
+
+
 def subprocess_env() -> dict[str, str]:
     """Unbuffered output, so a progress line is seen the moment it is printed."""
     return {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.docx_builder import p
 from tests.pdf_layouts import build as B
 from tests.variants import filings as F
 from tests.variants import test_names as N
@@ -18,15 +17,7 @@ FAMILIES = ("none", "full")
 
 
 def _docx(cover: list[str], label: str | None, final: bool, family: str) -> bytes:
-    s = F.Style(final=final)
-    tables = [F.summary("收入支出决算总表" if final else "部门收支总表", s),
-              F.three_public("财政拨款“三公”经费支出决算表" if final else "一般公共预算“三公”经费支出表", s,
-                             "final_wide" if final else "wide")]
-    blocks = [p(line) for line in cover]
-    for t in tables:
-        blocks += [p(t.title, heading=True), *([p(f"编制部门：{label}")] if label else []), p("单位：万元"),
-                   B.table_xml(t, family)]
-    return B.document(blocks)
+    return B.document(N.blocks(cover, label, final, lambda t: B.table_xml(t, family)))
 
 
 @pytest.fixture(scope="module")

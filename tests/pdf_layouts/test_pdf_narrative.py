@@ -88,14 +88,4 @@ def test_the_sweep_wraps_the_figures(wh, cid):
 @pytest.mark.parametrize("file", list(_cases()))
 def test_narrative_figures_printed_in_a_pdf(wh, file):
     cid, _ = _cases()[file]
-    _, _, _, stated, differs = N.CASES[cid]
-    got = dict(wh.con.execute("select figure, stated_wan from staging.narrative_figures where document_id = ?",
-                              [wh.doc(file)[0]]).fetchall())
-    assert got == stated
-    findings = wh.findings(file)
-    if differs:
-        assert [(f[0], f[1]) for f in findings] == [("warning", "narrative_vs_tables")]
-        assert "150.60" in findings[0][4] and "150.50" in findings[0][4]
-    else:
-        assert findings == []
-        assert wh.check_status(file, "narrative_vs_tables", "narrative")[0] == "passed"
+    N.expect_case(wh, file, cid)

@@ -46,20 +46,26 @@ CASES = {
 }
 
 
-def _docx(cover: list[str], label: str | None, final: bool) -> bytes:
+def _table(t) -> object:
+    rows = [*t.header, *t.body]
+    return tbl(rows, n_cols=max(sum(getattr(c, "span", 1) for c in r) for r in rows))
+
+
+def blocks(cover: list[str], label: str | None, final: bool, table=_table) -> list:
+    """The cover's lines, then 收支总表 and the 三公 table, each under its title, its 编制部门 line (``label``) and
+    单位：万元; ``table`` makes each table's XML (a plain grid here; tests/pdf_layouts prints it without rules)."""
     s = F.Style(final=final)
     tables = [F.summary("收入支出决算总表" if final else "部门收支总表", s),
               F.three_public("财政拨款“三公”经费支出决算表" if final else "一般公共预算“三公”经费支出表", s,
                              "final_wide" if final else "wide")]
-    blocks = [p(line) for line in cover]
+    out = [p(line) for line in cover]
     for t in tables:
-        blocks.append(p(t.title, heading=True))
-        if label:
-            blocks.append(p(f"编制部门：{label}"))
-        blocks.append(p("单位：万元"))
-        rows = [*t.header, *t.body]
-        blocks.append(tbl(rows, n_cols=max(sum(getattr(c, "span", 1) for c in r) for r in rows)))
-    return build_docx(blocks)
+        out += [p(t.title, heading=True), *([p(f"编制部门：{label}")] if label else []), p("单位：万元"), table(t)]
+    return out
+
+
+def _docx(cover: list[str], label: str | None, final: bool) -> bytes:
+    return build_docx(blocks(cover, label, final))
 
 
 @pytest.fixture(scope="module")

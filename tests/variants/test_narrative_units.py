@@ -54,8 +54,12 @@ def wh(tmp_path_factory):
 
 @pytest.mark.parametrize("cid", list(CASES))
 def test_narrative_figures_in_either_unit(wh, cid):
+    expect_case(wh, FILE[cid], cid)
+
+
+def expect_case(wh, file: str, cid: str) -> None:
+    """``file`` (case ``cid``, as a .docx or printed) stated the case's figures, and warned only where it differs."""
     _, _, _, stated, differs = CASES[cid]
-    file = FILE[cid]
     got = dict(wh.con.execute("select figure, stated_wan from staging.narrative_figures where document_id = ?",
                               [wh.doc(file)[0]]).fetchall())
     assert got == stated
