@@ -127,8 +127,9 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     """Extract, normalize and validate the run's filings in this process and worker processes ($YUSUAN_JOBS in
     all, default every core, one per 32 filings at most), and load them here in the files' order, a commit per
     DuckDB row group's worth of rows (:func:`pipelines.lib.loading.commit_groups`)."""
+    from pipelines.lib import db
     from pipelines.lib import warehouse as wh
-    from pipelines.lib.loading import commit_groups, load_group
+    from pipelines.lib.loading import commit_groups, load_held
     from pipelines.lib.workers import auto_jobs, planned_workers, processed_chunks
     from pipelines.schemas.declared import RELATIONS  # the frames' order, without importing pandera's models
 
@@ -145,22 +146,18 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
             raise dg.Failure(f"no file in {inbox.root} has content key {key}; was it removed from the inbox?")
         paths.append((path, inbox.root))
     jobs = settings.load().jobs or auto_jobs(len(paths))
-    workers = planned_workers(len(paths), jobs)
     n = 0
+    # as yusuan ingest: while the other cores read filings, DuckDB's second thread would take turns with them
     with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
+          db.threads(con, 1 if planned_workers(len(paths), jobs) else None),
           closing(processed_chunks(paths, jobs=jobs, idle=True)) as chunks):
         wh.apply_ddl(con)
-        if workers:  # as yusuan ingest: the other cores read filings, DuckDB's second thread would take turns with them
-            con.execute("set threads = 1")
         for items in commit_groups(chunks):  # read in `jobs` worker processes, loaded here: a commit per row
             # group's worth of rows (loading.ROW_GROUP), as yusuan ingest loads them, and what is held when the rest
             # is with the workers (an empty group: waiting for their last tasks, all else loaded — DuckDB's log is
-            # written into the file then, not in the commit after them)
-            if not items:
-                con.execute("checkpoint")
-                continue
+            # written into the file then, not in the commit after them: loading.load_held)
             reports = []
-            for item, status in zip(items, load_group(con, items), strict=True):
+            for item, status in zip(items, load_held(con, items), strict=True):
                 key, path = keys[n], paths[n][0]
                 n += 1
                 statuses[status] += 1
@@ -187,8 +184,6 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
                 if n % 50 == 0 and n < len(keys):  # every log line is an event-log write: not one per filing
                     context.log.info(f"{n}/{len(keys)} filings: {dict(statuses)}")
             yield from reported_together(context, reports)  # the group's filings, as the group is committed
-        if workers:
-            con.execute("reset threads")
         # the tables the batch was loaded into (the dbt sources): one materialization each per run, not per filing;
         # their outputs are what the models step waits for
         for spec in _source_tables():

@@ -11,6 +11,8 @@ warehouse is in rooms of its own; :mod:`pipelines.lib.warehouse` is their one fr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,29 @@ import duckdb
 import polars as pl
 
 from pipelines.lib import migrations
+
+# DuckDB's row group (rows): the unit its scans run in parallel by, and what a transaction writes straight into the
+# file (loading.commit_groups, model_runs._one_thread)
+ROW_GROUP = 122_880
+
+
+@contextmanager
+def threads(con: duckdb.DuckDBPyConnection, n: int | None) -> Iterator[None]:
+    """DuckDB on ``n`` threads within the block, and the setting it had after it; ``None``: left as it is.  When the
+    block fails, the error it raised is the one that goes on (a connection a fault broke cannot be set back)."""
+    if n is None:
+        yield
+        return
+    was = con.execute("select current_setting('threads')").fetchall()[0][0]
+    con.execute(f"set threads = {int(n)}").fetchall()
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute(f"set threads = {int(was)}").fetchall()
+        raise
+    con.execute(f"set threads = {int(was)}").fetchall()
+
 
 # Schemas the DDL creates; the warehouse file must not share a name with one (see connect()).
 SCHEMAS = ("core", "raw", "staging", "quality", "dw", "marts")

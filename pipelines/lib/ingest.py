@@ -21,9 +21,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib import coverage, model_runs, transform, warehouse
+from pipelines.lib import coverage, db, model_runs, transform, warehouse
 from pipelines.lib.discovery import READ_SUFFIXES, REGION_SUFFIXES, discover, not_filings, passed_over
-from pipelines.lib.loading import commit_groups, fault, is_fault, load_group
+from pipelines.lib.loading import commit_groups, fault, is_fault, load_held
 from pipelines.lib.messages import INTERNAL, printable, printable_path
 from pipelines.lib.processing import NOT_FACTS
 from pipelines.lib.record import Processed
@@ -228,34 +228,26 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, Path]], s: Summ
     warehouse.apply_ddl(con)
     width = len(str(len(files)))
     n = 0
-    workers = planned_workers(len(files), jobs)
-    if workers:  # the other cores read filings: DuckDB's second thread would only take turns with them (~0.07 CPU s
-        con.execute("set threads = 1")  # less at 280 filings); the models, after the workers, have them all
-    with closing(processed_chunks(files, county=county, jobs=jobs, summary=s, idle=True)) as chunks:
+    # while workers read filings on the other cores, DuckDB's second thread would only take turns with them (~0.07
+    # CPU s less at 280 filings); the models, after the workers, have them all
+    with (db.threads(con, 1 if planned_workers(len(files), jobs) else None),
+          closing(processed_chunks(files, county=county, jobs=jobs, summary=s, idle=True)) as chunks):
         # a commit per row group's worth of rows (loading.ROW_GROUP), and what is held when the rest is with workers
         for items in commit_groups(chunks):
             ctrl_c.check()  # a Ctrl-C swallowed while reading must not be recorded as a broken file
             start = time.process_time()
             try:
-                if items:
-                    statuses = load_group(con, items)
-                else:  # waiting for the workers' last tasks, all else loaded: write DuckDB's log into the file now,
-                    # rather than in the commit after them (a commit that finds the log over 16 MiB checkpoints)
-                    con.execute("checkpoint")
+                statuses = load_held(con, items)  # an empty group: a checkpoint while the workers read
             except duckdb.Error as err:
                 if is_fault(err):
                     raise fault(err) from err
                 raise
             s.load_cpu += time.process_time() - start
-            if not items:
-                continue
             for item, status in zip(items, statuses, strict=True):
                 path = files[n][0]
                 n += 1
                 detail = _report(item, status, path, s)
                 echo(f"[{n:>{width}}/{len(files)}] {status:<9} {printable_path(path)}: {detail}")
-    if workers:
-        con.execute("reset threads")
     start = time.process_time()
     try:
         # no build when nothing the models read changed since the last one; else only the departments it touched

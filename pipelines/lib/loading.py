@@ -14,15 +14,15 @@ from dataclasses import replace
 import duckdb
 
 from pipelines.lib import warehouse
+from pipelines.lib.db import ROW_GROUP
 from pipelines.lib.messages import INTERNAL
 from pipelines.lib.record import Processed
 
-# DuckDB's row group.  A transaction that inserts at least this many rows into a table writes them into the file,
+# ROW_GROUP (db.ROW_GROUP): DuckDB's row group.  A transaction that inserts at least this many rows into a table writes them into the file,
 # compressed, as it goes ("optimistic write"), and its commit is nearly free; fewer go into the write-ahead log at the
 # commit and are compressed and written again at the next checkpoint (every ~16 MiB of log).  raw.table_cells takes
 # ~1,500 rows a filing: a commit per ~35 filings (the groups the readers hand back) wrote each cell twice, and the
 # checkpoint every other commit cost ~0.2 CPU s and seconds of disk waits at 280 filings (bench/bench_models.py --tail).
-ROW_GROUP = 122_880
 MAX_GROUP = 128  # filings at most in one commit, however few rows they have: the frames held stay bounded
 # filings at most in the first commit, made at once: its rows go through the log (fewer than a row group), written
 # again at the next checkpoint — the first task's 32 filings cost ~0.1 CPU s more than 8 at 280 filings
@@ -87,6 +87,16 @@ def _record_rejection(con: duckdb.DuckDBPyConnection, doc: dict, findings=None) 
     except ValueError:
         keep = ("document_id", "file_name", "source_path", "region", "county", "error", "file_type")
         warehouse.record_rejection(con, {k: doc.get(k) for k in keep})
+
+
+def load_held(con: duckdb.DuckDBPyConnection, items: list[Processed]) -> list[str]:
+    """A group of :func:`commit_groups` loaded (:func:`load_group`), its filings' statuses; an empty one (the reader
+    waits for its workers' last tasks, all else loaded) is a checkpoint instead: DuckDB's log is written into the
+    file while they read, not in the commit after them (a commit that finds the log over 16 MiB checkpoints)."""
+    if items:
+        return load_group(con, items)
+    con.execute("checkpoint").fetchall()
+    return []
 
 
 def commit_groups(groups: Iterable[list[Processed]]) -> Iterator[list[Processed]]:

@@ -44,6 +44,7 @@ from typing import Any
 import duckdb
 
 from pipelines.lib import settings, transform
+from pipelines.lib.db import ROW_GROUP
 from pipelines.lib.transform import BuildResult, ModelBuildFailed, NodeResult
 
 PLAN_FORMAT = 6  # bump when the plan's layout changes (cached plans of another format are compiled again)
@@ -68,10 +69,6 @@ DEPARTMENT_COLUMNS = {"department_key", "document_id"}
 # the rows of a changed department or county an incremental model replaces (by the filter its SQL calls)
 _DELETE = {"departments": f"department_key in (select department_key from temp.main.{CHANGED})",
            "counties": f"coalesce(county, '∅') in (select county from temp.main.{CHANGED_COUNTIES})"}
-
-
-# DuckDB's row group (rows): the unit its scans run in parallel (:func:`_one_thread`)
-ROW_GROUP = 122_880
 
 
 # The database name the plan is compiled for, whatever the warehouse is called: dbt-duckdb writes the warehouse's
