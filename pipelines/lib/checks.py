@@ -163,12 +163,12 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results += arithmetic.summary(norm.summary, present, declared_empty, norm.summary_repeats)
     results += arithmetic.cross_tables(norm, lines_by_kind, present)
     results.append(arithmetic.three_public(norm.three_public, present, declared_empty, norm.withheld))
-    arithmetic.blank_finals(filing, norm, results[-1])  # a blank 决算数 beside a printed 预算数: said, not filled
     results.append(narrative.narrative(norm, lines_by_kind, filing))
     results.append(narrative.narrative_claims(filing))
     results += narrative.final_accounts(filing, norm)
     results.append(_empty_but_printed(filing, norm))
     results.append(_readable(norm, filing))
+    arithmetic.blank_finals(filing, norm, results[-1])  # a blank 决算数 beside a printed 预算数: said, not filled
     results.append(arithmetic.unit_rows(norm))
 
     _link_dropped_rows(results, norm)

@@ -188,3 +188,18 @@ def test_the_no_county_warning_counts_the_files_loaded_not_the_rejected(tmp_path
     warning = next(line for line in out.splitlines() if line.startswith("warning:"))
     assert warning.startswith("warning: 1 file(s) have no county"), warning
     assert str(inbox / "broken") not in warning and "--county" in warning
+
+
+def _readme_queries() -> list[str]:
+    from tests.analyst.test_first_hour import _readme_queries as queries
+
+    return queries()
+
+
+@pytest.mark.parametrize("number", range(len(_readme_queries())))
+def test_no_readme_query_repeats_a_row_when_a_department_and_its_unit_are_loaded_for_two_years(department_and_unit,
+                                                                                             number):
+    # the year-over-year query printed 魏县教育局 205 3793.70 → 4082.42 twice: the 部门's comparison and the 单位's
+    from tests.analyst.test_first_hour import _no_repeated_rows
+
+    _no_repeated_rows(department_and_unit, _readme_queries()[number])
