@@ -219,11 +219,11 @@ class _Reader:
         # pPr is a paragraph's first child wherever Word writes one; find() (ElementPath, ~4 µs) only where it is not
         ppr = p[0] if len(p) and p[0].tag == P_PR else next(p.iterchildren(P_PR), None)
         if ppr is not None:
-            style = ppr.find(P_STYLE)
+            style = next(ppr.iterchildren(P_STYLE), None)  # find()'s first such child, without ElementPath
             if style is not None and self.styles.is_heading(style.get(VAL)):
                 styled = True
             else:
-                lvl = ppr.find(OUTLINE_LVL)
+                lvl = next(ppr.iterchildren(OUTLINE_LVL), None)
                 if lvl is not None and 0 <= int_val(lvl, 9) <= 8:
                     styled = True
         self.add_paragraph(paragraph_text(p), styled)
