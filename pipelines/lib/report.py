@@ -202,7 +202,9 @@ def execution(con, scope: Scope) -> tuple[pl.DataFrame | None, str]:
         df = query_pl(con, f"""
             select department_name as 部门, {_TERM.format(col="scope", terms=SCOPES)} as 范围, year as 年度, case when table_kind = 'three_public' then '“三公”' || coalesce(subject_name, '') else subject_name end as 项目,
                    subject_code as 科目编码, budget_wan::decimal(18, 2) as 预算万元,
-                   final_wan::decimal(18, 2) as 决算万元, execution_pct as 执行率百分比
+                   final_wan::decimal(18, 2) as 决算万元, execution_pct as 执行率百分比,
+                   -- a 决算数 the filing left blank shows as 0 above: say so (its finding is three_public_blank)
+                   case when final_printed then '' else '决算数空白，按 0 计' end as 说明
             from marts.budget_execution
             where {scope.where} and measure = 'total'
               and ((table_kind = 'expenditure' and length(subject_code) = 3) or table_kind = 'three_public')

@@ -31,4 +31,7 @@ def test_a_department_with_a_final_account_shows_its_execution(tmp_path):
     assert [by_item["一般公共服务支出"][k] for k in ("科目编码", "预算万元", "决算万元")] == ["201", "", "2,106.66"]
     assert [by_item["住房保障支出"][k] for k in ("科目编码", "预算万元", "决算万元")] == ["221", "", "445.69"]
     assert by_item["“三公”合计"]["预算万元"] == "0.95"
+    # the filing prints its 三公 决算数 blank: the 0.00 beside the budget says it was not printed
+    assert (by_item["“三公”合计"]["决算万元"], by_item["“三公”合计"]["说明"]) == ("0.00", "决算数空白，按 0 计")
+    assert by_item["一般公共服务支出"]["说明"] == ""
     assert {row["范围"] for row in by_item.values()} == {"部门"}  # a 部门决算: each row says so
