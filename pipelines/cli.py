@@ -254,7 +254,7 @@ def cmd_summary(args) -> int:
         for title, sql in SUMMARY_QUERIES:
             print(f"\n== {title}")
             try:
-                df = _kinds_named(warehouse.query_pl(con, sql))
+                df = _checks_explained(_kinds_named(warehouse.query_pl(con, sql)))
                 print(df.head(SUMMARY_ROWS) if df.height else "  (none)")
                 if df.height > SUMMARY_ROWS:  # polars would leave out the middle rows without a word
                     quoted = f'"{sql}"' if '"' not in sql else shlex.quote(sql)
@@ -284,6 +284,27 @@ def _kinds_named(df):
     names = {k: table_name(k) for k in df["table_kind"].unique().to_list()}
     return df.with_columns(pl.col("table_kind").replace_strict(names, return_dtype=pl.String)).rename(
         {"table_kind": "table"})
+
+
+def _checks_explained(df):
+    """Beside a printed table's ``check`` column, what that check promises (check_registry): ``hierarchy_sum`` alone
+    does not tell a reader it is arithmetic (类 = Σ 款 …), nor ``three_public_blank`` that a 决算数 was left blank."""
+    if "check" not in df.columns:
+        return df
+    import polars as pl
+
+    from pipelines.lib import check_registry
+
+    def promise(name: str) -> str:
+        try:
+            owner = check_registry.owner(name)
+        except KeyError:  # a name an older or newer yusuan wrote
+            return ""
+        # a facet (amount_parses, three_public_blank …) says the check it is part of, whose promise follows
+        return ("" if owner == name else f"({owner}) ") + check_registry.BY_NAME[owner].promise
+
+    names = {c: promise(c) for c in df["check"].unique().to_list()}
+    return df.with_columns(pl.col("check").replace_strict(names, return_dtype=pl.String).alias("what it checks"))
 
 
 def _summary_next_steps(con, db: Path) -> list[str]:

@@ -44,8 +44,6 @@ class Summary:
     unchanged: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     findings: Counter = field(default_factory=Counter)  # by severity
-    # the findings of the files already loaded (unchanged): counted when they were loaded, not again
-    unchanged_findings: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # files under the folders that are not filings by name
@@ -63,10 +61,10 @@ class Summary:
         """The closing line's word on the files already loaded: their findings are not new."""
         if not self.unchanged:
             return ""
-        old = ", ".join(f"{n} {sev}(s)" for sev, n in sorted(self.unchanged_findings.items()) if n)
+        # not counted again: what quality.findings holds for them is what their first load found (an older
+        # yusuan's checks, perhaps), so no count of today's reading is said to be there
         return (f" in the {self.loaded} file(s) loaded now" if self.loaded else "") + \
-            (f" (the {self.unchanged} unchanged file(s) were already loaded; their {old} are in quality.findings "
-             "from then)" if old else f" (the {self.unchanged} unchanged file(s) were already loaded)")
+            f" (the {self.unchanged} unchanged file(s) were already loaded: nothing of them was written again)"
 
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
@@ -214,7 +212,8 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
 
 def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     """Count one file's outcome in ``s``; returns its detail for the progress line."""
-    (s.unchanged_findings if status == "unchanged" else s.findings).update(f.severity for f in item.findings)
+    if status != "unchanged":  # a file already loaded: its findings were counted when it was
+        s.findings.update(f.severity for f in item.findings)
     if item.document.county is None:
         s.no_county.setdefault(printable_path(path.parent), []).append(printable_path(path))
     if status == "rejected":
@@ -233,8 +232,8 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
         if pct < coverage.THRESHOLD:
             s.low_coverage.append((printable_path(path), f"{pct} %"))
     if status == "unchanged":  # the same file is in the warehouse already: nothing new, nothing written
-        return (f"{printable(d.department_name or '')} {d.year} — unchanged, already loaded ({lines} facts, "
-                f"{warn} warning(s) from when it was loaded){_note(item, path)}")
+        return (f"{printable(d.department_name or '')} {d.year} — unchanged, already loaded: nothing written"
+                f"{_note(item, path)}")
     return (f"{printable(d.department_name or '')} {d.year} — {lines} facts, {warn} warning(s){read}"
             f"{_note(item, path)}")
 

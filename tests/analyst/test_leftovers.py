@@ -170,9 +170,9 @@ def test_a_rerun_says_its_files_are_already_loaded_and_does_not_count_their_find
     code, again, err = run_cli("ingest", str(CZJ_FINAL), "--db", str(db), "--county", "普陀区")
     assert code == 0, err
     progress = again.splitlines()[0]
-    assert "unchanged" in progress and "already loaded" in progress and "from when it was loaded" in progress
+    assert progress.endswith("上海市普陀区财政局 2024 — unchanged, already loaded: nothing written"), progress
     assert ("0 loaded, 1 unchanged, 0 rejected; findings: 0 error(s), 0 warning(s) (the 1 unchanged file(s) were "
-            "already loaded; their 2 warning(s) are in quality.findings from then)") in again
+            "already loaded: nothing of them was written again)") in again
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from quality.findings").fetchone() == (2,)
 
@@ -203,3 +203,64 @@ def test_no_readme_query_repeats_a_row_when_a_department_and_its_unit_are_loaded
     from tests.analyst.test_first_hour import _no_repeated_rows
 
     _no_repeated_rows(department_and_unit, _readme_queries()[number])
+
+
+# a journalist's three questions (README, "Questions a journalist asks") -----------------------------------------
+
+
+def _journalist(number: int) -> str:
+    from tests.analyst.test_readme import blocks
+
+    text = "\n".join(line for line in blocks("sql")[1].splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in text.split(";") if s.strip()][number]
+
+
+def _answer(db: Path, sql: str) -> list[dict[str, str]]:
+    code, out, err = run_cli("sql", sql, "--db", str(db))
+    assert code == 0, err
+    head, *rows = [[c.strip(" │") for c in line.split("┆")] for line in out.splitlines() if line.startswith("│")]
+    return [dict(zip(head, r, strict=True)) for r in rows]
+
+
+def test_whose_san_gong_grew_most_is_answered_with_one_budget_figure_per_department_and_year(demo_db):
+    top, *rest = _answer(demo_db, _journalist(0))
+    assert (top["department_name"], top["year"], top["prior_amount_wan"], top["amount_wan"], top["change_wan"]) == (
+        "魏县教育局", "2023", "16.30", "33.00", "16.70")
+    # its 决算 prints the 预算数 33.00 again and the 决算数 30.07: neither is a second year of growth
+    assert all(r["department_name"] != "魏县教育局" for r in rest), rest
+
+
+def test_the_share_of_basic_spending_sums_one_level_of_the_subject_tree(demo_db):
+    rows = {(r["department_name"], r["year"]): r for r in _answer(demo_db, _journalist(1))}
+    edu = rows[("魏县教育局", "2023")]  # 表三 部门预算支出总表: 合计 4274.47, 基本支出 734.47
+    assert (edu["basic_wan"], edu["total_wan"], edu["basic_pct"]) == ("734.47", "4274.47", "17.2")
+    assert rows[("中国共产党魏县委员会办公室", "2023")]["total_wan"] == "2041.42"
+
+
+def test_no_sample_fails_its_arithmetic(demo_db):
+    assert _answer(demo_db, _journalist(2)) == []
+
+
+@pytest.mark.real
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_samples is absent")
+def test_a_filing_whose_own_sums_do_not_add_up_is_named_by_the_arithmetic_question(tmp_path):
+    # 江苏省政协办公厅 2019 (p.3, 支出总表): 合计 printed 13377.11 万元, its three classes add up to 13297.11; the 收支总表
+    # prints 一般公共服务支出 10271.56 against the 支出总表's 10191.56. A blank 三公 决算数 (普陀区财政局 2024) is no
+    # arithmetic failure.
+    db = tmp_path / "w.duckdb"
+    filing = REAL / "江苏省" / "省本级" / "jiangsu_shengji_zxbgt_2019_budget_tables.pdf"
+    code, out, err = run_cli("ingest", str(filing), str(CZJ_FINAL), "--db", str(db), "--county", "省本级")
+    assert code == 0, out + err
+    rows = _answer(db, _journalist(2))
+    assert sorted((r["department_name"], r["check"], r["table_kind"]) for r in rows) == [
+        ("江苏省政协办公厅", "cross_table", "null"), ("江苏省政协办公厅", "hierarchy_sum", "expenditure")]
+    with duckdb.connect(str(db), read_only=True) as con:
+        printed = con.execute("select expected, actual from quality.findings where \"check\" = 'hierarchy_sum'").fetchall()
+    assert printed == [("13377.11", "13297.11")]
+    # the summary says what each check with findings promises: "hierarchy_sum" alone does not say it adds up
+    code, out, err = run_cli("summary", "--db", str(db))
+    assert code == 0, err
+    head, *found = _rows(out, "findings by severity and check")
+    what = {r[head.index("check")]: r[head.index("what it checks")] for r in found if r[head.index("check")]}
+    assert what["hierarchy_sum"].startswith("类 = Σ 款") and what["cross_table"].startswith("totals agree")
+    assert what["three_public_blank"].startswith("(cells_readable) every amount cell was r")  # cut at 40
