@@ -222,8 +222,8 @@ SUMMARY_QUERIES = [
      "where category = 'total' order by department_name, scope, doc_type, basis, year"),
     ("largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)",
      "select department_name, scope, year, table_kind, coalesce(subject_code, category, item) as what, "
-     "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, gap_wan::decimal(18,2) as gap, "
-     "execution_pct, budget_source from marts.budget_execution "
+     "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, final_printed, "
+     "gap_wan::decimal(18,2) as gap, execution_pct, budget_source from marts.budget_execution "
      "where measure in ('total', 'amount') and ((table_kind = 'expenditure' and length(subject_code) = 3) "
      "or (table_kind = 'summary' and side = 'expense' and item = 'current_year_total') "
      "or table_kind = 'three_public') and budget_wan is not null and gap_wan <> 0 "
