@@ -64,9 +64,10 @@ def cmd_ingest(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("yusuan ingest: --jobs takes a number of processes, 1 or more", file=sys.stderr)
         return 2
-    # the workers start importing the stages now, beside this process's own imports (workers.warm_up)
+    # the workers start importing the stages now, beside this process's own imports, and reading their first
+    # filings as soon as they have (workers.warm_up)
     files = discover([Path(p) for p in args.paths])
-    workers.warm_up(len(files), args.jobs or workers.auto_jobs(len(files)))
+    workers.warm_up(len(files), args.jobs or workers.auto_jobs(len(files)), files=files, county=args.county)
     try:
         return _ingest(args, files)
     finally:
@@ -222,8 +223,8 @@ SUMMARY_QUERIES = [
      "where category = 'total' order by department_name, scope, doc_type, basis, year"),
     ("largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)",
      "select department_name, scope, year, table_kind, coalesce(subject_code, category, item) as what, "
-     "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, gap_wan::decimal(18,2) as gap, "
-     "execution_pct, budget_source from marts.budget_execution "
+     "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, final_printed, "
+     "gap_wan::decimal(18,2) as gap, execution_pct, budget_source from marts.budget_execution "
      "where measure in ('total', 'amount') and ((table_kind = 'expenditure' and length(subject_code) = 3) "
      "or (table_kind = 'summary' and side = 'expense' and item = 'current_year_total') "
      "or table_kind = 'three_public') and budget_wan is not null and gap_wan <> 0 "

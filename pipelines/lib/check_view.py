@@ -199,6 +199,9 @@ def check_lines(results) -> Iterator[str]:
     order = ("FAILED", "findings", "passed", "not run")
     # "1 with findings", not "1 findings": the count is of checks, and the word names their outcome
     yield "  checks: " + " · ".join(f"{words[w]} {'with findings' if w == 'findings' else w}" for w in order if words[w])
+    if any(r.within_rounding for r in results):  # the word the lines below use, said once
+        yield ("  (within rounding: a sum that differs from the printed total by no more than rounding each printed "
+               "figure to its decimals allows — it held)")
     for w in order:
         if w == "not run":
             yield from _not_run_lines([r for r in results if _status_word(r) == w])

@@ -264,3 +264,19 @@ def test_a_filing_whose_own_sums_do_not_add_up_is_named_by_the_arithmetic_questi
     what = {r[head.index("check")]: r[head.index("what it checks")] for r in found if r[head.index("check")]}
     assert what["hierarchy_sum"].startswith("类 = Σ 款") and what["cross_table"].startswith("totals agree")
     assert what["three_public_blank"].startswith("(cells_readable) every amount cell was r")  # cut at 40
+    # …and that the 0.00 the execution mart shows for 普陀区财政局's blank 决算数 was not printed
+    head, *gaps = _rows(out, "largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)")
+    blank = [dict(zip(head, r, strict=True)) for r in gaps if r[0] == "上海市普陀区财政局"]
+    assert {(r["what"], r["budget"], r["final"], r["final_printed"]) for r in blank} == {
+        ("total", "0.95", "0.00", "false"), ("reception", "0.95", "0.00", "false")}
+
+
+def test_check_says_once_what_within_rounding_means_when_a_check_used_it():
+    from pipelines.lib.check_view import check_lines
+    from pipelines.lib.checks import CheckResult
+
+    held = [CheckResult("hierarchy_sum", "expenditure", compared=21, within_rounding=2)]
+    lines = list(check_lines(held))
+    assert sum("within rounding:" in line for line in lines) == 1 and "2 within rounding" in lines[-1]
+    assert not any("within rounding:" in line for line in check_lines([CheckResult("hierarchy_sum", "income",
+                                                                                   compared=3)]))
