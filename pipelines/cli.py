@@ -127,7 +127,8 @@ def cmd_check(args) -> int:
     for block in (view.header_lines(f, d), view.table_lines(f.tables, cov),
                   view.gap_lines(item.frames.get("coverage_gaps"), f.tables, every=not args.summary),
                   ["  facts: " + ", ".join(f"{k} {v}" for k, v in counts.items())]
-                  + (["  budget lines by table_kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()))]
+                  + (["  budget lines by table (table_kind in the warehouse): "
+                      + ", ".join(f"{view.table_name(k)} ({k}) {v}" for k, v in sorted(by_kind.items()))]
                      if by_kind else []),
                   view.check_lines(item.checks),
                   view.finding_lines(item.findings, f.tables, every=not args.summary)):
@@ -207,8 +208,10 @@ SUMMARY_QUERIES = [
      "select 'budget_summary', count(*) from marts.budget_summary union all "
      "select 'three_public', count(*) from marts.three_public union all "
      "select 'performance_indicators', count(*) from marts.performance_indicators"),
+    # doc_type, scope and basis: a 预算 and a 决算 row (or 部门 and 单位) of one department, code and year are two
+    # comparisons (marts.yoy_change compares like with like), and without them they read as one printed twice
     ("largest year-over-year changes (支出总表 by 类, 万元)",
-     "select department_name, subject_code as code, subject_name, prior_year, year, "
+     "select department_name, doc_type, scope, basis, subject_code as code, subject_name, prior_year, year, "
      "prior_amount_wan::decimal(18,2) as prior_wan, amount_wan::decimal(18,2) as wan, change_wan::decimal(18,2) as change, "
      "change_pct from marts.yoy_change where table_kind = 'expenditure' and measure = 'total' and length(subject_code) = 3 "
      "order by abs(change_wan) desc limit 5"),
@@ -218,9 +221,9 @@ SUMMARY_QUERIES = [
      "from marts.three_public_trend "
      "where category = 'total' order by department_name, scope, doc_type, basis, year"),
     ("largest execution gaps: 决算 against budget (支出决算表 by 类, 本年支出合计, 三公; 万元)",
-     "select department_name, year, table_kind, coalesce(subject_code, category, item) as what, "
-     "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, gap_wan::decimal(18,2) as gap, "
-     "execution_pct, budget_source from marts.budget_execution "
+     "select department_name, scope, year, table_kind, coalesce(subject_code, category, item) as what, "
+     "budget_wan::decimal(18,2) as budget, final_wan::decimal(18,2) as final, final_printed, "
+     "gap_wan::decimal(18,2) as gap, execution_pct, budget_source from marts.budget_execution "
      "where measure in ('total', 'amount') and ((table_kind = 'expenditure' and length(subject_code) = 3) "
      "or (table_kind = 'summary' and side = 'expense' and item = 'current_year_total') "
      "or table_kind = 'three_public') and budget_wan is not null and gap_wan <> 0 "
@@ -251,7 +254,7 @@ def cmd_summary(args) -> int:
         for title, sql in SUMMARY_QUERIES:
             print(f"\n== {title}")
             try:
-                df = warehouse.query_pl(con, sql)
+                df = _checks_explained(_kinds_named(warehouse.query_pl(con, sql)))
                 print(df.head(SUMMARY_ROWS) if df.height else "  (none)")
                 if df.height > SUMMARY_ROWS:  # polars would leave out the middle rows without a word
                     quoted = f'"{sql}"' if '"' not in sql else shlex.quote(sql)
@@ -267,6 +270,41 @@ def cmd_summary(args) -> int:
                   "CLI, DBeaver) cannot open; warehouses yusuan creates now are readable by DuckDB ≥ 1.4 — ingest "
                   "the filings into a new file (--db) to get one")
     return 0
+
+
+def _kinds_named(df):
+    """A printed table's ``table_kind`` column as the Chinese table name an analyst knows (支出总表, “三公”经费表), in a
+    column named ``table``; the key stays what the warehouse holds and what SQL filters on."""
+    if "table_kind" not in df.columns:
+        return df
+    import polars as pl
+
+    from pipelines.lib.check_view import table_name
+
+    names = {k: table_name(k) for k in df["table_kind"].unique().to_list()}
+    return df.with_columns(pl.col("table_kind").replace_strict(names, return_dtype=pl.String)).rename(
+        {"table_kind": "table"})
+
+
+def _checks_explained(df):
+    """Beside a printed table's ``check`` column, what that check promises (check_registry): ``hierarchy_sum`` alone
+    does not tell a reader it is arithmetic (类 = Σ 款 …), nor ``three_public_blank`` that a 决算数 was left blank."""
+    if "check" not in df.columns:
+        return df
+    import polars as pl
+
+    from pipelines.lib import check_registry
+
+    def promise(name: str) -> str:
+        try:
+            owner = check_registry.owner(name)
+        except KeyError:  # a name an older or newer yusuan wrote
+            return ""
+        # a facet (amount_parses, three_public_blank …) says the check it is part of, whose promise follows
+        return ("" if owner == name else f"({owner}) ") + check_registry.BY_NAME[owner].promise
+
+    names = {c: promise(c) for c in df["check"].unique().to_list()}
+    return df.with_columns(pl.col("check").replace_strict(names, return_dtype=pl.String).alias("what it checks"))
 
 
 def _summary_next_steps(con, db: Path) -> list[str]:

@@ -37,6 +37,8 @@ CHECKS: tuple[Check, ...] = (
           findings=("amount_parses", "amount_classified", "amount_fits", "amount_unit", "footnote_marker", "subject_code_present",
                     "subject_unique", "summary_item_known", "table_recognised", "content_readable",
                     "three_public_prior_year", "year_row",
+                    # a 三公 决算数 printed blank beside its 预算数 (checks_arithmetic.blank_finals): no figure to read
+                    "three_public_blank",
                     # 绩效目标 tables (performance.py): a layout or row not read, a project without a name, funds that
                     # do not add up
                     "performance_table_layout", "performance_row_unread", "performance_project_name",

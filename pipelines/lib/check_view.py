@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipelines.lib.checks import LABELS, Finding
-from pipelines.lib.coverage import THRESHOLD, percent
+from pipelines.lib.coverage import OUTSIDE_TABLES, THRESHOLD, percent
 from pipelines.lib.model import Table
 from pipelines.lib.record import FilingRecord
 
@@ -88,6 +88,24 @@ def fit(text: str, columns: int) -> str:
     return text + " " * (columns - width(text))
 
 
+def table_name(kind: str | None) -> str:
+    """The Chinese name an analyst knows a table kind by (``three_public`` → “三公”经费表): the checks' names
+    (:data:`~pipelines.lib.checks.LABELS`), else the vocabulary's term without its explanation in brackets; the key
+    itself for a kind neither knows.  The warehouse keeps the key (``table_kind``); this is for what is printed."""
+    if not kind:
+        return ""
+    if kind in LABELS:
+        return LABELS[kind]
+    if kind == OUTSIDE_TABLES:
+        return "表外的数字"
+    from pipelines.lib.vocab import TableKind
+
+    try:
+        return re.sub(r"（.*）$", "", TableKind(kind).term)
+    except ValueError:
+        return kind
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -120,15 +138,15 @@ def header_lines(filing, document: FilingRecord) -> Iterator[str]:
 
 def table_lines(tables: list[Table], coverage: dict[int, dict]) -> Iterator[str]:
     yield f"  {_plural(len(tables), 'table')} (# = source_table in the warehouse; p. = the page it starts on):"
-    yield f"    {'#':>3} {'page':>4}  {'kind':<27} {fit('title', 56)} unit  rows  amounts read"
+    yield f"    {'#':>3} {'page':>4}  {fit('table', 22)} {fit('title as printed', 56)} unit  rows  amounts read"
     for t in tables:
         c = coverage.get(t.index)
         read = f"{c['read']:>5} / {c['printed']}" if c else ""
         flag = "  (empty by declaration)" if t.empty_declared else ""
-        yield (f"    {t.index:>3} {t.page or '':>4}  {t.kind:<27} {fit(t.title or '—', 56)} "
+        yield (f"    {t.index:>3} {t.page or '':>4}  {fit(table_name(t.kind), 22)} {fit(t.title or '—', 56)} "
                f"{t.unit or '':<4} {len(t.body):>4}  {read}{flag}")
     if (c := coverage.get(None)) is not None:  # figures printed in rows outside any table (coverage.OUTSIDE_TABLES)
-        yield f"    {'':>3} {'':>4}  {c['table_kind']:<27} {fit(c['title'], 56)} {'':<4} {'':>4}  {c['read']:>5} / " \
+        yield f"    {'':>3} {'':>4}  {fit(table_name(c['table_kind']), 22)} {fit(c['title'], 56)} {'':<4} {'':>4}  {c['read']:>5} / " \
               f"{c['printed']}"
     if coverage:
         printed = sum(c["printed"] for c in coverage.values())
@@ -181,6 +199,9 @@ def check_lines(results) -> Iterator[str]:
     order = ("FAILED", "findings", "passed", "not run")
     # "1 with findings", not "1 findings": the count is of checks, and the word names their outcome
     yield "  checks: " + " · ".join(f"{words[w]} {'with findings' if w == 'findings' else w}" for w in order if words[w])
+    if any(r.within_rounding for r in results):  # the word the lines below use, said once
+        yield ("  (within rounding: a sum that differs from the printed total by no more than rounding each printed "
+               "figure to its decimals allows — it held)")
     for w in order:
         if w == "not run":
             yield from _not_run_lines([r for r in results if _status_word(r) == w])

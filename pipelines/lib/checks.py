@@ -168,6 +168,7 @@ def validate(filing: Filing, norm: Normalized) -> Validation:
     results += narrative.final_accounts(filing, norm)
     results.append(_empty_but_printed(filing, norm))
     results.append(_readable(norm, filing))
+    arithmetic.blank_finals(filing, norm, results[-1])  # a blank 决算数 beside a printed 预算数: said, not filled
     results.append(arithmetic.unit_rows(norm))
 
     _link_dropped_rows(results, norm)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipelines.lib.checks import LABELS, ZERO, CheckResult, Term, _Checker, term
+from pipelines.lib.checks import LABELS, ZERO, CheckResult, Finding, Term, _Checker, term
 from pipelines.lib.normalize import Line, Normalized, SummaryLine, ThreePublicLine
 
 
@@ -461,3 +461,58 @@ def unit_rows(norm: Normalized) -> CheckResult:
                 c.compare(term(t.amount, t.unit), [term(x.amount, x.unit) for x in parts], location=str(t.loc),
                           unit=t.unit, what=f"{label} 合计 {measure} = Σ {len(parts)} units")
     return c.done()
+
+
+def blank_finals(filing, norm: Normalized, result: CheckResult) -> None:
+    """A 三公 table's 决算数 cell left blank beside the 预算数 it prints for the same category (上海 普陀区财政局 2024
+    决算 prints its 合计 预算数 0.95 and nothing under 决算数): a ``three_public_blank`` finding on ``result`` (the
+    cells_readable result: an amount cell with nothing to read; the sums, which held, are not failed) per blank cell, saying what is blank and where.  A blank is no figure: no fact is made,
+    nothing is filled in; the filing's narrative, or its publisher, says what was meant."""
+    from pipelines.lib.normalize_cells import _keys
+    from pipelines.lib.normalize_three_public import _basis_rows
+    from pipelines.lib.numbers import clean
+
+    budgets = [x for x in norm.three_public if x.basis == "budget" and x.amount.value != 0]
+    for t in (t for t in filing.tables if t.kind == "three_public") if budgets else ():
+        keys = _keys(t)
+        bases, _ = _basis_rows(t, keys, filing.doc_type)
+        finals = [i for i, b in bases.items() if b == "final"]
+        if not finals:
+            continue
+        covered: dict[tuple[int, int, int], object] = {}  # (table, row, col) → the cell printed over it
+        for row in t.body:
+            for cell in row:
+                for dr in range(max(cell.row_span, 1)):
+                    for dc in range(max(cell.col_span, 1)):
+                        covered.setdefault((cell.table, cell.row + dr, cell.col + dc), cell)
+        rows = {(row[0].table, row[0].row) for row in t.body if row}
+        for x in budgets:
+            if (x.loc.table, x.loc.row) not in rows or x.loc.col >= len(keys):
+                continue
+            stem = _without_basis(keys[x.loc.col])
+            for j in finals:
+                if j == x.loc.col or _without_basis(keys[j]) != stem:
+                    continue
+                cell = covered.get((x.loc.table, x.loc.row, j))
+                if cell is not None and (clean(cell.text) or (cell.row, cell.col, cell.col_span, cell.row_span)
+                                         != (x.loc.row, j, 1, 1)):
+                    continue  # printed, or inside a merged cell: not a blank of its own
+                result.status = "failed"
+                result.findings.append(Finding(
+                    "warning", "three_public_blank", "three_public", f"table {x.loc.table} row {x.loc.row} col {j}",
+                    "决算数", "blank",
+                    f"{t.title or LABELS['three_public']}: the 决算数 of {x.label or x.category} is blank beside its "
+                    f"预算数 {x.amount.text} {x.unit}; a blank is no figure, so no 决算数 was loaded for it "
+                    "(marts.budget_execution shows it as 0 with final_printed false). The narrative may state it; "
+                    "the publisher can say which"))
+
+
+def _without_basis(key: str) -> str:
+    """A header path without its 预算数 / 决算数 segments: the column's category and fund (``合计 / 决算数`` → ``合计``)."""
+    return "/".join(s.strip() for s in key.split("/") if not _match_basis(s.strip()))
+
+
+def _match_basis(segment: str) -> bool:
+    from pipelines.lib.normalize_rules import BASIS_SPELLINGS, _match
+
+    return _match(BASIS_SPELLINGS, segment) is not None

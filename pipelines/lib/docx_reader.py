@@ -216,7 +216,8 @@ class _Reader:
 
     def paragraph(self, p: etree._Element) -> None:
         styled = False
-        ppr = p.find(P_PR)
+        # pPr is a paragraph's first child wherever Word writes one; find() (ElementPath, ~4 µs) only where it is not
+        ppr = p[0] if len(p) and p[0].tag == P_PR else next(p.iterchildren(P_PR), None)
         if ppr is not None:
             style = ppr.find(P_STYLE)
             if style is not None and self.styles.is_heading(style.get(VAL)):

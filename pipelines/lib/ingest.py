@@ -57,12 +57,21 @@ class Summary:
     models_cpu: float = 0.0
     models: str = ""  # built | up to date (model_runs.refresh)
 
+    def _unchanged_note(self) -> str:
+        """The closing line's word on the files already loaded: their findings are not new."""
+        if not self.unchanged:
+            return ""
+        # not counted again: what quality.findings holds for them is what their first load found (an older
+        # yusuan's checks, perhaps), so no count of today's reading is said to be there
+        return (f" in the {self.loaded} file(s) loaded now" if self.loaded else "") + \
+            f" (the {self.unchanged} unchanged file(s) were already loaded: nothing of them was written again)"
+
     def lines(self) -> list[str]:
         """The closing report: totals, then every rejected file with why and what to do."""
         out = [
             f"{self.files} file(s) in {self.seconds:.1f} s: {self.loaded} loaded, {self.unchanged} unchanged, "
             f"{len(self.rejected)} rejected; findings: {self.findings.get('error', 0)} error(s), "
-            f"{self.findings.get('warning', 0)} warning(s)",
+            f"{self.findings.get('warning', 0)} warning(s)" + self._unchanged_note(),
         ]
         if not self.files:
             out.append(f"no filings found: yusuan reads {' '.join(sorted(READ_SUFFIXES))} files under the given paths")
@@ -70,9 +79,12 @@ class Summary:
             shown = ", ".join(self.skipped[:8]) + (f" and {len(self.skipped) - 8} more" if len(self.skipped) > 8 else "")
             out.append(f"{len(self.skipped)} other file(s) not read (yusuan reads {' '.join(sorted(READ_SUFFIXES))}): "
                        f"{shown}; unpack archives and save WPS/other formats as .docx to include them")
-        if self.no_county:
-            n = sum(len(v) for v in self.no_county.values())
-            folders = ", ".join(sorted(self.no_county)[:5]) + (" …" if len(self.no_county) > 5 else "")
+        rejected = {p for p, _ in self.rejected}  # a rejected file needs no county: its reason is what to fix
+        no_county = {d: kept for d, files in self.no_county.items() if (kept := [f for f in files if f not in rejected])}
+        if no_county:
+            n = sum(len(v) for v in no_county.values())
+            folders = ", ".join(sorted(no_county)[:5]) + (f" and {len(no_county) - 5} more folder(s)"
+                                                          if len(no_county) > 5 else "")
             out.append(f"warning: {n} file(s) have no county — no folder between the path given and the file "
                        f"looks like a region (a name ending in {' '.join(REGION_SUFFIXES[:-1])}, or 省本级/市本级, "
                        f"中央; the folders above a path given are not read, so a file given on its own has none): "
@@ -200,7 +212,8 @@ def ingest(paths: list[Path], db: Path, *, county: str | None = None,
 
 def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
     """Count one file's outcome in ``s``; returns its detail for the progress line."""
-    s.findings.update(f.severity for f in item.findings)
+    if status != "unchanged":  # a file already loaded: its findings were counted when it was
+        s.findings.update(f.severity for f in item.findings)
     if item.document.county is None:
         s.no_county.setdefault(printable_path(path.parent), []).append(printable_path(path))
     if status == "rejected":
@@ -218,6 +231,9 @@ def _report(item: Processed, status: str, path: Path, s: Summary) -> str:
         read = f", {pct} % of printed amounts read"
         if pct < coverage.THRESHOLD:
             s.low_coverage.append((printable_path(path), f"{pct} %"))
+    if status == "unchanged":  # the same file is in the warehouse already: nothing new, nothing written
+        return (f"{printable(d.department_name or '')} {d.year} — unchanged, already loaded: nothing written"
+                f"{_note(item, path)}")
     return (f"{printable(d.department_name or '')} {d.year} — {lines} facts, {warn} warning(s){read}"
             f"{_note(item, path)}")
 

@@ -151,10 +151,20 @@ def three_public_chart(con, scope: Scope):
     return fig if df.height else None
 
 
+# 预算 / 决算, 部门 / 单位 and 预算数 / 决算数 as the page says them: a 决算's change and a 预算's (or a 部门's and its
+# 单位's) of one department, subject and year are two rows, which without these columns read as one printed twice
+DOC_TYPES = {"budget": "预算", "final_accounts": "决算"}
+SCOPES = {"department": "部门", "unit": "单位"}
+BASES = {"budget": "预算数", "adjusted_budget": "调整预算数", "final": "决算数"}
+_TERM = "coalesce(map_extract_value(MAP {terms}, {col}), {col})"
+
+
 def changes(con, scope: Scope) -> pl.DataFrame:
     """The biggest year-over-year changes of 支出总表 by function class (类), largest first."""
     return query_pl(con, f"""
-        select department_name as 部门, subject_code as 科目编码, subject_name as 科目, measure,
+        select department_name as 部门, {_TERM.format(col="doc_type", terms=DOC_TYPES)} as 类型,
+               {_TERM.format(col="scope", terms=SCOPES)} as 范围, {_TERM.format(col="basis", terms=BASES)} as 口径,
+               subject_code as 科目编码, subject_name as 科目, measure,
                prior_year as 上年, year as 年度, prior_amount_wan::decimal(18, 2) as 上年万元,
                amount_wan::decimal(18, 2) as 本年万元, change_wan::decimal(18, 2) as 增减万元, change_pct as 增减百分比
         from marts.yoy_change
@@ -170,7 +180,9 @@ def changes_chart(df: pl.DataFrame):
 
     if not df.height:
         return None
-    labels = [f"{r['部门']} {r['科目']}（{r['上年']}→{r['年度']}）" for r in df.iter_rows(named=True)]
+    mixed = df.select("类型", "范围", "口径").n_unique() > 1  # then each bar says which series it is
+    labels = [f"{r['部门']} {r['科目']}（{r['上年']}→{r['年度']}{'，' + r['范围'] + r['类型'] + r['口径'] if mixed else ''}）"
+              for r in df.iter_rows(named=True)]
     values = _float(df["增减万元"])
     fig = go.Figure(go.Bar(x=values[::-1], y=labels[::-1], orientation="h",
                            marker_color=["#c0392b" if v and v > 0 else "#2471a3" for v in values[::-1]],
@@ -188,7 +200,7 @@ def execution(con, scope: Scope) -> tuple[pl.DataFrame | None, str]:
         return None, "此仓库尚无预算执行数据（marts.budget_execution）：载入决算（final_accounts）后显示。"
     try:
         df = query_pl(con, f"""
-            select department_name as 部门, year as 年度, case when table_kind = 'three_public' then '“三公”' || coalesce(subject_name, '') else subject_name end as 项目,
+            select department_name as 部门, {_TERM.format(col="scope", terms=SCOPES)} as 范围, year as 年度, case when table_kind = 'three_public' then '“三公”' || coalesce(subject_name, '') else subject_name end as 项目,
                    subject_code as 科目编码, budget_wan::decimal(18, 2) as 预算万元,
                    final_wan::decimal(18, 2) as 决算万元, execution_pct as 执行率百分比
             from marts.budget_execution
@@ -210,7 +222,9 @@ def execution_chart(df: pl.DataFrame | None):
     if df is None or not df.height:
         return None
     one = df["部门"].n_unique() == 1
-    labels = [f"{'' if one else r['部门'] + ' '}{r['项目']}（{r['年度']}）" for r in df.iter_rows(named=True)]
+    both = df["范围"].n_unique() > 1  # a 部门决算 and a 单位决算 of one body: say which bar is which
+    labels = [f"{'' if one else r['部门'] + ' '}{r['项目']}（{r['年度']}{'，' + r['范围'] if both else ''}）"
+              for r in df.iter_rows(named=True)]
     fig = go.Figure([
         go.Bar(x=labels, y=_float(df["预算万元"]), name="预算", hovertemplate="%{y:,.2f} 万元"),
         go.Bar(x=labels, y=_float(df["决算万元"]), name="决算", hovertemplate="%{y:,.2f} 万元"),
@@ -222,14 +236,19 @@ def execution_chart(df: pl.DataFrame | None):
 
 
 def findings(con, scope: Scope) -> pl.DataFrame:
-    return query_pl(con, f"""
+    from pipelines.lib.check_view import table_name
+
+    df = query_pl(con, f"""
         select d.year as 年度, d.department_name as 部门, d.file_name as 文件, f.severity as 级别,
-               f."check" as 检查, f.location as 位置, f.message as 说明
+               f."check" as 检查, f.table_kind as 表, f.location as 位置, f.message as 说明
         from quality.findings f join dw.dim_document d using (document_id)
         where d.status = 'loaded' and {scope.where.replace("county", "d.county").replace("department_key", "d.department_key")}
         order by f.severity, d.year, d.department_name, f."check"
         limit {MAX_FINDINGS}
     """, scope.params)
+    # the table by the name the filing's reader knows (“三公”经费表), not the warehouse's key (three_public)
+    names = {k: table_name(k) for k in df["表"].unique().to_list() if k is not None}
+    return df.with_columns(pl.col("表").replace_strict(names, default=None, return_dtype=pl.String))
 
 
 # --------------------------------------------------------------------------------------------

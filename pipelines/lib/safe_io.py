@@ -373,6 +373,22 @@ class DocxParts:
     alt_chunks: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
+# A cell's width (``<w:tcW w:w="1234" w:type="dxa"/>``, in every cell Word writes) is never read: the reader takes a
+# table's grid from its cells' spans.  Its two attributes are a third of a table-heavy document.xml's bytes and most of
+# what libxml2 spends building and freeing the tree (on the 280-filing corpus: 2.2 -> 1.3 ms a filing, for ~0.3 ms of
+# this substitution).  The pattern takes only a whole empty element: between ``<w:tcW `` and ``/>`` no ``<`` or ``>``
+# (an attribute value may not hold a ``<``; one holding a ``>`` stops the match and the element stays).  Where the
+# part holds a CDATA section, whose text such a pattern could reach into, nothing is taken out.
+_CELL_WIDTH = re.compile(rb"<w:tcW [^<>]*/>")
+
+
+def _without_cell_widths(xml: bytes) -> bytes:
+    """The main document part without its cells' widths (``w:tcW``), which no reader path reads."""
+    if b"<w:tcW " not in xml or b"<![CDATA[" in xml:
+        return xml
+    return _CELL_WIDTH.sub(b"", xml)
+
+
 def _strict_to_transitional(xml: bytes) -> bytes:
     if b"purl.oclc.org/ooxml" not in xml[:8192]:
         return xml
@@ -396,8 +412,8 @@ def open_docx(
     """
     zf, main = _open_zip(data, max_file=max_file)
     with zf:
-        doc = parse_xml(_strict_to_transitional(
-            read_member(zf, main, max_member=max_member, max_ratio=max_ratio)), main)
+        doc = parse_xml(_without_cell_widths(_strict_to_transitional(
+            read_member(zf, main, max_member=max_member, max_ratio=max_ratio))), main)
         names = set(zf.namelist())
         folder, _, leaf = main.rpartition("/")
         rels = _relationships(zf, f"{folder + '/' if folder else ''}_rels/{leaf}.rels", main)

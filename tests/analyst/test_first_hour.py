@@ -338,9 +338,11 @@ def test_the_summary_lists_no_execution_gap_of_zero(tmp_path):
     code, out, err = run_cli("summary", "--db", str(db))
     assert code == 0, err
     section = out.split("== largest execution gaps", 1)[1].split("\n== ", 1)[0]
-    rows = [line.split("┆") for line in section.splitlines() if line.startswith("│")][1:]
-    assert rows and all(r[6].strip() not in ("0.00", "-0.00") for r in rows), section
-    assert any("佛山市轨道交通局" in r[0] and r[3].strip() == "total" and r[6].strip() == "0.16" for r in rows), section
+    head, *rows = [[c.strip(" │") for c in line.split("┆")] for line in section.splitlines() if line.startswith("│")]
+    rows = [dict(zip(head, r, strict=True)) for r in rows]
+    assert rows and all(r["gap"] not in ("0.00", "-0.00") for r in rows), section
+    assert any("佛山市轨道交通局" in r["department_name"] and r["what"] == "total" and r["gap"] == "0.16"
+               for r in rows), section
 
 
 def _chart_points(con, scope) -> dict[str, dict[int, float]]:

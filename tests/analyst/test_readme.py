@@ -41,7 +41,7 @@ def commands() -> list[str]:
 
 
 def statements() -> list[str]:
-    [sql] = blocks("sql")
+    sql = "\n".join(blocks("sql"))  # "Ask the warehouse" and "Questions a journalist asks"
     text = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
     return [s.strip() for s in text.split(";") if s.strip()]
 

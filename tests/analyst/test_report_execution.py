@@ -26,7 +26,9 @@ def test_a_department_with_a_final_account_shows_its_execution(tmp_path):
     assert 'id="execution"' in section  # the chart
     rows = re.findall(r"<tr>(.*?)</tr>", section)
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows]
-    by_item = {c[2]: c for c in cells if c}
-    assert by_item["一般公共服务支出"][3:6] == ["201", "", "2,106.66"]
-    assert by_item["住房保障支出"][3:6] == ["221", "", "445.69"]
-    assert by_item["“三公”合计"][4] == "0.95"
+    head = re.findall(r"<th>(.*?)</th>", section)
+    by_item = {c[head.index("项目")]: dict(zip(head, c, strict=True)) for c in cells if c}
+    assert [by_item["一般公共服务支出"][k] for k in ("科目编码", "预算万元", "决算万元")] == ["201", "", "2,106.66"]
+    assert [by_item["住房保障支出"][k] for k in ("科目编码", "预算万元", "决算万元")] == ["221", "", "445.69"]
+    assert by_item["“三公”合计"]["预算万元"] == "0.95"
+    assert {row["范围"] for row in by_item.values()} == {"部门"}  # a 部门决算: each row says so

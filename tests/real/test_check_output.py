@@ -73,7 +73,7 @@ def test_check_lists_every_finding_once_grouped_under_its_table(capsys, many_fin
 def test_tables_are_numbered_as_the_warehouse_keeps_them_with_their_pages(capsys):
     item = processed_real(XINFANG)
     _, out = _run(capsys, "--summary")
-    rows = {int(m.group(1)): m.group(2) for line in out if (m := re.match(r"^\s+(\d+)\s+(\d*)\s{2}[a-z_]+\s", line))}
+    rows = {int(m.group(1)): m.group(2) for line in out if (m := re.match(r"^\s+(\d+)\s+(\d*)\s{2}\S+\s", line))}
     assert rows == {t.index: str(t.page or "") for t in item.filing.tables}
     # the page is the PDF's: the text layer of page 19 opens "单位：元 表1 部门综合预算收支总表"
     assert {t.kind: t.page for t in item.filing.tables if t.title.endswith("部门综合预算收支总表")} == {"summary": 19}

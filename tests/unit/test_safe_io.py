@@ -276,3 +276,31 @@ def test_a_huge_grid_span_is_refused_not_allocated():
     with pytest.raises(RejectedFile) as exc:
         read_docx(_docx_with(xml))
     assert exc.value.kind == "too_large"
+
+
+# -- cell widths taken out before the main part is parsed (safe_io._without_cell_widths) --------------------------
+
+
+def test_cell_widths_are_taken_out_of_the_main_part_and_nothing_else():
+    rows = [["项目", "预算数"], ["一、一般公共服务支出", "1,234.50"], ["合计", "1,234.50"]]
+    rich = build_docx([p("部门预算收支总表"), tbl(rows, rich=True)])
+    document = safe_io.open_docx(rich).document
+    assert not list(document.iter(f"{{{W_NS}}}tcW"))  # every width gone …
+    assert len(list(document.iter(f"{{{W_NS}}}vAlign"))) == 6  # … and the cells' other properties kept
+    assert [[c.text for c in row] for row in read_docx(rich).tables[0].rows] == rows
+
+
+def test_a_width_is_left_in_place_where_the_pattern_could_reach_beyond_it():
+    # an attribute value may hold '>' (the element stays) and a CDATA section's text could hold the pattern itself
+    odd = b'<w:tc><w:tcPr><w:tcW w:w="1>2" w:type="dxa"/></w:tcPr><w:p/></w:tc>'
+    assert safe_io._without_cell_widths(odd) == odd
+    cdata = b'<w:t><![CDATA[<w:tcW w:w="1" w:type="dxa"/>]]></w:t><w:tcW w:w="1" w:type="dxa"/>'
+    assert safe_io._without_cell_widths(cdata) == cdata
+    plain = b'<w:tcPr><w:tcW w:w="1200" w:type="dxa"/><w:gridSpan w:val="2"/></w:tcPr>'
+    assert safe_io._without_cell_widths(plain) == b'<w:tcPr><w:gridSpan w:val="2"/></w:tcPr>'
+
+
+def test_a_cell_text_that_spells_a_width_is_read_as_printed():
+    text = '<w:tcW w:w="1" w:type="dxa"/>'  # escaped in w:t (&lt;…), so never an element the pattern takes
+    doc = read_docx(build_docx([p("表"), tbl([["说明", text]], rich=True)]))
+    assert doc.tables[0].rows[0][1].text == text
