@@ -1,7 +1,7 @@
 """Same facts before and after a change: every warehouse table of a ``--jobs 1`` ingest at git revision REV and at
 this checkout (or revision ``--this``), compared row for row with ``EXCEPT ALL`` both ways.
 
-    .venv/bin/python bench/facts_diff.py [--base main] [PATH ...]
+    .venv/bin/python bench/facts_diff.py [--base main] [--jobs N] [PATH ...]
 
 PATHs default to the shipped samples (data/samples) and the real filings (../shared/real_samples).  The base is
 ``git archive REV`` unpacked into a temporary directory and run with this venv's Python, so both ingests read the
@@ -31,11 +31,11 @@ SKIP_TABLES = {("core", "model_build"), ("core", "model_build_documents"), ("cor
 DIFFERENT: list[str] = []  # the tables found different, by compare()
 
 
-def ingest(code: Path, db: Path, paths: list[Path]) -> None:
-    """``yusuan ingest --jobs 1`` with the code under ``code`` (its own ``pipelines``, ``sql``, ``schemas``)."""
+def ingest(code: Path, db: Path, paths: list[Path], jobs: int = 1) -> None:
+    """``yusuan ingest --jobs JOBS`` with the code under ``code`` (its own ``pipelines``, ``sql``, ``schemas``)."""
     env = dict(os.environ, PYTHONPATH=str(code))
     cmd = [sys.executable, "-c", "import sys; from pipelines.cli import main; sys.exit(main())",
-           "ingest", "--jobs", "1", "--db", str(db), *map(str, paths)]
+           "ingest", "--jobs", str(jobs), "--db", str(db), *map(str, paths)]
     done = subprocess.run(cmd, cwd=code, env=env, capture_output=True, text=True)
     if done.returncode not in (0, 1):  # 1: some filing had findings or was rejected — still a result to compare
         sys.exit(f"ingest with {code} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", default="main", help="git revision to compare with (default main)")
     ap.add_argument("--this", help="git revision to compare (default: this checkout, as it is on disk)")
     ap.add_argument("--keep", type=Path, help="keep both warehouses in this folder (base.duckdb, this.duckdb)")
+    ap.add_argument("--jobs", type=int, default=1, help="the ingests' --jobs (default 1; 2: the workers' path too)")
     args = ap.parse_args(argv)
     paths = [p.resolve() for p in args.paths if p.exists()]
     with tempfile.TemporaryDirectory() as work:
@@ -105,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             (tmp / old).unlink(missing_ok=True)
         base = unpack(args.base, Path(work) / "base")
         this = unpack(args.this, Path(work) / "this") if args.this else ROOT
-        ingest(base, Path(tmp) / "base.duckdb", paths)
-        ingest(this, Path(tmp) / "this.duckdb", paths)
+        ingest(base, Path(tmp) / "base.duckdb", paths, args.jobs)
+        ingest(this, Path(tmp) / "this.duckdb", paths, args.jobs)
         print(f"base {args.base} vs {args.this or 'this checkout'}, on {', '.join(map(str, paths))}")
         differ = compare(Path(tmp) / "base.duckdb", Path(tmp) / "this.duckdb")
     print("identical" if not differ else f"{differ} table(s) differ")

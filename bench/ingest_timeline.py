@@ -5,7 +5,11 @@
 Builds N filings (bench/corpus.py), then runs the real `yusuan ingest` (a subprocess, its default ``--jobs`` unless
 given) with a ``sitecustomize`` on its PYTHONPATH that times, in the parent and in every worker, the stages of the
 ingest: imports, a task read (``workers._work``: read, classify, normalize, checks, pandera over the task), pandera
-alone, a worker's results read back in the parent (``workers._taken``: the file read and unpickled), a group loaded (``loading.load_group``: one commit each; their number is printed), the SQL models (``model_runs.refresh``), and each process's CPU
+alone, a worker's results read back in the parent (``workers._taken``: the file read and unpickled), a worker's
+imports (``workers._ready``: its start, also when it is given its first task before it has them), a group loaded
+(``loading.load_group``: one commit each; their number is printed), the SQL models (``model_runs.refresh``; with
+``--events`` its parts too), opening the warehouse and creating its tables (``warehouse.connect``, ``apply_ddl``),
+and each process's CPU
 seconds at exit.  Prints per process its span, CPU seconds, the wall seconds in each stage and the rest (waiting,
 or starting), the CPU seconds in each stage with the filings of each task read and group loaded, then the wall
 time a free machine would need: on a shared one the wall clock stretches with the load,
@@ -40,9 +44,13 @@ if _OUT:
         with open(_OUT, "a") as f:
             f.write(f"{_PID} {label} {a:.4f} {b:.4f} {time.process_time():.4f} {cpu0 or 0:.4f}\n")
     _log("start", time.time(), time.time())
-    TARGETS = {"pipelines.lib.workers": [("_work", "read"), ("_taken", "taken")],
+    TARGETS = {"pipelines.lib.workers": [("_work", "read"), ("_taken", "taken"), ("_ready", "ready")],
                "pipelines.lib.loading": [("load_group", "load")],
-               "pipelines.lib.model_runs": [("refresh", "models")],
+               "pipelines.lib.model_runs": [("refresh", "models"), ("plan", "models.plan"),
+                                            ("fingerprint", "models.fingerprint"),
+                                            ("changed_departments", "models.changed"), ("run", "models.run"),
+                                            ("record", "models.record")],
+               "pipelines.lib.warehouse": [("connect", "connect"), ("apply_ddl", "ddl")],
                "pipelines.lib.processing": [("_schema_validate_batch", "pandera")]}
     def _wrap(module, name, label):
         fn = getattr(module, name, None)
@@ -86,9 +94,12 @@ def summarize(path: Path, events: bool) -> None:
     by: dict[str, list] = defaultdict(list)
     size: dict[tuple, int] = {}  # (pid, start) of a task read or a group loaded -> its filings
     cpu_in: dict[tuple, float] = {}  # ... -> its CPU seconds
+    spent: dict[tuple, float] = {}  # (pid, start, label) -> its CPU seconds (--events)
     for pid, label, a, b, cpu, *cpu0 in rows:
         label, _, n = label.partition(":")
         by[pid].append((float(a) - t0, float(b) - t0, label, float(cpu)))
+        if cpu0 and float(cpu0[0]):
+            spent[pid, float(a) - t0, label] = float(cpu) - float(cpu0[0])
         size[pid, float(a) - t0] = int(n or 0)
         if cpu0 and float(cpu0[0]):
             cpu_in[pid, float(a) - t0] = float(cpu) - float(cpu0[0])
@@ -101,6 +112,14 @@ def summarize(path: Path, events: bool) -> None:
         wall = {s: sum(b - a for a, b, label, _ in ev if label == s) for s in STAGES}
         reads = [e for e in ev if e[2] == "read"]
         first = reads[0][0] if reads else end
+        # a worker given its first task before it had imported the stages (workers.warm_up) imports them in it:
+        # that is its start, not reading
+        imports = [e for e in ev if e[2] == "ready" and reads and reads[0][0] <= e[0] <= e[1] <= reads[0][1]]
+        if imports and spent.get((pid, imports[0][0], "ready"), 0.0) > 0.01:
+            a, b = imports[0][:2]
+            first = b
+            wall["read"] -= b - a
+            cpu_in[pid, reads[0][0]] -= spent[pid, a, "ready"]
         procs.append((pid, start, end, cpu, wall, first, ev))
     procs.sort(key=lambda p: p[1])
     parent = procs[0]
@@ -152,7 +171,9 @@ def summarize(path: Path, events: bool) -> None:
         for pid, _, _, _, _, _, ev in procs:
             print(f"\n{pid}")
             for a, b, label, cpu in ev:
-                print(f"  {a:7.2f} {b:7.2f} {b - a:6.2f} {label} (cpu {cpu:.2f})")
+                took = spent.get((pid, a, label))
+                print(f"  {a:7.2f} {b:7.2f} {b - a:6.2f} {label} (cpu {cpu:.2f}"
+                      + (f", {took:.3f} in it)" if took is not None else ")"))
 
 
 def main() -> int:

@@ -64,9 +64,10 @@ def cmd_ingest(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("yusuan ingest: --jobs takes a number of processes, 1 or more", file=sys.stderr)
         return 2
-    # the workers start importing the stages now, beside this process's own imports (workers.warm_up)
+    # the workers start importing the stages now, beside this process's own imports, and reading their first
+    # filings as soon as they have (workers.warm_up)
     files = discover([Path(p) for p in args.paths])
-    workers.warm_up(len(files), args.jobs or workers.auto_jobs(len(files)))
+    workers.warm_up(len(files), args.jobs or workers.auto_jobs(len(files)), files=files, county=args.county)
     try:
         return _ingest(args, files)
     finally:

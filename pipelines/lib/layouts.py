@@ -393,6 +393,9 @@ TEXT_TABLE_META = re.compile(r"(?:金额)?单位\s*[:：]|编制(?:部门|单位
 # A metadata row's 单位 or year field its cell's wrap cut short of its value (单位：万 / 元, 预算年 / 度：2023).
 TEXT_TABLE_META_CUT = re.compile(r"(?:(?:金额)?单(?:位\s*[:：]?\s*[万千百]?)?|(?:预算|决算)(?:年(?:度\s*[:：]?\s*\d{0,3})?)?)$")
 # A line of labels that opens an item (三、… （一）… 1. … 其中：) is a row of its own, never the rest of the label above.
+# A list's ordinal standing alone, a label's first line wrapped in a narrow column (（2） / 公务用车 / 购置费): no figure
+# (an amount in parentheses, a negative, prints its decimals or is not this short), and the start of the row below.
+TEXT_TABLE_ORDINAL = re.compile(r"^(?:（\d{1,2}）|\(\d\)|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])$")
 TEXT_TABLE_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．]|其中)")
 # A label ending so is whole: the line under it is a row of its own, never the rest of it (本年收入合计 / 上年结转结余
 # in a column just as wide as them).

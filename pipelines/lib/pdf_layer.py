@@ -362,15 +362,17 @@ def _subpath_edges(shape: str, pts: list, visible_line: bool, visible_area: bool
             return
         (x0, y0), (x1, y1) = pts[0], pts[1]
         top, bottom = height - max(y0, y1), height - min(y0, y1)
-        # pdfplumber: a line is horizontal when its top equals its bottom, else vertical
-        edges.append(("h" if top == bottom else "v", min(x0, x1), top, max(x0, x1), bottom))
+        # pdfplumber: a line is horizontal when its top equals its bottom, else vertical (equal within _SQUARE: a page
+        # drawn turned, its matrix's cos 90° printed as 6.1e-17, leaves its rules a hair off square)
+        edges.append(("h" if bottom - top <= _SQUARE else "v", min(x0, x1), top, max(x0, x1), bottom))
         return
     if not visible_area:
         return
     if shape in ("mlllh", "mllll"):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
-        if pts[0] == pts[4] and (
-            (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if _near(pts[0], pts[4]) and (
+            (_eq(x0, x1) and _eq(y1, y2) and _eq(x2, x3) and _eq(y3, y0))
+            or (_eq(y0, y1) and _eq(x1, x2) and _eq(y2, y3) and _eq(x3, x0))
         ):
             left, right = min(x0, x2), max(x0, x2)
             top, bottom = height - max(y0, y2), height - min(y0, y2)
@@ -380,10 +382,21 @@ def _subpath_edges(shape: str, pts: list, visible_line: bool, visible_area: bool
             edges.append(("v", right, top, right, bottom))
             return
     for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
-        if x0 == x1:
+        if _eq(x0, x1):
             edges.append(("v", x0, height - max(y0, y1), x0, height - min(y0, y1)))
-        elif y0 == y1:
+        elif _eq(y0, y1):
             edges.append(("h", min(x0, x1), height - y0, max(x0, x1), height - y0))
+
+
+_SQUARE = 1e-6  # points: two coordinates this close are one (float noise of a turned matrix), far below any rule's width
+
+
+def _eq(a: float, b: float) -> bool:
+    return abs(a - b) <= _SQUARE
+
+
+def _near(p: tuple, q: tuple) -> bool:
+    return _eq(p[0], q[0]) and _eq(p[1], q[1])
 
 
 def _blank(obj: C.Handle, tp: ctypes.c_void_p) -> bool:

@@ -76,9 +76,10 @@ class Page:
         return sum(len(figures) for _, figures in self.stray_rows)
 
 
-def build_page(page: pdf_layer.PageLayer, opens: bool = False) -> Page:
+def build_page(page: pdf_layer.PageLayer, opens: float | None = None) -> Page:
     """Find the ruled tables of one page, fill their cells, and collect the remaining text lines.  ``opens``: the page
-    opens with the rest of a table read by its text that the previous page closed (see :func:`mend_breaks`)."""
+    opens with the rest of a table read by its text that the previous page closed, its first row's top there (below a
+    running header, if the page prints one; see :func:`mend_breaks`)."""
     # _line_text drops the same glyph painted twice at one spot (fake bold).
     chars = page.chars
     tables: list[PTable] = []
@@ -238,7 +239,7 @@ def mend_breaks(layers: list[pdf_layer.PageLayer], pages: list[Page]) -> list[Pa
                 layers[i - 1], layers[i] = there, here
         elif isinstance(first, Line) and prev.tables and prev.tables[-1].by_text and not any(
                 ln.top > prev.tables[-1].bbox[3] for ln in _content(prev)):
-            again = build_page(layers[i], opens=True)
+            again = build_page(layers[i], opens=first.top)
             if again.stray < page.stray:
                 pages[i] = again
     return pages
@@ -262,8 +263,10 @@ def _content(page: Page) -> list[Line]:
     table's lines (the filing's name printed on every page)."""
     lines = sorted((ln for ln in page.lines if not _page_number(ln)), key=lambda ln: ln.top)
     gap = pdf_text_tables.SETTINGS["line_gap"]
-    while lines and lines[0].bottom < page.height * 0.12 and not layouts.TEXT_TABLE_EMPTY.search(lines[0].text):
-        # (a note declaring the table above it empty, its table left on the previous page, stays)
+    while lines and lines[0].bottom < page.height * 0.12 and not layouts.TEXT_TABLE_EMPTY.search(lines[0].text) \
+            and not any(_holds_row(lines[0], figures) for _, figures in page.stray_rows):
+        # (a note declaring the table above it empty, its table left on the previous page, stays; so does a row of
+        # figures, the last of a table the previous page closed, set apart from the next table's title)
         below = [ln.top for ln in lines[1:]] + [t.bbox[1] for t in page.tables]
         if not below or min(below) - lines[0].bottom <= gap * max(lines[0].size, 1.0):
             break
@@ -289,7 +292,14 @@ def _opening_row(page: Page) -> Line | PTable | None:
     if not page.stray_rows or not lines or (first_table is not None and first_table.bbox[1] < lines[0].top):
         return None
     _, figures = page.stray_rows[0]
-    return lines[0] if all(f in lines[0].text for f in figures) else None
+    return lines[0] if _holds_row(lines[0], figures) else None
+
+
+def _holds_row(line: Line, figures: list[str]) -> bool:
+    """Whether a line prints a row's figures, or their first lines where they wrapped in their cells (30000 of
+    300000 / the ``0`` under it), each a word of its own (pdf_page._line_text parts a figure from its neighbours)."""
+    words = line.text.split()
+    return all(any(f.startswith(w) for w in words) for f in figures)
 
 
 def _opening_empty(page: Page) -> Line | None:

@@ -117,6 +117,13 @@ def read_pdf(data: bytes) -> RawDocument:
             f"{sum(n for _, n in stray)} figure(s) printed in rows outside any table yusuan could read ({shown}): the "
             "page rules no table around them and they are too few to align into columns, so they are not in the "
             "warehouse — check those pages against the PDF")
+    scanned = [layer.number for layer in layers if not layer.n_chars and layer.n_images]
+    if scanned:  # (a file with no text at all was turned away above as a scan)
+        shown = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
+        raw.notes.append(
+            f"page(s) {shown} of {len(layers)} carry no text layer, only an image (scanned): whatever tables they "
+            "print are not read, and are not in the warehouse — OCR those pages (or ask the publisher for a text "
+            "PDF or a .docx) and ingest the file again")
     if scrambled:
         shown = ", ".join(map(str, scrambled[:10])) + (" …" if len(scrambled) > 10 else "")
         raw.notes.append(

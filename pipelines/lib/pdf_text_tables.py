@@ -141,7 +141,7 @@ def chunks(chars: list[Char], gap: float = SETTINGS["chunk_gap"]) -> list[Chunk]
 def _chunk(cs: list[Char]) -> Chunk:
     text = pdf_page._line_text(cs)
     return Chunk(cs[0].x0, max(c.x1 for c in cs), min(c.top for c in cs), max(c.bottom for c in cs), cs, text,
-                 bool(_NUMBER.match(text)) or _place(text))
+                 (bool(_NUMBER.match(text)) and not layouts.TEXT_TABLE_ORDINAL.match(text)) or _place(text))
 
 
 def lines_of(groups: list[list[Char]], texts: list[str] | None = None) -> list[TLine]:
@@ -171,7 +171,7 @@ def _stops(line: TLine) -> bool:
     return bool(layouts.TEXT_TABLE_STOP.search(text)) or bool(layouts.TEXT_TABLE_META.search(text))
 
 
-def find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
+def find(lines: list[TLine], opens: float | None = None) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
     """:func:`_find` on the lines with every amount wrapped in its cell made whole again (:func:`_unwrap`): a table's
     ``taken`` names the lines of ``lines``, a wrapped amount's tail line with the line it was joined to."""
     absorbed = _unwrap(lines)
@@ -217,9 +217,11 @@ def cut_amount(head: str, tail: str) -> bool:
 def cut_row(pairs: list[tuple[str, str]]) -> bool:
     """Whether a row of figures alone opening the next page (each ``(the cell above it, its text)``) is the rest of the
     amounts a page break cut where they wrapped: each joins the amount above it, and one at least shows the cut
-    (8030 / 0 beside 12050 / 00)."""
+    (8030 / 0 beside 12050 / 00), or each is shorter than the amount above it (30000 / 0 beside 30000 / 0: integers in
+    元 that filled their cells, their rests on a line of their own, without a label — as on a page, :func:`_unwrap`)."""
     got = [_joins(head, tail) for head, tail in pairs]
-    return bool(got) and all(j for j, _, _ in got) and any(c or s for _, c, s in got)
+    return bool(got) and all(j for j, _, _ in got) and (
+        any(c or s for _, c, s in got) or all(len(tail) < len(head) for head, tail in pairs))
 
 
 def _unwrap(lines: list[TLine]) -> dict[int, int]:
@@ -285,11 +287,12 @@ def _label_rest(ln: TLine, above: TLine, figures: list[Chunk]) -> bool:
         layouts.TEXT_TABLE_LABEL_END.search(a.text) for a in above.chunks if not a.number)
 
 
-def _find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
+def _find(lines: list[TLine], opens: float | None = None) -> tuple[list[TextTable], list[tuple[str, list[str]]]]:
     """The tables the lines of a page (sorted top-down) print by their text alone, and the rows of figures (two or
     more figures a line, each a cell of its own) that none of them took: (the row's other text, its figures).
-    ``opens``: the page opens with the rest of a table the previous page closed, so a row of figures alone at its top
-    is a table (that table's last row), not a stray one."""
+    ``opens``: the page opens with the rest of a table the previous page closed, its first row's top there, so a row of
+    figures alone at its top is a table (that table's last row), not a stray one (a running header, the filing's name
+    printed atop every page, ends above it)."""
     s = SETTINGS
     out: list[TextTable] = []
     used: set[int] = set()
@@ -312,7 +315,7 @@ def _find(lines: list[TLine], opens: bool = False) -> tuple[list[TextTable], lis
             j += 1
         body = [k for k in range(i, last + 1) if lines[k].chunks]
         if sum(lines[k].body for k in body) < s["min_body"] and not _one_row(lines, i, s) \
-                and not (opens and not any(lines[k].chunks for k in range(i))):
+                and not (opens is not None and not any(lines[k].chunks and lines[k].bottom > opens for k in range(i))):
             i = last + 1
             continue
         cols = _columns([k for b in body for k in lines[b].chunks], s["gutter"] * lines[i].size)
@@ -530,7 +533,7 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
     for (c0, c1), k, h in spans:
         for hd in reversed(heads):
             if _same_cell(hd, c0, c1, k, h, spans) and k.top - hd[3] <= 0.6 * size and \
-                    hd[6] >= right[(c0, c1)] - s["filled"] * size and not _parent(hd[7], hd[1], occupied[h], spans):
+                    hd[6] >= right[(c0, c1)] - s["filled"] * size and not _parent(hd[7], hd[1], occupied[h], spans, hd[2]):
                 hd[3] = k.bottom
                 hd[4].append(k.text)
                 hd[5].extend(k.chars)
@@ -609,6 +612,8 @@ def _build(head: list[TLine], body: list[TLine], cols: list[list[float]], s: dic
         elif nxt is not None and _figures(nxt) and (ln.bottom > nxt.top + 0.1 * size
                                                     or _continues(nxt, ln, cols, right, s, labels_only=False)):
             pending.append(ln)  # the start of a label centred beside the figures below
+        elif not pending and nxt is not None and not _figures(nxt) and layouts.TEXT_TABLE_ORDINAL.match(_text(ln)):
+            pending.append(ln)  # an item's ordinal alone, its label wrapped under it (（2） / 公务用 / 6.00 / 车购置费)
         elif rows and not pending and _continues(ln, rows[-1][-1], cols, right, s):
             rows[-1].append(ln)
         else:
@@ -727,10 +732,12 @@ def _same_cell(hd: list, c0: int, c1: int, k: Chunk, h: int, spans: list) -> boo
     return c1 == hd[1] or not any(h2 == h and k2 is not k and hd[0] <= sp[0] and sp[1] <= hd[1] for sp, k2, h2 in spans)
 
 
-def _parent(upper: Chunk, c1: int, below: set[int], spans: list) -> bool:
-    """Whether a heading (its last line ``upper``, ending at column ``c1``) stands over blank columns to its right —
-    blank as far as the next heading level with it — that the line below fills: it is their parent."""
-    level_with = {c for (c0, c1b), k, _ in spans if k is not upper and k.top < upper.bottom and k.bottom > upper.top
+def _parent(upper: Chunk, c1: int, below: set[int], spans: list, top: float) -> bool:
+    """Whether a heading (its last line ``upper``, ending at column ``c1``; its first line's top ``top``) stands over
+    blank columns to its right — blank as far as the next heading level with any of its lines — that the line below
+    fills: it is their parent.  (财政专户管理资金 wrapped one glyph a line in a narrow column beside 单位资金, printed left
+    over 事业收入 | …, is no parent of 单位资金's children: 单位资金 stands level with its first line.)"""
+    level_with = {c for (c0, c1b), k, _ in spans if k is not upper and k.top < upper.bottom and k.bottom > top
                   for c in range(c0, c1b + 1)}
     k = c1 + 1
     while k not in level_with and k <= max(below, default=-1):

@@ -15,8 +15,8 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
-from itertools import accumulate
+from dataclasses import dataclass, replace
+from itertools import accumulate, islice
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Protocol
@@ -126,20 +126,53 @@ _warm: tuple[ProcessPoolExecutor, int] | None = None  # a pool warm_up started, 
 _apart: list[Future] | None = None  # its workers' first tasks (:func:`_ready`), if it was started apart
 
 
-def warm_up(n_files: int, jobs: int, *, apart: bool = False) -> None:
+@dataclass
+class _Early:
+    """The first tasks :func:`warm_up` gave the workers, for the :func:`processed_chunks` of the same files."""
+
+    files: list[tuple[Path, Path]]
+    county: str | None
+    jobs: int
+    results: str | None  # the folder their results come back in (:func:`_work`)
+    tasks: list[list[list[tuple[Path, Path]]]]
+    futures: list[Future]
+
+
+_early: _Early | None = None
+
+
+def warm_up(n_files: int, jobs: int, *, files: list[tuple[Path, Path]] | None = None,
+            county: str | None = None, apart: bool = False) -> None:
     """Start the workers :func:`processed_chunks` will use for ``n_files`` files now, before this process imports
     the stages itself: a worker's start is mostly imports (~0.5 CPU s), which then run beside this process's own
     instead of after them, on a core that would idle.  ``yusuan ingest`` calls it first thing; the next
     :func:`processed_chunks` with as many workers takes the pool over.  :func:`cool_down` stops it if none does.
+
+    With ``files`` (what :func:`discover` found), the workers are given their first tasks now too, as
+    :func:`processed_chunks` would give them for those files and ``county``: a worker is ready ~0.1 s before this
+    process has imported the loader, opened the warehouse and created its tables, and would wait for them
+    (``bench/ingest_timeline.py``: the worker's ``ready`` then its first ``read``).  The
+    :func:`processed_chunks` of the same files, county and jobs takes the tasks over; any other stops them.
+
     ``apart``: this process does other work before it reads filings (a Dagster run: Dagster's start), so the workers
     wait idle once ready, and :class:`_Balance` counts their CPU seconds from then, not from their start."""
-    global _warm, _apart
+    global _warm, _early, _apart
     workers = planned_workers(n_files, jobs)
     if _warm is not None or workers < 1:
         return
     pool = _pool(workers)
     ready = [pool.submit(_ready) for _ in range(workers)]  # a process is spawned per task submitted while none is idle
-    _warm, _apart = (pool, workers), ready if apart else None
+    _apart = ready if apart else None
+    if files is not None and len(files) == n_files:
+        # the folder once the workers exist: killed from now on, this process leaves it to them (_worker_init)
+        try:
+            results = tempfile.mkdtemp(prefix=_results_prefix(os.getpid()))
+        except OSError:  # no temporary folder to write to: through the pool's pipe
+            results = None
+        tasks = list(islice(_tasks(_chunks(files, jobs), jobs), 2 * workers))
+        _early = _Early(files, county, jobs, results, tasks,
+                        [pool.submit(_work, task, county, results) for task in tasks])
+    _warm = (pool, workers)
 
 
 def warming() -> int:
@@ -155,18 +188,35 @@ def cool_down() -> None:
         pool, _ = _warm
         _warm = None
         _stop(pool)
+    _drop_early()
 
 
-def _take_pool(workers: int) -> tuple[ProcessPoolExecutor, bool | list[Future]]:
-    """The warm pool if it has ``workers`` workers, else a new one (a warm pool of another size is stopped); and
-    whether it was warm — for a pool started apart, its workers' first tasks (:func:`warm_up`)."""
-    global _warm, _apart
-    (warm, _warm), (apart, _apart) = (_warm, None), (_apart, None)
+def _drop_early() -> None:
+    """Forget the first tasks :func:`warm_up` gave out (their workers stopped), and the folder of their results."""
+    global _early
+    early, _early = _early, None
+    if early is not None and early.results is not None:
+        shutil.rmtree(early.results, ignore_errors=True)
+
+
+def _take_pool(workers: int, files: list[tuple[Path, Path]] | None = None, county: str | None = None,
+               jobs: int = 0) -> tuple[ProcessPoolExecutor, bool | list[Future], _Early | None]:
+    """The warm pool if it has ``workers`` workers, else a new one (a warm pool of another size is stopped);
+    whether it was warm — for a pool started apart, its workers' first tasks (:func:`warm_up`); and the tasks
+    :func:`warm_up` gave it, if they are the first of ``files`` read for ``county`` with ``jobs`` (a warm pool busy
+    with other files' tasks is stopped)."""
+    global _warm, _early, _apart
+    warm, _warm = _warm, None
+    early, _early = _early, None
+    apart, _apart = _apart, None
     if warm is not None:
-        if warm[1] == workers:
-            return warm[0], True if apart is None else apart
+        if warm[1] == workers and (early is None or (early.jobs == jobs and early.county == county
+                                                     and (early.files is files or early.files == files))):
+            return warm[0], True if apart is None else apart, early
         _stop(warm[0])
-    return _pool(workers), False
+    _early = early
+    _drop_early()
+    return _pool(workers), False, None
 
 
 STARTUP = 0.6  # CPU seconds a worker spends starting (spawn, imports) before its first task, when not warmed up
@@ -307,12 +357,15 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             yield items
         return
     workers = min(jobs - 1, len(chunks) - 1)
-    pool, warm = _take_pool(workers)
-    try:
-        # the workers' results come back as files in it (_work)
-        results = tempfile.mkdtemp(prefix=_results_prefix(os.getpid()))
-    except OSError:  # no temporary folder to write to: through the pool's pipe
-        results = None
+    pool, warm, early = _take_pool(workers, files, county, jobs)
+    if early is not None:  # its results folder, with the results of the tasks warm_up gave out in it
+        results = early.results
+    else:
+        try:
+            # the workers' results come back as files in it (_work)
+            results = tempfile.mkdtemp(prefix=_results_prefix(os.getpid()))
+        except OSError:  # no temporary folder to write to: through the pool's pipe
+            results = None
     balance = _Balance(workers, warm)
     ahead: deque[Future | list[list[Processed]]] = deque()  # in the files' order: a worker's task, or one read here
     ready: deque[list[Processed]] = deque()  # chunks done, in the files' order, not yet handed back
@@ -349,7 +402,12 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
     finished = False
     told = False  # the caller was told (idle) that this process waits for the worker's task at the head
     try:
-        for _ in range(2 * workers):
+        for task, future in zip(early.tasks, early.futures, strict=True) if early is not None else ():
+            next(todo)  # that task, which warm_up gave out
+            ahead.append(future)
+            balance.queued += sum(map(len, task))
+            given[0] += sum(map(len, task))
+        for _ in range(2 * workers - len(ahead)):
             to_worker()
         while ahead or ready:
             while ahead and not (isinstance(ahead[0], Future) and not ahead[0].done()):

@@ -44,6 +44,61 @@ def test_a_warm_pool_is_taken_over_and_gives_what_reading_here_gives():
     assert all(len(g) <= workers.LOAD for g in groups)
 
 
+def _paths(groups) -> list[tuple[str, str, str]]:
+    return [(i.document.source_path, i.document.document_id, i.document.status) for g in groups for i in g]
+
+
+def test_the_workers_first_tasks_given_at_warm_up_are_taken_over():
+    """``yusuan ingest`` gives the workers their first tasks with the pool (``warm_up(files=…)``), before it opens
+    the warehouse; the ``processed_chunks`` of the same files takes them over, and hands back what reading them
+    all here gives, in order, each once."""
+    files = discover([SAMPLES])
+    serial = _paths(workers.processed_chunks(files, jobs=1))
+    workers.warm_up(len(files), 2, files=files)
+    try:
+        early = workers._early
+        assert early is not None and len(early.futures) == 2  # two tasks ahead per worker, as processed_chunks has
+        assert [f for task in early.tasks for chunk in task for f in chunk] == files[:len(
+            [f for task in early.tasks for chunk in task for f in chunk])]  # the first files, in order
+        folder = Path(early.results)
+        groups = list(workers.processed_chunks(files, jobs=2))
+        assert workers._early is None and workers._warm is None  # taken over
+        # read by the workers and handed back, not stopped (a pool stopped for other files cancels or breaks them)
+        assert all(f.done() and not f.cancelled() and f.exception() is None for f in early.futures)
+    finally:
+        workers.cool_down()
+    assert _paths(groups) == serial
+    assert not folder.exists()  # the results folder went with the run that took it over
+
+
+def test_first_tasks_of_other_files_are_stopped_not_handed_back():
+    files = discover([SAMPLES])
+    other = files[1:]  # another batch (a caller whose files are not the ones warm_up was given)
+    workers.warm_up(len(files), 2, files=files)
+    folder = Path(workers._early.results)
+    try:
+        groups = list(workers.processed_chunks(other, jobs=2))
+    finally:
+        workers.cool_down()
+    assert _paths(groups) == _paths(workers.processed_chunks(other, jobs=1))
+    assert not folder.exists()
+
+
+def test_cool_down_stops_first_tasks_nobody_took_over():
+    files = discover([SAMPLES])
+    workers.warm_up(len(files), 2, files=files)
+    pool, _ = workers._warm
+    folder = Path(workers._early.results)
+    pids = list(pool._processes)
+    workers.cool_down()
+    assert workers._warm is None and workers._early is None
+    assert not folder.exists()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in pids)
+
+
 def test_cool_down_stops_workers_nobody_took_over():
     workers.warm_up(200, 2)
     pool, _ = workers._warm

@@ -3,7 +3,7 @@ warehouse, and read back what a variant's table became."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +24,7 @@ def dept(family: str, i: int) -> str:
 class Warehouse:
     con: duckdb.DuckDBPyConnection
     docs: dict[str, tuple]  # file name → (document_id, status, department_name, year, doc_type, scope, unit)
+    paths: dict[str, Path] = field(default_factory=dict)  # file name → the file ingested
 
     def doc(self, file: str) -> tuple:
         return self.docs[file]
@@ -45,8 +46,11 @@ class Warehouse:
         first part (with the coverage row) and the parts after it."""
         kinds = dict(self.con.execute("select source_table, table_kind from quality.coverage where document_id = ? "
                                       "and source_table is not null", [self._id(file)]).fetchall())
+        # (the last table's parts after its first hold cells, and no coverage row)
+        [(n,)] = self.con.execute("select max(source_table) from raw.table_cells where document_id = ?",
+                                  [self._id(file)]).fetchall()
         out: list[tuple[str, list[int]]] = []
-        for t in range(max(kinds) + 1):
+        for t in range(max(max(kinds), n if n is not None else -1) + 1):
             if t in kinds:
                 out.append((kinds[t], [t]))
             elif out:
@@ -111,7 +115,7 @@ def ingested(paths: list[Path], db: Path, echo=lambda _: None) -> Warehouse:
     docs = {Path(r[0]).stem: r[1:] for r in con.execute(
         "select file_name, document_id, status, department_name, year, doc_type, scope, unit from core.documents")
         .fetchall()}
-    return Warehouse(con, docs)
+    return Warehouse(con, docs, {p.stem: p for p in paths})
 
 
 def amounts(pairs) -> set:
