@@ -45,7 +45,7 @@ if _OUT:
             f.write(f"{_PID} {label} {a:.4f} {b:.4f} {time.process_time():.4f} {cpu0 or 0:.4f}\n")
     _log("start", time.time(), time.time())
     TARGETS = {"pipelines.lib.workers": [("_work", "read"), ("_taken", "taken"), ("_ready", "ready")],
-               "pipelines.lib.loading": [("load_group", "load")],
+               "pipelines.lib.loading": [("load_group", "load"), ("load_held", "held")],
                "pipelines.lib.model_runs": [("refresh", "models"), ("plan", "models.plan"),
                                             ("fingerprint", "models.fingerprint"),
                                             ("changed_departments", "models.changed"), ("run", "models.run"),
@@ -172,7 +172,8 @@ def summarize(path: Path, events: bool) -> None:
             print(f"\n{pid}")
             for a, b, label, cpu in ev:
                 took = spent.get((pid, a, label))
-                print(f"  {a:7.2f} {b:7.2f} {b - a:6.2f} {label} (cpu {cpu:.2f}"
+                n = size.get((pid, a)) if label in ("read", "load") else None
+                print(f"  {a:7.2f} {b:7.2f} {b - a:6.2f} {label}{f' {n} filings' if n else ''} (cpu {cpu:.2f}"
                       + (f", {took:.3f} in it)" if took is not None else ")"))
 
 

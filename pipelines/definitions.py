@@ -6,6 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.defs.executor import start_workers
+
+# A run's process: the filings step's workers start now, beside the definitions' load (defs/executor.py)
+start_workers()
+
 
 @dg.definitions
 def defs() -> dg.Definitions:

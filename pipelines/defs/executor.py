@@ -11,6 +11,10 @@ there (``k8s_job_executor``, ``celery_executor``) — see docs/scaling.md.
 
 import atexit
 import gc
+import multiprocessing
+import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 
@@ -28,3 +32,90 @@ atexit.register(gc.freeze)
 @dg.definitions
 def executor() -> dg.Definitions:
     return dg.Definitions(executor=dg.in_process_executor)
+
+
+# What a process started by Dagster's CLI is, from its command line: ``dagster <group> <command>``.  A run's own process
+# executes steps in it (in_process_executor): `dagster asset materialize` / `dagster job execute` run one from the
+# shell, `dagster api execute_run` / `resume_run` is how a run launcher started from the command line runs one, `dagster
+# api execute_step` a step of a run whose executor starts a process per step (k8s, celery, multiprocess).  The runs
+# `dagster dev` and the daemon launch are started by the code server (`dagster api grpc`, `dagster code-server start`)
+# as spawned children of it (multiprocessing; a spawned child is handed its parent's command line): the code server's
+# command line in a process that has a multiprocessing parent is such a run.  Everything else that loads the
+# definitions — the code server itself, `dagster dev`, `dagster definitions validate`, a test's `materialize` — reads
+# no filing.
+RUN_COMMANDS = {("asset", "materialize"), ("job", "execute"), ("api", "execute_run"), ("api", "resume_run"),
+                ("api", "execute_step")}
+CODE_SERVERS = {("api", "grpc"), ("code-server", "start")}
+
+
+def runs_filings(argv: list[str], spawned: bool = False) -> bool:
+    """Whether the process started as ``argv`` (``spawned``: by a multiprocessing parent) is a run's (or a step's)
+    process that may run the filings step.
+
+    `dagster asset materialize` reads filings only for partitions (``raw/filings`` is the one partitioned asset: a run
+    without ``--partition``/``--partition-range`` cannot include it); `dagster api execute_step` only when its steps
+    include ``ingest_filings`` (its arguments name them); a whole run started otherwise may."""
+    if len(argv) < 3:
+        return False
+    program = Path(argv[0])
+    if not (program.name == "dagster" or (program.name == "__main__.py" and program.parent.name == "dagster")):
+        return False
+    command, args = (argv[1], argv[2]), argv[3:]
+    if command in CODE_SERVERS:
+        return spawned
+    if command not in RUN_COMMANDS:
+        return False
+    if command == ("asset", "materialize"):
+        return any(a in ("--partition", "--partition-range") or a.startswith(("--partition=", "--partition-range="))
+                   for a in args)
+    if command == ("api", "execute_step"):
+        return any("ingest_filings" in a for a in args)
+    return True
+
+
+@contextmanager
+def workers_without_the_main_script():
+    """While worker processes start: no ``__main__`` file for them to run again.
+
+    The workers are spawned, and spawn runs the parent's main script again in each (as ``__mp_main__``): in a run
+    started by ``dagster asset materialize`` or ``dagster api execute_run`` that is the ``dagster`` script, which
+    imports Dagster's CLI — ~0.6 CPU s a worker for nothing (a worker needs the stages, not Dagster).  A main
+    started as a module (``python -m``) is imported by name and spawn already skips ``__main__`` modules.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def start_workers(argv: list[str] | None = None) -> bool:
+    """In a run's process that may read filings (:func:`runs_filings`): start the filings step's worker processes now,
+    as the definitions begin to load, not when the step starts ~2 s later.  A worker's start is a Python importing
+    polars and the readers (~0.6 CPU s): it then runs on a core that idles while this process imports Dagster's
+    pieces, loads the definitions and creates the run, and the step finds its workers ready
+    (:func:`pipelines.lib.workers.warm_up`; the step takes the pool over, or stops it if it plans another number of
+    workers; :func:`pipelines.lib.workers.cool_down` at exit stops it if no step took it).  Sized for a full batch
+    (the sensor's, ``$YUSUAN_JOBS`` or every core); a run of few filings does not use them (it reads them itself).
+    Returns whether it started them."""
+    spawned = multiprocessing.parent_process() is not None
+    if not runs_filings(sys.argv if argv is None else argv, spawned):
+        return False
+    from pipelines.lib import settings, workers
+
+    try:
+        jobs = settings.load().jobs or workers.default_jobs()
+    except ValueError:  # a bad $YUSUAN_JOBS: the step says so
+        return False
+    with workers_without_the_main_script():
+        workers.warm_up(WARM_BATCH, jobs, apart=True)
+    atexit.register(workers.cool_down)
+    return workers.warming() > 0
+
+
+WARM_BATCH = 500  # filings the workers are started for: the sensor's batch (sensors.BATCH; a test holds them equal)

@@ -10,15 +10,15 @@ filings dropped at once cost one run, not 300 × Dagster's per-run overhead.
 
 
 import json
-import sys
 from collections import Counter, defaultdict
-from contextlib import closing, contextmanager
+from contextlib import closing
 from functools import cache
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.defs.executor import workers_without_the_main_script
 from pipelines.defs.resources import Inbox, file_key, warehouse_connection, warehouse_path
 from pipelines.lib import settings, transform
 from pipelines.lib.check_registry import CHECKS, filing_outcomes, owner
@@ -74,27 +74,6 @@ def _specs() -> list[dg.AssetSpec]:
     ]
 
 
-@contextmanager
-def _workers_without_the_main_script():
-    """While the step's worker processes start: no ``__main__`` file for them to run again.
-
-    The workers are spawned, and spawn runs the parent's main script again in each (as ``__mp_main__``): in a run
-    started by ``dagster asset materialize`` or ``dagster api execute_run`` that is the ``dagster`` script, which
-    imports Dagster's CLI — ~0.6 CPU s a worker for nothing (a worker needs the stages, not Dagster).  A main
-    started as a module (``python -m``) is imported by name and spawn already skips ``__main__`` modules.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if path is None or getattr(main, "__spec__", None) is not None:
-        yield
-        return
-    del main.__file__
-    try:
-        yield
-    finally:
-        main.__file__ = path
-
-
 class FilingsConfig(dg.Config):
     """Which file each partition of the run is, as the sensor found it (its run request says so)."""
 
@@ -130,7 +109,7 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     from pipelines.lib import db
     from pipelines.lib import warehouse as wh
     from pipelines.lib.loading import commit_groups, load_held
-    from pipelines.lib.workers import auto_jobs, planned_workers, processed_chunks
+    from pipelines.lib.workers import auto_jobs, cool_down, planned_workers, processed_chunks, warming
     from pipelines.schemas.declared import RELATIONS  # the frames' order, without importing pandera's models
 
     keys = context.partition_keys
@@ -146,10 +125,14 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
             raise dg.Failure(f"no file in {inbox.root} has content key {key}; was it removed from the inbox?")
         paths.append((path, inbox.root))
     jobs = settings.load().jobs or auto_jobs(len(paths))
+    workers = planned_workers(len(paths), jobs)
+    if not workers:
+        cool_down()  # workers started with the run's process (executor.start_workers): too few filings to share
+    started = "started with the run" if warming() == workers else "started by this step"
     n = 0
     # as yusuan ingest: while the other cores read filings, DuckDB's second thread would take turns with them
-    with (warehouse_connection(warehouse, context.log) as con, _workers_without_the_main_script(),
-          db.threads(con, 1 if planned_workers(len(paths), jobs) else None),
+    with (warehouse_connection(warehouse, context.log) as con, workers_without_the_main_script(),
+          db.threads(con, 1 if workers else None),
           closing(processed_chunks(paths, jobs=jobs, idle=True)) as chunks):
         wh.apply_ddl(con)
         for items in commit_groups(chunks):  # read in `jobs` worker processes, loaded here: a commit per row
@@ -192,7 +175,8 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
             yield dg.MaterializeResult(asset_key=spec.key, metadata={"dagster/row_count": count})
     # the batch in the run's log: how many filings of each outcome, the rows loaded, and every rejection's reason
     context.log.info(f"{len(keys)} filings: {dict(statuses)}; rows: "
-                     + ", ".join(f"{frame} {rows[frame]}" for frame, _, _ in RELATIONS if rows[frame]))
+                     + ", ".join(f"{frame} {rows[frame]}" for frame, _, _ in RELATIONS if rows[frame])
+                     + (f"; read in this process and {workers} worker process(es), {started}" if workers else ""))
     if rejected:
         context.log.warning(f"{len(rejected)} filing(s) rejected:\n" + "\n".join(rejected[:200])
                             + (f"\n… and {len(rejected) - 200} more" if len(rejected) > 200 else ""))

@@ -219,11 +219,11 @@ class _Reader:
         # pPr is a paragraph's first child wherever Word writes one; find() (ElementPath, ~4 µs) only where it is not
         ppr = p[0] if len(p) and p[0].tag == P_PR else next(p.iterchildren(P_PR), None)
         if ppr is not None:
-            style = ppr.find(P_STYLE)
+            style = next(ppr.iterchildren(P_STYLE), None)  # find()'s first such child, without ElementPath
             if style is not None and self.styles.is_heading(style.get(VAL)):
                 styled = True
             else:
-                lvl = ppr.find(OUTLINE_LVL)
+                lvl = next(ppr.iterchildren(OUTLINE_LVL), None)
                 if lvl is not None and 0 <= int_val(lvl, 9) <= 8:
                     styled = True
         self.add_paragraph(paragraph_text(p), styled)
@@ -268,10 +268,11 @@ class _Reader:
             )
         raw = RawTable(index=len(self.tables), rows=[], n_cols=0, before=list(before), nested=nested)
         self.tables.append(raw)
-        trs = None if self.force_slow else _scan_table_fast(tbl, raw.index)
-        if trs is None:
-            trs = self._scan_table_slow(tbl, raw.index, depth)
-        _place(trs, raw)
+        if self.force_slow or not _read_table_fast(tbl, raw):
+            trs = None if self.force_slow else _scan_table_fast(tbl, raw.index)
+            if trs is None:
+                trs = self._scan_table_slow(tbl, raw.index, depth)
+            _place(trs, raw)
         if raw.n_cols == 0:
             grid = tbl.find(TBL_GRID)
             raw.n_cols = min(len(grid.findall(GRID_COL)), safe_io.MAX_COLS) if grid is not None else 0
@@ -425,6 +426,145 @@ def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
         else:
             return None
     return trs
+
+
+def _read_table_fast(tbl: etree._Element, raw: RawTable) -> bool:
+    """:func:`_scan_table_fast` and :func:`_place` in one pass, for the tables Word writes (each cell's spans, then its
+    text, its row's gridBefore ahead of its first cell): each cell goes on the grid as soon as the next one starts,
+    with no list per cell and no second loop (~0.4 ms a filing of 20 tables).  Anything out of that order — a text,
+    a span or a merge between a row's start and its first cell, a gridBefore after it, a cell before any row, a tag
+    the one pass does not read, a table too wide or too long — returns False with ``raw.rows`` left empty: the two
+    passes then read the table exactly as they always have (and refuse it with the same words)."""
+    rows = raw.rows
+    table_idx = raw.index
+    max_cols, max_rows = safe_io.MAX_COLS, safe_io.MAX_ROWS
+    open_v: dict[int, Cell] = {}  # grid column → the cell a vMerge continue extends
+    width = 0
+    r = -1  # the current row's index; -1 before the first
+    row: list[Cell] = []
+    grid_before = grid_after = 0
+    col = 0
+    in_cell = False  # a cell of the current row has started (its spans and text are being read)
+    span, vmerge, hmerge, text = 1, None, None, ""
+    in_text = False  # a paragraph already started in this cell: the next one is a new line
+    t_, p_, tc_, tr_, gs_, vm_ = T, P, TC, TR, GRID_SPAN, V_MERGE
+    for el in tbl.iter(*_FAST_TAGS):
+        tag = el.tag
+        if tag == t_:
+            if not in_cell:
+                break
+            value = el.text
+            if value:
+                text += value
+            continue
+        if tag == p_:
+            if not in_cell:
+                break
+            if in_text:
+                text += "\n"
+            in_text = True
+            continue
+        if tag == tc_ or tag == tr_:
+            if in_cell:  # the cell before this one goes on the grid (as _place puts it)
+                if span < 1:
+                    span = 1
+                if col + span > max_cols:
+                    break
+                if hmerge == "continue" and row:
+                    row[-1].col_span += span
+                elif vmerge == "continue" and (origin := open_v.get(col)) is not None \
+                        and origin.row + origin.row_span == r:
+                    origin.row_span += 1
+                else:
+                    cell = Cell(text, r, col, span, 1, table_idx)
+                    row.append(cell)
+                    if vmerge is not None:
+                        open_v[col] = cell
+                col += span
+            if tag == tc_:
+                if r < 0:
+                    break
+                if not in_cell:
+                    col = grid_before if 0 <= grid_before <= max_cols else 0
+                in_cell = True
+                span, vmerge, hmerge, text = 1, None, None, ""
+                in_text = False
+                continue
+            if r >= 0:  # the row before this one ends
+                if not in_cell:
+                    col = grid_before if 0 <= grid_before <= max_cols else 0
+                if grid_after > 0:
+                    col += grid_after
+                if col > width:
+                    width = col
+                rows.append(row)
+            if r + 1 >= max_rows:
+                break
+            r += 1
+            row = []
+            grid_before = grid_after = 0
+            in_cell = False
+            continue
+        if tag == gs_:
+            if not in_cell:
+                break
+            span = int_val(el, 1)
+        elif tag == vm_:
+            if not in_cell:
+                break
+            vmerge = el.get(VAL) or "continue"
+        elif tag == TAB or tag == PTAB:
+            if not in_cell:
+                break
+            text += "\t"
+        elif tag == BR or tag == CR:
+            if not in_cell:
+                break
+            if el.get(TYPE) not in ("page", "column"):
+                text += "\n"
+        elif tag == NO_BREAK_HYPHEN:
+            if not in_cell:
+                break
+            text += "-"
+        elif tag == GRID_BEFORE:
+            if in_cell:
+                break
+            grid_before = int_val(el, 0)
+        elif tag == GRID_AFTER:
+            grid_after = int_val(el, 0)
+        elif tag == H_MERGE:
+            if not in_cell:
+                break
+            hmerge = el.get(VAL) or "continue"
+        elif not (tag == TBL and el is tbl):
+            break
+    else:
+        if r >= 0:  # the last cell and the last row
+            if in_cell:
+                if span < 1:
+                    span = 1
+                if col + span > max_cols:
+                    rows.clear()
+                    return False
+                if hmerge == "continue" and row:
+                    row[-1].col_span += span
+                elif vmerge == "continue" and (origin := open_v.get(col)) is not None \
+                        and origin.row + origin.row_span == r:
+                    origin.row_span += 1
+                else:
+                    row.append(Cell(text, r, col, span, 1, table_idx))
+                col += span
+            else:
+                col = grid_before if 0 <= grid_before <= max_cols else 0
+            if grid_after > 0:
+                col += grid_after
+            if col > width:
+                width = col
+            rows.append(row)
+        raw.n_cols = min(width, max_cols)
+        return True
+    rows.clear()
+    return False
 
 
 def _place(trs: list, raw: RawTable) -> None:

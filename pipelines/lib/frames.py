@@ -60,7 +60,7 @@ def build(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFr
             column = _decimal_column(name, values, dtype)
         elif (dtype == pl.String and values and type(values[0]) is str and values[-1] == values[0]
               and values.count(values[0]) == len(values)):
-            column = pl.Series(name, values[:1], dtype=pl.String).new_from_index(0, len(values))  # ~5 µs
+            column = _series(name, values[:1], pl.String).new_from_index(0, len(values))  # ~5 µs
         else:
             column = None
         series.append(column if column is not None else _series(name, values, dtype))

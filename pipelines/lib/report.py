@@ -202,7 +202,9 @@ def execution(con, scope: Scope) -> tuple[pl.DataFrame | None, str]:
         df = query_pl(con, f"""
             select department_name as 部门, {_TERM.format(col="scope", terms=SCOPES)} as 范围, year as 年度, case when table_kind = 'three_public' then '“三公”' || coalesce(subject_name, '') else subject_name end as 项目,
                    subject_code as 科目编码, budget_wan::decimal(18, 2) as 预算万元,
-                   final_wan::decimal(18, 2) as 决算万元, execution_pct as 执行率百分比
+                   final_wan::decimal(18, 2) as 决算万元, execution_pct as 执行率百分比,
+                   -- a 决算数 the filing left blank shows as 0 above: say so (its finding is three_public_blank)
+                   case when final_printed then '' else '决算数空白，按 0 计' end as 说明
             from marts.budget_execution
             where {scope.where} and measure = 'total'
               and ((table_kind = 'expenditure' and length(subject_code) = 3) or table_kind = 'three_public')
@@ -235,20 +237,39 @@ def execution_chart(df: pl.DataFrame | None):
     return fig
 
 
-def findings(con, scope: Scope) -> pl.DataFrame:
+def finding_pages(con) -> pl.DataFrame | None:
+    """The page each table with a finding starts on (document_id, source_table, page), read once per report: a
+    reader opens the PDF there, as `yusuan check` prints it (``#13 p.18``).  None in a warehouse without
+    raw.table_cells."""
+    if not _has(con, "raw.table_cells"):
+        return None
+    return query_pl(con, """
+        select document_id, source_table, min(page) as 页 from raw.table_cells
+        where document_id in (select document_id from quality.findings) and page is not null
+        group by all
+    """)
+
+
+def findings(con, scope: Scope, pages: pl.DataFrame | None = None) -> pl.DataFrame:
     from pipelines.lib.check_view import table_name
 
     df = query_pl(con, f"""
         select d.year as 年度, d.department_name as 部门, d.file_name as 文件, f.severity as 级别,
-               f."check" as 检查, f.table_kind as 表, f.location as 位置, f.message as 说明
+               f."check" as 检查, f.table_kind as 表, f.location as 位置, f.message as 说明,
+               f.document_id, try_cast(regexp_extract(f.location, '^table (\\d+)', 1) as integer) as source_table
         from quality.findings f join dw.dim_document d using (document_id)
         where d.status = 'loaded' and {scope.where.replace("county", "d.county").replace("department_key", "d.department_key")}
         order by f.severity, d.year, d.department_name, f."check"
         limit {MAX_FINDINGS}
     """, scope.params)
+    if pages is not None:
+        df = df.join(pages, on=["document_id", "source_table"], how="left", maintain_order="left")
+    else:
+        df = df.with_columns(pl.lit(None, dtype=pl.Int32).alias("页"))
     # the table by the name the filing's reader knows (“三公”经费表), not the warehouse's key (three_public)
     names = {k: table_name(k) for k in df["表"].unique().to_list() if k is not None}
-    return df.with_columns(pl.col("表").replace_strict(names, default=None, return_dtype=pl.String))
+    return df.with_columns(pl.col("表").replace_strict(names, default=None, return_dtype=pl.String)).select(
+        "年度", "部门", "文件", "级别", "检查", "表", "页", "位置", "说明")
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,7 +296,7 @@ def _table(df: pl.DataFrame | None) -> str:
     for row in df.iter_rows():
         cells = []
         for c, v in zip(df.columns, row, strict=True):
-            text = "" if v is None else (f"{v:,}" if c in numeric and not c.endswith(("年度", "年")) and c != "year"
+            text = "" if v is None else (f"{v:,}" if c in numeric and not c.endswith(("年度", "年", "页")) and c != "year"
                                          else str(v))
             cells.append(f'<td class="num">{html.escape(text)}</td>' if c in numeric else f"<td>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -303,11 +324,11 @@ def _page(title: str, body: str, depth: int) -> str:
 """
 
 
-def render_scope(con, scope: Scope) -> str:
+def render_scope(con, scope: Scope, pages: pl.DataFrame | None = None) -> str:
     three = three_public_chart(con, scope)
     top = changes(con, scope)
     exe, why = execution(con, scope)
-    found = findings(con, scope)
+    found = findings(con, scope, pages)
     parts = [f"<h1>{html.escape(scope.title)}</h1>"]
     if scope.children:
         links = "".join(f'<li><a href="../{c.file}">{html.escape(c.title)}</a></li>' for c in scope.children)
@@ -334,10 +355,11 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: str | Path,
     (out_dir / "assets" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
     pages: list[Path] = []
     all_scopes = scopes(con)
+    table_pages = finding_pages(con)
     for county in all_scopes:
         for scope in [county, *county.children]:
             path = out_dir / scope.file
-            path.write_text(render_scope(con, scope), encoding="utf-8")
+            path.write_text(render_scope(con, scope, table_pages), encoding="utf-8")
             pages.append(path)
             echo(f"  {scope.file}")
     items = []

@@ -114,13 +114,16 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initializer=_worker_init, initargs=(os.getpid(),))
 
 
-def _ready() -> None:
+def _ready() -> tuple[int, float]:
     """A worker's first task: import what reading filings needs (~0.2 CPU s: polars, the readers; pandera only
-    when a frame may fail its model, see ``processing._pandera``)."""
+    when a frame may fail its model, see ``processing._pandera``); its pid and CPU seconds then."""
     import pipelines.lib.processing  # noqa: F401
+
+    return os.getpid(), time.process_time()
 
 
 _warm: tuple[ProcessPoolExecutor, int] | None = None  # a pool warm_up started, and its workers
+_apart: list[Future] | None = None  # its workers' first tasks (:func:`_ready`), if it was started apart
 
 
 @dataclass
@@ -139,7 +142,7 @@ _early: _Early | None = None
 
 
 def warm_up(n_files: int, jobs: int, *, files: list[tuple[Path, Path]] | None = None,
-            county: str | None = None) -> None:
+            county: str | None = None, apart: bool = False) -> None:
     """Start the workers :func:`processed_chunks` will use for ``n_files`` files now, before this process imports
     the stages itself: a worker's start is mostly imports (~0.5 CPU s), which then run beside this process's own
     instead of after them, on a core that would idle.  ``yusuan ingest`` calls it first thing; the next
@@ -149,14 +152,17 @@ def warm_up(n_files: int, jobs: int, *, files: list[tuple[Path, Path]] | None = 
     :func:`processed_chunks` would give them for those files and ``county``: a worker is ready ~0.1 s before this
     process has imported the loader, opened the warehouse and created its tables, and would wait for them
     (``bench/ingest_timeline.py``: the worker's ``ready`` then its first ``read``).  The
-    :func:`processed_chunks` of the same files, county and jobs takes the tasks over; any other stops them."""
-    global _warm, _early
+    :func:`processed_chunks` of the same files, county and jobs takes the tasks over; any other stops them.
+
+    ``apart``: this process does other work before it reads filings (a Dagster run: Dagster's start), so the workers
+    wait idle once ready, and :class:`_Balance` counts their CPU seconds from then, not from their start."""
+    global _warm, _early, _apart
     workers = planned_workers(n_files, jobs)
     if _warm is not None or workers < 1:
         return
     pool = _pool(workers)
-    for _ in range(workers):  # a process is spawned per task submitted while none is idle
-        pool.submit(_ready)
+    ready = [pool.submit(_ready) for _ in range(workers)]  # a process is spawned per task submitted while none is idle
+    _apart = ready if apart else None
     if files is not None and len(files) == n_files:
         # the folder once the workers exist: killed from now on, this process leaves it to them (_worker_init)
         try:
@@ -167,6 +173,11 @@ def warm_up(n_files: int, jobs: int, *, files: list[tuple[Path, Path]] | None = 
         _early = _Early(files, county, jobs, results, tasks,
                         [pool.submit(_work, task, county, results) for task in tasks])
     _warm = (pool, workers)
+
+
+def warming() -> int:
+    """How many workers :func:`warm_up` started wait for a :func:`processed_chunks` to take them over."""
+    return 0 if _warm is None else _warm[1]
 
 
 def cool_down() -> None:
@@ -189,17 +200,19 @@ def _drop_early() -> None:
 
 
 def _take_pool(workers: int, files: list[tuple[Path, Path]] | None = None, county: str | None = None,
-               jobs: int = 0) -> tuple[ProcessPoolExecutor, bool, _Early | None]:
+               jobs: int = 0) -> tuple[ProcessPoolExecutor, bool | list[Future], _Early | None]:
     """The warm pool if it has ``workers`` workers, else a new one (a warm pool of another size is stopped);
-    whether it was warm; and the tasks :func:`warm_up` gave it, if they are the first of ``files`` read for
-    ``county`` with ``jobs`` (a warm pool busy with other files' tasks is stopped)."""
-    global _warm, _early
+    whether it was warm — for a pool started apart, its workers' first tasks (:func:`warm_up`); and the tasks
+    :func:`warm_up` gave it, if they are the first of ``files`` read for ``county`` with ``jobs`` (a warm pool busy
+    with other files' tasks is stopped)."""
+    global _warm, _early, _apart
     warm, _warm = _warm, None
     early, _early = _early, None
+    apart, _apart = _apart, None
     if warm is not None:
         if warm[1] == workers and (early is None or (early.jobs == jobs and early.county == county
                                                      and (early.files is files or early.files == files))):
-            return warm[0], True, early
+            return warm[0], True if apart is None else apart, early
         _stop(warm[0])
     _early = early
     _drop_early()
@@ -222,19 +235,32 @@ class _Balance:
     task that is: before the workers are done with theirs.  (Counting the loads still to come here too made it
     read too little: most of them come after the workers' last task, with the models.)"""
 
-    def __init__(self, workers: int, warm: bool):
+    def __init__(self, workers: int, warm: bool | list[Future]):
         self.workers = workers
         now = time.process_time()
         # Clocks: a warm worker started with this process (warm_up), so both count from their start; a worker
-        # started now counts from now, its start (~STARTUP) first.
-        self.origin = 0.0 if warm else now
-        self.unreported = now if warm else STARTUP  # a worker's clock until its first task is back
+        # started now counts from now, its start (~STARTUP) first; a worker started apart (warm_up's ``apart``: ready
+        # and idle while this process did other work) counts from when it was ready, this process from now.
+        self.origin = 0.0 if warm is True else now
+        self.unreported = now if warm is True else 0.0 if warm else STARTUP  # a worker's clock until its first task
+        self.readied = warm if isinstance(warm, list) else []  # the apart workers' first tasks: (pid, CPU s when ready)
+        self.since: dict[int, float] = {}
         self.at: dict[int, float] = {}  # worker pid -> its CPU seconds when it finished its last task
         self.worker_cpu = 0.0  # the workers' CPU seconds in the tasks they read, all of them
         self.worker_files = 0
         self.here_cpu = 0.0  # this process's CPU seconds in the tasks it read
         self.here_files = 0
         self.queued = 0  # filings with the workers, not yet taken back
+
+    def ready_at(self, pid: int) -> float:
+        """A worker's CPU seconds when it was ready, if it was started apart (else 0: its clock counts from its
+        start)."""
+        if pid not in self.since:
+            for f in self.readied:
+                if f.done() and not f.cancelled() and f.exception() is None:
+                    who, clock = f.result()
+                    self.since[who] = clock
+        return self.since.get(pid, 0.0)
 
     def per_file(self) -> float | None:
         """CPU seconds a filing takes to read: as the workers read them (this process's tasks also count the
@@ -364,7 +390,7 @@ def processed_chunks(files: list[tuple[Path, Path]], *, county: str | None = Non
             done = _taken(done)
             s.extract_cpu += seconds
             n = sum(map(len, done))
-            balance.at[pid] = clock
+            balance.at[pid] = clock - balance.ready_at(pid)
             balance.queued -= n
             balance.worker_cpu += seconds
             balance.worker_files += n

@@ -8,11 +8,13 @@ import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
-from pipelines.lib import safe_io
+from pipelines.lib import docx_reader, safe_io
 from pipelines.lib.docx_reader import read_document_xml, read_docx
 from pipelines.lib.errors import RejectedFile
-from tests.docx_builder import META, STYLES, C, R, build_docx, meta_row, p, tbl
+from pipelines.lib.model import RawTable
+from tests.docx_builder import META, STYLES, C, R, build_docx, document_xml, meta_row, p, tbl
 
 
 def cells(raw_table):
@@ -302,3 +304,50 @@ def test_a_dtd_in_the_styles_part_is_refused():
     with pytest.raises(RejectedFile) as exc:
         read_docx(build_docx([p("x")], styles=styles))
     assert exc.value.kind == "xml_dtd"
+
+
+# -- the one pass (_read_table_fast) and the two passes (_scan_table_fast + _place) read every table alike ----------
+
+W_OPEN = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+ONE_PASS = {  # tables the one pass reads itself
+    "merges": tbl(INCOME_HEADER),
+    "grid before/after": tbl([R(["x", "y"], grid_before=2), R(["a", "b", "c"], grid_after=1), ["1", "2", "3", "4"],
+                              R([], grid_before=1, grid_after=2)]),
+    "hMerge": tbl([[C("收入", hmerge="restart"), C("", hmerge="continue"), "支出"], [C("", hmerge="continue"), "b"]]),
+    "lines, tabs, empty cells": tbl([[C("一般公共预算\r财政拨款\r"), "x"], [C("\r"), C("a\tb\nc")], ["", ""]]),
+    "a vMerge continue with nothing above": tbl([[C("a", vmerge="continue"), "b"], [C(vmerge="continue"), "c"]]),
+}
+TWO_PASSES = {  # out of the order Word writes: the one pass leaves them to the two passes
+    "text before the row's first cell": "<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr><w:tr><w:r><w:t>x</w:t></w:r>"
+                                        "<w:tc><w:p/></w:tc></w:tr></w:tbl>",
+    "gridBefore after a cell": "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc>"
+                               '<w:trPr><w:gridBefore w:val="2"/></w:trPr></w:tr></w:tbl>',
+    "a cell before any row": "<w:tbl><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>",
+    "a nested table": tbl([[C("外", nested=[tbl([["内"]])]), "y"]]),
+}
+
+
+def _table(xml: str):
+    return etree.fromstring(f"{W_OPEN}{xml}</w:body></w:document>").find(".//{*}tbl")
+
+
+@pytest.mark.parametrize("name", ONE_PASS)
+def test_the_one_pass_reads_a_table_as_the_two_passes_do(name):
+    one, two = RawTable(0, [], 0), RawTable(0, [], 0)
+    assert docx_reader._read_table_fast(_table(ONE_PASS[name]), one)
+    docx_reader._place(docx_reader._scan_table_fast(_table(ONE_PASS[name]), 0), two)
+    assert one.rows and (one.n_cols, cells(one)) == (two.n_cols, cells(two))
+
+
+@pytest.mark.parametrize("name", TWO_PASSES)
+def test_a_table_out_of_words_order_is_left_to_the_two_passes(name):
+    raw = RawTable(0, [], 0)
+    assert not docx_reader._read_table_fast(_table(TWO_PASSES[name]), raw)
+    assert raw.rows == [] and raw.n_cols == 0
+
+
+def test_a_table_wider_than_the_cap_is_refused_in_the_same_words_on_every_path():
+    wide = tbl([[C("a", span=safe_io.MAX_COLS), "b"]])
+    for structured in (False, True):
+        with pytest.raises(RejectedFile, match=f"table 1 is wider than {safe_io.MAX_COLS} columns"):
+            read_document_xml(safe_io.parse_xml(document_xml([wide]).encode()), structured=structured)

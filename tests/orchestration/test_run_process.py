@@ -1,0 +1,106 @@
+"""A run's process starts the filings step's workers as the definitions load (``defs/executor.start_workers``), and
+the step takes them over: told from the command line of the process, never in a code server or a test's process."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+import yaml
+
+from pipelines.defs import executor, sensors
+from pipelines.lib import workers
+from tests.orchestration.conftest import ROOT, repo_storage
+
+DAGSTER = "/srv/venv/bin/dagster"  # the console script; `python -m dagster` runs dagster/__main__.py
+MAIN = "/srv/venv/lib/python3.11/site-packages/dagster/__main__.py"
+RUN_JSON = '{"__class__": "ExecuteRunArgs", "run_id": "abc"}'
+
+
+@pytest.mark.parametrize(("argv", "spawned", "runs"), [
+    # a run from the shell: filings only with partitions (raw/filings is the one partitioned asset)
+    ([DAGSTER, "asset", "materialize", "-m", "pipelines.definitions", "--select", "group:raw,group:dw",
+      "--partition-range", "0a...ff"], False, True),
+    ([DAGSTER, "asset", "materialize", "-m", "pipelines.definitions", "--partition=0a"], False, True),
+    ([DAGSTER, "asset", "materialize", "-m", "pipelines.definitions", "--select", "group:marts"], False, False),
+    ([DAGSTER, "job", "execute", "-m", "pipelines.definitions", "-j", "__ASSET_JOB"], False, True),
+    # a run launcher's process, and a step's process: only a step list naming the filings step
+    ([MAIN, "api", "execute_run", RUN_JSON], False, True),
+    ([MAIN, "api", "resume_run", RUN_JSON], False, True),
+    ([MAIN, "api", "execute_step", '{"step_keys_to_execute": ["ingest_filings"]}'], False, True),
+    ([MAIN, "api", "execute_step", '{"step_keys_to_execute": ["sql_models"]}'], False, False),
+    # the code server, and the run it spawns for `dagster dev` (its command line, a multiprocessing parent)
+    ([DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"], False, False),
+    ([DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"], True, True),
+    ([DAGSTER, "code-server", "start", "-m", "pipelines.definitions"], False, False),
+    ([DAGSTER, "code-server", "start", "-m", "pipelines.definitions"], True, True),
+    # nothing else that loads the definitions
+    ([DAGSTER, "dev"], False, False),
+    ([DAGSTER, "dev", "-m", "pipelines.definitions"], True, False),
+    ([DAGSTER, "definitions", "validate", "-m", "pipelines.definitions"], False, False),
+    (["/srv/venv/bin/pytest", "tests/orchestration"], False, False),
+    (["/srv/venv/bin/yusuan", "ingest", "inbox"], True, False),
+    (["/srv/dagster/__main__.py"], False, False),
+    (["-c", "asset", "materialize", "--partition", "x"], False, False),
+])
+def test_a_run_is_told_from_its_command_line(argv, spawned, runs):
+    assert executor.runs_filings(argv, spawned) is runs
+
+
+def test_the_workers_are_started_for_the_sensors_batch():
+    assert executor.WARM_BATCH == sensors.BATCH
+
+
+def test_a_test_process_starts_no_worker():
+    assert not executor.start_workers()  # pytest's command line
+    assert workers.warming() == 0
+
+
+def test_workers_started_apart_count_from_when_they_were_ready():
+    """A pool started apart (a run: Dagster's start between) is idle once ready: the balance counts each worker's CPU
+    from then, and this process's from the step, not both from their starts (figures by hand)."""
+    ready = concurrent.futures.Future()
+    ready.set_result((4321, 0.7))  # the worker: 0.7 CPU s starting
+    b = workers._Balance(1, [ready])
+    assert b.origin == pytest.approx(time.process_time(), abs=0.05)  # this process counts from now
+    assert b.unreported == 0.0  # a worker that has not reported yet is idle, at 0
+    assert b.ready_at(4321) == 0.7
+    assert b.ready_at(999) == 0.0  # not one of them
+    assert workers._Balance(1, True).ready_at(4321) == 0.0  # started with this process: its clock as it is
+
+
+def test_a_run_process_takes_the_workers_started_with_it(tmp_path, inbox):
+    """`dagster asset materialize` over the samples' partitions, as the sensor's runs are made: its process starts the
+    worker as the definitions load and the filings step reads with it (the run's log says so), loading every
+    sample."""
+    home = tmp_path / "home"
+    home.mkdir()
+    conf = yaml.safe_load((ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    conf["storage"] = repo_storage(home)
+    for key in ("local_artifact_storage", "compute_logs"):
+        conf[key]["config"]["base_dir"] = str(home)
+    (home / "dagster.yaml").write_text(yaml.safe_dump(conf), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(db), "YUSUAN_INBOX": str(inbox),
+           "YUSUAN_JOBS": "2"}  # two processes for the samples' nine filings: one worker
+    from pipelines.defs.filings import filings
+    from pipelines.defs.resources import Inbox
+
+    keys = list(Inbox(path=str(inbox)).index())
+    with dg.DagsterInstance.from_config(str(home)) as inst:
+        inst.add_dynamic_partitions(filings.name, keys)
+    dagster = Path(sys.executable).parent / "dagster"
+    done = subprocess.run([str(dagster), "asset", "materialize", "-m", "pipelines.definitions", "--select",
+                           "group:raw", "--partition-range", f"{keys[0]}...{keys[-1]}"],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "read in this process and 1 worker process(es), started with the run" in done.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from core.documents").fetchone()[0] == len(keys) == 9
