@@ -280,3 +280,32 @@ def test_check_says_once_what_within_rounding_means_when_a_check_used_it():
     assert sum("within rounding:" in line for line in lines) == 1 and "2 within rounding" in lines[-1]
     assert not any("within rounding:" in line for line in check_lines([CheckResult("hierarchy_sum", "income",
                                                                                    compared=3)]))
+
+
+def test_a_blank_final_figure_in_a_three_public_table_printed_by_rows_is_found_too(tmp_path):
+    # The demo's 决算 prints its 三公 table one category a row (项目 | 预算数 | 决算数): 3.公务接待费 5.80 | 4.10. The same
+    # file with that 决算数 cell emptied, as a publisher's export leaves it, names that cell and loads no figure there.
+    src = WEIXIAN / "2023" / "305_魏县教育局_2023_决算.docx"
+    blanked = tmp_path / "魏县" / src.name
+    blanked.parent.mkdir()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(blanked, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                at = text.index("3.公务接待费")
+                budget = text.index("<w:t>5.80</w:t>", at)
+                final = text.index("<w:t>4.10</w:t>", budget)
+                data = (text[:final] + "<w:t></w:t>" + text[final + len("<w:t>4.10</w:t>"):]).encode("utf-8")
+            zout.writestr(info, data)
+    code, out, err = run_cli("check", str(blanked))
+    assert code == 0, out + err
+    blank = [line.strip() for line in out.splitlines() if "is blank beside" in line]
+    assert blank == ["[warning] row 7 col 2: 财政拨款“三公”经费支出决算表: the 决算数 of 3.公务接待费 is blank beside its "
+                     "预算数 5.80 万元; a blank is no figure, so no 决算数 was loaded for it (marts.budget_execution shows "
+                     "it as 0 with final_printed false). The narrative may state it; the publisher can say which"]
+    db = tmp_path / "w.duckdb"
+    assert run_cli("ingest", str(blanked), "--db", str(db), "--county", "魏县")[0] == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        finals = con.execute("select category from marts.three_public where basis = 'final' order by 1").fetchall()
+    assert ("reception",) not in finals and ("total",) in finals  # the 合计 30.07 is still printed and loaded
