@@ -196,13 +196,14 @@ def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -
                 continue
             for rr in range(max(c.row, h0), min(c.row + max(c.row_span, 1), h1)):
                 grid[rr - h0][lo:hi] = [c] * (hi - lo)
+    if len(grid) == 1:  # one header row: each column's path is its cell's text
+        return [squash(c.text) if c is not None else "" for c in grid[0]]
     _fill_unmerged_parents(grid)
     paths = []
-    for cc in range(n_cols):
+    for column in zip(*grid, strict=True):  # the grid's columns (each row is n_cols long), top to bottom
         parts: list[str] = []
         seen: set[int] = set()
-        for rr in range(h1 - h0):
-            c = grid[rr][cc]
+        for c in column:
             if c is None or id(c) in seen:
                 continue
             seen.add(id(c))

@@ -228,12 +228,20 @@ def test_whose_san_gong_grew_most_is_answered_with_one_budget_figure_per_departm
         "魏县教育局", "2023", "16.30", "33.00", "16.70")
     # its 决算 prints the 预算数 33.00 again and the 决算数 30.07: neither is a second year of growth
     assert all(r["department_name"] != "魏县教育局" for r in rest), rest
+    assert "魏县教育局's\n三公 grew most, 16.30 → 33.00 万元 in 2023" in _readme()  # as the README says it
+
+
+def _readme() -> str:
+    from tests.analyst.test_readme import README
+
+    return README.read_text(encoding="utf-8")
 
 
 def test_the_share_of_basic_spending_sums_one_level_of_the_subject_tree(demo_db):
     rows = {(r["department_name"], r["year"]): r for r in _answer(demo_db, _journalist(1))}
     edu = rows[("魏县教育局", "2023")]  # 表三 部门预算支出总表: 合计 4274.47, 基本支出 734.47
     assert (edu["basic_wan"], edu["total_wan"], edu["basic_pct"]) == ("734.47", "4274.47", "17.2")
+    assert "基本支出 is 734.47 of 4274.47 万元, 17.2 %" in _readme()
     assert rows[("中国共产党魏县委员会办公室", "2023")]["total_wan"] == "2041.42"
 
 
