@@ -48,6 +48,23 @@ RUN_COMMANDS = {("asset", "materialize"), ("job", "execute"), ("api", "execute_r
 CODE_SERVERS = {("api", "grpc"), ("code-server", "start")}
 
 
+def run_process(argv: list[str], spawned: bool = False) -> bool:
+    """Whether the process started as ``argv`` (``spawned``: by a multiprocessing parent) is a run's (or a step's)
+    process: one that executes steps, not one that serves or shows the definitions."""
+    if len(argv) < 3:
+        return False
+    program = Path(argv[0])
+    if not (program.name == "dagster" or (program.name == "__main__.py" and program.parent.name == "dagster")):
+        return False
+    command = (argv[1], argv[2])
+    return spawned if command in CODE_SERVERS else command in RUN_COMMANDS
+
+
+def in_a_run() -> bool:
+    """:func:`run_process` for this process."""
+    return run_process(sys.argv, multiprocessing.parent_process() is not None)
+
+
 def runs_filings(argv: list[str], spawned: bool = False) -> bool:
     """Whether the process started as ``argv`` (``spawned``: by a multiprocessing parent) is a run's (or a step's)
     process that may run the filings step.
@@ -55,16 +72,9 @@ def runs_filings(argv: list[str], spawned: bool = False) -> bool:
     `dagster asset materialize` reads filings only for partitions (``raw/filings`` is the one partitioned asset: a run
     without ``--partition``/``--partition-range`` cannot include it); `dagster api execute_step` only when its steps
     include ``ingest_filings`` (its arguments name them); a whole run started otherwise may."""
-    if len(argv) < 3:
-        return False
-    program = Path(argv[0])
-    if not (program.name == "dagster" or (program.name == "__main__.py" and program.parent.name == "dagster")):
+    if not run_process(argv, spawned):
         return False
     command, args = (argv[1], argv[2]), argv[3:]
-    if command in CODE_SERVERS:
-        return spawned
-    if command not in RUN_COMMANDS:
-        return False
     if command == ("asset", "materialize"):
         return any(a in ("--partition", "--partition-range") or a.startswith(("--partition=", "--partition-range="))
                    for a in args)

@@ -137,7 +137,9 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> 
             tests.setdefault(test_model[node.unique_id], []).append(node)
     _fetch_targets(context, list(tests))  # each check's target: its model's materialization, yielded above
     for key, nodes in tests.items():
-        yield _tests_result(key, nodes)
+        ran = {node.unique_id for node in nodes}
+        yield _tests_result(key, nodes, sorted(spec.name for uid, spec in TRANSLATOR._tests[key].items()
+                                               if uid not in ran))
     if result.failed:
         raise transform.ModelBuildFailed(transform._failure_message(result), result.failed)
 
@@ -172,23 +174,34 @@ def _fetch_targets(context: dg.AssetExecutionContext, keys: list[dg.AssetKey]) -
         pass
 
 
-def _tests_result(key: dg.AssetKey, nodes: list[transform.NodeResult]) -> dg.AssetCheckResult:
-    """The model's ``dbt_tests`` evaluation: passed when every test passed; what failed, by test, in its
-    description and metadata (a table for the UI, the same as JSON)."""
+def _tests_result(key: dg.AssetKey, nodes: list[transform.NodeResult],
+                  not_run: list[str] | None = None) -> dg.AssetCheckResult:
+    """The model's ``dbt_tests`` evaluation: passed when every test that ran passed; what failed, by test, in its
+    description and metadata (a table for the UI, the same as JSON).  ``not_run``: the model's tests this build left
+    out — a partial selection's ``dbt build --select`` runs only the tests whose every model is selected (dbt's
+    cautious indirect selection), so a relationship to a dimension not selected is not tested: the evaluation says
+    so (in its description, its table and ``not_run``) rather than "all 8 dbt tests pass" for a check of 10."""
+    not_run = not_run or []
     bad = [n for n in nodes if n.status != "pass"]
     rows = [{"test": n.name, "status": n.status, "failing_rows": n.failures,
              "message": (n.message or "").strip().splitlines()[0] if n.message else None} for n in nodes]
+    rows += [{"test": name, "status": "not run", "failing_rows": None,
+              "message": "not in this build's selection (a model it reads was not selected)"} for name in not_run]
     table = ["| test | status | failing rows | dbt says |", "|---|---|---|---|"] + [
         f"| `{r['test']}` | {r['status']} | {r['failing_rows'] if r['failing_rows'] is not None else ''} | "
         f"{r['message'] or ''} |" for r in sorted(rows, key=lambda r: (r["status"] == "pass", r["test"]))]
     said = (f"all {len(nodes)} dbt tests pass" if not bad else f"{len(bad)} of {len(nodes)} dbt tests did not pass: "
             + "; ".join(f"{n.name} {n.status}" + (f" ({n.failures} rows)" if n.failures else "") for n in bad))
+    if not_run:
+        said += (f"; {len(not_run)} of the model's {len(nodes) + len(not_run)} tests not run in this selection: "
+                 + ", ".join(not_run))
     return dg.AssetCheckResult(
         asset_key=key, check_name=DBT_TESTS, passed=not bad,
         severity=dg.AssetCheckSeverity.WARN if all(n.status == "warn" for n in bad) else dg.AssetCheckSeverity.ERROR,
         description=said,
         metadata={"tests": len(nodes), "not_passed": len(bad), "results": dg.MetadataValue.md("\n".join(table)),
-                  "failing_tests": dg.MetadataValue.json([r for r in rows if r["status"] != "pass"])},
+                  "failing_tests": dg.MetadataValue.json([r for r in rows if r["status"] not in ("pass", "not run")]),
+                  **({"not_run": len(not_run)} if not_run else {})},
     )
 
 

@@ -72,6 +72,7 @@ class PageLayer:
     n_chars: int = 0  # characters PDFium's text layer has, shown or not (0: a scan, or damaged text)
     n_text_objects: int = 0
     n_images: int = 0
+    sideways: bool = False  # most of its text is drawn turned on its side as a viewer shows the page (no /Rotate)
 
 
 def _mul(m: tuple, n: tuple) -> tuple:
@@ -81,12 +82,13 @@ def _mul(m: tuple, n: tuple) -> tuple:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _page_matrix(page: pdfium.PdfPage) -> tuple[tuple, float, float]:
-    """pdfminer's device matrix for a page (rotation, MediaBox origin) and the page's displayed size."""
+def _page_matrix(page: pdfium.PdfPage, turn: int = 0) -> tuple[tuple, float, float]:
+    """pdfminer's device matrix for a page (rotation, MediaBox origin) and the page's displayed size; ``turn``: degrees
+    the page is turned clockwise on top of its own /Rotate."""
     x0, y0, x1, y1 = page.get_mediabox()
     x0, x1 = sorted((x0, x1))
     y0, y1 = sorted((y0, y1))
-    rotation = page.get_rotation() % 360
+    rotation = (page.get_rotation() + turn) % 360
     if rotation == 90:
         ctm = (0.0, -1.0, 1.0, 0.0, -y0, x1)
     elif rotation == 180:
@@ -130,8 +132,19 @@ def _near_white(rgba: tuple | None) -> bool:
 
 
 def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
-    """The characters a viewer shows and the ruling edges of one page."""
-    ctm, width, height = _page_matrix(page)
+    """The characters a viewer shows and the ruling edges of one page.  A page whose text a viewer shows running up or
+    down the page (a landscape page drawn on an upright one, not turned by /Rotate) is read turned upright, and says
+    so (``sideways``)."""
+    layer, up = _read_page(page, number, 0)
+    if layer.sideways:
+        layer, _ = _read_page(page, number, 90 if up else 270)
+        layer.sideways = True
+    return layer
+
+
+def _read_page(page: pdfium.PdfPage, number: int, turn: int) -> tuple[PageLayer, bool]:
+    """:func:`read_page` with the page turned ``turn`` degrees clockwise; whether its turned text runs up."""
+    ctm, width, height = _page_matrix(page, turn)
     textpage = page.get_textpage()
     try:
         tp = ctypes.cast(textpage.raw, ctypes.c_void_p)
@@ -142,7 +155,12 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageLayer:
     finally:
         textpage.close()
     n_texts = len(walk.texts) if n > 0 else _drawing_texts(walk.texts)
-    return PageLayer(number, width, height, chars, walk.edges, walk.painted, hidden, max(n, 0), n_texts, walk.images)
+    sideways = walk.inked >= _MIN_SIDEWAYS and 2 * len(walk.turned) > walk.inked
+    return PageLayer(number, width, height, chars, walk.edges, walk.painted, hidden, max(n, 0), n_texts, walk.images,
+                     sideways), 2 * sum(walk.turned.values()) > len(walk.turned)
+
+
+_MIN_SIDEWAYS = 5  # text objects drawn turned, at least, that make a page's text run sideways (not a stamp, a margin)
 
 
 def _crop_box(page: pdfium.PdfPage) -> tuple[float, float, float, float]:
@@ -176,6 +194,8 @@ class _Walk:
         self._clips: dict = {}  # a clip path's identity -> its box in device space (see clip_box)
         self.z = 0
         self.images = 0
+        self.inked = 0  # text objects showing a character other than a space (set by _chars)
+        self.turned: dict[int, bool] = {}  # of them, those whose text runs up (True) or down the page as shown
         self.painted = False
         self.texts: dict[int, tuple] = {}  # text object's address -> (render mode, rgba, z, form matrix, handle)
         # filled areas a glyph can sit on: (x0, y0, x1, y1) in device space (y up), rgb or None, z
@@ -452,6 +472,7 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
     mat_ref = (mat, ctypes.byref(mat))
     info: dict = {}  # text object -> its properties, or None when it paints nothing
     inked: set = set()  # text objects with a character other than a space
+    turned: dict = {}  # text objects whose baseline runs up (True) or down the page as shown
     descents: dict = {}  # (font, size) -> descent
     area_colours: dict = {"areas": {a[4] for a in walk.areas if a[4] is not None}}  # + colour -> risky
     ca, cb, cc, cd, ce, cf = ctm
@@ -484,6 +505,9 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
                 cfd, dfd = c * fs * desc, d * fs * desc
                 cf1, df1 = c * fs * (desc + 1), d * fs * (desc + 1)
                 upright = abs(a) >= abs(b)
+                rise = cb * a + cd * b
+                if abs(rise) > abs(ca * a + cc * b):  # the baseline, as shown, runs up or down the page
+                    turned[obj] = rise > 0
                 ux = (1.0 if a >= 0 else -1.0) if upright else 0.0
                 uy = 0.0 if upright else (1.0 if b >= 0 else -1.0)
                 # the common case, left-to-right text on a page without /Rotate: the products below by
@@ -523,6 +547,7 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
     if cut:
         out, dropped = _unclipped(out, cut, height)
         hidden += dropped
+    walk.inked, walk.turned = len(inked), {k: v for k, v in turned.items() if k in inked}
     if len(inked) < len(walk.texts):
         blanks = _blanks(walk, inked, ctm)
         if blanks:

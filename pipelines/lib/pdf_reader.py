@@ -124,6 +124,14 @@ def read_pdf(data: bytes) -> RawDocument:
             f"page(s) {shown} of {len(layers)} carry no text layer, only an image (scanned): whatever tables they "
             "print are not read, and are not in the warehouse — OCR those pages (or ask the publisher for a text "
             "PDF or a .docx) and ingest the file again")
+    sideways = [layer.number for layer in layers if layer.sideways]
+    if sideways:
+        shown = ", ".join(map(str, sideways[:10])) + (" …" if len(sideways) > 10 else "")
+        raw.notes.append(
+            f"page(s) {shown} of {len(layers)} print their text turned on its side (a landscape page drawn on an "
+            "upright one without turning it: a viewer shows it sideways); yusuan read them turned upright — check a "
+            "few of their figures against the PDF")
+        scrambled = [n for n in scrambled if n not in sideways]  # (turned text is out of order as shown, of course)
     if scrambled:
         shown = ", ".join(map(str, scrambled[:10])) + (" …" if len(scrambled) > 10 else "")
         raw.notes.append(

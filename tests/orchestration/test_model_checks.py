@@ -3,6 +3,7 @@ of that model the same step reported, and the step reads those targets from the 
 check (pipelines/defs/models.py, ``_fetch_targets``)."""
 
 import dagster as dg
+import pytest
 from dagster._core.definitions.asset_checks.asset_check_result import AssetCheckResult
 from dagster._core.execution.context.data_version_cache import DataVersionCache
 from dagster_duckdb import DuckDBResource
@@ -51,3 +52,26 @@ def test_each_check_targets_its_models_materialization_read_in_one_lookup(instan
     kinds = [e.event_type_value for e in result.all_events if e.step_key == sql_models.op.name]
     assert kinds.count("STEP_OUTPUT") == len(sql_models.keys) + len(sql_models.check_keys)
     assert kinds.count("ASSET_CHECK_EVALUATION") == len(sql_models.check_keys)
+
+
+@pytest.mark.slow  # dbt itself parses and builds the selection (~7 CPU s)
+def test_a_partial_selections_check_names_the_tests_its_build_left_out(instance, tmp_path):
+    """``dbt build --select`` of one mart runs only the tests whose every model is selected (dbt's cautious indirect
+    selection): its relationships to dimensions not selected are not run, and its check must say so rather than
+    "all N dbt tests pass" for fewer tests than the check stands for."""
+    from tests.orchestration.test_pipeline import dbt_tests_by_model
+
+    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"))}
+    assert dg.materialize([sql_models], instance=instance, resources=resources).success  # every model exists
+    result = dg.materialize([sql_models], instance=instance, resources=resources, selection=["marts/yoy_change"])
+    assert result.success
+    [e] = result.get_asset_check_evaluations()
+    assert e.asset_key == dg.AssetKey(["marts", "yoy_change"]) and e.passed
+    expected = set(dbt_tests_by_model()[("marts", "yoy_change")])  # dbt's manifest: the tests of the model
+    rows = {row.split("`")[1]: row.split("|")[2].strip() for row in e.metadata["results"].value.splitlines()[2:]}
+    assert set(rows) == expected  # every test of the model is in the table, run or not
+    left_out = sorted(name for name, status in rows.items() if status == "not run")
+    assert left_out and all(name.startswith("relationships_") for name in left_out)
+    assert e.metadata["not_run"].value == len(left_out)
+    assert e.metadata["tests"].value + len(left_out) == len(expected)
+    assert all(name in e.description for name in left_out)

@@ -104,3 +104,33 @@ def test_a_run_process_takes_the_workers_started_with_it(tmp_path, inbox):
     assert "read in this process and 1 worker process(es), started with the run" in done.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from core.documents").fetchone()[0] == len(keys) == 9
+
+
+def _shape(d: dg.Definitions) -> dict:
+    """What a run executes from the definitions: assets with their checks, dependencies and partitions, sensors,
+    resources, jobs, and the implicit asset job's snapshot id (its ops, config schema and resources)."""
+    from dagster._core.snap import JobSnap
+
+    repo = d.get_repository_def()
+    graph = repo.asset_graph
+    return {
+        "assets": sorted((key.to_user_string(), sorted(p.to_user_string() for p in graph.get(key).parent_keys),
+                          type(graph.get(key).partitions_def).__name__) for key in graph.get_all_asset_keys()),
+        "checks": sorted(str(k) for k in graph.asset_check_keys),
+        "sensors": sorted(s.name for s in repo.sensor_defs),
+        "jobs": sorted(j.name for j in repo.get_all_jobs()),
+        "resources": sorted(d.resources),
+        "job": JobSnap.from_job_def(repo.get_implicit_global_asset_job_def()).snapshot_id,
+    }
+
+
+def test_a_runs_definitions_are_the_ones_dagster_dev_shows_without_the_component_catalogue():
+    from dagster.components.core.load_defs import PLUGIN_COMPONENT_TYPES_JSON_METADATA_KEY
+
+    from pipelines.definitions import build
+
+    shown, run = build(run=False), build(run=True)
+    assert _shape(run) == _shape(shown)
+    assert len(_shape(run)["assets"]) > 40 and len(_shape(run)["checks"]) > 30
+    assert PLUGIN_COMPONENT_TYPES_JSON_METADATA_KEY in shown.metadata  # what dagster dev serves carries it
+    assert PLUGIN_COMPONENT_TYPES_JSON_METADATA_KEY not in run.metadata and run.component_tree is None

@@ -7,8 +7,9 @@ compared with the figures typed once in ``tests/variants/filings.py``:
 - **landscape pages turned**: the same filing as a print driver writes it, each landscape page an upright page
   (MediaBox) that says ``/Rotate 90`` and draws the landscape page on its side — a viewer shows it upright, and so
   must yusuan read it (its rules, drawn through a turned matrix, a hair off square);
-- **landscape pages drawn on their side without ``/Rotate``**: a viewer shows them sideways, their text running down
-  the page; nothing of them may be loaded as a figure;
+- **landscape pages drawn on their side without ``/Rotate``** (turned either way): a viewer shows them sideways, their
+  text running up or down the page; yusuan reads them turned upright, and says so (before: a filing rejected as
+  holding no budget table, or tables of garbage);
 - **a table too wide for its page, its last columns printed on the next** (a spreadsheet printed "down, then over"):
   the 16-column 基本支出 table of ``test_pdf_narrow`` cut after 国有资本经营预算, the rest (财政专户管理资金 | 单位资金 …)
   on the next page with the row labels printed again (Excel's 打印标题) or without them;
@@ -84,7 +85,7 @@ def _docs() -> dict[str, bytes]:
     docs: dict[str, bytes] = {}
     n = 0
     for family in FAMILIES:
-        for what in ("mixed", "turned", "sideways"):
+        for what in ("mixed", "turned", "sideways", "sideways_down"):
             docs[f"{what}_{family}"] = _mixed(_style(n), family)
             n += 1
         for labels in (True, False):
@@ -97,6 +98,11 @@ def _docs() -> dict[str, bytes]:
             F.three_public("一般公共预算“三公”经费支出表", s, "vertical"), s, family, narrow=4, centred=True)],
             running=s.cover())
         n += 1
+        s = _style(n)  # its header one heading: 项目's cell blank, 预算数 over the figures alone
+        t = F.three_public("一般公共预算“三公”经费支出表", s, "vertical")
+        docs[f"tall_{family}_one_heading"] = B.document([B.p(s.cover()), *B.table_blocks(
+            F.Table(t.title, [["", s.figure]], t.body), s, family)], running=s.cover())
+        n += 1
     for what in ("scan_all", "scan_later"):
         s = _style(n)
         blocks = [B.p(s.cover())]
@@ -107,9 +113,9 @@ def _docs() -> dict[str, bytes]:
     return docs
 
 
-def _turned(src: pdfium.PdfDocument, rotate: bool) -> pdfium.PdfDocument:
+def _turned(src: pdfium.PdfDocument, rotate: bool, up: bool = True) -> pdfium.PdfDocument:
     """Each landscape page drawn on its side on an upright page, as a print driver writes it: saying ``/Rotate 90``
-    (a viewer shows it upright) or not (a viewer shows it sideways)."""
+    (a viewer shows it upright) or not (a viewer shows it sideways, its text running ``up`` the page or down)."""
     out = pdfium.PdfDocument.new()
     for k in range(len(src)):
         w, h = src[k].get_size()
@@ -118,7 +124,8 @@ def _turned(src: pdfium.PdfDocument, rotate: bool) -> pdfium.PdfDocument:
             continue
         page = out.new_page(h, w)
         obj = src.page_as_xobject(k, out).as_pageobject()
-        obj.set_matrix(pdfium.PdfMatrix().rotate(90, ccw=True).translate(h, 0))
+        obj.set_matrix(pdfium.PdfMatrix().rotate(90, ccw=True).translate(h, 0) if up else
+                       pdfium.PdfMatrix().rotate(90).translate(0, w))
         page.insert_obj(obj)
         page.gen_content()
         if rotate:
@@ -148,7 +155,7 @@ def wh(tmp_path_factory) -> Warehouse:
     for path in paths:
         made = None
         if path.stem.startswith(("turned", "sideways")):
-            made = _turned(pdfium.PdfDocument(path), rotate=path.stem.startswith("turned"))
+            made = _turned(pdfium.PdfDocument(path), rotate=path.stem.startswith("turned"), up="down" not in path.stem)
         elif path.stem.startswith("scan"):
             src = pdfium.PdfDocument(path)
             made = _scanned(src, set(range(len(src))) if path.stem == "scan_all" else set(range(1, len(src))))
@@ -156,6 +163,11 @@ def wh(tmp_path_factory) -> Warehouse:
             buf = io.BytesIO()
             made.save(buf)
             path.write_bytes(buf.getvalue())
+    s = _style(len(paths))  # the one-heading 三公 table as the .docx itself: the reference its PDFs must equal
+    t = F.three_public("一般公共预算“三公”经费支出表", s, "vertical")
+    paths.append(tmp / "tall_docx_one_heading.docx")
+    paths[-1].write_bytes(B.document([B.p(s.cover()), *B.table_blocks(F.Table(t.title, [["", s.figure]], t.body), s,
+                                                                      "full")]))
     return ingested(paths, tmp / "w.duckdb")
 
 
@@ -187,15 +199,22 @@ def test_landscape_pages_among_upright_ones(wh, file):
     X.reads_the_five_tables(wh, file, parts)
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_landscape_pages_drawn_sideways_load_no_figure(wh, family):
-    # a viewer shows them sideways, their text running down the page: not read, and said so
-    _, status, *_ = wh.doc(f"sideways_{family}")
-    assert status == "rejected"
-    [(error,)] = wh.con.execute("select error from core.documents where document_id = ?",
-                                [wh.doc(f"sideways_{family}")[0]]).fetchall()
-    assert "no recognisable budget table" in error
-    assert _loaded_lines(wh, f"sideways_{family}") == set()
+@pytest.mark.parametrize("file", [f"{w}_{f}" for f in FAMILIES for w in ("sideways", "sideways_down")])
+def test_landscape_pages_drawn_sideways_are_read_turned_upright(wh, file):
+    pdf = pdfium.PdfDocument(wh.paths[file])
+    try:  # the premise: every page upright, none turned by /Rotate; the tables' pages show their text sideways
+        assert {(p.get_width() > p.get_height(), p.get_rotation()) for p in pdf} == {(False, 0)}
+        n = len(pdf)
+    finally:
+        pdf.close()
+    _, status, _, year, _, _, unit = wh.doc(file)
+    assert (status, year, unit) == ("loaded", F.YEAR, "万元")
+    parts = _parts(wh, file)
+    assert list(parts) == X.KINDS
+    sideways = [f for f in wh.findings(file) if f[1] == "content_readable"]
+    assert len(sideways) == 1 and f"page(s) 2, 3, 4 of {n} print their text turned on its side" in sideways[0][4]
+    assert sideways[0][0] == "warning"
+    X.reads_the_five_tables(wh, file, parts, allowed={("warning", "content_readable")})
 
 
 @pytest.mark.parametrize("file", [f"split_{f}_{w}" for f in FAMILIES for w in ("labels", "cut", "bare")])
@@ -242,10 +261,21 @@ def test_a_filing_with_scanned_pages_says_which(wh):
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-def test_one_figure_a_line_between_its_labels_lines(wh, family):
+def test_one_figure_a_line(wh, family):
     file = f"tall_{family}"
     [(kind, [table])] = wh.parts(file)
     assert kind == "three_public"
     assert wh.three_public(file, table) == F.expect_three_public("vertical")
     assert wh.coverage(file, table) == (5, 5)
     assert [f for f in wh.findings(file) if f[0] != "info"] == []
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_one_figure_a_line_under_one_heading_reads_as_its_docx(wh, family):
+    # 项目's cell blank: the PDF's grid is the .docx's, and both leave the figures unread, said so — the 三公 table's
+    # rows are known by a label column its header names (a limit of normalize, not of the PDF reader); never misfiled
+    for file in (f"tall_{family}_one_heading", "tall_docx_one_heading"):
+        [(kind, [table])] = wh.parts(file)
+        assert kind == "three_public" and wh.coverage(file, table) == (5, 0)
+        assert wh.three_public(file, table) == set() and _loaded_lines(wh, file) == set()
+        assert [f[1] for f in wh.findings(file) if f[0] != "info"] == ["coverage"]
