@@ -109,7 +109,14 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     from pipelines.lib import db
     from pipelines.lib import warehouse as wh
     from pipelines.lib.loading import commit_groups, load_held
-    from pipelines.lib.workers import auto_jobs, cool_down, planned_workers, processed_chunks, warming
+    from pipelines.lib.workers import (
+        auto_jobs,
+        cool_down,
+        first_tasks,
+        planned_workers,
+        processed_chunks,
+        warming,
+    )
     from pipelines.schemas.declared import RELATIONS  # the frames' order, without importing pandera's models
 
     keys = context.partition_keys
@@ -129,6 +136,9 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     if not workers:
         cool_down()  # workers started with the run's process (executor.start_workers): too few filings to share
     started = "started with the run" if warming() == workers else "started by this step"
+    if workers:
+        with workers_without_the_main_script():
+            first_tasks(paths, jobs=jobs)  # read while this process opens the warehouse and creates its tables
     n = 0
     # as yusuan ingest: while the other cores read filings, DuckDB's second thread would take turns with them
     with (warehouse_connection(warehouse, context.log) as con, workers_without_the_main_script(),

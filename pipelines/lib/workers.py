@@ -164,15 +164,31 @@ def warm_up(n_files: int, jobs: int, *, files: list[tuple[Path, Path]] | None = 
     ready = [pool.submit(_ready) for _ in range(workers)]  # a process is spawned per task submitted while none is idle
     _apart = ready if apart else None
     if files is not None and len(files) == n_files:
-        # the folder once the workers exist: killed from now on, this process leaves it to them (_worker_init)
-        try:
-            results = tempfile.mkdtemp(prefix=_results_prefix(os.getpid()))
-        except OSError:  # no temporary folder to write to: through the pool's pipe
-            results = None
-        tasks = list(islice(_tasks(_chunks(files, jobs), jobs), 2 * workers))
-        _early = _Early(files, county, jobs, results, tasks,
-                        [pool.submit(_work, task, county, results) for task in tasks])
+        _early = _first_tasks(pool, workers, files, county, jobs)
     _warm = (pool, workers)
+
+
+def _first_tasks(pool: ProcessPoolExecutor, workers: int, files: list[tuple[Path, Path]], county: str | None,
+                 jobs: int) -> _Early:
+    """Give ``pool``'s workers the first tasks :func:`processed_chunks` would give them for ``files``."""
+    # the folder once the workers exist: killed from now on, this process leaves it to them (_worker_init)
+    try:
+        results = tempfile.mkdtemp(prefix=_results_prefix(os.getpid()))
+    except OSError:  # no temporary folder to write to: through the pool's pipe
+        results = None
+    tasks = list(islice(_tasks(_chunks(files, jobs), jobs), 2 * workers))
+    return _Early(files, county, jobs, results, tasks, [pool.submit(_work, task, county, results) for task in tasks])
+
+
+def first_tasks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int) -> bool:
+    """Give the workers :func:`warm_up` started (before the files were known: a Dagster run's process) their first
+    tasks for ``files`` now, as ``warm_up(files=…)`` does, so they read while this process opens the warehouse; the
+    :func:`processed_chunks` of the same files, county and jobs takes them over.  Whether it gave any."""
+    global _early
+    if _warm is None or _early is not None or _warm[1] != planned_workers(len(files), jobs):
+        return False
+    _early = _first_tasks(*_warm, files, county, jobs)
+    return True
 
 
 def warming() -> int:

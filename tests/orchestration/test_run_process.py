@@ -134,3 +134,29 @@ def test_a_runs_definitions_are_the_ones_dagster_dev_shows_without_the_component
     assert len(_shape(run)["assets"]) > 40 and len(_shape(run)["checks"]) > 30
     assert PLUGIN_COMPONENT_TYPES_JSON_METADATA_KEY in shown.metadata  # what dagster dev serves carries it
     assert PLUGIN_COMPONENT_TYPES_JSON_METADATA_KEY not in run.metadata and run.component_tree is None
+
+
+def test_workers_started_before_the_files_were_known_are_given_their_first_tasks_and_taken_over():
+    """The filings step gives the workers started with the run (apart) their first tasks before it opens the
+    warehouse (workers.first_tasks); its processed_chunks takes those over and reads what reading here reads."""
+    from pipelines.lib.discovery import discover
+    from tests.orchestration.conftest import SAMPLES
+
+    files = discover([SAMPLES])
+    assert workers.planned_workers(len(files), 2) == 1
+    assert not workers.first_tasks(files, jobs=2)  # no warm pool: nothing to give
+    workers.warm_up(executor.WARM_BATCH, 2, apart=True)
+    try:
+        assert workers.first_tasks(files, jobs=2)
+        early = workers._early
+        assert early is not None and early.futures and early.files is files
+        assert not workers.first_tasks(files, jobs=2)  # given once
+        groups = list(workers.processed_chunks(files, jobs=2))
+        assert workers._early is None and workers.warming() == 0  # taken over, tasks and all
+        assert all(f.done() for f in early.futures)
+    finally:
+        workers.cool_down()
+    serial = [i for g in workers.processed_chunks(files, jobs=1) for i in g]
+    together = [i for g in groups for i in g]
+    assert [(i.document.document_id, i.document.status) for i in together] == \
+        [(i.document.document_id, i.document.status) for i in serial]
