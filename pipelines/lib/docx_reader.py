@@ -27,6 +27,7 @@ runs (tests/unit/test_docx_visible.py).
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from lxml import etree
 
@@ -428,6 +429,17 @@ def _scan_table_fast(tbl: etree._Element, table_idx: int) -> list | None:
     return trs
 
 
+class _End:
+    """What :func:`_read_table_fast` meets after a table's last element: a row's start, so that the last cell and row
+    go on the grid by the same lines as every other."""
+
+    tag = TR
+
+
+_END = _End()
+_TABLE_END = (_END,)
+
+
 def _read_table_fast(tbl: etree._Element, raw: RawTable) -> bool:
     """:func:`_scan_table_fast` and :func:`_place` in one pass, for the tables Word writes (each cell's spans, then its
     text, its row's gridBefore ahead of its first cell): each cell goes on the grid as soon as the next one starts,
@@ -448,7 +460,7 @@ def _read_table_fast(tbl: etree._Element, raw: RawTable) -> bool:
     span, vmerge, hmerge, text = 1, None, None, ""
     in_text = False  # a paragraph already started in this cell: the next one is a new line
     t_, p_, tc_, tr_, gs_, vm_ = T, P, TC, TR, GRID_SPAN, V_MERGE
-    for el in tbl.iter(*_FAST_TAGS):
+    for el in chain(tbl.iter(*_FAST_TAGS), _TABLE_END):
         tag = el.tag
         if tag == t_:
             if not in_cell:
@@ -498,6 +510,9 @@ def _read_table_fast(tbl: etree._Element, raw: RawTable) -> bool:
                 if col > width:
                     width = col
                 rows.append(row)
+            if el is _END:  # the last cell and row are on the grid, as every other
+                raw.n_cols = min(width, max_cols)
+                return True
             if r + 1 >= max_rows:
                 break
             r += 1
@@ -538,31 +553,6 @@ def _read_table_fast(tbl: etree._Element, raw: RawTable) -> bool:
             hmerge = el.get(VAL) or "continue"
         elif not (tag == TBL and el is tbl):
             break
-    else:
-        if r >= 0:  # the last cell and the last row
-            if in_cell:
-                if span < 1:
-                    span = 1
-                if col + span > max_cols:
-                    rows.clear()
-                    return False
-                if hmerge == "continue" and row:
-                    row[-1].col_span += span
-                elif vmerge == "continue" and (origin := open_v.get(col)) is not None \
-                        and origin.row + origin.row_span == r:
-                    origin.row_span += 1
-                else:
-                    row.append(Cell(text, r, col, span, 1, table_idx))
-                col += span
-            else:
-                col = grid_before if 0 <= grid_before <= max_cols else 0
-            if grid_after > 0:
-                col += grid_after
-            if col > width:
-                width = col
-            rows.append(row)
-        raw.n_cols = min(width, max_cols)
-        return True
     rows.clear()
     return False
 

@@ -112,33 +112,39 @@ def read_pdf(data: bytes) -> RawDocument:
     raw = pdf_document.assemble(pages, len(layers))
     raw.stray = [(page.number, label, figures) for page in pages for label, figures in page.stray_rows]
     if stray:
-        shown = ", ".join(f"{n} on p.{p}" for p, n in stray[:10]) + (" …" if len(stray) > 10 else "")
+        shown = _first_ten(f"{n} on p.{p}" for p, n in stray)
         raw.notes.append(
             f"{sum(n for _, n in stray)} figure(s) printed in rows outside any table yusuan could read ({shown}): the "
             "page rules no table around them and they are too few to align into columns, so they are not in the "
             "warehouse — check those pages against the PDF")
     scanned = [layer.number for layer in layers if not layer.n_chars and layer.n_images]
     if scanned:  # (a file with no text at all was turned away above as a scan)
-        shown = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
+        shown = _first_ten(scanned)
         raw.notes.append(
             f"page(s) {shown} of {len(layers)} carry no text layer, only an image (scanned): whatever tables they "
             "print are not read, and are not in the warehouse — OCR those pages (or ask the publisher for a text "
             "PDF or a .docx) and ingest the file again")
     sideways = [layer.number for layer in layers if layer.sideways]
     if sideways:
-        shown = ", ".join(map(str, sideways[:10])) + (" …" if len(sideways) > 10 else "")
+        shown = _first_ten(sideways)
         raw.notes.append(
             f"page(s) {shown} of {len(layers)} print their text turned on its side (a landscape page drawn on an "
             "upright one without turning it: a viewer shows it sideways); yusuan read them turned upright — check a "
             "few of their figures against the PDF")
         scrambled = [n for n in scrambled if n not in sideways]  # (turned text is out of order as shown, of course)
     if scrambled:
-        shown = ", ".join(map(str, scrambled[:10])) + (" …" if len(scrambled) > 10 else "")
+        shown = _first_ten(scrambled)
         raw.notes.append(
             f"the text layer of page(s) {shown} is drawn out of reading order (the characters of a line are not "
             "drawn one after another); yusuan read those pages by the position of each character, as a viewer shows "
             "them — check a few names and figures against the PDF")
     return raw
+
+
+def _first_ten(items) -> str:
+    """The first ten of ``items`` (pages, or figures by page) as a message names them, "…" when there are more."""
+    items = [str(item) for item in items]
+    return ", ".join(items[:10]) + (" …" if len(items) > 10 else "")
 
 
 # Share of consecutive characters (in the order the page draws them) that do not follow on the same line: a few per
@@ -241,7 +247,7 @@ def _damaged_text_reason(pages: list[int], n_pages: int) -> str:
     if len(pages) == n_pages:
         where = "its pages draw text" if n_pages > 1 else "its page draws text"
     else:
-        shown = ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
+        shown = _first_ten(pages)
         where = f"page{'s' if len(pages) > 1 else ''} {shown} of {n_pages} draw{'' if len(pages) > 1 else 's'} text"
     return (
         f"the PDF is damaged: {where} but none of it can be read (an embedded font or a content stream "

@@ -14,14 +14,21 @@ pytestmark = [pytest.mark.real, pytest.mark.skipif(not REAL.is_dir(), reason="..
 CZJ_FINAL = REAL / "上海市" / "普陀区" / "shanghai_putuo_czj_2024_dept_final.pdf"
 
 
-def test_a_department_with_a_final_account_shows_its_execution(tmp_path):
-    db = tmp_path / "w.duckdb"
+@pytest.fixture(scope="module")
+def report_page(tmp_path_factory) -> str:
+    """The department page `yusuan report` writes after `yusuan ingest` of the 决算 alone."""
+    tmp = tmp_path_factory.mktemp("report")
+    db = tmp / "w.duckdb"
     code, out, err = run_cli("ingest", str(CZJ_FINAL), "--db", str(db), "--county", "普陀区")
     assert code == 0, out + err
-    code, out, err = run_cli("report", "--db", str(db), "--out", str(tmp_path / "r"))
+    code, out, err = run_cli("report", "--db", str(db), "--out", str(tmp / "r"))
     assert code == 0, err
-    [page] = (tmp_path / "r" / "department").glob("*.html")
-    text = page.read_text(encoding="utf-8")
+    [page] = (tmp / "r" / "department").glob("*.html")
+    return page.read_text(encoding="utf-8")
+
+
+def test_a_department_with_a_final_account_shows_its_execution(report_page):
+    text = report_page
     section = text[text.index("<h2>预算执行</h2>"):text.index("<h2>校验发现")]
     assert 'id="execution"' in section  # the chart
     rows = re.findall(r"<tr>(.*?)</tr>", section)
@@ -37,16 +44,9 @@ def test_a_department_with_a_final_account_shows_its_execution(tmp_path):
     assert {row["范围"] for row in by_item.values()} == {"部门"}  # a 部门决算: each row says so
 
 
-def test_a_finding_in_the_report_names_its_table_as_printed_and_the_page_to_open(tmp_path):
+def test_a_finding_in_the_report_names_its_table_as_printed_and_the_page_to_open(report_page):
     # the 三公 table of this 决算 is on p.18 of the PDF (财政拨款“三公”经费支出决算表), its 决算数 cells blank
-    db = tmp_path / "w.duckdb"
-    code, out, err = run_cli("ingest", str(CZJ_FINAL), "--db", str(db), "--county", "普陀区")
-    assert code == 0, out + err
-    code, out, err = run_cli("report", "--db", str(db), "--out", str(tmp_path / "r"))
-    assert code == 0, err
-    [page] = (tmp_path / "r" / "department").glob("*.html")
-    text = page.read_text(encoding="utf-8")
-    section = text[text.index("<h2>校验发现"):]
+    section = report_page[report_page.index("<h2>校验发现"):]
     head = re.findall(r"<th>(.*?)</th>", section)
     rows = [dict(zip(head, re.findall(r"<td[^>]*>(.*?)</td>", r), strict=True))
             for r in re.findall(r"<tr>(.*?)</tr>", section) if "<td" in r]
