@@ -466,8 +466,9 @@ def unit_rows(norm: Normalized) -> CheckResult:
 def blank_finals(filing, norm: Normalized, result: CheckResult) -> None:
     """A 三公 table's 决算数 cell left blank beside the 预算数 it prints for the same category (上海 普陀区财政局 2024
     决算 prints its 合计 预算数 0.95 and nothing under 决算数): a ``three_public_blank`` finding on ``result`` (the
-    cells_readable result: an amount cell with nothing to read; the sums, which held, are not failed) per blank cell, saying what is blank and where.  A blank is no figure: no fact is made,
-    nothing is filled in; the filing's narrative, or its publisher, says what was meant."""
+    cells_readable result: an amount cell with nothing to read; the sums, which held, are not failed) per blank
+    cell, saying what is blank and where.  A blank is no figure: no fact is made, nothing is filled in; the filing's
+    narrative, or its publisher, says what was meant."""
     from pipelines.lib.normalize_cells import _keys
     from pipelines.lib.normalize_three_public import _basis_rows
     from pipelines.lib.numbers import clean
