@@ -10,6 +10,7 @@ filings dropped at once cost one run, not 300 × Dagster's per-run overhead.
 
 
 import json
+import warnings
 from collections import Counter, defaultdict
 from contextlib import closing
 from functools import cache
@@ -94,6 +95,85 @@ def _batch_files(keys: list[str], named: dict[str, str], inbox: Inbox) -> dict[s
     return files
 
 
+def run_paths(keys: list[str], named: dict[str, str], inbox: Inbox) -> list[tuple[Path, Path]]:
+    """The run's filings as its step reads them: (file, inbox) for each partition key, in the keys' order."""
+    files = _batch_files(keys, named, inbox)
+    for key in keys:
+        if key not in files:
+            raise dg.Failure(f"no file in {inbox.root} has content key {key}; was it removed from the inbox?")
+    return [(files[key], inbox.root) for key in keys]
+
+
+def step_jobs(n_files: int) -> int:
+    """The processes the step reads ``n_files`` filings with: $YUSUAN_JOBS, else every core (one per 32 at most)."""
+    from pipelines.lib.workers import auto_jobs
+
+    return settings.load().jobs or auto_jobs(n_files)
+
+
+def run_files(argv: list[str], spawned: bool) -> list[tuple[Path, Path]] | None:
+    """The filings the filings step of this process's run will read, as :func:`run_paths` finds them there, known as
+    the definitions begin to load — ~0.5 s before the step starts, while Dagster builds the run's plan and its
+    first events — or None if this process's run has no filings step, or this cannot tell which.
+
+    What started the process says which run it is (:func:`pipelines.defs.executor.runs_filings` says it is one):
+    `dagster asset materialize` its options (the partitions, the assets selected, the run config); `dagster api
+    execute_run` / ``resume_run`` / ``execute_step`` the run's id, and the run — created before its process started
+    — its partitions, assets and config; a run the code server spawned (`dagster dev`, the daemon's default run
+    launcher) the same, from the arguments the code server handed the process.  The partitions' files are then
+    found as the step finds them: the ones the run config names (the sensor's runs), checked against their keys."""
+    from pipelines.defs.executor import launched_run
+
+    launched = launched_run(argv, spawned)
+    if launched is None:
+        return None
+    run_id, ref, options = launched
+    with dg.DagsterInstance.from_ref(ref) if ref is not None else dg.DagsterInstance.get() as instance:
+        if options is not None:  # `dagster asset materialize`: the run is made from these
+            if not _selects_filings(options["select"]):
+                return None
+            from dagster._cli.workspace.cli_target import get_run_config_from_cli_opts
+
+            run_config = get_run_config_from_cli_opts(tuple(options["config"] or ()), options["config_json"])
+            one, span = options["partition"], options["partition_range"]
+            start, end = (one, one) if one else span.split("...") if span and span.count("...") == 1 else (None, None)
+        else:
+            run = instance.get_run_by_id(run_id)
+            if run is None or (run.asset_selection is not None and FILE not in run.asset_selection):
+                return None
+            run_config = run.run_config
+            start = run.tags.get(RANGE_START_TAG, run.tags.get(PARTITION_TAG))
+            end = run.tags.get(RANGE_END_TAG, run.tags.get(PARTITION_TAG))
+        if start is None or end is None:
+            return None
+        keys = filings.get_partition_keys(dynamic_partitions_store=instance)  # in the order they were added
+    keys = keys[keys.index(start):keys.index(end) + 1]  # a range of them, as Dagster reads one
+    named = run_config.get("ops", {}).get(ingest_filings.op.name, {}).get("config", {}).get("files", {})
+    path = run_config.get("resources", {}).get("inbox", {}).get("config", {}).get("path")
+    return run_paths(keys, named, Inbox(path=path or str(settings.load().inbox)))
+
+
+# the tags Dagster gives a run of a range of partitions, or of one
+RANGE_START_TAG, RANGE_END_TAG, PARTITION_TAG = ("dagster/asset_partition_range_start",
+                                                 "dagster/asset_partition_range_end", "dagster/partition")
+
+
+def _selects_filings(select: str | None) -> bool:
+    """Whether `dagster asset materialize --select` ``select`` takes ``raw/filings``: resolved over this step's assets
+    alone (the others are not loaded yet) — a selection naming another asset (``+marts/yoy_change``) says no."""
+    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
+
+    if not select:
+        return False
+    try:
+        with warnings.catch_warnings():  # Dagster's parser warns of its beta parameters; its CLI will, once
+            warnings.simplefilter("ignore")
+            selection = dg.AssetSelection.from_coercible(select.split(","))
+            return FILE in selection.resolve(AssetGraph.from_assets([ingest_filings]))
+    except dg.DagsterInvalidSubsetError:
+        return False
+
+
 @dg.multi_asset(
     name="ingest_filings",
     specs=_specs(),
@@ -110,9 +190,9 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     from pipelines.lib import warehouse as wh
     from pipelines.lib.loading import commit_groups, load_held
     from pipelines.lib.workers import (
-        auto_jobs,
         cool_down,
         first_tasks,
+        has_first_tasks,
         planned_workers,
         processed_chunks,
         warming,
@@ -120,22 +200,19 @@ def ingest_filings(context: dg.AssetExecutionContext, config: FilingsConfig, war
     from pipelines.schemas.declared import RELATIONS  # the frames' order, without importing pandera's models
 
     keys = context.partition_keys
-    files = _batch_files(keys, config.files, inbox)
     statuses: Counter = Counter()
     rows: Counter = Counter()
     per_check: dict[str, dict] = defaultdict(lambda: {"passed": 0, "failed": 0, "not_run": 0, "within_rounding": 0,
                                                       "findings": 0, "failures": []})
-    paths, rejected = [], []
-    for key in keys:
-        path = files.get(key)
-        if path is None:
-            raise dg.Failure(f"no file in {inbox.root} has content key {key}; was it removed from the inbox?")
-        paths.append((path, inbox.root))
-    jobs = settings.load().jobs or auto_jobs(len(paths))
+    rejected = []
+    paths = run_paths(keys, config.files, inbox)
+    jobs = step_jobs(len(paths))
     workers = planned_workers(len(paths), jobs)
     if not workers:
         cool_down()  # workers started with the run's process (executor.start_workers): too few filings to share
     started = "started with the run" if warming() == workers else "started by this step"
+    if workers and has_first_tasks(paths, jobs=jobs):  # executor.start_workers found the run's files
+        started += ", given their first tasks as the definitions loaded"
     if workers:
         with workers_without_the_main_script():
             first_tasks(paths, jobs=jobs)  # read while this process opens the warehouse and creates its tables

@@ -137,6 +137,10 @@ class _Early:
     tasks: list[list[list[tuple[Path, Path]]]]
     futures: list[Future]
 
+    def serves(self, files: list[tuple[Path, Path]] | None, county: str | None, jobs: int) -> bool:
+        """Whether these are the first tasks of ``files`` read for ``county`` with ``jobs``."""
+        return self.jobs == jobs and self.county == county and (self.files is files or self.files == files)
+
 
 _early: _Early | None = None
 
@@ -191,6 +195,13 @@ def first_tasks(files: list[tuple[Path, Path]], *, county: str | None = None, jo
     return True
 
 
+def has_first_tasks(files: list[tuple[Path, Path]], *, county: str | None = None, jobs: int) -> bool:
+    """Whether the workers :func:`warm_up` started have their first tasks for ``files`` read for ``county`` with
+    ``jobs`` already (given by :func:`warm_up` or :func:`first_tasks`): the :func:`processed_chunks` of the same
+    takes them over."""
+    return _early is not None and _early.serves(files, county, jobs)
+
+
 def warming() -> int:
     """How many workers :func:`warm_up` started wait for a :func:`processed_chunks` to take them over."""
     return 0 if _warm is None else _warm[1]
@@ -226,8 +237,7 @@ def _take_pool(workers: int, files: list[tuple[Path, Path]] | None = None, count
     early, _early = _early, None
     apart, _apart = _apart, None
     if warm is not None:
-        if warm[1] == workers and (early is None or (early.jobs == jobs and early.county == county
-                                                     and (early.files is files or early.files == files))):
+        if warm[1] == workers and (early is None or early.serves(files, county, jobs)):
             return warm[0], True if apart is None else apart, early
         _stop(warm[0])
     _early = early

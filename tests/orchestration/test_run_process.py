@@ -4,6 +4,8 @@ the step takes them over: told from the command line of the process, never in a 
 from __future__ import annotations
 
 import concurrent.futures
+import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -80,13 +82,7 @@ def test_a_run_process_takes_the_workers_started_with_it(tmp_path, inbox):
     """`dagster asset materialize` over the samples' partitions, as the sensor's runs are made: its process starts the
     worker as the definitions load and the filings step reads with it (the run's log says so), loading every
     sample."""
-    home = tmp_path / "home"
-    home.mkdir()
-    conf = yaml.safe_load((ROOT / "dagster.yaml").read_text(encoding="utf-8"))
-    conf["storage"] = repo_storage(home)
-    for key in ("local_artifact_storage", "compute_logs"):
-        conf[key]["config"]["base_dir"] = str(home)
-    (home / "dagster.yaml").write_text(yaml.safe_dump(conf), encoding="utf-8")
+    home = _home(tmp_path)
     db = tmp_path / "w.duckdb"
     env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(db), "YUSUAN_INBOX": str(inbox),
            "YUSUAN_JOBS": "2"}  # two processes for the samples' nine filings: one worker
@@ -101,9 +97,129 @@ def test_a_run_process_takes_the_workers_started_with_it(tmp_path, inbox):
                            "group:raw", "--partition-range", f"{keys[0]}...{keys[-1]}"],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "read in this process and 1 worker process(es), started with the run" in done.stderr
+    # the worker had the run's first filings before the step started (executor.start_workers, filings.run_files)
+    assert ("read in this process and 1 worker process(es), started with the run, given their first tasks as the "
+            "definitions loaded") in done.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from core.documents").fetchone()[0] == len(keys) == 9
+
+
+def _home(tmp_path: Path) -> Path:
+    """A DAGSTER_HOME with the repo's dagster.yaml, its files in it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    conf = yaml.safe_load((ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    conf["storage"] = repo_storage(home)
+    for key in ("local_artifact_storage", "compute_logs"):
+        conf[key]["config"]["base_dir"] = str(home)
+    (home / "dagster.yaml").write_text(yaml.safe_dump(conf), encoding="utf-8")
+    return home
+
+
+@pytest.fixture
+def partitioned(tmp_path, inbox, monkeypatch):
+    """A Dagster home (DAGSTER_HOME) whose filings partitions are the inbox's samples, added in their files' sorted
+    order (the order the sensor adds a tick's new filings in), with the inbox as $YUSUAN_INBOX: (home, the sample
+    files in that order, their keys)."""
+    import hashlib
+
+    home = _home(tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("YUSUAN_INBOX", str(inbox))
+    monkeypatch.delenv("YUSUAN_JOBS", raising=False)
+    files = sorted(p for p in inbox.rglob("*") if p.suffix in (".docx", ".pdf"))
+    keys = [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in files]  # a filing's key: its content's hash
+    from pipelines.defs.filings import filings
+
+    with dg.DagsterInstance.get() as inst:
+        inst.add_dynamic_partitions(filings.name, keys)
+    return home, files, keys
+
+
+def _materialize(*options: str) -> list[str]:
+    return [DAGSTER, "asset", "materialize", "-m", "pipelines.definitions", *options]
+
+
+def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, inbox):
+    """`dagster asset materialize`'s options say which filings its run reads, in the step's order, before Dagster
+    made the run: the range of partitions (or the one), the files its run config names, the inbox; a selection
+    without raw/filings (or one that cannot be told apart from the step's own assets) reads none."""
+    from pipelines.defs.filings import run_files
+
+    _, files, keys = partitioned
+    assert len(files) == 9
+    got = run_files(_materialize("--select", "group:raw,group:dw", "--partition-range", f"{keys[2]}...{keys[6]}"),
+                    False)
+    assert got == [(f, inbox) for f in files[2:7]]
+    assert run_files(_materialize("--select", "*", f"--partition={keys[4]}"), False) == [(files[4], inbox)]
+    # the run config names a file for a partition: that one, checked against its key
+    copy = inbox / "elsewhere" / "renamed.docx"
+    copy.parent.mkdir()
+    copy.write_bytes(files[3].read_bytes())
+    config = {"ops": {"ingest_filings": {"config": {"files": {keys[3]: "elsewhere/renamed.docx"}}}}}
+    got = run_files(_materialize("--select", "raw/filings", "--config-json", json.dumps(config), "--partition-range",
+                                 f"{keys[3]}...{keys[4]}"), False)
+    assert got == [(copy, inbox), (files[4], inbox)]
+    for select in ("group:marts", "+marts/yoy_change", "group:raw and not key:raw/filings"):
+        assert run_files(_materialize("--select", select, "--partition-range", f"{keys[0]}...{keys[1]}"), False) is None
+    assert run_files(_materialize("--select", "group:raw"), False) is None  # no partitions: no filings step
+    assert run_files([DAGSTER, "definitions", "validate", "-m", "pipelines.definitions"], False) is None
+
+
+def _run(instance, run_id: str, *, keys: tuple[str, str], selection: frozenset | None, config: dict | None = None):
+    """A run as the daemon creates one from the sensor's request, before its process starts."""
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    from pipelines.defs.sensors import RANGE_END, RANGE_START
+
+    instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id=run_id, run_config=config or {},
+                                tags={RANGE_START: keys[0], RANGE_END: keys[1]}, asset_selection=selection))
+
+
+def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned, inbox, monkeypatch):
+    """`dagster api execute_run` (a run launcher's process: its argument or environment) and a run the code server
+    spawned (`dagster dev`, the daemon's default launcher: the arguments it hands the process) name the run; the
+    run — created before — says which filings its step reads, or that it reads none (a models-only run)."""
+    from dagster._core.code_pointer import ModuleCodePointer
+    from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
+    from dagster._core.remote_origin import (
+        GrpcServerCodeLocationOrigin,
+        RemoteJobOrigin,
+        RemoteRepositoryOrigin,
+    )
+    from dagster._grpc.impl import start_run_in_subprocess
+    from dagster._grpc.types import ExecuteExternalJobArgs, ExecuteRunArgs
+    from dagster._serdes import serialize_value
+
+    from pipelines.defs.filings import FILE, run_files
+
+    _, files, keys = partitioned
+    code = JobPythonOrigin(job_name="__ASSET_JOB", repository_origin=RepositoryPythonOrigin(
+        executable_path=sys.executable, code_pointer=ModuleCodePointer("pipelines.definitions", "defs", str(ROOT))))
+    with dg.DagsterInstance.get() as inst:
+        ref = inst.get_ref()
+        _run(inst, "r-filings", keys=(keys[1], keys[3]), selection=frozenset({FILE, dg.AssetKey(["dw", "dim_year"])}))
+        _run(inst, "r-models", keys=(keys[1], keys[3]), selection=frozenset({dg.AssetKey(["dw", "dim_year"])}))
+    wanted = [(f, inbox) for f in files[1:4]]
+    run_args = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-filings", instance_ref=ref))
+    assert run_files([DAGSTER, "api", "execute_run", run_args], False) == wanted
+    monkeypatch.setenv("DAGSTER_EXECUTE_RUN_ARGS", run_args)  # how a run launcher may pass it
+    assert run_files([DAGSTER, "api", "execute_run"], False) == wanted
+    monkeypatch.delenv("DAGSTER_EXECUTE_RUN_ARGS")
+    models = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-models", instance_ref=ref))
+    assert run_files([DAGSTER, "api", "execute_run", models], False) is None
+    # the code server's run process: the process object the code server made (grpc/server.py), as spawn hands it over
+    remote = RemoteJobOrigin(repository_origin=RemoteRepositoryOrigin(
+        code_location_origin=GrpcServerCodeLocationOrigin(host="localhost", port=4266),
+        repository_name="__repository__"), job_name="__ASSET_JOB")
+    process = multiprocessing.get_context("spawn").Process(
+        target=start_run_in_subprocess,
+        args=[serialize_value(ExecuteExternalJobArgs(job_origin=remote, run_id="r-filings", instance_ref=ref)), None, None,
+              None])
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: process)
+    server = [DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"]
+    assert run_files(server, True) == wanted
+    assert run_files(server, False) is None  # the code server itself runs nothing
 
 
 def _shape(d: dg.Definitions) -> dict:
