@@ -219,17 +219,27 @@ class BatchSqliteEventLogStorage(SqliteEventLogStorage):
 
     def _index_asset_events(self, conn: Connection, events: list[EventLogEntry], rows: list[dict]) -> None:
         """What store_event writes to the index shard for each asset event: the event's row, its indexed tags, and
-        the asset's entry (latest materialization, run, timestamp) — in the events' order."""
-        ids = []
-        for row in rows:
-            with db_result(conn, SqlEventLogStorageTable.insert().values(**row)) as result:
-                event_id = result.inserted_primary_key[0]
-            if event_id is None:
-                raise DagsterInvariantViolationError("Cannot store asset event tags for null event id.")
-            ids.append(event_id)
+        the asset's entry (latest materialization, run, timestamp) — as it stands after the last of them."""
+        # the rows in one statement, their ids back in the rows' order (SQLite ≥ 3.35's RETURNING), else row by row
+        table = SqlEventLogStorageTable
+        if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+            returned = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
+            ids = [i for (i,) in returned]
+        else:
+            ids = [conn.execute(table.insert().values(**row)).inserted_primary_key[0] for row in rows]
+        if len(ids) != len(rows) or None in ids:
+            raise DagsterInvariantViolationError("Cannot store asset event tags for null event id.")
         self._store_asset_event_tags(conn, events, ids)
-        for event, event_id in zip(events, ids, strict=True):
-            self._store_asset_event(conn, event, event_id)
+        # The asset's entry: store_event writes it for every event, each write replacing the columns its event's kind
+        # sets (a materialization: the last materialization, run and time; a planned one: the run and time).  A
+        # column ends as the last event setting it left it — so only the last event of each asset and kind is
+        # written, in the events' order: the same row at the commit (a batch of 500 filings' partitions wrote one
+        # asset's row 500 times, each with its event serialized whole).
+        last: dict[tuple, int] = {}
+        for i, event in enumerate(events):
+            last[event.dagster_event.asset_key, event.dagster_event_type] = i
+        for i in sorted(last.values()):
+            self._store_asset_event(conn, events[i], ids[i])
 
     def _index_other_event(self, event: EventLogEntry, row: dict) -> None:
         """What SqliteEventLogStorage.store_event writes to the index shard for an event that is not an asset event

@@ -143,7 +143,13 @@ def dagster_view(inst: dg.DagsterInstance) -> dict:
     }
 
 
-def test_a_runs_partitions_are_written_in_batches_with_dagsters_rows_and_answers(tmp_path, batches):
+@pytest.mark.parametrize("returning", [True, False], ids=["insert returning", "sqlite before 3.35"])
+def test_a_runs_partitions_are_written_in_batches_with_dagsters_rows_and_answers(tmp_path, batches, returning,
+                                                                                  monkeypatch):
+    from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+
+    # the index rows go in with one statement returning their ids, or — where SQLite cannot — row by row
+    monkeypatch.setattr(SQLiteDialect, "insert_returning", returning)
     with two_instances(tmp_path) as (instances, homes):
         for inst in instances.values():
             run_range(inst, KEYS[0], KEYS[-1], run(1))  # every partition
