@@ -117,12 +117,15 @@ def _colour(getter, obj: C.Handle) -> tuple[int, int, int, int] | None:
     return tuple(_RGBA[:])
 
 
+_BOUNDS = (ctypes.c_float * 4)()  # left, bottom, right, top: read back in one step
+_BOUNDS_REFS = tuple(ctypes.byref(_BOUNDS, 4 * k) for k in range(4))
+
+
 def _bounds(obj: C.Handle) -> tuple[float, float, float, float] | None:
     """(left, bottom, right, top) of a page object, or None."""
-    b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
-    if not C.obj_bounds(obj, *(ctypes.byref(v) for v in b)):
+    if not C.obj_bounds(obj, *_BOUNDS_REFS):
         return None
-    return b[0].value, b[1].value, b[2].value, b[3].value
+    return tuple(_BOUNDS[:])
 
 
 def _near_white(rgba: tuple | None) -> bool:
@@ -421,9 +424,12 @@ def _near(p: tuple, q: tuple) -> bool:
     return _eq(p[0], q[0]) and _eq(p[1], q[1])
 
 
+_NO_BYTES = ctypes.c_ulong(0)
+
+
 def _blank(obj: C.Handle, tp: ctypes.c_void_p) -> bool:
     """Whether PDFium's text of a text object is empty or spaces only."""
-    size = C.obj_text(obj, tp, None, ctypes.c_ulong(0))  # bytes of UTF-16 with the final NUL
+    size = C.obj_text(obj, tp, None, _NO_BYTES)  # bytes of UTF-16 with the final NUL
     if size <= 2:
         return True
     if size > 34:
@@ -453,7 +459,7 @@ def _blanks(walk: _Walk, inked: set, ctm: tuple) -> list[tuple[float, float, flo
 def _page_text(tp: ctypes.c_void_p, n: int) -> str:
     buf = (ctypes.c_uint16 * (n + 1))()
     got = C.get_text(tp, 0, n, buf)
-    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    text = ctypes.string_at(buf, max(got - 1, 0) * 2).decode("utf-16-le", "surrogatepass")
     if len(text) == n:
         return text
     # characters outside the BMP take two code units: ask for them one by one
@@ -589,17 +595,30 @@ def _unclipped(chars: list[Char], cut: list[tuple[int, tuple]], height: float) -
     drop: set[int] = set()
     for (x0, y0, x1, y1), idxs in by_clip.items():
         top, bottom = height - y1, height - y0
-        # the vertical middles and heights of the characters that show inside this clip's box
-        shown = [((c.top + c.bottom) * 0.5, c.bottom - c.top) for k, c in enumerate(chars)
-                 if k not in cut_at and x0 <= (c.x0 + c.x1) * 0.5 <= x1 and top <= (c.top + c.bottom) * 0.5 <= bottom]
+        # the vertical middles and heights of the characters that show inside this clip's box, by middle
+        shown = sorted(((c.top + c.bottom) * 0.5, c.bottom - c.top) for k, c in enumerate(chars)
+                       if k not in cut_at and x0 <= (c.x0 + c.x1) * 0.5 <= x1 and top <= (c.top + c.bottom) * 0.5 <= bottom)
+        mids = [m for m, _ in shown]
         for i in idxs:
             c = chars[i]
             mid, tall = (c.top + c.bottom) * 0.5, c.bottom - c.top
-            if c.text in _FIGURE_MARKS or not any(abs(mid - m) <= 0.5 * min(tall, h) for m, h in shown):
+            if c.text in _FIGURE_MARKS or not _beside(mid, tall, shown, mids):
                 drop.add(i)
     if not drop:
         return chars, 0
     return [c for k, c in enumerate(chars) if k not in drop], len(drop)
+
+
+def _beside(mid: float, tall: float, shown: list[tuple[float, float]], mids: list[float]) -> bool:
+    """Whether a character of this middle and height stands on the line of one of ``shown`` (middle, height; sorted):
+    the middles within half the lower of the two heights.  Only those whose middle lies within half its own height
+    (and a hair, for rounding) can: they are found by bisection, not by a scan of the page's characters."""
+    reach = 0.5 * tall + 1e-6 * (abs(mid) + 1.0)
+    lo, hi = mid - reach, mid + reach
+    if not (lo <= hi and abs(lo) < _FAR and abs(hi) < _FAR):  # NaN or infinite: look at every one, as before
+        return any(abs(mid - m) <= 0.5 * min(tall, h) for m, h in shown)
+    start, end = bisect.bisect_left(mids, lo), bisect.bisect_right(mids, hi)
+    return any(abs(mid - m) <= 0.5 * min(tall, h) for m, h in shown[start:end])
 
 
 def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
@@ -613,16 +632,18 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
     # not through every character of the 100 pt above
     reach = min(100.0, max((c.bottom - c.top for c in lines), default=0.0) + 1.0)
     out = []
+    gaps_at: dict[float, list] = {}  # a baseline -> the gaps between its characters (a line's runs share it)
     for x0, y, x1, _ in blanks:
         ty = height - y
-        lo = bisect.bisect_left(tops, ty - reach)
-        row = sorted(
-            (c for c in lines[lo : bisect.bisect_right(tops, ty + 1)] if c.top <= ty <= c.bottom and c.text.strip()),
-            key=_BY_X0,
-        )
-        for p, q in zip(row, row[1:], strict=False):
-            if q.x0 - p.x1 <= -0.5:
-                continue
+        gaps = gaps_at.get(ty)
+        if gaps is None:
+            lo = bisect.bisect_left(tops, ty - reach)
+            row = sorted(
+                (c for c in lines[lo : bisect.bisect_right(tops, ty + 1)] if c.top <= ty <= c.bottom and c.text.strip()),
+                key=_BY_X0,
+            )
+            gaps = gaps_at[ty] = [(p, q) for p, q in zip(row, row[1:], strict=False) if not q.x0 - p.x1 <= -0.5]
+        for p, q in gaps:
             # the run starts in this gap, or the gap lies inside the run
             if p.x1 - 0.5 <= x0 <= q.x0 + 0.5 or (p.x1 >= x0 - 1 and q.x0 <= x1 + 0.6 * max(q.size, 1.0)):
                 out.append(Char(" ", (p.x1 + q.x0) / 2, (p.x1 + q.x0) / 2, ty, ty, 0.0))
