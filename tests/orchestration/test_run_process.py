@@ -276,3 +276,64 @@ def test_workers_started_before_the_files_were_known_are_given_their_first_tasks
     together = [i for g in groups for i in g]
     assert [(i.document.document_id, i.document.status) for i in together] == \
         [(i.document.document_id, i.document.status) for i in serial]
+
+
+def test_a_run_the_code_server_spawns_has_its_filings_read_before_its_step(partitioned, inbox, tmp_path):
+    """`dagster dev` and the daemon's default launcher start a run in a process the code server spawns: the run's
+    filings are found from what the code server hands that process, and its worker reads them before the step
+    starts — the run's log says so — and the run loads every filing of its range."""
+    from dagster._core.remote_origin import (
+        GrpcServerCodeLocationOrigin,
+        RemoteJobOrigin,
+        RemoteRepositoryOrigin,
+    )
+    from dagster._core.storage.dagster_run import DagsterRunStatus
+    from dagster._grpc.client import DagsterGrpcClient
+    from dagster._grpc.types import ExecuteExternalJobArgs
+
+    from pipelines.definitions import defs
+    from pipelines.defs.filings import ingest_filings
+    from pipelines.defs.sensors import RANGE_END, RANGE_START
+
+    home, files, keys = partitioned
+    db, socket = tmp_path / "w.duckdb", tmp_path / "grpc.sock"
+    env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(db), "YUSUAN_INBOX": str(inbox),
+           "YUSUAN_JOBS": "2"}  # one worker for the range's filings
+    server = subprocess.Popen([str(Path(sys.executable).parent / "dagster"), "api", "grpc", "--socket", str(socket),
+                               "-m", "pipelines.definitions"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        client = DagsterGrpcClient(socket=str(socket))
+        for _ in range(240):  # the code server loads the definitions first
+            if server.poll() is not None:
+                pytest.fail(f"the code server stopped: {server.stderr.read()[-3000:]}")
+            try:
+                client.ping("")
+                break
+            except Exception:
+                time.sleep(0.25)
+        job = defs().get_repository_def().get_implicit_global_asset_job_def()
+        with dg.DagsterInstance.get() as inst:
+            # the run as the daemon makes it of the sensor's request: its range, its filings' job
+            run = inst.create_run_for_job(job, tags={RANGE_START: keys[1], RANGE_END: keys[8]},
+                                          asset_selection=frozenset(ingest_filings.keys))
+            origin = RemoteJobOrigin(repository_origin=RemoteRepositoryOrigin(
+                code_location_origin=GrpcServerCodeLocationOrigin(host="localhost", socket=str(socket),
+                                                                location_name="yusuan"),
+                repository_name="__repository__"), job_name=job.name)
+            client.start_run(ExecuteExternalJobArgs(job_origin=origin, run_id=run.run_id,
+                                                    instance_ref=inst.get_ref()))
+            for _ in range(600):
+                status = inst.get_run_by_id(run.run_id).status
+                if status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE):
+                    break
+                time.sleep(0.25)
+            messages = [e.user_message for e in inst.all_logs(run.run_id)]
+        assert status == DagsterRunStatus.SUCCESS, "\n".join(messages[-20:])
+        assert any("started with the run, given their first tasks as the definitions loaded" in m
+                   for m in messages), "\n".join(messages)
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("select count(*) from core.documents").fetchone()[0] == 8 == len(keys[1:9])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
