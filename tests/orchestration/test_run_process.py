@@ -3,13 +3,14 @@ the step takes them over: told from the command line of the process, never in a 
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import dagster as dg
@@ -177,18 +178,11 @@ def _run(instance, run_id: str, *, keys: tuple[str, str], selection: frozenset |
 
 
 def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned, inbox, monkeypatch):
-    """`dagster api execute_run` (a run launcher's process: its argument or environment) and a run the code server
-    spawned (`dagster dev`, the daemon's default launcher: the arguments it hands the process) name the run; the
+    """`dagster api execute_run` (a run launcher's process) names the run in its argument or its environment; the
     run — created before — says which filings its step reads, or that it reads none (a models-only run)."""
     from dagster._core.code_pointer import ModuleCodePointer
     from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
-    from dagster._core.remote_origin import (
-        GrpcServerCodeLocationOrigin,
-        RemoteJobOrigin,
-        RemoteRepositoryOrigin,
-    )
-    from dagster._grpc.impl import start_run_in_subprocess
-    from dagster._grpc.types import ExecuteExternalJobArgs, ExecuteRunArgs
+    from dagster._grpc.types import ExecuteRunArgs
     from dagster._serdes import serialize_value
 
     from pipelines.defs.filings import FILE, run_files
@@ -206,20 +200,14 @@ def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned,
     monkeypatch.setenv("DAGSTER_EXECUTE_RUN_ARGS", run_args)  # how a run launcher may pass it
     assert run_files([DAGSTER, "api", "execute_run"], False) == wanted
     monkeypatch.delenv("DAGSTER_EXECUTE_RUN_ARGS")
+    monkeypatch.setenv("DAGSTER_COMPRESSED_EXECUTE_RUN_ARGS",  # or compressed, as some launchers pass it
+                       base64.b64encode(zlib.compress(run_args.encode())).decode())
+    assert run_files([DAGSTER, "api", "execute_run"], False) == wanted
+    monkeypatch.delenv("DAGSTER_COMPRESSED_EXECUTE_RUN_ARGS")
     models = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-models", instance_ref=ref))
     assert run_files([DAGSTER, "api", "execute_run", models], False) is None
-    # the code server's run process: the process object the code server made (grpc/server.py), as spawn hands it over
-    remote = RemoteJobOrigin(repository_origin=RemoteRepositoryOrigin(
-        code_location_origin=GrpcServerCodeLocationOrigin(host="localhost", port=4266),
-        repository_name="__repository__"), job_name="__ASSET_JOB")
-    process = multiprocessing.get_context("spawn").Process(
-        target=start_run_in_subprocess,
-        args=[serialize_value(ExecuteExternalJobArgs(job_origin=remote, run_id="r-filings", instance_ref=ref)), None, None,
-              None])
-    monkeypatch.setattr(multiprocessing, "current_process", lambda: process)
-    server = [DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"]
-    assert run_files(server, True) == wanted
-    assert run_files(server, False) is None  # the code server itself runs nothing
+    # the code server itself runs nothing (the runs it spawns: test_a_run_the_code_server_spawns_…)
+    assert run_files([DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"], False) is None
 
 
 def _shape(d: dg.Definitions) -> dict:
