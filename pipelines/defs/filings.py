@@ -84,15 +84,22 @@ class FilingsConfig(dg.Config):
 def _batch_files(keys: list[str], named: dict[str, str], inbox: Inbox) -> dict[str, Path]:
     """Content key → file for the run's partitions: the files the sensor named, each checked against its key (it
     may have changed since the tick); the whole inbox is hashed only for keys not found so — a run started by
-    hand, or a file moved — not for every batch (a province's inbox holds many thousand files)."""
+    hand, or a file moved — not for every batch (a province's inbox holds many thousand files), and once per process:
+    the files it found are remembered (the run's process looks as the definitions load, its step again), and checked
+    against their keys the next time like the named ones."""
     files: dict[str, Path] = {}
     for key in keys:
-        path = inbox.root / named[key] if key in named else None
+        path = inbox.root / named[key] if key in named else _found.get((inbox.root, key))
         if path is not None and path.is_file() and file_key(path.read_bytes()) == key:
             files[key] = path
     if len(files) < len(keys):
-        files = {**inbox.index(), **files}
+        index = inbox.index()
+        _found.update(((inbox.root, key), index[key]) for key in keys if key in index and key not in files)
+        files = {**index, **files}
     return files
+
+
+_found: dict[tuple[Path, str], Path] = {}  # (inbox, key) → the file the inbox's index found for a run's partition
 
 
 def run_paths(keys: list[str], named: dict[str, str], inbox: Inbox) -> list[tuple[Path, Path]]:

@@ -141,7 +141,7 @@ def _materialize(*options: str) -> list[str]:
     return [DAGSTER, "asset", "materialize", "-m", "pipelines.definitions", *options]
 
 
-def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, inbox):
+def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, inbox, monkeypatch):
     """`dagster asset materialize`'s options say which filings its run reads, in the step's order, before Dagster
     made the run: the range of partitions (or the one), the files its run config names, the inbox; a selection
     without raw/filings (or one that cannot be told apart from the step's own assets) reads none."""
@@ -153,6 +153,16 @@ def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, in
                     False)
     assert got == [(f, inbox) for f in files[2:7]]
     assert run_files(_materialize("--select", "*", f"--partition={keys[4]}"), False) == [(files[4], inbox)]
+    # found by hashing the whole inbox once a process: the step, looking again, checks only the run's own files
+    from pipelines.defs import filings as step
+    from pipelines.defs.resources import Inbox
+
+    hashed, index = [], Inbox.index
+    monkeypatch.setattr(step, "_found", {})
+    monkeypatch.setattr(Inbox, "index", lambda self: hashed.append(self.root) or index(self))
+    argv = _materialize("--select", "group:raw", "--partition-range", f"{keys[0]}...{keys[8]}")
+    assert run_files(argv, False) == run_files(argv, False) == [(f, inbox) for f in files]
+    assert hashed == [inbox]
     # the run config names a file for a partition: that one, checked against its key
     copy = inbox / "elsewhere" / "renamed.docx"
     copy.parent.mkdir()
