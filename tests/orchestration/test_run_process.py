@@ -289,7 +289,7 @@ def test_a_run_the_code_server_spawns_has_its_filings_read_before_its_step(parti
     from dagster._grpc.client import DagsterGrpcClient
     from dagster._grpc.types import ExecuteExternalJobArgs
 
-    from pipelines.definitions import defs
+    from pipelines.definitions import build
     from pipelines.defs.filings import ingest_filings
     from pipelines.defs.sensors import RANGE_END, RANGE_START
 
@@ -310,7 +310,8 @@ def test_a_run_the_code_server_spawns_has_its_filings_read_before_its_step(parti
                 break
             except Exception:
                 time.sleep(0.25)
-        job = defs().get_repository_def().get_implicit_global_asset_job_def()
+        # built here, not the process's cached definitions: this test's environment (the inbox) is its own
+        job = build(run=True).get_repository_def().get_implicit_global_asset_job_def()
         with dg.DagsterInstance.get() as inst:
             # the run as the daemon makes it of the sensor's request: its range, its filings' job
             run = inst.create_run_for_job(job, tags={RANGE_START: keys[1], RANGE_END: keys[8]},
