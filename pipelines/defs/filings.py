@@ -146,8 +146,9 @@ def run_files(argv: list[str], spawned: bool) -> list[tuple[Path, Path]] | None:
             start, end = (one, one) if one else span.split("...") if span and span.count("...") == 1 else (None, None)
         else:
             run = instance.get_run_by_id(run_id)
-            if run is None or (run.asset_selection is not None and FILE not in run.asset_selection):
-                return None
+            if (run is None or (run.asset_selection is not None and FILE not in run.asset_selection)
+                    or (run.step_keys_to_execute is not None and ingest_filings.op.name not in run.step_keys_to_execute)):
+                return None  # a run without the filings step (a models-only run, a re-execution of later steps)
             run_config = run.run_config
             start = run.tags.get(RANGE_START_TAG, run.tags.get(PARTITION_TAG))
             end = run.tags.get(RANGE_END_TAG, run.tags.get(PARTITION_TAG))

@@ -177,14 +177,15 @@ def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, in
     assert run_files([DAGSTER, "definitions", "validate", "-m", "pipelines.definitions"], False) is None
 
 
-def _run(instance, run_id: str, *, keys: tuple[str, str], selection: frozenset | None, config: dict | None = None):
-    """A run as the daemon creates one from the sensor's request, before its process starts."""
+def _run(instance, run_id: str, *, keys: tuple[str, str], selection: frozenset | None, steps: list | None = None):
+    """A run as the daemon creates one from the sensor's request (or a re-execution of some of its steps), before its
+    process starts."""
     from dagster._core.storage.dagster_run import DagsterRun
 
     from pipelines.defs.sensors import RANGE_END, RANGE_START
 
-    instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id=run_id, run_config=config or {},
-                                tags={RANGE_START: keys[0], RANGE_END: keys[1]}, asset_selection=selection))
+    instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id=run_id, tags={RANGE_START: keys[0], RANGE_END: keys[1]},
+                                asset_selection=selection, step_keys_to_execute=steps))
 
 
 def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned, inbox, monkeypatch):
@@ -204,6 +205,7 @@ def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned,
         ref = inst.get_ref()
         _run(inst, "r-filings", keys=(keys[1], keys[3]), selection=frozenset({FILE, dg.AssetKey(["dw", "dim_year"])}))
         _run(inst, "r-models", keys=(keys[1], keys[3]), selection=frozenset({dg.AssetKey(["dw", "dim_year"])}))
+        _run(inst, "r-again", keys=(keys[1], keys[3]), selection=None, steps=["sql_models"])  # from a failure
     wanted = [(f, inbox) for f in files[1:4]]
     run_args = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-filings", instance_ref=ref))
     assert run_files([DAGSTER, "api", "execute_run", run_args], False) == wanted
@@ -216,6 +218,8 @@ def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned,
     monkeypatch.delenv("DAGSTER_COMPRESSED_EXECUTE_RUN_ARGS")
     models = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-models", instance_ref=ref))
     assert run_files([DAGSTER, "api", "execute_run", models], False) is None
+    again = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-again", instance_ref=ref))
+    assert run_files([DAGSTER, "api", "execute_run", again], False) is None
     # the code server itself runs nothing (the runs it spawns: test_a_run_the_code_server_spawns_…)
     assert run_files([DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"], False) is None
 
