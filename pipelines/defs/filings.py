@@ -129,41 +129,42 @@ def run_files(argv: list[str], spawned: bool) -> list[tuple[Path, Path]] | None:
     — its partitions, assets and config; a run the code server spawned (`dagster dev`, the daemon's default run
     launcher) the same, from the arguments the code server handed the process.  The partitions' files are then
     found as the step finds them: the ones the run config names (the sensor's runs), checked against their keys."""
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+        PARTITION_NAME_TAG,
+    )
+
     from pipelines.defs.executor import launched_run
 
     launched = launched_run(argv, spawned)
     if launched is None:
         return None
     run_id, ref, options = launched
-    with dg.DagsterInstance.from_ref(ref) if ref is not None else dg.DagsterInstance.get() as instance:
+    with (dg.DagsterInstance.from_ref(ref) if ref is not None else dg.DagsterInstance.get()) as instance:
         if options is not None:  # `dagster asset materialize`: the run is made from these
             if not _selects_filings(options["select"]):
                 return None
             from dagster._cli.workspace.cli_target import get_run_config_from_cli_opts
 
             run_config = get_run_config_from_cli_opts(tuple(options["config"] or ()), options["config_json"])
-            one, span = options["partition"], options["partition_range"]
-            start, end = (one, one) if one else span.split("...") if span and span.count("...") == 1 else (None, None)
+            span = options["partition_range"] or ""
+            start, _, end = span.partition("...") if span else (options["partition"], "", options["partition"])
         else:
             run = instance.get_run_by_id(run_id)
             if (run is None or (run.asset_selection is not None and FILE not in run.asset_selection)
                     or (run.step_keys_to_execute is not None and ingest_filings.op.name not in run.step_keys_to_execute)):
                 return None  # a run without the filings step (a models-only run, a re-execution of later steps)
             run_config = run.run_config
-            start = run.tags.get(RANGE_START_TAG, run.tags.get(PARTITION_TAG))
-            end = run.tags.get(RANGE_END_TAG, run.tags.get(PARTITION_TAG))
-        if start is None or end is None:
+            one = run.tags.get(PARTITION_NAME_TAG)
+            start, end = run.tags.get(ASSET_PARTITION_RANGE_START_TAG, one), run.tags.get(ASSET_PARTITION_RANGE_END_TAG, one)
+        if not start or not end:
             return None
         keys = filings.get_partition_keys(dynamic_partitions_store=instance)  # in the order they were added
-    keys = keys[keys.index(start):keys.index(end) + 1]  # a range of them, as Dagster reads one
+    keys = keys[keys.index(start):keys.index(end) + 1]  # a range of them, as Dagster reads one (ValueError: unknown)
     named = run_config.get("ops", {}).get(ingest_filings.op.name, {}).get("config", {}).get("files", {})
     path = run_config.get("resources", {}).get("inbox", {}).get("config", {}).get("path")
     return run_paths(keys, named, Inbox(path=path or str(settings.load().inbox)))
-
-
-# the tags Dagster gives a run of a range of partitions, or of one
-RANGE_START_TAG, RANGE_END_TAG, PARTITION_TAG = ("dagster/asset_partition_range_start",
-                                                 "dagster/asset_partition_range_end", "dagster/partition")
 
 
 def _selects_filings(select: str | None) -> bool:
