@@ -93,6 +93,100 @@ def floor_lines(data: bytes) -> int:
                                              lambda j, raw=page.raw: pdfium_c.FPDFPage_GetObject(raw, j)))
 
 
+def floor_calls(data: bytes) -> int:
+    """Every page opened with its text page, making the calls into PDFium that ``pdf_layer`` makes — per page
+    object, text object, path, path segment and character, as cheaply as ``pdf_pdfium`` makes them — and doing
+    nothing else with what they return: what the calls alone cost, the least a reader of this design takes.
+    Returns the calls made."""
+    C = pdf_pdfium
+    doc = pdfium.PdfDocument(data)
+    calls = 0
+    m = C.MatrixArray()
+    m_ref = ctypes.byref(m)
+    rgba = (ctypes.c_uint * 4)()
+    rgba_refs = tuple(ctypes.byref(rgba, 4 * k) for k in range(4))
+    bounds_refs = tuple(ctypes.byref(rgba, 4 * k) for k in range(4))  # the same bytes: nothing is kept
+    modes = (ctypes.c_int(), ctypes.c_int())
+    modes_refs = tuple(ctypes.byref(v) for v in modes)
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    rfx, rfy = ctypes.byref(fx), ctypes.byref(fy)
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    r_ox, r_oy = ctypes.byref(ox), ctypes.byref(oy)
+    box_ref = ctypes.byref(C.RectF())
+
+    def clip(obj) -> int:
+        c = C.obj_clip(obj)
+        n = C.clip_count(c)
+        if n > 0:
+            C.clip_segment(c, n - 1, 0)
+            return 3
+        return 2
+
+    def objects(page, form) -> int:
+        made = 1
+        n = C.form_count(form) if form is not None else C.count_objects(page)
+        for i in range(n):
+            obj = C.form_object(form, ctypes.c_ulong(i)) if form is not None else C.get_object(page, i)
+            kind = C.obj_type(obj)
+            made += 2
+            if kind == C.TEXT:
+                C.render_mode(obj)
+                C.fill_color(obj, *rgba_refs)
+                made += 2
+            elif kind == C.PATH:
+                C.obj_matrix(obj, m_ref)
+                C.draw_mode(obj, *modes_refs)
+                C.fill_color(obj, *rgba_refs)
+                C.stroke_color(obj, *rgba_refs)
+                k = C.count_segments(obj)
+                made += 5 + 3 * k
+                for j in range(k):
+                    seg = C.get_segment(obj, j)
+                    C.segment_type(seg)
+                    C.segment_point(seg, rfx, rfy)
+            elif kind in (C.IMAGE, C.SHADING):
+                C.obj_bounds(obj, *bounds_refs)
+                made += 1
+            elif kind == C.FORM:
+                C.obj_matrix(obj, m_ref)
+                made += 1 + clip(obj) + objects(page, obj)
+        return made
+
+    for i in range(len(doc)):
+        page = doc[i]
+        textpage = page.get_textpage()
+        tp = ctypes.cast(textpage.raw, ctypes.c_void_p)
+        calls += objects(ctypes.cast(page.raw, ctypes.c_void_p), None)
+        n = C.count_chars(tp)
+        text = pdf_layer._page_text(tp, n) if n > 0 else ""
+        seen = set()
+        calls += 2
+        for k in range(n):
+            t = text[k]
+            if t == " ":
+                calls += 1
+                if C.is_generated(tp, k):
+                    continue
+            elif t in "\r\n":
+                continue
+            obj = C.char_object(tp, k)
+            calls += 3
+            if obj not in seen:
+                seen.add(obj)
+                if obj:
+                    handle = C.Handle(obj)
+                    C.char_matrix(tp, k, m_ref)
+                    C.char_font_size(tp, k)
+                    C.text_font(handle)
+                    calls += 3 + clip(handle)
+            C.char_origin(tp, k, r_ox, r_oy)
+            C.loose_box(tp, k, box_ref)
+        textpage.close()
+        page.close()
+    doc.close()
+    return calls
+
+
 class _Calls:
     """Counts the calls into PDFium that pdf_layer makes (pdf_pdfium's functions wrapped while counting)."""
 

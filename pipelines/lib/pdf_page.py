@@ -474,9 +474,9 @@ def _common_size(chars: list[pdf_layer.Char]) -> float:
     """The most frequent size (to 0.1 pt) of the glyphs other than spaces, the first seen of as frequent ones
     (``Counter.most_common(1)``, without building a Counter a line); 0.0 when there is none."""
     sizes: dict[float, int] = {}
-    for c in chars:
-        if c.text.strip():
-            size = round(c.size, 1)
+    for t, _, _, _, _, size in chars:
+        if t.strip():
+            size = round(size, 1)
             sizes[size] = sizes.get(size, 0) + 1
     return max(sizes.items(), key=_COUNT)[0] if sizes else 0.0
 
@@ -501,33 +501,34 @@ def _line_text(chars: list[pdf_layer.Char]) -> str:
     """Text of one visual line: spaces the file contains, plus one where a gap separates Latin words or
     numbers, or where a wide gap splits the line into chunks; never invented between Chinese characters."""
     out: list[str] = []
-    prev: pdf_layer.Char | None = None
+    has_prev = False
     pending_space = False
-    for ch in chars:
-        t = ch.text
+    # the previous glyph's text, x0, x1 and size (a Char unpacked: its fields are read once, not by name each time)
+    p_text, p_x0, p_x1, p_size = "", 0.0, 0.0, 0.0
+    for t, x0, x1, _, _, size in chars:
         if not t.strip():
-            pending_space = pending_space or prev is not None
+            pending_space = pending_space or has_prev
             continue
-        if prev is not None:
-            if t == prev.text and abs(ch.x0 - prev.x0) < 0.5:
+        if has_prev:
+            if t == p_text and abs(x0 - p_x0) < 0.5:
                 continue  # the same glyph painted twice (fake bold)
-            gap = ch.x0 - prev.x1
-            # max(ch.size, prev.size, 1.0), written out (max is a call per character)
-            size = ch.size
-            if prev.size > size:
-                size = prev.size
-            if 1.0 > size:
-                size = 1.0
-            a, b = prev.text[-1], t[0]
+            gap = x0 - p_x1
+            # em = max(size, p_size, 1.0), written out (max is a call per character)
+            em = size
+            if p_size > em:
+                em = p_size
+            if 1.0 > em:
+                em = 1.0
             # _EPS: PDFium's coordinates are single precision; a gap of exactly one em is no gap
-            if gap > size + _EPS:
+            if gap > em + _EPS:
                 out.append(" ")  # separate chunks on one line: 编制部门：… 单位：元
             elif pending_space:
                 out.append(" ")  # a space the file spells out, as a .docx would keep it
-            elif gap > 0.3 * size + _EPS and not (_wide(a) and _wide(b)):
+            elif gap > 0.3 * em + _EPS and not (_wide(p_text[-1]) and _wide(t[0])):
                 out.append(" ")  # letter-spaced Chinese gets no invented spaces
         out.append(t)
-        prev = ch
+        has_prev = True
+        p_text, p_x0, p_x1, p_size = t, x0, x1, size
         pending_space = False
     return "".join(out).strip()
 
