@@ -384,24 +384,29 @@ class _CellFinder:
 
     def __init__(self, table: PTable) -> None:
         self.cells = [c.bbox for c in table.cells]
-        self.xs = sorted({v for b in self.cells for v in (b[0], b[2])})
-        self.ys = sorted({v for b in self.cells for v in (b[1], b[3])})
-        self.slots: dict[tuple[int, int], int] = {}
+        self.xs = xs = sorted({v for b in self.cells for v in (b[0], b[2])})
+        self.ys = ys = sorted({v for b in self.cells for v in (b[1], b[3])})
+        # the slot between grid lines i and i+1 across, j and j+1 down, numbered (i + 1) * stride + j + 1 (i and j
+        # run from -1, left of or above the first line): an int, cheaper to hash than the pair
+        self.stride = stride = len(ys) + 1
+        self.slots: dict[int, int] = {}
         for ci, (x0, top, x1, bottom) in enumerate(self.cells):
-            for i in range(bisect.bisect_left(self.xs, x0), bisect.bisect_left(self.xs, x1)):
-                for j in range(bisect.bisect_left(self.ys, top), bisect.bisect_left(self.ys, bottom)):
-                    self.slots.setdefault((i, j), ci)
+            j0, j1 = bisect.bisect_left(ys, top), bisect.bisect_left(ys, bottom)
+            for i in range(bisect.bisect_left(xs, x0), bisect.bisect_left(xs, x1)):
+                for j in range(j0, j1):
+                    self.slots.setdefault((i + 1) * stride + j + 1, ci)
 
     def find(self, x: float, y: float) -> int | None:
-        i = bisect.bisect_right(self.xs, x) - 1
-        j = bisect.bisect_right(self.ys, y) - 1
-        on_line = (0 <= i and self.xs[i] == x) or (0 <= j and self.ys[j] == y)
-        if on_line:  # on a cell edge: it belongs to the first cell that has it, as the scan found it
+        xs, ys = self.xs, self.ys
+        i = _bisect_right(xs, x) - 1
+        j = _bisect_right(ys, y) - 1
+        if (0 <= i and xs[i] == x) or (0 <= j and ys[j] == y):
+            # on a cell edge: it belongs to the first cell that has it, as the scan found it
             return next(
                 (ci for ci, (x0, top, x1, bottom) in enumerate(self.cells) if x0 <= x <= x1 and top <= y <= bottom),
                 None,
             )
-        return self.slots.get((i, j))
+        return self.slots.get((i + 1) * self.stride + j + 1)
 
 
 def cluster_lines(chars: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
@@ -466,6 +471,7 @@ def _rejoin_latin(lines: list[list[pdf_layer.Char]]) -> None:
 
 
 _BY_TOP_X0 = itemgetter(3, 1)  # a Char's (top, x0)
+_bisect_right = bisect.bisect_right
 _BY_X0, _BY_X1, _BY_TOP, _BY_BOTTOM = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
 _COUNT = itemgetter(1)
 
