@@ -7,8 +7,12 @@ seconds are what a busy machine does not stretch):
 - floor+lines: the same, plus the ruling lines the table finder needs — every path object's matrix and every
            path segment's type and point (into forms) — the least any reader of these tables must do (issue #13:
            "characters with boxes, plus the ruling lines");
+- calls:   every call into PDFium that yusuan's layer makes (per page object, text object, path, segment and
+           character: ~5,200 a page), made the way ``pdf_pdfium`` makes them, and nothing done with what they
+           return — the least a reader of this design (Python calling PDFium per character and per object) takes;
+           yusuan minus this is the Python that builds characters, edges, tables and paragraphs;
 - yusuan:  ``pdf_reader.read_pdf`` (checks, characters, ruling lines, tables, paragraphs);
-- ratio:   yusuan / floor+lines (the target is ≤ 3×), and yusuan / floor;
+- ratio:   yusuan / floor+lines (the target is ≤ 3×), yusuan / floor, and yusuan / calls;
 - where yusuan's time goes, by phase: opening the file; PDFium loading each page and its text page (which the
   floor pays too); the walk over page objects (paths → ruling edges, each text object's render mode and
   colour); the characters (PDFium's text, origin and box of each, its text object's matrix, size and font;
@@ -299,10 +303,10 @@ def main() -> int:
         old = not args.no_pdfplumber
     except ImportError:
         old = False
-    total = {"pages": 0, "chars": 0, "floor": 0.0, "lines": 0.0, "yusuan": 0.0, "old": 0.0}
+    total = {"pages": 0, "chars": 0, "floor": 0.0, "lines": 0.0, "calls": 0.0, "n_calls": 0, "yusuan": 0.0, "old": 0.0}
     breakdown = dict.fromkeys(PHASES, 0.0)
     calls = dict.fromkeys(PHASES, 0)
-    print(f"{'file':<48} {'pages':>5} {'floor':>7} {'+lines':>7} {'yusuan':>7} {'ratio':>6}"
+    print(f"{'file':<48} {'pages':>5} {'floor':>7} {'+lines':>7} {'calls':>7} {'yusuan':>7} {'ratio':>6}"
           + (f" {'pdfplumber':>10}" if old else ""))
     for path in pdfs:
         data = path.read_bytes()
@@ -315,6 +319,7 @@ def main() -> int:
         chars = floor(data)
         f = best(floor, data, args.repeat, clock)
         fl = best(floor_lines, data, args.repeat, clock)
+        fc = best(floor_calls, data, args.repeat, clock)
         y = best(pdf_reader.read_pdf, data, args.repeat, clock)
         times = [parts(data, clock) for _ in range(max(args.repeat, 1))]
         for k in PHASES:
@@ -327,10 +332,12 @@ def main() -> int:
         total["chars"] += chars
         total["floor"] += f
         total["lines"] += fl
+        total["calls"] += fc
+        total["n_calls"] += floor_calls(data)
         total["yusuan"] += y
         total["old"] += o
         line = (f"{path.name[:48]:<48} {n_pages:>5} {f * 1000 / n_pages:>6.2f}m {fl * 1000 / n_pages:>6.2f}m "
-                f"{y * 1000 / n_pages:>6.2f}m {y / fl:>5.2f}×")
+                f"{fc * 1000 / n_pages:>6.2f}m {y * 1000 / n_pages:>6.2f}m {y / fl:>5.2f}×")
         print(line + (f" {o * 1000 / n_pages:>9.1f}m" if old else ""))
     pages = total["pages"] or 1
     unit = "wall-clock" if args.wall else "CPU"
@@ -339,10 +346,14 @@ def main() -> int:
           f"(one core, {unit} seconds, best of {args.repeat})")
     print(f"  floor  (pypdfium2: every character with its box)        {total['floor'] * 1000 / pages:6.2f} ms/page")
     print(f"  floor + ruling lines (every path segment's point too)    {total['lines'] * 1000 / pages:6.2f} ms/page")
+    label = f"floor + yusuan's calls ({total['n_calls'] / pages:,.0f} a page), nothing more"
+    print(f"  {label:<57}{total['calls'] * 1000 / pages:6.2f} ms/page")
     print(f"  yusuan (pdf_reader.read_pdf)                             {total['yusuan'] * 1000 / pages:6.2f} ms/page")
     print(f"  ratio  yusuan / (floor + ruling lines)                   {total['yusuan'] / total['lines']:6.2f}×  "
           "(target ≤ 3×)")
     print(f"  ratio  yusuan / floor (characters only)                  {total['yusuan'] / total['floor']:6.2f}×")
+    print(f"  ratio  yusuan / its calls alone                          {total['yusuan'] / total['calls']:6.2f}×  "
+          f"(the Python beyond the calls: {(total['yusuan'] - total['calls']) * 1000 / pages:.2f} ms/page)")
     if old:
         print(f"  old path: pdfplumber extract_words + find_tables        {total['old'] * 1000 / pages:6.2f} ms/page "
               f"({total['old'] / total['yusuan']:.1f}× yusuan's whole read)")
