@@ -84,15 +84,22 @@ class FilingsConfig(dg.Config):
 def _batch_files(keys: list[str], named: dict[str, str], inbox: Inbox) -> dict[str, Path]:
     """Content key → file for the run's partitions: the files the sensor named, each checked against its key (it
     may have changed since the tick); the whole inbox is hashed only for keys not found so — a run started by
-    hand, or a file moved — not for every batch (a province's inbox holds many thousand files)."""
+    hand, or a file moved — not for every batch (a province's inbox holds many thousand files), and once per process:
+    the files it found are remembered (the run's process looks as the definitions load, its step again), and checked
+    against their keys the next time like the named ones."""
     files: dict[str, Path] = {}
     for key in keys:
-        path = inbox.root / named[key] if key in named else None
+        path = inbox.root / named[key] if key in named else _found.get((inbox.root, key))
         if path is not None and path.is_file() and file_key(path.read_bytes()) == key:
             files[key] = path
     if len(files) < len(keys):
-        files = {**inbox.index(), **files}
+        index = inbox.index()
+        _found.update(((inbox.root, key), index[key]) for key in keys if key in index and key not in files)
+        files = {**index, **files}
     return files
+
+
+_found: dict[tuple[Path, str], Path] = {}  # (inbox, key) → the file the inbox's index found for a run's partition
 
 
 def run_paths(keys: list[str], named: dict[str, str], inbox: Inbox) -> list[tuple[Path, Path]]:
@@ -122,40 +129,42 @@ def run_files(argv: list[str], spawned: bool) -> list[tuple[Path, Path]] | None:
     — its partitions, assets and config; a run the code server spawned (`dagster dev`, the daemon's default run
     launcher) the same, from the arguments the code server handed the process.  The partitions' files are then
     found as the step finds them: the ones the run config names (the sensor's runs), checked against their keys."""
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+        PARTITION_NAME_TAG,
+    )
+
     from pipelines.defs.executor import launched_run
 
     launched = launched_run(argv, spawned)
     if launched is None:
         return None
     run_id, ref, options = launched
-    with dg.DagsterInstance.from_ref(ref) if ref is not None else dg.DagsterInstance.get() as instance:
+    with (dg.DagsterInstance.from_ref(ref) if ref is not None else dg.DagsterInstance.get()) as instance:
         if options is not None:  # `dagster asset materialize`: the run is made from these
             if not _selects_filings(options["select"]):
                 return None
             from dagster._cli.workspace.cli_target import get_run_config_from_cli_opts
 
             run_config = get_run_config_from_cli_opts(tuple(options["config"] or ()), options["config_json"])
-            one, span = options["partition"], options["partition_range"]
-            start, end = (one, one) if one else span.split("...") if span and span.count("...") == 1 else (None, None)
+            span = options["partition_range"] or ""
+            start, _, end = span.partition("...") if span else (options["partition"], "", options["partition"])
         else:
             run = instance.get_run_by_id(run_id)
-            if run is None or (run.asset_selection is not None and FILE not in run.asset_selection):
-                return None
+            if (run is None or (run.asset_selection is not None and FILE not in run.asset_selection)
+                    or (run.step_keys_to_execute is not None and ingest_filings.op.name not in run.step_keys_to_execute)):
+                return None  # a run without the filings step (a models-only run, a re-execution of later steps)
             run_config = run.run_config
-            start = run.tags.get(RANGE_START_TAG, run.tags.get(PARTITION_TAG))
-            end = run.tags.get(RANGE_END_TAG, run.tags.get(PARTITION_TAG))
-        if start is None or end is None:
+            one = run.tags.get(PARTITION_NAME_TAG)
+            start, end = run.tags.get(ASSET_PARTITION_RANGE_START_TAG, one), run.tags.get(ASSET_PARTITION_RANGE_END_TAG, one)
+        if not start or not end:
             return None
         keys = filings.get_partition_keys(dynamic_partitions_store=instance)  # in the order they were added
-    keys = keys[keys.index(start):keys.index(end) + 1]  # a range of them, as Dagster reads one
+    keys = keys[keys.index(start):keys.index(end) + 1]  # a range of them, as Dagster reads one (ValueError: unknown)
     named = run_config.get("ops", {}).get(ingest_filings.op.name, {}).get("config", {}).get("files", {})
     path = run_config.get("resources", {}).get("inbox", {}).get("config", {}).get("path")
     return run_paths(keys, named, Inbox(path=path or str(settings.load().inbox)))
-
-
-# the tags Dagster gives a run of a range of partitions, or of one
-RANGE_START_TAG, RANGE_END_TAG, PARTITION_TAG = ("dagster/asset_partition_range_start",
-                                                 "dagster/asset_partition_range_end", "dagster/partition")
 
 
 def _selects_filings(select: str | None) -> bool:

@@ -9,6 +9,7 @@ A changed file has a new content key: its run loads it and supersedes the older 
 import json
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipelines.defs.filings import FILE, filings, ingest_filings, partition_metadata
 from pipelines.defs.resources import Inbox, file_key, warehouse_path
@@ -16,7 +17,7 @@ from pipelines.lib import db as wh  # not pipelines.lib.warehouse: a tick needs 
 from pipelines.lib.discovery import region_of
 
 BATCH = 500  # filings per run: one run's overhead amortised, while a failure still only redoes a batch
-RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+RANGE_START, RANGE_END = ASSET_PARTITION_RANGE_START_TAG, ASSET_PARTITION_RANGE_END_TAG  # a range run's tags
 
 
 # A batch's run loads its filings, then builds the SQL models and writes the export, as `yusuan ingest` does: one

@@ -3,13 +3,14 @@ the step takes them over: told from the command line of the process, never in a 
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import dagster as dg
@@ -140,7 +141,7 @@ def _materialize(*options: str) -> list[str]:
     return [DAGSTER, "asset", "materialize", "-m", "pipelines.definitions", *options]
 
 
-def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, inbox):
+def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, inbox, monkeypatch):
     """`dagster asset materialize`'s options say which filings its run reads, in the step's order, before Dagster
     made the run: the range of partitions (or the one), the files its run config names, the inbox; a selection
     without raw/filings (or one that cannot be told apart from the step's own assets) reads none."""
@@ -152,6 +153,16 @@ def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, in
                     False)
     assert got == [(f, inbox) for f in files[2:7]]
     assert run_files(_materialize("--select", "*", f"--partition={keys[4]}"), False) == [(files[4], inbox)]
+    # found by hashing the whole inbox once a process: the step, looking again, checks only the run's own files
+    from pipelines.defs import filings as step
+    from pipelines.defs.resources import Inbox
+
+    hashed, index = [], Inbox.index
+    monkeypatch.setattr(step, "_found", {})
+    monkeypatch.setattr(Inbox, "index", lambda self: hashed.append(self.root) or index(self))
+    argv = _materialize("--select", "group:raw", "--partition-range", f"{keys[0]}...{keys[8]}")
+    assert run_files(argv, False) == run_files(argv, False) == [(f, inbox) for f in files]
+    assert hashed == [inbox]
     # the run config names a file for a partition: that one, checked against its key
     copy = inbox / "elsewhere" / "renamed.docx"
     copy.parent.mkdir()
@@ -166,29 +177,23 @@ def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, in
     assert run_files([DAGSTER, "definitions", "validate", "-m", "pipelines.definitions"], False) is None
 
 
-def _run(instance, run_id: str, *, keys: tuple[str, str], selection: frozenset | None, config: dict | None = None):
-    """A run as the daemon creates one from the sensor's request, before its process starts."""
+def _run(instance, run_id: str, *, keys: tuple[str, str], selection: frozenset | None, steps: list | None = None):
+    """A run as the daemon creates one from the sensor's request (or a re-execution of some of its steps), before its
+    process starts."""
     from dagster._core.storage.dagster_run import DagsterRun
 
     from pipelines.defs.sensors import RANGE_END, RANGE_START
 
-    instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id=run_id, run_config=config or {},
-                                tags={RANGE_START: keys[0], RANGE_END: keys[1]}, asset_selection=selection))
+    instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id=run_id, tags={RANGE_START: keys[0], RANGE_END: keys[1]},
+                                asset_selection=selection, step_keys_to_execute=steps))
 
 
 def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned, inbox, monkeypatch):
-    """`dagster api execute_run` (a run launcher's process: its argument or environment) and a run the code server
-    spawned (`dagster dev`, the daemon's default launcher: the arguments it hands the process) name the run; the
+    """`dagster api execute_run` (a run launcher's process) names the run in its argument or its environment; the
     run — created before — says which filings its step reads, or that it reads none (a models-only run)."""
     from dagster._core.code_pointer import ModuleCodePointer
     from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
-    from dagster._core.remote_origin import (
-        GrpcServerCodeLocationOrigin,
-        RemoteJobOrigin,
-        RemoteRepositoryOrigin,
-    )
-    from dagster._grpc.impl import start_run_in_subprocess
-    from dagster._grpc.types import ExecuteExternalJobArgs, ExecuteRunArgs
+    from dagster._grpc.types import ExecuteRunArgs
     from dagster._serdes import serialize_value
 
     from pipelines.defs.filings import FILE, run_files
@@ -200,26 +205,23 @@ def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned,
         ref = inst.get_ref()
         _run(inst, "r-filings", keys=(keys[1], keys[3]), selection=frozenset({FILE, dg.AssetKey(["dw", "dim_year"])}))
         _run(inst, "r-models", keys=(keys[1], keys[3]), selection=frozenset({dg.AssetKey(["dw", "dim_year"])}))
+        _run(inst, "r-again", keys=(keys[1], keys[3]), selection=None, steps=["sql_models"])  # from a failure
     wanted = [(f, inbox) for f in files[1:4]]
     run_args = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-filings", instance_ref=ref))
     assert run_files([DAGSTER, "api", "execute_run", run_args], False) == wanted
     monkeypatch.setenv("DAGSTER_EXECUTE_RUN_ARGS", run_args)  # how a run launcher may pass it
     assert run_files([DAGSTER, "api", "execute_run"], False) == wanted
     monkeypatch.delenv("DAGSTER_EXECUTE_RUN_ARGS")
+    monkeypatch.setenv("DAGSTER_COMPRESSED_EXECUTE_RUN_ARGS",  # or compressed, as some launchers pass it
+                       base64.b64encode(zlib.compress(run_args.encode())).decode())
+    assert run_files([DAGSTER, "api", "execute_run"], False) == wanted
+    monkeypatch.delenv("DAGSTER_COMPRESSED_EXECUTE_RUN_ARGS")
     models = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-models", instance_ref=ref))
     assert run_files([DAGSTER, "api", "execute_run", models], False) is None
-    # the code server's run process: the process object the code server made (grpc/server.py), as spawn hands it over
-    remote = RemoteJobOrigin(repository_origin=RemoteRepositoryOrigin(
-        code_location_origin=GrpcServerCodeLocationOrigin(host="localhost", port=4266),
-        repository_name="__repository__"), job_name="__ASSET_JOB")
-    process = multiprocessing.get_context("spawn").Process(
-        target=start_run_in_subprocess,
-        args=[serialize_value(ExecuteExternalJobArgs(job_origin=remote, run_id="r-filings", instance_ref=ref)), None, None,
-              None])
-    monkeypatch.setattr(multiprocessing, "current_process", lambda: process)
-    server = [DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"]
-    assert run_files(server, True) == wanted
-    assert run_files(server, False) is None  # the code server itself runs nothing
+    again = serialize_value(ExecuteRunArgs(job_origin=code, run_id="r-again", instance_ref=ref))
+    assert run_files([DAGSTER, "api", "execute_run", again], False) is None
+    # the code server itself runs nothing (the runs it spawns: test_a_run_the_code_server_spawns_…)
+    assert run_files([DAGSTER, "api", "grpc", "--lazy-load-user-code", "-m", "pipelines.definitions"], False) is None
 
 
 def _shape(d: dg.Definitions) -> dict:
@@ -276,3 +278,65 @@ def test_workers_started_before_the_files_were_known_are_given_their_first_tasks
     together = [i for g in groups for i in g]
     assert [(i.document.document_id, i.document.status) for i in together] == \
         [(i.document.document_id, i.document.status) for i in serial]
+
+
+def test_a_run_the_code_server_spawns_has_its_filings_read_before_its_step(partitioned, inbox, tmp_path):
+    """`dagster dev` and the daemon's default launcher start a run in a process the code server spawns: the run's
+    filings are found from what the code server hands that process, and its worker reads them before the step
+    starts — the run's log says so — and the run loads every filing of its range."""
+    from dagster._core.remote_origin import (
+        GrpcServerCodeLocationOrigin,
+        RemoteJobOrigin,
+        RemoteRepositoryOrigin,
+    )
+    from dagster._core.storage.dagster_run import DagsterRunStatus
+    from dagster._grpc.client import DagsterGrpcClient
+    from dagster._grpc.types import ExecuteExternalJobArgs
+
+    from pipelines.definitions import build
+    from pipelines.defs.filings import ingest_filings
+    from pipelines.defs.sensors import RANGE_END, RANGE_START
+
+    home, files, keys = partitioned
+    db, socket = tmp_path / "w.duckdb", tmp_path / "grpc.sock"
+    env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(db), "YUSUAN_INBOX": str(inbox),
+           "YUSUAN_JOBS": "2"}  # one worker for the range's filings
+    server = subprocess.Popen([str(Path(sys.executable).parent / "dagster"), "api", "grpc", "--socket", str(socket),
+                               "-m", "pipelines.definitions"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        client = DagsterGrpcClient(socket=str(socket))
+        for _ in range(240):  # the code server loads the definitions first
+            if server.poll() is not None:
+                pytest.fail(f"the code server stopped: {server.stderr.read()[-3000:]}")
+            try:
+                client.ping("")
+                break
+            except Exception:
+                time.sleep(0.25)
+        # built here, not the process's cached definitions: this test's environment (the inbox) is its own
+        job = build(run=True).get_repository_def().get_implicit_global_asset_job_def()
+        with dg.DagsterInstance.get() as inst:
+            # the run as the daemon makes it of the sensor's request: its range, its filings' job
+            run = inst.create_run_for_job(job, tags={RANGE_START: keys[1], RANGE_END: keys[8]},
+                                          asset_selection=frozenset(ingest_filings.keys))
+            origin = RemoteJobOrigin(repository_origin=RemoteRepositoryOrigin(
+                code_location_origin=GrpcServerCodeLocationOrigin(host="localhost", socket=str(socket),
+                                                                location_name="yusuan"),
+                repository_name="__repository__"), job_name=job.name)
+            client.start_run(ExecuteExternalJobArgs(job_origin=origin, run_id=run.run_id,
+                                                    instance_ref=inst.get_ref()))
+            for _ in range(600):
+                status = inst.get_run_by_id(run.run_id).status
+                if status in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE):
+                    break
+                time.sleep(0.25)
+            messages = [e.user_message for e in inst.all_logs(run.run_id)]
+        assert status == DagsterRunStatus.SUCCESS, "\n".join(messages[-20:])
+        assert any("started with the run, given their first tasks as the definitions loaded" in m
+                   for m in messages), "\n".join(messages)
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("select count(*) from core.documents").fetchone()[0] == 8 == len(keys[1:9])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
