@@ -77,23 +77,15 @@ class Table:
     notes: list[str] = field(default_factory=list)  # 注：… lines
     empty_declared: bool = False  # 注：无…，空表列示 / 故本表为空表 / a row 无
     page: int | None = None
-    # id(row) → (the row, n_cols, its values): normalize, the checks and coverage each ask for a body row's values,
-    # some stages several times (~500 a filing); not an argument, so dataclasses.replace starts a new one
-    _values: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def values(self, row: list[Cell]) -> list[str]:
-        """The row as one string per grid column; a cell spanning columns fills its first one.  A new list each call
-        (the caller may change it), made from the one remembered for the row."""
-        n = self.n_cols
-        held = self._values.get(id(row))
-        if held is not None and held[0] is row and held[1] == n:
-            return list(held[2])
+        """The row as one string per grid column; a cell spanning columns fills its first one."""
+        n = self.n_cols  # (asked ~500 times a filing: the width and each cell's column read once)
         out = [""] * n
         for c in row:
             col = c.col
             if 0 <= col < n:
                 out[col] = c.text
-        self._values[id(row)] = (row, n, tuple(out))
         return out
 
 
