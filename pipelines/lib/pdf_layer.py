@@ -101,8 +101,8 @@ def _page_matrix(page: pdfium.PdfPage, turn: int = 0) -> tuple[tuple, float, flo
     return ctm, (h if rotation in (90, 270) else w), (w if rotation in (90, 270) else h)
 
 
-_RGBA = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
-_RGBA_REFS = tuple(ctypes.byref(v) for v in _RGBA)
+_RGBA = (ctypes.c_uint * 4)()  # r, g, b, a: read back in one step, as a tuple
+_RGBA_REFS = tuple(ctypes.byref(_RGBA, 4 * k) for k in range(4))
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _TEXT, _PATH, _IMAGE, _SHADING, _FORM = C.TEXT, C.PATH, C.IMAGE, C.SHADING, C.FORM
 _MOVETO, _BEZIERTO = C.MOVETO, C.BEZIERTO
@@ -114,16 +114,18 @@ def _colour(getter, obj: C.Handle) -> tuple[int, int, int, int] | None:
     rr, rg, rb, ra = _RGBA_REFS
     if not getter(obj, rr, rg, rb, ra):
         return None
-    r, g, b, a = _RGBA
-    return r.value, g.value, b.value, a.value
+    return tuple(_RGBA[:])
+
+
+_BOUNDS = (ctypes.c_float * 4)()  # left, bottom, right, top: read back in one step
+_BOUNDS_REFS = tuple(ctypes.byref(_BOUNDS, 4 * k) for k in range(4))
 
 
 def _bounds(obj: C.Handle) -> tuple[float, float, float, float] | None:
     """(left, bottom, right, top) of a page object, or None."""
-    b = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
-    if not C.obj_bounds(obj, *(ctypes.byref(v) for v in b)):
+    if not C.obj_bounds(obj, *_BOUNDS_REFS):
         return None
-    return b[0].value, b[1].value, b[2].value, b[3].value
+    return tuple(_BOUNDS[:])
 
 
 def _near_white(rgba: tuple | None) -> bool:
@@ -201,7 +203,7 @@ class _Walk:
         # filled areas a glyph can sit on: (x0, y0, x1, y1) in device space (y up), rgb or None, z
         self.areas: list[tuple[float, float, float, float, tuple | None, int]] = []
         self.edges: list[tuple[str, float, float, float, float]] = []
-        self._m = C.Matrix()
+        self._m = C.MatrixArray()
         self._m_ref = ctypes.byref(self._m)
         self._modes = (ctypes.c_int(), ctypes.c_int())
         self._modes_ref = tuple(ctypes.byref(v) for v in self._modes)
@@ -219,7 +221,7 @@ class _Walk:
         top = base == _IDENTITY
         texts, path = self.texts, self.path
         obj_type, render_mode, fill_color, stroke_color = C.obj_type, C.render_mode, C.fill_color, C.stroke_color
-        red, green, blue, alpha = _RGBA
+        rgba = _RGBA
         rr, rg, rb, ra = _RGBA_REFS
         for i in range(n):
             obj = C.form_object(form, ctypes.c_ulong(i)) if form is not None else C.get_object(page, i)
@@ -231,13 +233,13 @@ class _Walk:
                 mode = render_mode(obj)
                 # _colour, written out: a page of Word or WPS output has a text object per character
                 if (stroke_color if mode in _STROKE_ONLY_MODES else fill_color)(obj, rr, rg, rb, ra):
-                    colour = (red.value, green.value, blue.value, alpha.value)
+                    colour = tuple(rgba[:])
                 else:
                     colour = None
                 texts[obj.value] = (mode, colour, self.z, base, obj, shown)
             elif kind == _PATH:
                 C.obj_matrix(obj, m_ref)
-                mat = (m.a, m.b, m.c, m.d, m.e, m.f)
+                mat = m[:]
                 path(obj, _mul(mat if top else _mul(mat, base), ctm))
             elif kind in (_IMAGE, _SHADING):
                 self.images += kind == _IMAGE
@@ -248,7 +250,7 @@ class _Walk:
                     self.areas.append((*box, None, self.z))
             elif kind == _FORM:
                 C.obj_matrix(obj, m_ref)
-                inner = _mul((m.a, m.b, m.c, m.d, m.e, m.f), base)
+                inner = _mul(m[:], base)
                 self.objects(page, obj, inner, self.clip_box(obj, base, shown))
 
     def clip_box(self, obj: C.Handle, base: tuple, shown: tuple) -> tuple:
@@ -257,7 +259,10 @@ class _Walk:
         shape its bounding box is taken, so nothing it shows is missed).
 
         Objects painted under one graphics state share one clip path in PDFium: the handle of a path's first
-        point is the same for them, so a page with a text object per character reads each clip once."""
+        point is the same for them, so a page with a text object per character reads each clip once.  A clip path
+        is told by its number of paths and its last path: PDFium makes each path a clip operator adds once, and
+        appends it to the clip then in force (or to that clip less its last rectangle, where the new one lies inside
+        it), so the paths before it are the ones that clip had — a nested clip is read once too, not path by path."""
         clip = C.obj_clip(obj)
         if not clip:
             return shown
@@ -265,7 +270,7 @@ class _Walk:
         if n <= 0:
             return shown
         segment = C.clip_segment
-        key = segment(clip, 0, 0).value if n == 1 else tuple([segment(clip, p, 0).value for p in range(n)])
+        key = segment(clip, n - 1, 0).value if n == 1 else (n, segment(clip, n - 1, 0).value)
         if (base is not _IDENTITY and base != _IDENTITY) or shown is not self.shown:  # in a form: its matrix, clip
             key = (key, base, shown)
         box = self._clips.get(key)
@@ -419,9 +424,12 @@ def _near(p: tuple, q: tuple) -> bool:
     return _eq(p[0], q[0]) and _eq(p[1], q[1])
 
 
+_NO_BYTES = ctypes.c_ulong(0)
+
+
 def _blank(obj: C.Handle, tp: ctypes.c_void_p) -> bool:
     """Whether PDFium's text of a text object is empty or spaces only."""
-    size = C.obj_text(obj, tp, None, ctypes.c_ulong(0))  # bytes of UTF-16 with the final NUL
+    size = C.obj_text(obj, tp, None, _NO_BYTES)  # bytes of UTF-16 with the final NUL
     if size <= 2:
         return True
     if size > 34:
@@ -451,7 +459,7 @@ def _blanks(walk: _Walk, inked: set, ctm: tuple) -> list[tuple[float, float, flo
 def _page_text(tp: ctypes.c_void_p, n: int) -> str:
     buf = (ctypes.c_uint16 * (n + 1))()
     got = C.get_text(tp, 0, n, buf)
-    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    text = ctypes.string_at(buf, max(got - 1, 0) * 2).decode("utf-16-le", "surrogatepass")
     if len(text) == n:
         return text
     # characters outside the BMP take two code units: ask for them one by one
@@ -459,7 +467,11 @@ def _page_text(tp: ctypes.c_void_p, n: int) -> str:
 
 
 def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) -> tuple[list[Char], int]:
-    """Every character a viewer shows, with pdfminer's box; and how many were left out."""
+    """Every character a viewer shows, with pdfminer's box; and how many were left out.
+
+    Three calls into PDFium a character (its text object, origin and loose box); what a text object gives its
+    characters (matrix, size, font descent, colour check, clip box, and the products the boxes need) is worked out
+    once per object (:func:`_object_props`), and a line's vertical extent once per baseline."""
     if n <= 0:
         return [], 0
     text = _page_text(tp, n)
@@ -468,7 +480,7 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
     ox, oy = ctypes.c_double(), ctypes.c_double()
     box = C.RectF()
     r_ox, r_oy, r_box = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(box)
-    mat = C.Matrix()
+    mat = C.MatrixArray()
     mat_ref = (mat, ctypes.byref(mat))
     info: dict = {}  # text object -> its properties, or None when it paints nothing
     inked: set = set()  # text objects with a character other than a space
@@ -477,12 +489,14 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
     area_colours: dict = {"areas": {a[4] for a in walk.areas if a[4] is not None}}  # + colour -> risky
     ca, cb, cc, cd, ce, cf = ctm
     plain = ca == 1.0 and cb == 0.0 and cc == 0.0 and cd == 1.0
-    simple = False
     texts, areas = walk.texts, walk.areas
     char_object, char_origin, loose_box, is_generated = C.char_object, C.char_origin, C.loose_box, C.is_generated
     append = out.append
     last_obj = -1
     props = None
+    simple = False
+    last_y = None  # the baseline whose extent (Y0, Y1, top, bottom, size, cy) is known, in the simple case
+    Y0 = Y1 = top = bottom = size = cy = 0.0
     cut: list[tuple[int, tuple]] = []  # (index in out, clip box) of characters outside what their clip shows
     clip_box = walk.clip_box
     for i in range(n):
@@ -492,27 +506,19 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
                 continue  # a space PDFium guessed from a gap; pdf_reader judges gaps itself
         elif t in "\r\n":
             continue
-        handle = char_object(tp, i)
-        obj = handle.value
+        obj = char_object(tp, i)
         if obj != last_obj:
             last_obj = obj
             props = info.get(obj, False)
             if props is False:
-                props = info[obj] = _object_props(tp, i, handle, mat_ref, texts, area_colours, descents, clip_box)
+                props = info[obj] = _object_props(tp, i, obj, mat_ref, texts, area_colours, descents, clip_box, ctm,
+                                                  plain)
             if props is not None:
-                a, b, c, d, desc, fs, check, clip = props
+                simple, cfd, dfd, cf1, df1, ux, uy, upright, check, clip, rise = props
                 kx0, ky0, kx1, ky1 = clip
-                cfd, dfd = c * fs * desc, d * fs * desc
-                cf1, df1 = c * fs * (desc + 1), d * fs * (desc + 1)
-                upright = abs(a) >= abs(b)
-                rise = cb * a + cd * b
-                if abs(rise) > abs(ca * a + cc * b):  # the baseline, as shown, runs up or down the page
-                    turned[obj] = rise > 0
-                ux = (1.0 if a >= 0 else -1.0) if upright else 0.0
-                uy = 0.0 if upright else (1.0 if b >= 0 else -1.0)
-                # the common case, left-to-right text on a page without /Rotate: the products below by
-                # 1 and 0 are exact, so they are left out (the same floats, up to the sign of a zero)
-                simple = plain and ux == 1.0
+                if rise is not None:  # the baseline, as shown, runs up or down the page
+                    turned[obj] = rise
+                last_y = None
         if props is None:
             hidden += 1
             continue
@@ -520,30 +526,42 @@ def _chars(tp: ctypes.c_void_p, n: int, walk: _Walk, ctm: tuple, height: float) 
             inked.add(obj)
         char_origin(tp, i, r_ox, r_oy)
         loose_box(tp, i, r_box)
-        x, y = ox.value, oy.value
         if simple:
+            # the common case, left-to-right text on a page without /Rotate: the products by 1 and 0 are exact, so
+            # they are left out (the same floats, up to the sign of a zero); a baseline's extent is worked out once
+            x = ox.value
             X0 = x + cfd + ce
             X1 = x + (box.right - box.left) + cf1 + ce
-            Y0 = y + dfd + cf
-            Y1 = y + df1 + cf
+            if X1 < X0:
+                X0, X1 = X1, X0
+            y = oy.value
+            if y != last_y:
+                last_y = y
+                Y0 = y + dfd + cf
+                Y1 = y + df1 + cf
+                if Y1 < Y0:
+                    Y0, Y1 = Y1, Y0
+                top, bottom, size, cy = height - Y1, height - Y0, Y1 - Y0, (Y0 + Y1) * 0.5
         else:
+            x, y = ox.value, oy.value
             adv = box.right - box.left if upright else box.top - box.bottom
             # pdfminer's glyph box: origin to advance, from the descent to one em above it
             px0, py0 = x + cfd, y + dfd
             px1, py1 = x + ux * adv + cf1, y + uy * adv + df1
             X0, Y0 = ca * px0 + cc * py0 + ce, cb * px0 + cd * py0 + cf
             X1, Y1 = ca * px1 + cc * py1 + ce, cb * px1 + cd * py1 + cf
-        if X1 < X0:
-            X0, X1 = X1, X0
-        if Y1 < Y0:
-            Y0, Y1 = Y1, Y0
+            if X1 < X0:
+                X0, X1 = X1, X0
+            if Y1 < Y0:
+                Y0, Y1 = Y1, Y0
+            top, bottom, size, cy = height - Y1, height - Y0, Y1 - Y0, (Y0 + Y1) * 0.5
         if check is not None and not _shows(check, X0, Y0, X1, Y1, areas):
             hidden += 1
             continue
-        cx, cy = (X0 + X1) * 0.5, (Y0 + Y1) * 0.5
+        cx = (X0 + X1) * 0.5
         if cx < kx0 or cx > kx1 or cy < ky0 or cy > ky1:
             cut.append((len(out), clip))
-        append(_new_char(Char, (t, X0, X1, height - Y1, height - Y0, Y1 - Y0)))
+        append(_new_char(Char, (t, X0, X1, top, bottom, size)))
     if cut:
         out, dropped = _unclipped(out, cut, height)
         hidden += dropped
@@ -577,17 +595,30 @@ def _unclipped(chars: list[Char], cut: list[tuple[int, tuple]], height: float) -
     drop: set[int] = set()
     for (x0, y0, x1, y1), idxs in by_clip.items():
         top, bottom = height - y1, height - y0
-        # the vertical middles and heights of the characters that show inside this clip's box
-        shown = [((c.top + c.bottom) * 0.5, c.bottom - c.top) for k, c in enumerate(chars)
-                 if k not in cut_at and x0 <= (c.x0 + c.x1) * 0.5 <= x1 and top <= (c.top + c.bottom) * 0.5 <= bottom]
+        # the vertical middles and heights of the characters that show inside this clip's box, by middle
+        shown = sorted(((c.top + c.bottom) * 0.5, c.bottom - c.top) for k, c in enumerate(chars)
+                       if k not in cut_at and x0 <= (c.x0 + c.x1) * 0.5 <= x1 and top <= (c.top + c.bottom) * 0.5 <= bottom)
+        mids = [m for m, _ in shown]
         for i in idxs:
             c = chars[i]
             mid, tall = (c.top + c.bottom) * 0.5, c.bottom - c.top
-            if c.text in _FIGURE_MARKS or not any(abs(mid - m) <= 0.5 * min(tall, h) for m, h in shown):
+            if c.text in _FIGURE_MARKS or not _beside(mid, tall, shown, mids):
                 drop.add(i)
     if not drop:
         return chars, 0
     return [c for k, c in enumerate(chars) if k not in drop], len(drop)
+
+
+def _beside(mid: float, tall: float, shown: list[tuple[float, float]], mids: list[float]) -> bool:
+    """Whether a character of this middle and height stands on the line of one of ``shown`` (middle, height; sorted):
+    the middles within half the lower of the two heights.  Only those whose middle lies within half its own height
+    (and a hair, for rounding) can: they are found by bisection, not by a scan of the page's characters."""
+    reach = 0.5 * tall + 1e-6 * (abs(mid) + 1.0)
+    lo, hi = mid - reach, mid + reach
+    if not (lo <= hi and abs(lo) < _FAR and abs(hi) < _FAR):  # NaN or infinite: look at every one, as before
+        return any(abs(mid - m) <= 0.5 * min(tall, h) for m, h in shown)
+    start, end = bisect.bisect_left(mids, lo), bisect.bisect_right(mids, hi)
+    return any(abs(mid - m) <= 0.5 * min(tall, h) for m, h in shown[start:end])
 
 
 def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
@@ -601,16 +632,18 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
     # not through every character of the 100 pt above
     reach = min(100.0, max((c.bottom - c.top for c in lines), default=0.0) + 1.0)
     out = []
+    gaps_at: dict[float, list] = {}  # a baseline -> the gaps between its characters (a line's runs share it)
     for x0, y, x1, _ in blanks:
         ty = height - y
-        lo = bisect.bisect_left(tops, ty - reach)
-        row = sorted(
-            (c for c in lines[lo : bisect.bisect_right(tops, ty + 1)] if c.top <= ty <= c.bottom and c.text.strip()),
-            key=_BY_X0,
-        )
-        for p, q in zip(row, row[1:], strict=False):
-            if q.x0 - p.x1 <= -0.5:
-                continue
+        gaps = gaps_at.get(ty)
+        if gaps is None:
+            lo = bisect.bisect_left(tops, ty - reach)
+            row = sorted(
+                (c for c in lines[lo : bisect.bisect_right(tops, ty + 1)] if c.top <= ty <= c.bottom and c.text.strip()),
+                key=_BY_X0,
+            )
+            gaps = gaps_at[ty] = [(p, q) for p, q in zip(row, row[1:], strict=False) if not q.x0 - p.x1 <= -0.5]
+        for p, q in gaps:
             # the run starts in this gap, or the gap lies inside the run
             if p.x1 - 0.5 <= x0 <= q.x0 + 0.5 or (p.x1 >= x0 - 1 and q.x0 <= x1 + 0.6 * max(q.size, 1.0)):
                 out.append(Char(" ", (p.x1 + q.x0) / 2, (p.x1 + q.x0) / 2, ty, ty, 0.0))
@@ -618,20 +651,25 @@ def _spaces(chars: list[Char], blanks: list, height: float) -> list[Char]:
 
 
 def _object_props(
-    tp: ctypes.c_void_p, i: int, obj: C.Handle, mat_ref: tuple, texts: dict, area_colours: dict, descents: dict,
-    clip_box,
+    tp: ctypes.c_void_p, i: int, obj: int | None, mat_ref: tuple, texts: dict, area_colours: dict, descents: dict,
+    clip_box, ctm: tuple, plain: bool,
 ):
-    """Per text object: matrix, font descent (em), size, what to check of its colour, and the box (device
-    space) its clip path lets show; None when it paints nothing (render mode 3 or 7, or fully transparent)."""
+    """Per text object (``obj``: its address; ``i``: one of its characters): what its characters' boxes need —
+    whether it is the simple case (left to right on a page without /Rotate), the descent's and the em's offsets
+    along its matrix, the advance's direction, what to check of its colour, the box (device space) its clip path
+    lets show, and whether its baseline runs up (True) or down (False) the page as shown (None: across); None when
+    it paints nothing (render mode 3 or 7, or fully transparent)."""
     if not obj:
         return None
-    mode, colour, z, base, _, shown = texts.get(obj.value, (0, None, 0, None, None, None))
+    mode, colour, z, base, handle, shown = texts.get(obj, (0, None, 0, None, None, None))
     if mode in _UNPAINTED_MODES or (colour is not None and colour[3] == 0):
         return None
+    if handle is None:
+        handle = C.Handle(obj)
     mat, ref = mat_ref  # the matrix and a byref of it, made once a page
     C.char_matrix(tp, i, ref)
     fs = C.char_font_size(tp, i)
-    font = C.text_font(obj)
+    font = C.text_font(handle)
     key = (font.value, fs)
     desc = descents.get(key)
     if desc is None:
@@ -650,8 +688,19 @@ def _object_props(
             risky = area_colours[rgb] = _same(rgb, _WHITE) or any(_same(rgb, c) for c in area_colours["areas"])
         if risky:
             check = (rgb, z)
-    clip = clip_box(obj, base, shown) if base is not None else (-_FAR, -_FAR, _FAR, _FAR)
-    return mat.a, mat.b, mat.c, mat.d, desc, fs, check, clip
+    clip = clip_box(handle, base, shown) if base is not None else (-_FAR, -_FAR, _FAR, _FAR)
+    a, b, c, d, _, _ = mat[:]
+    ca, cb, cc, cd, _, _ = ctm
+    upright = abs(a) >= abs(b)
+    rise = cb * a + cd * b
+    ux = (1.0 if a >= 0 else -1.0) if upright else 0.0
+    uy = 0.0 if upright else (1.0 if b >= 0 else -1.0)
+    return (
+        plain and ux == 1.0,
+        c * fs * desc, d * fs * desc, c * fs * (desc + 1), d * fs * (desc + 1),
+        ux, uy, upright, check, clip,
+        rise > 0 if abs(rise) > abs(ca * a + cc * b) else None,
+    )
 
 
 def _same(p: tuple, q: tuple) -> bool:

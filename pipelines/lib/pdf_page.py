@@ -148,15 +148,14 @@ def build_page(page: pdf_layer.PageLayer, opens: float | None = None) -> Page:
     for group, text in zip(groups, texts, strict=True):
         if not text:
             continue
-        sizes = Counter(round(c.size, 1) for c in group if c.text.strip())
         lines.append(
             Line(
                 text,
-                min(c.x0 for c in group),
-                max(c.x1 for c in group),
-                min(c.top for c in group),
-                max(c.bottom for c in group),
-                sizes.most_common(1)[0][0] if sizes else 0.0,
+                min(map(_BY_X0, group)),
+                max(map(_BY_X1, group)),
+                min(map(_BY_TOP, group)),
+                max(map(_BY_BOTTOM, group)),
+                _common_size(group),
                 page.number,
                 page.width,
                 page.height,
@@ -375,7 +374,7 @@ def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
     if inked:
         cell.first_x0 = inked[0][0].x0
         cell.first_w = _first_word_width(inked[0])
-        cell.last_x1 = max(c.x1 for c in inked[-1])
+        cell.last_x1 = max(map(_BY_X1, inked[-1]))
     return grouped
 
 
@@ -467,7 +466,19 @@ def _rejoin_latin(lines: list[list[pdf_layer.Char]]) -> None:
 
 
 _BY_TOP_X0 = itemgetter(3, 1)  # a Char's (top, x0)
-_BY_X0 = itemgetter(1)
+_BY_X0, _BY_X1, _BY_TOP, _BY_BOTTOM = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
+_COUNT = itemgetter(1)
+
+
+def _common_size(chars: list[pdf_layer.Char]) -> float:
+    """The most frequent size (to 0.1 pt) of the glyphs other than spaces, the first seen of as frequent ones
+    (``Counter.most_common(1)``, without building a Counter a line); 0.0 when there is none."""
+    sizes: dict[float, int] = {}
+    for c in chars:
+        if c.text.strip():
+            size = round(c.size, 1)
+            sizes[size] = sizes.get(size, 0) + 1
+    return max(sizes.items(), key=_COUNT)[0] if sizes else 0.0
 
 
 def _first_word_width(chars: list[pdf_layer.Char]) -> float:

@@ -12,7 +12,8 @@ result type but no argument types: ctypes then converts nothing on the way in, w
 - an out-parameter is a ``ctypes.byref`` of a ctypes value or structure, made once and reused.
 
 A function returning a handle returns a :class:`Handle`, which goes straight back into the next call; its
-``.value`` (an int, or None for NULL) is the object's identity for a dict.
+``.value`` (an int, or None for NULL) is the object's identity for a dict.  ``char_object``, called once per
+character, returns that int itself (``Handle(address)`` makes the handle where one is needed).
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class Matrix(ctypes.Structure):
     _fields_ = [(k, ctypes.c_float) for k in "abcdef"]
 
 
+# FS_MATRIX's six floats as an array: ``m[:]`` reads them in one step (a structure's fields are read one by one)
+MatrixArray = ctypes.c_float * 6
+
+
 class RectF(ctypes.Structure):
     _fields_ = [(k, ctypes.c_float) for k in ("left", "top", "right", "bottom")]
 
@@ -61,7 +66,8 @@ get_unicode = _fn("FPDFText_GetUnicode", ctypes.c_uint)  # (h textpage, i)
 is_generated = _fn("FPDFText_IsGenerated", _I)  # (h textpage, i)
 char_origin = _fn("FPDFText_GetCharOrigin", _I)  # (h textpage, i, &double x, &double y)
 loose_box = _fn("FPDFText_GetLooseCharBox", _I)  # (h textpage, i, &RectF)
-char_object = _fn("FPDFText_GetTextObject", Handle)  # (h textpage, i)
+# its text object's address (an int, None for none): one call per character, so no Handle is made for it
+char_object = _fn("FPDFText_GetTextObject", ctypes.c_void_p)  # (h textpage, i)
 char_matrix = _fn("FPDFText_GetMatrix", _I)  # (h textpage, i, &Matrix)
 char_font_size = _fn("FPDFText_GetFontSize", ctypes.c_double)  # (h textpage, i)
 text_font = _fn("FPDFTextObj_GetFont", Handle)  # (h text object)

@@ -159,11 +159,12 @@ def _drawn_out_of_order(chars: list[pdf_layer.Char]) -> bool:
     if len(inked) < 50:
         return False
     jumps = 0
-    for a, b in zip(inked, inked[1:], strict=False):
-        h = a.bottom - a.top
+    # (text, x0, x1, top, bottom, size) unpacked: a page's every character, twice
+    for (_, ax0, _, atop, abottom, _), (_, bx0, _, btop, _, _) in zip(inked, inked[1:], strict=False):
+        h = abottom - atop
         if 1.0 > h:  # max(h, 1.0), written out
             h = 1.0
-        if abs(a.top - b.top) >= h / 2 or b.x0 < a.x0 - h / 5:
+        if abs(atop - btop) >= h / 2 or bx0 < ax0 - h / 5:
             jumps += 1
     return jumps > SCRAMBLED_ORDER * (len(inked) - 1)
 
