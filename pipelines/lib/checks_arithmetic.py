@@ -51,10 +51,15 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
         elif x.subject_code and x.subject_code not in by_measure[x.measure]:
             by_measure[x.measure][x.subject_code] = x
 
+    made: dict[tuple[str, int], Term] = {}  # a line is summed as a child and again as its children's parent
+
     def value(measure: str, x: Line) -> Term:
-        parts = parts_of.get((measure, x.subject_code, x.logical)) or [x]
-        terms = [term(p.amount, p.unit) for p in parts]
-        return Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
+        held = made.get((measure, id(x)))
+        if held is None:
+            parts = parts_of.get((measure, x.subject_code, x.logical)) or [x]
+            terms = [term(p.amount, p.unit) for p in parts]
+            held = made[(measure, id(x))] = Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
+        return held
 
     printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
     for measure, codes in by_measure.items():
@@ -73,17 +78,21 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
                 continue  # the parent is not printed at all (泉州 prints its 项 lines only): nothing to compare
             # a parent printed blank with non-blank children is a real gap: compare against 0
             expected = value(measure, p) if p else Term(ZERO, ZERO)
-            where = str(p.loc) if p else f"code {parent_code}"
-            c.compare(expected, [value(measure, k) for k in kids],
-                      location=where, unit=unit_of.get(measure, "万元"),
-                      what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its {len(kids)} sub-items")
+            parts = [value(measure, k) for k in kids]
+            if not c.holds(expected, parts):
+                c.fails(expected, parts, location=str(p.loc) if p else f"code {parent_code}",
+                        unit=unit_of.get(measure, "万元"),
+                        what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its "
+                             f"{len(kids)} sub-items")
         # the top printed level: the 类, or lines whose 类 and 款 are not printed at all (泉州: 项 lines only)
         classes = [x for code, x in codes.items()
                    if len(code) == 3 or not any(code[:n] in printed for n in range(3, len(code), 2))]
         if measure in totals and classes:
             t = totals[measure]
-            c.compare(term(t.amount, t.unit), [value(measure, k) for k in classes], location=str(t.loc),
-                      unit=t.unit, what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
+            expected, parts = term(t.amount, t.unit), [value(measure, k) for k in classes]
+            if not c.holds(expected, parts):
+                c.fails(expected, parts, location=str(t.loc), unit=t.unit,
+                        what=f"{LABELS[kind]} 合计 ({measure}) = Σ {len(classes)} classes")
         elif measure in totals and not all_codes:
             pass
 
@@ -141,9 +150,10 @@ def _measures_of_table(c: _Checker, kind: str, lines: list[Line]) -> None:
             any_line = t or next(ms[m] for m in present_parts if m in ms)
             expected = term(t.amount, t.unit) if t else Term(ZERO, ZERO)
             parts = [term(ms[m].amount, ms[m].unit) for m in present_parts if m in ms]
-            label = any_line.subject_code or "合计"
-            c.compare(expected, parts, location=str(any_line.loc), unit=any_line.unit,
-                      what=f"{LABELS[kind]} {label} {any_line.subject_name}: {total_m} = {' + '.join(present_parts)}")
+            if not c.holds(expected, parts):
+                label = any_line.subject_code or "合计"
+                c.fails(expected, parts, location=str(any_line.loc), unit=any_line.unit,
+                        what=f"{LABELS[kind]} {label} {any_line.subject_name}: {total_m} = {' + '.join(present_parts)}")
 
 
 def _summary_index(lines: list[SummaryLine], kind: str):

@@ -381,8 +381,9 @@ class _State:
         got: dict[str, str] = {}
         for c, (k, _) in zip(cells, keys, strict=True):
             role = self.roles.get(c.col)
-            spanned = {self.roles.get(col) for col in range(c.col, c.col + max(c.col_span, 1))} - {None}
-            if len(spanned) > 1 and not (GROUPS.match(k) or IGNORED.search(k)):
+            # (a cell of one column has one role at most: the set is made only for a cell across several)
+            if c.col_span > 1 and len({self.roles.get(col) for col in range(c.col, c.col + c.col_span)} - {None}) > 1 \
+                    and not (GROUPS.match(k) or IGNORED.search(k)):
                 role = None  # a cell across several columns (审核意见：…) is no indicator's
             if role is None:
                 if GROUPS.match(k) or IGNORED.search(k):

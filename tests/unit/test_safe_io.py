@@ -300,6 +300,21 @@ def test_a_width_is_left_in_place_where_the_pattern_could_reach_beyond_it():
     assert safe_io._without_cell_widths(plain) == b'<w:tcPr><w:gridSpan w:val="2"/></w:tcPr>'
 
 
+def test_cell_properties_holding_only_a_width_go_whole_and_the_cells_read_the_same():
+    only = b'<w:tc><w:tcPr><w:tcW w:w="1200" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>'
+    assert safe_io._without_cell_widths(only) == b'<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>'
+    # a span or a merge beside the width keeps its w:tcPr, and the table reads as it did with every width in place
+    wide = (b'<w:tcPr><w:tcW w:w="2400" w:type="dxa"/><w:gridSpan w:val="2"/></w:tcPr>'
+            b'<w:tcPr><w:tcW w:w="1200" w:type="dxa"/><w:vMerge/></w:tcPr>')
+    assert safe_io._without_cell_widths(wide) == b'<w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:tcPr><w:vMerge/></w:tcPr>'
+    rows = [["项目", "预算数"], ["一、一般公共服务支出", "1,234.50"], ["合计", "1,234.50"]]
+    xml = tbl(rows).replace("<w:tc>", '<w:tc><w:tcPr><w:tcW w:w="1200" w:type="dxa"/></w:tcPr>')
+    data = build_docx([p("部门预算收支总表"), xml])
+    document = safe_io.open_docx(data).document
+    assert not list(document.iter(f"{{{W_NS}}}tcPr")) and len(list(document.iter(f"{{{W_NS}}}tc"))) == 6
+    assert [[c.text for c in row] for row in read_docx(data).tables[0].rows] == rows
+
+
 def test_a_cell_text_that_spells_a_width_is_read_as_printed():
     text = '<w:tcW w:w="1" w:type="dxa"/>'  # escaped in w:t (&lt;…), so never an element the pattern takes
     doc = read_docx(build_docx([p("表"), tbl([["说明", text]], rich=True)]))
