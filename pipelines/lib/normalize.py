@@ -146,6 +146,11 @@ NARRATIVE_PARTS_OF = ("income_total", "expense_total", "fiscal_expense_total")
 NARRATIVE_ADJACENT = ("fiscal_expense_total", "general_public_expense", "gov_fund_expense", "soe_capital_expense")
 
 
+# compiled once (each clause of every paragraph stating an amount is tried against all of them)
+_NARRATIVE_COMPILED = [(figure, re.compile(pattern)) for figure, pattern in NARRATIVE_PATTERNS]
+_PART_BEFORE = re.compile(NARRATIVE_PART_BEFORE)
+
+
 def narrative_figures(filing: Filing) -> list[StatedFigure]:
     """Amounts the narrative states, each the first amount after its phrase within a clause."""
     found: list[StatedFigure] = []
@@ -158,11 +163,11 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
             amounts = stated_amounts(clause)
             if not amounts:
                 continue
-            for figure, pattern in NARRATIVE_PATTERNS:
+            for figure, pattern in _NARRATIVE_COMPILED:
                 if figure in seen:
                     continue
-                m = next((m for m in re.finditer(pattern, clause)
-                          if figure not in NARRATIVE_PARTS_OF or not re.search(NARRATIVE_PART_BEFORE, clause[:m.start()])),
+                m = next((m for m in pattern.finditer(clause)
+                          if figure not in NARRATIVE_PARTS_OF or not _PART_BEFORE.search(clause, 0, m.start())),
                          None)
                 if not m:
                     continue
