@@ -185,6 +185,9 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
 _PROCUREMENT_AMOUNT = re.compile(r"总计|合计|金额|预算|小计|采购额")
 
 
+_TOTAL_CELL = re.compile(r"^(合计|总计)$")  # a procurement row's first cell: asked of every row
+
+
 def _procurement_table(table: Table, unit: str, out: Normalized) -> None:
     """政府采购预算表 → procurement lines: the first amount column (总计 / 金额 / 预算数), every row that prints
     an amount, labelled by its text cells with the group lines above carried down (货物A / 办公设备购置 / 复印机)."""
@@ -209,5 +212,5 @@ def _procurement_table(table: Table, unit: str, out: Normalized) -> None:
         loc = Loc(row[0].table, row[0].row, col)
         a = _amount(vals[col], table, loc, out, label, unit)
         if a is not None:
-            is_total = bool(re.search(r"^(合计|总计)$", clean(texts.get(min(texts), "")) if texts else ""))
+            is_total = bool(_TOTAL_CELL.search(clean(texts.get(min(texts), "")) if texts else ""))
             out.procurement.append(ProcurementLine(label, is_total, a, unit, loc))

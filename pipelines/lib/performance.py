@@ -244,6 +244,9 @@ def parse(table: Table, unit: str | None) -> Parsed:
     return state.finish()
 
 
+_LANCI_KEY = re.compile(r"\*+|\d{1,2}")  # a 栏次 row's keys (** ** 1 2 3): asked of every row
+
+
 class _State:
     """Reads a 绩效目标 table row by row (see the module docstring)."""
 
@@ -332,7 +335,7 @@ class _State:
             return
         if keys[0][0] in ("合计", "总计") or (len(cells) == 1 and IGNORED.search(keys[0][0])):
             return
-        if all(re.fullmatch(r"\*+|\d{1,2}", k) for k, _ in keys):
+        if all(_LANCI_KEY.fullmatch(k) for k, _ in keys):
             return  # the 栏次 row (** ** 1 2 3), repeated on every page
         # 4. label | value rows (项目名称 | … | 项目性质 | …) and rows of objective labels
         labelled = _label_row(cells, keys)
