@@ -565,11 +565,17 @@ def _header_roles(
     ``财政资金 | 其他资金`` under ``其中：``, the 长沙 list's ``单位编码 | 单位（项目）名称 | 资金总额 | …``).
     """
     ks = [k for k, _ in keys]
-    if sum(bool(INDICATOR_HEADER.match(k)) for k in ks) < 2:
+    levels = 0  # (asked of every row: counted by a loop that stops at two)
+    for k in ks:
+        if INDICATOR_HEADER.match(k):
+            levels += 1
+            if levels == 2:
+                break
+    if levels < 2:
+        if len(cells) < (1 if under_header else 2):
+            return None
         words = [_match(COLUMNS, k) for k in ks]
-        if len(cells) < (1 if under_header else 2) or not all(
-            w is not None or GROUPS.match(k) for w, k in zip(words, ks, strict=True)
-        ):
+        if not all(w is not None or GROUPS.match(k) for w, k in zip(words, ks, strict=True)):
             return None
         if not under_header and (sum(w is not None for w in words) < 2 or all(w in _FORM_ROLES for w in words if w)):
             return None  # 资金总额 | 财政拨款 as form labels are no header
@@ -589,6 +595,14 @@ _FORM_ROLES = {"total_funds", "fiscal_funds", "other_funds", "objective", "proje
 def _is_header_path(path: str) -> bool:
     return any(INDICATOR_HEADER.match(_label_key(p)[0]) for p in path.split(" / "))
 
+def _label_kind(k: str) -> str | None:
+    """The attribute a label's key names, "group" for a group's heading or a cell to skip, else None (no label)."""
+    attribute = _match(ATTRIBUTES, k) or _match(OBJECTIVES, k)
+    if attribute is None and (GROUPS.match(k) or IGNORED.search(k)):
+        attribute = "group"
+    return attribute
+
+
 def _label_row(cells: list[Cell], keys: list[tuple[str, str | None]]):
     """Read a row of labels and values, or None when its first filled cell is no label.
 
@@ -596,13 +610,11 @@ def _label_row(cells: list[Cell], keys: list[tuple[str, str | None]]):
     as printed) — the value is the filled cell right of the label; an objective label followed by another
     label has its text in the row below.  Cells such as 执行率分值（10） are skipped.
     """
-    kinds: list[str | None] = []
-    for k, _ in keys:
-        attribute = _match(ATTRIBUTES, k) or _match(OBJECTIVES, k)
-        if attribute is None and (GROUPS.match(k) or IGNORED.search(k)):
-            attribute = "group"
-        kinds.append(attribute)
-    if kinds[0] is None or not any(a not in (None, "group") for a in kinds):
+    first = _label_kind(keys[0][0])
+    if first is None:  # no label first: the other cells' kinds are not needed (an indicator row's)
+        return None
+    kinds = [first, *(_label_kind(k) for k, _ in keys[1:])]
+    if not any(a not in (None, "group") for a in kinds):
         return None
     pairs: list[tuple[Cell, str, str]] = []
     objective_labels: list[tuple[Cell, str]] = []
