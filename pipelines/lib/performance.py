@@ -574,9 +574,12 @@ def _header_roles(
     if levels < 2:
         if len(cells) < (1 if under_header else 2):
             return None
-        words = [_match(COLUMNS, k) for k in ks]
-        if not all(w is not None or GROUPS.match(k) for w, k in zip(words, ks, strict=True)):
-            return None
+        words: list[str | None] = []
+        for k in ks:  # every cell a column word or a group's heading, else no header: known at the first that is not
+            w = _match(COLUMNS, k)
+            if w is None and not GROUPS.match(k):
+                return None
+            words.append(w)
         if not under_header and (sum(w is not None for w in words) < 2 or all(w in _FORM_ROLES for w in words if w)):
             return None  # 资金总额 | 财政拨款 as form labels are no header
     roles: dict[int, str] = {}
