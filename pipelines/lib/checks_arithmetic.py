@@ -56,10 +56,23 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
     def value(measure: str, x: Line) -> Term:
         held = made.get((measure, id(x)))
         if held is None:
-            parts = parts_of.get((measure, x.subject_code, x.logical)) or [x]
-            terms = [term(p.amount, p.unit) for p in parts]
-            held = made[(measure, id(x))] = Term(sum((t.wan for t in terms), ZERO), sum((t.half for t in terms), ZERO))
+            parts = parts_of.get((measure, x.subject_code, x.logical))
+            if parts is None:  # most lines: the line's own amount
+                held = made[(measure, id(x))] = term(x.amount, x.unit)
+            else:
+                terms = [term(p.amount, p.unit) for p in parts]
+                held = made[(measure, id(x))] = Term(sum((t.wan for t in terms), ZERO),
+                                                     sum((t.half for t in terms), ZERO))
         return held
+
+    def top(code: str) -> bool:
+        """A class (3 digits), or a line none of whose 类 / 款 is printed (a loop: every code of every measure)."""
+        if len(code) == 3:
+            return True
+        for n in range(3, len(code), 2):
+            if code[:n] in printed:
+                return False
+        return True
 
     printed = {code for m in by_measure.values() for code in m}  # codes printed with an amount in any column
     for measure, codes in by_measure.items():
@@ -85,8 +98,7 @@ def _hierarchy_of(c: _Checker, kind: str, lines: list[Line]) -> None:
                         what=f"{LABELS[kind]} {parent_code} {p.subject_name if p else ''} ({measure}) = Σ its "
                              f"{len(kids)} sub-items")
         # the top printed level: the 类, or lines whose 类 and 款 are not printed at all (泉州: 项 lines only)
-        classes = [x for code, x in codes.items()
-                   if len(code) == 3 or not any(code[:n] in printed for n in range(3, len(code), 2))]
+        classes = [x for code, x in codes.items() if top(code)]
         if measure in totals and classes:
             t = totals[measure]
             expected, parts = term(t.amount, t.unit), [value(measure, k) for k in classes]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.lib import layouts
 from pipelines.lib.classify_meta import (
@@ -36,12 +37,16 @@ def _row_keys(row: list[Cell]) -> list[str]:
     return [key(c.text) for c in row]
 
 
+@lru_cache(maxsize=1 << 14)  # the keys of the first rows of every table (header words, 合计, figures) repeat
 def _is_number(k: str) -> bool:
     return bool(_NUMBER.match(k))
 
 
 def _is_data_row(keys: list[str]) -> bool:
-    return any(_is_number(k) for k in keys if k)
+    for k in keys:  # (a loop, not a generator: asked for several rows of every table)
+        if k and _is_number(k):
+            return True
+    return False
 
 
 def _is_lanci_row(keys: list[str]) -> bool:
@@ -189,13 +194,19 @@ def _header_paths(rows: list[list[Cell]], header_rows: list[int], n_cols: int) -
         return [""] * n_cols
     h0, h1 = header_rows[0], header_rows[-1] + 1
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(h1 - h0)]
-    for r in header_rows:
+    for r in header_rows:  # (comparisons, not max/min calls: every header cell of every table)
         for c in rows[r]:
-            lo, hi = max(c.col, 0), min(c.col + max(c.col_span, 1), n_cols)
+            col, span, row, row_span = c.col, c.col_span, c.row, c.row_span
+            lo = col if col > 0 else 0
+            hi = col + (span if span > 1 else 1)
+            if hi > n_cols:
+                hi = n_cols
             if lo >= hi:
                 continue
-            for rr in range(max(c.row, h0), min(c.row + max(c.row_span, 1), h1)):
-                grid[rr - h0][lo:hi] = [c] * (hi - lo)
+            end = row + (row_span if row_span > 1 else 1)
+            fill = [c] * (hi - lo)
+            for rr in range(row if row > h0 else h0, end if end < h1 else h1):
+                grid[rr - h0][lo:hi] = fill
     if len(grid) == 1:  # one header row: each column's path is its cell's text
         return [squash(c.text) if c is not None else "" for c in grid[0]]
     _fill_unmerged_parents(grid)
@@ -257,12 +268,12 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     """Kinds the header (and the first body column) is compatible with, most likely first."""
     hks = [key(h) for h in header]
     hk = "|".join(hks)
-    first_col = "|".join(key(r[0].text) for r in body[:40] if r)
+    first_col = "|".join([key(r[0].text) for r in body[:40] if r])
     bk_memo: list[str] = []
 
     def bk() -> str:  # the first rows' first three cells: joined only where a rule below reads them
         if not bk_memo:
-            bk_memo.append("|".join(key(c.text) for r in body[:40] for c in r[:3]))
+            bk_memo.append("|".join([key(c.text) for r in body[:40] for c in r[:3]]))
         return bk_memo[0]
 
     if any(w in hk for w in ("一级指标", "二级指标", "三级指标", "指标值")) or first_col.startswith("绩效目标"):
@@ -387,7 +398,7 @@ def _parse_physical(raw: RawTable) -> _Parsed:
     out.notes = [*out.notes, *raw.after]
     out.title_kind = kind_from_title(title) if title else None
     # Performance tables put the header (一级指标…) below the project/objective rows.
-    if out.title_kind == "performance_target" or any(key(c.text) == "一级指标" for row in rows[:8] for c in row):
+    if out.title_kind == "performance_target" or _names_indicator_levels(rows[:8]):
         _performance_layout(out, rows, r)
     out.hints = _header_kinds(out.header, out.body)
     unit = meta.unit
@@ -398,6 +409,15 @@ def _parse_physical(raw: RawTable) -> _Parsed:
                 break
     out.unit = unit
     return out
+
+
+def _names_indicator_levels(rows: list[list[Cell]]) -> bool:
+    """Whether a cell of these rows reads 一级指标 (a loop, not a generator: the first rows of every table)."""
+    for row in rows:
+        for c in row:
+            if key(c.text) == "一级指标":
+                return True
+    return False
 
 
 def _header_from_words(header: list[str], body: list[list[Cell]], words: list[str]) -> None:

@@ -15,6 +15,9 @@ from pipelines.lib.model import RawDocument, Table
 from pipelines.lib.numbers import nfkc
 from pipelines.lib.vocab import BUDGET_KINDS
 
+# what a department's name never holds: digits, punctuation, a title's 表 (代表 is a name's), budget words
+_NOT_IN_NAME = re.compile(r"[0-9０-９:：，,。；;%]|(?<!代)表|预算|决算|说明")
+
 
 def plausible_name(text: str | None) -> str | None:
     """``text`` as a department's name, or None when it cannot be one (a pronoun, a sentence, a cell with digits)."""
@@ -24,7 +27,7 @@ def plausible_name(text: str | None) -> str | None:
     if not (3 <= len(name) <= 40) or layouts.NOT_A_NAME_START.match(name):
         return None
     # a title's 表 is no name's, but 代表 is (人大常委会代表工作委员会, 代表联络处)
-    if re.search(r"[0-9０-９:：，,。；;%]|(?<!代)表|预算|决算|说明", layouts.BUDGET_IN_NAME.sub("", name)):
+    if _NOT_IN_NAME.search(layouts.BUDGET_IN_NAME.sub("", name)):
         return None
     bare = layouts.SCOPE_SUFFIX.sub("", name)
     return name if bare.endswith(layouts.ORG_ENDINGS) else None

@@ -151,6 +151,12 @@ def _amount_like(text: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=1 << 15)  # the body cells of every counted table
+def _labels(text: str) -> bool:
+    """Whether a cell's text is a label: words (Chinese characters) and no amount."""
+    return bool(_WORDS.search(text)) and not _amount_like(text)
+
+
 def _skipped_columns(table: Table, body_values: list[list[str]] | None = None) -> set[int]:
     """Grid columns that hold codes or row numbers, not amounts (``body_values``: ``table.values`` of each body row,
     when the caller has them)."""
@@ -160,8 +166,14 @@ def _skipped_columns(table: Table, body_values: list[list[str]] | None = None) -
     # codes and row numbers stand left of every label (text with words): a column with a label left of it in some row (a 收支总表's
     # 预算数 of 元 integers, 1505000), or in a table without labels (a 三公 table's one row: 120000 | 20000 | …), is
     # of amounts
-    firsts = [next((col for col, t in enumerate(values) if _WORDS.search(t) and not _amount_like(t)), None)
-              for values in body_values]
+    firsts: list[int | None] = []
+    for values in body_values:  # (a loop, not a generator a row: ~300 rows a filing)
+        first = None
+        for col, t in enumerate(values):
+            if t and _labels(t):
+                first = col
+                break
+        firsts.append(first)
     labelled = any(f is not None for f in firsts)
     for col in range(min(3, table.n_cols)):
         if not labelled or any(f is not None and f < col and clean(values[col]) and _amount_like(values[col])

@@ -146,6 +146,11 @@ NARRATIVE_PARTS_OF = ("income_total", "expense_total", "fiscal_expense_total")
 NARRATIVE_ADJACENT = ("fiscal_expense_total", "general_public_expense", "gov_fund_expense", "soe_capital_expense")
 
 
+# compiled once (each clause of every paragraph stating an amount is tried against all of them)
+_NARRATIVE_COMPILED = [(figure, re.compile(pattern)) for figure, pattern in NARRATIVE_PATTERNS]
+_PART_BEFORE = re.compile(NARRATIVE_PART_BEFORE)
+
+
 def narrative_figures(filing: Filing) -> list[StatedFigure]:
     """Amounts the narrative states, each the first amount after its phrase within a clause."""
     found: list[StatedFigure] = []
@@ -158,11 +163,11 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
             amounts = stated_amounts(clause)
             if not amounts:
                 continue
-            for figure, pattern in NARRATIVE_PATTERNS:
+            for figure, pattern in _NARRATIVE_COMPILED:
                 if figure in seen:
                     continue
-                m = next((m for m in re.finditer(pattern, clause)
-                          if figure not in NARRATIVE_PARTS_OF or not re.search(NARRATIVE_PART_BEFORE, clause[:m.start()])),
+                m = next((m for m in pattern.finditer(clause)
+                          if figure not in NARRATIVE_PARTS_OF or not _PART_BEFORE.search(clause, 0, m.start())),
                          None)
                 if not m:
                     continue
@@ -178,6 +183,9 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
 
 
 _PROCUREMENT_AMOUNT = re.compile(r"总计|合计|金额|预算|小计|采购额")
+
+
+_TOTAL_CELL = re.compile(r"^(合计|总计)$")  # a procurement row's first cell: asked of every row
 
 
 def _procurement_table(table: Table, unit: str, out: Normalized) -> None:
@@ -204,5 +212,5 @@ def _procurement_table(table: Table, unit: str, out: Normalized) -> None:
         loc = Loc(row[0].table, row[0].row, col)
         a = _amount(vals[col], table, loc, out, label, unit)
         if a is not None:
-            is_total = bool(re.search(r"^(合计|总计)$", clean(texts.get(min(texts), "")) if texts else ""))
+            is_total = bool(_TOTAL_CELL.search(clean(texts.get(min(texts), "")) if texts else ""))
             out.procurement.append(ProcurementLine(label, is_total, a, unit, loc))

@@ -117,6 +117,13 @@ def _cross_of(vals: list[str], groups: list[tuple[list[int], int | None, bool]],
     return "|".join(codes), "|".join(names)
 
 
+# patterns asked of every row or column of a subject table, compiled once (not looked up in re's cache each time)
+_ROW_NUMBERS = re.compile(r"序号|行次|栏次")
+_FIGURE_ONLY = re.compile(r"^[\d,.\-%]+$")
+_TOTAL_WORD = re.compile(r"合计|总计")
+_LANCI_LABEL = re.compile(r"栏次|^\d+$|^\*+$")
+
+
 def _prints_subjects_again(table: Table, code_cols: list[int], glued: int | None) -> bool:
     """Whether a table prints its subjects over again, run after run (北京 预算05表 lists the department's rows, then
     each unit's, without the unit's name): a code printed again after other codes, where the order starts over.
@@ -176,7 +183,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     bases: dict[int, str] = {}
     seen: set[tuple[str, str]] = set()
     for i, k in enumerate(keys):
-        if i in code_cols or i == name_col or i in cross_cols or not k or re.search(r"序号|行次|栏次", k):
+        if i in code_cols or i == name_col or i in cross_cols or not k or _ROW_NUMBERS.search(k):
             continue
         m = _column_measure(rules, k)
         if m is None and out.year and (y := layouts.PRIOR_YEAR_COLUMN.match(k)) and int(y.group("year")) < out.year:
@@ -267,10 +274,10 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
         if unit_col is not None and code is None and clean(vals[unit_col]) and not clean(own_name):
             name = vals[unit_col].strip()
         if not clean(name) and code is None:  # 合计 printed in another text column (陕西: under 政府经济科目名称)
-            name = next((v for i, v in enumerate(vals) if v.strip() and not re.match(r"^[\d,.\-%]+$", clean(v))),
+            name = next((v for i, v in enumerate(vals) if v.strip() and not _FIGURE_ONLY.match(clean(v))),
                         "")
         label = clean(name) or clean(" ".join(vals[i] for i in code_cols))
-        is_total = code is None and bool(re.search(r"合计|总计", label))
+        is_total = code is None and bool(_TOTAL_WORD.search(label))
         if not code_cols and name_col is None and glued is None and code is None and unit_col is None:
             if not any(clean(vals[c]) for c, _ in measure_cols):
                 continue  # an empty row (上海: a wide table's last column spilled onto a page of its own, blank)
@@ -299,7 +306,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
                         out.unit_rows.append(UnitRow(table.kind, current_unit or label, measure, a, unit, loc))
                 continue
         if (code is None and not is_total and walk is not None and label not in ("", "无")
-                and not re.search(r"栏次|^\d+$|^\*+$", label)):
+                and not _LANCI_LABEL.search(label)):
             found = walk.match(label)
             if found.code:
                 code = found.code
@@ -307,7 +314,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
             elif row:
                 not_found[(row[0].table, row[0].row)] = found.why
         if code is None and not is_total:
-            if not label or label in ("无",) or re.search(r"栏次|^\d+$|^\*+$", label):  # ** 1 2 …: 栏次 unlabelled
+            if not label or label in ("无",) or _LANCI_LABEL.search(label):  # ** 1 2 …: 栏次 unlabelled
                 continue
             if by_unit:  # a unit's row (浙江 收入预算总表 by 单位名称): read and checked against the 合计
                 for col, measure in measure_cols:
@@ -439,7 +446,7 @@ def _unit_rows(table: Table, keys: list[str], code_cols: list[int], name_col: in
         text = clean(vals[col])
         if not text:
             continue
-        if re.search(r"合计|总计", text):
+        if _TOTAL_WORD.search(text):
             has_total = True
             continue
         if code_cols and any(clean(vals[i]) for i in code_cols):

@@ -104,6 +104,9 @@ def _summary_by_economic_class(table: Table, unit: str, label_col: int, value_co
             out.summary.append(SummaryLine(table.kind, "expense", item, name, code, measure, a, unit, loc))
 
 
+_TOTAL_ROW = re.compile(r"合计|小计|总计")  # asked of every row of a side
+
+
 def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_label_col=None) -> None:
     in_carryover: str | None = None  # the carry-over line whose parts by fund follow
     in_class: str | None = None  # the 类 (its code) whose 款/项 lines follow (浙江 prints them under it)
@@ -123,7 +126,7 @@ def _summary_side(table, unit, out, side, label_col, value_cols, keys, first_lab
         vals = table.values(row)
         label = vals[label_col].strip()
         if not label and first_label_col is not None and any(clean(vals[c]) for c in value_cols) and \
-                re.search(r"合计|小计|总计", clean(vals[first_label_col])):
+                _TOTAL_ROW.search(clean(vals[first_label_col])):
             label = vals[first_label_col].strip()  # 江苏: 当年支出小计 printed under the first group, its amount under the last
         key = clean(label)
         if not key:

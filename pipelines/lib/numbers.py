@@ -72,15 +72,11 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFKD", text))
 
 
+@lru_cache(maxsize=1 << 16)  # a cell's text is cleaned by every stage that reads it (~3 times), and texts repeat
 def clean(text: str | None) -> str:
     """NFKC (full-width digits and punctuation to ASCII), no invisible characters, no whitespace at all."""
     if not text:
         return ""
-    return _clean(text)
-
-
-@lru_cache(maxsize=1 << 16)  # a cell's text is cleaned by every stage that reads it (~3 times), and texts repeat
-def _clean(text: str) -> str:
     if text.isascii():  # NFKC and the invisible characters (all outside ASCII) leave it as it is
         return "".join(text.split())
     t = nfkc(text).translate(_INVISIBLE)

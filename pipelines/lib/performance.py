@@ -244,6 +244,9 @@ def parse(table: Table, unit: str | None) -> Parsed:
     return state.finish()
 
 
+_LANCI_KEY = re.compile(r"\*+|\d{1,2}")  # a 栏次 row's keys (** ** 1 2 3): asked of every row
+
+
 class _State:
     """Reads a 绩效目标 table row by row (see the module docstring)."""
 
@@ -332,7 +335,7 @@ class _State:
             return
         if keys[0][0] in ("合计", "总计") or (len(cells) == 1 and IGNORED.search(keys[0][0])):
             return
-        if all(re.fullmatch(r"\*+|\d{1,2}", k) for k, _ in keys):
+        if all(_LANCI_KEY.fullmatch(k) for k, _ in keys):
             return  # the 栏次 row (** ** 1 2 3), repeated on every page
         # 4. label | value rows (项目名称 | … | 项目性质 | …) and rows of objective labels
         labelled = _label_row(cells, keys)
@@ -562,12 +565,21 @@ def _header_roles(
     ``财政资金 | 其他资金`` under ``其中：``, the 长沙 list's ``单位编码 | 单位（项目）名称 | 资金总额 | …``).
     """
     ks = [k for k, _ in keys]
-    if sum(bool(INDICATOR_HEADER.match(k)) for k in ks) < 2:
-        words = [_match(COLUMNS, k) for k in ks]
-        if len(cells) < (1 if under_header else 2) or not all(
-            w is not None or GROUPS.match(k) for w, k in zip(words, ks, strict=True)
-        ):
+    levels = 0  # (asked of every row: counted by a loop that stops at two)
+    for k in ks:
+        if INDICATOR_HEADER.match(k):
+            levels += 1
+            if levels == 2:
+                break
+    if levels < 2:
+        if len(cells) < (1 if under_header else 2):
             return None
+        words: list[str | None] = []
+        for k in ks:  # every cell a column word or a group's heading, else no header: known at the first that is not
+            w = _match(COLUMNS, k)
+            if w is None and not GROUPS.match(k):
+                return None
+            words.append(w)
         if not under_header and (sum(w is not None for w in words) < 2 or all(w in _FORM_ROLES for w in words if w)):
             return None  # 资金总额 | 财政拨款 as form labels are no header
     roles: dict[int, str] = {}
@@ -586,6 +598,14 @@ _FORM_ROLES = {"total_funds", "fiscal_funds", "other_funds", "objective", "proje
 def _is_header_path(path: str) -> bool:
     return any(INDICATOR_HEADER.match(_label_key(p)[0]) for p in path.split(" / "))
 
+def _label_kind(k: str) -> str | None:
+    """The attribute a label's key names, "group" for a group's heading or a cell to skip, else None (no label)."""
+    attribute = _match(ATTRIBUTES, k) or _match(OBJECTIVES, k)
+    if attribute is None and (GROUPS.match(k) or IGNORED.search(k)):
+        attribute = "group"
+    return attribute
+
+
 def _label_row(cells: list[Cell], keys: list[tuple[str, str | None]]):
     """Read a row of labels and values, or None when its first filled cell is no label.
 
@@ -593,13 +613,11 @@ def _label_row(cells: list[Cell], keys: list[tuple[str, str | None]]):
     as printed) — the value is the filled cell right of the label; an objective label followed by another
     label has its text in the row below.  Cells such as 执行率分值（10） are skipped.
     """
-    kinds: list[str | None] = []
-    for k, _ in keys:
-        attribute = _match(ATTRIBUTES, k) or _match(OBJECTIVES, k)
-        if attribute is None and (GROUPS.match(k) or IGNORED.search(k)):
-            attribute = "group"
-        kinds.append(attribute)
-    if kinds[0] is None or not any(a not in (None, "group") for a in kinds):
+    first = _label_kind(keys[0][0])
+    if first is None:  # no label first: the other cells' kinds are not needed (an indicator row's)
+        return None
+    kinds = [first, *(_label_kind(k) for k, _ in keys[1:])]
+    if not any(a not in (None, "group") for a in kinds):
         return None
     pairs: list[tuple[Cell, str, str]] = []
     objective_labels: list[tuple[Cell, str]] = []

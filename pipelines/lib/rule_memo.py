@@ -13,6 +13,7 @@ from typing import TypeVar
 R = TypeVar("R", bound=Sequence)
 
 _MEMO: dict[int, tuple[Sequence, int, dict[str, str | None]]] = {}
+_UNSEEN = object()  # no answer remembered (None is an answer: no rule matches)
 
 
 def first_match(rules: R, text: str, find: Callable[[R, str], str | None]) -> str | None:
@@ -23,8 +24,9 @@ def first_match(rules: R, text: str, find: Callable[[R, str], str | None]) -> st
             _MEMO.clear()
         memo = _MEMO[id(rules)] = (rules, len(rules), {})
     found = memo[2]
-    if text in found:
-        return found[text]
+    result = found.get(text, _UNSEEN)
+    if result is not _UNSEEN:
+        return result
     result = find(rules, text)
     if len(found) < 4096:
         found[text] = result
