@@ -7,8 +7,12 @@ seconds are what a busy machine does not stretch):
 - floor+lines: the same, plus the ruling lines the table finder needs — every path object's matrix and every
            path segment's type and point (into forms) — the least any reader of these tables must do (issue #13:
            "characters with boxes, plus the ruling lines");
+- calls:   every call into PDFium that yusuan's layer makes (per page object, text object, path, segment and
+           character: ~5,200 a page), made the way ``pdf_pdfium`` makes them, and nothing done with what they
+           return — the least a reader of this design (Python calling PDFium per character and per object) takes;
+           yusuan minus this is the Python that builds characters, edges, tables and paragraphs;
 - yusuan:  ``pdf_reader.read_pdf`` (checks, characters, ruling lines, tables, paragraphs);
-- ratio:   yusuan / floor+lines (the target is ≤ 3×), and yusuan / floor;
+- ratio:   yusuan / floor+lines (the target is ≤ 3×), yusuan / floor, and yusuan / calls;
 - where yusuan's time goes, by phase: opening the file; PDFium loading each page and its text page (which the
   floor pays too); the walk over page objects (paths → ruling edges, each text object's render mode and
   colour); the characters (PDFium's text, origin and box of each, its text object's matrix, size and font;
@@ -91,6 +95,100 @@ def floor_lines(data: bytes) -> int:
 
     return _floor(data, lambda page: objects(pdfium_c.FPDFPage_CountObjects(page.raw),
                                              lambda j, raw=page.raw: pdfium_c.FPDFPage_GetObject(raw, j)))
+
+
+def floor_calls(data: bytes) -> int:
+    """Every page opened with its text page, making the calls into PDFium that ``pdf_layer`` makes — per page
+    object, text object, path, path segment and character, as cheaply as ``pdf_pdfium`` makes them — and doing
+    nothing else with what they return: what the calls alone cost, the least a reader of this design takes.
+    Returns the calls made."""
+    C = pdf_pdfium
+    doc = pdfium.PdfDocument(data)
+    calls = 0
+    m = C.MatrixArray()
+    m_ref = ctypes.byref(m)
+    rgba = (ctypes.c_uint * 4)()
+    rgba_refs = tuple(ctypes.byref(rgba, 4 * k) for k in range(4))
+    bounds_refs = tuple(ctypes.byref(rgba, 4 * k) for k in range(4))  # the same bytes: nothing is kept
+    modes = (ctypes.c_int(), ctypes.c_int())
+    modes_refs = tuple(ctypes.byref(v) for v in modes)
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    rfx, rfy = ctypes.byref(fx), ctypes.byref(fy)
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    r_ox, r_oy = ctypes.byref(ox), ctypes.byref(oy)
+    box_ref = ctypes.byref(C.RectF())
+
+    def clip(obj) -> int:
+        c = C.obj_clip(obj)
+        n = C.clip_count(c)
+        if n > 0:
+            C.clip_segment(c, n - 1, 0)
+            return 3
+        return 2
+
+    def objects(page, form) -> int:
+        made = 1
+        n = C.form_count(form) if form is not None else C.count_objects(page)
+        for i in range(n):
+            obj = C.form_object(form, ctypes.c_ulong(i)) if form is not None else C.get_object(page, i)
+            kind = C.obj_type(obj)
+            made += 2
+            if kind == C.TEXT:
+                C.render_mode(obj)
+                C.fill_color(obj, *rgba_refs)
+                made += 2
+            elif kind == C.PATH:
+                C.obj_matrix(obj, m_ref)
+                C.draw_mode(obj, *modes_refs)
+                C.fill_color(obj, *rgba_refs)
+                C.stroke_color(obj, *rgba_refs)
+                k = C.count_segments(obj)
+                made += 5 + 3 * k
+                for j in range(k):
+                    seg = C.get_segment(obj, j)
+                    C.segment_type(seg)
+                    C.segment_point(seg, rfx, rfy)
+            elif kind in (C.IMAGE, C.SHADING):
+                C.obj_bounds(obj, *bounds_refs)
+                made += 1
+            elif kind == C.FORM:
+                C.obj_matrix(obj, m_ref)
+                made += 1 + clip(obj) + objects(page, obj)
+        return made
+
+    for i in range(len(doc)):
+        page = doc[i]
+        textpage = page.get_textpage()
+        tp = ctypes.cast(textpage.raw, ctypes.c_void_p)
+        calls += objects(ctypes.cast(page.raw, ctypes.c_void_p), None)
+        n = C.count_chars(tp)
+        text = pdf_layer._page_text(tp, n) if n > 0 else ""
+        seen = set()
+        calls += 2
+        for k in range(n):
+            t = text[k]
+            if t == " ":
+                calls += 1
+                if C.is_generated(tp, k):
+                    continue
+            elif t in "\r\n":
+                continue
+            obj = C.char_object(tp, k)
+            calls += 3
+            if obj not in seen:
+                seen.add(obj)
+                if obj:
+                    handle = C.Handle(obj)
+                    C.char_matrix(tp, k, m_ref)
+                    C.char_font_size(tp, k)
+                    C.text_font(handle)
+                    calls += 3 + clip(handle)
+            C.char_origin(tp, k, r_ox, r_oy)
+            C.loose_box(tp, k, box_ref)
+        textpage.close()
+        page.close()
+    doc.close()
+    return calls
 
 
 class _Calls:
@@ -205,10 +303,10 @@ def main() -> int:
         old = not args.no_pdfplumber
     except ImportError:
         old = False
-    total = {"pages": 0, "chars": 0, "floor": 0.0, "lines": 0.0, "yusuan": 0.0, "old": 0.0}
+    total = {"pages": 0, "chars": 0, "floor": 0.0, "lines": 0.0, "calls": 0.0, "n_calls": 0, "yusuan": 0.0, "old": 0.0}
     breakdown = dict.fromkeys(PHASES, 0.0)
     calls = dict.fromkeys(PHASES, 0)
-    print(f"{'file':<48} {'pages':>5} {'floor':>7} {'+lines':>7} {'yusuan':>7} {'ratio':>6}"
+    print(f"{'file':<48} {'pages':>5} {'floor':>7} {'+lines':>7} {'calls':>7} {'yusuan':>7} {'ratio':>6}"
           + (f" {'pdfplumber':>10}" if old else ""))
     for path in pdfs:
         data = path.read_bytes()
@@ -221,6 +319,7 @@ def main() -> int:
         chars = floor(data)
         f = best(floor, data, args.repeat, clock)
         fl = best(floor_lines, data, args.repeat, clock)
+        fc = best(floor_calls, data, args.repeat, clock)
         y = best(pdf_reader.read_pdf, data, args.repeat, clock)
         times = [parts(data, clock) for _ in range(max(args.repeat, 1))]
         for k in PHASES:
@@ -233,10 +332,12 @@ def main() -> int:
         total["chars"] += chars
         total["floor"] += f
         total["lines"] += fl
+        total["calls"] += fc
+        total["n_calls"] += floor_calls(data)
         total["yusuan"] += y
         total["old"] += o
         line = (f"{path.name[:48]:<48} {n_pages:>5} {f * 1000 / n_pages:>6.2f}m {fl * 1000 / n_pages:>6.2f}m "
-                f"{y * 1000 / n_pages:>6.2f}m {y / fl:>5.2f}×")
+                f"{fc * 1000 / n_pages:>6.2f}m {y * 1000 / n_pages:>6.2f}m {y / fl:>5.2f}×")
         print(line + (f" {o * 1000 / n_pages:>9.1f}m" if old else ""))
     pages = total["pages"] or 1
     unit = "wall-clock" if args.wall else "CPU"
@@ -245,10 +346,14 @@ def main() -> int:
           f"(one core, {unit} seconds, best of {args.repeat})")
     print(f"  floor  (pypdfium2: every character with its box)        {total['floor'] * 1000 / pages:6.2f} ms/page")
     print(f"  floor + ruling lines (every path segment's point too)    {total['lines'] * 1000 / pages:6.2f} ms/page")
+    label = f"floor + yusuan's calls ({total['n_calls'] / pages:,.0f} a page), nothing more"
+    print(f"  {label:<57}{total['calls'] * 1000 / pages:6.2f} ms/page")
     print(f"  yusuan (pdf_reader.read_pdf)                             {total['yusuan'] * 1000 / pages:6.2f} ms/page")
     print(f"  ratio  yusuan / (floor + ruling lines)                   {total['yusuan'] / total['lines']:6.2f}×  "
           "(target ≤ 3×)")
     print(f"  ratio  yusuan / floor (characters only)                  {total['yusuan'] / total['floor']:6.2f}×")
+    print(f"  ratio  yusuan / its calls alone                          {total['yusuan'] / total['calls']:6.2f}×  "
+          f"(the Python beyond the calls: {(total['yusuan'] - total['calls']) * 1000 / pages:.2f} ms/page)")
     if old:
         print(f"  old path: pdfplumber extract_words + find_tables        {total['old'] * 1000 / pages:6.2f} ms/page "
               f"({total['old'] / total['yusuan']:.1f}× yusuan's whole read)")

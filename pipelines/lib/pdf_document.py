@@ -443,10 +443,24 @@ def _index(lines: list[float], v: float) -> int:
 
 def _raw_table(index: int, t: PTable, before: list[str], after: list[str]) -> RawTable:
     rows: list[list[Cell]] = [[] for _ in range(max(len(t.ys) - 1, 1))]
+    # cells share their edges: each distinct coordinate's grid line is looked up once
+    cols: dict[float, int] = {}
+    lines: dict[float, int] = {}
+    xs, ys = t.xs, t.ys
     for c in t.cells:
         x0, top, x1, bottom = c.bbox
-        col, col_end = _index(t.xs, x0), _index(t.xs, x1)
-        row, row_end = _index(t.ys, top), _index(t.ys, bottom)
+        col = cols.get(x0)
+        if col is None:
+            col = cols[x0] = _index(xs, x0)
+        col_end = cols.get(x1)
+        if col_end is None:
+            col_end = cols[x1] = _index(xs, x1)
+        row = lines.get(top)
+        if row is None:
+            row = lines[top] = _index(ys, top)
+        row_end = lines.get(bottom)
+        if row_end is None:
+            row_end = lines[bottom] = _index(ys, bottom)
         rows[min(row, len(rows) - 1)].append(
             Cell(
                 text=c.text,

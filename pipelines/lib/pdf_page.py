@@ -384,24 +384,29 @@ class _CellFinder:
 
     def __init__(self, table: PTable) -> None:
         self.cells = [c.bbox for c in table.cells]
-        self.xs = sorted({v for b in self.cells for v in (b[0], b[2])})
-        self.ys = sorted({v for b in self.cells for v in (b[1], b[3])})
-        self.slots: dict[tuple[int, int], int] = {}
+        self.xs = xs = sorted({v for b in self.cells for v in (b[0], b[2])})
+        self.ys = ys = sorted({v for b in self.cells for v in (b[1], b[3])})
+        # the slot between grid lines i and i+1 across, j and j+1 down, numbered (i + 1) * stride + j + 1 (i and j
+        # run from -1, left of or above the first line): an int, cheaper to hash than the pair
+        self.stride = stride = len(ys) + 1
+        self.slots: dict[int, int] = {}
         for ci, (x0, top, x1, bottom) in enumerate(self.cells):
-            for i in range(bisect.bisect_left(self.xs, x0), bisect.bisect_left(self.xs, x1)):
-                for j in range(bisect.bisect_left(self.ys, top), bisect.bisect_left(self.ys, bottom)):
-                    self.slots.setdefault((i, j), ci)
+            j0, j1 = bisect.bisect_left(ys, top), bisect.bisect_left(ys, bottom)
+            for i in range(bisect.bisect_left(xs, x0), bisect.bisect_left(xs, x1)):
+                for j in range(j0, j1):
+                    self.slots.setdefault((i + 1) * stride + j + 1, ci)
 
     def find(self, x: float, y: float) -> int | None:
-        i = bisect.bisect_right(self.xs, x) - 1
-        j = bisect.bisect_right(self.ys, y) - 1
-        on_line = (0 <= i and self.xs[i] == x) or (0 <= j and self.ys[j] == y)
-        if on_line:  # on a cell edge: it belongs to the first cell that has it, as the scan found it
+        xs, ys = self.xs, self.ys
+        i = _bisect_right(xs, x) - 1
+        j = _bisect_right(ys, y) - 1
+        if (0 <= i and xs[i] == x) or (0 <= j and ys[j] == y):
+            # on a cell edge: it belongs to the first cell that has it, as the scan found it
             return next(
                 (ci for ci, (x0, top, x1, bottom) in enumerate(self.cells) if x0 <= x <= x1 and top <= y <= bottom),
                 None,
             )
-        return self.slots.get((i, j))
+        return self.slots.get((i + 1) * self.stride + j + 1)
 
 
 def cluster_lines(chars: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
@@ -466,6 +471,7 @@ def _rejoin_latin(lines: list[list[pdf_layer.Char]]) -> None:
 
 
 _BY_TOP_X0 = itemgetter(3, 1)  # a Char's (top, x0)
+_bisect_right = bisect.bisect_right
 _BY_X0, _BY_X1, _BY_TOP, _BY_BOTTOM = itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
 _COUNT = itemgetter(1)
 
@@ -474,9 +480,9 @@ def _common_size(chars: list[pdf_layer.Char]) -> float:
     """The most frequent size (to 0.1 pt) of the glyphs other than spaces, the first seen of as frequent ones
     (``Counter.most_common(1)``, without building a Counter a line); 0.0 when there is none."""
     sizes: dict[float, int] = {}
-    for c in chars:
-        if c.text.strip():
-            size = round(c.size, 1)
+    for t, _, _, _, _, size in chars:
+        if t.strip():
+            size = round(size, 1)
             sizes[size] = sizes.get(size, 0) + 1
     return max(sizes.items(), key=_COUNT)[0] if sizes else 0.0
 
@@ -501,33 +507,34 @@ def _line_text(chars: list[pdf_layer.Char]) -> str:
     """Text of one visual line: spaces the file contains, plus one where a gap separates Latin words or
     numbers, or where a wide gap splits the line into chunks; never invented between Chinese characters."""
     out: list[str] = []
-    prev: pdf_layer.Char | None = None
+    has_prev = False
     pending_space = False
-    for ch in chars:
-        t = ch.text
+    # the previous glyph's text, x0, x1 and size (a Char unpacked: its fields are read once, not by name each time)
+    p_text, p_x0, p_x1, p_size = "", 0.0, 0.0, 0.0
+    for t, x0, x1, _, _, size in chars:
         if not t.strip():
-            pending_space = pending_space or prev is not None
+            pending_space = pending_space or has_prev
             continue
-        if prev is not None:
-            if t == prev.text and abs(ch.x0 - prev.x0) < 0.5:
+        if has_prev:
+            if t == p_text and abs(x0 - p_x0) < 0.5:
                 continue  # the same glyph painted twice (fake bold)
-            gap = ch.x0 - prev.x1
-            # max(ch.size, prev.size, 1.0), written out (max is a call per character)
-            size = ch.size
-            if prev.size > size:
-                size = prev.size
-            if 1.0 > size:
-                size = 1.0
-            a, b = prev.text[-1], t[0]
+            gap = x0 - p_x1
+            # em = max(size, p_size, 1.0), written out (max is a call per character)
+            em = size
+            if p_size > em:
+                em = p_size
+            if 1.0 > em:
+                em = 1.0
             # _EPS: PDFium's coordinates are single precision; a gap of exactly one em is no gap
-            if gap > size + _EPS:
+            if gap > em + _EPS:
                 out.append(" ")  # separate chunks on one line: 编制部门：… 单位：元
             elif pending_space:
                 out.append(" ")  # a space the file spells out, as a .docx would keep it
-            elif gap > 0.3 * size + _EPS and not (_wide(a) and _wide(b)):
+            elif gap > 0.3 * em + _EPS and not (_wide(p_text[-1]) and _wide(t[0])):
                 out.append(" ")  # letter-spaced Chinese gets no invented spaces
         out.append(t)
-        prev = ch
+        has_prev = True
+        p_text, p_x0, p_x1, p_size = t, x0, x1, size
         pending_space = False
     return "".join(out).strip()
 

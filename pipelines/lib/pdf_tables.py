@@ -112,6 +112,12 @@ def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, floa
     corners are intersections joined by common edges."""
     if not v or not h:
         return []
+    # edges are identified by their box, as pdfplumber compares them: each distinct box gets a number, so the sets
+    # below hold small ints (cheap to hash and compare) instead of boxes
+    v_ids: dict[tuple, int] = {}
+    h_ids: dict[tuple, int] = {}
+    v_id = [v_ids.setdefault(e[1:], len(v_ids)) for e in v]
+    h_id = [h_ids.setdefault(e[1:], len(h_ids)) for e in h]
     points: dict[tuple[float, float], tuple[set, set]] = {}
     hs = sorted(range(len(h)), key=lambda j: (h[j][2], h[j][1]))
     h_tops = [h[j][2] for j in hs]
@@ -126,9 +132,8 @@ def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, floa
                 entry = points.get(vertex)
                 if entry is None:
                     entry = points[vertex] = (set(), set())
-                # edges are identified by their box, as pdfplumber compares them
-                entry[0].add(v[vi][1:])
-                entry[1].add(h[j][1:])
+                entry[0].add(v_id[vi])
+                entry[1].add(h_id[j])
     ordered = sorted(points)
     by_x: dict[float, list] = {}
     by_y: dict[float, list] = {}
@@ -140,27 +145,24 @@ def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, floa
         col.append(p)
         row.append(p)
 
-    def v_connects(p, q) -> bool:
-        return not points[p][0].isdisjoint(points[q][0])
-
-    def h_connects(p, q) -> bool:
-        return not points[p][1].isdisjoint(points[q][1])
-
     cells = []
     for pt in ordered:
         k_col, k_row = at[pt]
         below = by_x[pt[0]][k_col + 1 :]  # columns are sorted by y, rows by x
         right = by_y[pt[1]][k_row + 1 :]
+        pt_v, pt_h = points[pt]
         found = None
         for b in below:
-            if not v_connects(pt, b):
+            b_v, b_h = points[b]
+            if pt_v.isdisjoint(b_v):  # not joined to it by a vertical edge
                 continue
             for r in right:
-                if not h_connects(pt, r):
+                r_v, r_h = points[r]
+                if pt_h.isdisjoint(r_h):  # not joined to it by a horizontal edge
                     continue
-                corner = (r[0], b[1])
-                if corner in points and v_connects(corner, r) and h_connects(corner, b):
-                    found = (pt[0], pt[1], corner[0], corner[1])
+                corner = points.get((r[0], b[1]))
+                if corner is not None and not corner[0].isdisjoint(r_v) and not corner[1].isdisjoint(b_h):
+                    found = (pt[0], pt[1], r[0], b[1])
                     break
             if found:
                 break
@@ -171,21 +173,22 @@ def _cells(v: list, h: list, tol: float) -> list[tuple[float, float, float, floa
 
 def _groups(cells: list) -> list[list]:
     """pdfplumber's cells_to_tables: cells sharing a corner form one table (in its order)."""
-    remaining = list(cells)
+    # each cell with its four corners, made once (a table's cells are looked at once per pass)
+    remaining = [(cell, ((cell[0], cell[1]), (cell[0], cell[3]), (cell[2], cell[1]), (cell[2], cell[3])))
+                 for cell in cells]
     tables = []
     corners: set = set()
     current: list = []
     while remaining:
         before = len(current)
         keep = []
-        for cell in remaining:
-            x0, top, x1, bottom = cell
-            cc = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(c in corners for c in cc):
+        for item in remaining:
+            cell, cc = item
+            if not current or not corners.isdisjoint(cc):
                 corners.update(cc)
                 current.append(cell)
             else:
-                keep.append(cell)
+                keep.append(item)
         remaining = keep
         if len(current) == before:
             tables.append(current)
