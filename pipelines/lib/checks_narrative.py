@@ -167,6 +167,8 @@ def _summary_items(filing: Filing, norm: Normalized, c: _Checker) -> None:
         if len(name) < _ITEM_MIN_CHARS or name in seen:
             continue
         seen.add(name)
+        if name not in text:  # (the pattern starts with the name: a substring test first, not a regex scan per line)
+            continue
         table_term = term(x.amount, x.unit)
         for m in re.finditer(re.escape(name) + r"(?:为|是|共计|合计)?(?P<amt>\d[\d,]*(?:\.\d+)?)万元", text):
             if _ITEM_PART_OF.search(text, 0, m.start()):
@@ -187,13 +189,18 @@ _CHANGE = re.compile(
 _CHANGE_HINT = re.compile(r"万元[，,]\s*比\d{4}年")
 
 
+_CLAUSES = re.compile(r"[；;。]")  # what ends a clause
+
+
 def narrative_claims(filing: Filing) -> CheckResult:
     """What the text claims about itself: the year it compares with, and changes larger than the amount."""
     c = _Checker("narrative_claims", "narrative")
     if filing.year is None or not filing.paragraphs:
         return c.not_run("no year or no narrative")
     for p in filing.paragraphs:
-        for clause in re.split(r"[；;。]", p.text):
+        if "年" not in p.text:  # nor any of its clauses
+            continue
+        for clause in _CLAUSES.split(p.text):
             if "年" not in clause:  # both patterns need a year (…2025年…): most clauses have none
                 continue
             years = {int(y) for y in _COMPARED_YEAR.findall(clause)}

@@ -252,10 +252,27 @@ def _fill_unmerged_parents(grid: list[list[Cell | None]]) -> None:
                 row[c] = left
 
 
+def _any_of(*words: str) -> re.Pattern[str]:
+    """What ``any(w in text for w in words)`` asks, in one search of ``text`` (the header words of every table)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_MONEY_WORDS = _any_of("合计", "金额", "支出", "收入", "预算数", "决算数")
+_UNIT_LIST_WORDS = _any_of("备注", "本级", "单列", "单位构成")
+_INDICATOR_WORDS = _any_of("一级指标", "二级指标", "三级指标", "指标值")
+_SUBJECT_WORDS = _any_of("科目", "经济分类", "功能分类")
+_THREE_PUBLIC_WORDS = _any_of("三公", "因公出国", "公务接待", "公务用车")
+_ORG_WORDS = _any_of("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")
+_FUND_WORDS = _any_of("政府性基金", "国有资本经营", "一般公共预算")
+_UNIT_INCOME_WORDS = _any_of("事业收入", "财政专户", "上级补助", "经营收入", "附属单位")
+_FUNCTION_WORDS = _any_of("功能分类", "功能科目")
+_EXPENDITURE_WORDS = _any_of("经营支出", "上缴上级", "上解上级", "对附属单位补助")
+
+
 def _UNITS_LISTED(hk: str, bk: str) -> bool:
     """序号 | 单位名称 | 备注 with rows like 上海市普陀区财政局（本级） / 预算不单列，并入本级: no amounts."""
-    money = any(w in hk for w in ("合计", "金额", "支出", "收入", "预算数", "决算数"))
-    return "单位名称" in hk and not money and any(w in hk + bk for w in ("备注", "本级", "单列", "单位构成"))
+    money = _MONEY_WORDS.search(hk)
+    return "单位名称" in hk and not money and bool(_UNIT_LIST_WORDS.search(hk + bk))
 
 
 def _function_codes(body: list[list[Cell]]) -> bool:
@@ -276,16 +293,16 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
             bk_memo.append("|".join([key(c.text) for r in body[:40] for c in r[:3]]))
         return bk_memo[0]
 
-    if any(w in hk for w in ("一级指标", "二级指标", "三级指标", "指标值")) or first_col.startswith("绩效目标"):
+    if _INDICATOR_WORDS.search(hk) or first_col.startswith("绩效目标"):
         return ["performance_target"]
-    subject_like = any(w in hk for w in ("科目", "经济分类", "功能分类"))
-    if any(w in hk for w in ("三公", "因公出国", "公务接待", "公务用车")) or (
+    subject_like = bool(_SUBJECT_WORDS.search(hk))
+    if _THREE_PUBLIC_WORDS.search(hk) or (
         not subject_like and sum(w in bk() for w in ("因公出国", "公务接待", "公务用车")) >= 2
     ):
         return ["three_public"]
     if "采购" in hk and not ("基本支出" in hk and "项目支出" in hk):  # 深圳 支出总表: 政府采购 columns beside the uses
         return ["procurement"]
-    if any(w in hk for w in ("单位性质", "单位规格", "经费保障", "经费形式", "机构规格")):
+    if _ORG_WORDS.search(hk):
         return ["org_structure"]
     if not subject_like and _UNITS_LISTED(hk, bk()):
         return ["org_structure"]  # a 决算's 部门决算单位构成: the units it covers, untitled
@@ -299,9 +316,9 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
         h.split("/")[-1] in ("项目", "项目名称", "收入项目", "支出项目") for h in headings
     ) >= 2
     if two_sided:
-        if any(w in hk for w in ("政府性基金", "国有资本经营", "一般公共预算")):
+        if _FUND_WORDS.search(hk):
             return ["fiscal_summary"]
-        if any(w in bk() for w in ("事业收入", "财政专户", "上级补助", "经营收入", "附属单位")):
+        if _UNIT_INCOME_WORDS.search(bk()):
             return ["summary"]
         if "财政拨款结转" in bk():
             return ["fiscal_summary"]
@@ -311,14 +328,14 @@ def _header_kinds(header: list[str], body: list[list[Cell]]) -> list[str]:
     leaves = {h.split("/")[-1] for h in hks}
     if not subject_like and {"单位名称", "项目名称"} <= leaves:
         return ["project_expenditure"]  # projects by unit (浙江 表10: … | 财政拨款收入 / 一般公共预算 | 单位资金)
-    function_coded = any(w in hk for w in ("功能分类", "功能科目"))  # a function table that splits 基本 into 人员/公用
+    function_coded = bool(_FUNCTION_WORDS.search(hk))  # a function table that splits 基本 into 人员/公用
     # … or whose codes say so (浙江 一般公共预算支出表: 科目编码 | 基本支出 / 人员经费 | 公用经费 | 项目支出, codes 2xx)
     function_coded = function_coded or _function_codes(body)
     if not function_coded and (("人员经费" in hk and "公用经费" in hk) or "经济分类" in hk):
         return ["basic_expenditure"]
     if "本年收入" in hk or "事业收入" in hk or "财政拨款收入" in hk or ("上年结转" in hk and "收入" in hk):
         return ["income"]
-    if any(w in hk for w in ("经营支出", "上缴上级", "上解上级", "对附属单位补助")):
+    if _EXPENDITURE_WORDS.search(hk):
         return ["expenditure"]
     if "基本支出" in hk and "项目支出" in hk:
         # Shanghai prints the fund above the columns (政府性基金预算支出 / 合计 …); Hebei does not.

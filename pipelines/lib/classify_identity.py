@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from pipelines.lib import layouts
 from pipelines.lib.classify_header import _Parsed
@@ -109,6 +110,15 @@ def paragraph_meta(paragraphs) -> Meta:
     return para_meta
 
 
+_DEPARTMENT_LABEL_KEYS = frozenset(key(w) for w in layouts.DEPARTMENT_LABELS)
+
+
+@lru_cache(maxsize=1 << 14)  # the first rows' cells of every table
+def _department_label(text: str) -> bool:
+    """Whether a cell reads as a label of the department's name (部门名称, with or without its colon)."""
+    return key(text).rstrip(":：") in _DEPARTMENT_LABEL_KEYS
+
+
 def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table],
              para_meta: Meta | None = None) -> tuple[str | None, str | None, int | None, list[str]]:
     """(name, code, year, notes): the department from the tables' labelled lines, the cover, the paragraphs'
@@ -129,11 +139,10 @@ def identify(raw: RawDocument, parsed: list[_Parsed], tables: list[Table],
                 title_names[n] += 1
     # 部门名称 | 北京市司法局 — a label cell and its value, in the first rows of a table (a 绩效目标 table's head)
     pair_names = Counter()
-    labels = {key(w) for w in layouts.DEPARTMENT_LABELS}
     for rt in raw.tables:
         for row in rt.rows[:3]:
             for a, b in zip(row, row[1:], strict=False):
-                if key(a.text).rstrip(":：") in labels and (n := plausible_name(b.text)):
+                if _department_label(a.text) and (n := plausible_name(b.text)):
                     pair_names[n] += 1
     heading_name = heading_year = None
     for para in raw.paragraphs[:200]:

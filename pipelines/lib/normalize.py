@@ -149,6 +149,7 @@ NARRATIVE_ADJACENT = ("fiscal_expense_total", "general_public_expense", "gov_fun
 # compiled once (each clause of every paragraph stating an amount is tried against all of them)
 _NARRATIVE_COMPILED = [(figure, re.compile(pattern)) for figure, pattern in NARRATIVE_PATTERNS]
 _PART_BEFORE = re.compile(NARRATIVE_PART_BEFORE)
+_CLAUSES = re.compile(r"[；;。]")  # what ends a clause
 
 
 def narrative_figures(filing: Filing) -> list[StatedFigure]:
@@ -159,7 +160,7 @@ def narrative_figures(filing: Filing) -> list[StatedFigure]:
         text = p.text
         if "万元" not in text and "元" not in text:
             continue
-        for clause in re.split(r"[；;。]", text):
+        for clause in _CLAUSES.split(text):
             amounts = stated_amounts(clause)
             if not amounts:
                 continue

@@ -124,16 +124,18 @@ _TOTAL_WORD = re.compile(r"合计|总计")
 _LANCI_LABEL = re.compile(r"栏次|^\d+$|^\*+$")
 
 
-def _prints_subjects_again(table: Table, code_cols: list[int], glued: int | None) -> bool:
+def _prints_subjects_again(table: Table, code_cols: list[int], glued: int | None,
+                           body_values: list[list[str]] | None = None) -> bool:
     """Whether a table prints its subjects over again, run after run (北京 预算05表 lists the department's rows, then
     each unit's, without the unit's name): a code printed again after other codes, where the order starts over.
-    A row printed twice in a row stays a duplicate (a finding), not a new run."""
+    A row printed twice in a row stays a duplicate (a finding), not a new run.  ``body_values``: ``table.values`` of
+    each body row, when the caller has them."""
     col = glued if glued is not None else (code_cols[0] if len(code_cols) == 1 else None)
     if col is None:
         return False
     codes = []
-    for row in table.body:
-        text = table.values(row)[col].strip()
+    for vals in body_values if body_values is not None else map(table.values, table.body):
+        text = vals[col].strip()
         g = _GLUED.match(text) if glued is not None else None
         code = g.group(1) if g else clean(text)
         if CODE.match(code):
@@ -204,6 +206,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     if re.search(layouts.ECONOMIC_TITLE, clean(table.title or "")):
         classification = "economic"
     unit_col, item_col, unit_rows, unit_is_total = _unit_rows(table, keys, code_cols, name_col, glued)
+    body_values = [table.values(row) for row in table.body]  # each row's values once, for every pass below
     current_unit: str | None = None
     first_unit_line, first_line = len(out.unit_lines), len(out.lines)
     by_unit = not code_cols and glued is None and name_col is not None and bool(
@@ -211,7 +214,7 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     if code_cols and len(code_cols) == 1:
         # a spending table by economic class (福州/泉州 一般公共预算支出经济分类情况表: 301 工资福利支出 …), or a
         # 基本支出表 by function class (西安 一般公共预算基本支出明细表（按支出功能分类科目）: 201 一般公共服务支出 …)
-        printed = [c for r in table.body if (c := clean(table.values(r)[code_cols[0]])) and CODE.match(c)]
+        printed = [c for vals in body_values if (c := clean(vals[code_cols[0]])) and CODE.match(c)]
         economic = sum(bool(layouts.ECONOMIC_CODE.match(c)) for c in printed)
         if classification == "function" and printed and economic > len(printed) / 2:
             classification = "economic"
@@ -229,11 +232,10 @@ def _subject_block(table: Table, unit: str, out: Normalized, keys: list[str], bl
     seen_rows: dict[tuple, Loc] = {}  # a subject (or 合计) printed twice would double every sum
     cross_contexts = [["", ""] for _ in cross]
     section, previous_code, first_line = 1, None, len(out.lines)
-    named = any(_unit_row(table.values(r), code_cols, name_col) is not None for r in table.body)
+    named = any(_unit_row(vals, code_cols, name_col) is not None for vals in body_values)
     section_name: str | None = None  # the unit of the current section, where the table names its units
-    sectioned = not cross and not named and _prints_subjects_again(table, code_cols, glued)
-    for row in table.body:
-        vals = table.values(row)
+    sectioned = not cross and not named and _prints_subjects_again(table, code_cols, glued, body_values)
+    for row, vals in zip(table.body, body_values, strict=True):
         if named and (unit_name := _unit_row(vals, code_cols, name_col)) is not None:
             # a unit's row (西安: 125001 西安市安全生产宣传教育中心 461.80 …): its subtotal, then its own subject rows
             section, section_name, previous_code = (section + 1 if section_name else 1), unit_name, None
