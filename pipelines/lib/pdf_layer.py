@@ -110,13 +110,6 @@ _new_char = tuple.__new__  # Char(...) without the Python-level __new__ of a nam
 _BY_TOP, _BY_X0 = itemgetter(3), itemgetter(1)  # a Char's top, x0
 
 
-def _colour(getter, obj: C.Handle) -> tuple[int, int, int, int] | None:
-    rr, rg, rb, ra = _RGBA_REFS
-    if not getter(obj, rr, rg, rb, ra):
-        return None
-    return tuple(_RGBA[:])
-
-
 _BOUNDS = (ctypes.c_float * 4)()  # left, bottom, right, top: read back in one step
 _BOUNDS_REFS = tuple(ctypes.byref(_BOUNDS, 4 * k) for k in range(4))
 
@@ -232,7 +225,7 @@ class _Walk:
             z += 1
             if kind == _TEXT:
                 mode = render_mode(obj)
-                # _colour, written out: a page of Word or WPS output has a text object per character
+                # its colour, read inline: a page of Word or WPS output has a text object per character
                 if (stroke_color if mode in _STROKE_ONLY_MODES else fill_color)(obj, rr, rg, rb, ra):
                     colour = tuple(rgba[:])
                 else:
@@ -304,7 +297,7 @@ class _Walk:
         if not (fill or stroke):
             return
         self.painted = True
-        # _colour, written out (a page paints a path per rule or cell)
+        # its colours (r, g, b, a), or None where PDFium has none
         rr, rg, rb, ra = _RGBA_REFS
         fill_rgba = tuple(_RGBA[:]) if fill and C.fill_color(obj, rr, rg, rb, ra) else None
         stroke_rgba = tuple(_RGBA[:]) if C.stroke_color(obj, rr, rg, rb, ra) else None
