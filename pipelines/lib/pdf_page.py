@@ -107,7 +107,11 @@ def build_page(page: pdf_layer.PageLayer, opens: float | None = None) -> Page:
             if bx0 <= cx <= bx1 and btop <= cy <= bbottom:
                 ci = find(cx, cy)
                 if ci is not None:
-                    in_cell.setdefault((ti, ci), []).append(ch)
+                    held = in_cell.get((ti, ci))  # (setdefault would make an empty list for every character)
+                    if held is None:
+                        in_cell[(ti, ci)] = [ch]
+                    else:
+                        held.append(ch)
                 break  # inside a table but between cells: rules drawn over text; not narrative
         else:
             free.append(ch)
