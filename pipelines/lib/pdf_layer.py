@@ -110,13 +110,6 @@ _new_char = tuple.__new__  # Char(...) without the Python-level __new__ of a nam
 _BY_TOP, _BY_X0 = itemgetter(3), itemgetter(1)  # a Char's top, x0
 
 
-def _colour(getter, obj: C.Handle) -> tuple[int, int, int, int] | None:
-    rr, rg, rb, ra = _RGBA_REFS
-    if not getter(obj, rr, rg, rb, ra):
-        return None
-    return tuple(_RGBA[:])
-
-
 _BOUNDS = (ctypes.c_float * 4)()  # left, bottom, right, top: read back in one step
 _BOUNDS_REFS = tuple(ctypes.byref(_BOUNDS, 4 * k) for k in range(4))
 
@@ -223,21 +216,24 @@ class _Walk:
         obj_type, render_mode, fill_color, stroke_color = C.obj_type, C.render_mode, C.fill_color, C.stroke_color
         rgba = _RGBA
         rr, rg, rb, ra = _RGBA_REFS
+        z = self.z  # the painting order, kept in a local (a page has hundreds of objects) and handed back below
         for i in range(n):
             obj = C.form_object(form, ctypes.c_ulong(i)) if form is not None else C.get_object(page, i)
             if not obj:
                 continue
             kind = obj_type(obj)
-            self.z += 1
+            z += 1
             if kind == _TEXT:
                 mode = render_mode(obj)
-                # _colour, written out: a page of Word or WPS output has a text object per character
+                # its colour, read inline: a page of Word or WPS output has a text object per character
                 if (stroke_color if mode in _STROKE_ONLY_MODES else fill_color)(obj, rr, rg, rb, ra):
                     colour = tuple(rgba[:])
                 else:
                     colour = None
-                texts[obj.value] = (mode, colour, self.z, base, obj, shown)
-            elif kind == _PATH:
+                texts[obj.value] = (mode, colour, z, base, obj, shown)
+                continue
+            self.z = z
+            if kind == _PATH:
                 C.obj_matrix(obj, m_ref)
                 mat = m[:]
                 path(obj, _mul(mat if top else _mul(mat, base), ctm))
@@ -247,11 +243,13 @@ class _Walk:
                 if b:
                     # bounds are in the enclosing (form) space; an image's colours are unknown
                     box = _transform_box(_mul(base, ctm), *b)
-                    self.areas.append((*box, None, self.z))
+                    self.areas.append((*box, None, z))
             elif kind == _FORM:
                 C.obj_matrix(obj, m_ref)
                 inner = _mul(m[:], base)
                 self.objects(page, obj, inner, self.clip_box(obj, base, shown))
+                z = self.z
+        self.z = z
 
     def clip_box(self, obj: C.Handle, base: tuple, shown: tuple) -> tuple:
         """The box, in device space, a page object's clip path lets show of ``shown``: the intersection of the
@@ -299,8 +297,10 @@ class _Walk:
         if not (fill or stroke):
             return
         self.painted = True
-        fill_rgba = _colour(C.fill_color, obj) if fill else None
-        stroke_rgba = _colour(C.stroke_color, obj)
+        # its colours (r, g, b, a), or None where PDFium has none
+        rr, rg, rb, ra = _RGBA_REFS
+        fill_rgba = tuple(_RGBA[:]) if fill and C.fill_color(obj, rr, rg, rb, ra) else None
+        stroke_rgba = tuple(_RGBA[:]) if C.stroke_color(obj, rr, rg, rb, ra) else None
         a, b, c, d, e, f = dev
         fx, fy = self._point
         rfx, rfy = self._point_ref

@@ -370,11 +370,22 @@ def _fill(cell: PCell, cs: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
     """A cell's text from its characters, and where its text sits; its characters by line."""
     grouped = cluster_lines(cs)
     cell.text = join_lines([_line_text(line) for line in grouped])
-    inked = [v for v in ([c for c in line if c.text.strip()] for line in grouped) if v]
-    if inked:
-        cell.first_x0 = inked[0][0].x0
-        cell.first_w = _first_word_width(inked[0])
-        cell.last_x1 = max(map(_BY_X1, inked[-1]))
+    # the first and the last line with a glyph other than a space: only they say where the text sits
+    first = last = None
+    for k, line in enumerate(grouped):
+        first = [c for c in line if c.text.strip()]
+        if first:
+            last = first
+            for later in reversed(grouped[k + 1 :]):
+                inked = [c for c in later if c.text.strip()]
+                if inked:
+                    last = inked
+                    break
+            break
+    if first:
+        cell.first_x0 = first[0].x0
+        cell.first_w = _first_word_width(first)
+        cell.last_x1 = max(map(_BY_X1, last))
     return grouped
 
 
@@ -411,6 +422,8 @@ class _CellFinder:
 
 def cluster_lines(chars: list[pdf_layer.Char]) -> list[list[pdf_layer.Char]]:
     """Group characters into visual lines: a character whose middle falls inside a line's band joins it."""
+    if len(chars) == 1:  # a cell of one glyph (a 0, a -): its one line
+        return [list(chars)]
     lines: list[list[pdf_layer.Char]] = []
     bands: list[tuple[float, float]] = []
     for ch in sorted(chars, key=_BY_TOP_X0):
