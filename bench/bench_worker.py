@@ -53,6 +53,11 @@ Measured 2026-12-02 (session 7; 27 filings, load ~8 on 2 cores, ``--code`` of 62
 alternating, two rounds), CPU ms per filing: read_docx 6.25 / 5.63 -> 5.32 / 5.05 (cells' widths taken out before
 the parse, a table Word writes read in one pass), frames 1.03 / 0.95 -> 0.92 / 0.88, worker 15.54 / 14.25 -> 14.04 /
 13.38, task 17.73 / 16.39 -> 16.07 / 15.60.
+
+Measured 2026-12-02 (session 8; 96 filings, load ~2 on 2 cores, ``--code`` of 0734864 and of this checkout
+alternating, two rounds), CPU ms per filing: read_docx 4.16 / 4.14 -> 3.96 / 3.87, classify 1.54 / 1.51 -> 1.34 /
+1.30, normalize 2.32 / 2.28 -> 1.94 / 1.88, checks 1.23 / 1.22 -> 0.85 / 0.83, coverage 0.58 -> 0.51 / 0.50, worker
+10.93 / 10.83 -> 9.72 / 9.47, task 12.37 / 12.31 -> 11.21 / 11.02 (docs/scaling.md, "session 8").
 """
 
 from __future__ import annotations

@@ -225,15 +225,17 @@ def measure(filing: Filing, norm: Normalized) -> Coverage:
         # a subject table whose rows carry no code at all (杭州 表3/表5/表6 print names only)
         no_codes = table.kind in SUBJECT_TABLES and not any(part in coded_tables for part in table.parts)
         printed = got = 0
+        n_cols, three_public = table.n_cols, table.kind == "three_public"
         for row, values in zip(table.body, body_values, strict=True):
-            if table.kind == "three_public" and layouts.COUNT_ROW.search(clean(_row_label(values))):
+            if three_public and layouts.COUNT_ROW.search(clean(_row_label(values))):
                 continue  # 团组数(个), 保有量(辆): counts, not amounts
             label = None
-            for cell in row:
-                if cell.col in skip or not (0 <= cell.col < table.n_cols) or not _amount_like(cell.text):
+            for cell in row:  # (every body cell of every counted table: each attribute read once)
+                col = cell.col
+                if col in skip or not (0 <= col < n_cols) or not _amount_like(cell.text):
                     continue
                 printed += 1
-                where = (cell.table, cell.row, cell.col)
+                where = (cell.table, cell.row, col)
                 if where in read:
                     got += 1
                     continue
