@@ -179,39 +179,34 @@ def _relationships(zf: zipfile.ZipFile, rels_name: str, base: str,
                    data: bytes | None = None) -> list[tuple[str, str, str, str]]:
     """(id, type, target part, target mode) of every relationship in ``rels_name``; [] if absent.
 
-    With ``data`` (the package's bytes), a part whose stored (compressed) bytes, method, flags and declared sizes
-    equal those of one read before gets that one's relationships without being inflated and parsed again (~0.1 ms
-    a part; every filing made from one template repeats both of its relationship parts): the same stored bytes
-    inflate to the same bytes, so every check gives the same answer.  Only parts that passed are remembered."""
+    With ``data`` (the package's bytes), a part stored as one read before gets that one's relationships without
+    being inflated and parsed again (:func:`_by_stored_bytes`; ~0.1 ms a part: every filing made from one template
+    repeats both of its relationship parts)."""
     if rels_name not in zf.namelist():
         return []
-    key = raw_stored = None
-    if data is not None:
-        info = zf.getinfo(rels_name)
-        raw_stored = _stored_bytes(data, info)
-        key = (rels_name, base, info.CRC, info.file_size, info.compress_size, info.compress_type, info.flag_bits)
-        held = _RELS.get(key)
-        if held is not None and raw_stored is not None and held[0] == raw_stored:
-            return list(held[1])
-    raw = read_member(zf, rels_name, max_member=MAX_RELS)
-    for old, new in STRICT_NAMESPACES:
-        raw = raw.replace(old, new)
-    root = parse_xml(raw, rels_name)
-    out = []
-    for rel in root.iter(_RELS_NS + "Relationship"):
-        target = rel.get("Target") or ""
-        mode = rel.get("TargetMode") or "Internal"
-        out.append((rel.get("Id") or "", rel.get("Type") or "", _part_name(base, target) if mode == "Internal"
-                    else target, mode))
-    if key is not None and raw_stored is not None:
-        if len(_RELS) >= 64:
-            _RELS.clear()
-        _RELS[key] = (raw_stored, tuple(out))
-    return out
+
+    def read() -> tuple[tuple[str, str, str, str], ...]:
+        raw = read_member(zf, rels_name, max_member=MAX_RELS)
+        for old, new in STRICT_NAMESPACES:
+            raw = raw.replace(old, new)
+        root = parse_xml(raw, rels_name)
+        out = []
+        for rel in root.iter(_RELS_NS + "Relationship"):
+            target = rel.get("Target") or ""
+            mode = rel.get("TargetMode") or "Internal"
+            out.append((rel.get("Id") or "", rel.get("Type") or "", _part_name(base, target) if mode == "Internal"
+                        else target, mode))
+        return tuple(out)
+
+    if data is None:
+        return list(read())
+    return list(_by_stored_bytes(_RELS, 64, data, zf.getinfo(rels_name), (rels_name, base), read))
 
 
-# (part name, base, CRC, sizes, method, flags) → (the part's stored bytes, its relationships): see _relationships
+# (CRC, sizes, method, flags, part name, base) → (the part's stored bytes, its relationships): see _relationships
 _RELS: dict[tuple, tuple[bytes, tuple]] = {}
+# (CRC, sizes, method, flags, caps) → (the part's stored bytes, what they inflated to): see _styles_part
+_STYLES: dict[tuple, tuple[bytes, bytes]] = {}
 
 
 def _main_part(zf: zipfile.ZipFile, data: bytes | None = None) -> str | None:
@@ -471,15 +466,12 @@ def open_docx(
 def _styles_part(zf: zipfile.ZipFile, name: str, data: bytes, max_member: int, max_ratio: int) -> bytes | None:
     """The styles part inflated and checked, or None where it is damaged (a bomb, an encrypted part or a DTD in it
     is still refused).  Every filing made from one template repeats the same styles part (~350 KB inflated, ~0.5 ms
-    to inflate): the result for a part whose stored (compressed) bytes, method, flags and declared sizes equal one
-    seen before is that one's — the same stored bytes inflate to the same bytes, so every check gives the same
-    answer.  Only parts that passed are kept."""
-    info = zf.getinfo(name)
-    raw = _stored_bytes(data, info)
-    key = (info.CRC, info.file_size, info.compress_size, info.compress_type, info.flag_bits, max_member, max_ratio)
-    held = _STYLES.get(key)
-    if held is not None and raw is not None and held[0] == raw:
-        return held[1]
+    to inflate): a part stored as one seen before gets that one's result (:func:`_by_stored_bytes`)."""
+    return _by_stored_bytes(_STYLES, 16, data, zf.getinfo(name), (max_member, max_ratio),
+                            lambda: _checked_styles(zf, name, max_member, max_ratio))
+
+
+def _checked_styles(zf: zipfile.ZipFile, name: str, max_member: int, max_ratio: int) -> bytes | None:
     styles = None
     try:
         styles = _strict_to_transitional(read_member(zf, name, max_member=max_member, max_ratio=max_ratio))
@@ -494,15 +486,25 @@ def _styles_part(zf: zipfile.ZipFile, name: str, data: bytes, max_member: int, m
             "possible XML entity attack (XXE / billion laughs)",
             kind="xml_dtd",
         )
-    if styles is not None and raw is not None:
-        if len(_STYLES) >= 16:
-            _STYLES.clear()
-        _STYLES[key] = (raw, styles)
     return styles
 
 
-# (CRC, sizes, method, flags, caps) → (the part's stored bytes, what they inflated to): see _styles_part
-_STYLES: dict[tuple, tuple[bytes, bytes]] = {}
+def _by_stored_bytes(cache: dict, limit: int, data: bytes, info: zipfile.ZipInfo, more: tuple, read):
+    """``read()`` for a member, or what it gave for a member stored as this one was before: the same stored
+    (compressed) bytes, method, flags and declared sizes — and ``more``, what else the result depends on — inflate to
+    the same bytes, so every check gives the same answer.  Only results that passed (not None, no exception) are
+    kept, at most ``limit`` (then the cache starts again)."""
+    raw = _stored_bytes(data, info)
+    key = (info.CRC, info.file_size, info.compress_size, info.compress_type, info.flag_bits, *more)
+    held = cache.get(key)
+    if held is not None and raw is not None and held[0] == raw:
+        return held[1]
+    value = read()
+    if value is not None and raw is not None:
+        if len(cache) >= limit:
+            cache.clear()
+        cache[key] = (raw, value)
+    return value
 
 
 def _stored_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
