@@ -446,21 +446,18 @@ def _raw_table(index: int, t: PTable, before: list[str], after: list[str]) -> Ra
     # cells share their edges: each distinct coordinate's grid line is looked up once
     cols: dict[float, int] = {}
     lines: dict[float, int] = {}
+
+    def line(seen: dict[float, int], grid: list[float], v: float) -> int:
+        i = seen.get(v)
+        if i is None:
+            i = seen[v] = _index(grid, v)
+        return i
+
     xs, ys = t.xs, t.ys
     for c in t.cells:
         x0, top, x1, bottom = c.bbox
-        col = cols.get(x0)
-        if col is None:
-            col = cols[x0] = _index(xs, x0)
-        col_end = cols.get(x1)
-        if col_end is None:
-            col_end = cols[x1] = _index(xs, x1)
-        row = lines.get(top)
-        if row is None:
-            row = lines[top] = _index(ys, top)
-        row_end = lines.get(bottom)
-        if row_end is None:
-            row_end = lines[bottom] = _index(ys, bottom)
+        col, col_end = line(cols, xs, x0), line(cols, xs, x1)
+        row, row_end = line(lines, ys, top), line(lines, ys, bottom)
         rows[min(row, len(rows) - 1)].append(
             Cell(
                 text=c.text,
