@@ -134,7 +134,7 @@ import sys
 import time
 
 import dagster as dg
-from pipelines.defs.filings import FILE, filings
+from pipelines.defs.run_filings import FILE, filings
 from pipelines.defs.resources import Inbox
 from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
 

@@ -136,9 +136,9 @@ def start_workers(argv: list[str] | None = None) -> bool:
 def _give_first_tasks(argv: list[str], spawned: bool) -> None:
     """The workers just started are ready ~0.15 s later, and the filings step starts ~0.5 s after that (the rest of
     the definitions, the run's plan and first events): given the run's first filings now (found as the step will
-    find them: :func:`pipelines.defs.filings.run_files`), they read them meanwhile.  If this cannot tell which
+    find them: :func:`pipelines.defs.run_filings.run_files`), they read them meanwhile.  If this cannot tell which
     filings the run reads, or finding them fails, the step gives the workers their first tasks itself, as before."""
-    from pipelines.defs.filings import run_files, step_jobs
+    from pipelines.defs.run_filings import run_files, step_jobs
     from pipelines.lib import workers
 
     try:

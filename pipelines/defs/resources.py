@@ -3,8 +3,12 @@
 Every path comes from a resource, so the per-filing assets hold no process-global state and run the
 same under the in-process executor here (``executor.py``), the multiprocess one, or dagster-k8s / dagster-celery
 on a cluster.
+
+DuckDB, dagster-duckdb and the loader's helpers are imported where the warehouse is used, not with this module: a
+run's process looks for its filings' files (the inbox, :mod:`pipelines.defs.run_filings`) before anything else.
 """
 
+from __future__ import annotations
 
 import hashlib
 import os
@@ -12,14 +16,15 @@ import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
-import duckdb
-from dagster_duckdb import DuckDBResource
 
 from pipelines.lib import settings
-from pipelines.lib.db import connection_config, lock_holder
 from pipelines.lib.discovery import discover
+
+if TYPE_CHECKING:
+    from dagster_duckdb import DuckDBResource
 
 
 def file_key(data: bytes) -> str:
@@ -61,6 +66,10 @@ def warehouse_connection(resource: DuckDBResource, log, wait: float = LOCK_WAIT)
     dagster-duckdb retries a locked file silently for about two minutes; this logs who holds it at
     once and every 30 s, up to ``wait`` seconds, then fails with the same words.
     """
+    import duckdb
+
+    from pipelines.lib.db import lock_holder
+
     start = time.monotonic()
     last_told = None
     while True:
@@ -101,6 +110,10 @@ def _configured(setting: settings.Setting):
 
 @dg.definitions
 def resources() -> dg.Definitions:
+    from dagster_duckdb import DuckDBResource
+
+    from pipelines.lib.db import connection_config
+
     Path(warehouse_path()).parent.mkdir(parents=True, exist_ok=True)
     return dg.Definitions(resources={
         "warehouse": DuckDBResource(database=_configured(settings.DB), connection_config=connection_config()),

@@ -11,8 +11,9 @@ import json
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from pipelines.defs.filings import FILE, filings, ingest_filings, partition_metadata
+from pipelines.defs.filings import ingest_filings, partition_metadata
 from pipelines.defs.resources import Inbox, file_key, warehouse_path
+from pipelines.defs.run_filings import FILE, filings
 from pipelines.lib import db as wh  # not pipelines.lib.warehouse: a tick needs no pandera (~0.5 CPU s)
 from pipelines.lib.discovery import region_of
 

@@ -10,8 +10,9 @@ import dagster as dg
 import pytest
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.filings import FILE, filings, ingest_filings
+from pipelines.defs.filings import ingest_filings
 from pipelines.defs.resources import Inbox, warehouse_connection
+from pipelines.defs.run_filings import FILE, filings
 from pipelines.defs.sensors import new_filing_sensor
 from pipelines.lib import warehouse
 from tests.analyst.conftest import N_SAMPLES, SAMPLES

@@ -40,3 +40,11 @@ def instance(tmp_path, monkeypatch):
     home.mkdir()
     with dg.instance_for_test(temp_dir=str(home), overrides={"storage": repo_storage(home)}) as inst:
         yield inst
+
+
+@pytest.fixture(autouse=True)
+def own_warehouse(tmp_path, monkeypatch):
+    """$YUSUAN_DB of the test's own (absent until written): never the repo's data/warehouse.duckdb, which the demo
+    fills and whose filings the inbox sensor would report as loaded by `yusuan ingest` — a test's partitions would
+    then depend on whether the demo ran first.  A test naming another warehouse sets its own."""
+    monkeypatch.setenv("YUSUAN_DB", str(tmp_path / "own.duckdb"))

@@ -8,9 +8,10 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.filings import FILE, filings, ingest_filings
+from pipelines.defs.filings import ingest_filings
 from pipelines.defs.models import MANIFEST, exports_parquet, sql_models
 from pipelines.defs.resources import Inbox
+from pipelines.defs.run_filings import FILE, filings
 from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
 from pipelines.lib import model_runs
 

@@ -87,8 +87,8 @@ def test_a_run_process_takes_the_workers_started_with_it(tmp_path, inbox):
     db = tmp_path / "w.duckdb"
     env = {**os.environ, "DAGSTER_HOME": str(home), "YUSUAN_DB": str(db), "YUSUAN_INBOX": str(inbox),
            "YUSUAN_JOBS": "2"}  # two processes for the samples' nine filings: one worker
-    from pipelines.defs.filings import filings
     from pipelines.defs.resources import Inbox
+    from pipelines.defs.run_filings import filings
 
     keys = list(Inbox(path=str(inbox)).index())
     with dg.DagsterInstance.from_config(str(home)) as inst:
@@ -130,7 +130,7 @@ def partitioned(tmp_path, inbox, monkeypatch):
     monkeypatch.delenv("YUSUAN_JOBS", raising=False)
     files = sorted(p for p in inbox.rglob("*") if p.suffix in (".docx", ".pdf"))
     keys = [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in files]  # a filing's key: its content's hash
-    from pipelines.defs.filings import filings
+    from pipelines.defs.run_filings import filings
 
     with dg.DagsterInstance.get() as inst:
         inst.add_dynamic_partitions(filings.name, keys)
@@ -145,7 +145,7 @@ def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, in
     """`dagster asset materialize`'s options say which filings its run reads, in the step's order, before Dagster
     made the run: the range of partitions (or the one), the files its run config names, the inbox; a selection
     without raw/filings (or one that cannot be told apart from the step's own assets) reads none."""
-    from pipelines.defs.filings import run_files
+    from pipelines.defs.run_filings import run_files
 
     _, files, keys = partitioned
     assert len(files) == 9
@@ -154,7 +154,7 @@ def test_a_runs_filings_are_known_from_dagster_asset_materialize(partitioned, in
     assert got == [(f, inbox) for f in files[2:7]]
     assert run_files(_materialize("--select", "*", f"--partition={keys[4]}"), False) == [(files[4], inbox)]
     # found by hashing the whole inbox once a process: the step, looking again, checks only the run's own files
-    from pipelines.defs import filings as step
+    from pipelines.defs import run_filings as step
     from pipelines.defs.resources import Inbox
 
     hashed, index = [], Inbox.index
@@ -196,7 +196,7 @@ def test_a_runs_filings_are_known_from_the_run_its_process_executes(partitioned,
     from dagster._grpc.types import ExecuteRunArgs
     from dagster._serdes import serialize_value
 
-    from pipelines.defs.filings import FILE, run_files
+    from pipelines.defs.run_filings import FILE, run_files
 
     _, files, keys = partitioned
     code = JobPythonOrigin(job_name="__ASSET_JOB", repository_origin=RepositoryPythonOrigin(

@@ -5,8 +5,8 @@ import shutil
 
 import dagster as dg
 
-from pipelines.defs.filings import filings
 from pipelines.defs.resources import Inbox
+from pipelines.defs.run_filings import filings
 from pipelines.defs.sensors import RANGE_END, RANGE_START, new_filing_sensor
 from tests.orchestration.conftest import SAMPLES
 
