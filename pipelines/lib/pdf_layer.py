@@ -724,3 +724,85 @@ def _shows(check: tuple, x0: float, y0: float, x1: float, y1: float, areas: list
 
 
 __all__ = ["Char", "PageLayer", "read_page"]
+
+
+# --- fonts a PDF does not embed ----------------------------------------------------------------------------------
+
+# The fonts every PDF reader draws without the PDF embedding them (PDFium carries its own stand-ins for these)
+_STANDARD_FONTS = ("Courier", "Helvetica", "Arial", "Times", "Symbol", "ZapfDingbats")
+
+
+def unembedded_fonts(page: pdfium.PdfPage) -> set[str]:
+    """The names of the fonts a page's text objects print in that the PDF does not embed, but the standard 14 (whose
+    stand-ins PDFium carries): PDFium draws those with a font of this machine's (:func:`cjk_stand_in`).  The page's
+    own text objects, not those inside its forms."""
+    names: set[str] = set()
+    handle = ctypes.cast(page.raw, ctypes.c_void_p)
+    for i in range(C.count_objects(handle)):
+        obj = C.get_object(handle, i)
+        if C.obj_type(obj) != C.TEXT:
+            continue
+        font = C.text_font(obj)
+        if not font.value or C.font_embedded(font):
+            continue
+        size = C.font_name(font, None, ctypes.c_size_t(0))
+        buf = ctypes.create_string_buffer(max(size, 1))
+        C.font_name(font, buf, ctypes.c_size_t(size))
+        name = buf.value.decode("latin-1")
+        if not name.split("+")[-1].startswith(_STANDARD_FONTS):
+            names.add(name)
+    return names
+
+
+def _probe_pdf() -> bytes:
+    """One page printing 无 in STSong-Light — one of the Adobe Chinese fonts PDFs name without embedding (iText's
+    default) — through the UniGB-UCS2-H encoding."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        None,  # the content stream
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    content = b"BT /F1 12 Tf 50 100 Td <65e0> Tj ET"
+    objects[3] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+_STAND_IN: list[bool] = []
+
+
+def cjk_stand_in() -> bool:
+    """Whether PDFium, on this machine, has a Chinese font to stand in for one a PDF names but does not embed.
+
+    Without one (a server with no CJK font installed) PDFium still reads the characters of such a font, with boxes
+    of no height, but leaves out of the text layer every text object that prints a single Chinese character — a
+    cell holding 无 or 是 reads blank — so what yusuan reads of such a PDF would depend on the machine.  Asked once
+    per process, of a one-character PDF (:func:`_probe_pdf`)."""
+    if not _STAND_IN:
+        doc = pdfium.PdfDocument(_probe_pdf())
+        try:
+            page = doc[0]
+            textpage = page.get_textpage()
+            try:
+                _STAND_IN.append(textpage.count_chars() == 1)
+            finally:
+                textpage.close()
+                page.close()
+        finally:
+            doc.close()
+    return _STAND_IN[0]

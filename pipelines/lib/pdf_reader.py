@@ -87,12 +87,16 @@ def read_pdf(data: bytes) -> RawDocument:
     password, has more than ``MAX_PAGES`` pages, or has no text layer (a scan).
     """
     doc = _open(data)
+    unembedded: set[str] = set()  # fonts printed in but not embedded, when this machine has no Chinese stand-in
     try:
         layers = []
+        stand_in = pdf_layer.cjk_stand_in()
         for i in range(len(doc)):
             page = doc[i]
             try:
                 layers.append(pdf_layer.read_page(page, i + 1))
+                if not stand_in:
+                    unembedded |= pdf_layer.unembedded_fonts(page)
             finally:
                 page.close()
         _check_text(layers, data)
@@ -124,6 +128,12 @@ def read_pdf(data: bytes) -> RawDocument:
             f"page(s) {shown} of {len(layers)} carry no text layer, only an image (scanned): whatever tables they "
             "print are not read, and are not in the warehouse — OCR those pages (or ask the publisher for a text "
             "PDF or a .docx) and ingest the file again")
+    if unembedded:
+        raw.notes.append(
+            f"the PDF prints text in font(s) it does not embed ({', '.join(sorted(unembedded)[:5])}), and this machine "
+            "has no Chinese font to draw them with: a cell holding a single Chinese character (无, 是 …) then reads "
+            "blank — install one (Debian/Ubuntu: sudo apt install fonts-noto-cjk; Windows and macOS have them) and "
+            "ingest the file again")
     sideways = [layer.number for layer in layers if layer.sideways]
     if sideways:
         shown = _first_ten(sideways)

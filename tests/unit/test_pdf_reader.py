@@ -18,6 +18,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from pipelines.lib import pdf_layer
 from pipelines.lib.errors import RejectedFile
 from pipelines.lib.pdf_reader import MAX_PAGES, read_pdf
 
@@ -302,6 +303,8 @@ def two_tables_page() -> bytes:
 
 
 def test_two_tables_on_one_page_split_the_text_between_them():
+    # the second table's 无 is a one-character text object in a font the PDF does not embed (see below)
+    assert pdf_layer.cjk_stand_in(), "no Chinese font on this machine: ./scripts/test.sh installs fonts-noto-cjk"
     first, second = read_pdf(build_pdf([two_tables_page()])).tables
     assert first.before == ["6．政府性基金预算支出表", "单位：元"]
     assert first.after == ["注：本部门无政府性基金预算，", "1. 故本表为空表。"]
@@ -536,3 +539,33 @@ def test_text_a_viewer_does_not_show_is_not_read(hidden):
 )
 def test_text_a_viewer_shows_is_read(shown):
     assert _texts(b"q " + shown + b" Q") == ["预算说明", "可见文字"]
+
+
+@pytest.mark.parametrize("stand_in", [True, False], ids=["a Chinese font installed", "none"])
+def test_a_pdf_not_embedding_its_chinese_font_says_so_on_a_machine_without_one(monkeypatch, stand_in):
+    """PDFium draws a font a PDF names but does not embed (STSong-Light here, iText's default) with one of the
+    machine's; with no Chinese font installed it leaves every one-character text object out of the text layer (a
+    cell's 无 reads blank).  On such a machine a PDF printing in such a font gets a note saying so and what to
+    install; with a font, or for a PDF whose only unembedded fonts are the standard 14, nothing is said."""
+    monkeypatch.setattr(pdf_layer, "_STAND_IN", [stand_in])
+    notes = read_pdf(build_pdf([two_tables_page()])).notes
+    said = [n for n in notes if "does not embed" in n]
+    if stand_in:
+        assert said == []
+    else:
+        assert len(said) == 1 and "STSong-Light" in said[0] and "fonts-noto-cjk" in said[0]
+    latin = build_pdf([en("Total 100", 50, 50) + en("Other 200", 50, 80)])  # Helvetica, not embedded: standard
+    assert not [n for n in read_pdf(latin).notes if "does not embed" in n]
+
+
+def test_the_probe_for_a_chinese_stand_in_is_the_case_it_stands_for():
+    """The probe (one 无 in an unembedded STSong-Light) answers as the layer behaves: with a stand-in a one-character
+    object is read, without one it is not — the same as for the test PDFs' cells."""
+    probe = pdfium.PdfDocument(pdf_layer._probe_pdf())
+    alone = pdfium.PdfDocument(build_pdf([cn("无", 60, 271)]))
+    try:
+        counts = [doc[0].get_textpage().count_chars() for doc in (probe, alone)]
+    finally:
+        probe.close()
+        alone.close()
+    assert counts[0] == counts[1] == (1 if pdf_layer.cjk_stand_in() else 0)
