@@ -794,15 +794,18 @@ def cjk_stand_in() -> bool:
     cell holding 无 or 是 reads blank — so what yusuan reads of such a PDF would depend on the machine.  Asked once
     per process, of a one-character PDF (:func:`_probe_pdf`)."""
     if not _STAND_IN:
-        doc = pdfium.PdfDocument(_probe_pdf())
         try:
-            page = doc[0]
-            textpage = page.get_textpage()
+            doc = pdfium.PdfDocument(_probe_pdf())
             try:
-                _STAND_IN.append(textpage.count_chars() == 1)
+                page = doc[0]
+                textpage = page.get_textpage()
+                try:
+                    _STAND_IN.append(textpage.count_chars() == 1)
+                finally:
+                    textpage.close()
+                    page.close()
             finally:
-                textpage.close()
-                page.close()
-        finally:
-            doc.close()
+                doc.close()
+        except Exception:  # a PDFium that cannot read the probe: say nothing rather than guess
+            _STAND_IN.append(True)
     return _STAND_IN[0]

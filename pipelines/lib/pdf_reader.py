@@ -86,11 +86,11 @@ def read_pdf(data: bytes) -> RawDocument:
     Raises :class:`RejectedFile` for a file that is not a PDF, is damaged or truncated, needs a
     password, has more than ``MAX_PAGES`` pages, or has no text layer (a scan).
     """
-    doc = _open(data)
+    stand_in = pdf_layer.cjk_stand_in()
     unembedded: set[str] = set()  # fonts printed in but not embedded, when this machine has no Chinese stand-in
+    doc = _open(data)
     try:
         layers = []
-        stand_in = pdf_layer.cjk_stand_in()
         for i in range(len(doc)):
             page = doc[i]
             try:
