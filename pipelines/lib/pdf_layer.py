@@ -723,9 +723,6 @@ def _shows(check: tuple, x0: float, y0: float, x1: float, y1: float, areas: list
     return not _same(colour, under)
 
 
-__all__ = ["Char", "PageLayer", "read_page"]
-
-
 # --- fonts a PDF does not embed ----------------------------------------------------------------------------------
 
 # The fonts every PDF reader draws without the PDF embedding them (PDFium carries its own stand-ins for these)
@@ -809,3 +806,6 @@ def cjk_stand_in() -> bool:
         except Exception:  # a PDFium that cannot read the probe: say nothing rather than guess
             _STAND_IN.append(True)
     return _STAND_IN[0]
+
+
+__all__ = ["Char", "PageLayer", "cjk_stand_in", "read_page", "unembedded_fonts"]
