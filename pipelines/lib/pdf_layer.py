@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import functools
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
@@ -780,9 +781,7 @@ def _probe_pdf() -> bytes:
     return bytes(out)
 
 
-_STAND_IN: list[bool] = []
-
-
+@functools.cache
 def cjk_stand_in() -> bool:
     """Whether PDFium, on this machine, has a Chinese font to stand in for one a PDF names but does not embed.
 
@@ -790,22 +789,20 @@ def cjk_stand_in() -> bool:
     of no height, but leaves out of the text layer every text object that prints a single Chinese character — a
     cell holding 无 or 是 reads blank — so what yusuan reads of such a PDF would depend on the machine.  Asked once
     per process, of a one-character PDF (:func:`_probe_pdf`)."""
-    if not _STAND_IN:
+    try:
+        doc = pdfium.PdfDocument(_probe_pdf())
         try:
-            doc = pdfium.PdfDocument(_probe_pdf())
+            page = doc[0]
+            textpage = page.get_textpage()
             try:
-                page = doc[0]
-                textpage = page.get_textpage()
-                try:
-                    _STAND_IN.append(textpage.count_chars() == 1)
-                finally:
-                    textpage.close()
-                    page.close()
+                return textpage.count_chars() == 1
             finally:
-                doc.close()
-        except Exception:  # a PDFium that cannot read the probe: say nothing rather than guess
-            _STAND_IN.append(True)
-    return _STAND_IN[0]
+                textpage.close()
+                page.close()
+        finally:
+            doc.close()
+    except Exception:  # a PDFium that cannot read the probe: say nothing rather than guess
+        return True
 
 
 __all__ = ["Char", "PageLayer", "cjk_stand_in", "read_page", "unembedded_fonts"]

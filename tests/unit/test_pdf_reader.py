@@ -547,7 +547,7 @@ def test_a_pdf_not_embedding_its_chinese_font_says_so_on_a_machine_without_one(m
     machine's; with no Chinese font installed it leaves every one-character text object out of the text layer (a
     cell's 无 reads blank).  On such a machine a PDF printing in such a font gets a note saying so and what to
     install; with a font, or for a PDF whose only unembedded fonts are the standard 14, nothing is said."""
-    monkeypatch.setattr(pdf_layer, "_STAND_IN", [stand_in])
+    monkeypatch.setattr(pdf_layer, "cjk_stand_in", lambda: stand_in)
     notes = read_pdf(build_pdf([two_tables_page()])).notes
     said = [n for n in notes if "does not embed" in n]
     if stand_in:
